@@ -1,0 +1,154 @@
+// headroom: command-line front end. Parses flags, reads files, calls the core, prints.
+// Exit status: 0 answered (whatever the verdict), 2 bad input (one line on stderr).
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "headroom/catalog.h"
+#include "headroom/report_json.h"
+#include "headroom/sizing.h"
+#include "listings.h"
+#include "model_source.h"
+#include "render_text.h"
+
+namespace {
+
+using namespace headroom;
+
+struct BadInput {
+  std::string message;
+};
+
+int fail(const std::string& message) {
+  std::cerr << "headroom: " << message << "\n";
+  return 2;
+}
+
+std::uint64_t parse_count(const std::string& flag, const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 18) {
+    throw BadInput{flag + " must be a whole number (got '" + text + "')"};
+  }
+  return std::stoull(text);
+}
+
+double parse_fraction(const std::string& flag, const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(value) || value <= 0 || value > 1) {
+    throw BadInput{flag + " must be a number in (0, 1] (got '" + text + "')"};
+  }
+  return value;
+}
+
+struct SizeFlags {
+  std::string model, quant, kv = "auto", runtime, card, bench;
+  std::string gpus = "1", prompt = "1024", output = "256", users = "1";
+  std::string max_model_len, util, ctx, parallel, ubatch, flash_attention;
+  bool json = false;
+};
+
+int run_size(const Catalog& catalog, const SizeFlags& f) {
+  SizingRequest request;
+  auto model = cli::resolve_model(catalog, f.model);
+  if (!model) return fail(model.error().message);
+  request.model = model->arch;
+  if (model->from_gguf) {
+    if (!f.quant.empty() && f.quant != "native") {
+      return fail("--quant " + f.quant + " contradicts the GGUF file, whose tensors already have their types; drop --quant");
+    }
+    request.weight_format = "native";
+  } else {
+    request.weight_format = f.quant.empty() ? "native" : f.quant;
+  }
+  request.kv_dtype = f.kv;
+  auto runtime = parse_runtime(f.runtime);
+  if (!runtime) return fail(runtime.error().message);
+  request.runtime = runtime.value();
+  auto card = catalog.find_card(f.card);
+  if (!card) return fail(card.error().message);
+  request.card = *card.value();
+  request.gpus = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_count("--gpus", f.gpus), 1u << 20));
+  request.workload.prompt_tokens = parse_count("--prompt-tokens", f.prompt);
+  request.workload.output_tokens = parse_count("--output-tokens", f.output);
+  request.workload.users = parse_count("--users", f.users);
+  RuntimeKnobs& k = request.knobs;
+  if (!f.max_model_len.empty()) k.max_model_len_tokens = parse_count("--max-model-len", f.max_model_len);
+  if (!f.util.empty()) k.gpu_memory_utilization = parse_fraction("--gpu-memory-utilization", f.util);
+  if (!f.ctx.empty()) k.ctx_size_tokens = parse_count("--ctx-size", f.ctx);
+  if (!f.parallel.empty()) k.parallel_slots = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_count("--parallel", f.parallel), 1u << 20));
+  if (!f.ubatch.empty()) k.ubatch_size_tokens = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_count("--ubatch-size", f.ubatch), 1u << 20));
+  if (!f.flash_attention.empty()) {
+    if (f.flash_attention != "on" && f.flash_attention != "off") throw BadInput{"--flash-attention must be on or off"};
+    k.flash_attention = f.flash_attention == "on";
+  }
+  auto report = size(request);
+  if (!report) return fail(report.error().message);
+  if (f.json) {
+    std::cout << to_json_text(report.value()) << "\n";
+  } else {
+    std::cout << cli::render_text(report.value(), request.card, ::isatty(STDOUT_FILENO) != 0);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"headroom: will this LLM workload fit on this card, and how fast will it run?"};
+  app.require_subcommand(1);
+  SizeFlags f;
+  auto* size_cmd = app.add_subcommand("size", "Memory breakdown, verdict, max users/context, speed and advice");
+  size_cmd->add_option("--model", f.model, "catalog id, path/to/config.json or path/to/model.gguf")->required();
+  size_cmd->add_option("--quant", f.quant, "weight format (see `headroom formats`); default: the checkpoint's own");
+  size_cmd->add_option("--kv-cache-dtype", f.kv, "KV cache dtype: auto, fp16, bf16, fp8, int8, q8_0, q4_0");
+  size_cmd->add_option("--runtime", f.runtime, "vllm | sglang | trtllm | tgi | llama.cpp | ollama | transformers")->required();
+  size_cmd->add_option("--card", f.card, "card id (see `headroom cards`)")->required();
+  size_cmd->add_option("--gpus", f.gpus, "identical cards (tensor parallel; llama.cpp: layer split)");
+  size_cmd->add_option("--prompt-tokens", f.prompt, "prompt tokens per request (default 1024)");
+  size_cmd->add_option("--output-tokens", f.output, "output tokens per request (default 256)");
+  size_cmd->add_option("--users", f.users, "concurrent requests (default 1)");
+  size_cmd->add_option("--max-model-len", f.max_model_len, "vLLM/SGLang/TGI/TRT-LLM longest sequence");
+  size_cmd->add_option("--gpu-memory-utilization", f.util, "vLLM budget fraction (default 0.9); SGLang mem_fraction_static");
+  size_cmd->add_option("--ctx-size", f.ctx, "llama.cpp/Ollama n_ctx over all slots");
+  size_cmd->add_option("--parallel", f.parallel, "llama.cpp/Ollama parallel slots (default: users)");
+  size_cmd->add_option("--ubatch-size", f.ubatch, "llama.cpp n_ubatch (default 512)");
+  size_cmd->add_option("--flash-attention", f.flash_attention, "llama.cpp/Ollama: on | off");
+  size_cmd->add_flag("--json", f.json, "print the headroom.size.v1 JSON document");
+  bool json = false;
+  auto* models_cmd = app.add_subcommand("models", "List the model catalog");
+  auto* cards_cmd = app.add_subcommand("cards", "List the card catalog");
+  auto* formats_cmd = app.add_subcommand("formats", "List weight formats (with quality costs) and KV cache dtypes");
+  auto* runtimes_cmd = app.add_subcommand("runtimes", "List runtimes and their memory budget rules");
+  for (auto* cmd : {models_cmd, cards_cmd, formats_cmd, runtimes_cmd}) cmd->add_flag("--json", json, "JSON output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail(e.what());
+  }
+  auto catalog = load_builtin_catalog();
+  if (!catalog) return fail("built-in catalog: " + catalog.error().message);
+  try {
+    if (*size_cmd) return run_size(catalog.value(), f);
+    if (*models_cmd) std::cout << cli::list_models(catalog.value(), json);
+    if (*cards_cmd) std::cout << cli::list_cards(catalog.value(), json);
+    if (*formats_cmd) std::cout << cli::list_formats(json);
+    if (*runtimes_cmd) std::cout << cli::list_runtimes(json);
+  } catch (const BadInput& e) {
+    return fail(e.message);
+  }
+  return 0;
+}

@@ -1,0 +1,92 @@
+#include "render_text.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "headroom/units.h"
+
+namespace headroom::cli {
+namespace {
+
+constexpr int kBarWidth = 60;
+
+std::string line(const char* label, double bytes, const std::string& note = "") {
+  char text[256];
+  std::snprintf(text, sizeof text, "  %-24s %12s  %s\n", label, format_bytes(bytes).c_str(), note.c_str());
+  return text;
+}
+
+// One character per 1/60 of capacity: W weights, K KV reserved, A activation, O overhead.
+std::string stacked_bar(const MemoryBreakdown& m, bool color) {
+  const double capacity = static_cast<double>(std::max<std::uint64_t>(m.capacity_bytes, 1));
+  struct Part { char glyph; double bytes; const char* ansi; };
+  const Part parts[] = {{'W', static_cast<double>(m.weights_bytes), "\x1b[44m"},
+                        {'K', static_cast<double>(m.kv_cache_capacity_bytes), "\x1b[42m"},
+                        {'A', static_cast<double>(m.activation_bytes), "\x1b[43m"},
+                        {'O', static_cast<double>(m.runtime_overhead_bytes), "\x1b[45m"}};
+  std::string bar = "  [";
+  int used = 0;
+  for (const auto& part : parts) {
+    const int cells = static_cast<int>(part.bytes / capacity * kBarWidth + 0.5);
+    if (cells <= 0) continue;
+    if (color) bar += part.ansi;
+    for (int i = 0; i < cells; ++i, ++used) bar += (used < kBarWidth ? part.glyph : '!');
+    if (color) bar += "\x1b[0m";
+  }
+  for (; used < kBarWidth; ++used) bar += '.';
+  bar += "]  W weights  K KV cache  A activations  O overhead  . free  ! over\n";
+  return bar;
+}
+
+}  // namespace
+
+std::string render_text(const SizingReport& r, const Card& card, bool color) {
+  const NormalizedInputs& in = r.inputs;
+  const MemoryBreakdown& m = r.memory;
+  std::string out;
+  char text[512];
+  std::snprintf(text, sizeof text, "%s  [%s weights, %s KV]  on %s x%u  via %s\n", in.model_name.c_str(),
+                in.weight_format.c_str(), in.kv_dtype.c_str(), card.name.c_str(), in.gpus, in.runtime.c_str());
+  out += text;
+  std::snprintf(text, sizeof text, "workload: %llu users x (%llu prompt + %llu output tokens)   %.2fB params (%.2fB active), %.2f bits/weight\n\n",
+                static_cast<unsigned long long>(in.workload.users), static_cast<unsigned long long>(in.workload.prompt_tokens),
+                static_cast<unsigned long long>(in.workload.output_tokens), in.total_params / 1e9, in.active_params / 1e9, in.bits_per_weight);
+  out += text;
+  out += "memory per GPU\n";
+  for (const auto& item : m.items) out += line(item.name.c_str(), static_cast<double>(item.bytes), item.note);
+  out += line("total", static_cast<double>(m.total_bytes));
+  out += line("capacity", static_cast<double>(m.capacity_bytes), "what the runtime sees");
+  out += line(m.free_bytes >= 0 ? "free" : "OVER BY", static_cast<double>(m.free_bytes >= 0 ? m.free_bytes : -m.free_bytes));
+  out += line("KV needed by workload", static_cast<double>(m.kv_cache_bytes), format_bytes(static_cast<double>(m.kv_bytes_per_token)) + " per token");
+  out += stacked_bar(m, color);
+  out += "\n";
+  const char* verdict_color = r.verdict == Verdict::fits ? "\x1b[32m" : r.verdict == Verdict::tight ? "\x1b[33m" : "\x1b[31m";
+  std::snprintf(text, sizeof text, "verdict: %s%s%s  %s\n", color ? verdict_color : "", to_string(r.verdict), color ? "\x1b[0m" : "",
+                r.verdict_reason.c_str());
+  out += text;
+  std::snprintf(text, sizeof text, "max users at these lengths: %llu    max context for %llu users: %llu tokens\n",
+                static_cast<unsigned long long>(r.max_users), static_cast<unsigned long long>(in.workload.users),
+                static_cast<unsigned long long>(r.max_context_tokens));
+  out += text;
+  if (r.speed) {
+    const SpeedEstimate& s = *r.speed;
+    std::snprintf(text, sizeof text,
+                  "\nspeed (%s-bound)\n  decode per user          %8.1f tok/s  (range %.1f - %.1f)\n"
+                  "  decode total             %8.1f tok/s\n  prefill                  %8.0f tok/s\n"
+                  "  time to first token      %8.3f s\n  inter-token latency      %8.1f ms\n  requests per minute      %8.1f\n"
+                  "  speedup vs 16-bit        %8.2fx  (ideal byte ratio %.2fx)\n  %s\n",
+                  s.bound.c_str(), s.decode_tokens_per_s_per_user, s.range.low, s.range.high, s.decode_tokens_per_s_total,
+                  s.prefill_tokens_per_s, s.ttft_s, s.inter_token_latency_s * 1000.0, s.requests_per_minute, s.speedup_vs_fp16,
+                  s.ideal_speedup_vs_fp16, s.model_note.c_str());
+    out += text;
+  } else if (!r.speed_error.empty()) {
+    out += "\nspeed: not estimated (" + r.speed_error + ")\n";
+  }
+  if (!r.advice.empty()) {
+    out += "\nadvice\n";
+    for (const auto& advice : r.advice) out += "  - " + advice + "\n";
+  }
+  return out;
+}
+
+}  // namespace headroom::cli

@@ -1,0 +1,44 @@
+// Serving runtimes and how each one budgets GPU memory. The numbers behind each profile
+// (fractions, block sizes, fixed reservations) live in runtime_profiles.cpp with sources.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "headroom/result.h"
+
+namespace headroom {
+
+enum class RuntimeId { vllm, sglang, trtllm, tgi, llamacpp, ollama, transformers };
+
+// How the runtime schedules concurrent requests; decides the speed model's batching.
+enum class Scheduling { continuous_batching, parallel_slots, static_batch };
+
+struct RuntimeProfile {
+  RuntimeId id;
+  const char* key;          // CLI id: "vllm", "llama.cpp", ...
+  const char* name;         // "vLLM"
+  Scheduling scheduling;
+  const char* budget_rule;  // one line: how the runtime decides the KV cache size
+  const char* source;       // where the rule and its defaults come from
+};
+
+const std::vector<RuntimeProfile>& runtime_profiles();
+const RuntimeProfile& runtime_profile(RuntimeId id);
+Result<RuntimeId> parse_runtime(std::string_view key);
+
+// Runtime knobs a user can set; unset ones take the runtime's defaults.
+struct RuntimeKnobs {
+  std::optional<std::uint64_t> max_model_len_tokens;       // vLLM/SGLang/TGI/TRT-LLM
+  std::optional<double> gpu_memory_utilization;            // vLLM (also SGLang mem_fraction_static)
+  std::optional<std::uint64_t> max_num_batched_tokens;     // vLLM/TRT-LLM activation profile size
+  std::optional<std::uint64_t> ctx_size_tokens;            // llama.cpp -c
+  std::optional<std::uint32_t> parallel_slots;             // llama.cpp -np
+  std::optional<std::uint32_t> ubatch_size_tokens;         // llama.cpp -ub
+  std::optional<bool> flash_attention;                     // llama.cpp -fa
+};
+
+}  // namespace headroom

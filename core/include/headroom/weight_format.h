@@ -1,0 +1,64 @@
+// WeightFormat: how a checkpoint's weights are stored (bf16, AWQ, FP8, a GGUF mix...), which
+// runtimes load it, and what it costs in quality. apply_weight_format() turns an unquantized
+// tensor list into the exact per-tensor storage types the format really uses.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "headroom/dtype.h"
+#include "headroom/model.h"
+#include "headroom/result.h"
+
+namespace headroom {
+
+// One published quality measurement of a format against an unquantized baseline.
+struct QualityCost {
+  // "ppl_delta"      absolute perplexity increase (PPL units)
+  // "ppl_delta_pct"  relative perplexity increase, percent of the baseline PPL
+  // "recovery_pct"   benchmark score as percent of the baseline score (100 = lossless)
+  // "mmlu_delta_pts" absolute MMLU change in accuracy points (negative = worse)
+  // "loss_delta_pct" relative training-loss difference, percent (an upper bound)
+  std::string metric;
+  double value = 0.0;
+  std::string baseline;  // "fp16", "bf16", "fp32", or "native" (the released checkpoint)
+  std::string model;     // model (family) measured on, with the benchmark
+  std::string source;    // paper table, README or model card the number comes from
+};
+
+struct WeightFormat {
+  std::string id;           // lower-case CLI id: "q4_k_m", "awq", "fp8-block"
+  std::string name;         // human name
+  std::string family;       // "hf" | "gguf" | "native"
+  std::string description;  // one sentence: what is quantized, how
+  // HF formats: bits per weight of a quantized linear layer, scales included.
+  // GGUF mixes: whole-file bits per weight llama.cpp publishes for Llama-3.1-8B where it does,
+  // else the main type's block bits. Display only; sizing uses apply_weight_format.
+  double nominal_bits_per_weight = 16.0;
+  DType main_dtype = DType::bf16;  // the type most weights get
+  std::vector<QualityCost> quality;
+  std::vector<std::string> runtimes;  // of: vllm sglang trtllm tgi llama.cpp ollama transformers
+  std::string source;                 // where the storage layout / recipe is defined
+};
+
+// Every known format, in a stable display order (HF formats, native, then GGUF).
+const std::vector<WeightFormat>& weight_formats();
+
+// Case-insensitive; '-' and '_' are interchangeable; accepts aliases such as "nf4", "w8a8",
+// "Q4_K", "fp8-dynamic", "mxfp4_moe". Unknown ids give an error listing the known ones.
+Result<const WeightFormat*> find_weight_format(std::string_view id);
+
+// Sets each tensor's dtype as the format really stores it; keeps the list order.
+// HF formats quantize only the linear layers of the blocks (MoE experts included); token
+// embeddings, lm_head, norms, biases and the MoE router stay in the native 16-bit type.
+// GGUF mixes follow llama.cpp's llama_tensor_get_type. Errors name "weight_format".
+Result<std::vector<TensorSpec>> apply_weight_format(const ModelArch& arch,
+                                                    std::vector<TensorSpec> tensors,
+                                                    const WeightFormat& format);
+
+// One short line for `headroom formats` and advice, e.g.
+// "+0.196 PPL (+2.9%) vs f16 on Llama-3-8B (wikitext-2); llama.cpp tools/perplexity/README.md".
+std::string quality_summary(const WeightFormat& format);
+
+}  // namespace headroom

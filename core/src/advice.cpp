@@ -1,0 +1,118 @@
+// Advice a user can act on, each line backed by re-running the model with one change.
+#include <algorithm>
+#include <cstdio>
+
+#include "headroom/units.h"
+#include "headroom/weight_format.h"
+#include "sizing_internal.h"
+
+namespace headroom {
+namespace {
+
+bool is_llama(RuntimeId id) { return id == RuntimeId::llamacpp || id == RuntimeId::ollama; }
+
+std::string gib(std::uint64_t bytes) { return format_bytes(static_cast<double>(bytes)); }
+
+// Candidate weight formats from best quality to smallest, per runtime family.
+std::vector<std::string> smaller_formats(RuntimeId runtime) {
+  if (is_llama(runtime)) return {"q8_0", "q6_k", "q5_k_m", "q4_k_m", "iq4_xs", "q3_k_m", "q2_k"};
+  if (runtime == RuntimeId::transformers) return {"bnb-int8", "bnb-nf4"};
+  return {"fp8", "awq", "gptq"};
+}
+
+const char* cheaper_kv(RuntimeId runtime) { return is_llama(runtime) ? "q8_0" : runtime == RuntimeId::transformers ? nullptr : "fp8"; }
+
+bool workable(const Result<SizingReport>& report) {
+  return report && report->verdict != Verdict::does_not_fit;
+}
+
+}  // namespace
+
+std::vector<std::string> make_advice(const SizingRequest& request, const SizingReport& report) {
+  std::vector<std::string> advice;
+  const MemoryBreakdown& m = report.memory;
+  const bool fails = report.verdict == Verdict::does_not_fit;
+  const bool weights_problem = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes > m.capacity_bytes * 9 / 10;
+
+  // 1. The KV cache dtype: what halving it buys.
+  if (const char* kv = cheaper_kv(request.runtime); kv && (request.kv_dtype == "auto" || request.kv_dtype == "fp16" || request.kv_dtype == "bf16" || request.kv_dtype == "f16")) {
+    SizingRequest variant = request;
+    variant.kv_dtype = kv;
+    if (is_llama(request.runtime)) variant.knobs.flash_attention = true;
+    auto other = evaluate(variant);
+    if (other && other->max_users > report.max_users) {
+      char line[256];
+      std::snprintf(line, sizeof line, "%s KV cache (--kv-cache-dtype %s) raises max users from %llu to %llu at these lengths%s",
+                    kv, kv, static_cast<unsigned long long>(report.max_users), static_cast<unsigned long long>(other->max_users),
+                    is_llama(request.runtime) ? " (needs flash attention)" : "; small quality cost on most models");
+      advice.push_back(line);
+    }
+  }
+
+  // 2. More GPUs when the weights do not fit one.
+  if (fails) {
+    for (std::uint32_t gpus = request.gpus * 2; gpus <= 8; gpus *= 2) {
+      SizingRequest variant = request;
+      variant.gpus = gpus;
+      auto other = evaluate(variant);
+      if (workable(other)) {
+        advice.push_back("needs " + std::to_string(gpus) + " GPUs with " +
+                         (is_llama(request.runtime) ? std::string("layer split (--split-mode layer)") : std::string("tensor parallel (--tensor-parallel-size ") + std::to_string(gpus) + ")") +
+                         ": " + gib(other->memory.weights_bytes) + " of weights per GPU, up to " + std::to_string(other->max_users) + " users");
+        break;
+      }
+    }
+  }
+
+  // 3. A smaller weight format, with its quality cost, when weights are the problem.
+  if (fails || weights_problem) {
+    for (const auto& id : smaller_formats(request.runtime)) {
+      if (id == request.weight_format) continue;
+      SizingRequest variant = request;
+      variant.weight_format = id;
+      auto other = evaluate(variant);
+      if (!other || other->memory.weights_bytes >= m.weights_bytes) continue;
+      if (workable(other)) {
+        auto format = find_weight_format(id);
+        advice.push_back(id + " weights fit on " + std::to_string(request.gpus) + " GPU(s) (" + gib(other->memory.weights_bytes) + " instead of " +
+                         gib(m.weights_bytes) + ")" + (format ? "; quality: " + quality_summary(*format.value()) : std::string()));
+        break;
+      }
+    }
+  } else if (report.verdict != Verdict::fits && m.kv_cache_bytes > m.weights_bytes / 2) {
+    advice.push_back("the KV cache is the problem here, not the weights: a smaller weight format frees little; shorten prompts, lower users, or use a smaller KV dtype");
+  }
+
+  // 4. vLLM-like runtimes default max_model_len to the model's full context.
+  const bool budgeted = !is_llama(request.runtime) && request.runtime != RuntimeId::transformers;
+  if (budgeted && !request.knobs.max_model_len_tokens && request.model.max_context_tokens > report.inputs.context_tokens_per_user) {
+    SizingRequest variant = request;
+    variant.knobs.max_model_len_tokens = request.model.max_context_tokens;
+    auto other = evaluate(variant);
+    if (other && other->verdict == Verdict::does_not_fit && !fails) {
+      advice.push_back("pass --max-model-len " + std::to_string(report.inputs.context_tokens_per_user) + " (or up to " +
+                       std::to_string(report.max_context_tokens) + "): the default, the model's " + std::to_string(request.model.max_context_tokens) +
+                       " tokens, does not fit this card's KV cache and the server refuses to start");
+    }
+  }
+
+  // 5. Headroom that is there.
+  if (!fails && report.max_users > request.workload.users) {
+    advice.push_back("up to " + std::to_string(report.max_users) + " users fit at " + std::to_string(report.inputs.context_tokens_per_user) +
+                     " tokens each, or " + std::to_string(request.workload.users) + " users at up to " + std::to_string(report.max_context_tokens) + " tokens each");
+  }
+  if (fails && report.max_users > 0 && report.max_users < request.workload.users) {
+    advice.push_back("at these lengths " + std::to_string(report.max_users) + " users fit at once; the rest wait in the queue");
+  }
+
+  // 6. Speed reality of quantization.
+  if (report.speed && report.speed->ideal_speedup_vs_fp16 > 1.2) {
+    char line[256];
+    std::snprintf(line, sizeof line, "decode speedup over 16-bit weights: about %.2fx here, not the %.2fx the byte ratio promises (dequantization and fixed costs)",
+                  report.speed->speedup_vs_fp16, report.speed->ideal_speedup_vs_fp16);
+    advice.push_back(line);
+  }
+  return advice;
+}
+
+}  // namespace headroom

@@ -1,0 +1,281 @@
+// Hugging Face config.json -> ModelArch. Field names and defaults follow each family's
+// configuration class in huggingface/transformers (models/<family>/configuration_<family>.py).
+#include <algorithm>
+#include <string>
+
+#include "headroom/model.h"
+#include "json_util.h"
+
+namespace headroom {
+namespace {
+
+using json_util::Json;
+
+constexpr const char* kSupportedFamilies[] = {
+    "llama",   "mistral",  "mixtral",   "qwen2",       "qwen2_moe",   "qwen3",  "qwen3_moe",
+    "gemma",   "gemma2",   "gemma3",    "gemma3_text", "phi3",        "phimoe", "deepseek_v2",
+    "deepseek_v3", "gpt_oss", "granite", "olmo2", "starcoder2", "cohere", "internlm2"};
+
+bool is_supported(const std::string& family) {
+  return std::find(std::begin(kSupportedFamilies), std::end(kSupportedFamilies), family) !=
+         std::end(kSupportedFamilies);
+}
+
+std::string supported_list() {
+  std::string list;
+  for (const char* family : kSupportedFamilies) {
+    if (!list.empty()) list += ", ";
+    list += family;
+  }
+  return list;
+}
+
+Error missing(const std::string& field) {
+  return make_error(ErrorCode::parse_error, "config." + field,
+                    "config." + field + " is missing or not a non-negative integer");
+}
+
+// Reads a required positive integer field; writes the error message on failure.
+bool read_required(const Json& config, const char* key, std::uint32_t& out, std::optional<Error>& error) {
+  auto value = json_util::get_uint(config, key);
+  if (!value || *value == 0 || *value > 0xFFFFFFFFull) {
+    if (!error) error = missing(key);
+    return false;
+  }
+  out = static_cast<std::uint32_t>(*value);
+  return true;
+}
+
+std::uint32_t read_optional(const Json& config, const char* key, std::uint32_t fallback) {
+  auto value = json_util::get_uint(config, key);
+  return value && *value <= 0xFFFFFFFFull ? static_cast<std::uint32_t>(*value) : fallback;
+}
+
+// Per-layer attention kinds: an explicit layer_types list wins; otherwise the family's rule.
+std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
+  const std::uint32_t n = arch.num_layers;
+  const Json* types = json_util::find(config, "layer_types");
+  if (types != nullptr) {
+    if (!types->is_array() || types->size() != n) {
+      return make_error(ErrorCode::parse_error, "config.layer_types",
+                        "config.layer_types must list one entry per layer (" + std::to_string(n) + ")");
+    }
+    for (const auto& entry : *types) {
+      const std::string kind = entry.is_string() ? entry.get<std::string>() : "";
+      if (kind == "sliding_attention") {
+        arch.layer_attention.push_back(AttentionKind::sliding);
+      } else if (kind == "full_attention") {
+        arch.layer_attention.push_back(AttentionKind::full);
+      } else {
+        return make_error(ErrorCode::unsupported, "config.layer_types",
+                          "config.layer_types has an unsupported entry '" + kind + "'");
+      }
+    }
+    return std::nullopt;
+  }
+  const std::string& family = arch.family;
+  const std::uint32_t window = arch.sliding_window_tokens;
+  if (window == 0) return std::nullopt;
+  if (family == "gemma2") {
+    // Gemma 2 alternates local (even layers) and global attention (transformers Gemma2 modeling).
+    for (std::uint32_t i = 0; i < n; ++i) {
+      arch.layer_attention.push_back(i % 2 == 0 ? AttentionKind::sliding : AttentionKind::full);
+    }
+  } else if (family == "gemma3" || family == "gemma3_text") {
+    // Gemma 3: sliding_window_pattern (6) = five local layers then one global.
+    const std::uint32_t pattern = read_optional(config, "sliding_window_pattern", 6);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const bool global = pattern > 0 && (i + 1) % pattern == 0;
+      arch.layer_attention.push_back(global ? AttentionKind::full : AttentionKind::sliding);
+    }
+  } else if (family == "qwen2" || family == "qwen3" || family == "qwen2_moe" || family == "qwen3_moe") {
+    // Qwen uses the window only with use_sliding_window, on layers >= max_window_layers.
+    if (json_util::get_bool(config, "use_sliding_window").value_or(false)) {
+      const std::uint32_t first = read_optional(config, "max_window_layers", n);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        arch.layer_attention.push_back(i >= first ? AttentionKind::sliding : AttentionKind::full);
+      }
+    } else {
+      arch.sliding_window_tokens = 0;
+    }
+  } else {
+    // Mistral v0.1, Phi-3, Mixtral and others: one window for every layer.
+    arch.layer_attention.assign(n, AttentionKind::sliding);
+  }
+  return std::nullopt;
+}
+
+void read_moe(const Json& config, ModelArch& arch) {
+  arch.num_experts = read_optional(config, "num_local_experts",
+                                   read_optional(config, "n_routed_experts",
+                                                 read_optional(config, "num_experts", 0)));
+  if (arch.num_experts == 0) return;
+  arch.experts_per_token = read_optional(config, "num_experts_per_tok",
+                                         read_optional(config, "experts_per_token", 2));
+  // Mixtral, PhiMoE and gpt-oss use intermediate_size as the expert width.
+  arch.moe_intermediate_size = read_optional(config, "moe_intermediate_size", arch.intermediate_size);
+  arch.shared_expert_intermediate_size = read_optional(config, "shared_expert_intermediate_size", 0);
+  arch.num_shared_experts = read_optional(config, "n_shared_experts",
+                                          arch.shared_expert_intermediate_size > 0 ? 1 : 0);
+  if (arch.shared_expert_intermediate_size == 0 && arch.num_shared_experts > 0) {
+    arch.shared_expert_intermediate_size = arch.num_shared_experts * arch.moe_intermediate_size;
+  }
+  arch.first_dense_layers = read_optional(config, "first_k_dense_replace", 0);
+}
+
+// Real Gemma 3 configs omit text_config keys that equal Gemma3TextConfig's defaults
+// (transformers models/gemma3/configuration_gemma3.py), so the parser must supply them.
+void apply_text_config_defaults(Json& config) {
+  const std::string family = json_util::get_string(config, "model_type").value_or("");
+  if (family != "gemma3" && family != "gemma3_text") return;
+  const std::pair<const char*, std::uint64_t> defaults[] = {
+      {"vocab_size", 262208}, {"hidden_size", 2304}, {"intermediate_size", 9216},
+      {"num_hidden_layers", 26}, {"num_attention_heads", 8}, {"num_key_value_heads", 4},
+      {"head_dim", 256}, {"sliding_window", 4096}, {"sliding_window_pattern", 6},
+      {"max_position_embeddings", 131072}};
+  for (const auto& [key, value] : defaults) {
+    if (!json_util::find(config, key)) config[key] = value;
+  }
+}
+
+void read_native_quant(const Json& config, ModelArch& arch) {
+  const Json* quant = json_util::find(config, "quantization_config");
+  if (quant == nullptr) return;
+  const std::string method = json_util::get_string(*quant, "quant_method").value_or("");
+  if (method == "fp8") {
+    arch.native_quant = json_util::find(*quant, "weight_block_size") ? "fp8-block" : "fp8";
+  } else if (method == "mxfp4") {
+    arch.native_quant = "mxfp4";
+  } else if (method == "awq") {
+    arch.native_quant = read_optional(*quant, "group_size", 128) == 64 ? "awq-g64" : "awq";
+  } else if (method == "gptq") {
+    arch.native_quant = read_optional(*quant, "group_size", 128) == 32 ? "gptq-g32" : "gptq";
+  } else if (method == "bitsandbytes") {
+    arch.native_quant = json_util::get_bool(*quant, "load_in_8bit").value_or(false) ? "bnb-int8" : "bnb-nf4";
+  } else if (!method.empty()) {
+    arch.native_quant = method;
+  }
+}
+
+}  // namespace
+
+Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view id) {
+  auto parsed = json_util::parse(json_text);
+  if (!parsed) return make_error(ErrorCode::parse_error, "config", "config.json is not valid JSON");
+  if (!parsed->is_object()) {
+    return make_error(ErrorCode::parse_error, "config", "config.json is not a JSON object");
+  }
+  // Multimodal wrappers (Gemma 3, Mistral 3) keep the language model under text_config.
+  Json config = *parsed;
+  if (const Json* text = json_util::find(*parsed, "text_config"); text != nullptr && text->is_object()) {
+    Json merged = *text;
+    for (const char* key : {"quantization_config", "torch_dtype"}) {
+      if (!json_util::find(merged, key) && json_util::find(*parsed, key)) merged[key] = (*parsed)[key];
+    }
+    config = merged;
+    if (!json_util::get_string(config, "model_type")) config["model_type"] = (*parsed)["model_type"];
+    apply_text_config_defaults(config);
+  }
+
+  ModelArch arch;
+  arch.id = std::string(id);
+  arch.name = std::string(id);
+  arch.source = "config.json";
+  auto family = json_util::get_string(config, "model_type");
+  if (!family) return make_error(ErrorCode::parse_error, "config.model_type", "config.model_type is missing");
+  arch.family = *family;
+  if (!is_supported(arch.family)) {
+    return make_error(ErrorCode::unsupported, "config.model_type",
+                      "config.model_type '" + arch.family + "' is not supported (supported: " +
+                          supported_list() + ")");
+  }
+
+  std::optional<Error> error;
+  read_required(config, "hidden_size", arch.hidden_size, error);
+  read_required(config, "num_hidden_layers", arch.num_layers, error);
+  read_required(config, "num_attention_heads", arch.num_heads, error);
+  read_required(config, "vocab_size", arch.vocab_size, error);
+  if (error) return *error;
+  for (const char* key : {"num_key_value_heads", "head_dim", "intermediate_size", "sliding_window",
+                          "kv_lora_rank", "moe_intermediate_size", "max_position_embeddings"}) {
+    if (json_util::has_bad_uint(config, key)) return missing(key);
+  }
+  // transformers' default when num_key_value_heads is absent is multi-head attention.
+  arch.num_kv_heads = read_optional(config, "num_key_value_heads", arch.num_heads);
+  arch.head_dim = read_optional(config, "head_dim", 0);
+  if (arch.head_dim == 0) {
+    if (arch.hidden_size % arch.num_heads != 0) {
+      return make_error(ErrorCode::parse_error, "config.head_dim",
+                        "config.head_dim is missing and hidden_size is not divisible by num_attention_heads");
+    }
+    arch.head_dim = arch.hidden_size / arch.num_heads;
+  }
+  arch.v_head_dim = arch.head_dim;
+  arch.intermediate_size = read_optional(config, "intermediate_size", 0);
+  arch.max_context_tokens = json_util::get_uint(config, "max_position_embeddings").value_or(0);
+  // transformers' PretrainedConfig default for tie_word_embeddings is true; families that set
+  // it false in their class (llama, mistral, qwen2...) also write it into their configs.
+  const bool tie_default = arch.family.rfind("gemma", 0) == 0;
+  arch.tie_embeddings = json_util::get_bool(config, "tie_word_embeddings").value_or(tie_default);
+  arch.attention_bias = json_util::get_bool(config, "attention_bias")
+                            .value_or(arch.family == "qwen2" || arch.family == "qwen2_moe");
+  arch.sliding_window_tokens = read_optional(config, "sliding_window", 0);
+
+  read_moe(config, arch);
+  if (arch.intermediate_size == 0 && arch.moe_intermediate_size == 0) return missing("intermediate_size");
+
+  arch.kv_lora_rank = read_optional(config, "kv_lora_rank", 0);
+  if (arch.kv_lora_rank > 0) {
+    arch.q_lora_rank = read_optional(config, "q_lora_rank", 0);
+    arch.qk_rope_head_dim = read_optional(config, "qk_rope_head_dim", 64);
+    arch.qk_nope_head_dim = read_optional(config, "qk_nope_head_dim", 128);
+    arch.head_dim = arch.qk_nope_head_dim + arch.qk_rope_head_dim;
+    arch.v_head_dim = read_optional(config, "v_head_dim", 128);
+    arch.num_kv_heads = arch.num_heads;
+  }
+
+  if (auto dtype_error = read_layer_attention(config, arch)) return *dtype_error;
+
+  const std::string dtype = json_util::get_string(config, "torch_dtype")
+                                .value_or(json_util::get_string(config, "dtype").value_or("bfloat16"));
+  auto parsed_dtype = parse_dtype(dtype);
+  arch.native_dtype = parsed_dtype ? parsed_dtype.value() : DType::bf16;
+  if (arch.native_dtype == DType::f32) arch.native_dtype = DType::bf16;  // served in 16-bit
+  read_native_quant(config, arch);
+
+  if (auto invalid = validate_arch(arch)) return *invalid;
+  return arch;
+}
+
+std::optional<Error> validate_arch(const ModelArch& arch) {
+  auto bad = [](const char* field, const std::string& why) {
+    return make_error(ErrorCode::invalid_argument, std::string("model.") + field,
+                      std::string("model.") + field + " " + why);
+  };
+  if (arch.num_layers == 0 || arch.num_layers > 4096) return bad("num_layers", "must be 1..4096");
+  if (arch.hidden_size == 0 || arch.hidden_size > (1u << 20)) return bad("hidden_size", "must be 1..1048576");
+  if (arch.num_heads == 0 || arch.num_heads > 4096) return bad("num_heads", "must be 1..4096");
+  if (arch.num_kv_heads == 0 || arch.num_kv_heads > arch.num_heads) {
+    return bad("num_kv_heads", "must be 1..num_heads (" + std::to_string(arch.num_heads) + ")");
+  }
+  if (!arch.is_mla() && arch.num_heads % arch.num_kv_heads != 0) {
+    return bad("num_kv_heads", "must divide num_heads");
+  }
+  if (arch.head_dim == 0 || arch.head_dim > 4096) return bad("head_dim", "must be 1..4096");
+  if (arch.vocab_size == 0 || arch.vocab_size > (1u << 24)) return bad("vocab_size", "must be 1..16777216");
+  if (arch.intermediate_size > (1u << 22) || arch.moe_intermediate_size > (1u << 22)) {
+    return bad("intermediate_size", "must be at most 4194304");
+  }
+  if (arch.is_moe()) {
+    if (arch.num_experts > 4096) return bad("num_experts", "must be at most 4096");
+    if (arch.experts_per_token == 0 || arch.experts_per_token > arch.num_experts) {
+      return bad("experts_per_token", "must be 1..num_experts");
+    }
+  }
+  if (!arch.layer_attention.empty() && arch.layer_attention.size() != arch.num_layers) {
+    return bad("layer_attention", "must have one entry per layer");
+  }
+  return std::nullopt;
+}
+
+}  // namespace headroom

@@ -1,0 +1,63 @@
+#include "kv_layout.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace headroom {
+
+std::uint64_t KvLayout::bytes_per_token() const {
+  std::uint64_t total = 0;
+  for (const auto& group : groups) total += group.bytes_per_token;
+  return total;
+}
+
+std::uint64_t KvLayout::bytes_for(std::uint64_t tokens, std::uint64_t sequences, std::uint64_t block_tokens,
+                                  std::uint64_t extra_window_tokens) const {
+  const std::uint64_t block = std::max<std::uint64_t>(block_tokens, 1);
+  std::uint64_t total = 0;
+  for (const auto& group : groups) {
+    std::uint64_t held = tokens;
+    if (group.window_tokens > 0) held = std::min(tokens, group.window_tokens + extra_window_tokens);
+    const std::uint64_t blocks = (held + block - 1) / block;
+    total += blocks * block * group.bytes_per_token * sequences;
+  }
+  return total;
+}
+
+KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
+                        std::uint32_t tensor_parallel, bool flash_attention) {
+  const bool llama_cpp = runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama;
+  const std::uint32_t tp = std::max<std::uint32_t>(tensor_parallel, 1);
+  // Elements per token per layer, on one GPU.
+  double elements = 0;
+  if (arch.is_mla()) {
+    const double latent = arch.kv_lora_rank + arch.qk_rope_head_dim;
+    // MLA has no KV heads to split: every tensor-parallel rank keeps the whole latent.
+    elements = llama_cpp && !flash_attention ? latent + arch.kv_lora_rank : latent;
+  } else {
+    // Under tensor parallelism KV heads are split; with fewer KV heads than GPUs each GPU
+    // keeps one replicated head (vLLM QKVParallelLinear).
+    const double heads = llama_cpp ? std::ceil(static_cast<double>(arch.num_kv_heads) / tp)
+                                   : std::max(1.0, std::ceil(static_cast<double>(arch.num_kv_heads) / tp));
+    elements = heads * (arch.head_dim + arch.v_head_dim);
+  }
+  const auto per_layer = static_cast<std::uint64_t>(std::ceil(elements * kv_bytes_per_element));
+  KvLayout layout;
+  auto add = [&](std::uint64_t window) {
+    for (auto& group : layout.groups) {
+      if (group.window_tokens == window) {
+        group.bytes_per_token += per_layer;
+        return;
+      }
+    }
+    layout.groups.push_back(KvLayerGroup{per_layer, window});
+  };
+  for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
+    const AttentionKind kind = arch.attention_of(layer);
+    if (kind == AttentionKind::none) continue;
+    add(kind == AttentionKind::sliding ? arch.sliding_window_tokens : 0);
+  }
+  return layout;
+}
+
+}  // namespace headroom

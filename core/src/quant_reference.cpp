@@ -1,0 +1,256 @@
+// Format table, scalar conversions and the block-loop dispatch of the reference quantizers.
+#include "headroom/quant_reference.h"
+
+#include <algorithm>
+#include <bit>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "quant_reference_blocks.h"
+
+namespace headroom {
+namespace {
+
+constexpr const char* kGgmlLayout = "ggml src/ggml-common.h block structs (ggml-org/ggml)";
+
+template <typename Block>
+void quantize_blocks(void (*fn)(const float*, Block&), std::span<const float> x, std::uint32_t qk,
+                     std::vector<std::uint8_t>& out) {
+  const std::size_t nb = x.size() / qk;
+  out.resize(nb * sizeof(Block));
+  for (std::size_t i = 0; i < nb; ++i) {
+    Block b{};
+    fn(x.data() + i * qk, b);
+    std::memcpy(out.data() + i * sizeof(Block), &b, sizeof(Block));
+  }
+}
+
+template <typename Block>
+void dequantize_blocks(void (*fn)(const Block&, float*), std::span<const std::uint8_t> in,
+                       std::uint32_t qk, std::vector<float>& y) {
+  const std::size_t nb = y.size() / qk;
+  for (std::size_t i = 0; i < nb; ++i) {
+    Block b;
+    std::memcpy(&b, in.data() + i * sizeof(Block), sizeof(Block));
+    fn(b, y.data() + i * qk);
+  }
+}
+
+}  // namespace
+
+const std::int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
+                                      1,    13,   25,  38,  53,  69,  89,  113};
+const std::int8_t kMxfp4Values[16] = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
+
+const std::vector<QuantFormatInfo>& quant_formats() {
+  static const std::vector<QuantFormatInfo> kTable = {
+      {QuantFormat::f16, "f16", DType::f16, 1, 2, "IEEE 754 binary16"},
+      {QuantFormat::bf16, "bf16", DType::bf16, 1, 2, "bfloat16: upper 16 bits of binary32"},
+      {QuantFormat::fp8_e4m3, "fp8_e4m3", DType::fp8_e4m3, 1, 1,
+       "OCP 8-bit floating point spec v1.0 (E4M3, per-tensor scale 1)"},
+      {QuantFormat::q8_0, "q8_0", DType::q8_0, 32, 34, kGgmlLayout},
+      {QuantFormat::q6_k, "q6_k", DType::q6_k, 256, 210, kGgmlLayout},
+      {QuantFormat::q5_k, "q5_k", DType::q5_k, 256, 176, kGgmlLayout},
+      {QuantFormat::q4_k, "q4_k", DType::q4_k, 256, 144, kGgmlLayout},
+      {QuantFormat::q4_0, "q4_0", DType::q4_0, 32, 18, kGgmlLayout},
+      {QuantFormat::q3_k, "q3_k", DType::q3_k, 256, 110, kGgmlLayout},
+      {QuantFormat::q2_k, "q2_k", DType::q2_k, 256, 84, kGgmlLayout},
+      {QuantFormat::int4_g128, "int4_g128", DType::int4_gptq_g128, 128, 68,
+       "AWQ/GPTQ int4 group 128 repacked row-major with fp16 scale and fp16 zero (Headroom)"},
+      {QuantFormat::mxfp4, "mxfp4", DType::mxfp4, 32, 17,
+       "OCP Microscaling Formats v1.0; ggml block_mxfp4"},
+      {QuantFormat::iq4_xs, "iq4_xs", DType::iq4_xs, 256, 136, kGgmlLayout},
+      {QuantFormat::iq2_xxs, "iq2_xxs", DType::iq2_xxs, 256, 66, kGgmlLayout},
+  };
+  return kTable;
+}
+
+const QuantFormatInfo& quant_format_info(QuantFormat format) {
+  for (const auto& info : quant_formats()) {
+    if (info.format == format) return info;
+  }
+  return quant_formats().front();
+}
+
+Result<QuantFormat> parse_quant_format(std::string_view id) {
+  std::string lower(id);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "fp16") lower = "f16";
+  if (lower == "fp8" || lower == "e4m3") lower = "fp8_e4m3";
+  for (const auto& info : quant_formats()) {
+    if (lower == info.id) return info.format;
+  }
+  return make_error(ErrorCode::unknown_name, "format",
+                    "unknown quantization format '" + std::string(id) + "'");
+}
+
+float fp16_to_fp32(std::uint16_t h) {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exp = (h >> 10) & 0x1Fu;
+  std::uint32_t man = h & 0x3FFu;
+  std::uint32_t bits = 0;
+  if (exp == 0x1F) {
+    bits = sign | 0x7F800000u | (man << 13);
+  } else if (exp != 0) {
+    bits = sign | ((exp + 112) << 23) | (man << 13);
+  } else if (man != 0) {  // subnormal: normalize
+    int e = -1;
+    do { ++e; man <<= 1; } while ((man & 0x400u) == 0);
+    bits = sign | (static_cast<std::uint32_t>(112 - e) << 23) | ((man & 0x3FFu) << 13);
+  } else {
+    bits = sign;
+  }
+  return std::bit_cast<float>(bits);
+}
+
+std::uint16_t fp32_to_fp16(float value) {
+  const std::uint32_t x = std::bit_cast<std::uint32_t>(value);
+  const std::uint16_t sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
+  const std::uint32_t abs = x & 0x7FFFFFFFu;
+  if (abs > 0x7F800000u) return static_cast<std::uint16_t>(sign | 0x7E00u);  // NaN
+  if (abs >= 0x477FF000u) return static_cast<std::uint16_t>(sign | 0x7C00u);  // rounds to inf
+  if (abs < 0x38800000u) {  // result is subnormal or zero: scale by 2^24 and round
+    const float scaled = std::bit_cast<float>(abs) * 16777216.0f;
+    const float r = std::nearbyint(scaled);  // default rounding mode: to nearest even
+    return static_cast<std::uint16_t>(sign | static_cast<std::uint16_t>(r));
+  }
+  const std::uint32_t mant_odd = (abs >> 13) & 1u;
+  const std::uint32_t rounded = abs + 0xFFFu + mant_odd;  // round to nearest even at bit 13
+  return static_cast<std::uint16_t>(sign | ((rounded - 0x38000000u) >> 13));
+}
+
+float bf16_to_fp32(std::uint16_t bits) {
+  return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16);
+}
+
+std::uint16_t fp32_to_bf16(float value) {
+  const std::uint32_t x = std::bit_cast<std::uint32_t>(value);
+  if ((x & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<std::uint16_t>((x >> 16) | 0x40u);
+  return static_cast<std::uint16_t>((x + 0x7FFFu + ((x >> 16) & 1u)) >> 16);
+}
+
+float fp8_e4m3_to_fp32(std::uint8_t b) {
+  const float sign = (b & 0x80u) ? -1.0f : 1.0f;
+  const int exp = (b >> 3) & 0xF;
+  const int man = b & 0x7;
+  if (exp == 0xF && man == 0x7) return std::nanf("");
+  if (exp == 0) return sign * std::ldexp(static_cast<float>(man), -9);  // subnormal: man/8 * 2^-6
+  return sign * std::ldexp(static_cast<float>(8 + man), exp - 10);       // (1+man/8) * 2^(exp-7)
+}
+
+std::uint8_t fp32_to_fp8_e4m3(float value) {
+  // Exhaustive nearest search over the 126 finite magnitudes; ties go to the even code.
+  const std::uint8_t sign = std::signbit(value) ? 0x80u : 0u;
+  const float a = std::min(std::fabs(value), 448.0f);
+  std::uint8_t best = 0;
+  float best_err = a;
+  for (std::uint8_t code = 1; code < 0x7F; ++code) {
+    const float err = std::fabs(fp8_e4m3_to_fp32(code) - a);
+    if (err < best_err || (err == best_err && (code & 1u) == 0)) {
+      best_err = err;
+      best = code;
+    }
+  }
+  return static_cast<std::uint8_t>(sign | best);
+}
+
+float e8m0_to_fp32_half(std::uint8_t e) {
+  const std::uint32_t bits = e < 2 ? (0x00200000u << e) : (static_cast<std::uint32_t>(e - 1) << 23);
+  return std::bit_cast<float>(bits);
+}
+
+std::uint8_t iq2_sign_pattern(std::uint32_t index7) {
+  const std::uint32_t i = index7 & 127u;
+  return static_cast<std::uint8_t>(i | ((std::popcount(i) & 1u) << 7));
+}
+
+Result<std::vector<std::uint8_t>> quantize(QuantFormat format, std::span<const float> x) {
+  const auto& info = quant_format_info(format);
+  if (x.size() % info.block_weights != 0) {
+    return make_error(ErrorCode::invalid_argument, "weights",
+                      std::string("weights must be a multiple of ") +
+                          std::to_string(info.block_weights) + " for " + info.id + " (got " +
+                          std::to_string(x.size()) + ")");
+  }
+  for (float v : x) {
+    if (!std::isfinite(v)) {
+      return make_error(ErrorCode::invalid_argument, "weights", "weights must be finite");
+    }
+  }
+  std::vector<std::uint8_t> out;
+  const std::uint32_t qk = info.block_weights;
+  switch (format) {
+    case QuantFormat::f16:
+    case QuantFormat::bf16:
+      out.resize(x.size() * 2);
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        const std::uint16_t h =
+            format == QuantFormat::f16 ? fp32_to_fp16(x[i]) : fp32_to_bf16(x[i]);
+        std::memcpy(out.data() + 2 * i, &h, 2);
+      }
+      break;
+    case QuantFormat::fp8_e4m3:
+      out.resize(x.size());
+      for (std::size_t i = 0; i < x.size(); ++i) out[i] = fp32_to_fp8_e4m3(x[i]);
+      break;
+    case QuantFormat::q8_0: quantize_blocks(detail::quantize_q8_0, x, qk, out); break;
+    case QuantFormat::q6_k: quantize_blocks(detail::quantize_q6_k, x, qk, out); break;
+    case QuantFormat::q5_k: quantize_blocks(detail::quantize_q5_k, x, qk, out); break;
+    case QuantFormat::q4_k: quantize_blocks(detail::quantize_q4_k, x, qk, out); break;
+    case QuantFormat::q4_0: quantize_blocks(detail::quantize_q4_0, x, qk, out); break;
+    case QuantFormat::q3_k: quantize_blocks(detail::quantize_q3_k, x, qk, out); break;
+    case QuantFormat::q2_k: quantize_blocks(detail::quantize_q2_k, x, qk, out); break;
+    case QuantFormat::int4_g128: quantize_blocks(detail::quantize_int4_g128, x, qk, out); break;
+    case QuantFormat::mxfp4: quantize_blocks(detail::quantize_mxfp4, x, qk, out); break;
+    case QuantFormat::iq4_xs: quantize_blocks(detail::quantize_iq4_xs, x, qk, out); break;
+    case QuantFormat::iq2_xxs: quantize_blocks(detail::quantize_iq2_xxs, x, qk, out); break;
+  }
+  return out;
+}
+
+Result<std::vector<float>> dequantize(QuantFormat format, std::span<const std::uint8_t> in,
+                                      std::size_t num_weights) {
+  const auto& info = quant_format_info(format);
+  const std::uint32_t qk = info.block_weights;
+  if (num_weights % qk != 0) {
+    return make_error(ErrorCode::invalid_argument, "num_weights",
+                      std::string("num_weights must be a multiple of ") + std::to_string(qk) +
+                          " for " + info.id + " (got " + std::to_string(num_weights) + ")");
+  }
+  if (in.size() < num_weights / qk * info.block_bytes) {
+    return make_error(ErrorCode::invalid_argument, "blocks",
+                      std::string("blocks hold fewer bytes than ") + std::to_string(num_weights) +
+                          " " + info.id + " weights need");
+  }
+  std::vector<float> y(num_weights);
+  switch (format) {
+    case QuantFormat::f16:
+    case QuantFormat::bf16:
+      for (std::size_t i = 0; i < num_weights; ++i) {
+        std::uint16_t h = 0;
+        std::memcpy(&h, in.data() + 2 * i, 2);
+        y[i] = format == QuantFormat::f16 ? fp16_to_fp32(h) : bf16_to_fp32(h);
+      }
+      break;
+    case QuantFormat::fp8_e4m3:
+      for (std::size_t i = 0; i < num_weights; ++i) y[i] = fp8_e4m3_to_fp32(in[i]);
+      break;
+    case QuantFormat::q8_0: dequantize_blocks(detail::dequantize_q8_0, in, qk, y); break;
+    case QuantFormat::q6_k: dequantize_blocks(detail::dequantize_q6_k, in, qk, y); break;
+    case QuantFormat::q5_k: dequantize_blocks(detail::dequantize_q5_k, in, qk, y); break;
+    case QuantFormat::q4_k: dequantize_blocks(detail::dequantize_q4_k, in, qk, y); break;
+    case QuantFormat::q4_0: dequantize_blocks(detail::dequantize_q4_0, in, qk, y); break;
+    case QuantFormat::q3_k: dequantize_blocks(detail::dequantize_q3_k, in, qk, y); break;
+    case QuantFormat::q2_k: dequantize_blocks(detail::dequantize_q2_k, in, qk, y); break;
+    case QuantFormat::int4_g128: dequantize_blocks(detail::dequantize_int4_g128, in, qk, y); break;
+    case QuantFormat::mxfp4: dequantize_blocks(detail::dequantize_mxfp4, in, qk, y); break;
+    case QuantFormat::iq4_xs: dequantize_blocks(detail::dequantize_iq4_xs, in, qk, y); break;
+    case QuantFormat::iq2_xxs: dequantize_blocks(detail::dequantize_iq2_xxs, in, qk, y); break;
+  }
+  return y;
+}
+
+}  // namespace headroom

@@ -1,0 +1,202 @@
+#include "runtime_memory.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "headroom/units.h"
+
+namespace headroom {
+namespace {
+
+// Memory a CUDA process holds before the runtime allocates anything (context, driver
+// reserve): 79.18 - 78.57 GiB free at vLLM start-up on H100 (llm-d/llm-d-benchmark
+// config_explorer/empirical-vllm-memory-results.md, "Free memory on device").
+constexpr std::uint64_t kCudaContextBytes = static_cast<std::uint64_t>(0.61 * kGiB);
+
+// vLLM non-torch memory (cuBLAS/NCCL workspaces): 0.13 GiB at TP1, 0.55 GiB at TP2 on H100
+// (llm-d empirical-vllm-memory-results.md, Llama-3.1-8B and Llama-3.3-70B-FP8 TP=2 rows).
+constexpr std::uint64_t kVllmNonTorchTp1Bytes = static_cast<std::uint64_t>(0.13 * kGiB);
+constexpr std::uint64_t kVllmNonTorchTpNBytes = static_cast<std::uint64_t>(0.55 * kGiB);
+// CUDA graph capture after KV allocation: -0.45..1.03 GiB measured (same file); 0.4 typical.
+constexpr std::uint64_t kVllmCudaGraphBytes = static_cast<std::uint64_t>(0.4 * kGiB);
+
+std::uint64_t round_up(std::uint64_t value, std::uint64_t step) {
+  return step == 0 ? value : (value + step - 1) / step * step;
+}
+
+void add_item(MemoryBreakdown& m, const char* name, std::uint64_t bytes, std::string note) {
+  m.items.push_back(MemoryItem{name, bytes, std::move(note)});
+}
+
+// vLLM V1 profile-run peak. Fitted on the five H100 profiles published by llm-d (Llama-3.1-8B
+// 4.76, Llama-3.3-70B 4.84, Qwen3-0.6B 5.56, Qwen3-32B 5.64, gpt-oss-20b 7.38 GiB): the
+// peak follows the sampler's fp32 logits for max_num_seqs dummy sequences (38.1 B per
+// sequence per vocabulary entry) plus max_num_batched_tokens hidden states (2.56 B per token
+// per hidden unit) plus 22 MiB. vLLM's defaults for those two knobs are 1024 / 8192 on cards
+// with >= 70 GiB (except A100) and 256 / 2048 elsewhere (vllm/engine/arg_utils.py
+// _set_default_args).
+std::uint64_t vllm_activation_bytes(const ModelArch& arch, const Card& card, std::uint64_t batched_tokens) {
+  const bool large = card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
+  const double seqs = large ? 1024 : 256;
+  const double bytes = 22.0 * kMiB + 38.1 * seqs * arch.vocab_size + 2.56 * static_cast<double>(batched_tokens) * arch.hidden_size;
+  return static_cast<std::uint64_t>(bytes);
+}
+
+std::uint64_t default_batched_tokens(const Card& card) {
+  const bool large = card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
+  return large ? 8192 : 2048;
+}
+
+// aiconfigurator's activation estimate for TRT-LLM/SGLang-style engines:
+// 2 x tokens x (heads x head_dim) x coefficient(family, TP), floored at 70 MiB
+// (ai-dynamo/aiconfigurator sdk/backends/base_backend.py _get_memory_usage; LLAMA {1:11,
+// 2:6.5, 4:5, 8:5}, MoE {1:22, 2:13, 4:10, 8:10}).
+std::uint64_t engine_activation_bytes(const ModelArch& arch, std::uint64_t tokens, std::uint32_t tp) {
+  double coefficient = tp <= 1 ? 11 : tp == 2 ? 6.5 : 5;
+  if (arch.is_moe()) coefficient *= 2;
+  const double bytes = 2.0 * static_cast<double>(tokens) * arch.num_heads * arch.head_dim * coefficient;
+  return std::max<std::uint64_t>(static_cast<std::uint64_t>(bytes), 70 * kMiB);
+}
+
+void finish(RuntimeMemory& r) {
+  MemoryBreakdown& m = r.memory;
+  m.total_bytes = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes + m.kv_cache_capacity_bytes;
+  m.free_bytes = static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(m.total_bytes);
+  r.fixed_bytes = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes;
+}
+
+// Budgeted runtimes: KV = what is left of a budget after the fixed terms.
+void set_kv_capacity(RuntimeMemory& r, double budget_bytes, double fixed_in_budget, const char* rule) {
+  const double left = budget_bytes - fixed_in_budget;
+  if (left <= 0) {
+    r.startup_failure = std::string("no memory left for the KV cache: ") + rule + " leaves " +
+                        format_bytes(left) + " after weights, activations and overhead";
+    r.memory.kv_cache_capacity_bytes = 0;
+  } else {
+    r.memory.kv_cache_capacity_bytes = static_cast<std::uint64_t>(left);
+  }
+}
+
+RuntimeMemory vllm_like(const MemoryInputs& in) {
+  RuntimeMemory r;
+  MemoryBreakdown& m = r.memory;
+  const Card& card = in.request.card;
+  const std::uint32_t tp = std::max<std::uint32_t>(in.request.gpus, 1);
+  m.capacity_bytes = card.usable_memory_bytes;
+  m.weights_bytes = in.weights.per_gpu_bytes;
+  r.block_tokens = 16;  // vLLM CacheConfig.block_size default
+  const double util = in.request.knobs.gpu_memory_utilization.value_or(0.9);
+  in.inputs.gpu_memory_utilization = util;
+  const std::uint64_t batched = in.request.knobs.max_num_batched_tokens.value_or(default_batched_tokens(card));
+  m.activation_bytes = vllm_activation_bytes(in.arch, card, batched);
+  const std::uint64_t non_torch = tp > 1 ? kVllmNonTorchTpNBytes : kVllmNonTorchTp1Bytes;
+  m.runtime_overhead_bytes = non_torch + kVllmCudaGraphBytes + kCudaContextBytes;
+  add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
+  add_item(m, "peak activation", m.activation_bytes,
+           "profile run at max_num_batched_tokens " + std::to_string(batched));
+  add_item(m, "non-torch memory", non_torch, tp > 1 ? "cuBLAS + NCCL buffers" : "cuBLAS workspaces");
+  add_item(m, "CUDA graphs", kVllmCudaGraphBytes, "captured after the KV cache, outside the budget");
+  add_item(m, "CUDA context", kCudaContextBytes, "held before vLLM allocates");
+  const double budget = util * static_cast<double>(m.capacity_bytes);
+  set_kv_capacity(r, budget, static_cast<double>(m.weights_bytes + m.activation_bytes + non_torch),
+                  "gpu_memory_utilization x total");
+  add_item(m, "KV cache (reserved)", m.kv_cache_capacity_bytes, "budget - weights - activation - non-torch");
+  finish(r);
+  return r;
+}
+
+RuntimeMemory sglang(const MemoryInputs& in) {
+  RuntimeMemory r;
+  MemoryBreakdown& m = r.memory;
+  const std::uint32_t tp = std::max<std::uint32_t>(in.request.gpus, 1);
+  m.capacity_bytes = in.request.card.usable_memory_bytes;
+  m.weights_bytes = in.weights.per_gpu_bytes;
+  r.block_tokens = 1;  // token-level radix cache pages (page_size 1)
+  // server_args.py defaults by TP size: 0.88 (1), 0.87 (2), 0.85 (4), 0.81 (8).
+  const double fraction = in.request.knobs.gpu_memory_utilization.value_or(
+      tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88);
+  in.inputs.gpu_memory_utilization = fraction;
+  // chunked_prefill_size 8192 on large cards, 2048 below 20 GiB (server_args.py).
+  const std::uint64_t chunk = in.request.card.usable_memory_bytes >= 20 * kGiB ? 8192 : 2048;
+  m.activation_bytes = static_cast<std::uint64_t>(1.15 * static_cast<double>(engine_activation_bytes(in.arch, chunk, tp)));
+  m.runtime_overhead_bytes = kCudaContextBytes + kVllmCudaGraphBytes;
+  add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
+  add_item(m, "activations", m.activation_bytes, "chunked prefill of " + std::to_string(chunk) + " tokens");
+  add_item(m, "CUDA context + graphs", m.runtime_overhead_bytes, "outside mem_fraction_static");
+  set_kv_capacity(r, fraction * static_cast<double>(m.capacity_bytes), static_cast<double>(m.weights_bytes),
+                  "mem_fraction_static x total");
+  add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes, "mem_fraction_static x total - weights");
+  finish(r);
+  return r;
+}
+
+RuntimeMemory free_fraction_runtime(const MemoryInputs& in, double fraction, std::uint64_t tokens,
+                                    std::uint64_t block, const char* rule) {
+  RuntimeMemory r;
+  MemoryBreakdown& m = r.memory;
+  const std::uint32_t tp = std::max<std::uint32_t>(in.request.gpus, 1);
+  m.capacity_bytes = in.request.card.usable_memory_bytes;
+  m.weights_bytes = in.weights.per_gpu_bytes;
+  r.block_tokens = block;
+  m.activation_bytes = engine_activation_bytes(in.arch, tokens, tp);
+  m.runtime_overhead_bytes = kCudaContextBytes;
+  in.inputs.gpu_memory_utilization = fraction;
+  add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
+  add_item(m, "activations", m.activation_bytes, std::to_string(tokens) + " tokens in flight");
+  add_item(m, "CUDA context", kCudaContextBytes, "driver and context");
+  const double free_after = static_cast<double>(m.capacity_bytes) -
+                            static_cast<double>(m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes);
+  set_kv_capacity(r, fraction * free_after, 0, rule);
+  if (free_after <= 0) r.startup_failure = std::string("weights and activations exceed the card: ") + rule;
+  add_item(m, "KV cache (reserved)", m.kv_cache_capacity_bytes, rule);
+  finish(r);
+  return r;
+}
+
+RuntimeMemory transformers(const MemoryInputs& in) {
+  RuntimeMemory r;
+  MemoryBreakdown& m = r.memory;
+  const ModelArch& a = in.arch;
+  const Workload& w = in.request.workload;
+  m.capacity_bytes = in.request.card.usable_memory_bytes;
+  m.weights_bytes = in.weights.per_gpu_bytes;
+  r.reserves_kv = false;
+  // Prefill of the whole batch at once: MLP intermediates (gate, up, act) and residual
+  // copies in 16-bit, plus fp32 logits of the last position (generate keeps only those).
+  const double tokens = static_cast<double>(w.users * w.prompt_tokens);
+  const double width = a.is_moe() ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
+                                  : static_cast<double>(a.intermediate_size);
+  double act = tokens * (3.0 * width + 4.0 * a.hidden_size) * 2.0 + 2.0 * w.users * a.vocab_size * 4.0;
+  // bitsandbytes dequantizes one layer at a time into a 16-bit temporary.
+  if (in.weights.bits_per_weight < 12) act += static_cast<double>(in.weights.largest_linear_elements) * 2.0;
+  m.activation_bytes = static_cast<std::uint64_t>(act / std::max<std::uint32_t>(in.request.gpus, 1));
+  m.runtime_overhead_bytes = kCudaContextBytes;
+  add_item(m, "weights", m.weights_bytes, "per GPU (device_map), as stored");
+  add_item(m, "activations", m.activation_bytes, "prefill of the whole batch");
+  add_item(m, "CUDA context", kCudaContextBytes, "driver and context");
+  finish(r);
+  return r;
+}
+
+}  // namespace
+
+RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in);  // runtime_memory_llamacpp.cpp
+
+RuntimeMemory runtime_memory(const MemoryInputs& in) {
+  switch (in.request.runtime) {
+    case RuntimeId::vllm: return vllm_like(in);
+    case RuntimeId::sglang: return sglang(in);
+    case RuntimeId::trtllm:
+      // max_num_tokens 8192 (TRT-LLM BuildConfig default); tokens_per_block 32.
+      return free_fraction_runtime(in, 0.9, 8192, 32, "free_gpu_memory_fraction 0.9 x free memory");
+    case RuntimeId::tgi:
+      // max_batch_prefill_tokens 4096 (TGI launcher default); BLOCK_SIZE 16 for flashinfer paged attention.
+      return free_fraction_runtime(in, 0.95, 4096, 16, "TGI_WIGGLE_ROOM 0.95 x free memory");
+    case RuntimeId::llamacpp:
+    case RuntimeId::ollama: return runtime_memory_llamacpp(in);
+    case RuntimeId::transformers: return transformers(in);
+  }
+  return vllm_like(in);
+}
+
+}  // namespace headroom

@@ -1,0 +1,33 @@
+// Per-runtime memory accounting: what each runtime reserves, and the KV capacity it ends up
+// with. One function per runtime family, each citing the source of its rule and constants.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "headroom/sizing.h"
+#include "kv_layout.h"
+#include "weight_split.h"
+
+namespace headroom {
+
+struct RuntimeMemory {
+  MemoryBreakdown memory;
+  std::uint64_t block_tokens = 1;           // KV allocation granularity per sequence
+  std::uint64_t extra_window_tokens = 0;    // kept beyond a sliding window
+  bool reserves_kv = true;                  // KV capacity is fixed at start-up
+  std::uint64_t fixed_bytes = 0;            // everything but KV on the busiest GPU
+  std::string startup_failure;              // set when the runtime cannot start at all
+};
+
+struct MemoryInputs {
+  const ModelArch& arch;
+  const SizingRequest& request;
+  const WeightPlacement& weights;
+  const KvLayout& kv;
+  NormalizedInputs& inputs;  // filled with the runtime defaults that were applied
+};
+
+RuntimeMemory runtime_memory(const MemoryInputs& in);
+
+}  // namespace headroom

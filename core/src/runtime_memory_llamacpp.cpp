@@ -1,0 +1,83 @@
+// llama.cpp / Ollama memory: model buffer, KV buffer for n_ctx, compute buffer for one
+// n_ubatch graph, CUDA context. Rules from ggml-org/llama.cpp (src/llama-context.cpp,
+// src/llama-kv-cache.cpp, src/llama-model.cpp) as re-derived by gpustack/gguf-parser-go
+// (file_estimate__llamacpp.go); checked against a logged gemma-7b Q4_0 load (tests).
+#include <algorithm>
+
+#include "headroom/units.h"
+#include "runtime_memory.h"
+
+namespace headroom {
+namespace {
+
+constexpr std::uint64_t kCudaContextBytes = static_cast<std::uint64_t>(0.61 * kGiB);  // see runtime_memory.cpp
+constexpr std::uint64_t kDefaultUbatchTokens = 512;  // llama.cpp common_params n_ubatch
+
+std::uint64_t pad_to(std::uint64_t value, std::uint64_t step) { return (value + step - 1) / step * step; }
+
+// The compute buffer is the allocator's peak over one n_ubatch graph: the largest of
+//  - the output: fp32 logits for every ubatch token (vocab x ub x 4) + the normed hidden state,
+//  - attention without flash attention: the fp32 KQ matrix [n_kv, ub, heads] + Q/K/V rows,
+//  - the FFN: gate and up activations in fp32.
+std::uint64_t compute_buffer_bytes(const ModelArch& a, std::uint64_t n_ctx, std::uint64_t ubatch,
+                                   bool flash_attention, std::uint32_t gpus) {
+  const double ub = static_cast<double>(ubatch);
+  const double output = ub * a.vocab_size * 4.0 + ub * a.hidden_size * 4.0;
+  const double heads = static_cast<double>(a.num_heads) / gpus;
+  double attention = 3.0 * ub * a.hidden_size * 4.0;
+  if (!flash_attention) attention += static_cast<double>(n_ctx) * ub * heads * 4.0;
+  const double width = a.is_moe() ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
+                                  : static_cast<double>(a.intermediate_size);
+  const double ffn = 2.0 * ub * width * 4.0 + ub * a.hidden_size * 4.0;
+  return static_cast<std::uint64_t>(std::max({output, attention, ffn}));
+}
+
+}  // namespace
+
+RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
+  RuntimeMemory r;
+  MemoryBreakdown& m = r.memory;
+  const RuntimeKnobs& knobs = in.request.knobs;
+  const Workload& w = in.request.workload;
+  const std::uint32_t gpus = std::max<std::uint32_t>(in.request.gpus, 1);
+  const bool ollama = in.request.runtime == RuntimeId::ollama;
+  // llama-server turns flash attention on where the backend supports it (-fa auto);
+  // Ollama keeps it off unless OLLAMA_FLASH_ATTENTION=1.
+  const bool fa = knobs.flash_attention.value_or(!ollama);
+  const std::uint32_t slots = knobs.parallel_slots.value_or(static_cast<std::uint32_t>(std::max<std::uint64_t>(w.users, 1)));
+  const std::uint64_t per_user = w.prompt_tokens + w.output_tokens;
+  const std::uint64_t requested_ctx = knobs.ctx_size_tokens.value_or(per_user * slots);
+  // n_ctx is padded (256 with flash attention, 32 without: llama-context.cpp / gguf-parser).
+  const std::uint64_t n_ctx = pad_to(std::max<std::uint64_t>(requested_ctx, 1), fa ? 256 : 32);
+  const std::uint64_t ubatch = std::min<std::uint64_t>(knobs.ubatch_size_tokens.value_or(kDefaultUbatchTokens), n_ctx);
+  in.inputs.ctx_size_tokens = n_ctx;
+  in.inputs.parallel_slots = slots;
+  in.inputs.flash_attention = fa;
+
+  m.capacity_bytes = in.request.card.usable_memory_bytes;
+  m.weights_bytes = in.weights.per_gpu_bytes;
+  m.host_bytes = in.weights.host_bytes;
+  // The whole n_ctx KV buffer is allocated at start; slots share it (n_ctx / parallel each).
+  r.block_tokens = 1;
+  r.extra_window_tokens = ubatch;
+  r.reserves_kv = true;
+  const std::uint64_t kv_total = in.kv.bytes_for(n_ctx, 1, 1, ubatch);
+  m.kv_cache_capacity_bytes = (kv_total + gpus - 1) / gpus;
+  m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa, gpus);
+  m.runtime_overhead_bytes = kCudaContextBytes;
+  m.items.push_back({"model buffer", m.weights_bytes, "weights on the GPU (tied output head included)"});
+  m.items.push_back({"KV buffer", m.kv_cache_capacity_bytes, "n_ctx " + std::to_string(n_ctx) + " over " + std::to_string(slots) + " slot(s)"});
+  m.items.push_back({"compute buffer", m.activation_bytes, "one n_ubatch " + std::to_string(ubatch) + " graph" + (fa ? ", flash attention" : ", no flash attention")});
+  m.items.push_back({"CUDA context", kCudaContextBytes, "driver and context, not in llama.cpp's own accounting"});
+  if (m.host_bytes > 0) m.items.push_back({"host: token embeddings", m.host_bytes, "kept in CPU memory"});
+  if (n_ctx / slots < per_user) {
+    r.startup_failure = "each of the " + std::to_string(slots) + " slots gets " + std::to_string(n_ctx / slots) +
+                        " tokens of context, less than prompt + output (" + std::to_string(per_user) + ")";
+  }
+  m.total_bytes = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes + m.kv_cache_capacity_bytes;
+  m.free_bytes = static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(m.total_bytes);
+  r.fixed_bytes = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes;
+  return r;
+}
+
+}  // namespace headroom

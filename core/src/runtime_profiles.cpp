@@ -1,0 +1,58 @@
+// The runtimes Headroom models and the rule each uses to size its KV cache.
+#include "headroom/runtime.h"
+
+#include "text_match.h"
+
+namespace headroom {
+
+const std::vector<RuntimeProfile>& runtime_profiles() {
+  static const std::vector<RuntimeProfile> kProfiles = {
+      {RuntimeId::vllm, "vllm", "vLLM (V1 engine)", Scheduling::continuous_batching,
+       "KV = gpu_memory_utilization (0.9) x total - weights - peak activation - non-torch; 16-token blocks",
+       "vllm/v1/worker/gpu_worker.py determine_available_memory; vllm/utils/mem_utils.py "
+       "MemoryProfilingResult; measured in llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md"},
+      {RuntimeId::sglang, "sglang", "SGLang", Scheduling::continuous_batching,
+       "KV pool = mem_fraction_static (0.88 at TP1) x total - weights; activations use the rest",
+       "sglang python/sglang/srt/server_args.py mem_fraction_static defaults by TP size; "
+       "model_runner.py profile_max_num_token"},
+      {RuntimeId::trtllm, "trtllm", "TensorRT-LLM", Scheduling::continuous_batching,
+       "KV = free_gpu_memory_fraction (0.9) x memory free after weights and activation buffers",
+       "TensorRT-LLM docs reference/memory.html and KvCacheConfig.free_gpu_memory_fraction"},
+      {RuntimeId::tgi, "tgi", "Text Generation Inference", Scheduling::continuous_batching,
+       "KV blocks = 0.95 (TGI_WIGGLE_ROOM) x memory free after weights and a max_batch_prefill_tokens warmup",
+       "huggingface/text-generation-inference server/text_generation_server/models/flash_causal_lm.py warmup"},
+      {RuntimeId::llamacpp, "llama.cpp", "llama.cpp (llama-server)", Scheduling::parallel_slots,
+       "KV = n_ctx (padded) x layers x KV width, shared by --parallel slots; plus compute buffer (n_ubatch)",
+       "ggml-org/llama.cpp src/llama-kv-cache.cpp, llama-context.cpp graph_reserve; "
+       "gpustack/gguf-parser-go file_estimate__llamacpp.go"},
+      {RuntimeId::ollama, "ollama", "Ollama (llama.cpp engine)", Scheduling::parallel_slots,
+       "as llama.cpp: num_ctx x OLLAMA_NUM_PARALLEL context, f16 KV unless OLLAMA_KV_CACHE_TYPE",
+       "ollama/ollama docs/faq.md (context length, parallel requests, KV cache type)"},
+      {RuntimeId::transformers, "transformers", "Hugging Face transformers (generate)", Scheduling::static_batch,
+       "no reservation: weights + dynamic KV cache for the batch + prefill activations",
+       "huggingface/transformers generation/utils.py (DynamicCache); bitsandbytes for nf4/int8"},
+  };
+  return kProfiles;
+}
+
+const RuntimeProfile& runtime_profile(RuntimeId id) {
+  for (const auto& profile : runtime_profiles()) {
+    if (profile.id == id) return profile;
+  }
+  return runtime_profiles().front();
+}
+
+Result<RuntimeId> parse_runtime(std::string_view key) {
+  const std::string lower = to_lower(key);
+  for (const auto& profile : runtime_profiles()) {
+    if (lower == profile.key) return profile.id;
+  }
+  if (lower == "llamacpp" || lower == "llama-cpp" || lower == "llama-server") return RuntimeId::llamacpp;
+  if (lower == "tensorrt-llm" || lower == "tensorrt_llm" || lower == "trt-llm") return RuntimeId::trtllm;
+  if (lower == "hf" || lower == "huggingface") return RuntimeId::transformers;
+  return make_error(ErrorCode::unknown_name, "runtime",
+                    "unknown runtime '" + std::string(key) +
+                        "' (known: vllm, sglang, trtllm, tgi, llama.cpp, ollama, transformers)");
+}
+
+}  // namespace headroom

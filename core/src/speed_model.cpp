@@ -1,0 +1,262 @@
+// Per-phase speed model: prefill compute-bound, decode per step max(memory, compute) plus a fixed
+// cost, batching of concurrent users, MoE expert spread and tensor / layer splits over GPUs.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "headroom/speed.h"
+#include "speed_params.h"
+
+namespace headroom {
+namespace {
+
+using speed::CardClassParams;
+using speed::StepCostParams;
+
+Error bad(const char* field, const char* message) {
+  return make_error(ErrorCode::invalid_argument, field, std::string(field) + " " + message);
+}
+
+std::optional<Error> check_input(const SpeedInput& in) {
+  if (!(in.card.bandwidth_bytes_per_s > 0)) return bad("card.bandwidth_bytes_per_s", "must be above zero.");
+  if (!(in.card.throughput.fp16_flops_per_s > 0) && !(in.card.throughput.bf16_flops_per_s > 0))
+    return bad("card.throughput.fp16_flops_per_s", "must be above zero (or bf16_flops_per_s set).");
+  if (in.gpus == 0) return bad("gpus", "must be at least 1.");
+  if (in.users == 0) return bad("users", "must be at least 1.");
+  if (in.num_layers == 0) return bad("num_layers", "must be at least 1.");
+  if (in.active_params == 0) return bad("active_params", "must be above zero.");
+  if (in.total_params < in.active_params) return bad("total_params", "must not be below active_params.");
+  if (in.active_weight_bytes == 0) return bad("active_weight_bytes", "must be above zero.");
+  if (in.weight_bytes < in.active_weight_bytes) return bad("weight_bytes", "must not be below active_weight_bytes.");
+  if (!(in.bits_per_weight > 0) || in.bits_per_weight > 64) return bad("bits_per_weight", "must be in (0, 64].");
+  if (in.num_experts > 0 && (in.experts_per_token == 0 || in.experts_per_token > in.num_experts))
+    return bad("experts_per_token", "must be between 1 and num_experts for a mixture of experts.");
+  if (in.bench) {
+    if (!(in.bench->read_bytes_per_s > 0)) return bad("bench.read_bytes_per_s", "must be above zero.");
+    if (in.bench->gemv_efficiency && !(*in.bench->gemv_efficiency > 0 && *in.bench->gemv_efficiency <= 1.5))
+      return bad("bench.gemv_efficiency", "must be in (0, 1.5].");
+  }
+  return std::nullopt;
+}
+
+bool splits_by_layer(RuntimeId runtime) {
+  return runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama;
+}
+
+// Everything the step formulas need, resolved once from the input and the parameter tables.
+struct Setup {
+  const SpeedInput* in = nullptr;
+  CardClassParams cls;
+  StepCostParams step;
+  double tp = 1;                        // GPUs sharing each layer (tensor parallel)
+  double bandwidth_bytes_per_s = 0;     // effective, per GPU
+  double tensor_flops_per_s = 0;        // peak for the matmul dtype, per GPU
+  double vector_flops_per_s = 0;        // per GPU, for dequantization (packed int8 dots counted)
+  double dequant_ops_per_weight = 0;    // 0 when weights are used as stored or bench measured it
+  double dense_bytes = 0;               // weights every token reads (attention, shared, embeddings)
+  double expert_bytes = 0;              // all routed-expert weights
+};
+
+double peak_for_matmul(const SpeedInput& in) {
+  const CardThroughput& t = in.card.throughput;
+  const double fp16 = t.fp16_flops_per_s > 0 ? t.fp16_flops_per_s : t.bf16_flops_per_s;
+  const bool fp8 = in.weight_dtype == DType::fp8_e4m3 || in.weight_dtype == DType::fp8_e5m2;
+  if (fp8 && !in.weight_only_quant && t.fp8_flops_per_s > 0) return t.fp8_flops_per_s;
+  if (in.weight_dtype == DType::int8_rowwise && !in.weight_only_quant && t.int8_ops_per_s > 0)
+    return t.int8_ops_per_s;
+  return fp16;
+}
+
+Setup make_setup(const SpeedInput& in) {
+  Setup s;
+  s.in = &in;
+  s.cls = speed::card_class_params(speed::classify_card(in.card));
+  s.step = speed::step_cost_params(in.runtime, s.cls.card_class);
+  s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
+  const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
+                                                               : in.card.throughput.bf16_flops_per_s;
+  s.tensor_flops_per_s = peak_for_matmul(in);
+  s.vector_flops_per_s = fp16 * s.cls.vector_to_tensor_ratio * s.cls.int_dot_speedup;
+  const bool measured_gemv = in.bench && in.bench->gemv_efficiency.has_value();
+  if (in.bench) {
+    // A measured GEMV for this format already contains its dequantization cost.
+    s.bandwidth_bytes_per_s =
+        in.bench->read_bytes_per_s * in.bench->gemv_efficiency.value_or(s.cls.decode_bandwidth_fraction);
+  } else {
+    s.bandwidth_bytes_per_s = in.card.bandwidth_bytes_per_s * s.cls.decode_bandwidth_fraction;
+  }
+  s.dequant_ops_per_weight =
+      (in.weight_only_quant && !measured_gemv) ? speed::format_params(in.weight_dtype).dequant_ops_per_weight : 0;
+  // Split the stored weights into the part every token reads and the routed experts.
+  const double total = static_cast<double>(in.weight_bytes);
+  const double active = static_cast<double>(in.active_weight_bytes);
+  if (in.num_experts > 0 && total > active) {
+    const double share = static_cast<double>(in.experts_per_token) / in.num_experts;
+    s.expert_bytes = share < 1 ? (total - active) / (1 - share) : 0;
+    s.dense_bytes = std::max(0.0, active - s.expert_bytes * share);
+  } else {
+    s.dense_bytes = active;
+  }
+  return s;
+}
+
+// Weight bytes one decode step reads with `batch` sequences: routed tokens spread over experts,
+// so a batch touches E * (1 - (1 - k/E)^B) distinct experts per layer (uniform routing).
+double weights_read_bytes(const Setup& s, double batch) {
+  if (s.expert_bytes <= 0) return s.dense_bytes;
+  const double share = static_cast<double>(s.in->experts_per_token) / s.in->num_experts;
+  const double touched = 1 - std::pow(1 - share, batch);
+  return s.dense_bytes + s.expert_bytes * touched;
+}
+
+// Attention FLOPs for `tokens` queries against `depth` keys: QK^T and PV, 2 FLOPs per MAC.
+double attention_flops(const SpeedInput& in, double tokens, double depth) {
+  const double width = static_cast<double>(in.num_heads) * in.head_dim;
+  return 4.0 * in.num_layers * width * tokens * depth;
+}
+
+double fixed_step_seconds(const Setup& s, double sequences) {
+  const SpeedInput& in = *s.in;
+  double t = s.step.per_step_s + in.num_layers * s.step.per_layer_s + sequences * s.step.per_sequence_s;
+  if (in.gpus > 1) {
+    if (splits_by_layer(in.runtime)) t += (in.gpus - 1) * s.step.per_gpu_hop_s;
+    else t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
+  }
+  return t;
+}
+
+struct StepTime {
+  double seconds = 0;
+  double memory_s = 0;
+  double compute_s = 0;
+};
+
+// One decode step: `batch` sequences at mean KV depth `depth`, plus `mixed_prefill` prompt
+// tokens that a chunked-prefill scheduler folds into the same step.
+StepTime decode_step(const Setup& s, double batch, double depth, double mixed_prefill) {
+  const SpeedInput& in = *s.in;
+  const double weights = weights_read_bytes(s, batch + mixed_prefill);
+  const double kv = batch * static_cast<double>(in.kv_bytes_per_token) * depth;
+  StepTime st;
+  st.memory_s = (weights + kv) / (s.bandwidth_bytes_per_s * s.tp);
+  const double tokens = batch + mixed_prefill;
+  const double flops = 2.0 * in.active_params * tokens + attention_flops(in, batch, depth) +
+                       attention_flops(in, mixed_prefill, 0.5 * in.prompt_tokens);
+  const double matmul_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
+  const double elements = weights * 8.0 / in.bits_per_weight;
+  const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
+  st.compute_s = matmul_s + dequant_s;
+  st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch);
+  return st;
+}
+
+// Prefill of `tokens` prompt tokens as one batch of independent prompts of `prompt` tokens each.
+double prefill_seconds(const Setup& s, double tokens, double prompt) {
+  const SpeedInput& in = *s.in;
+  if (tokens <= 0) return 0;
+  const double chunks = std::ceil(tokens / s.step.prefill_chunk_tokens);
+  const double per_chunk = tokens / chunks;
+  const double weights = weights_read_bytes(s, per_chunk);
+  const double memory_s = chunks * weights / (s.bandwidth_bytes_per_s * s.tp);
+  const double flops = 2.0 * in.active_params * tokens + attention_flops(in, tokens, 0.5 * prompt);
+  const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
+  // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
+  const double dequant_s =
+      chunks * (weights * 8.0 / in.bits_per_weight) * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
+  return std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1);
+}
+
+double output_tokens(const SpeedInput& in) {
+  return static_cast<double>(std::max<std::uint64_t>(in.output_tokens, 1));
+}
+
+// All users decoding together, at the mean KV depth over their outputs.
+StepTime decode_together(const Setup& s) {
+  const SpeedInput& in = *s.in;
+  const double depth = static_cast<double>(in.prompt_tokens) + 0.5 * output_tokens(in);
+  return decode_step(s, static_cast<double>(in.users), depth, 0);
+}
+
+// Steady state of a closed loop: each user sends its next request when one ends, so across one
+// request's output the other users' prompts (users * prompt / output per step) share the steps
+// (chunked prefill mixed into decode batches).
+StepTime decode_steady(const Setup& s) {
+  const SpeedInput& in = *s.in;
+  const double users = static_cast<double>(in.users);
+  const double depth = static_cast<double>(in.prompt_tokens) + 0.5 * output_tokens(in);
+  const double mixed = users > 1 ? users * static_cast<double>(in.prompt_tokens) / output_tokens(in) : 0.0;
+  return decode_step(s, users, depth, mixed);
+}
+
+const char* scheduling_note(const SpeedInput& in) {
+  switch (in.runtime) {
+    case RuntimeId::llamacpp:
+    case RuntimeId::ollama:
+      return "parallel slots (llama.cpp): users share one batch per step, one model copy; GPUs hold "
+             "consecutive layers and run one after another (layer split)";
+    case RuntimeId::transformers:
+      return "static batch: users decode together in one batch per step; GPUs split each layer";
+    case RuntimeId::vllm:
+    case RuntimeId::sglang:
+    case RuntimeId::trtllm:
+    case RuntimeId::tgi:
+      break;
+  }
+  return "continuous batching: all users decode in one batch per step, prompts prefilled in chunks "
+         "mixed into decode steps; GPUs split each layer (tensor parallel)";
+}
+
+}  // namespace
+
+Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
+  if (auto err = check_input(input)) return *err;
+  const Setup s = make_setup(input);
+  const double users = static_cast<double>(input.users);
+  const double prompt = static_cast<double>(input.prompt_tokens);
+  const double out = static_cast<double>(std::max<std::uint64_t>(input.output_tokens, 1));
+
+  SpeedEstimate e;
+  const double reference_prompt = prompt > 0 ? prompt : 512.0;  // report prefill speed at 512 if none
+  e.prefill_tokens_per_s = reference_prompt / prefill_seconds(s, reference_prompt, reference_prompt);
+
+  const StepTime d = decode_together(s);
+  e.inter_token_latency_s = d.seconds;
+  e.decode_tokens_per_s_per_user = 1.0 / d.seconds;
+  e.decode_tokens_per_s_total = users / d.seconds;
+  e.bound = d.memory_s >= d.compute_s ? "memory" : "compute";
+
+  // Users arriving together: prompts are prefilled first-come first-served; the mean user waits
+  // for half the queue plus its own prompt, then one decode step for its first token.
+  const double all_prefill = prefill_seconds(s, users * prompt, prompt);
+  const double first_step = decode_step(s, users, prompt, 0).seconds;
+  e.ttft_s = all_prefill * (users + 1) / (2 * users) + first_step;
+
+  const double request_s = prefill_seconds(s, prompt, prompt) + out * decode_steady(s).seconds;
+  e.requests_per_minute = 60.0 * users / request_s;
+
+  double u = s.cls.relative_uncertainty;
+  if (input.bench) u *= 0.5;                      // measured bandwidth removes the largest unknown
+  if (input.num_experts > 0) u += 0.10;           // routing skew and expert caching
+  if (input.gpus > 1) u += 0.10;                  // interconnect and split overheads
+  e.range.low = e.decode_tokens_per_s_per_user * (1 - u);
+  e.range.high = e.decode_tokens_per_s_per_user * (1 + u);
+
+  // Same workload with 16-bit weights: bytes scale with 16 / bits, no dequantization.
+  SpeedInput fp16 = input;
+  const double scale = 16.0 / input.bits_per_weight;
+  fp16.weight_bytes = static_cast<std::uint64_t>(static_cast<double>(input.weight_bytes) * scale);
+  fp16.active_weight_bytes = static_cast<std::uint64_t>(static_cast<double>(input.active_weight_bytes) * scale);
+  fp16.bits_per_weight = 16;
+  fp16.weight_dtype = DType::f16;
+  fp16.weight_only_quant = false;
+  if (fp16.bench) fp16.bench->gemv_efficiency.reset();
+  const Setup s16 = make_setup(fp16);
+  e.speedup_vs_fp16 = decode_together(s16).seconds / d.seconds;
+  e.ideal_speedup_vs_fp16 = scale;
+
+  e.model_note = std::string(scheduling_note(input)) + "; card class " + s.cls.name + ".";
+  return e;
+}
+
+}  // namespace headroom

@@ -1,0 +1,46 @@
+// Speed-model parameters per card class, per runtime backend and per weight format. The values
+// and their sources live in speed_params.cpp; the model that uses them is speed_model.cpp.
+#pragma once
+
+#include "headroom/card.h"
+#include "headroom/dtype.h"
+#include "headroom/runtime.h"
+
+namespace headroom::speed {
+
+// Broad hardware families whose measured efficiencies differ (memory technology, vendor stack).
+enum class CardClass { nvidia_hbm, nvidia_gddr, amd_hbm, amd_gddr, apple_soc, intel_gpu, other };
+
+struct CardClassParams {
+  CardClass card_class;
+  const char* name;
+  double decode_bandwidth_fraction;  // share of spec DRAM bandwidth a decode GEMV sustains
+  double prefill_compute_fraction;   // share of dense fp16 tensor peak a large prefill GEMM sustains
+  double vector_to_tensor_ratio;     // non-tensor (vector) FLOP/s over dense fp16 tensor FLOP/s
+  double int_dot_speedup;            // packed int8 dot products per vector op (dp4a-style GEMV)
+  double allreduce_latency_s;        // one small tensor-parallel all-reduce (decode-sized message)
+  double relative_uncertainty;       // half-width of the reported decode range
+  const char* source;
+};
+
+// Fixed cost per decode step for one runtime family on one vendor's software stack.
+struct StepCostParams {
+  double per_step_s;          // scheduling, sampling, host sync: once per step
+  double per_layer_s;         // kernel launches and small ops: once per layer per step
+  double per_sequence_s;      // scheduling, sampling and bookkeeping: once per running sequence
+  double per_gpu_hop_s;       // llama.cpp layer split: hand-off between consecutive GPUs
+  double prefill_chunk_tokens;  // tokens per prefill chunk (llama.cpp ubatch, vLLM batched tokens)
+  const char* source;
+};
+
+struct FormatParams {
+  double dequant_ops_per_weight;  // vector ops to unpack one weight for a matrix-vector product
+  const char* source;
+};
+
+CardClass classify_card(const Card& card);
+const CardClassParams& card_class_params(CardClass card_class);
+const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class);
+const FormatParams& format_params(DType weight_dtype);
+
+}  // namespace headroom::speed

@@ -1,0 +1,95 @@
+#include "weight_split.h"
+
+#include <algorithm>
+#include <map>
+
+namespace headroom {
+namespace {
+
+bool replicated_under_tp(const TensorSpec& tensor, const ModelArch& arch, std::uint32_t gpus) {
+  if (tensor.rows == 1) return true;  // norms, biases, sinks
+  switch (tensor.role) {
+    case TensorRole::ffn_router:
+    case TensorRole::attn_q_a:
+    case TensorRole::attn_kv_a:  // MLA down-projections are ReplicatedLinear in vLLM
+      return true;
+    case TensorRole::attn_k:
+    case TensorRole::attn_v:
+      return arch.num_kv_heads < gpus;  // fewer KV heads than GPUs: replicated heads
+    default:
+      return false;
+  }
+}
+
+bool is_routed_expert(TensorRole role) {
+  return role == TensorRole::ffn_gate_exps || role == TensorRole::ffn_up_exps ||
+         role == TensorRole::ffn_down_exps || role == TensorRole::ffn_gate_up_exps;
+}
+
+}  // namespace
+
+WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,
+                              RuntimeId runtime, std::uint32_t gpus) {
+  const bool llama_cpp = runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama;
+  const std::uint32_t n = std::max<std::uint32_t>(gpus, 1);
+  WeightPlacement placement;
+  std::map<DType, std::uint64_t> bytes_by_type;
+  std::uint64_t elements = 0;
+  std::uint64_t gpu_bytes = 0;        // sum over GPUs of what each holds
+  std::uint64_t replicated_bytes = 0; // held by every GPU
+  std::uint64_t output_bytes = 0;
+  for (const auto& tensor : tensors) {
+    const std::uint64_t bytes = tensor_bytes(tensor.dtype, tensor.rows, tensor.cols);
+    placement.total_bytes += bytes;
+    elements += tensor.elements();
+    bytes_by_type[tensor.dtype] += bytes;
+    if (tensor.rows > 1 && tensor.role != TensorRole::token_embd && !is_routed_expert(tensor.role)) {
+      placement.largest_linear_elements = std::max(placement.largest_linear_elements, tensor.elements());
+    }
+    // Decode reads every matmul weight once per step; routed experts only their share.
+    if (tensor.role == TensorRole::token_embd && !arch.tie_embeddings) {
+      // a row gather, not a full read
+    } else if (is_routed_expert(tensor.role) && arch.num_experts > 0) {
+      placement.active_bytes += bytes / arch.num_experts * arch.experts_per_token;
+    } else {
+      placement.active_bytes += bytes;
+    }
+    if (llama_cpp) {
+      // llama.cpp keeps token_embd in host memory (get_rows runs on the CPU); a tied output
+      // head is a GPU copy of it (model buffer on CUDA0 includes it).
+      if (tensor.role == TensorRole::token_embd) {
+        placement.host_bytes += bytes;
+        if (arch.tie_embeddings) output_bytes += bytes;
+        continue;
+      }
+      if (tensor.role == TensorRole::output) {
+        output_bytes += bytes;
+        continue;
+      }
+      gpu_bytes += bytes;
+      continue;
+    }
+    if (n > 1 && replicated_under_tp(tensor, arch, n)) {
+      replicated_bytes += bytes;
+    } else {
+      gpu_bytes += bytes;
+    }
+  }
+  if (llama_cpp) {
+    // Layer split: repeating layers divide evenly; the output head sits on the last GPU.
+    placement.per_gpu_bytes = (gpu_bytes + n - 1) / n + output_bytes;
+  } else {
+    placement.per_gpu_bytes = (gpu_bytes + n - 1) / n + replicated_bytes;
+  }
+  placement.bits_per_weight = elements ? static_cast<double>(placement.total_bytes) * 8.0 / static_cast<double>(elements) : 16;
+  std::uint64_t best = 0;
+  for (const auto& [type, bytes] : bytes_by_type) {
+    if (bytes > best) {
+      best = bytes;
+      placement.dominant_dtype = type;
+    }
+  }
+  return placement;
+}
+
+}  // namespace headroom

@@ -1,0 +1,26 @@
+// How weight tensors land on each GPU: tensor-parallel sharding by role, llama.cpp's
+// host-resident token embedding.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "headroom/model.h"
+#include "headroom/runtime.h"
+
+namespace headroom {
+
+struct WeightPlacement {
+  std::uint64_t total_bytes = 0;         // every tensor once
+  std::uint64_t per_gpu_bytes = 0;       // on the busiest GPU
+  std::uint64_t host_bytes = 0;          // kept in CPU memory by the runtime
+  std::uint64_t active_bytes = 0;        // read per decode token (MoE: routed share)
+  std::uint64_t largest_linear_elements = 0;
+  double bits_per_weight = 16;           // total bits / total elements
+  DType dominant_dtype = DType::bf16;    // the type holding most bytes
+};
+
+WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,
+                              RuntimeId runtime, std::uint32_t gpus);
+
+}  // namespace headroom

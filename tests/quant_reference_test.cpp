@@ -1,0 +1,188 @@
+// Reference quantizers/dequantizers against hand-made blocks and round trips.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "headroom/quant_reference.h"
+
+using namespace headroom;
+
+namespace {
+std::vector<std::uint8_t> with_fp16(std::vector<std::uint8_t> bytes, std::size_t at, float v) {
+  const std::uint16_t h = fp32_to_fp16(v);
+  std::memcpy(bytes.data() + at, &h, 2);
+  return bytes;
+}
+std::vector<float> random_weights(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, 0.02f);
+  std::vector<float> w(n);
+  for (auto& v : w) v = dist(rng);
+  return w;
+}
+}  // namespace
+
+TEST_CASE("block sizes match ggml-common.h") {
+  CHECK(quant_format_info(QuantFormat::q4_0).block_bytes == 18);
+  CHECK(quant_format_info(QuantFormat::q8_0).block_bytes == 34);
+  CHECK(quant_format_info(QuantFormat::q2_k).block_bytes == 84);
+  CHECK(quant_format_info(QuantFormat::q3_k).block_bytes == 110);
+  CHECK(quant_format_info(QuantFormat::q4_k).block_bytes == 144);
+  CHECK(quant_format_info(QuantFormat::q5_k).block_bytes == 176);
+  CHECK(quant_format_info(QuantFormat::q6_k).block_bytes == 210);
+  CHECK(quant_format_info(QuantFormat::iq4_xs).block_bytes == 136);
+  CHECK(quant_format_info(QuantFormat::iq2_xxs).block_bytes == 66);
+  CHECK(quant_format_info(QuantFormat::mxfp4).block_bytes == 17);
+  CHECK(quant_format_info(QuantFormat::q4_k).bits_per_weight() == Approx(4.5));
+  CHECK(quant_format_info(QuantFormat::int4_g128).bits_per_weight() == Approx(4.25));
+  for (const auto& info : quant_formats()) {
+    // The sizing table agrees with the reference layout.
+    if (info.format == QuantFormat::int4_g128) continue;  // sizing counts a 4-bit zero
+    CHECK(bits_per_element(info.dtype) == Approx(info.bits_per_weight()));
+  }
+}
+
+TEST_CASE("scalar conversions") {
+  CHECK(fp16_to_fp32(0x3C00) == 1.0f);
+  CHECK(fp16_to_fp32(0xC000) == -2.0f);
+  CHECK(fp16_to_fp32(0x0001) == std::ldexp(1.0f, -24));
+  CHECK(fp32_to_fp16(1.0f) == 0x3C00);
+  CHECK(fp32_to_fp16(65504.0f) == 0x7BFF);
+  CHECK(fp32_to_fp16(1e6f) == 0x7C00);
+  CHECK(fp32_to_fp16(1.0f + std::ldexp(1.0f, -11)) == 0x3C00);  // tie -> even
+  CHECK(fp32_to_fp16(std::ldexp(1.0f, -24)) == 0x0001);
+  for (std::uint32_t h = 0; h < 0x7C00; ++h) {
+    REQUIRE(fp32_to_fp16(fp16_to_fp32(static_cast<std::uint16_t>(h))) == h);
+  }
+  CHECK(bf16_to_fp32(0x3F80) == 1.0f);
+  CHECK(fp32_to_bf16(1.0f) == 0x3F80);
+  CHECK(fp8_e4m3_to_fp32(0x7E) == 448.0f);
+  CHECK(fp8_e4m3_to_fp32(0x38) == 1.0f);
+  CHECK(fp8_e4m3_to_fp32(0x01) == std::ldexp(1.0f, -9));
+  CHECK(std::isnan(fp8_e4m3_to_fp32(0x7F)));
+  CHECK(fp32_to_fp8_e4m3(1000.0f) == 0x7E);
+  CHECK(fp32_to_fp8_e4m3(-1.0f) == 0xB8);
+  CHECK(e8m0_to_fp32_half(127) == 0.5f);
+  CHECK(e8m0_to_fp32_half(128) == 1.0f);
+  CHECK(e8m0_to_fp32_half(1) == std::ldexp(1.0f, -127));
+  CHECK(iq2_sign_pattern(1) == 0x81);
+  CHECK(iq2_sign_pattern(3) == 0x03);
+}
+
+TEST_CASE("hand-made Q4_0 block") {
+  std::vector<std::uint8_t> b(18, 0);
+  b = with_fp16(b, 0, 0.5f);
+  b[2] = 0x9F;  // weight 0: 15-8 = 7 -> 3.5; weight 16: 9-8 = 1 -> 0.5
+  b[3] = 0x08;  // weight 1: 0 -> 0; weight 17: 0-8 -> -4
+  const auto y = dequantize(QuantFormat::q4_0, b, 32);
+  REQUIRE(y);
+  CHECK((*y)[0] == 3.5f);
+  CHECK((*y)[16] == 0.5f);
+  CHECK((*y)[1] == 0.0f);
+  CHECK((*y)[17] == -4.0f);
+  CHECK((*y)[2] == -4.0f);
+}
+
+TEST_CASE("hand-made Q8_0 and MXFP4 blocks") {
+  std::vector<std::uint8_t> q8(34, 0);
+  q8 = with_fp16(q8, 0, 0.25f);
+  q8[2] = static_cast<std::uint8_t>(-3);
+  q8[33] = 100;
+  auto y = dequantize(QuantFormat::q8_0, q8, 32);
+  REQUIRE(y);
+  CHECK((*y)[0] == -0.75f);
+  CHECK((*y)[31] == 25.0f);
+
+  std::vector<std::uint8_t> mx(17, 0);
+  mx[0] = 128;   // d = 2^0 = 1 (e8m0 "half" scale)
+  mx[1] = 0xF7;  // weight 0: code 7 -> 12; weight 16: code 15 -> -12
+  y = dequantize(QuantFormat::mxfp4, mx, 32);
+  REQUIRE(y);
+  CHECK((*y)[0] == 12.0f);
+  CHECK((*y)[16] == -12.0f);
+}
+
+TEST_CASE("hand-made Q4_K block uses get_scale_min_k4") {
+  std::vector<std::uint8_t> b(144, 0);
+  b = with_fp16(b, 0, 1.0f);  // d
+  b = with_fp16(b, 2, 0.5f);  // dmin
+  b[4 + 0] = 2;               // sub-block 0 scale 2
+  b[4 + 4] = 4;               // sub-block 0 min 4 -> 2.0
+  b[4 + 8] = 0x31;            // sub-block 4: scale low 1, min low 3
+  b[4 + 0] |= 0x40;           // sub-block 4 scale high bits 1 -> 17
+  b[16] = 0x05;               // weight 0: q 5
+  b[16 + 64] = 0x03;          // chunk 2 byte 0 low nibble: weight 128 (sub-block 4): q 3
+  const auto y = dequantize(QuantFormat::q4_k, b, 256);
+  REQUIRE(y);
+  CHECK((*y)[0] == 1.0f * 2 * 5 - 2.0f);
+  CHECK((*y)[128] == 17.0f * 3 - 1.5f);
+}
+
+TEST_CASE("hand-made Q6_K and IQ4_XS blocks") {
+  std::vector<std::uint8_t> b(210, 0);
+  b[0] = 0x0F;                 // ql[0] low nibble 15
+  b[128] = 0x02;               // qh[0] bits 0-1 = 2 -> q = 15 | 32 = 47 - 32 = 15
+  b[192] = 3;                  // scales[0] = 3
+  b = with_fp16(b, 208, 0.5f);
+  auto y = dequantize(QuantFormat::q6_k, b, 256);
+  REQUIRE(y);
+  CHECK((*y)[0] == 0.5f * 3 * 15);
+  CHECK((*y)[1] == 0.5f * 3 * -32);  // all-zero bits: q = -32
+  std::vector<std::uint8_t> iq(136, 0);
+  iq = with_fp16(iq, 0, 1.0f);
+  iq[4] = 0x01;  // scales_l for sub-block 0: low 1; scales_h 0 -> ls = 1 -> 1-32 = -31
+  iq[8] = 0x0F;  // weight 0: index 15 -> 113
+  y = dequantize(QuantFormat::iq4_xs, iq, 256);
+  REQUIRE(y);
+  CHECK((*y)[0] == -31.0f * 113);
+  CHECK((*y)[16] == -31.0f * -127);
+}
+
+TEST_CASE("hand-made IQ2_XXS block") {
+  std::vector<std::uint8_t> b(66, 0);
+  b = with_fp16(b, 0, 1.0f);
+  b[2] = 1;  // group 0 -> grid[1] = 0x080808080808082b: weight 0 is 43, weights 1..7 are 8
+  const std::uint32_t aux1 = (3u << 28) | 1u;  // scale 3 -> db = 3.5/4; signs 0b0000001 (+parity)
+  std::memcpy(b.data() + 2 + 4, &aux1, 4);
+  const auto y = dequantize(QuantFormat::iq2_xxs, b, 256);
+  REQUIRE(y);
+  CHECK((*y)[0] == -0.875f * 43);
+  CHECK((*y)[1] == 0.875f * 8);
+  CHECK((*y)[7] == -0.875f * 8);  // parity bit
+  CHECK((*y)[8] == 0.875f * 8);  // group 1: grid[0], no signs, same sub-block scale
+}
+
+TEST_CASE("round trips stay close for every format") {
+  const auto w = random_weights(1024, 7);
+  for (const auto& info : quant_formats()) {
+    INFO(info.id);
+    const auto q = quantize(info.format, w);
+    REQUIRE(q);
+    CHECK(q->size() == w.size() / info.block_weights * info.block_bytes);
+    const auto y = dequantize(info.format, *q, w.size());
+    REQUIRE(y);
+    double err = 0, ref = 0;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      err += ((*y)[i] - w[i]) * ((*y)[i] - w[i]);
+      ref += w[i] * w[i];
+    }
+    // Relative RMS error well below the signal for every format (IQ2_XXS is ~2 bits).
+    CHECK(std::sqrt(err / ref) < (info.format == QuantFormat::iq2_xxs ? 0.6 : 0.35));
+  }
+}
+
+TEST_CASE("bad input is refused with the field named") {
+  std::vector<float> w(33, 0.0f);
+  auto q = quantize(QuantFormat::q4_0, w);
+  REQUIRE_FALSE(q);
+  CHECK(q.error().field == "weights");
+  w.resize(32);
+  w[3] = NAN;
+  CHECK_FALSE(quantize(QuantFormat::q8_0, w));
+  std::vector<std::uint8_t> few(10);
+  CHECK_FALSE(dequantize(QuantFormat::q4_0, few, 32));
+  CHECK_FALSE(parse_quant_format("q9_9"));
+  CHECK(*parse_quant_format("Q4_K") == QuantFormat::q4_k);
+}

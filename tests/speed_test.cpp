@@ -1,0 +1,290 @@
+// Behaviour of estimate_speed on hand-built inputs (no catalog): refusals, monotonicity,
+// quantization, MoE, batching, multi-GPU splits and bench calibration.
+#include <catch2/catch.hpp>
+
+#include "headroom/speed.h"
+
+using namespace headroom;
+
+namespace {
+
+// An RTX 4090-like card (spec values from its datasheet) and a Llama-3-8B-like model.
+Card consumer_card() {
+  Card c;
+  c.id = "test-gddr";
+  c.vendor = "nvidia";
+  c.segment = "consumer";
+  c.memory_type = "GDDR6X";
+  c.bandwidth_bytes_per_s = 1008e9;
+  c.throughput.fp16_flops_per_s = 165.2e12;
+  c.throughput.bf16_flops_per_s = 165.2e12;
+  c.throughput.fp8_flops_per_s = 330.3e12;
+  return c;
+}
+
+SpeedInput dense_8b(RuntimeId runtime = RuntimeId::llamacpp) {
+  SpeedInput in;
+  in.card = consumer_card();
+  in.runtime = runtime;
+  in.total_params = 8'030'000'000;
+  in.active_params = 8'030'000'000;
+  in.weight_bytes = 16'060'000'000;
+  in.active_weight_bytes = 15'010'000'000;  // token embedding rows are looked up, not read
+  in.kv_bytes_per_token = 131072;           // 32 layers x 8 KV heads x 128 x K,V x 2 bytes
+  in.num_layers = 32;
+  in.hidden_size = 4096;
+  in.num_heads = 32;
+  in.head_dim = 128;
+  in.weight_dtype = DType::f16;
+  in.bits_per_weight = 16;
+  in.prompt_tokens = 512;
+  in.output_tokens = 256;
+  return in;
+}
+
+SpeedInput as_q4_k(SpeedInput in) {
+  const double scale = 4.5 / 16.0;
+  in.weight_bytes = static_cast<std::uint64_t>(in.weight_bytes * scale);
+  in.active_weight_bytes = static_cast<std::uint64_t>(in.active_weight_bytes * scale);
+  in.weight_dtype = DType::q4_k;
+  in.bits_per_weight = 4.5;
+  in.weight_only_quant = true;
+  return in;
+}
+
+SpeedEstimate run(const SpeedInput& in) {
+  auto r = estimate_speed(in);
+  REQUIRE(r.has_value());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("speed: refuses impossible inputs and names the field", "[speed]") {
+  SpeedInput in = dense_8b();
+  SECTION("zero bandwidth") {
+    in.card.bandwidth_bytes_per_s = 0;
+    auto r = estimate_speed(in);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().field == "card.bandwidth_bytes_per_s");
+    CHECK(r.error().message.find("card.bandwidth_bytes_per_s") != std::string::npos);
+  }
+  SECTION("no users") {
+    in.users = 0;
+    auto r = estimate_speed(in);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().field == "users");
+  }
+  SECTION("no GPUs") {
+    in.gpus = 0;
+    CHECK_FALSE(estimate_speed(in).has_value());
+  }
+  SECTION("active above total") {
+    in.active_params = in.total_params + 1;
+    CHECK(estimate_speed(in).error().field == "total_params");
+  }
+  SECTION("no tensor throughput") {
+    in.card.throughput = CardThroughput{};
+    CHECK(estimate_speed(in).error().field == "card.throughput.fp16_flops_per_s");
+  }
+  SECTION("experts per token above experts") {
+    in.num_experts = 8;
+    in.experts_per_token = 9;
+    CHECK(estimate_speed(in).error().field == "experts_per_token");
+  }
+  SECTION("bench without bandwidth") {
+    in.bench = BenchCalibration{};
+    CHECK(estimate_speed(in).error().field == "bench.read_bytes_per_s");
+  }
+}
+
+TEST_CASE("speed: a single 16-bit 8B user on a 1 TB/s card is memory bound near the roofline", "[speed]") {
+  const SpeedEstimate e = run(dense_8b());
+  const double roofline = 1008e9 / 15.01e9;  // 67 tok/s if every byte moved at spec speed
+  CHECK(e.bound == "memory");
+  CHECK(e.decode_tokens_per_s_per_user < roofline);
+  CHECK(e.decode_tokens_per_s_per_user > 0.6 * roofline);
+  CHECK(e.decode_tokens_per_s_total == Approx(e.decode_tokens_per_s_per_user));
+  CHECK(e.inter_token_latency_s == Approx(1.0 / e.decode_tokens_per_s_per_user));
+  CHECK(e.range.low < e.decode_tokens_per_s_per_user);
+  CHECK(e.range.high > e.decode_tokens_per_s_per_user);
+  CHECK(e.prefill_tokens_per_s > 20 * e.decode_tokens_per_s_per_user);  // prefill is compute bound
+  CHECK(e.ttft_s > 512.0 / e.prefill_tokens_per_s * 0.99);
+  CHECK(e.requests_per_minute > 0);
+  CHECK(e.speedup_vs_fp16 == Approx(1.0));
+  CHECK(e.ideal_speedup_vs_fp16 == Approx(1.0));
+  CHECK(e.model_note.find("llama.cpp") != std::string::npos);
+}
+
+TEST_CASE("speed: more bandwidth is never slower", "[speed]") {
+  for (RuntimeId runtime : {RuntimeId::llamacpp, RuntimeId::vllm}) {
+    for (std::uint64_t users : {1u, 8u, 64u}) {
+      SpeedInput in = as_q4_k(dense_8b(runtime));
+      in.users = users;
+      double previous = 0;
+      for (double bw : {100e9, 300e9, 1000e9, 3000e9, 8000e9}) {
+        in.card.bandwidth_bytes_per_s = bw;
+        const double now = run(in).decode_tokens_per_s_per_user;
+        CHECK(now >= previous);
+        previous = now;
+      }
+    }
+  }
+}
+
+TEST_CASE("speed: decode slows as the context deepens", "[speed]") {
+  SpeedInput in = dense_8b();
+  double previous = 1e30;
+  for (std::uint64_t prompt : {0u, 1024u, 8192u, 32768u, 131072u}) {
+    in.prompt_tokens = prompt;
+    const double now = run(in).decode_tokens_per_s_per_user;
+    CHECK(now < previous);
+    previous = now;
+  }
+  in.prompt_tokens = 0;
+  const double shallow = run(in).decode_tokens_per_s_per_user;
+  in.prompt_tokens = 131072;
+  // 131072 tokens x 128 KiB = 17 GB of KV, more than the 15 GB of weights: far slower.
+  CHECK(run(in).decode_tokens_per_s_per_user < 0.6 * shallow);
+}
+
+TEST_CASE("speed: 4-bit weights are faster than 16-bit but below the ideal 16/4.5", "[speed]") {
+  for (std::uint64_t users : {1u, 16u}) {
+    SpeedInput in = as_q4_k(dense_8b());
+    in.users = users;
+    const SpeedEstimate q4 = run(in);
+    CHECK(q4.ideal_speedup_vs_fp16 == Approx(16.0 / 4.5));
+    CHECK(q4.speedup_vs_fp16 > 1.5);
+    CHECK(q4.speedup_vs_fp16 < 16.0 / 4.5);
+    SpeedInput f16 = dense_8b();
+    f16.users = users;
+    CHECK(q4.speedup_vs_fp16 ==
+          Approx(q4.decode_tokens_per_s_per_user / run(f16).decode_tokens_per_s_per_user));
+  }
+}
+
+TEST_CASE("speed: dequantization counts toward compute on a card with weak vector units", "[speed]") {
+  // An M1 Max-like SoC (400 GB/s, 10.4 TFLOPS, no matrix units): the Q4_K speedup over f16 falls
+  // far below the byte ratio, as llama.cpp measures there (35.7 vs 18.8 tok/s, XiongjieDai).
+  SpeedInput in = as_q4_k(dense_8b());
+  in.card.vendor = "apple";
+  in.card.memory_type = "LPDDR5";
+  in.card.bandwidth_bytes_per_s = 400e9;
+  in.card.throughput = CardThroughput{};
+  in.card.throughput.fp16_flops_per_s = 10.4e12;
+  const SpeedEstimate e = run(in);
+  CHECK(e.bound == "compute");
+  CHECK(e.speedup_vs_fp16 < 2.5);
+  SpeedInput fast = in;
+  fast.card.throughput.fp16_flops_per_s = 40e12;
+  CHECK(run(fast).decode_tokens_per_s_per_user > e.decode_tokens_per_s_per_user);
+}
+
+TEST_CASE("speed: MoE decode follows the active parameters, and a batch touches more experts", "[speed]") {
+  // 30B total, 3B active (8 of 128 experts): reads like a ~3B model at batch 1.
+  SpeedInput moe = dense_8b(RuntimeId::vllm);
+  moe.total_params = 30'500'000'000;
+  moe.active_params = 3'300'000'000;
+  moe.weight_bytes = 61'000'000'000;
+  moe.active_weight_bytes = 6'600'000'000;
+  moe.num_experts = 128;
+  moe.experts_per_token = 8;
+  moe.card.bandwidth_bytes_per_s = 3350e9;
+  moe.card.memory_type = "HBM3";
+  moe.card.throughput.fp16_flops_per_s = 989e12;
+  SpeedInput dense_total = moe;  // same total size, dense
+  dense_total.active_params = dense_total.total_params;
+  dense_total.active_weight_bytes = dense_total.weight_bytes;
+  dense_total.num_experts = 0;
+  dense_total.experts_per_token = 0;
+  const SpeedEstimate one = run(moe);
+  CHECK(one.decode_tokens_per_s_per_user > 3 * run(dense_total).decode_tokens_per_s_per_user);
+  // With many users the batch spreads over most experts: per-step bytes approach the full model.
+  moe.users = 64;
+  dense_total.users = 64;
+  const SpeedEstimate many = run(moe);
+  CHECK(many.decode_tokens_per_s_per_user < 0.6 * one.decode_tokens_per_s_per_user);
+  CHECK(many.decode_tokens_per_s_per_user < 1.5 * run(dense_total).decode_tokens_per_s_per_user);
+}
+
+TEST_CASE("speed: batching raises total throughput, lowers per-user speed, and saturates", "[speed]") {
+  SpeedInput in = dense_8b(RuntimeId::vllm);
+  in.prompt_tokens = 128;
+  in.output_tokens = 128;
+  double previous_total = 0;
+  double previous_user = 1e30;
+  for (std::uint64_t users : {1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u, 256u, 512u}) {
+    in.users = users;
+    const SpeedEstimate e = run(in);
+    CHECK(e.decode_tokens_per_s_total > previous_total);
+    CHECK(e.decode_tokens_per_s_per_user <= previous_user);
+    previous_total = e.decode_tokens_per_s_total;
+    previous_user = e.decode_tokens_per_s_per_user;
+  }
+  in.users = 1;
+  const double one = run(in).decode_tokens_per_s_total;
+  in.users = 8;
+  CHECK(run(in).decode_tokens_per_s_total > 5 * one);  // weights read once for all eight
+  in.users = 256;
+  const double at256 = run(in).decode_tokens_per_s_total;
+  in.users = 512;
+  const SpeedEstimate at512 = run(in);
+  CHECK(at512.decode_tokens_per_s_total < 1.3 * at256);  // saturated
+  CHECK(at512.bound == "compute");
+}
+
+TEST_CASE("speed: TTFT grows with users arriving together", "[speed]") {
+  SpeedInput in = dense_8b(RuntimeId::vllm);
+  in.prompt_tokens = 2048;
+  in.users = 1;
+  const double alone = run(in).ttft_s;
+  in.users = 32;
+  const double queued = run(in).ttft_s;
+  CHECK(queued > 5 * alone);
+}
+
+TEST_CASE("speed: tensor parallel splits the bytes, llama.cpp layer split does not", "[speed]") {
+  SpeedInput in = dense_8b(RuntimeId::vllm);
+  const double one = run(in).decode_tokens_per_s_per_user;
+  in.gpus = 4;
+  const SpeedEstimate tp = run(in);
+  CHECK(tp.decode_tokens_per_s_per_user > 1.5 * one);
+  CHECK(tp.range.high - tp.range.low > 0);
+  SpeedInput lc = dense_8b(RuntimeId::llamacpp);
+  const double lc_one = run(lc).decode_tokens_per_s_per_user;
+  lc.gpus = 2;
+  const double lc_two = run(lc).decode_tokens_per_s_per_user;
+  CHECK(lc_two <= lc_one);
+  CHECK(lc_two > 0.9 * lc_one);
+}
+
+TEST_CASE("speed: a bench calibration replaces the spec bandwidth and narrows the range", "[speed]") {
+  SpeedInput in = as_q4_k(dense_8b());
+  const SpeedEstimate spec = run(in);
+  in.bench = BenchCalibration{500e9, std::nullopt, "test"};
+  const SpeedEstimate slow = run(in);
+  CHECK(slow.decode_tokens_per_s_per_user < spec.decode_tokens_per_s_per_user);
+  const double spec_width = (spec.range.high - spec.range.low) / spec.decode_tokens_per_s_per_user;
+  const double bench_width = (slow.range.high - slow.range.low) / slow.decode_tokens_per_s_per_user;
+  CHECK(bench_width < spec_width);
+  in.bench->read_bytes_per_s = 2000e9;
+  CHECK(run(in).decode_tokens_per_s_per_user > spec.decode_tokens_per_s_per_user);
+  in.bench->read_bytes_per_s = 1000e9;
+  in.bench->gemv_efficiency = 0.5;  // a measured Q4_K GEMV at half the read bandwidth
+  const SpeedEstimate half = run(in);
+  in.bench->gemv_efficiency = 0.9;
+  CHECK(run(in).decode_tokens_per_s_per_user > half.decode_tokens_per_s_per_user);
+  in.bench->gemv_efficiency = 0.0;
+  CHECK(estimate_speed(in).error().field == "bench.gemv_efficiency");
+}
+
+TEST_CASE("speed: FP8 weights use the FP8 tensor rate in compute-bound prefill", "[speed]") {
+  SpeedInput in = dense_8b(RuntimeId::vllm);
+  in.prompt_tokens = 4096;
+  const double bf16 = run(in).prefill_tokens_per_s;
+  in.weight_dtype = DType::fp8_e4m3;
+  in.bits_per_weight = 8;
+  in.weight_bytes /= 2;
+  in.active_weight_bytes /= 2;
+  CHECK(run(in).prefill_tokens_per_s > 1.5 * bf16);
+}

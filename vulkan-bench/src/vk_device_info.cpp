@@ -1,0 +1,164 @@
+// Physical-device queries: identity, limits, memory heaps and the optional features the fast
+// kernels use, for --list-devices, device choice and the report's device block.
+#include <sstream>
+
+#include "vk_context.h"
+
+namespace headroom::bench {
+
+std::string version_text(std::uint32_t v) {
+  return std::to_string(VK_API_VERSION_MAJOR(v)) + "." + std::to_string(VK_API_VERSION_MINOR(v)) +
+         "." + std::to_string(VK_API_VERSION_PATCH(v));
+}
+
+const char* DeviceInfo::type_name() const {
+  switch (props.deviceType) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "cpu";
+    default: return "other";
+  }
+}
+
+std::vector<std::string> DeviceInfo::feature_names() const {
+  std::vector<std::string> out;
+  if (storage_16bit) out.push_back("storageBuffer16BitAccess");
+  if (storage_8bit) out.push_back("storageBuffer8BitAccess");
+  if (int16) out.push_back("shaderInt16");
+  if (int8) out.push_back("shaderInt8");
+  if (float16) out.push_back("shaderFloat16");
+  if (subgroup_arithmetic) out.push_back("subgroupArithmetic(compute)");
+  if (integer_dot_product) out.push_back("shaderIntegerDotProduct");
+  if (portability_subset) out.push_back("VK_KHR_portability_subset");
+  return out;
+}
+
+std::vector<std::string> DeviceInfo::missing_fast_features() const {
+  std::vector<std::string> out;
+  if (!storage_16bit) out.push_back("storageBuffer16BitAccess");
+  if (!storage_8bit) out.push_back("storageBuffer8BitAccess");
+  if (!int16) out.push_back("shaderInt16");
+  if (!int8) out.push_back("shaderInt8");
+  if (!subgroup_arithmetic) out.push_back("subgroupArithmetic(compute)");
+  return out;
+}
+
+std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instance_api) {
+  std::uint32_t count = 0;
+  vk_check(vkEnumeratePhysicalDevices(instance, &count, nullptr), "vkEnumeratePhysicalDevices");
+  std::vector<VkPhysicalDevice> handles(count);
+  if (count > 0) {
+    vk_check(vkEnumeratePhysicalDevices(instance, &count, handles.data()), "vkEnumeratePhysicalDevices");
+  }
+  std::vector<DeviceInfo> out;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    DeviceInfo d;
+    d.handle = handles[i];
+    d.index = i;
+    vkGetPhysicalDeviceProperties(d.handle, &d.props);
+    const std::uint32_t api = std::min(d.props.apiVersion, instance_api);
+
+    std::uint32_t ext_count = 0;
+    vkEnumerateDeviceExtensionProperties(d.handle, nullptr, &ext_count, nullptr);
+    std::vector<VkExtensionProperties> exts(ext_count);
+    vkEnumerateDeviceExtensionProperties(d.handle, nullptr, &ext_count, exts.data());
+    bool has_int_dot_ext = false;
+    for (const auto& e : exts) {
+      const std::string name = e.extensionName;
+      if (name == "VK_KHR_portability_subset") d.portability_subset = true;
+      if (name == VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME) has_int_dot_ext = true;
+    }
+
+    VkPhysicalDeviceProperties2 props2{};
+    props2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
+    d.driver.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES;
+    d.subgroup.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES;
+    props2.pNext = &d.subgroup;
+    if (api >= VK_API_VERSION_1_2) {
+      d.subgroup.pNext = &d.driver;
+      d.has_driver_props = true;
+    }
+    vkGetPhysicalDeviceProperties2(d.handle, &props2);
+    d.subgroup.pNext = nullptr;
+    d.driver.pNext = nullptr;
+
+    VkPhysicalDeviceFeatures2 f2{};
+    f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+    VkPhysicalDeviceVulkan11Features f11{};
+    f11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
+    VkPhysicalDeviceVulkan12Features f12{};
+    f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+    VkPhysicalDeviceShaderIntegerDotProductFeatures fdot{};
+    fdot.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
+    if (api >= VK_API_VERSION_1_2) {
+      f2.pNext = &f11;
+      f11.pNext = &f12;
+      if (api >= VK_API_VERSION_1_3 || has_int_dot_ext) f12.pNext = &fdot;
+    }
+    vkGetPhysicalDeviceFeatures2(d.handle, &f2);
+    d.int16 = f2.features.shaderInt16 == VK_TRUE;
+    d.storage_16bit = f11.storageBuffer16BitAccess == VK_TRUE;
+    d.storage_8bit = f12.storageBuffer8BitAccess == VK_TRUE;
+    d.int8 = f12.shaderInt8 == VK_TRUE;
+    d.float16 = f12.shaderFloat16 == VK_TRUE;
+    d.integer_dot_product = fdot.shaderIntegerDotProduct == VK_TRUE;
+    d.subgroup_arithmetic = (d.subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) &&
+                            (d.subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT);
+
+    vkGetPhysicalDeviceMemoryProperties(d.handle, &d.memory);
+    for (std::uint32_t h = 0; h < d.memory.memoryHeapCount; ++h) {
+      if (d.memory.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) {
+        d.device_local_bytes = std::max<std::uint64_t>(d.device_local_bytes, d.memory.memoryHeaps[h].size);
+      }
+    }
+
+    std::uint32_t qcount = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(d.handle, &qcount, nullptr);
+    std::vector<VkQueueFamilyProperties> queues(qcount);
+    vkGetPhysicalDeviceQueueFamilyProperties(d.handle, &qcount, queues.data());
+    bool found = false;
+    for (std::uint32_t q = 0; q < qcount && !found; ++q) {
+      if (queues[q].queueFlags & VK_QUEUE_COMPUTE_BIT) {
+        d.queue_family = q;
+        d.timestamp_valid_bits = queues[q].timestampValidBits;
+        found = true;
+      }
+    }
+    if (found) out.push_back(d);
+  }
+  return out;
+}
+
+std::string describe_device(const DeviceInfo& d) {
+  std::ostringstream s;
+  char hex[32];
+  s << "[" << d.index << "] " << d.props.deviceName << "\n";
+  std::snprintf(hex, sizeof hex, "0x%04x", d.props.vendorID);
+  s << "    vendorID " << hex;
+  std::snprintf(hex, sizeof hex, "0x%04x", d.props.deviceID);
+  s << "  deviceID " << hex << "  type " << d.type_name() << "\n";
+  if (d.has_driver_props) {
+    const auto& c = d.driver.conformanceVersion;
+    s << "    driverID " << d.driver.driverID << "  driverName " << d.driver.driverName
+      << "  driverInfo " << d.driver.driverInfo << "\n";
+    s << "    conformance " << int(c.major) << "." << int(c.minor) << "." << int(c.subminor) << "."
+      << int(c.patch) << "\n";
+  }
+  s << "    apiVersion " << version_text(d.props.apiVersion) << "  subgroupSize "
+    << d.subgroup.subgroupSize << "\n";
+  s << "    timestampPeriod " << d.props.limits.timestampPeriod << " ns  timestampValidBits "
+    << d.timestamp_valid_bits << "\n";
+  s << "    maxStorageBufferRange " << d.props.limits.maxStorageBufferRange << " bytes\n";
+  for (std::uint32_t h = 0; h < d.memory.memoryHeapCount; ++h) {
+    const auto& heap = d.memory.memoryHeaps[h];
+    s << "    heap " << h << ": " << heap.size << " bytes"
+      << ((heap.flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) ? " (device local)" : "") << "\n";
+  }
+  s << "    features:";
+  for (const auto& f : d.feature_names()) s << " " << f;
+  s << "\n";
+  return s.str();
+}
+
+}  // namespace headroom::bench
