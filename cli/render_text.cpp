@@ -74,11 +74,12 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
                   "\nspeed (%s-bound)\n  decode per user          %8.1f tok/s  (range %.1f - %.1f)\n"
                   "  decode total             %8.1f tok/s\n  prefill                  %8.0f tok/s\n"
                   "  time to first token      %8.3f s\n  inter-token latency      %8.1f ms\n  requests per minute      %8.1f\n"
-                  "  speedup vs 16-bit        %8.2fx  (ideal byte ratio %.2fx)\n  %s\n",
+                  "  speedup vs 16-bit        %8.2fx  (ideal byte ratio %.2fx)\n",
                   s.bound.c_str(), s.decode_tokens_per_s_per_user, s.range.low, s.range.high, s.decode_tokens_per_s_total,
                   s.prefill_tokens_per_s, s.ttft_s, s.inter_token_latency_s * 1000.0, s.requests_per_minute, s.speedup_vs_fp16,
-                  s.ideal_speedup_vs_fp16, s.model_note.c_str());
+                  s.ideal_speedup_vs_fp16);
     out += text;
+    out += "  model: " + s.model_note + "\n";
   } else if (!r.speed_error.empty()) {
     out += "\nspeed: not estimated (" + r.speed_error + ")\n";
   }

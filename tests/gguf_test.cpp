@@ -267,7 +267,8 @@ TEST_CASE("GGUF: gemma-7b-like metadata gives head_dim 256 and the 896 MiB KV at
   CHECK(arch.tie_embeddings);        // no output.weight
   // f16 KV at 2048 tokens: 2 (K,V) * 28 layers * 16 heads * 256 * 2 B * 2048 = 896 MiB,
   // matching the Ollama log for gemma-7b (sizing-anchors.md section 6.1 row 2).
-  const std::uint64_t kv_bytes = 2ull * arch.num_layers * arch.num_kv_heads * arch.head_dim * 2 * 2048;
+  const std::uint64_t kv_bytes =
+      2ull * arch.num_layers * arch.num_kv_heads * arch.head_dim * 2 * 2048;
   CHECK(kv_bytes == 896ull * 1024 * 1024);
   // token_embd q4_0: 3072 / 32 * 18 = 1728 B per row * 256000 rows.
   CHECK(tensor_bytes(arch.tensors[0].dtype, arch.tensors[0].rows, arch.tensors[0].cols) ==
@@ -323,6 +324,14 @@ TEST_CASE("GGUF: sliding-window layer patterns follow llama.cpp", "[gguf]") {
     CHECK(arch.layer_attention.empty());
     REQUIRE(notes.size() == 1);
     CHECK(notes[0].find("sliding_window") != std::string::npos);
+  }
+  SECTION("a pattern without a window is sized as full attention, with a note") {
+    auto w = arch_base("gemma3", 2);
+    w.bool_array("gemma3.attention.sliding_window_pattern", {true, false});
+    std::vector<std::string> notes;
+    CHECK(arch_of(w, &notes).layer_attention == kinds("FF"));
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("sized as full attention") != std::string::npos);
   }
   SECTION("llama ignores a sliding_window key") {
     auto w = arch_base("llama", 4);
@@ -489,12 +498,14 @@ TEST_CASE("GGUF: broken headers are refused with a message naming the problem", 
     test::put_u64(value, 1ull << 50);
     GgufWriter w = tiny();
     w.kv("general.name", test::kTypeString, value);
-    CHECK_THAT(refusal(w), Catch::Contains("gguf.metadata['general.name'] length 1125899906842624 runs past the end of the file"));
+    CHECK_THAT(refusal(w), Catch::Contains("gguf.metadata['general.name'] length 1125899906842624 "
+                                           "runs past the end of the file"));
   }
   SECTION("a key length beyond the limit") {
     std::string bytes = tiny().header().substr(0, 24);
     test::put_u64(bytes, 1ull << 40);
-    CHECK_THAT(refusal_of_bytes(bytes, 1 << 20), Catch::Contains("gguf.metadata[0].key length must be at most"));
+    CHECK_THAT(refusal_of_bytes(bytes, 1 << 20),
+               Catch::Contains("gguf.metadata[0].key length must be at most"));
   }
   SECTION("an array length beyond the file") {
     std::string value;
@@ -531,7 +542,8 @@ TEST_CASE("GGUF: broken headers are refused with a message naming the problem", 
   SECTION("an unknown metadata value type") {
     GgufWriter w = tiny();
     w.kv("x.weird", 13, "");
-    CHECK_THAT(refusal(w), Catch::Contains("gguf.metadata['x.weird'].type must be a GGUF value type 0..12 (got 13)"));
+    CHECK_THAT(refusal(w), Catch::Contains("gguf.metadata['x.weird'].type must be a GGUF value "
+                                           "type 0..12 (got 13)"));
   }
   SECTION("an unknown array element type") {
     std::string value;
@@ -554,8 +566,11 @@ TEST_CASE("GGUF: broken headers are refused with a message naming the problem", 
     CHECK_THAT(message, Catch::Contains("runs past the end of the file"));
   }
   SECTION("a tensor whose offset is far past the end") {
-    CHECK_THAT(refusal(tiny().tensor("far", {32}, test::kGgmlF32, 1ull << 40)),
-               Catch::Contains("tensor 'far'"));
+    const GgufWriter w = tiny().tensor("far", {32}, test::kGgmlF32, 1ull << 40);
+    const std::string header = w.header();
+    const std::string message = refusal_of_bytes(header, header.size() + tiny().data_bytes());
+    CHECK_THAT(message,
+               Catch::Contains("gguf.tensor[3].offset 1099511627776: the data of tensor 'far'"));
   }
   SECTION("duplicate tensor names") {
     CHECK_THAT(refusal(tiny().tensor("blk.0.attn_q.weight", {256}, test::kGgmlF32)),
@@ -627,7 +642,8 @@ TEST_CASE("GGUF: arch_from_gguf names missing keys", "[gguf]") {
     REQUIRE(header.has_value());
     const auto arch = arch_from_gguf(*header, "x", nullptr);
     REQUIRE_FALSE(arch.has_value());
-    CHECK(mentions(arch.error(), "gguf.metadata['llama.expert_count'] must be a non-negative integer"));
+    CHECK(mentions(arch.error(),
+                   "gguf.metadata['llama.expert_count'] must be a non-negative integer"));
   }
   SECTION("an absurd block_count") {
     auto w = GgufWriter{}.str("general.architecture", "llama");

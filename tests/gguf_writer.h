@@ -172,7 +172,9 @@ class GgufWriter {
     put_u64(b, n);
     return b;
   }
-  std::uint64_t align(std::uint64_t n) const { return (n + alignment_ - 1) / alignment_ * alignment_; }
+  std::uint64_t align(std::uint64_t n) const {
+    return (n + alignment_ - 1) / alignment_ * alignment_;
+  }
 
   std::string magic_ = "GGUF";
   std::uint32_t version_ = 3;

@@ -63,6 +63,16 @@ TEST_CASE("scalar conversions") {
   CHECK(fp8_e4m3_to_fp32(0x01) == std::ldexp(1.0f, -9));
   CHECK(std::isnan(fp8_e4m3_to_fp32(0x7F)));
   CHECK(fp32_to_fp8_e4m3(1000.0f) == 0x7E);
+  // Nearest-value rounding agrees with an exhaustive search (ties to the even code).
+  for (float v = 0.0f; v < 460.0f; v = v * 1.01f + 1e-4f) {
+    std::uint8_t best = 0;
+    for (std::uint8_t c = 1; c < 0x7F; ++c) {
+      const float e = std::fabs(fp8_e4m3_to_fp32(c) - std::min(v, 448.0f));
+      const float b = std::fabs(fp8_e4m3_to_fp32(best) - std::min(v, 448.0f));
+      if (e < b || (e == b && (c & 1) == 0)) best = c;
+    }
+    REQUIRE(fp32_to_fp8_e4m3(v) == best);
+  }
   CHECK(fp32_to_fp8_e4m3(-1.0f) == 0xB8);
   CHECK(e8m0_to_fp32_half(127) == 0.5f);
   CHECK(e8m0_to_fp32_half(128) == 1.0f);

@@ -50,6 +50,11 @@ const std::vector<DTypeInfo>& dtype_table() {
        "OCP Microscaling Formats (MX) v1.0 spec; ggml block_mxfp4 (17 B per 32)"},
       {DType::fp8_e4m3, "fp8_e4m3", 1, 8, 0, false,
        "OCP 8-bit floating point spec (E4M3); scales counted per format"},
+      {DType::fp8_e4m3_rowwise, "fp8_e4m3_rowwise", 1, 8, 32, false,
+       "compressed-tensors FP8_DYNAMIC: weight_scale fp32 [out, 1] per output row"},
+      // One fp32 per 128x128 block, counted over the flattened tensor (16384 values per scale).
+      {DType::fp8_e4m3_block128, "fp8_e4m3_block128", 16384, 16384 * 8 + 32, 0, false,
+       "DeepSeek-V3 quantization_config weight_block_size [128, 128], weight_scale_inv fp32", true},
       {DType::fp8_e5m2, "fp8_e5m2", 1, 8, 0, false, "OCP 8-bit floating point spec (E5M2)"},
       // LLM.int8 / W8A8: int8 weights plus one fp32 scale per output row (bitsandbytes SCB).
       {DType::int8_rowwise, "int8", 1, 8, 32, false,
@@ -61,7 +66,8 @@ const std::vector<DTypeInfo>& dtype_table() {
       {DType::int4_awq_g64, "awq_int4_g64", 64, 64 * 4 + 4 + 16, 0, false,
        "AutoAWQ WQLinear_GEMM tensors qweight/qzeros/scales (casper-hansen/AutoAWQ)"},
       // GPTQ: qweight int32 [in/8, out], qzeros int32 [in/g, out/8], scales fp16 [in/g, out];
-      // g_idx int32 [in] is per input, not per output, and is counted per row below (32 bits).
+      // g_idx int32 [in] (32 bits per input column, about 0.008 bits per weight at 4096 rows)
+      // is a per-tensor term this table cannot express and is left out.
       {DType::int4_gptq_g128, "gptq_int4_g128", 128, 128 * 4 + 4 + 16, 0, false,
        "AutoGPTQ QuantLinear tensors qweight/qzeros/scales/g_idx (AutoGPTQ/AutoGPTQ)"},
       {DType::int4_gptq_g32, "gptq_int4_g32", 32, 32 * 4 + 4 + 16, 0, false,
@@ -88,6 +94,11 @@ const DTypeInfo& dtype_info(DType type) {
 double bits_per_element(DType type) {
   const auto& info = dtype_info(type);
   return static_cast<double>(info.block_bits) / static_cast<double>(info.block_elems);
+}
+
+bool is_fp8(DType type) {
+  return type == DType::fp8_e4m3 || type == DType::fp8_e5m2 || type == DType::fp8_e4m3_rowwise ||
+         type == DType::fp8_e4m3_block128;
 }
 
 Result<DType> parse_dtype(std::string_view id) {

@@ -133,10 +133,15 @@ void set_layer_attention(ArchKeys& keys, const std::string& family, ModelArch& a
     notes.push_back(family + ": attention.sliding_window is set but llama.cpp applies no "
                              "sliding layers for this architecture; all layers full");
   }
-  if (!arch.layer_attention.empty() && arch.sliding_window_tokens == 0 &&
+  // A sliding layer without a window would cache nothing; size it as full attention instead.
+  if (arch.sliding_window_tokens == 0 &&
       std::count(arch.layer_attention.begin(), arch.layer_attention.end(),
                  AttentionKind::sliding) > 0) {
-    notes.push_back("sliding layers without attention.sliding_window: their window is unknown");
+    std::replace(arch.layer_attention.begin(), arch.layer_attention.end(), AttentionKind::sliding,
+                 AttentionKind::full);
+    notes.push_back(keys.key("attention.sliding_window_pattern") +
+                    " marks sliding layers but attention.sliding_window is missing; "
+                    "sized as full attention");
   }
   // Layers with no KV heads (hybrid models) hold no attention cache.
   const auto kv_heads = keys.per_layer("attention.head_count_kv");
@@ -221,7 +226,8 @@ Result<std::uint32_t> vocab_size(const GgufHeader& header, ArchKeys& keys) {
   }
   return make_error(ErrorCode::parse_error, field_of("tokenizer.ggml.tokens"),
                     field_of("tokenizer.ggml.tokens") + " is missing and neither " +
-                        keys.key("vocab_size") + " nor token_embd.weight gives the vocabulary size");
+                        keys.key("vocab_size") +
+                        " nor token_embd.weight gives the vocabulary size");
 }
 
 bool has_attention_bias(const GgufHeader& header) {

@@ -18,7 +18,8 @@ namespace {
 
 constexpr std::size_t kBufferBytes = 64 * 1024;
 constexpr std::uint64_t kMinKvBytes = 8 + 4 + 1;               // empty key, type, one u8
-constexpr std::uint64_t kMinTensorInfoBytes = 8 + 1 + 4 + 8 + 4 + 8;  // 1-byte name, one dim
+// 1-byte name, n_dims, one dim, type, offset.
+constexpr std::uint64_t kMinTensorInfoBytes = 8 + 1 + 4 + 8 + 4 + 8;
 constexpr std::uint64_t kStoredIntsBudget = 1ull << 20;        // all arrays together
 constexpr std::uint64_t kStoredStringBytesBudget = 64ull << 20;
 constexpr std::uint32_t kMaxDims = 4;                          // GGML_MAX_DIMS
@@ -55,6 +56,7 @@ class Cursor {
 
   bool read(void* out, std::uint64_t bytes) {
     if (!reserve(bytes)) return false;
+    if (bytes == 0) return true;
     if (pos_ >= buffer_start_ && pos_ + bytes <= buffer_start_ + buffer_.size()) {
       std::memcpy(out, buffer_.data() + (pos_ - buffer_start_), static_cast<std::size_t>(bytes));
     } else if (bytes >= kBufferBytes) {
@@ -155,7 +157,9 @@ std::optional<std::uint64_t> scalar_bytes(GgufValueType type) {
   }
 }
 
-bool is_known_type(std::uint32_t raw) { return raw <= static_cast<std::uint32_t>(GgufValueType::float64); }
+bool is_known_type(std::uint32_t raw) {
+  return raw <= static_cast<std::uint32_t>(GgufValueType::float64);
+}
 
 bool is_integer_like(GgufValueType type) {
   return scalar_bytes(type).has_value() && type != GgufValueType::float32 &&
@@ -208,7 +212,8 @@ class Parser {
     if (!cursor_.read_le(version)) return cursor_.error("gguf.version");
     if (version == 0x02000000u || version == 0x03000000u) {
       return make_error(ErrorCode::unsupported, "gguf.version",
-                        "gguf.version reads as big-endian; big-endian GGUF files are not supported");
+                        "gguf.version reads as big-endian; big-endian GGUF files are not "
+                        "supported");
     }
     if (version != 2 && version != 3) {
       return make_error(ErrorCode::unsupported, "gguf.version",
@@ -297,21 +302,31 @@ class Parser {
                           std::to_string(raw_type) + ")");
   }
 
+  template <typename Raw, typename Stored>
+  bool read_as(GgufValue& out) {
+    Raw raw{};
+    if (!cursor_.read_le(raw)) return false;
+    out = static_cast<Stored>(raw);
+    return true;
+  }
+
   std::optional<Error> read_scalar(GgufValueType type, const std::string& field, GgufValue& out) {
-    bool ok = true;
+    using U = std::uint64_t;
+    using I = std::int64_t;
+    bool ok = false;
     switch (type) {
-      case GgufValueType::uint8: { std::uint8_t v = 0; ok = cursor_.read_le(v); out = std::uint64_t{v}; break; }
-      case GgufValueType::uint16: { std::uint16_t v = 0; ok = cursor_.read_le(v); out = std::uint64_t{v}; break; }
-      case GgufValueType::uint32: { std::uint32_t v = 0; ok = cursor_.read_le(v); out = std::uint64_t{v}; break; }
-      case GgufValueType::uint64: { std::uint64_t v = 0; ok = cursor_.read_le(v); out = v; break; }
-      case GgufValueType::int8: { std::int8_t v = 0; ok = cursor_.read_le(v); out = std::int64_t{v}; break; }
-      case GgufValueType::int16: { std::int16_t v = 0; ok = cursor_.read_le(v); out = std::int64_t{v}; break; }
-      case GgufValueType::int32: { std::int32_t v = 0; ok = cursor_.read_le(v); out = std::int64_t{v}; break; }
-      case GgufValueType::int64: { std::int64_t v = 0; ok = cursor_.read_le(v); out = v; break; }
-      case GgufValueType::float32: { float v = 0; ok = cursor_.read_le(v); out = double{v}; break; }
-      case GgufValueType::float64: { double v = 0; ok = cursor_.read_le(v); out = v; break; }
-      case GgufValueType::boolean: { std::uint8_t v = 0; ok = cursor_.read_le(v); out = v != 0; break; }
-      default: break;
+      case GgufValueType::uint8: ok = read_as<std::uint8_t, U>(out); break;
+      case GgufValueType::uint16: ok = read_as<std::uint16_t, U>(out); break;
+      case GgufValueType::uint32: ok = read_as<std::uint32_t, U>(out); break;
+      case GgufValueType::uint64: ok = read_as<std::uint64_t, U>(out); break;
+      case GgufValueType::int8: ok = read_as<std::int8_t, I>(out); break;
+      case GgufValueType::int16: ok = read_as<std::int16_t, I>(out); break;
+      case GgufValueType::int32: ok = read_as<std::int32_t, I>(out); break;
+      case GgufValueType::int64: ok = read_as<std::int64_t, I>(out); break;
+      case GgufValueType::float32: ok = read_as<float, double>(out); break;
+      case GgufValueType::float64: ok = read_as<double, double>(out); break;
+      case GgufValueType::boolean: ok = read_as<std::uint8_t, bool>(out); break;
+      default: break;  // strings and arrays are read elsewhere
     }
     if (!ok) return cursor_.error(field);
     return std::nullopt;

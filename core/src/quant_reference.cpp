@@ -142,17 +142,20 @@ float fp8_e4m3_to_fp32(std::uint8_t b) {
 }
 
 std::uint8_t fp32_to_fp8_e4m3(float value) {
-  // Exhaustive nearest search over the 126 finite magnitudes; ties go to the even code.
+  // Nearest of the 127 finite magnitudes (codes 0..0x7E ascend with their value); ties go to the
+  // even code. Saturates at 448.
   const std::uint8_t sign = std::signbit(value) ? 0x80u : 0u;
   const float a = std::min(std::fabs(value), 448.0f);
-  std::uint8_t best = 0;
-  float best_err = a;
-  for (std::uint8_t code = 1; code < 0x7F; ++code) {
-    const float err = std::fabs(fp8_e4m3_to_fp32(code) - a);
-    if (err < best_err || (err == best_err && (code & 1u) == 0)) {
-      best_err = err;
-      best = code;
-    }
+  int lo = 0, hi = 0x7E;  // find the first code whose value is >= a
+  while (lo < hi) {
+    const int mid = (lo + hi) / 2;
+    if (fp8_e4m3_to_fp32(static_cast<std::uint8_t>(mid)) < a) lo = mid + 1; else hi = mid;
+  }
+  int best = lo;
+  if (lo > 0) {
+    const float up = fp8_e4m3_to_fp32(static_cast<std::uint8_t>(lo)) - a;
+    const float down = a - fp8_e4m3_to_fp32(static_cast<std::uint8_t>(lo - 1));
+    if (down < up || (down == up && ((lo - 1) & 1) == 0)) best = lo - 1;
   }
   return static_cast<std::uint8_t>(sign | best);
 }

@@ -20,8 +20,11 @@ constexpr std::uint64_t kVllmNonTorchTpNBytes = static_cast<std::uint64_t>(0.55 
 // CUDA graph capture after KV allocation: -0.45..1.03 GiB measured (same file); 0.4 typical.
 constexpr std::uint64_t kVllmCudaGraphBytes = static_cast<std::uint64_t>(0.4 * kGiB);
 
-std::uint64_t round_up(std::uint64_t value, std::uint64_t step) {
-  return step == 0 ? value : (value + step - 1) / step * step;
+// NCCL communicator buffers per GPU under tensor parallelism: 342 MB at TP2, 392 MB at TP4/8
+// (ai-dynamo/aiconfigurator systems/h100_sxm.yaml misc.nccl_mem).
+std::uint64_t nccl_bytes(std::uint32_t tp) {
+  if (tp <= 1) return 0;
+  return tp == 2 ? 342000000ull : 392000000ull;
 }
 
 void add_item(MemoryBreakdown& m, const char* name, std::uint64_t bytes, std::string note) {
@@ -119,10 +122,11 @@ RuntimeMemory sglang(const MemoryInputs& in) {
   // chunked_prefill_size 8192 on large cards, 2048 below 20 GiB (server_args.py).
   const std::uint64_t chunk = in.request.card.usable_memory_bytes >= 20 * kGiB ? 8192 : 2048;
   m.activation_bytes = static_cast<std::uint64_t>(1.15 * static_cast<double>(engine_activation_bytes(in.arch, chunk, tp)));
-  m.runtime_overhead_bytes = kCudaContextBytes + kVllmCudaGraphBytes;
+  m.runtime_overhead_bytes = kCudaContextBytes + kVllmCudaGraphBytes + nccl_bytes(tp);
   add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
   add_item(m, "activations", m.activation_bytes, "chunked prefill of " + std::to_string(chunk) + " tokens");
-  add_item(m, "CUDA context + graphs", m.runtime_overhead_bytes, "outside mem_fraction_static");
+  add_item(m, "CUDA context + graphs", kCudaContextBytes + kVllmCudaGraphBytes, "outside mem_fraction_static");
+  if (tp > 1) add_item(m, "NCCL buffers", nccl_bytes(tp), "tensor-parallel communicators");
   set_kv_capacity(r, fraction * static_cast<double>(m.capacity_bytes), static_cast<double>(m.weights_bytes),
                   "mem_fraction_static x total");
   add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes, "mem_fraction_static x total - weights");
@@ -139,11 +143,12 @@ RuntimeMemory free_fraction_runtime(const MemoryInputs& in, double fraction, std
   m.weights_bytes = in.weights.per_gpu_bytes;
   r.block_tokens = block;
   m.activation_bytes = engine_activation_bytes(in.arch, tokens, tp);
-  m.runtime_overhead_bytes = kCudaContextBytes;
+  m.runtime_overhead_bytes = kCudaContextBytes + nccl_bytes(tp);
   in.inputs.gpu_memory_utilization = fraction;
   add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
   add_item(m, "activations", m.activation_bytes, std::to_string(tokens) + " tokens in flight");
   add_item(m, "CUDA context", kCudaContextBytes, "driver and context");
+  if (tp > 1) add_item(m, "NCCL buffers", nccl_bytes(tp), "tensor-parallel communicators");
   const double free_after = static_cast<double>(m.capacity_bytes) -
                             static_cast<double>(m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes);
   set_kv_capacity(r, fraction * free_after, 0, rule);

@@ -75,7 +75,7 @@ std::uint64_t longest_context(const KvLayout& kv, std::uint64_t capacity, std::u
 }
 
 SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const WeightPlacement& w,
-                            const KvLayout& kv, const std::string& format_family) {
+                            const KvLayout& kv) {
   SpeedInput s;
   s.card = r.card;
   s.gpus = r.gpus;
@@ -93,8 +93,8 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const We
   s.experts_per_token = a.experts_per_token;
   s.weight_dtype = w.dominant_dtype;
   s.bits_per_weight = w.bits_per_weight;
-  s.weight_only_quant = w.bits_per_weight < 15 && format_family != "native-fp8" &&
-                        w.dominant_dtype != DType::fp8_e4m3 && w.dominant_dtype != DType::int8_rowwise;
+  // fp8 and W8A8 run the matmul in the low-precision type; the rest dequantize to 16-bit first.
+  s.weight_only_quant = w.bits_per_weight < 15 && !is_fp8(w.dominant_dtype) && w.dominant_dtype != DType::int8_rowwise;
   s.prompt_tokens = r.workload.prompt_tokens;
   s.output_tokens = r.workload.output_tokens;
   s.users = r.workload.users;
@@ -226,7 +226,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
                             "% of the KV cache, " + format_bytes(static_cast<double>(std::max<std::int64_t>(m.free_bytes, 0))) + " of the card stays free";
   }
 
-  auto speed = estimate_speed(make_speed_input(r, a, weights, kv, format.value()->family));
+  auto speed = estimate_speed(make_speed_input(r, a, weights, kv));
   if (speed) report.speed = speed.value(); else report.speed_error = speed.error().message;
   report.memory = std::move(m);
   return report;

@@ -61,8 +61,7 @@ struct Setup {
 double peak_for_matmul(const SpeedInput& in) {
   const CardThroughput& t = in.card.throughput;
   const double fp16 = t.fp16_flops_per_s > 0 ? t.fp16_flops_per_s : t.bf16_flops_per_s;
-  const bool fp8 = in.weight_dtype == DType::fp8_e4m3 || in.weight_dtype == DType::fp8_e5m2;
-  if (fp8 && !in.weight_only_quant && t.fp8_flops_per_s > 0) return t.fp8_flops_per_s;
+  if (is_fp8(in.weight_dtype) && !in.weight_only_quant && t.fp8_flops_per_s > 0) return t.fp8_flops_per_s;
   if (in.weight_dtype == DType::int8_rowwise && !in.weight_only_quant && t.int8_ops_per_s > 0)
     return t.int8_ops_per_s;
   return fp16;

@@ -134,7 +134,8 @@ const FormatParams& format_params(DType weight_dtype) {
     case DType::int4_awq_g128: case DType::int4_awq_g64: case DType::int4_gptq_g128:
     case DType::int4_gptq_g32:
       return kGroupInt4;
-    case DType::fp8_e4m3: case DType::fp8_e5m2: case DType::mxfp4: case DType::nf4: case DType::nf4_dq:
+    case DType::fp8_e4m3: case DType::fp8_e5m2: case DType::fp8_e4m3_rowwise:
+    case DType::fp8_e4m3_block128: case DType::mxfp4: case DType::nf4: case DType::nf4_dq:
     case DType::int8_rowwise:
       return kSmallFloat;
     default:

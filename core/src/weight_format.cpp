@@ -40,7 +40,7 @@ std::string format_number(double value, int decimals, bool with_sign) {
   return buffer;
 }
 
-// Decimals that keep two significant digits for small deltas (0.0059 -> "0.0059", 0.196 -> "0.196").
+// Decimals that keep small deltas readable: 0.0059 -> "0.0059", 0.196 -> "0.196", 3.88 -> "3.88".
 int decimals_for(double value) {
   const double magnitude = std::fabs(value);
   if (magnitude == 0.0 || magnitude >= 10.0) return 1;
@@ -58,12 +58,16 @@ const QualityCost* find_metric(const WeightFormat& format, std::string_view metr
 
 std::string describe(const QualityCost& cost) {
   const std::string tail = " vs " + cost.baseline + " on " + cost.model + "; " + cost.source;
-  if (cost.metric == "ppl_delta_pct") {
-    return format_number(cost.value, 1, true) + "% PPL" + tail;
+  if (cost.metric == "ppl_delta_pct") return format_number(cost.value, 1, true) + "% PPL" + tail;
+  if (cost.metric == "recovery_pct") {
+    return format_number(cost.value, 1, false) + "% score recovery" + tail;
   }
-  if (cost.metric == "recovery_pct") return format_number(cost.value, 1, false) + "% score recovery" + tail;
-  if (cost.metric == "mmlu_delta_pts") return format_number(cost.value, 1, true) + " MMLU pts" + tail;
-  if (cost.metric == "loss_delta_pct") return "<" + format_number(cost.value, 2, false) + "% loss" + tail;
+  if (cost.metric == "mmlu_delta_pts") {
+    return format_number(cost.value, 1, true) + " MMLU pts" + tail;
+  }
+  if (cost.metric == "loss_delta_pct") {
+    return "<" + format_number(cost.value, 2, false) + "% loss" + tail;
+  }
   return format_number(cost.value, decimals_for(cost.value), true) + " " + cost.metric + tail;
 }
 

@@ -72,20 +72,20 @@ std::vector<WeightFormat> hf_formats() {
   out.push_back({"fp8-channel", "FP8 E4M3, per-channel scales", "hf",
                  "Block linear layers in fp8 e4m3 with one fp32 scale per output row "
                  "(compressed-tensors FP8_DYNAMIC); the rest stays 16-bit.",
-                 8.0, DType::fp8_e4m3, {fp8_recovery}, {"vllm", "sglang", "trtllm", "tgi"},
+                 8.0, DType::fp8_e4m3_rowwise, {fp8_recovery}, {"vllm", "sglang", "trtllm", "tgi"},
                  "compressed-tensors FP8_DYNAMIC preset (channel weight scales, dynamic "
-                 "per-token activations); per-row fp32 scales (0.4% at 8192 cols) not counted"});
+                 "per-token activations); per-row fp32 scales counted"});
   out.push_back({"fp8-block", "FP8 E4M3, 128x128 block scales", "hf",
                  "DeepSeek-style fp8 e4m3 linear layers (experts included) with one fp32 scale "
                  "per 128x128 block; embeddings, lm_head, norms and router stay bf16.",
-                 8.0, DType::fp8_e4m3,
+                 8.0, DType::fp8_e4m3_block128,
                  {{"loss_delta_pct", 0.25, "bf16",
                    "DeepSeek-V2-Lite/V2-scale MoE, FP8 training (~1T tokens)",
                    "DeepSeek-V3 Technical Report arXiv 2412.19437 sec 3.3 (relative loss error "
                    "below 0.25%)"}},
                  {"vllm", "sglang", "trtllm", "transformers"},
                  "DeepSeek-V3 config.json quantization_config {fmt: e4m3, weight_block_size: "
-                 "[128, 128]}, weight_scale_inv fp32 per block (0.02% extra, not counted)"});
+                 "[128, 128]}, weight_scale_inv fp32 per block (0.02% extra, counted)"});
   out.push_back({"int8", "INT8 W8A8, per-channel", "hf",
                  "Block linear layers in int8 with one fp32 scale per output row, int8 "
                  "activations (SmoothQuant/GPTQ W8A8); the rest stays 16-bit.",
@@ -159,7 +159,9 @@ std::vector<WeightFormat> hf_formats() {
                  16.0, DType::bf16,
                  {{"ppl_delta_pct", 0.0, "native", "any model",
                    "by definition: no quantization beyond the release"}},
-                 {"vllm", "sglang", "trtllm", "tgi", "transformers", "llama.cpp", "ollama"}, "ModelArch.native_dtype and native_quant (config.json), or the GGUF tensor table"});
+                 {"vllm", "sglang", "trtllm", "tgi", "transformers", "llama.cpp", "ollama"},
+                 "ModelArch.native_dtype and native_quant (config.json), or the GGUF tensor "
+                 "table"});
   return out;
 }
 

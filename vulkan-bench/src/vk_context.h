@@ -88,6 +88,8 @@ class Context {
   VkCommandBuffer begin();
   // Ends, submits and waits (bounded); returns host seconds from submit to fence.
   double submit_and_wait(VkCommandBuffer cmd);
+  // Submits the command buffer recorded last again (already ended) and waits, bounded.
+  double resubmit();
   VkQueryPool query_pool() const { return queries_; }
   VkDevice handle() const { return device_; }
 

@@ -1,5 +1,7 @@
 // Physical-device queries: identity, limits, memory heaps and the optional features the fast
 // kernels use, for --list-devices, device choice and the report's device block.
+#include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 #include "vk_context.h"

@@ -29,6 +29,8 @@ enum class DType {
   nf4_dq = 1007,          // NF4 with double quantization: 8-bit absmax, fp32 per 256 absmax
   int4_awq_g64 = 1008,
   int4_gptq_g32 = 1009,
+  fp8_e4m3_rowwise = 1010,  // fp8 + one fp32 scale per output row (compressed-tensors channel)
+  fp8_e4m3_block128 = 1011, // fp8 + one fp32 scale per 128x128 block (DeepSeek weight_scale_inv)
 };
 
 struct DTypeInfo {
@@ -46,6 +48,7 @@ struct DTypeInfo {
 const std::vector<DTypeInfo>& dtype_table();
 const DTypeInfo& dtype_info(DType type);
 double bits_per_element(DType type);
+bool is_fp8(DType type);  // any fp8 storage, whatever its scales
 Result<DType> parse_dtype(std::string_view id);         // case-insensitive id
 std::optional<DType> dtype_from_ggml_id(std::uint32_t ggml_id);
 

@@ -32,7 +32,8 @@ class ByteSource {
 // pretend to be that long, reading zeros past the buffer: a header without its data region.
 class MemoryByteSource final : public ByteSource {
  public:
-  explicit MemoryByteSource(std::span<const std::byte> bytes, std::uint64_t reported_size_bytes = 0);
+  explicit MemoryByteSource(std::span<const std::byte> bytes,
+                            std::uint64_t reported_size_bytes = 0);
   explicit MemoryByteSource(std::string_view bytes, std::uint64_t reported_size_bytes = 0);
   std::uint64_t size() const override { return size_bytes_; }
   bool read_at(std::uint64_t offset, void* out, std::size_t bytes) const override;
@@ -50,14 +51,15 @@ enum class GgufValueType : std::uint32_t {
 };
 
 inline constexpr std::uint64_t kGgufDefaultAlignmentBytes = 32;
-inline constexpr std::uint64_t kGgufMaxHeaderBytes = 512ull << 20;    // metadata + tensor infos
+inline constexpr std::uint64_t kGgufMaxHeaderBytes = 512ull << 20;  // metadata + tensor infos
 inline constexpr std::uint64_t kGgufMaxTensors = 1ull << 20;
 inline constexpr std::uint64_t kGgufMaxMetadataKvs = 1ull << 20;
-inline constexpr std::uint64_t kGgufMaxNameBytes = 65535;             // keys and tensor names
-inline constexpr std::uint64_t kGgufMaxStoredStringBytes = 1ull << 20; // longer strings: length only
-inline constexpr std::uint64_t kGgufMaxStoredArrayInts = 65536;        // longer arrays: length only
+inline constexpr std::uint64_t kGgufMaxNameBytes = 65535;  // keys and tensor names
+// Longer strings and arrays keep only their length.
+inline constexpr std::uint64_t kGgufMaxStoredStringBytes = 1ull << 20;
+inline constexpr std::uint64_t kGgufMaxStoredArrayInts = 65536;
 inline constexpr std::uint64_t kGgufMaxAlignmentBytes = 1ull << 20;
-inline constexpr int kGgufMaxArrayDepth = 2;                          // array of arrays at most
+inline constexpr int kGgufMaxArrayDepth = 2;  // an array of arrays at most
 
 // An array value: its element type and length; the elements themselves only for integer and
 // bool arrays of at most kGgufMaxStoredArrayInts elements (bools as 0/1, uint64 cast to int64).

@@ -1,0 +1,48 @@
+// Speed validation: runs size() on each row of a validation set of public measurements
+// (tests/data/speed_validation.json, schema headroom.speed_validation.v1) and reports the
+// predicted decode speed next to the measured one.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "headroom/catalog.h"
+#include "headroom/result.h"
+
+namespace headroom {
+
+struct ValidationRow {
+  std::string id;
+  std::string card;
+  std::string model;       // catalog id, or the inline config's model_name
+  std::string quant;
+  std::string runtime;
+  std::string basis;       // "decode" | "end_to_end" | "steady_state" (what is compared)
+  std::string source;
+  double measured_tokens_per_s = 0;   // per user, on `basis`
+  double predicted_tokens_per_s = 0;  // per user, on `basis`
+  double error_pct = 0;               // (predicted - measured) / measured * 100
+  double measured_prompt_tokens_per_s = 0;   // 0 when the source gives none
+  double predicted_prompt_tokens_per_s = 0;
+  std::string bound;                  // "memory" | "compute"
+};
+
+struct ValidationSummary {
+  std::size_t rows = 0;
+  double median_abs_error_pct = 0;
+  double max_abs_error_pct = 0;
+  std::string worst_id;
+};
+
+// Rows refer to catalog cards and models (or carry an "inline_config" with Hugging Face
+// config.json fields); an unknown id or a malformed row gives an error naming the row.
+Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog, std::string_view validation_json);
+
+ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows);
+
+// A fixed-width text table, one line per row, then the summary line.
+std::string format_validation_table(const std::vector<ValidationRow>& rows);
+
+}  // namespace headroom

@@ -1,0 +1,147 @@
+// Runs the sizing pipeline on each validation row and compares its speed with the measurement.
+#include "headroom/validation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "headroom/sizing.h"
+#include "json_util.h"
+
+namespace headroom {
+namespace {
+
+using json_util::Json;
+
+Error row_error(const std::string& field, const std::string& message) {
+  return make_error(ErrorCode::parse_error, field, field + " " + message);
+}
+
+Result<ModelArch> row_model(const Catalog& catalog, const Json& row, const std::string& field,
+                            std::string& label) {
+  if (const Json* config = json_util::find(row, "inline_config")) {
+    label = json_util::get_string(row, "model_name").value_or("inline config");
+    auto arch = parse_hf_config(config->dump(), label);
+    if (!arch) return row_error(field + ".inline_config", "is not a usable config: " + arch.error().message);
+    return *arch;
+  }
+  auto id = json_util::get_string(row, "model");
+  if (!id) return row_error(field + ".model", "is missing (or give inline_config).");
+  label = *id;
+  auto model = catalog.find_model(*id);
+  if (!model) return row_error(field + ".model", "is not in the catalog: " + model.error().message);
+  return (*model)->arch;
+}
+
+// The predicted per-user rate on the row's basis.
+Result<double> predicted_rate(const SpeedEstimate& e, const std::string& basis, double output_tokens,
+                              double users, const std::string& field) {
+  if (basis == "decode") return e.decode_tokens_per_s_per_user;
+  if (basis == "end_to_end") return output_tokens / (e.ttft_s + output_tokens * e.inter_token_latency_s);
+  if (basis == "steady_state") return e.requests_per_minute / 60.0 * output_tokens / users;
+  return row_error(field + ".measured.basis", "must be decode, end_to_end or steady_state.");
+}
+
+Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std::string& field) {
+  ValidationRow out;
+  out.id = json_util::get_string(row, "id").value_or("");
+  if (out.id.empty()) return row_error(field + ".id", "is missing.");
+  const std::string where = field + " (" + out.id + ")";
+  auto arch = row_model(catalog, row, where, out.model);
+  if (!arch) return arch.error();
+  out.card = json_util::get_string(row, "card").value_or("");
+  auto card = catalog.find_card(out.card);
+  if (!card) return row_error(where + ".card", "is not in the catalog: " + card.error().message);
+  out.quant = json_util::get_string(row, "quant").value_or("");
+  out.runtime = json_util::get_string(row, "runtime").value_or("");
+  auto runtime = parse_runtime(out.runtime);
+  if (!runtime) return row_error(where + ".runtime", runtime.error().message);
+  out.source = json_util::get_string(row, "source").value_or("");
+  const Json* measured = json_util::find(row, "measured");
+  if (measured == nullptr) return row_error(where + ".measured", "is missing.");
+  auto decode = json_util::get_number(*measured, "decode_tokens_per_s");
+  if (!decode || *decode <= 0) return row_error(where + ".measured.decode_tokens_per_s", "must be above zero.");
+  out.measured_tokens_per_s = *decode;
+  out.measured_prompt_tokens_per_s = json_util::get_number(*measured, "prompt_tokens_per_s").value_or(0);
+  out.basis = json_util::get_string(*measured, "basis").value_or("decode");
+
+  SizingRequest request;
+  request.model = *arch;
+  request.weight_format = out.quant;
+  request.kv_dtype = json_util::get_string(row, "kv_dtype").value_or("auto");
+  request.runtime = *runtime;
+  request.card = **card;
+  request.gpus = static_cast<std::uint32_t>(json_util::get_uint(row, "gpus").value_or(1));
+  request.workload.prompt_tokens = json_util::get_uint(row, "prompt_tokens").value_or(0);
+  request.workload.output_tokens = json_util::get_uint(row, "output_tokens").value_or(128);
+  request.workload.users = json_util::get_uint(row, "users").value_or(1);
+  auto report = size(request);
+  if (!report) return row_error(where, "could not be sized: " + report.error().message);
+  if (!report->speed) return row_error(where, "has no speed estimate: " + report->speed_error);
+  const SpeedEstimate& e = *report->speed;
+  auto predicted = predicted_rate(e, out.basis, static_cast<double>(request.workload.output_tokens),
+                                  static_cast<double>(request.workload.users), where);
+  if (!predicted) return predicted.error();
+  out.predicted_tokens_per_s = *predicted;
+  out.error_pct = (out.predicted_tokens_per_s - out.measured_tokens_per_s) / out.measured_tokens_per_s * 100.0;
+  out.predicted_prompt_tokens_per_s = e.prefill_tokens_per_s;
+  out.bound = e.bound;
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog, std::string_view validation_json) {
+  auto doc = json_util::parse(validation_json);
+  if (!doc) return row_error("validation", "is not valid JSON.");
+  const Json* rows = json_util::find(*doc, "rows");
+  if (rows == nullptr || !rows->is_array() || rows->empty())
+    return row_error("validation.rows", "must be a non-empty array.");
+  std::vector<ValidationRow> out;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    auto row = run_row(catalog, (*rows)[i], "rows[" + std::to_string(i) + "]");
+    if (!row) return row.error();
+    out.push_back(std::move(*row));
+  }
+  return out;
+}
+
+ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows) {
+  ValidationSummary s;
+  s.rows = rows.size();
+  if (rows.empty()) return s;
+  std::vector<double> errors;
+  for (const auto& r : rows) {
+    const double abs_error = std::fabs(r.error_pct);
+    errors.push_back(abs_error);
+    if (abs_error >= s.max_abs_error_pct) {
+      s.max_abs_error_pct = abs_error;
+      s.worst_id = r.id;
+    }
+  }
+  std::sort(errors.begin(), errors.end());
+  const std::size_t n = errors.size();
+  s.median_abs_error_pct = n % 2 ? errors[n / 2] : 0.5 * (errors[n / 2 - 1] + errors[n / 2]);
+  return s;
+}
+
+std::string format_validation_table(const std::vector<ValidationRow>& rows) {
+  std::string text;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %9s %9s %7s %-7s\n", "id", "card", "quant",
+                "runtime", "measured", "predicted", "error", "bound");
+  text += line;
+  for (const auto& r : rows) {
+    std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %9.2f %9.2f %+6.1f%% %-7s\n", r.id.c_str(),
+                  r.card.c_str(), r.quant.c_str(), r.runtime.c_str(), r.measured_tokens_per_s,
+                  r.predicted_tokens_per_s, r.error_pct, r.bound.c_str());
+    text += line;
+  }
+  const ValidationSummary s = summarize_validation(rows);
+  std::snprintf(line, sizeof line, "%zu rows: median |error| %.1f%%, worst %.1f%% (%s)\n", s.rows,
+                s.median_abs_error_pct, s.max_abs_error_pct, s.worst_id.c_str());
+  text += line;
+  return text;
+}
+
+}  // namespace headroom

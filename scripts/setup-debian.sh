@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Headroom needs on Debian 12, idempotently: only missing packages, and no
+# apt-get update when nothing is missing (so a second run takes a second).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  nlohmann-json3-dev catch2 libcli11-dev libkainjow-mustache-dev
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
+  emscripten
+)
+# node runs the wasm tests; any nodejs >= 18 already on the machine will do.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The CLI contract: every bad input exits 2 with exactly one line on stderr naming the problem;
+# good input exits 0 with the documented JSON. Prints "N passed, M failed".
+set -u
+headroom="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+expect_error() {  # expect_error "substring" args...
+  local want="$1"; shift
+  "$headroom" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$? lines
+  lines=$(wc -l <"$tmp/err")
+  if [[ $rc -eq 2 && $lines -eq 1 ]] && grep -qF -- "$want" "$tmp/err"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: headroom $* -> rc=$rc, stderr($lines lines): $(head -c 300 "$tmp/err")"
+  fi
+}
+
+expect_ok() {  # expect_ok "python-condition-on-doc" args...
+  local condition="$1"; shift
+  if "$headroom" "$@" >"$tmp/out" 2>"$tmp/err" && python3 -c "
+import json, sys
+doc = json.load(open('$tmp/out'))
+sys.exit(0 if ($condition) else 1)"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: headroom $* -> $(head -c 300 "$tmp/err") / condition $condition"
+  fi
+}
+
+base=(size --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb)
+expect_error "unknown model 'nope'" size --model nope --runtime vllm --card h100-sxm-80gb
+expect_error "unknown card 'h9000'" size --model llama-3.1-8b-instruct --runtime vllm --card h9000
+expect_error "unknown runtime 'vllmm'" size --model llama-3.1-8b-instruct --runtime vllmm --card h100-sxm-80gb
+expect_error "unknown weight format 'q9_9'" "${base[@]}" --quant q9_9
+expect_error "--users must be a whole number (got '-3')" "${base[@]}" --users -3
+expect_error "--prompt-tokens must be a whole number (got 'lots')" "${base[@]}" --prompt-tokens lots
+expect_error "users must be 1..100000 (got 0)" "${base[@]}" --users 0
+expect_error "--gpu-memory-utilization must be a number in (0, 1]" "${base[@]}" --gpu-memory-utilization 1.7
+expect_error "llama.cpp" "${base[@]}" --ctx-size 4096
+expect_error "do not apply to llama.cpp" size --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card rtx-4090 --max-model-len 4096
+expect_error "needs flash attention" size --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card rtx-4090 --kv-cache-dtype q4_0 --flash-attention off
+expect_error "cannot open" "${base[@]/llama-3.1-8b-instruct/$tmp/missing.json}"
+printf '{"model_type": "llama", "hidden_size": 4096}' >"$tmp/partial.json"
+expect_error "config.num_hidden_layers is missing" size --model "$tmp/partial.json" --runtime vllm --card h100-sxm-80gb
+printf '{"model_type": ' >"$tmp/broken.json"
+expect_error "not valid JSON" size --model "$tmp/broken.json" --runtime vllm --card h100-sxm-80gb
+printf 'GGUF\x03\x00\x00\x00' >"$tmp/truncated.gguf"
+expect_error "truncated.gguf" size --model "$tmp/truncated.gguf" --runtime llama.cpp --card rtx-4090
+printf 'NOPE\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' >"$tmp/magic.gguf"
+expect_error "magic" size --model "$tmp/magic.gguf" --runtime llama.cpp --card rtx-4090
+expect_error "--flash-attention must be on or off" size --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card rtx-4090 --flash-attention maybe
+expect_error "required" size --model llama-3.1-8b-instruct --runtime vllm
+
+expect_ok "doc['schema'] == 'headroom.size.v1' and doc['memory']['kv_bytes_per_token'] == 131072 and doc['verdict'] in ('fits','tight','does-not-fit') and isinstance(doc['advice'], list) and doc['speed']['bound'] in ('memory','compute')" "${base[@]}" --json
+expect_ok "len(doc['models']) >= 40" models --json
+expect_ok "len(doc['cards']) >= 60" cards --json
+expect_ok "len(doc['weight_formats']) > 20 and any(f['id'] == 'q4_k_m' for f in doc['weight_formats'])" formats --json
+expect_ok "len(doc['runtimes']) == 7" runtimes --json
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

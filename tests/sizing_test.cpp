@@ -1,0 +1,249 @@
+// Memory model: hand-computed KV rates, published runtime measurements as acceptance cases,
+// capacity limits and every bad-input path of size().
+#include <catch2/catch.hpp>
+
+#include <functional>
+
+#include "gguf_writer.h"
+#include "headroom/catalog.h"
+#include "headroom/gguf.h"
+#include "headroom/sizing.h"
+#include "headroom/units.h"
+
+using namespace headroom;
+
+namespace {
+
+const Catalog& catalog() {
+  static const Catalog kCatalog = load_builtin_catalog().value();
+  return kCatalog;
+}
+
+SizingRequest request(const char* model, const char* quant, RuntimeId runtime, const char* card) {
+  SizingRequest r;
+  r.model = catalog().find_model(model).value()->arch;
+  r.weight_format = quant;
+  r.runtime = runtime;
+  r.card = *catalog().find_card(card).value();
+  return r;
+}
+
+double gib(std::uint64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kGiB); }
+double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kMiB); }
+
+std::uint64_t item_bytes(const SizingReport& report, const std::string& name) {
+  for (const auto& item : report.memory.items) {
+    if (item.name == name) return item.bytes;
+  }
+  FAIL("no memory item named " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("KV bytes per token, hand-computed", "[sizing]") {
+  // Llama-3.1-8B: 2 (K,V) x 32 layers x 8 KV heads x 128 head_dim x 2 bytes = 128 KiB.
+  auto llama = size(request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb"));
+  REQUIRE(llama);
+  CHECK(llama->memory.kv_bytes_per_token == 2u * 32 * 8 * 128 * 2);
+  // Gemma-7B: head_dim is 256 (config), not hidden/heads = 3072/16 = 192:
+  // 2 x 28 layers x 16 KV heads x 256 x 2 bytes = 458752 bytes = 448 KiB.
+  auto gemma = size(request("gemma-7b-it", "bf16", RuntimeId::vllm, "h100-sxm-80gb"));
+  REQUIRE(gemma);
+  CHECK(gemma->memory.kv_bytes_per_token == 2u * 28 * 16 * 256 * 2);
+  // DeepSeek-V3 (MLA) in vLLM stores one latent per token and layer, no factor 2:
+  // 61 layers x (512 kv_lora_rank + 64 rope) x 2 bytes = 70272 bytes.
+  auto deepseek = size(request("deepseek-v3", "native", RuntimeId::vllm, "h200-sxm-141gb"));
+  REQUIRE(deepseek);
+  CHECK(deepseek->memory.kv_bytes_per_token == 61u * (512 + 64) * 2);
+  // Llama-3.1-70B at TP2: 8 KV heads split 4 per GPU: 2 x 80 x 4 x 128 x 2 bytes per GPU.
+  auto tp = request("llama-3.1-70b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  tp.gpus = 2;
+  auto tp_report = size(tp);
+  REQUIRE(tp_report);
+  CHECK(tp_report->memory.kv_bytes_per_token == 2u * 80 * 4 * 128 * 2);
+}
+
+TEST_CASE("Sliding-window layers stop growing at their window", "[sizing]") {
+  // Gemma-2-9B: 42 layers alternate local (window 4096) and global attention.
+  // Per layer and token: 2 x 8 KV heads x 256 x 2 bytes = 8192 bytes.
+  auto r = request("gemma-2-9b-it", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  r.workload = {8192, 0, 1};
+  auto report = size(r);
+  REQUIRE(report);
+  const std::uint64_t per_layer_token = 2u * 8 * 256 * 2;
+  // 21 global layers hold 8192 tokens; 21 local layers hold 4096 (16-token blocks divide both).
+  CHECK(report->memory.kv_cache_bytes == 21 * per_layer_token * 8192 + 21 * per_layer_token * 4096);
+}
+
+TEST_CASE("vLLM acceptance: Llama-3.1-8B-Instruct bf16 on one H100 80GB", "[sizing][acceptance]") {
+  // llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md: max_model_len 16000,
+  // gpu_memory_utilization 0.9: weights 14.99 GiB, peak activation 4.76 GiB, non-torch 0.13 GiB,
+  // KV cache 51.38 GiB. Tolerance: 1% on each term.
+  auto r = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  r.knobs.max_model_len_tokens = 16000;
+  r.knobs.gpu_memory_utilization = 0.9;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(gib(report->memory.capacity_bytes) == Approx(79.18).epsilon(0.001));
+  CHECK(gib(report->memory.weights_bytes) == Approx(14.99).epsilon(0.01));
+  CHECK(gib(report->memory.activation_bytes) == Approx(4.76).epsilon(0.01));
+  CHECK(gib(item_bytes(report.value(), "non-torch memory")) == Approx(0.13).epsilon(0.01));
+  CHECK(gib(report->memory.kv_cache_capacity_bytes) == Approx(51.38).epsilon(0.01));
+  CHECK(report->verdict == Verdict::fits);
+}
+
+TEST_CASE("vLLM acceptance: the other llm-d H100 profiles", "[sizing][acceptance]") {
+  // Same source as above; each row: weights, activation, KV (GiB). Tolerances: 2% on weights
+  // and activation, 0.35 GiB absolute on KV (the difference of larger terms).
+  struct Row { const char* model; const char* quant; std::uint32_t gpus; double weights, activation, kv; };
+  const Row rows[] = {
+      {"qwen3-0.6b", "bf16", 1, 1.12, 5.56, 64.45},
+      {"qwen3-32b", "bf16", 1, 61.03, 5.64, 4.45},
+      {"llama-3.3-70b-instruct", "fp8-channel", 2, 33.88, 4.84, 32.0},
+  };
+  for (const auto& row : rows) {
+    INFO(row.model);
+    auto r = request(row.model, row.quant, RuntimeId::vllm, "h100-sxm-80gb");
+    r.gpus = row.gpus;
+    r.knobs.max_model_len_tokens = 16000;
+    auto report = size(r);
+    REQUIRE(report);
+    CHECK(gib(report->memory.weights_bytes) == Approx(row.weights).epsilon(0.02));
+    CHECK(gib(report->memory.activation_bytes) == Approx(row.activation).epsilon(0.02));
+    CHECK(gib(report->memory.kv_cache_capacity_bytes) == Approx(row.kv).margin(0.35));
+  }
+  // Llama-3.3-70B FP8 on one H100: measured KV -1.44 GiB, "No available memory for the cache blocks".
+  auto one = request("llama-3.3-70b-instruct", "fp8-channel", RuntimeId::vllm, "h100-sxm-80gb");
+  one.knobs.max_model_len_tokens = 16000;
+  auto failed = size(one);
+  REQUIRE(failed);
+  CHECK(failed->verdict == Verdict::does_not_fit);
+  CHECK(failed->verdict_reason.find("cannot start") != std::string::npos);
+  bool suggests_two = false;
+  for (const auto& line : failed->advice) suggests_two |= line.find("needs 2 GPUs") != std::string::npos;
+  CHECK(suggests_two);
+}
+
+TEST_CASE("llama.cpp acceptance: gemma-7b-it Q4_0 on an RTX 3080 from its GGUF header", "[sizing][acceptance]") {
+  // A public Ollama load log (sizing-anchors.md section 6.1): n_ctx 2048, full offload, no flash
+  // attention: KV 896.00 MiB (f16), CUDA0 compute buffer 506.00 MiB, model buffer 4955.54 MiB
+  // on CUDA0 + 796.88 MiB on the CPU. The header below mirrors that file's tensor table
+  // (token_embd kept at Q8_0, every block matrix Q4_0, norms f32, tied output).
+  // Tolerance: exact for KV, 0.5% for the buffers.
+  test::GgufWriter w;
+  w.str("general.architecture", "gemma").str("general.name", "gemma-7b-it")
+      .u32("gemma.block_count", 28).u32("gemma.context_length", 8192).u32("gemma.embedding_length", 3072)
+      .u32("gemma.feed_forward_length", 24576).u32("gemma.attention.head_count", 16)
+      .u32("gemma.attention.head_count_kv", 16).u32("gemma.attention.key_length", 256)
+      .u32("gemma.attention.value_length", 256);
+  w.tensor("token_embd.weight", {3072, 256000}, test::kGgmlQ8_0);
+  for (int layer = 0; layer < 28; ++layer) {
+    const std::string b = "blk." + std::to_string(layer) + ".";
+    w.tensor(b + "attn_norm.weight", {3072}, test::kGgmlF32);
+    w.tensor(b + "attn_q.weight", {3072, 4096}, test::kGgmlQ4_0);
+    w.tensor(b + "attn_k.weight", {3072, 4096}, test::kGgmlQ4_0);
+    w.tensor(b + "attn_v.weight", {3072, 4096}, test::kGgmlQ4_0);
+    w.tensor(b + "attn_output.weight", {4096, 3072}, test::kGgmlQ4_0);
+    w.tensor(b + "ffn_norm.weight", {3072}, test::kGgmlF32);
+    w.tensor(b + "ffn_gate.weight", {3072, 24576}, test::kGgmlQ4_0);
+    w.tensor(b + "ffn_up.weight", {3072, 24576}, test::kGgmlQ4_0);
+    w.tensor(b + "ffn_down.weight", {24576, 3072}, test::kGgmlQ4_0);
+  }
+  w.tensor("output_norm.weight", {3072}, test::kGgmlF32);
+  const std::string header = w.header();
+  MemoryByteSource source(header, header.size() + w.data_bytes());
+  auto parsed = read_gguf_header(source);
+  REQUIRE(parsed);
+  auto arch = arch_from_gguf(parsed.value(), "gemma-7b-it.Q4_0.gguf");
+  REQUIRE(arch);
+
+  SizingRequest r;
+  r.model = arch.value();
+  r.weight_format = "native";
+  r.runtime = RuntimeId::ollama;
+  r.card = *catalog().find_card("rtx-3080-10gb").value();
+  r.workload = {1024, 1024, 1};
+  r.knobs.ctx_size_tokens = 2048;
+  r.knobs.flash_attention = false;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(mib(report->memory.kv_cache_capacity_bytes) == Approx(896.00).epsilon(1e-9));
+  CHECK(mib(report->memory.activation_bytes) == Approx(506.00).epsilon(0.005));
+  CHECK(mib(report->memory.weights_bytes) == Approx(4955.54).epsilon(0.005));
+  CHECK(mib(report->memory.host_bytes) == Approx(796.88).epsilon(0.005));
+}
+
+TEST_CASE("max users and max context are the real limits", "[sizing]") {
+  auto r = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "rtx-4090");
+  r.workload = {2000, 500, 4};
+  auto report = size(r);
+  REQUIRE(report);
+  REQUIRE(report->max_users > 4);
+  auto at_limit = r;
+  at_limit.workload.users = report->max_users;
+  auto fits = size(at_limit);
+  REQUIRE(fits);
+  CHECK(fits->verdict != Verdict::does_not_fit);
+  at_limit.workload.users = report->max_users + 1;
+  auto over = size(at_limit);
+  REQUIRE(over);
+  CHECK(over->verdict == Verdict::does_not_fit);
+  // The longest context for 4 users fits; one block more does not.
+  auto longest = r;
+  longest.workload = {report->max_context_tokens, 0, 4};
+  longest.knobs.max_model_len_tokens = report->max_context_tokens;
+  auto longest_report = size(longest);
+  REQUIRE(longest_report);
+  CHECK(longest_report->memory.kv_cache_bytes <= longest_report->memory.kv_cache_capacity_bytes);
+  longest.workload.prompt_tokens += 16;
+  longest.knobs.max_model_len_tokens = longest.workload.prompt_tokens;
+  auto too_long = size(longest);
+  REQUIRE(too_long);
+  CHECK(too_long->verdict == Verdict::does_not_fit);
+}
+
+TEST_CASE("more users never need less memory, and fp8 KV halves the KV cache", "[sizing]") {
+  auto r = request("qwen2.5-7b-instruct", "bf16", RuntimeId::vllm, "l40s");
+  std::uint64_t previous = 0;
+  for (std::uint64_t users : {1, 2, 4, 8, 16}) {
+    r.workload = {1500, 500, users};
+    auto report = size(r);
+    REQUIRE(report);
+    CHECK(report->memory.kv_cache_bytes > previous);
+    previous = report->memory.kv_cache_bytes;
+  }
+  auto fp8 = r;
+  fp8.kv_dtype = "fp8";
+  auto half = size(fp8);
+  auto full = size(r);
+  REQUIRE(half);
+  REQUIRE(full);
+  CHECK(half->memory.kv_bytes_per_token * 2 == full->memory.kv_bytes_per_token);
+}
+
+TEST_CASE("size() refuses bad input with a message naming the field", "[sizing][errors]") {
+  auto base = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  struct Case { const char* what; std::function<void(SizingRequest&)> change; const char* field; const char* text; };
+  const std::vector<Case> cases = {
+      {"zero users", [](SizingRequest& r) { r.workload.users = 0; }, "workload.users", "users must be"},
+      {"zero gpus", [](SizingRequest& r) { r.gpus = 0; }, "gpus", "gpus must be"},
+      {"absurd prompt", [](SizingRequest& r) { r.workload.prompt_tokens = 1ull << 40; }, "workload.prompt_tokens", "at most"},
+      {"utilization above 1", [](SizingRequest& r) { r.knobs.gpu_memory_utilization = 1.5; }, "knobs.gpu_memory_utilization", "(0, 1]"},
+      {"unknown format", [](SizingRequest& r) { r.weight_format = "q9_9"; }, "weight_format", "q9_9"},
+      {"unknown kv dtype", [](SizingRequest& r) { r.kv_dtype = "fp3"; }, "", "fp3"},
+      {"llama.cpp knob on vLLM", [](SizingRequest& r) { r.knobs.ctx_size_tokens = 4096; }, "knobs.ctx_size", "llama.cpp"},
+      {"max_model_len shorter than the request", [](SizingRequest& r) { r.knobs.max_model_len_tokens = 100; }, "knobs.max_model_len", "shorter"},
+      {"GGUF mix on vLLM", [](SizingRequest& r) { r.weight_format = "q4_k_m"; r.runtime = RuntimeId::trtllm; }, "weight_format", "cannot be served"},
+      {"q4_0 V cache without flash attention", [](SizingRequest& r) { r.runtime = RuntimeId::llamacpp; r.kv_dtype = "q4_0"; r.weight_format = "q8_0"; r.knobs.flash_attention = false; }, "kv_cache_dtype", "flash attention"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    auto r = base;
+    c.change(r);
+    auto report = size(r);
+    REQUIRE_FALSE(report);
+    if (std::string(c.field).size()) CHECK(report.error().field == c.field);
+    CHECK(report.error().message.find(c.text) != std::string::npos);
+  }
+}

@@ -1,0 +1,54 @@
+// The wasm build answers like the native CLI: same scenario, same numbers; bad input is an
+// error value, not a crash. Run by ctest in the wasm build (node --test).
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { loadHeadroom } = require('../../wasm/headroom-api.js');
+
+const jsPath = process.env.HEADROOM_WASM_JS;
+const cliPath = process.env.HEADROOM_NATIVE_CLI;
+
+async function load() {
+  const factory = require(jsPath);
+  const wasmBinary = fs.readFileSync(jsPath.replace(/\.js$/, '.wasm'));
+  return loadHeadroom({ factory, moduleArgs: { wasmBinary } });
+}
+
+const scenario = {
+  model: 'llama-3.1-8b-instruct', quant: 'bf16', runtime: 'vllm', card: 'h100-sxm-80gb',
+  prompt_tokens: 4000, output_tokens: 1000, users: 12, max_model_len: 16000, gpu_memory_utilization: 0.9,
+};
+
+test('wasm size() equals the native CLI on one scenario', async () => {
+  const headroom = await load();
+  const wasm = headroom.size(scenario);
+  assert.strictEqual(wasm.ok, true, JSON.stringify(wasm));
+  assert.strictEqual(wasm.report.schema, 'headroom.size.v1');
+  assert.ok(cliPath && fs.existsSync(cliPath), 'HEADROOM_NATIVE_CLI must point at the native CLI');
+  const native = JSON.parse(execFileSync(cliPath, [
+    'size', '--model', scenario.model, '--quant', scenario.quant, '--runtime', scenario.runtime,
+    '--card', scenario.card, '--prompt-tokens', '4000', '--output-tokens', '1000', '--users', '12',
+    '--max-model-len', '16000', '--gpu-memory-utilization', '0.9', '--json']).toString());
+  assert.deepStrictEqual(wasm.report.memory, native.memory);
+  assert.strictEqual(wasm.report.verdict, native.verdict);
+  assert.strictEqual(wasm.report.max_users, native.max_users);
+  assert.strictEqual(wasm.report.max_context_tokens, native.max_context_tokens);
+  assert.deepStrictEqual(wasm.report.speed, native.speed);
+  // The hand-computed KV rate of Llama-3.1-8B: 2 x 32 layers x 8 heads x 128 x 2 bytes.
+  assert.strictEqual(wasm.report.memory.kv_bytes_per_token, 131072);
+});
+
+test('wasm size() returns errors as values naming the field', async () => {
+  const headroom = await load();
+  const unknown = headroom.size({ ...scenario, card: 'no-such-card' });
+  assert.strictEqual(unknown.ok, false);
+  assert.strictEqual(unknown.field, 'card');
+  assert.match(unknown.error, /unknown card 'no-such-card'/);
+  const negative = headroom.size({ ...scenario, users: -4 });
+  assert.strictEqual(negative.ok, false);
+  assert.strictEqual(negative.field, 'users');
+  const garbage = headroom.size('not an object');
+  assert.strictEqual(garbage.ok, false);
+});

@@ -1,0 +1,186 @@
+// headroom-bench: device listing and choice, the run plan, the headroom.bench.v1 report (atomic
+// --json write) and the exit codes: 0 ok, 1 a kernel failed verification, 2 any error.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "bench_plan.h"
+#include "headroom/quant_reference.h"
+#include "options.h"
+#include "report_text.h"
+#include "spirv_table.h"
+
+namespace headroom::bench {
+namespace {
+
+struct ModelRef { const char* name; double params; const char* source; };
+// Parameter counts as published on each model card (all weights read per decoded token).
+constexpr ModelRef kModels[] = {
+    {"Llama-3.1-8B", 8.03e9, "meta-llama/Llama-3.1-8B model card: 8.03B parameters"},
+    {"Qwen2.5-32B", 32.5e9, "Qwen/Qwen2.5-32B model card: 32.5B parameters"},
+    {"Llama-3.1-70B", 70.6e9, "meta-llama/Llama-3.1-70B model card: 70.6B parameters"},
+};
+
+double bits_of(std::string_view id) {
+  const auto f = parse_quant_format(id);
+  return f ? quant_format_info(*f).bits_per_weight() : 0.0;
+}
+
+std::string spirv_digest() {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64
+  for (const auto& m : spirv_modules()) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(m.code);
+    for (std::size_t i = 0; i < m.size_bytes; ++i) { h ^= bytes[i]; h *= 1099511628211ull; }
+  }
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+void write_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error("cannot write " + tmp);
+    f << text;
+    f.flush();
+    if (!f) throw std::runtime_error("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
+}
+
+int check_json(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const auto report = parse_bench_report(ss.str());
+  if (!report) throw std::runtime_error(path + ": " + report.error().message);
+  std::cout << path << ": valid " << kBenchSchema << " with " << report->results.size() << " results\n";
+  return 0;
+}
+
+BenchDevice device_block(const DeviceInfo& d) {
+  BenchDevice b;
+  b.name = d.props.deviceName;
+  b.vendor_id = d.props.vendorID;
+  b.device_id = d.props.deviceID;
+  b.device_type = d.type_name();
+  if (d.has_driver_props) {
+    b.driver_id = static_cast<std::uint32_t>(d.driver.driverID);
+    b.driver_name = d.driver.driverName;
+    b.driver_info = d.driver.driverInfo;
+    const auto& c = d.driver.conformanceVersion;
+    b.conformance_version = std::to_string(c.major) + "." + std::to_string(c.minor) + "." +
+                            std::to_string(c.subminor) + "." + std::to_string(c.patch);
+  }
+  b.api_version = version_text(d.props.apiVersion);
+  b.subgroup_size = d.subgroup.subgroupSize;
+  b.timestamp_period_ns = d.props.limits.timestampPeriod;
+  b.timestamp_valid_bits = d.timestamp_valid_bits;
+  b.max_storage_buffer_range_bytes = d.props.limits.maxStorageBufferRange;
+  b.device_local_heap_bytes = d.device_local_bytes;
+  b.features = d.feature_names();
+  return b;
+}
+
+int run(int argc, char** argv) {
+  const Options o = parse_options(argc, argv);
+  if (o.help) { std::cout << usage_text(); return 0; }
+  if (!o.check_json.empty()) return check_json(o.check_json);
+  Context ctx;
+  if (ctx.devices().empty()) throw VulkanError("no Vulkan device found");
+  if (o.list_devices) {
+    for (const auto& d : ctx.devices()) std::cout << describe_device(d);
+    return 0;
+  }
+  std::string note;
+  const DeviceInfo& dev = ctx.choose(o.device, note);
+  if (!note.empty()) std::cerr << "headroom-bench: " << note << "\n";
+  ctx.open(dev);
+  progress(std::string("device: ") + dev.props.deviceName + (ctx.fast_enabled() ? " (fast kernels enabled)" : ""));
+
+  Plan plan;
+  plan.quick = o.quick;
+  plan.verify_only = o.verify_only;
+  plan.samples = o.samples.value_or(o.quick ? 5 : 20);
+  plan.warmups = o.quick ? 1 : 3;
+  plan.target_batch_seconds = o.quick ? 0.005 : 0.02;
+  plan.max_rotation = o.quick ? 2 : 16;
+  const auto type = dev.props.deviceType;
+  plan.llc_bytes = o.llc_bytes.value_or(type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ? (256ull << 20)
+                                                                                    : (32ull << 20));
+  for (const auto& info : quant_formats()) plan.formats.push_back(info.id);
+  if (!o.formats.empty()) {
+    plan.formats.clear();
+    for (const auto& f : o.formats) {
+      const auto parsed = parse_quant_format(f);
+      if (!parsed) throw std::runtime_error(parsed.error().message);
+      plan.formats.push_back(quant_format_info(*parsed).id);
+    }
+  }
+  plan.variants = o.variants.empty() ? std::vector<std::string>{"portable", "fast"} : o.variants;
+
+  BenchReport report;
+  report.device = device_block(dev);
+  report.build = BenchBuild{HEADROOM_VERSION,
+#if defined(__clang__)
+                            std::string("Clang ") + __clang_version__,
+#elif defined(__GNUC__)
+                            std::string("GCC ") + __VERSION__,
+#else
+                            "unknown",
+#endif
+                            HEADROOM_BUILD_TYPE, spirv_digest()};
+  report.settings.quick = plan.quick;
+  report.settings.warmup_runs = plan.warmups;
+  report.settings.samples = plan.samples;
+  report.settings.target_batch_seconds = plan.target_batch_seconds;
+  report.settings.assumed_llc_bytes = plan.llc_bytes;
+  report.settings.gemv_error_bound = plan.gemv_error_bound;
+  const bool timestamps = dev.timestamp_valid_bits > 0 && dev.props.limits.timestampPeriod > 0;
+  report.settings.timer = timestamps ? "gpu_timestamp" : "wall_clock";
+
+  int failures = 0;
+  if (!plan.verify_only) report.settings.empty_dispatch_seconds = measure_empty_dispatch(ctx, plan);
+  if (!o.skip_bandwidth) run_bandwidth(ctx, plan, report.results);
+  if (!o.skip_quant) failures = run_quant(ctx, plan, report.results);
+
+  report = derive_bench_metrics(std::move(report), bits_of);
+  for (const auto& m : kModels) {
+    for (const char* f : {"f16", "q8_0", "q4_k", "q4_0"}) {
+      const double bits = bits_of(f);
+      if (const auto tps = projected_decode_tokens_per_s(report, f, m.params, bits)) {
+        report.projections.push_back(BenchProjection{
+            m.name, f, m.params * bits / 8.0, *tps,
+            std::string(m.source) + "; t/s = best n=1 GEMV bytes/s / (params x bits/8), weights only, batch 1"});
+      }
+    }
+  }
+  print_report_table(std::cout, report);
+  if (!o.json_path.empty()) {
+    write_atomically(o.json_path, to_json_text(report));
+    progress("wrote " + o.json_path);
+  }
+  if (failures > 0) {
+    std::cerr << "headroom-bench: " << failures << " kernel(s) failed verification\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace headroom::bench
+
+int main(int argc, char** argv) {
+  try {
+    return headroom::bench::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "headroom-bench: " << e.what() << "\n";
+    return 2;
+  } catch (...) {
+    std::cerr << "headroom-bench: unknown error\n";
+    return 2;
+  }
+}

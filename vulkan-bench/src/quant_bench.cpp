@@ -1,0 +1,285 @@
+// Quantized formats: a dequant-only kernel and a fused GEMV (n = 1, 2, 4, 8) per format and
+// variant on model-shaped matrices filled with real blocks from the core's reference quantizers.
+// Every kernel is checked before it is timed: dequant bit-exactly against the reference
+// dequantizer, GEMV against an fp64 CPU product; a kernel that fails is reported unverified and
+// untimed.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "bench_plan.h"
+#include "headroom/quant_reference.h"
+#include "timing.h"
+
+namespace headroom::bench {
+namespace {
+
+constexpr std::uint32_t kGemvWorkgroup = 64;
+constexpr std::uint32_t kColumns[] = {1, 2, 4, 8};
+constexpr std::uint64_t kUniqueWeights = 1ull << 22;  // quantized once, then rows repeat
+constexpr std::uint64_t kPadBytes = 16;               // tail padding for unaligned word reads
+
+struct Shape { std::uint32_t m, k; };
+
+// Weights of one format on one shape, plus the CPU references.
+struct Prepared {
+  std::uint32_t tile_rows = 0;              // unique rows; row r holds row r % tile_rows
+  std::uint64_t row_bytes = 0;
+  std::vector<std::uint8_t> blocks;         // tile_rows rows
+  std::vector<float> dequantized;           // reference dequantizer output, tile_rows x k
+  std::vector<double> y_ref, y_abs;         // [c][row] for 8 columns over tile rows
+};
+
+BenchResult base_row(const char* kernel, const std::string& format, const std::string& variant,
+                     std::uint64_t m, std::uint64_t k, std::uint64_t n) {
+  BenchResult r;
+  r.kernel = kernel;
+  r.format = format;
+  r.variant = variant;
+  r.m = m;
+  r.k = k;
+  r.n = n;
+  r.workgroup_size = kGemvWorkgroup;
+  return r;
+}
+
+void finish_row(BenchResult& r, const Timed& t) {
+  r.samples_seconds = t.per_dispatch_seconds;
+  const Stats s = stats_of(t.per_dispatch_seconds);
+  r.median_seconds = s.median_seconds;
+  r.best_seconds = s.best_seconds;
+  r.spread = s.spread;
+  r.gb_per_s = s.median_seconds > 0 ? static_cast<double>(r.bytes_moved) / s.median_seconds / 1e9 : 0;
+}
+
+Prepared prepare(QuantFormat format, Shape shape, const std::vector<float>& weights,
+                 const std::vector<float>& x) {
+  const auto& info = quant_format_info(format);
+  Prepared p;
+  p.tile_rows = static_cast<std::uint32_t>(weights.size() / shape.k);
+  p.row_bytes = std::uint64_t{shape.k} / info.block_weights * info.block_bytes;
+  auto q = quantize(format, weights);
+  if (!q) throw std::runtime_error(q.error().message);
+  p.blocks = std::move(*q);
+  auto d = dequantize(format, p.blocks, weights.size());
+  if (!d) throw std::runtime_error(d.error().message);
+  p.dequantized = std::move(*d);
+  p.y_ref.assign(8ull * p.tile_rows, 0.0);
+  p.y_abs.assign(8ull * p.tile_rows, 0.0);
+  for (std::uint32_t r = 0; r < p.tile_rows; ++r) {
+    const float* w = p.dequantized.data() + std::uint64_t{r} * shape.k;
+    for (std::uint32_t c = 0; c < 8; ++c) {
+      const float* xc = x.data() + std::uint64_t{c} * shape.k;
+      double sum = 0, abs = 0;
+      for (std::uint32_t j = 0; j < shape.k; ++j) {
+        const double prod = static_cast<double>(w[j]) * xc[j];
+        sum += prod;
+        abs += std::fabs(prod);
+      }
+      p.y_ref[std::uint64_t{c} * p.tile_rows + r] = sum;
+      p.y_abs[std::uint64_t{c} * p.tile_rows + r] = abs;
+    }
+  }
+  return p;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+}  // namespace
+
+int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
+  const std::vector<Shape> shapes = plan.quick ? std::vector<Shape>{{1024, 4096}}
+                                               : std::vector<Shape>{{4096, 4096}, {4096, 14336}, {14336, 4096}, {8192, 28672}};
+  const std::uint64_t binding_limit = ctx.device().props.limits.maxStorageBufferRange;
+  const std::uint64_t memory_limit = ctx.device().device_local_bytes / 4;
+  int failures = 0;
+  // The IQ2_XXS grid as little-endian words for binding 3.
+  Buffer lut = ctx.create_buffer(sizeof kIq2xxsGrid, false);
+  ctx.upload(lut, kIq2xxsGrid, sizeof kIq2xxsGrid);
+
+  for (const Shape shape : shapes) {
+    std::mt19937 rng(42 + shape.m + shape.k);
+    std::normal_distribution<float> dist(0.0f, 0.02f);
+    const std::uint32_t tile_rows =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(shape.m, std::max<std::uint64_t>(1, kUniqueWeights / shape.k)));
+    std::vector<float> weights(std::uint64_t{tile_rows} * shape.k);
+    for (auto& v : weights) v = dist(rng);
+    std::vector<float> x(8ull * shape.k);
+    std::uniform_real_distribution<float> ux(-1.0f, 1.0f);
+    for (auto& v : x) v = ux(rng);
+    Buffer xbuf = ctx.create_buffer(x.size() * 4, false);
+    ctx.upload(xbuf, x.data(), x.size() * 4);
+
+    for (const auto& format_id : plan.formats) {
+      const auto parsed = parse_quant_format(format_id);
+      if (!parsed) throw std::runtime_error(parsed.error().message);
+      const auto& info = quant_format_info(*parsed);
+      const std::uint64_t row_bytes = std::uint64_t{shape.k} / info.block_weights * info.block_bytes;
+      const std::uint64_t weight_bytes = row_bytes * shape.m;
+      const std::string shape_text = std::to_string(shape.m) + "x" + std::to_string(shape.k);
+      std::string skip;
+      if (weight_bytes + kPadBytes > binding_limit) {
+        skip = "skipped: weights (" + std::to_string(weight_bytes) + " bytes) exceed maxStorageBufferRange";
+      } else if (weight_bytes > memory_limit) {
+        skip = "skipped: weights exceed a quarter of device-local memory";
+      }
+      if (!skip.empty()) {
+        for (const auto& variant : plan.variants) {
+          BenchResult r = base_row("dequant", info.id, variant, shape.m, shape.k, 0);
+          r.skipped = skip;
+          out.push_back(r);
+          for (std::uint32_t n : kColumns) {
+            BenchResult g = base_row("gemv", info.id, variant, shape.m, shape.k, n);
+            g.skipped = skip;
+            out.push_back(g);
+          }
+        }
+        progress(std::string(info.id) + " " + shape_text + ": " + skip);
+        continue;
+      }
+      progress(std::string(info.id) + " " + shape_text + ": quantizing and computing references");
+      const Prepared prep = prepare(*parsed, shape, weights, x);
+      // Rotation through distinct weight buffers whose total is >= 4x the assumed LLC.
+      std::uint32_t rotation = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
+          (4 * plan.llc_bytes + weight_bytes - 1) / weight_bytes, 1,
+          std::max<std::uint64_t>(1, memory_limit / weight_bytes)));
+      rotation = std::min(rotation, plan.verify_only ? 1u : plan.max_rotation);
+      std::vector<Buffer> wbufs(rotation);
+      {
+        std::vector<std::uint8_t> full(weight_bytes + kPadBytes, 0);
+        const std::uint64_t tile_bytes = prep.blocks.size();
+        for (std::uint64_t off = 0; off < weight_bytes; off += tile_bytes) {
+          std::memcpy(full.data() + off, prep.blocks.data(), std::min(tile_bytes, weight_bytes - off));
+        }
+        for (auto& b : wbufs) {
+          b = ctx.create_buffer(full.size(), false);
+          ctx.upload(b, full.data(), full.size());
+        }
+      }
+      // Dequant output limited to what one binding can hold (rows from the top).
+      const std::uint64_t dq_rows = std::min<std::uint64_t>(
+          shape.m, std::min(binding_limit, memory_limit / 2) / (std::uint64_t{shape.k} * 4));
+      const std::uint64_t y_bytes = std::max<std::uint64_t>(dq_rows * shape.k * 4, 8ull * shape.m * 4);
+      Buffer ybuf = ctx.create_buffer(y_bytes, false);
+
+      for (const auto& variant : plan.variants) {
+        const bool fast = variant == "fast";
+        if (fast && !ctx.fast_enabled()) {
+          const std::string why = "skipped: missing feature " + join(ctx.device().missing_fast_features());
+          BenchResult r = base_row("dequant", info.id, variant, dq_rows, shape.k, 0);
+          r.skipped = why;
+          out.push_back(r);
+          for (std::uint32_t n : kColumns) {
+            BenchResult g = base_row("gemv", info.id, variant, shape.m, shape.k, n);
+            g.skipped = why;
+            out.push_back(g);
+          }
+          continue;
+        }
+        std::vector<VkDescriptorSet> sets(rotation);
+        for (std::uint32_t i = 0; i < rotation; ++i) sets[i] = ctx.bind(&wbufs[i], &xbuf, &ybuf, &lut);
+
+        // Dequant-only.
+        {
+          const Pipeline p = ctx.pipeline(std::string("dequant_") + info.id + "_" + variant, 256, 0);
+          const std::uint32_t groups = static_cast<std::uint32_t>(dq_rows * shape.k / 8);
+          const std::uint32_t wgs = (groups + 255) / 256;
+          const std::uint32_t gx = std::min<std::uint32_t>(wgs, 65535), gy = (wgs + gx - 1) / gx;
+          const std::uint32_t push[4] = {shape.k / 8, groups, static_cast<std::uint32_t>(row_bytes), 0};
+          const RecordFn rec = [&](VkCommandBuffer cmd, std::uint32_t i) {
+            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
+            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, ctx.layout(), 0, 1, &sets[i % rotation], 0, nullptr);
+            vkCmdPushConstants(cmd, ctx.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, push);
+            vkCmdDispatch(cmd, gx, gy, 1);
+          };
+          BenchResult r = base_row("dequant", info.id, variant, dq_rows, shape.k, 0);
+          r.workgroup_size = 256;
+          r.buffer_bytes = weight_bytes;
+          r.rotation = rotation;
+          r.bytes_moved = row_bytes * dq_rows + dq_rows * shape.k * 4;
+          time_batches(ctx, rec, 1, 0, 1);
+          std::vector<float> got(dq_rows * shape.k);
+          ctx.download(ybuf, got.data(), got.size() * 4);
+          std::uint64_t mismatches = 0;
+          double max_diff = 0;
+          for (std::uint64_t row = 0; row < dq_rows; ++row) {
+            const float* want = prep.dequantized.data() + (row % prep.tile_rows) * shape.k;
+            const float* have = got.data() + row * shape.k;
+            if (std::memcmp(want, have, std::uint64_t{shape.k} * 4) == 0) continue;
+            for (std::uint32_t j = 0; j < shape.k; ++j) {
+              if (std::memcmp(&want[j], &have[j], 4) != 0) {
+                ++mismatches;
+                max_diff = std::max(max_diff, std::fabs(static_cast<double>(want[j]) - have[j]));
+              }
+            }
+          }
+          r.verified = mismatches == 0;
+          r.max_error = max_diff;
+          if (!r.verified) {
+            ++failures;
+            progress("FAILED: dequant " + std::string(info.id) + " " + variant + ": " +
+                     std::to_string(mismatches) + " weights differ from the reference dequantizer");
+          } else if (!plan.verify_only) {
+            const std::uint32_t n = calibrate(ctx, rec, rotation, plan.target_batch_seconds);
+            finish_row(r, time_batches(ctx, rec, n, plan.warmups, plan.samples));
+          }
+          out.push_back(r);
+        }
+        // Fused GEMV.
+        for (std::uint32_t ncols : kColumns) {
+          const Pipeline p = ctx.pipeline(std::string("gemv_") + info.id + "_" + variant, kGemvWorkgroup, ncols);
+          const std::uint32_t push[4] = {shape.m, shape.k, static_cast<std::uint32_t>(row_bytes), 0};
+          const RecordFn rec = [&](VkCommandBuffer cmd, std::uint32_t i) {
+            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
+            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, ctx.layout(), 0, 1, &sets[i % rotation], 0, nullptr);
+            vkCmdPushConstants(cmd, ctx.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, push);
+            vkCmdDispatch(cmd, shape.m, 1, 1);
+          };
+          BenchResult r = base_row("gemv", info.id, variant, shape.m, shape.k, ncols);
+          r.buffer_bytes = weight_bytes;
+          r.rotation = rotation;
+          r.bytes_moved = weight_bytes + std::uint64_t{ncols} * shape.k * 4 + std::uint64_t{ncols} * shape.m * 4;
+          time_batches(ctx, rec, 1, 0, 1);
+          std::vector<float> got(std::uint64_t{ncols} * shape.m);
+          ctx.download(ybuf, got.data(), got.size() * 4);
+          double worst = 0;
+          for (std::uint32_t c = 0; c < ncols; ++c) {
+            for (std::uint32_t row = 0; row < shape.m; ++row) {
+              const std::uint64_t ref = std::uint64_t{c} * prep.tile_rows + row % prep.tile_rows;
+              const double denom = std::max(prep.y_abs[ref], 1e-30);
+              const double err = std::fabs(got[std::uint64_t{c} * shape.m + row] - prep.y_ref[ref]) / denom;
+              worst = std::max(worst, std::isfinite(err) ? err : 1e30);
+            }
+          }
+          r.max_error = worst;
+          r.verified = worst <= plan.gemv_error_bound;
+          if (!r.verified) {
+            ++failures;
+            progress("FAILED: gemv " + std::string(info.id) + " " + variant + " n=" + std::to_string(ncols) +
+                     ": normalized error " + std::to_string(worst));
+          } else if (!plan.verify_only) {
+            const std::uint32_t n = calibrate(ctx, rec, rotation, plan.target_batch_seconds);
+            finish_row(r, time_batches(ctx, rec, n, plan.warmups, plan.samples));
+          }
+          out.push_back(r);
+        }
+        const BenchResult& g1 = out[out.size() - 4];
+        progress(std::string(info.id) + " " + variant + " " + shape_text + ": checked" +
+                 (plan.verify_only ? "" : ", gemv n=1 " + std::to_string(g1.gb_per_s) + " GB/s"));
+        ctx.reset_descriptors();
+      }
+      ctx.destroy(ybuf);
+      for (auto& b : wbufs) ctx.destroy(b);
+    }
+    ctx.destroy(xbuf);
+  }
+  ctx.destroy(lut);
+  return failures;
+}
+
+}  // namespace headroom::bench

@@ -1,0 +1,35 @@
+// The WebAssembly front end: C exports over the core, JSON text in and out, errors as values
+// ({"ok": false, "error", "field"}) because C++ exceptions lose their message in wasm.
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include <emscripten/emscripten.h>
+
+#include "headroom/catalog.h"
+#include "headroom/request_json.h"
+
+namespace {
+
+char* to_c_string(const std::string& text) {
+  char* out = static_cast<char*>(std::malloc(text.size() + 1));
+  if (out != nullptr) std::memcpy(out, text.c_str(), text.size() + 1);
+  return out;
+}
+
+std::string error_json(const std::string& message) {
+  return "{\"ok\":false,\"error\":\"" + message + "\",\"field\":\"catalog\"}";
+}
+
+}  // namespace
+
+extern "C" {
+
+// Returns a malloc'd JSON string; the caller frees it with _free.
+EMSCRIPTEN_KEEPALIVE char* headroom_size_json(const char* request_json) {
+  auto catalog = headroom::load_builtin_catalog();
+  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
+  return to_c_string(headroom::size_response_json(request_json ? request_json : "", catalog.value()));
+}
+
+}  // extern "C"
