@@ -11,10 +11,13 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "headroom/catalog.h"
 #include "headroom/report_json.h"
 #include "headroom/sizing.h"
+#include "headroom/validation.h"
+#include "text_file.h"
 #include "listings.h"
 #include "model_source.h"
 #include "render_text.h"
@@ -90,6 +93,13 @@ int run_size(const Catalog& catalog, const SizeFlags& f) {
     if (f.flash_attention != "on" && f.flash_attention != "off") throw BadInput{"--flash-attention must be on or off"};
     k.flash_attention = f.flash_attention == "on";
   }
+  if (!f.bench.empty()) {
+    auto text = cli::read_text_file(f.bench, "bench", 64ull << 20);
+    if (!text) return fail(text.error().message);
+    auto bench = parse_bench_report(text.value());
+    if (!bench) return fail(f.bench + ": " + bench.error().message);
+    request.bench = std::move(bench).value();
+  }
   auto report = size(request);
   if (!report) return fail(report.error().message);
   if (f.json) {
@@ -101,6 +111,30 @@ int run_size(const Catalog& catalog, const SizeFlags& f) {
 }
 
 }  // namespace
+
+int run_validate(const Catalog& catalog, const std::string& path, bool json) {
+  auto text = cli::read_text_file(path, "validation", 64ull << 20);
+  if (!text) return fail(text.error().message);
+  auto rows = run_validation(catalog, text.value());
+  if (!rows) return fail(path + ": " + rows.error().message);
+  const ValidationSummary summary = summarize_validation(rows.value());
+  if (json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& row : rows.value()) {
+      list.push_back({{"id", row.id}, {"card", row.card}, {"model", row.model}, {"quant", row.quant},
+                      {"runtime", row.runtime}, {"basis", row.basis}, {"measured_tokens_per_s", row.measured_tokens_per_s},
+                      {"predicted_tokens_per_s", row.predicted_tokens_per_s}, {"error_pct", row.error_pct},
+                      {"bound", row.bound}, {"source", row.source}});
+    }
+    nlohmann::ordered_json doc = {{"schema", "headroom.validation.v1"}, {"rows", list},
+                                  {"median_abs_error_pct", summary.median_abs_error_pct},
+                                  {"max_abs_error_pct", summary.max_abs_error_pct}, {"worst", summary.worst_id}};
+    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  } else {
+    std::cout << format_validation_table(rows.value());
+  }
+  return 0;
+}
 
 int main(int argc, char** argv) {
   CLI::App app{"headroom: will this LLM workload fit on this card, and how fast will it run?"};
@@ -122,13 +156,17 @@ int main(int argc, char** argv) {
   size_cmd->add_option("--parallel", f.parallel, "llama.cpp/Ollama parallel slots (default: users)");
   size_cmd->add_option("--ubatch-size", f.ubatch, "llama.cpp n_ubatch (default 512)");
   size_cmd->add_option("--flash-attention", f.flash_attention, "llama.cpp/Ollama: on | off");
+  size_cmd->add_option("--bench", f.bench, "a headroom-bench result (headroom.bench.v1) measured on this card");
   size_cmd->add_flag("--json", f.json, "print the headroom.size.v1 JSON document");
   bool json = false;
   auto* models_cmd = app.add_subcommand("models", "List the model catalog");
   auto* cards_cmd = app.add_subcommand("cards", "List the card catalog");
   auto* formats_cmd = app.add_subcommand("formats", "List weight formats (with quality costs) and KV cache dtypes");
   auto* runtimes_cmd = app.add_subcommand("runtimes", "List runtimes and their memory budget rules");
-  for (auto* cmd : {models_cmd, cards_cmd, formats_cmd, runtimes_cmd}) cmd->add_flag("--json", json, "JSON output");
+  std::string validation_path;
+  auto* validate_cmd = app.add_subcommand("validate", "Predicted vs measured decode speed on a validation set");
+  validate_cmd->add_option("file", validation_path, "validation set, e.g. tests/data/speed_validation.json")->required();
+  for (auto* cmd : {models_cmd, cards_cmd, formats_cmd, runtimes_cmd, validate_cmd}) cmd->add_flag("--json", json, "JSON output");
 
   try {
     app.parse(argc, argv);
@@ -143,6 +181,7 @@ int main(int argc, char** argv) {
   if (!catalog) return fail("built-in catalog: " + catalog.error().message);
   try {
     if (*size_cmd) return run_size(catalog.value(), f);
+    if (*validate_cmd) return run_validate(catalog.value(), validation_path, json);
     if (*models_cmd) std::cout << cli::list_models(catalog.value(), json);
     if (*cards_cmd) std::cout << cli::list_cards(catalog.value(), json);
     if (*formats_cmd) std::cout << cli::list_formats(json);

@@ -1,11 +1,8 @@
 #include "model_source.h"
 
-#include <fstream>
-#include <sstream>
-#include <sys/stat.h>
-
 #include "file_byte_source.h"
 #include "headroom/gguf.h"
+#include "text_file.h"
 
 namespace headroom::cli {
 namespace {
@@ -32,17 +29,9 @@ Result<ModelChoice> from_gguf(const std::string& path) {
 }
 
 Result<ModelChoice> from_config(const std::string& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
-    return make_error(ErrorCode::invalid_argument, "model", "cannot open " + path);
-  }
-  if (static_cast<std::uint64_t>(info.st_size) > kMaxConfigBytes) {
-    return make_error(ErrorCode::invalid_argument, "model", path + " is larger than 16 MiB; is it really a config.json?");
-  }
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  auto arch = parse_hf_config(text.str(), base_name(path));
+  auto text = read_text_file(path, "model", kMaxConfigBytes);
+  if (!text) return text.error();
+  auto arch = parse_hf_config(text.value(), base_name(path));
   if (!arch) return make_error(arch.error().code, arch.error().field, path + ": " + arch.error().message);
   return ModelChoice{std::move(arch).value(), false};
 }

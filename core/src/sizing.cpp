@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bench_calibration.h"
 #include "headroom/kv_dtype.h"
 #include "headroom/units.h"
 #include "headroom/weight_format.h"
@@ -98,7 +99,6 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const We
   s.prompt_tokens = r.workload.prompt_tokens;
   s.output_tokens = r.workload.output_tokens;
   s.users = r.workload.users;
-  s.bench = r.bench;
   return s;
 }
 
@@ -226,7 +226,13 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
                             "% of the KV cache, " + format_bytes(static_cast<double>(std::max<std::int64_t>(m.free_bytes, 0))) + " of the card stays free";
   }
 
-  auto speed = estimate_speed(make_speed_input(r, a, weights, kv));
+  SpeedInput speed_input = make_speed_input(r, a, weights, kv);
+  if (r.bench) {
+    auto calibration = calibrate_from_bench(*r.bench, r.card, weights.dominant_dtype);
+    if (!calibration) return calibration.error();
+    speed_input.bench = calibration.value();
+  }
+  auto speed = estimate_speed(speed_input);
   if (speed) report.speed = speed.value(); else report.speed_error = speed.error().message;
   report.memory = std::move(m);
   return report;

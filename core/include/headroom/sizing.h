@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "headroom/bench_report.h"
 #include "headroom/card.h"
 #include "headroom/model.h"
 #include "headroom/result.h"
@@ -31,7 +32,9 @@ struct SizingRequest {
   std::uint32_t gpus = 1;                // tensor parallel (llama.cpp: layer split) over identical cards
   Workload workload;
   RuntimeKnobs knobs;
-  std::optional<BenchCalibration> bench;
+  // A headroom-bench run on this card (headroom.bench.v1): its measured read bandwidth and the
+  // format's GEMV efficiency replace the speed model's defaults.
+  std::optional<BenchReport> bench;
 };
 
 // One named term of the breakdown, for display ("CUDA graphs", "compute buffer", ...).
