@@ -16,9 +16,11 @@ std::string line(const char* label, double bytes, const std::string& note = "") 
   return text;
 }
 
-// One character per 1/60 of capacity: W weights, K KV reserved, A activation, O overhead.
+// One character per 1/60 of the larger of capacity and total: W weights, K KV reserved,
+// A activation, O overhead, '.' free; cells past the card's capacity show '!'.
 std::string stacked_bar(const MemoryBreakdown& m, bool color) {
-  const double capacity = static_cast<double>(std::max<std::uint64_t>(m.capacity_bytes, 1));
+  const double scale = static_cast<double>(std::max<std::uint64_t>({m.capacity_bytes, m.total_bytes, 1}));
+  const int capacity_cells = static_cast<int>(static_cast<double>(m.capacity_bytes) / scale * kBarWidth + 0.5);
   struct Part { char glyph; double bytes; const char* ansi; };
   const Part parts[] = {{'W', static_cast<double>(m.weights_bytes), "\x1b[44m"},
                         {'K', static_cast<double>(m.kv_cache_capacity_bytes), "\x1b[42m"},
@@ -27,14 +29,14 @@ std::string stacked_bar(const MemoryBreakdown& m, bool color) {
   std::string bar = "  [";
   int used = 0;
   for (const auto& part : parts) {
-    const int cells = static_cast<int>(part.bytes / capacity * kBarWidth + 0.5);
+    const int cells = std::min(kBarWidth - used, static_cast<int>(part.bytes / scale * kBarWidth + 0.5));
     if (cells <= 0) continue;
     if (color) bar += part.ansi;
-    for (int i = 0; i < cells; ++i, ++used) bar += (used < kBarWidth ? part.glyph : '!');
+    for (int i = 0; i < cells; ++i, ++used) bar += used < capacity_cells ? part.glyph : '!';
     if (color) bar += "\x1b[0m";
   }
-  for (; used < kBarWidth; ++used) bar += '.';
-  bar += "]  W weights  K KV cache  A activations  O overhead  . free  ! over\n";
+  for (; used < kBarWidth; ++used) bar += used < capacity_cells ? '.' : ' ';
+  bar += "]  W weights  K KV cache  A activations  O overhead  . free  ! over capacity\n";
   return bar;
 }
 
@@ -71,11 +73,11 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   if (r.speed) {
     const SpeedEstimate& s = *r.speed;
     std::snprintf(text, sizeof text,
-                  "\nspeed (%s-bound)\n  decode per user          %8.1f tok/s  (range %.1f - %.1f)\n"
+                  "\nspeed (%s-bound%s)\n  decode per user          %8.1f tok/s  (range %.1f - %.1f)\n"
                   "  decode total             %8.1f tok/s\n  prefill                  %8.0f tok/s\n"
                   "  time to first token      %8.3f s\n  inter-token latency      %8.1f ms\n  requests per minute      %8.1f\n"
                   "  speedup vs 16-bit        %8.2fx  (ideal byte ratio %.2fx)\n",
-                  s.bound.c_str(), s.decode_tokens_per_s_per_user, s.range.low, s.range.high, s.decode_tokens_per_s_total,
+                  s.bound.c_str(), r.verdict == Verdict::does_not_fit ? "; if the memory were there" : "", s.decode_tokens_per_s_per_user, s.range.low, s.range.high, s.decode_tokens_per_s_total,
                   s.prefill_tokens_per_s, s.ttft_s, s.inter_token_latency_s * 1000.0, s.requests_per_minute, s.speedup_vs_fp16,
                   s.ideal_speedup_vs_fp16);
     out += text;

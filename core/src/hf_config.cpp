@@ -138,6 +138,23 @@ void apply_text_config_defaults(Json& config) {
   }
 }
 
+// A ViT-style image encoder (SigLIP in Gemma 3): per layer 4 h^2 attention + 2 h i MLP
+// (+ biases and norms), patch and position embeddings, and a projector into the text width.
+// Gemma 3 4B: 27 x (4 x 1152^2 + 2 x 1152 x 4304) + ... = 419.8M, the gap between the
+// text-only count and the checkpoint's 4.30B.
+void read_vision(const Json& vision, ModelArch& arch) {
+  const double h = read_optional(vision, "hidden_size", 1152);
+  const double inter = read_optional(vision, "intermediate_size", 4304);
+  const double layers = read_optional(vision, "num_hidden_layers", 27);
+  const double patch = read_optional(vision, "patch_size", 14);
+  const double image = read_optional(vision, "image_size", 896);
+  const double per_layer = 4 * h * h + 2 * h * inter + 9 * h + inter;
+  const double positions = (image / patch) * (image / patch);
+  const double params = layers * per_layer + 3 * patch * patch * h + positions * h + h * arch.hidden_size + 2 * h;
+  arch.vision_hidden_size = static_cast<std::uint32_t>(h);
+  arch.vision_params = static_cast<std::uint64_t>(params);
+}
+
 void read_native_quant(const Json& config, ModelArch& arch) {
   const Json* quant = json_util::find(config, "quantization_config");
   if (quant == nullptr) return;
@@ -167,6 +184,7 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   }
   // Multimodal wrappers (Gemma 3, Mistral 3) keep the language model under text_config.
   Json config = *parsed;
+  const Json* vision = json_util::find(*parsed, "vision_config");
   if (const Json* text = json_util::find(*parsed, "text_config"); text != nullptr && text->is_object()) {
     Json merged = *text;
     for (const char* key : {"quantization_config", "torch_dtype"}) {
@@ -243,6 +261,7 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   if (arch.native_dtype == DType::f32) arch.native_dtype = DType::bf16;  // served in 16-bit
   read_native_quant(config, arch);
 
+  if (vision != nullptr) read_vision(*vision, arch);
   if (auto invalid = validate_arch(arch)) return *invalid;
   return arch;
 }

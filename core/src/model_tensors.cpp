@@ -138,6 +138,7 @@ const char* to_string(TensorRole role) {
     case TensorRole::ffn_up_shexp: return "ffn_up_shexp";
     case TensorRole::ffn_down_shexp: return "ffn_down_shexp";
     case TensorRole::ffn_bias: return "ffn_bias";
+    case TensorRole::vision: return "vision";
     case TensorRole::other: return "other";
   }
   return "other";
@@ -158,6 +159,9 @@ std::vector<TensorSpec> model_tensors(const ModelArch& a) {
   }
   out.add("output_norm.weight", TensorRole::output_norm, -1, 1, a.hidden_size);
   if (!a.tie_embeddings) out.add("output.weight", TensorRole::output, -1, a.vocab_size, a.hidden_size);
+  if (a.vision_params > 0 && a.vision_hidden_size > 0) {
+    out.add("vision_tower.weight", TensorRole::vision, -1, a.vision_params / a.vision_hidden_size, a.vision_hidden_size);
+  }
   return out.take();
 }
 
@@ -182,6 +186,7 @@ std::uint64_t active_params(const ModelArch& arch) {
   std::uint64_t active = 0;
   for (const auto& tensor : model_tensors(arch)) {
     if (tensor.role == TensorRole::token_embd && !arch.tie_embeddings) continue;
+    if (tensor.role == TensorRole::vision) continue;  // runs once per image, not per token
     if (is_routed_expert(tensor.role) && arch.num_experts > 0) {
       active += tensor.elements() / arch.num_experts * arch.experts_per_token;
     } else {

@@ -213,7 +213,9 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
     report.verdict_reason = "the KV cache for " + std::to_string(w.users) + " users needs " + format_bytes(static_cast<double>(m.kv_cache_bytes)) +
                             " but " + format_bytes(static_cast<double>(m.kv_cache_capacity_bytes)) + " is reserved: only " +
                             std::to_string(report.max_users) + " run at once, the rest queue";
-  } else if (m.kv_cache_bytes > kTightKvShare * static_cast<double>(m.kv_cache_capacity_bytes) && rm.reserves_kv) {
+  } else if (m.kv_cache_bytes > kTightKvShare * static_cast<double>(m.kv_cache_capacity_bytes) && rm.reserves_kv && !llama) {
+    // (llama.cpp's KV buffer is sized by n_ctx, which is chosen for the workload: being full
+    // is by design there, so only the card's free memory can make it tight.)
     report.verdict = Verdict::tight;
     report.verdict_reason = "the workload fills " + std::to_string(static_cast<int>(100.0 * m.kv_cache_bytes / m.kv_cache_capacity_bytes)) +
                             "% of the KV cache; above 80% a burst or longer outputs start queueing or preemption";

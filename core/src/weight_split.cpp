@@ -10,6 +10,7 @@ bool replicated_under_tp(const TensorSpec& tensor, const ModelArch& arch, std::u
   if (tensor.rows == 1) return true;  // norms, biases, sinks
   switch (tensor.role) {
     case TensorRole::ffn_router:
+    case TensorRole::vision:  // vLLM keeps most encoders unsharded
     case TensorRole::attn_q_a:
     case TensorRole::attn_kv_a:  // MLA down-projections are ReplicatedLinear in vLLM
       return true;
@@ -39,6 +40,8 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
   std::uint64_t replicated_bytes = 0; // held by every GPU
   std::uint64_t output_bytes = 0;
   for (const auto& tensor : tensors) {
+    // llama.cpp loads an image encoder from a separate mmproj file, only when asked.
+    if (llama_cpp && tensor.role == TensorRole::vision) continue;
     const std::uint64_t bytes = tensor_bytes(tensor.dtype, tensor.rows, tensor.cols);
     placement.total_bytes += bytes;
     elements += tensor.elements();
@@ -47,8 +50,8 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
       placement.largest_linear_elements = std::max(placement.largest_linear_elements, tensor.elements());
     }
     // Decode reads every matmul weight once per step; routed experts only their share.
-    if (tensor.role == TensorRole::token_embd && !arch.tie_embeddings) {
-      // a row gather, not a full read
+    if ((tensor.role == TensorRole::token_embd && !arch.tie_embeddings) || tensor.role == TensorRole::vision) {
+      // a row gather (or an image encoder run once per image), not a read per token
     } else if (is_routed_expert(tensor.role) && arch.num_experts > 0) {
       placement.active_bytes += bytes / arch.num_experts * arch.experts_per_token;
     } else {

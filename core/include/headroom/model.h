@@ -24,6 +24,7 @@ enum class TensorRole {
   ffn_norm, ffn_gate, ffn_up, ffn_down, ffn_gate_up,
   ffn_router, ffn_gate_exps, ffn_up_exps, ffn_down_exps, ffn_gate_up_exps,
   ffn_gate_shexp, ffn_up_shexp, ffn_down_shexp, ffn_bias,
+  vision,  // a multimodal checkpoint's image encoder + projector, lumped into one tensor
   other,
 };
 const char* to_string(TensorRole role);
@@ -73,6 +74,9 @@ struct ModelArch {
   std::uint32_t q_lora_rank = 0;
   std::uint32_t qk_rope_head_dim = 0;
   std::uint32_t qk_nope_head_dim = 0;
+
+  std::uint64_t vision_params = 0;         // image encoder of a multimodal checkpoint (vLLM loads it)
+  std::uint32_t vision_hidden_size = 0;
 
   DType native_dtype = DType::bf16;        // torch_dtype of the published checkpoint
   std::string native_quant;                // e.g. "mxfp4" (gpt-oss), "fp8" (DeepSeek-V3); empty if none

@@ -1,0 +1,105 @@
+// The built-in catalogs: they parse, they are big enough, their architectures reproduce the
+// published parameter counts, and every card x runtime answers with memory and speed.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "headroom/catalog.h"
+#include "headroom/sizing.h"
+
+using namespace headroom;
+
+namespace {
+
+const Catalog& catalog() {
+  static const Catalog kCatalog = load_builtin_catalog().value();
+  return kCatalog;
+}
+
+}  // namespace
+
+TEST_CASE("catalogs hold at least 40 models and 60 cards with sources", "[catalog]") {
+  CHECK(catalog().models.size() >= 40);
+  CHECK(catalog().cards.size() >= 60);
+  std::set<std::string> ids;
+  for (const auto& model : catalog().models) {
+    INFO(model.arch.id);
+    CHECK(ids.insert(model.arch.id).second);
+    CHECK(model.arch.source.rfind("https://", 0) == 0);
+    CHECK_FALSE(model.params_source.empty());
+  }
+  std::set<std::string> vendors;
+  for (const auto& card : catalog().cards) {
+    INFO(card.id);
+    CHECK(ids.insert(card.id).second);
+    CHECK(card.sources.find("memory") != std::string::npos);
+    CHECK(card.sources.find("bandwidth") != std::string::npos);
+    CHECK(card.usable_memory_bytes <= card.memory_bytes);
+    vendors.insert(card.vendor);
+  }
+  CHECK(vendors == std::set<std::string>{"amd", "apple", "intel", "nvidia"});
+}
+
+TEST_CASE("architectures reproduce the published parameter counts", "[catalog]") {
+  // Qwen3-0.6B and 1.7B checkpoints store lm_head separately although the runtime ties it to
+  // the embeddings (their params_source says so): the published count includes it twice.
+  const std::set<std::string> duplicated_head = {"qwen3-0.6b", "qwen3-1.7b"};
+  for (const auto& model : catalog().models) {
+    if (model.params_reported == 0) continue;
+    INFO(model.arch.id << ": computed " << total_params(model.arch) << ", reported " << model.params_reported);
+    double expected = static_cast<double>(model.params_reported);
+    if (duplicated_head.count(model.arch.id)) {
+      expected -= static_cast<double>(model.arch.vocab_size) * model.arch.hidden_size;
+    }
+    CHECK(static_cast<double>(total_params(model.arch)) == Approx(expected).epsilon(0.006));
+  }
+}
+
+TEST_CASE("every card answers every runtime with memory and a speed range", "[catalog]") {
+  const auto& model = catalog().find_model("llama-3.1-8b-instruct").value()->arch;
+  const RuntimeId runtimes[] = {RuntimeId::vllm, RuntimeId::sglang, RuntimeId::trtllm, RuntimeId::tgi,
+                                RuntimeId::llamacpp, RuntimeId::ollama, RuntimeId::transformers};
+  for (const auto& card : catalog().cards) {
+    for (RuntimeId runtime : runtimes) {
+      INFO(card.id << " / " << runtime_profile(runtime).key);
+      SizingRequest request;
+      request.model = model;
+      request.card = card;
+      request.runtime = runtime;
+      request.weight_format = (runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama) ? "q4_k_m" : "bf16";
+      request.workload = {1000, 200, 4};
+      auto report = size(request);
+      REQUIRE(report);
+      CHECK(report->memory.capacity_bytes == card.usable_memory_bytes);
+      REQUIRE(report->speed);
+      const SpeedEstimate& speed = *report->speed;
+      CHECK(std::isfinite(speed.decode_tokens_per_s_per_user));
+      CHECK(speed.decode_tokens_per_s_per_user > 0);
+      CHECK(speed.range.low <= speed.decode_tokens_per_s_per_user);
+      CHECK(speed.range.high >= speed.decode_tokens_per_s_per_user);
+      CHECK(speed.ttft_s > 0);
+      // Weight-only formats cannot beat the byte ratio.
+      CHECK(speed.speedup_vs_fp16 <= speed.ideal_speedup_vs_fp16 + 1e-9);
+    }
+  }
+}
+
+TEST_CASE("every catalog model sizes on an H200 under vLLM or names its error", "[catalog]") {
+  const Card& card = *catalog().find_card("h200-sxm-141gb").value();
+  for (const auto& model : catalog().models) {
+    INFO(model.arch.id);
+    SizingRequest request;
+    request.model = model.arch;
+    request.card = card;
+    request.runtime = RuntimeId::vllm;
+    request.gpus = 8;
+    auto report = size(request);
+    if (!report) {
+      CHECK_FALSE(report.error().message.empty());
+      continue;
+    }
+    CHECK(report->memory.weights_bytes > 0);
+    CHECK(report->memory.kv_bytes_per_token > 0);
+  }
+}
