@@ -1,0 +1,83 @@
+// --bench: a measured headroom-bench report replaces the speed model's bandwidth and GEMV
+// efficiency, and reports that cannot be from the card are refused.
+#include <catch2/catch.hpp>
+
+#include "headroom/catalog.h"
+#include "headroom/sizing.h"
+
+using namespace headroom;
+
+namespace {
+
+BenchReport bench_on(std::uint32_t vendor_id, double read_gb_per_s, double q4_k_gemv_gb_per_s) {
+  BenchReport report;
+  report.device.name = "test device";
+  report.device.vendor_id = vendor_id;
+  BenchResult read;
+  read.kernel = "read";
+  read.variant = "portable";
+  read.gb_per_s = read_gb_per_s;
+  read.median_seconds = 1e-3;
+  read.best_seconds = 1e-3;
+  read.bytes_moved = static_cast<std::uint64_t>(read_gb_per_s * 1e6);
+  read.verified = true;
+  read.best_of_sweep = true;
+  report.results.push_back(read);
+  BenchResult gemv = read;
+  gemv.kernel = "gemv";
+  gemv.format = "q4_k";
+  gemv.m = 4096;
+  gemv.k = 4096;
+  gemv.n = 1;
+  gemv.gb_per_s = q4_k_gemv_gb_per_s;
+  report.results.push_back(gemv);
+  return report;
+}
+
+SizingRequest rtx_4090_request() {
+  const Catalog catalog = load_builtin_catalog().value();
+  SizingRequest request;
+  request.model = catalog.find_model("llama-3.1-8b-instruct").value()->arch;
+  request.card = *catalog.find_card("rtx-4090").value();
+  request.runtime = RuntimeId::llamacpp;
+  request.weight_format = "q4_k_m";
+  return request;
+}
+
+}  // namespace
+
+TEST_CASE("a measured bench report moves the decode estimate", "[bench][speed]") {
+  SizingRequest request = rtx_4090_request();
+  auto baseline = size(request);
+  REQUIRE(baseline);
+  REQUIRE(baseline->speed);
+  // 4090 spec is 1008 GB/s; a card that measures 700 GB/s read and 500 GB/s q4_k GEMV is slower.
+  request.bench = bench_on(0x10DE, 700, 500);
+  auto slow = size(request);
+  REQUIRE(slow);
+  REQUIRE(slow->speed);
+  CHECK(slow->speed->decode_tokens_per_s_per_user < baseline->speed->decode_tokens_per_s_per_user);
+  request.bench = bench_on(0x10DE, 1000, 950);
+  auto fast = size(request);
+  REQUIRE(fast);
+  CHECK(fast->speed->decode_tokens_per_s_per_user > slow->speed->decode_tokens_per_s_per_user);
+}
+
+TEST_CASE("bench reports that cannot be from the card are refused", "[bench][errors]") {
+  SizingRequest request = rtx_4090_request();
+  request.bench = bench_on(0x10DE, 1200, 900);  // above the 1008 GB/s spec by 19%: a cache result
+  auto cached = size(request);
+  REQUIRE_FALSE(cached);
+  CHECK(cached.error().field == "bench.results");
+  CHECK(cached.error().message.find("exceeds") != std::string::npos);
+  request.bench = bench_on(0x1002, 800, 600);  // an AMD device's report on an NVIDIA card
+  auto other_vendor = size(request);
+  REQUIRE_FALSE(other_vendor);
+  CHECK(other_vendor.error().field == "bench.device.vendor_id");
+  BenchReport empty;
+  empty.device.vendor_id = 0x10DE;
+  request.bench = empty;
+  auto no_read = size(request);
+  REQUIRE_FALSE(no_read);
+  CHECK(no_read.error().message.find("no verified read-bandwidth") != std::string::npos);
+}
