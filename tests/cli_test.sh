@@ -56,6 +56,10 @@ expect_error "truncated.gguf" size --model "$tmp/truncated.gguf" --runtime llama
 printf 'NOPE\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' >"$tmp/magic.gguf"
 expect_error "magic" size --model "$tmp/magic.gguf" --runtime llama.cpp --card rtx-4090
 expect_error "--flash-attention must be on or off" size --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card rtx-4090 --flash-attention maybe
+printf '{"schema": "headroom.bench.v0"}' >"$tmp/wrong_schema.json"
+expect_error "wrong_schema.json" "${base[@]}" --bench "$tmp/wrong_schema.json"
+expect_error "cannot open" "${base[@]}" --bench "$tmp/none.json"
+expect_error "cannot open" validate "$tmp/none.json"
 expect_error "required" size --model llama-3.1-8b-instruct --runtime vllm
 
 expect_ok "doc['schema'] == 'headroom.size.v1' and doc['memory']['kv_bytes_per_token'] == 131072 and doc['verdict'] in ('fits','tight','does-not-fit') and isinstance(doc['advice'], list) and doc['speed']['bound'] in ('memory','compute')" "${base[@]}" --json
