@@ -49,7 +49,7 @@ BenchReport sample_report() {
 }
 }  // namespace
 
-TEST_CASE("bench report round-trips through JSON") {
+TEST_CASE("bench_report: bench report round-trips through JSON") {
   auto rep = derive_bench_metrics(sample_report(), bits_of);
   const std::string text = to_json_text(rep);
   CHECK(text.find("\"schema\": \"headroom.bench.v1\"") != std::string::npos);
@@ -65,7 +65,7 @@ TEST_CASE("bench report round-trips through JSON") {
   CHECK(*back->results[2].dequant_tax == Approx(1.0 - 2.56 / (16.0 / 4.5)));
 }
 
-TEST_CASE("measured read bandwidth and GEMV efficiency") {
+TEST_CASE("bench_report: measured read bandwidth and GEMV efficiency") {
   const auto rep = sample_report();
   REQUIRE(measured_read_bytes_per_s(rep));
   CHECK(*measured_read_bytes_per_s(rep) == Approx(1e9));
@@ -78,7 +78,7 @@ TEST_CASE("measured read bandwidth and GEMV efficiency") {
   CHECK_FALSE(measured_read_bytes_per_s(empty));
 }
 
-TEST_CASE("bad bench documents are refused naming the field") {
+TEST_CASE("bench_report: bad bench documents are refused naming the field") {
   CHECK(parse_bench_report("").error().code == ErrorCode::parse_error);
   CHECK(parse_bench_report("{").error().field == "bench");
   CHECK(parse_bench_report("[1,2]").error().field == "bench");

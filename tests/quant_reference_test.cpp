@@ -24,7 +24,7 @@ std::vector<float> random_weights(std::size_t n, unsigned seed) {
 }
 }  // namespace
 
-TEST_CASE("block sizes match ggml-common.h") {
+TEST_CASE("quant_reference: block sizes match ggml-common.h") {
   CHECK(quant_format_info(QuantFormat::q4_0).block_bytes == 18);
   CHECK(quant_format_info(QuantFormat::q8_0).block_bytes == 34);
   CHECK(quant_format_info(QuantFormat::q2_k).block_bytes == 84);
@@ -44,7 +44,7 @@ TEST_CASE("block sizes match ggml-common.h") {
   }
 }
 
-TEST_CASE("scalar conversions") {
+TEST_CASE("quant_reference: scalar conversions") {
   CHECK(fp16_to_fp32(0x3C00) == 1.0f);
   CHECK(fp16_to_fp32(0xC000) == -2.0f);
   CHECK(fp16_to_fp32(0x0001) == std::ldexp(1.0f, -24));
@@ -81,7 +81,7 @@ TEST_CASE("scalar conversions") {
   CHECK(iq2_sign_pattern(3) == 0x03);
 }
 
-TEST_CASE("hand-made Q4_0 block") {
+TEST_CASE("quant_reference: hand-made Q4_0 block") {
   std::vector<std::uint8_t> b(18, 0);
   b = with_fp16(b, 0, 0.5f);
   b[2] = 0x9F;  // weight 0: 15-8 = 7 -> 3.5; weight 16: 9-8 = 1 -> 0.5
@@ -95,7 +95,7 @@ TEST_CASE("hand-made Q4_0 block") {
   CHECK((*y)[2] == -4.0f);
 }
 
-TEST_CASE("hand-made Q8_0 and MXFP4 blocks") {
+TEST_CASE("quant_reference: hand-made Q8_0 and MXFP4 blocks") {
   std::vector<std::uint8_t> q8(34, 0);
   q8 = with_fp16(q8, 0, 0.25f);
   q8[2] = static_cast<std::uint8_t>(-3);
@@ -114,7 +114,7 @@ TEST_CASE("hand-made Q8_0 and MXFP4 blocks") {
   CHECK((*y)[16] == -12.0f);
 }
 
-TEST_CASE("hand-made Q4_K block uses get_scale_min_k4") {
+TEST_CASE("quant_reference: hand-made Q4_K block uses get_scale_min_k4") {
   std::vector<std::uint8_t> b(144, 0);
   b = with_fp16(b, 0, 1.0f);  // d
   b = with_fp16(b, 2, 0.5f);  // dmin
@@ -130,7 +130,7 @@ TEST_CASE("hand-made Q4_K block uses get_scale_min_k4") {
   CHECK((*y)[128] == 17.0f * 3 - 1.5f);
 }
 
-TEST_CASE("hand-made Q6_K and IQ4_XS blocks") {
+TEST_CASE("quant_reference: hand-made Q6_K and IQ4_XS blocks") {
   std::vector<std::uint8_t> b(210, 0);
   b[0] = 0x0F;                 // ql[0] low nibble 15
   b[128] = 0x02;               // qh[0] bits 0-1 = 2 -> q = 15 | 32 = 47 - 32 = 15
@@ -150,7 +150,7 @@ TEST_CASE("hand-made Q6_K and IQ4_XS blocks") {
   CHECK((*y)[16] == -31.0f * -127);
 }
 
-TEST_CASE("hand-made IQ2_XXS block") {
+TEST_CASE("quant_reference: hand-made IQ2_XXS block") {
   std::vector<std::uint8_t> b(66, 0);
   b = with_fp16(b, 0, 1.0f);
   b[2] = 1;  // group 0 -> grid[1] = 0x080808080808082b: weight 0 is 43, weights 1..7 are 8
@@ -164,7 +164,7 @@ TEST_CASE("hand-made IQ2_XXS block") {
   CHECK((*y)[8] == 0.875f * 8);  // group 1: grid[0], no signs, same sub-block scale
 }
 
-TEST_CASE("round trips stay close for every format") {
+TEST_CASE("quant_reference: round trips stay close for every format") {
   const auto w = random_weights(1024, 7);
   for (const auto& info : quant_formats()) {
     INFO(info.id);
@@ -183,7 +183,7 @@ TEST_CASE("round trips stay close for every format") {
   }
 }
 
-TEST_CASE("bad input is refused with the field named") {
+TEST_CASE("quant_reference: bad input is refused with the field named") {
   std::vector<float> w(33, 0.0f);
   auto q = quantize(QuantFormat::q4_0, w);
   REQUIRE_FALSE(q);

@@ -165,14 +165,10 @@ std::vector<TensorSpec> model_tensors(const ModelArch& a) {
   return out.take();
 }
 
-namespace {
-
 bool is_routed_expert(TensorRole role) {
   return role == TensorRole::ffn_gate_exps || role == TensorRole::ffn_up_exps ||
          role == TensorRole::ffn_down_exps || role == TensorRole::ffn_gate_up_exps;
 }
-
-}  // namespace
 
 std::uint64_t total_params(const ModelArch& arch) {
   std::uint64_t total = 0;

@@ -17,28 +17,12 @@
 #include <utility>
 
 #include "headroom/weight_format.h"
+#include "weight_format_internal.h"
 
 namespace headroom {
-namespace detail {
-// Defined in weight_format_gguf.cpp: llama.cpp's per-tensor type selection.
-Result<std::vector<TensorSpec>> apply_gguf_mix(const ModelArch& arch,
-                                               std::vector<TensorSpec> tensors,
-                                               const WeightFormat& format);
-}  // namespace detail
 
 namespace {
 
-bool is_expert(TensorRole role) {
-  switch (role) {
-    case TensorRole::ffn_gate_exps:
-    case TensorRole::ffn_up_exps:
-    case TensorRole::ffn_down_exps:
-    case TensorRole::ffn_gate_up_exps:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // The nn.Linear weights inside the decoder blocks (the router excluded).
 bool is_block_linear(TensorRole role) {
@@ -61,7 +45,7 @@ bool is_block_linear(TensorRole role) {
     case TensorRole::ffn_down_shexp:
       return true;
     default:
-      return is_expert(role);
+      return is_routed_expert(role);
   }
 }
 
@@ -81,13 +65,13 @@ Result<std::vector<TensorSpec>> apply_hf(const ModelArch& arch, std::vector<Tens
   const DType kept = kept_dtype(arch);
   const bool experts_only = id == "mxfp4";
   if (experts_only && std::none_of(tensors.begin(), tensors.end(),
-                                   [](const TensorSpec& t) { return is_expert(t.role); })) {
+                                   [](const TensorSpec& t) { return is_routed_expert(t.role); })) {
     return make_error(ErrorCode::unsupported, "weight_format",
                       "weight_format 'mxfp4' stores MoE experts only, and model '" + arch.id +
                           "' has no expert tensors; choose awq, gptq, fp8 or a GGUF type");
   }
   for (auto& tensor : tensors) {
-    const bool quantized = experts_only ? is_expert(tensor.role) : is_block_linear(tensor.role);
+    const bool quantized = experts_only ? is_routed_expert(tensor.role) : is_block_linear(tensor.role);
     tensor.dtype = quantized ? format.main_dtype : kept;
   }
   return tensors;

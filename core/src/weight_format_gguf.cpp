@@ -43,13 +43,9 @@
 #include <utility>
 
 #include "headroom/weight_format.h"
+#include "weight_format_internal.h"
 
 namespace headroom {
-namespace detail {
-Result<std::vector<TensorSpec>> apply_gguf_mix(const ModelArch& arch,
-                                               std::vector<TensorSpec> tensors,
-                                               const WeightFormat& format);
-}  // namespace detail
 
 namespace {
 
@@ -118,10 +114,6 @@ bool is_attn_v_like(Category c) {
   return c == Category::attn_v || c == Category::attn_qkv || c == Category::attn_kv_b;
 }
 
-bool is_expert(TensorRole role) {
-  return role == TensorRole::ffn_gate_exps || role == TensorRole::ffn_up_exps ||
-         role == TensorRole::ffn_down_exps || role == TensorRole::ffn_gate_up_exps;
-}
 
 // tensor_allows_quantization: 2-D+ weights only; norms, biases, sinks and the router stay F32.
 bool allows_quantization(const TensorSpec& tensor) {
@@ -314,7 +306,7 @@ DType choose_type(Ftype ftype, DType new_type, const TensorSpec& tensor, Categor
   if (cat == Category::output || (facts.tied && cat == Category::token_embd)) {
     return output_type(ftype, new_type, tensor, facts);
   }
-  if (ftype == Ftype::mxfp4_moe) return is_expert(tensor.role) ? DType::mxfp4 : DType::q8_0;
+  if (ftype == Ftype::mxfp4_moe) return is_routed_expert(tensor.role) ? DType::mxfp4 : DType::q8_0;
   if (cat == Category::token_embd) {
     if (ftype == Ftype::iq2_xxs || ftype == Ftype::iq2_xs || ftype == Ftype::iq1_s ||
         ftype == Ftype::iq1_m) {

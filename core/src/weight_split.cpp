@@ -22,11 +22,6 @@ bool replicated_under_tp(const TensorSpec& tensor, const ModelArch& arch, std::u
   }
 }
 
-bool is_routed_expert(TensorRole role) {
-  return role == TensorRole::ffn_gate_exps || role == TensorRole::ffn_up_exps ||
-         role == TensorRole::ffn_down_exps || role == TensorRole::ffn_gate_up_exps;
-}
-
 }  // namespace
 
 WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,

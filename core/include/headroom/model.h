@@ -28,6 +28,8 @@ enum class TensorRole {
   other,
 };
 const char* to_string(TensorRole role);
+// The routed MoE expert tensors (not the shared expert, not the router).
+bool is_routed_expert(TensorRole role);
 
 struct TensorSpec {
   std::string name;             // GGUF-style name, e.g. "blk.3.attn_v.weight"
