@@ -103,3 +103,11 @@ TEST_CASE("every catalog model sizes on an H200 under vLLM or names its error", 
     CHECK(report->memory.kv_bytes_per_token > 0);
   }
 }
+
+TEST_CASE("a Vulkan device id finds its catalog card", "[catalog]") {
+  // H100 SXM5 80GB: PCI 10de:2330 (pci.ids "GH100 [H100 SXM5 80GB]").
+  const Card* h100 = catalog().find_card_by_vulkan_id(0x10DE, 0x2330);
+  REQUIRE(h100 != nullptr);
+  CHECK(h100->id == "h100-sxm-80gb");
+  CHECK(catalog().find_card_by_vulkan_id(0x10005, 0) == nullptr);  // lavapipe is no card
+}

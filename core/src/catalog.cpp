@@ -140,6 +140,16 @@ Result<const CatalogModel*> Catalog::find_model(std::string_view id) const {
                         "; `headroom models` lists the catalog, or pass a config.json or .gguf path");
 }
 
+const Card* Catalog::find_card_by_vulkan_id(std::uint32_t vendor_id, std::uint32_t device_id) const {
+  for (const auto& card : cards) {
+    if (card.vulkan_vendor_id != vendor_id) continue;
+    for (std::uint32_t id : card.vulkan_device_ids) {
+      if (id == device_id) return &card;
+    }
+  }
+  return nullptr;
+}
+
 Result<const Card*> Catalog::find_card(std::string_view id) const {
   std::vector<std::string> ids;
   for (const auto& card : cards) {

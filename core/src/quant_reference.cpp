@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <cctype>
 #include <cmath>
+#include <bit>
 #include <cstring>
 #include <string>
 
@@ -12,6 +14,16 @@
 
 namespace headroom {
 namespace {
+
+// std::bit_cast is missing from Emscripten 3.1.6's libc++; memcpy is the portable spelling.
+template <typename To, typename From>
+To bits_as(const From& from) {
+  static_assert(sizeof(To) == sizeof(From));
+  To to;
+  std::memcpy(&to, &from, sizeof to);
+  return to;
+}
+
 
 constexpr const char* kGgmlLayout = "ggml src/ggml-common.h block structs (ggml-org/ggml)";
 
@@ -103,17 +115,17 @@ float fp16_to_fp32(std::uint16_t h) {
   } else {
     bits = sign;
   }
-  return std::bit_cast<float>(bits);
+  return bits_as<float>(bits);
 }
 
 std::uint16_t fp32_to_fp16(float value) {
-  const std::uint32_t x = std::bit_cast<std::uint32_t>(value);
+  const std::uint32_t x = bits_as<std::uint32_t>(value);
   const std::uint16_t sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
   const std::uint32_t abs = x & 0x7FFFFFFFu;
   if (abs > 0x7F800000u) return static_cast<std::uint16_t>(sign | 0x7E00u);  // NaN
   if (abs >= 0x477FF000u) return static_cast<std::uint16_t>(sign | 0x7C00u);  // rounds to inf
   if (abs < 0x38800000u) {  // result is subnormal or zero: scale by 2^24 and round
-    const float scaled = std::bit_cast<float>(abs) * 16777216.0f;
+    const float scaled = bits_as<float>(abs) * 16777216.0f;
     const float r = std::nearbyint(scaled);  // default rounding mode: to nearest even
     return static_cast<std::uint16_t>(sign | static_cast<std::uint16_t>(r));
   }
@@ -123,11 +135,11 @@ std::uint16_t fp32_to_fp16(float value) {
 }
 
 float bf16_to_fp32(std::uint16_t bits) {
-  return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16);
+  return bits_as<float>(static_cast<std::uint32_t>(bits) << 16);
 }
 
 std::uint16_t fp32_to_bf16(float value) {
-  const std::uint32_t x = std::bit_cast<std::uint32_t>(value);
+  const std::uint32_t x = bits_as<std::uint32_t>(value);
   if ((x & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<std::uint16_t>((x >> 16) | 0x40u);
   return static_cast<std::uint16_t>((x + 0x7FFFu + ((x >> 16) & 1u)) >> 16);
 }
@@ -162,7 +174,7 @@ std::uint8_t fp32_to_fp8_e4m3(float value) {
 
 float e8m0_to_fp32_half(std::uint8_t e) {
   const std::uint32_t bits = e < 2 ? (0x00200000u << e) : (static_cast<std::uint32_t>(e - 1) << 23);
-  return std::bit_cast<float>(bits);
+  return bits_as<float>(bits);
 }
 
 std::uint8_t iq2_sign_pattern(std::uint32_t index7) {

@@ -1,7 +1,7 @@
 // Reference quantizers/dequantizers for the codebook formats IQ4_XS (non-linear 4-bit values) and
 // IQ2_XXS (E8-lattice grid of 8 magnitudes + 7 sign bits per 8 weights), after ggml-quants.c.
-#include <algorithm>
 #include <bit>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 

@@ -26,6 +26,8 @@ struct Catalog {
   // Lookups by id or alias (case-insensitive); errors list close matches.
   Result<const CatalogModel*> find_model(std::string_view id) const;
   Result<const Card*> find_card(std::string_view id) const;
+  // The card a Vulkan device reports (PCI vendor and device id); nullptr when not catalogued.
+  const Card* find_card_by_vulkan_id(std::uint32_t vendor_id, std::uint32_t device_id) const;
 };
 
 Result<std::vector<CatalogModel>> parse_models_catalog(std::string_view json_text);
