@@ -247,3 +247,21 @@ TEST_CASE("size() refuses bad input with a message naming the field", "[sizing][
     CHECK(report.error().message.find(c.text) != std::string::npos);
   }
 }
+
+TEST_CASE("llama.cpp acceptance: Llama-3-8B Q4_K_M on an RTX 3070 from the catalog recipe", "[sizing][acceptance]") {
+  // developer0hye/llama-3-korean-bllossom-8b-q4-docker README.md (llama-cpp-python log of a
+  // Llama-3-8B fine-tune, Q4_K_M: 193 q4_K + 33 q6_K + 65 f32 tensors), RTX 3070, n_ctx 512,
+  // n_ubatch 512, flash_attn 0, 33/33 layers offloaded: CUDA0 buffer 4403.49 MiB, CPU buffer
+  // 281.81 MiB, KV 64.00 MiB, CUDA0 compute buffer 258.50 MiB. Llama-3.1-8B has the same
+  // tensor shapes. Tolerance: exact for KV, 0.5% for the buffers.
+  auto r = request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-3070");
+  r.workload = {256, 256, 1};
+  r.knobs.ctx_size_tokens = 512;
+  r.knobs.flash_attention = false;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(mib(report->memory.kv_cache_capacity_bytes) == Approx(64.00).epsilon(1e-9));
+  CHECK(mib(report->memory.activation_bytes) == Approx(258.50).epsilon(0.005));
+  CHECK(mib(report->memory.weights_bytes) == Approx(4403.49).epsilon(0.005));
+  CHECK(mib(report->memory.host_bytes) == Approx(281.81).epsilon(0.005));
+}
