@@ -219,7 +219,8 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
     report.verdict = Verdict::tight;
     report.verdict_reason = "the workload fills " + std::to_string(static_cast<int>(100.0 * m.kv_cache_bytes / m.kv_cache_capacity_bytes)) +
                             "% of the KV cache; above 80% a burst or longer outputs start queueing or preemption";
-  } else if (static_cast<double>(m.free_bytes) < kTightFreeShare * capacity) {
+  } else if ((!rm.reserves_kv || llama) && static_cast<double>(m.free_bytes) < kTightFreeShare * capacity) {
+    // (Budgeted runtimes leave their slack on purpose: their headroom is the KV share above.)
     report.verdict = Verdict::tight;
     report.verdict_reason = "fits with " + format_bytes(static_cast<double>(m.free_bytes)) + " free (under 5% of the card): fragmentation or a longer prompt can run it out of memory";
   } else {
