@@ -275,3 +275,21 @@ TEST_CASE("llama.cpp acceptance: Llama-3-8B Q4_K_M on an RTX 3070 from the catal
   CHECK(mib(report->memory.weights_bytes) == Approx(4403.49).epsilon(0.005));
   CHECK(mib(report->memory.host_bytes) == Approx(281.81).epsilon(0.005));
 }
+
+TEST_CASE("the verdict turns tight above 80% of the reserved KV cache", "[sizing]") {
+  auto r = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "rtx-4090");
+  r.workload = {2000, 500, 1};
+  auto probe = size(r);
+  REQUIRE(probe);
+  const std::uint64_t max_users = probe->max_users;
+  REQUIRE(max_users >= 10);
+  r.workload.users = max_users * 9 / 10;  // 90% of what fits
+  auto busy = size(r);
+  REQUIRE(busy);
+  CHECK(busy->verdict == Verdict::tight);
+  CHECK(busy->verdict_reason.find("80%") != std::string::npos);
+  r.workload.users = max_users / 2;
+  auto relaxed = size(r);
+  REQUIRE(relaxed);
+  CHECK(relaxed->verdict == Verdict::fits);
+}
