@@ -36,10 +36,12 @@ TEST_CASE("quant_reference: block sizes match ggml-common.h") {
   CHECK(quant_format_info(QuantFormat::iq2_xxs).block_bytes == 66);
   CHECK(quant_format_info(QuantFormat::mxfp4).block_bytes == 17);
   CHECK(quant_format_info(QuantFormat::q4_k).bits_per_weight() == Approx(4.5));
-  CHECK(quant_format_info(QuantFormat::int4_g128).bits_per_weight() == Approx(4.25));
+  // AWQ g128: 128 x 4 bits + fp16 scale + 4-bit zero = 532 bits per 128 weights.
+  CHECK(quant_format_info(QuantFormat::int4_g128).bits_per_weight() == Approx(532.0 / 128));
+  CHECK(quant_format_info(QuantFormat::int4_g128).dtype == DType::int4_awq_g128);
   for (const auto& info : quant_formats()) {
-    // The sizing table agrees with the reference layout.
-    if (info.format == QuantFormat::int4_g128) continue;  // sizing counts a 4-bit zero
+    // The sizing table agrees with the reference layout, for every format.
+    INFO(info.id);
     CHECK(bits_per_element(info.dtype) == Approx(info.bits_per_weight()));
   }
 }

@@ -304,7 +304,7 @@ TEST_CASE("HF formats quantize only block linear layers", "[formats]") {
   for (const auto& t : bf16) CHECK(t.dtype == DType::f32);
 }
 
-TEST_CASE("HF formats on MoE: experts quantized, router kept; native checkpoints", "[formats]") {
+TEST_CASE("HF formats on MoE: experts quantized, router kept, native checkpoints kept", "[formats]") {
   const ModelArch arch = gpt_oss_like();
   const auto base = gpt_oss_tensors(arch);
 

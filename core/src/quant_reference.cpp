@@ -69,8 +69,9 @@ const std::vector<QuantFormatInfo>& quant_formats() {
       {QuantFormat::q4_0, "q4_0", DType::q4_0, 32, 18, kGgmlLayout},
       {QuantFormat::q3_k, "q3_k", DType::q3_k, 256, 110, kGgmlLayout},
       {QuantFormat::q2_k, "q2_k", DType::q2_k, 256, 84, kGgmlLayout},
-      {QuantFormat::int4_g128, "int4_g128", DType::int4_gptq_g128, 128, 68,
-       "AWQ/GPTQ int4 group 128 repacked row-major with fp16 scale and fp16 zero (Headroom)"},
+      {QuantFormat::int4_g128, "int4_g128", DType::int4_awq_g128, 1024, 532,
+       "AWQ int4 group 128 (fp16 scale, 4-bit zero per 128) repacked row-major in 1024-weight "
+       "super-blocks (Headroom)"},
       {QuantFormat::mxfp4, "mxfp4", DType::mxfp4, 32, 17,
        "OCP Microscaling Formats v1.0; ggml block_mxfp4"},
       {QuantFormat::iq4_xs, "iq4_xs", DType::iq4_xs, 256, 136, kGgmlLayout},

@@ -25,9 +25,11 @@ struct BlockIq4Xs {
 };
 struct BlockIq2Xxs { std::uint16_t d; std::uint16_t qs[32]; };
 struct BlockMxfp4 { std::uint8_t e; std::uint8_t qs[16]; };
-// AWQ/GPTQ-style int4, group 128, repacked row-major [out][in]: fp16 scale, fp16 zero, then 64
-// bytes of nibbles with weight i at bits 4*(i%2) of byte i/2 (GPTQ's along-K nibble order).
-struct BlockInt4G128 { std::uint16_t scale; std::uint16_t zero; std::uint8_t qs[64]; };
+// AWQ-style int4, group 128, repacked row-major [out][in] into super-blocks of 8 groups (1024
+// weights) so the 4-bit zero points pack into whole bytes: 512 bytes of nibbles (weight i at bits
+// 4*(i%2) of byte i/2, GPTQ's along-K order), 8 fp16 scales, 8 zero nibbles (group j at bits
+// 4*(j%2) of byte j/2). 532 bytes per 1024 weights = 532 bits per 128, as AWQ/GPTQ store it.
+struct BlockInt4G128 { std::uint8_t qs[512]; std::uint16_t scales[8]; std::uint8_t zeros[4]; };
 
 static_assert(sizeof(BlockQ4_0) == 18);
 static_assert(sizeof(BlockQ8_0) == 34);
@@ -39,7 +41,7 @@ static_assert(sizeof(BlockQ6K) == 210);
 static_assert(sizeof(BlockIq4Xs) == 136);
 static_assert(sizeof(BlockIq2Xxs) == 66);
 static_assert(sizeof(BlockMxfp4) == 17);
-static_assert(sizeof(BlockInt4G128) == 68);
+static_assert(sizeof(BlockInt4G128) == 532);
 
 // One block in, one block out; `x`/`y` hold block_weights floats.
 void quantize_q4_0(const float* x, BlockQ4_0& b);

@@ -83,29 +83,36 @@ void dequantize_mxfp4(const BlockMxfp4& b, float* y) {
 }
 
 void quantize_int4_g128(const float* x, BlockInt4G128& b) {
-  float mn = x[0], mx = x[0];
-  for (int j = 1; j < 128; ++j) { mn = std::min(mn, x[j]); mx = std::max(mx, x[j]); }
-  mn = std::min(mn, 0.0f);
-  mx = std::max(mx, 0.0f);
-  float s = (mx - mn) / 15.0f;
-  if (s == 0.0f) s = 1.0f;
-  b.scale = fp32_to_fp16(s);
-  const float sh = fp16_to_fp32(b.scale);
-  b.zero = fp32_to_fp16(static_cast<float>(std::clamp(round_to_int(-mn / sh), 0, 15)));
-  const float zh = fp16_to_fp32(b.zero);
-  for (int j = 0; j < 64; ++j) {
-    const int q0 = std::clamp(round_to_int(x[2 * j] / sh + zh), 0, 15);
-    const int q1 = std::clamp(round_to_int(x[2 * j + 1] / sh + zh), 0, 15);
-    b.qs[j] = static_cast<std::uint8_t>(q0 | (q1 << 4));
+  for (int g = 0; g < 8; ++g) {
+    const float* xg = x + 128 * g;
+    float mn = xg[0], mx = xg[0];
+    for (int j = 1; j < 128; ++j) { mn = std::min(mn, xg[j]); mx = std::max(mx, xg[j]); }
+    mn = std::min(mn, 0.0f);
+    mx = std::max(mx, 0.0f);
+    float s = (mx - mn) / 15.0f;
+    if (s == 0.0f) s = 1.0f;
+    b.scales[g] = fp32_to_fp16(s);
+    const float sh = fp16_to_fp32(b.scales[g]);
+    const int zero = std::clamp(round_to_int(-mn / sh), 0, 15);
+    if (g % 2 == 0) b.zeros[g / 2] = static_cast<std::uint8_t>(zero);
+    else b.zeros[g / 2] = static_cast<std::uint8_t>(b.zeros[g / 2] | (zero << 4));
+    for (int j = 0; j < 64; ++j) {
+      const int q0 = std::clamp(round_to_int(xg[2 * j] / sh) + zero, 0, 15);
+      const int q1 = std::clamp(round_to_int(xg[2 * j + 1] / sh) + zero, 0, 15);
+      b.qs[64 * g + j] = static_cast<std::uint8_t>(q0 | (q1 << 4));
+    }
   }
 }
 
 void dequantize_int4_g128(const BlockInt4G128& b, float* y) {
-  const float s = fp16_to_fp32(b.scale);
-  const float z = fp16_to_fp32(b.zero);
-  for (int j = 0; j < 64; ++j) {
-    y[2 * j] = (static_cast<float>(b.qs[j] & 0x0F) - z) * s;      // (q - zero) * scale
-    y[2 * j + 1] = (static_cast<float>(b.qs[j] >> 4) - z) * s;
+  for (int g = 0; g < 8; ++g) {
+    const float s = fp16_to_fp32(b.scales[g]);
+    const float z = static_cast<float>((b.zeros[g / 2] >> (4 * (g % 2))) & 0x0F);
+    for (int j = 0; j < 64; ++j) {
+      const std::uint8_t q = b.qs[64 * g + j];
+      y[128 * g + 2 * j] = (static_cast<float>(q & 0x0F) - z) * s;  // (q - zero) * scale
+      y[128 * g + 2 * j + 1] = (static_cast<float>(q >> 4) - z) * s;
+    }
   }
 }
 

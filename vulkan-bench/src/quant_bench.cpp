@@ -15,8 +15,28 @@
 namespace headroom::bench {
 namespace {
 
-constexpr std::uint32_t kGemvWorkgroup = 64;
+constexpr std::uint32_t kGemvWorkgroup = 64;  // the dequant kernel's default label only
 constexpr std::uint32_t kColumns[] = {1, 2, 4, 8};
+constexpr std::uint32_t kMaxRowsTimesCols = 16;  // register budget of one GEMV invocation
+
+struct GemvConfig { std::uint32_t workgroup, rows; };
+
+// The n = 1 sweep; the best configuration then serves n = 2, 4, 8 (rows capped so rows x n fits).
+std::vector<GemvConfig> gemv_sweep(bool quick) {
+  if (quick) return {{32, 1}, {32, 4}, {128, 4}};
+  std::vector<GemvConfig> out;
+  for (std::uint32_t wg : {32u, 64u, 128u, 256u}) {
+    for (std::uint32_t rows : {1u, 2u, 4u, 8u}) out.push_back({wg, rows});
+  }
+  return out;
+}
+
+// Bytes of one x column as the variant reads it.
+std::uint64_t x_column_bytes(const std::string& variant, std::uint64_t k) {
+  if (variant == "fp16") return 2 * k;
+  if (variant == "int8dot") return k + k / 32 * 4;
+  return 4 * k;
+}
 constexpr std::uint64_t kUniqueWeights = 1ull << 22;  // quantized once, then rows repeat
 constexpr std::uint64_t kPadBytes = 16;               // tail padding for unaligned word reads
 
@@ -41,6 +61,7 @@ BenchResult base_row(const char* kernel, const std::string& format, const std::s
   r.k = k;
   r.n = n;
   r.workgroup_size = kGemvWorkgroup;
+  if (std::string(kernel) == "gemv") r.rows_per_workgroup = 1;
   return r;
 }
 

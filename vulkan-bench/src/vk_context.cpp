@@ -146,6 +146,9 @@ void Context::open(const DeviceInfo& d) {
   f11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
   VkPhysicalDeviceVulkan12Features f12{};
   f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+  VkPhysicalDeviceShaderIntegerDotProductFeatures fdot{};
+  fdot.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
+  fdot.shaderIntegerDotProduct = d.integer_dot_product ? VK_TRUE : VK_FALSE;
   f2.features.shaderInt16 = d.int16 ? VK_TRUE : VK_FALSE;
   if (d.props.apiVersion >= VK_API_VERSION_1_2) {
     f2.pNext = &f11;
@@ -154,9 +157,12 @@ void Context::open(const DeviceInfo& d) {
     f12.storageBuffer8BitAccess = d.storage_8bit ? VK_TRUE : VK_FALSE;
     f12.shaderInt8 = d.int8 ? VK_TRUE : VK_FALSE;
     f12.shaderFloat16 = d.float16 ? VK_TRUE : VK_FALSE;
+    if (d.integer_dot_product) f12.pNext = &fdot;
   }
   std::vector<const char*> exts;
   if (d.portability_subset) exts.push_back("VK_KHR_portability_subset");
+  if (d.integer_dot_product && d.int_dot_extension) exts.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+  if (d.memory_budget) exts.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
   VkDeviceCreateInfo ci{};
   ci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
   ci.pNext = &f2;

@@ -34,10 +34,20 @@ struct DeviceInfo {
   // Optional features the fast kernels use.
   bool storage_16bit = false, storage_8bit = false, int8 = false, int16 = false, float16 = false;
   bool subgroup_arithmetic = false;
-  bool integer_dot_product = false;  // VK_KHR_shader_integer_dot_product (not used by kernels yet)
+  bool integer_dot_product = false;  // VK_KHR_shader_integer_dot_product (int8dot variant)
+  bool int_dot_extension = false;    // the feature comes from the extension (API < 1.3)
+  bool memory_budget = false;        // VK_EXT_memory_budget
+  std::uint8_t uuid[VK_UUID_SIZE]{};
   std::uint64_t device_local_bytes = 0;
+  std::uint64_t device_local_budget_bytes = 0;  // VK_EXT_memory_budget at query time, else 0
+  // What buffers may use: the budget when the driver reports one, else the heap size.
+  std::uint64_t usable_bytes() const {
+    return device_local_budget_bytes > 0 ? device_local_budget_bytes : device_local_bytes;
+  }
   std::vector<std::string> feature_names() const;
   std::vector<std::string> missing_fast_features() const;
+  // Device features a GEMV variant (portable, fast, fp16, int8dot) needs and this device lacks.
+  std::vector<std::string> missing_features(const std::string& variant) const;
   const char* type_name() const;
 };
 
@@ -71,6 +81,7 @@ class Context {
   void open(const DeviceInfo& device);
   const DeviceInfo& device() const { return *info_; }
   bool fast_enabled() const { return fast_enabled_; }
+  bool has_module(const std::string& name) const;
 
   Buffer create_buffer(std::uint64_t size_bytes, bool host_visible);
   void destroy(Buffer& buffer);
@@ -78,8 +89,9 @@ class Context {
   void download(const Buffer& src, void* data, std::uint64_t size_bytes);
   void fill(const Buffer& dst, std::uint32_t value);
 
-  // A compute pipeline from an embedded module with spec constants 0 (workgroup size) and 1.
-  Pipeline pipeline(const std::string& module, std::uint32_t workgroup, std::uint32_t spec1);
+  // A compute pipeline from an embedded module with spec constants 0 (workgroup size), 1 and 2.
+  Pipeline pipeline(const std::string& module, std::uint32_t workgroup, std::uint32_t spec1,
+                    std::uint32_t spec2 = 1);
   // A descriptor set binding buffers 0..3 (null entries get a small dummy buffer).
   VkDescriptorSet bind(const Buffer* b0, const Buffer* b1, const Buffer* b2, const Buffer* b3);
   void reset_descriptors();
@@ -117,7 +129,8 @@ class Context {
 }  // namespace headroom::bench
 
 namespace headroom::bench {
-// Queries every physical device of `instance` (vk_device_info.cpp).
+// Queries every physical device of `instance` (vk_device_info.cpp); a GPU that two drivers
+// expose (same deviceUUID) is listed once, under the first driver that enumerates it.
 std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instance_api);
 // One block of text per device for --list-devices.
 std::string describe_device(const DeviceInfo& d);

@@ -2,6 +2,8 @@
 // kernels use, for --list-devices, device choice and the report's device block.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <iterator>
 #include <sstream>
 
 #include "vk_context.h"
@@ -32,6 +34,7 @@ std::vector<std::string> DeviceInfo::feature_names() const {
   if (float16) out.push_back("shaderFloat16");
   if (subgroup_arithmetic) out.push_back("subgroupArithmetic(compute)");
   if (integer_dot_product) out.push_back("shaderIntegerDotProduct");
+  if (memory_budget) out.push_back("VK_EXT_memory_budget");
   if (portability_subset) out.push_back("VK_KHR_portability_subset");
   return out;
 }
@@ -43,6 +46,14 @@ std::vector<std::string> DeviceInfo::missing_fast_features() const {
   if (!int16) out.push_back("shaderInt16");
   if (!int8) out.push_back("shaderInt8");
   if (!subgroup_arithmetic) out.push_back("subgroupArithmetic(compute)");
+  return out;
+}
+
+std::vector<std::string> DeviceInfo::missing_features(const std::string& variant) const {
+  if (variant == "portable") return {};
+  std::vector<std::string> out = missing_fast_features();
+  if (variant == "fp16" && !float16) out.push_back("shaderFloat16");
+  if (variant == "int8dot" && !integer_dot_product) out.push_back("shaderIntegerDotProduct");
   return out;
 }
 
@@ -70,13 +81,17 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
       const std::string name = e.extensionName;
       if (name == "VK_KHR_portability_subset") d.portability_subset = true;
       if (name == VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME) has_int_dot_ext = true;
+      if (name == VK_EXT_MEMORY_BUDGET_EXTENSION_NAME) d.memory_budget = true;
     }
 
+    VkPhysicalDeviceIDProperties id_props{};
+    id_props.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES;
     VkPhysicalDeviceProperties2 props2{};
     props2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
     d.driver.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES;
     d.subgroup.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES;
-    props2.pNext = &d.subgroup;
+    props2.pNext = &id_props;
+    id_props.pNext = &d.subgroup;
     if (api >= VK_API_VERSION_1_2) {
       d.subgroup.pNext = &d.driver;
       d.has_driver_props = true;
@@ -84,6 +99,7 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
     vkGetPhysicalDeviceProperties2(d.handle, &props2);
     d.subgroup.pNext = nullptr;
     d.driver.pNext = nullptr;
+    std::memcpy(d.uuid, id_props.deviceUUID, VK_UUID_SIZE);
 
     VkPhysicalDeviceFeatures2 f2{};
     f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
@@ -97,6 +113,7 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
       f2.pNext = &f11;
       f11.pNext = &f12;
       if (api >= VK_API_VERSION_1_3 || has_int_dot_ext) f12.pNext = &fdot;
+      d.int_dot_extension = api < VK_API_VERSION_1_3 && has_int_dot_ext;
     }
     vkGetPhysicalDeviceFeatures2(d.handle, &f2);
     d.int16 = f2.features.shaderInt16 == VK_TRUE;
@@ -108,10 +125,20 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
     d.subgroup_arithmetic = (d.subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) &&
                             (d.subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT);
 
-    vkGetPhysicalDeviceMemoryProperties(d.handle, &d.memory);
+    VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{};
+    budget.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT;
+    VkPhysicalDeviceMemoryProperties2 mem2{};
+    mem2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2;
+    if (d.memory_budget) mem2.pNext = &budget;
+    vkGetPhysicalDeviceMemoryProperties2(d.handle, &mem2);
+    d.memory = mem2.memoryProperties;
     for (std::uint32_t h = 0; h < d.memory.memoryHeapCount; ++h) {
       if (d.memory.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) {
         d.device_local_bytes = std::max<std::uint64_t>(d.device_local_bytes, d.memory.memoryHeaps[h].size);
+        if (d.memory_budget) {
+          d.device_local_budget_bytes = std::max<std::uint64_t>(
+              d.device_local_budget_bytes, std::min(budget.heapBudget[h], d.memory.memoryHeaps[h].size));
+        }
       }
     }
 
@@ -127,7 +154,11 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
         found = true;
       }
     }
-    if (found) out.push_back(d);
+    const bool duplicate = std::any_of(out.begin(), out.end(), [&](const DeviceInfo& o) {
+      return std::memcmp(o.uuid, d.uuid, VK_UUID_SIZE) == 0 &&
+             std::any_of(std::begin(d.uuid), std::end(d.uuid), [](std::uint8_t b) { return b != 0; });
+    });
+    if (found && !duplicate) out.push_back(d);
   }
   return out;
 }
@@ -157,6 +188,12 @@ std::string describe_device(const DeviceInfo& d) {
     s << "    heap " << h << ": " << heap.size << " bytes"
       << ((heap.flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) ? " (device local)" : "") << "\n";
   }
+  if (d.device_local_budget_bytes > 0) {
+    s << "    device-local budget " << d.device_local_budget_bytes << " bytes (VK_EXT_memory_budget)\n";
+  }
+  char uuid[2 * VK_UUID_SIZE + 1];
+  for (std::uint32_t i = 0; i < VK_UUID_SIZE; ++i) std::snprintf(uuid + 2 * i, 3, "%02x", d.uuid[i]);
+  s << "    deviceUUID " << uuid << "\n";
   s << "    features:";
   for (const auto& f : d.feature_names()) s << " " << f;
   s << "\n";

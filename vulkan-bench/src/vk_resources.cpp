@@ -92,8 +92,17 @@ void Context::fill(const Buffer& dst, std::uint32_t value) {
   submit_and_wait(cmd);
 }
 
-Pipeline Context::pipeline(const std::string& module, std::uint32_t workgroup, std::uint32_t spec1) {
-  const std::string key = module + "/" + std::to_string(workgroup) + "/" + std::to_string(spec1);
+bool Context::has_module(const std::string& name) const {
+  for (const auto& m : spirv_modules()) {
+    if (name == m.name) return true;
+  }
+  return false;
+}
+
+Pipeline Context::pipeline(const std::string& module, std::uint32_t workgroup, std::uint32_t spec1,
+                           std::uint32_t spec2) {
+  const std::string key = module + "/" + std::to_string(workgroup) + "/" + std::to_string(spec1) + "/" +
+                          std::to_string(spec2);
   for (const auto& p : pipelines_) {
     if (p.first == key) return Pipeline{p.second, module};
   }
@@ -109,10 +118,10 @@ Pipeline Context::pipeline(const std::string& module, std::uint32_t workgroup, s
   VkShaderModule shader = VK_NULL_HANDLE;
   vk_check(vkCreateShaderModule(device_, &sm, nullptr, &shader), "vkCreateShaderModule");
   modules_.push_back(shader);
-  const std::uint32_t spec_data[2] = {workgroup, spec1};
-  const VkSpecializationMapEntry entries[2] = {{0, 0, 4}, {1, 4, 4}};
+  const std::uint32_t spec_data[3] = {workgroup, spec1, spec2};
+  const VkSpecializationMapEntry entries[3] = {{0, 0, 4}, {1, 4, 4}, {2, 8, 4}};
   VkSpecializationInfo spec{};
-  spec.mapEntryCount = 2;
+  spec.mapEntryCount = 3;
   spec.pMapEntries = entries;
   spec.dataSize = sizeof spec_data;
   spec.pData = spec_data;

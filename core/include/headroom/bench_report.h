@@ -30,6 +30,7 @@ struct BenchDevice {
   std::uint32_t timestamp_valid_bits = 0;
   std::uint64_t max_storage_buffer_range_bytes = 0;
   std::uint64_t device_local_heap_bytes = 0;
+  std::uint64_t device_local_budget_bytes = 0;  // VK_EXT_memory_budget; 0 when not offered
   std::vector<std::string> features;  // optional features the kernels use that the device has
 };
 
@@ -58,7 +59,8 @@ struct BenchResult {
   std::string variant;   // portable | fast | driver
   std::uint64_t m = 0, k = 0, n = 0;       // GEMV shape (rows, inputs, columns); 0 otherwise
   std::uint32_t workgroup_size = 0;
-  std::uint32_t elements_per_thread = 0;
+  std::uint32_t elements_per_thread = 0;   // bandwidth kernels: 16-byte elements per thread
+  std::uint32_t rows_per_workgroup = 0;    // gemv: matrix rows one workgroup computes
   std::uint64_t buffer_bytes = 0;          // one working buffer
   std::uint32_t rotation = 1;              // distinct buffers cycled through
   std::uint64_t bytes_moved = 0;           // per dispatch, reads + writes
@@ -94,6 +96,9 @@ struct BenchReport {
   std::vector<BenchResult> results;
   std::vector<BenchProjection> projections;
   std::optional<double> spec_bandwidth_bytes_per_s;  // from the card catalog when known
+  std::string card_id;      // catalog card matched by Vulkan vendor/device id; "" when unknown
+  std::string card_name;
+  std::string card_source;  // where the catalog's spec bandwidth comes from
 };
 
 // Serializes to pretty-printed JSON with "schema": "headroom.bench.v1".
@@ -110,7 +115,8 @@ std::optional<double> measured_read_bytes_per_s(const BenchReport& report);
 std::optional<double> gemv_efficiency(const BenchReport& report, std::string_view format);
 
 // Fills the derived fields of every result (needs bits per weight of each format: `bits_of`
-// returns 0 for unknown ids) and returns the report.
+// returns 0 for unknown ids) and returns the report. A GEMV's fp16 baseline is the fastest
+// verified f16 GEMV of the same shape and n in the same variant, else in any variant.
 BenchReport derive_bench_metrics(BenchReport report, double (*bits_of)(std::string_view format));
 
 // Decode tokens/s at batch 1 when every weight is read once per token through the best n = 1
