@@ -340,7 +340,7 @@ TEST_CASE("GGUF: sliding-window layer patterns follow llama.cpp", "[gguf]") {
   }
 }
 
-TEST_CASE("GGUF: per-layer head_count_kv takes the maximum; zero-KV layers hold no cache",
+TEST_CASE("GGUF: per-layer head_count_kv takes the maximum, zero-KV layers hold no cache",
           "[gguf]") {
   GgufWriter w;
   w.str("general.architecture", "hybrid")
