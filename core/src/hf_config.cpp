@@ -291,6 +291,16 @@ std::optional<Error> validate_arch(const ModelArch& arch) {
       return bad("experts_per_token", "must be 1..num_experts");
     }
   }
+  // Byte arithmetic is uint64: refuse shapes whose parameter count could overflow it. The largest
+  // open models have about 1e12 parameters; 1e14 leaves room and keeps bits below 2^63.
+  const double per_layer = 4.0 * arch.hidden_size * static_cast<double>(arch.num_heads) * arch.head_dim +
+                           3.0 * arch.hidden_size * std::max<double>(arch.intermediate_size, 1.0) +
+                           3.0 * arch.hidden_size * static_cast<double>(arch.moe_intermediate_size) * arch.num_experts;
+  const double estimate = arch.num_layers * per_layer + 2.0 * arch.vocab_size * static_cast<double>(arch.hidden_size);
+  if (estimate > 1e14) {
+    return bad("num_layers", "and widths describe about " + std::to_string(static_cast<long long>(estimate / 1e12)) +
+                                 " trillion parameters, more than any real model (limit 100 trillion)");
+  }
   if (!arch.layer_attention.empty() && arch.layer_attention.size() != arch.num_layers) {
     return bad("layer_attention", "must have one entry per layer");
   }

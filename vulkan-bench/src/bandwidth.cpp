@@ -53,7 +53,7 @@ void progress(const std::string& line) { std::cerr << "headroom-bench: " << line
 std::uint64_t max_binding_bytes(const Context& ctx, std::uint64_t cap) {
   const auto& d = ctx.device();
   std::uint64_t limit = static_cast<std::uint64_t>(d.props.limits.maxStorageBufferRange) / 10 * 9;
-  limit = std::min(limit, d.device_local_bytes / 8);
+  limit = std::min(limit, d.usable_bytes() / 8);
   limit = std::min(limit, cap);
   std::uint64_t p = 1ull << 20;
   while (p * 2 <= limit) p *= 2;
@@ -75,7 +75,7 @@ double measure_empty_dispatch(Context& ctx, const Plan& plan) {
 
 void run_bandwidth(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
   const std::uint64_t buf_bytes = max_binding_bytes(ctx, plan.quick ? (32ull << 20) : (512ull << 20));
-  const std::uint64_t mem_cap = std::max<std::uint64_t>(1, ctx.device().device_local_bytes / 4 / (2 * buf_bytes));
+  const std::uint64_t mem_cap = std::max<std::uint64_t>(1, ctx.device().usable_bytes() / 4 / (2 * buf_bytes));
   std::uint32_t rotation = static_cast<std::uint32_t>(
       std::clamp<std::uint64_t>((4 * plan.llc_bytes + buf_bytes - 1) / buf_bytes, 1, mem_cap));
   rotation = std::min(rotation, plan.max_rotation);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "bench_plan.h"
+#include "headroom/catalog.h"
 #include "headroom/quant_reference.h"
 #include "options.h"
 #include "report_text.h"
@@ -14,13 +15,9 @@
 namespace headroom::bench {
 namespace {
 
-struct ModelRef { const char* name; double params; const char* source; };
-// Parameter counts as published on each model card (all weights read per decoded token).
-constexpr ModelRef kModels[] = {
-    {"Llama-3.1-8B", 8.03e9, "meta-llama/Llama-3.1-8B model card: 8.03B parameters"},
-    {"Qwen2.5-32B", 32.5e9, "Qwen/Qwen2.5-32B model card: 32.5B parameters"},
-    {"Llama-3.1-70B", 70.6e9, "meta-llama/Llama-3.1-70B model card: 70.6B parameters"},
-};
+// Models whose batch-1 decode speed the report projects (ids in the built-in models catalog).
+constexpr const char* kProjectedModels[] = {"llama-3.1-8b-instruct", "qwen2.5-32b-instruct",
+                                            "llama-3.1-70b-instruct"};
 
 double bits_of(std::string_view id) {
   const auto f = parse_quant_format(id);
@@ -81,6 +78,7 @@ BenchDevice device_block(const DeviceInfo& d) {
   b.timestamp_valid_bits = d.timestamp_valid_bits;
   b.max_storage_buffer_range_bytes = d.props.limits.maxStorageBufferRange;
   b.device_local_heap_bytes = d.device_local_bytes;
+  b.device_local_budget_bytes = d.device_local_budget_bytes;
   b.features = d.feature_names();
   return b;
 }
@@ -99,6 +97,7 @@ int run(int argc, char** argv) {
   const DeviceInfo& dev = ctx.choose(o.device, note);
   if (!note.empty()) std::cerr << "headroom-bench: " << note << "\n";
   ctx.open(dev);
+  if (o.inject_validation_error) ctx.inject_invalid_call();
   progress(std::string("device: ") + dev.props.deviceName + (ctx.fast_enabled() ? " (fast kernels enabled)" : ""));
 
   Plan plan;
@@ -120,7 +119,8 @@ int run(int argc, char** argv) {
       plan.formats.push_back(quant_format_info(*parsed).id);
     }
   }
-  plan.variants = o.variants.empty() ? std::vector<std::string>{"portable", "fast"} : o.variants;
+  plan.variants = o.variants.empty() ? std::vector<std::string>{"portable", "fast", "fp16", "int8dot"}
+                                     : o.variants;
 
   BenchReport report;
   report.device = device_block(dev);
@@ -147,14 +147,30 @@ int run(int argc, char** argv) {
   if (!o.skip_bandwidth) run_bandwidth(ctx, plan, report.results);
   if (!o.skip_quant) failures = run_quant(ctx, plan, report.results);
 
+  const auto catalog = load_builtin_catalog();
+  if (!catalog) throw std::runtime_error("built-in catalog: " + catalog.error().message);
+  if (const Card* card = catalog->find_card_by_vulkan_id(dev.props.vendorID, dev.props.deviceID)) {
+    report.card_id = card->id;
+    report.card_name = card->name;
+    report.card_source = card->sources;
+    if (card->bandwidth_bytes_per_s > 0) report.spec_bandwidth_bytes_per_s = card->bandwidth_bytes_per_s;
+  }
   report = derive_bench_metrics(std::move(report), bits_of);
-  for (const auto& m : kModels) {
-    for (const char* f : {"f16", "q8_0", "q4_k", "q4_0"}) {
+  for (const char* id : kProjectedModels) {
+    const auto model = catalog->find_model(id);
+    if (!model) throw std::runtime_error("built-in catalog: " + model.error().message);
+    const ModelArch& arch = (*model)->arch;
+    const double active = static_cast<double>(active_params(arch));
+    const double total = static_cast<double>(total_params(arch));
+    for (const char* f : {"f16", "q8_0", "q4_k", "q4_0", "int4_g128"}) {
       const double bits = bits_of(f);
-      if (const auto tps = projected_decode_tokens_per_s(report, f, m.params, bits)) {
+      if (const auto tps = projected_decode_tokens_per_s(report, f, active, bits)) {
+        char params[96];
+        std::snprintf(params, sizeof params, "%.3gB active of %.3gB total parameters", active / 1e9, total / 1e9);
         report.projections.push_back(BenchProjection{
-            m.name, f, m.params * bits / 8.0, *tps,
-            std::string(m.source) + "; t/s = best n=1 GEMV bytes/s / (params x bits/8), weights only, batch 1"});
+            id, f, active * bits / 8.0, *tps,
+            std::string("models catalog ") + id + " (" + arch.source + "): " + params +
+                "; t/s = best n=1 GEMV bytes/s / (active params x bits/8), weights only, batch 1"});
       }
     }
   }

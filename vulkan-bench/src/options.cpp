@@ -37,7 +37,7 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text) {
 
 const char* usage_text() {
   return "usage: headroom-bench [--list-devices] [--device INDEX|SUBSTRING] [--quick]\n"
-         "                      [--json FILE] [--formats f16,q4_k,...] [--variants portable,fast]\n"
+         "                      [--json FILE] [--formats f16,q4_k,...] [--variants portable,fast,fp16,int8dot]\n"
          "                      [--samples N] [--llc-mib N] [--verify-only] [--no-bandwidth]\n"
          "                      [--no-quant] [--check-json FILE]\n"
          "Measures memory bandwidth and the dequantization tax of quantized GEMV on a Vulkan\n"
@@ -58,6 +58,7 @@ Options parse_options(int argc, char** argv) {
     else if (arg == "--verify-only") o.verify_only = true;
     else if (arg == "--no-bandwidth") o.skip_bandwidth = true;
     else if (arg == "--no-quant") o.skip_quant = true;
+    else if (arg == "--inject-validation-error") o.inject_validation_error = true;  // test only
     else if (arg == "--device") o.device = value();
     else if (arg == "--json") o.json_path = value();
     else if (arg == "--check-json") o.check_json = value();
@@ -65,8 +66,8 @@ Options parse_options(int argc, char** argv) {
     else if (arg == "--variants") {
       o.variants = split_list(value());
       for (const auto& v : o.variants) {
-        if (v != "portable" && v != "fast") {
-          throw std::runtime_error("--variants takes portable and/or fast (got '" + v + "')");
+        if (v != "portable" && v != "fast" && v != "fp16" && v != "int8dot") {
+          throw std::runtime_error("--variants takes portable, fast, fp16, int8dot (got '" + v + "')");
         }
       }
     } else if (arg == "--samples") {

@@ -74,6 +74,50 @@ void finish_row(BenchResult& r, const Timed& t) {
   r.gb_per_s = s.median_seconds > 0 ? static_cast<double>(r.bytes_moved) / s.median_seconds / 1e9 : 0;
 }
 
+bool has_dequant(const std::string& variant) { return variant == "portable" || variant == "fast"; }
+
+// fp64 products of `rows` x k weights with 8 x columns, [c][row]; sums of |w x| into `abs_out`.
+std::vector<double> products(const std::vector<float>& w, std::uint32_t rows, std::uint32_t k,
+                             const std::vector<float>& x, std::vector<double>* abs_out) {
+  std::vector<double> y(8ull * rows, 0.0);
+  if (abs_out != nullptr) abs_out->assign(8ull * rows, 0.0);
+  for (std::uint32_t r = 0; r < rows; ++r) {
+    const float* wr = w.data() + std::uint64_t{r} * k;
+    for (std::uint32_t c = 0; c < 8; ++c) {
+      const float* xc = x.data() + std::uint64_t{c} * k;
+      double sum = 0, abs = 0;
+      for (std::uint32_t j = 0; j < k; ++j) {
+        const double prod = static_cast<double>(wr[j]) * xc[j];
+        sum += prod;
+        abs += std::fabs(prod);
+      }
+      y[std::uint64_t{c} * rows + r] = sum;
+      if (abs_out != nullptr) (*abs_out)[std::uint64_t{c} * rows + r] = abs;
+    }
+  }
+  return y;
+}
+
+// x quantized per 32 values to int8 with an fp32 scale (amax / 127), as the int8dot kernel reads
+// it: [8][k/4] packed words, then [8][k/32] scales. `values` receives the dequantized x.
+std::vector<std::uint32_t> quantize_x_int8(const std::vector<float>& x, std::uint32_t k,
+                                           std::vector<float>& values) {
+  std::vector<std::uint32_t> words(8ull * k / 4 + 8ull * k / 32, 0);
+  values.assign(x.size(), 0.0f);
+  for (std::uint64_t b = 0; b < x.size() / 32; ++b) {
+    float amax = 0;
+    for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[32 * b + j]));
+    const float d = amax / 127.0f;
+    for (int j = 0; j < 32; ++j) {
+      const int q = d > 0 ? static_cast<int>(std::lround(x[32 * b + j] / d)) : 0;
+      words[(32 * b + j) / 4] |= (static_cast<std::uint32_t>(q) & 0xFFu) << (8 * (j % 4));
+      values[32 * b + j] = static_cast<float>(q) * d;
+    }
+    std::memcpy(&words[8ull * k / 4 + b], &d, 4);
+  }
+  return words;
+}
+
 Prepared prepare(QuantFormat format, Shape shape, const std::vector<float>& weights,
                  const std::vector<float>& x) {
   const auto& info = quant_format_info(format);
@@ -86,22 +130,7 @@ Prepared prepare(QuantFormat format, Shape shape, const std::vector<float>& weig
   auto d = dequantize(format, p.blocks, weights.size());
   if (!d) throw std::runtime_error(d.error().message);
   p.dequantized = std::move(*d);
-  p.y_ref.assign(8ull * p.tile_rows, 0.0);
-  p.y_abs.assign(8ull * p.tile_rows, 0.0);
-  for (std::uint32_t r = 0; r < p.tile_rows; ++r) {
-    const float* w = p.dequantized.data() + std::uint64_t{r} * shape.k;
-    for (std::uint32_t c = 0; c < 8; ++c) {
-      const float* xc = x.data() + std::uint64_t{c} * shape.k;
-      double sum = 0, abs = 0;
-      for (std::uint32_t j = 0; j < shape.k; ++j) {
-        const double prod = static_cast<double>(w[j]) * xc[j];
-        sum += prod;
-        abs += std::fabs(prod);
-      }
-      p.y_ref[std::uint64_t{c} * p.tile_rows + r] = sum;
-      p.y_abs[std::uint64_t{c} * p.tile_rows + r] = abs;
-    }
-  }
+  p.y_ref = products(p.dequantized, p.tile_rows, shape.k, x, &p.y_abs);
   return p;
 }
 
@@ -117,7 +146,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
   const std::vector<Shape> shapes = plan.quick ? std::vector<Shape>{{1024, 4096}}
                                                : std::vector<Shape>{{4096, 4096}, {4096, 14336}, {14336, 4096}, {8192, 28672}};
   const std::uint64_t binding_limit = ctx.device().props.limits.maxStorageBufferRange;
-  const std::uint64_t memory_limit = ctx.device().device_local_bytes / 4;
+  const std::uint64_t memory_limit = ctx.device().usable_bytes() / 4;
   int failures = 0;
   // The IQ2_XXS grid as little-endian words for binding 3.
   Buffer lut = ctx.create_buffer(sizeof kIq2xxsGrid, false);
@@ -135,6 +164,14 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
     for (auto& v : x) v = ux(rng);
     Buffer xbuf = ctx.create_buffer(x.size() * 4, false);
     ctx.upload(xbuf, x.data(), x.size() * 4);
+    std::vector<std::uint16_t> x16(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) x16[i] = fp32_to_fp16(x[i]);
+    Buffer xhalf = ctx.create_buffer(x16.size() * 2, false);
+    ctx.upload(xhalf, x16.data(), x16.size() * 2);
+    std::vector<float> xint8_values;
+    const std::vector<std::uint32_t> xq = quantize_x_int8(x, shape.k, xint8_values);
+    Buffer xint8 = ctx.create_buffer(xq.size() * 4, false);
+    ctx.upload(xint8, xq.data(), xq.size() * 4);
 
     for (const auto& format_id : plan.formats) {
       const auto parsed = parse_quant_format(format_id);
@@ -151,9 +188,11 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
       }
       if (!skip.empty()) {
         for (const auto& variant : plan.variants) {
-          BenchResult r = base_row("dequant", info.id, variant, shape.m, shape.k, 0);
-          r.skipped = skip;
-          out.push_back(r);
+          if (has_dequant(variant)) {
+            BenchResult r = base_row("dequant", info.id, variant, shape.m, shape.k, 0);
+            r.skipped = skip;
+            out.push_back(r);
+          }
           for (std::uint32_t n : kColumns) {
             BenchResult g = base_row("gemv", info.id, variant, shape.m, shape.k, n);
             g.skipped = skip;
@@ -189,12 +228,21 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
       Buffer ybuf = ctx.create_buffer(y_bytes, false);
 
       for (const auto& variant : plan.variants) {
-        const bool fast = variant == "fast";
-        if (fast && !ctx.fast_enabled()) {
-          const std::string why = "skipped: missing feature " + join(ctx.device().missing_fast_features());
-          BenchResult r = base_row("dequant", info.id, variant, dq_rows, shape.k, 0);
-          r.skipped = why;
-          out.push_back(r);
+        const std::string module_suffix = std::string(info.id) + "_" + variant;
+        std::string why;
+        if (const auto missing = ctx.device().missing_features(variant); !missing.empty()) {
+          why = "skipped: missing feature " + join(missing);
+        } else if (!ctx.has_module("gemv_" + module_suffix)) {
+          why = variant == "int8dot" && (*parsed == QuantFormat::q8_0 || *parsed == QuantFormat::q4_0)
+                    ? "skipped: glslc lacked GL_EXT_integer_dot_product at build time"
+                    : "skipped: no " + variant + " kernel for " + info.id;
+        }
+        if (!why.empty()) {
+          if (has_dequant(variant)) {
+            BenchResult r = base_row("dequant", info.id, variant, dq_rows, shape.k, 0);
+            r.skipped = why;
+            out.push_back(r);
+          }
           for (std::uint32_t n : kColumns) {
             BenchResult g = base_row("gemv", info.id, variant, shape.m, shape.k, n);
             g.skipped = why;
@@ -202,12 +250,12 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
           }
           continue;
         }
+        const Buffer& xin = variant == "fp16" ? xhalf : variant == "int8dot" ? xint8 : xbuf;
         std::vector<VkDescriptorSet> sets(rotation);
-        for (std::uint32_t i = 0; i < rotation; ++i) sets[i] = ctx.bind(&wbufs[i], &xbuf, &ybuf, &lut);
+        for (std::uint32_t i = 0; i < rotation; ++i) sets[i] = ctx.bind(&wbufs[i], &xin, &ybuf, &lut);
 
-        // Dequant-only.
-        {
-          const Pipeline p = ctx.pipeline(std::string("dequant_") + info.id + "_" + variant, 256, 0);
+        if (has_dequant(variant)) {
+          const Pipeline p = ctx.pipeline("dequant_" + module_suffix, 256, 0);
           const std::uint32_t groups = static_cast<std::uint32_t>(dq_rows * shape.k / 8);
           const std::uint32_t wgs = (groups + 255) / 256;
           const std::uint32_t gx = std::min<std::uint32_t>(wgs, 65535), gy = (wgs + gx - 1) / gx;
@@ -251,20 +299,32 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
           }
           out.push_back(r);
         }
-        // Fused GEMV.
-        for (std::uint32_t ncols : kColumns) {
-          const Pipeline p = ctx.pipeline(std::string("gemv_") + info.id + "_" + variant, kGemvWorkgroup, ncols);
+
+        // Fused GEMV: the (workgroup, rows) sweep at n = 1, then n = 2, 4, 8 with the best.
+        // int8dot multiplies by the int8-quantized x: its reference is the product with that x.
+        const std::vector<double> y_ref_int8 =
+            variant == "int8dot" ? products(prep.dequantized, prep.tile_rows, shape.k, xint8_values, nullptr)
+                                 : std::vector<double>{};
+        const std::vector<double>& y_ref = variant == "int8dot" ? y_ref_int8 : prep.y_ref;
+        const auto run_gemv = [&](std::uint32_t ncols, GemvConfig cfg) {
+          const Pipeline p = ctx.pipeline("gemv_" + module_suffix, cfg.workgroup, ncols, cfg.rows);
           const std::uint32_t push[4] = {shape.m, shape.k, static_cast<std::uint32_t>(row_bytes), 0};
+          const std::uint32_t groups = shape.m / cfg.rows;
+          const std::uint32_t gx = std::min<std::uint32_t>(groups, 65535), gy = (groups + gx - 1) / gx;
           const RecordFn rec = [&](VkCommandBuffer cmd, std::uint32_t i) {
             vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
             vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, ctx.layout(), 0, 1, &sets[i % rotation], 0, nullptr);
             vkCmdPushConstants(cmd, ctx.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, push);
-            vkCmdDispatch(cmd, shape.m, 1, 1);
+            vkCmdDispatch(cmd, gx, gy, 1);
           };
           BenchResult r = base_row("gemv", info.id, variant, shape.m, shape.k, ncols);
+          r.workgroup_size = cfg.workgroup;
+          r.rows_per_workgroup = cfg.rows;
           r.buffer_bytes = weight_bytes;
           r.rotation = rotation;
-          r.bytes_moved = weight_bytes + std::uint64_t{ncols} * shape.k * 4 + std::uint64_t{ncols} * shape.m * 4;
+          r.bytes_moved = weight_bytes + std::uint64_t{ncols} * x_column_bytes(variant, shape.k) +
+                          std::uint64_t{ncols} * shape.m * 4;
+          ctx.fill(ybuf, 0x7FC00000u);  // NaN: a row the kernel skips cannot pass
           time_batches(ctx, rec, 1, 0, 1);
           std::vector<float> got(std::uint64_t{ncols} * shape.m);
           ctx.download(ybuf, got.data(), got.size() * 4);
@@ -273,7 +333,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
             for (std::uint32_t row = 0; row < shape.m; ++row) {
               const std::uint64_t ref = std::uint64_t{c} * prep.tile_rows + row % prep.tile_rows;
               const double denom = std::max(prep.y_abs[ref], 1e-30);
-              const double err = std::fabs(got[std::uint64_t{c} * shape.m + row] - prep.y_ref[ref]) / denom;
+              const double err = std::fabs(got[std::uint64_t{c} * shape.m + row] - y_ref[ref]) / denom;
               worst = std::max(worst, std::isfinite(err) ? err : 1e30);
             }
           }
@@ -282,22 +342,54 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
           if (!r.verified) {
             ++failures;
             progress("FAILED: gemv " + std::string(info.id) + " " + variant + " n=" + std::to_string(ncols) +
+                     " wg " + std::to_string(cfg.workgroup) + " rows " + std::to_string(cfg.rows) +
                      ": normalized error " + std::to_string(worst));
           } else if (!plan.verify_only) {
             const std::uint32_t n = calibrate(ctx, rec, rotation, plan.target_batch_seconds);
             finish_row(r, time_batches(ctx, rec, n, plan.warmups, plan.samples));
           }
-          out.push_back(r);
+          return r;
+        };
+        const std::uint64_t shared_limit = ctx.device().props.limits.maxComputeSharedMemorySize;
+        const auto fits = [&](GemvConfig cfg, std::uint32_t ncols) {
+          return cfg.workgroup <= ctx.device().props.limits.maxComputeWorkGroupInvocations &&
+                 std::uint64_t{cfg.workgroup} * cfg.rows * ncols * 4 <= shared_limit &&
+                 cfg.rows * ncols <= kMaxRowsTimesCols && shape.m % cfg.rows == 0;
+        };
+        GemvConfig best{64, 1};
+        {
+          const std::size_t first = out.size();
+          double best_gbs = -1;
+          for (const GemvConfig cfg : gemv_sweep(plan.quick)) {
+            if (!fits(cfg, 1)) continue;
+            if (plan.verify_only && out.size() > first) break;  // correctness of one config
+            out.push_back(run_gemv(1, cfg));
+            if (out.back().verified && out.back().gb_per_s > best_gbs) {
+              best_gbs = out.back().gb_per_s;
+              best = cfg;
+            }
+          }
+          for (std::size_t i = first; i < out.size(); ++i) {
+            out[i].best_of_sweep = out[i].workgroup_size == best.workgroup && out[i].rows_per_workgroup == best.rows;
+          }
         }
-        const BenchResult& g1 = out[out.size() - 4];
+        for (std::uint32_t ncols : kColumns) {
+          if (ncols == 1) continue;
+          GemvConfig cfg = best;
+          while (cfg.rows > 1 && !fits(cfg, ncols)) cfg.rows /= 2;
+          out.push_back(run_gemv(ncols, cfg));
+        }
         progress(std::string(info.id) + " " + variant + " " + shape_text + ": checked" +
-                 (plan.verify_only ? "" : ", gemv n=1 " + std::to_string(g1.gb_per_s) + " GB/s"));
+                 (plan.verify_only ? "" : ", gemv n=1 best wg " + std::to_string(best.workgroup) + " rows " +
+                                              std::to_string(best.rows)));
         ctx.reset_descriptors();
       }
       ctx.destroy(ybuf);
       for (auto& b : wbufs) ctx.destroy(b);
     }
     ctx.destroy(xbuf);
+    ctx.destroy(xhalf);
+    ctx.destroy(xint8);
   }
   ctx.destroy(lut);
   return failures;

@@ -95,6 +95,9 @@ class Context {
   // A descriptor set binding buffers 0..3 (null entries get a small dummy buffer).
   VkDescriptorSet bind(const Buffer* b0, const Buffer* b1, const Buffer* b2, const Buffer* b3);
   void reset_descriptors();
+  // Test hook: one call that breaks a valid-usage rule (a zero-sized buffer), so a run under the
+  // validation layer must report an error.
+  void inject_invalid_call();
   VkPipelineLayout layout() const { return layout_; }
 
   VkCommandBuffer begin();

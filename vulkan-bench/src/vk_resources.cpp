@@ -165,6 +165,18 @@ VkDescriptorSet Context::bind(const Buffer* b0, const Buffer* b1, const Buffer* 
   return set;
 }
 
+void Context::inject_invalid_call() {
+  VkBufferCreateInfo ci{};
+  ci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+  ci.size = 0;  // VUID-VkBufferCreateInfo-size-00912: size must be greater than 0
+  ci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  ci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  VkBuffer b = VK_NULL_HANDLE;
+  if (vkCreateBuffer(device_, &ci, nullptr, &b) == VK_SUCCESS && b != VK_NULL_HANDLE) {
+    vkDestroyBuffer(device_, b, nullptr);
+  }
+}
+
 void Context::reset_descriptors() {
   vk_check(vkResetDescriptorPool(device_, descriptor_pool_, 0), "vkResetDescriptorPool");
 }
