@@ -13,6 +13,9 @@ bool is_llama(RuntimeId id) { return id == RuntimeId::llamacpp || id == RuntimeI
 
 std::string gib(std::uint64_t bytes) { return format_bytes(static_cast<double>(bytes)); }
 
+// "1 user", "8 users".
+std::string users(std::uint64_t count) { return std::to_string(count) + (count == 1 ? " user" : " users"); }
+
 // Candidate weight formats from best quality to smallest, per runtime family.
 std::vector<std::string> smaller_formats(RuntimeId runtime) {
   if (is_llama(runtime)) return {"q8_0", "q6_k", "q5_k_m", "q4_k_m", "iq4_xs", "q3_k_m", "q2_k"};
@@ -58,7 +61,7 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       if (workable(other)) {
         advice.push_back("needs " + std::to_string(gpus) + " GPUs with " +
                          (is_llama(request.runtime) ? std::string("layer split (--split-mode layer)") : std::string("tensor parallel (--tensor-parallel-size ") + std::to_string(gpus) + ")") +
-                         ": " + gib(other->memory.weights_bytes) + " of weights per GPU, up to " + std::to_string(other->max_users) + " users");
+                         ": " + gib(other->memory.weights_bytes) + " of weights per GPU, up to " + users(other->max_users));
         break;
       }
     }
@@ -98,11 +101,11 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
 
   // 5. Headroom that is there.
   if (!fails && report.max_users > request.workload.users) {
-    advice.push_back("up to " + std::to_string(report.max_users) + " users fit at " + std::to_string(report.inputs.context_tokens_per_user) +
-                     " tokens each, or " + std::to_string(request.workload.users) + " users at up to " + std::to_string(report.max_context_tokens) + " tokens each");
+    advice.push_back("up to " + users(report.max_users) + " fit at " + std::to_string(report.inputs.context_tokens_per_user) +
+                     " tokens each, or " + users(request.workload.users) + " at up to " + std::to_string(report.max_context_tokens) + " tokens each");
   }
   if (fails && report.max_users > 0 && report.max_users < request.workload.users) {
-    advice.push_back("at these lengths " + std::to_string(report.max_users) + " users fit at once; the rest wait in the queue");
+    advice.push_back("at these lengths " + users(report.max_users) + " fit at once; the rest wait in the queue");
   }
 
   // 6. Speed reality of quantization.
