@@ -7,6 +7,7 @@
 #include <emscripten/emscripten.h>
 
 #include "headroom/catalog.h"
+#include "headroom/catalog_json.h"
 #include "headroom/request_json.h"
 
 namespace {
@@ -30,6 +31,15 @@ EMSCRIPTEN_KEEPALIVE char* headroom_size_json(const char* request_json) {
   auto catalog = headroom::load_builtin_catalog();
   if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
   return to_c_string(headroom::size_response_json(request_json ? request_json : "", catalog.value()));
+}
+
+// `kind`: models | cards | formats | runtimes. Returns {"ok": true, "catalog": {...}} or an error.
+EMSCRIPTEN_KEEPALIVE char* headroom_catalog_json(const char* kind) {
+  auto catalog = headroom::load_builtin_catalog();
+  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
+  auto text = headroom::catalog_json_text(catalog.value(), kind ? kind : "");
+  if (!text) return to_c_string("{\"ok\":false,\"error\":\"" + text.error().message + "\",\"field\":\"kind\"}");
+  return to_c_string("{\"ok\":true,\"catalog\":" + text.value() + "}");
 }
 
 }  // extern "C"

@@ -52,3 +52,16 @@ test('wasm size() returns errors as values naming the field', async () => {
   const garbage = headroom.size('not an object');
   assert.strictEqual(garbage.ok, false);
 });
+
+test('wasm catalog() lists what the native CLI lists', async () => {
+  const headroom = await load();
+  for (const kind of ['models', 'cards', 'formats', 'runtimes']) {
+    const wasm = headroom.catalog(kind);
+    assert.strictEqual(wasm.ok, true, kind);
+    const native = JSON.parse(execFileSync(cliPath, [kind, '--json']).toString());
+    assert.deepStrictEqual(wasm.catalog, native, kind);
+  }
+  const unknown = headroom.catalog('gpus');
+  assert.strictEqual(unknown.ok, false);
+  assert.match(unknown.error, /unknown catalog 'gpus'/);
+});
