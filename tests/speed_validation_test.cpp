@@ -33,7 +33,7 @@ TEST_CASE("speed validation: public measurements within 20% median, 50% worst", 
   if (!rows) FAIL(rows.error().message);
   std::cout << format_validation_table(*rows);
 
-  // Coverage the set promises: at least 30 rows over 8 cards from NVIDIA, AMD and Apple.
+  // Coverage the set promises: at least 30 rows over 8 cards from NVIDIA, AMD, Apple and Intel.
   CHECK(rows->size() >= 30);
   std::set<std::string> cards;
   std::set<std::string> vendors;
@@ -48,6 +48,7 @@ TEST_CASE("speed validation: public measurements within 20% median, 50% worst", 
   CHECK(vendors.count("nvidia") == 1);
   CHECK(vendors.count("amd") == 1);
   CHECK(vendors.count("apple") == 1);
+  CHECK(vendors.count("intel") == 1);
 
   const ValidationSummary summary = summarize_validation(*rows);
   INFO("worst row: " << summary.worst_id);

@@ -108,6 +108,42 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   return r;
 }
 
+// SGLang's defaults by GPU memory (server_args.py _handle_gpu_memory_settings, the rule since
+// sgl-project/sglang PR #10975, v0.5.4): chunked_prefill_size 2048 below 35 GiB, 4096 below
+// 60 GiB, 8192 below 160 GiB, 16384 above; cuda_graph_max_bs 8 below 20 GiB, 24 (TP<4) / 80
+// below 35 GiB, 32 / 160 below 60 GiB, 256 / 512 below 160 GiB, 512 above.
+struct SglangDefaults {
+  std::uint64_t chunked_prefill = 8192;
+  std::uint64_t cuda_graph_max_bs = 256;
+};
+
+SglangDefaults sglang_defaults(double gpu_mem_mib, std::uint32_t tp) {
+  if (gpu_mem_mib < 20 * 1024) return {2048, 8};
+  if (gpu_mem_mib < 35 * 1024) return {2048, tp < 4 ? 24u : 80u};
+  if (gpu_mem_mib < 60 * 1024) return {4096, tp < 4 ? 32u : 160u};
+  if (gpu_mem_mib < 160 * 1024) return {8192, tp < 4 ? 256u : 512u};
+  return {16384, 512};
+}
+
+// Default mem_fraction_static (same function): reserved MiB = 512 (attention-backend metadata)
+// + 1.5 x max(chunked_prefill_size, 2048) (prefill activations) + 2 x cuda_graph_max_bs
+// + 1024 x TP / 8, at least 10 GiB on cards above 60 GiB; fraction = round((gpu_mem -
+// reserved) / gpu_mem, 3). Public start-up logs print 0.835 on an H100 80GB and 0.907 on an
+// H200. gpu_mem is nvidia-smi's total there; the card's usable total stands in for it (0.5 to
+// 0.9 GiB less on those cards, 0.001 lower fraction). Releases before v0.5.4 used 0.88 / 0.87
+// / 0.85 / 0.83 by TP size 1 / 2 / 4 / 8: pass that as --gpu-memory-utilization to model them.
+double sglang_default_fraction(double gpu_mem_mib, const SglangDefaults& d, std::uint32_t tp) {
+  double reserved = 512.0 + 1.5 * static_cast<double>(std::max<std::uint64_t>(d.chunked_prefill, 2048)) +
+                    2.0 * static_cast<double>(d.cuda_graph_max_bs) + 1024.0 * tp / 8.0;
+  if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024);
+  return std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
+}
+
+// What SGLang's process holds before "Load weight begin" (CUDA context, torch and allocator
+// init): 79.18 - 78.81 GiB on an 80 GB card at TP1 (SGLang docs quick-start log, Llama-3.1-8B,
+// 2025-01). Under TP the NCCL communicators come on top (nccl_bytes).
+constexpr std::uint64_t kSglangStartupBytes = static_cast<std::uint64_t>(0.37 * kGiB);
+
 RuntimeMemory sglang(const MemoryInputs& in) {
   RuntimeMemory r;
   MemoryBreakdown& m = r.memory;
@@ -115,21 +151,27 @@ RuntimeMemory sglang(const MemoryInputs& in) {
   m.capacity_bytes = in.request.card.usable_memory_bytes;
   m.weights_bytes = in.weights.per_gpu_bytes;
   r.block_tokens = 1;  // token-level radix cache pages (page_size 1)
-  // server_args.py defaults by TP size: 0.88 (1), 0.87 (2), 0.85 (4), 0.81 (8).
-  const double fraction = in.request.knobs.gpu_memory_utilization.value_or(
-      tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88);
+  const double gpu_mem_mib = static_cast<double>(m.capacity_bytes) / static_cast<double>(kMiB);
+  const SglangDefaults defaults = sglang_defaults(gpu_mem_mib, tp);
+  const double fraction =
+      in.request.knobs.gpu_memory_utilization.value_or(sglang_default_fraction(gpu_mem_mib, defaults, tp));
   in.inputs.gpu_memory_utilization = fraction;
-  // chunked_prefill_size 8192 on large cards, 2048 below 20 GiB (server_args.py).
-  const std::uint64_t chunk = in.request.card.usable_memory_bytes >= 20 * kGiB ? 8192 : 2048;
+  const std::uint64_t chunk = defaults.chunked_prefill;
   m.activation_bytes = static_cast<std::uint64_t>(1.15 * static_cast<double>(engine_activation_bytes(in.arch, chunk, tp)));
-  m.runtime_overhead_bytes = kCudaContextBytes + kVllmCudaGraphBytes + nccl_bytes(tp);
+  const std::uint64_t startup = kSglangStartupBytes + nccl_bytes(tp);
+  m.runtime_overhead_bytes = startup + kVllmCudaGraphBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
   add_item(m, "activations", m.activation_bytes, "chunked prefill of " + std::to_string(chunk) + " tokens");
-  add_item(m, "CUDA context + graphs", kCudaContextBytes + kVllmCudaGraphBytes, "outside mem_fraction_static");
+  add_item(m, "CUDA context", kSglangStartupBytes, "held before the weights load");
+  add_item(m, "CUDA graphs", kVllmCudaGraphBytes, "outside mem_fraction_static");
   if (tp > 1) add_item(m, "NCCL buffers", nccl_bytes(tp), "tensor-parallel communicators");
-  set_kv_capacity(r, fraction * static_cast<double>(m.capacity_bytes), static_cast<double>(m.weights_bytes),
-                  "mem_fraction_static x total");
-  add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes, "mem_fraction_static x total - weights");
+  // model_runner profile_max_num_token: rest = free after loading - free before loading x
+  // (1 - mem_fraction_static), i.e. fraction x (total - start-up) - weights.
+  const double free_before_load = static_cast<double>(m.capacity_bytes) - static_cast<double>(startup);
+  set_kv_capacity(r, fraction * free_before_load, static_cast<double>(m.weights_bytes),
+                  "mem_fraction_static x free memory before loading");
+  add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes,
+           "mem_fraction_static x free memory before loading - weights");
   finish(r);
   return r;
 }

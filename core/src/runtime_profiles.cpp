@@ -12,8 +12,9 @@ const std::vector<RuntimeProfile>& runtime_profiles() {
        "vllm/v1/worker/gpu_worker.py determine_available_memory; vllm/utils/mem_utils.py "
        "MemoryProfilingResult; measured in llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md"},
       {RuntimeId::sglang, "sglang", "SGLang", Scheduling::continuous_batching,
-       "KV pool = mem_fraction_static (0.88 at TP1) x total - weights; activations use the rest",
-       "sglang python/sglang/srt/server_args.py mem_fraction_static defaults by TP size; "
+       "KV pool = mem_fraction_static x (total - start-up memory) - weights; the fraction leaves a "
+       "reserve for activations and CUDA graphs that grows with the card (0.834 on an H100 80GB)",
+       "sglang python/sglang/srt/server_args.py _handle_gpu_memory_settings (PR #10975, v0.5.4+); "
        "model_runner.py profile_max_num_token"},
       {RuntimeId::trtllm, "trtllm", "TensorRT-LLM", Scheduling::continuous_batching,
        "KV = free_gpu_memory_fraction (0.9) x memory free after weights and activation buffers",

@@ -9,7 +9,7 @@
 namespace headroom::speed {
 
 // Broad hardware families whose measured efficiencies differ (memory technology, vendor stack).
-enum class CardClass { nvidia_hbm, nvidia_gddr, amd_hbm, amd_gddr, apple_soc, intel_gpu, other };
+enum class CardClass { nvidia_hbm, nvidia_gddr, amd_hbm, amd_gddr, apple_soc, apple_soc_m3, intel_gpu, other };
 
 struct CardClassParams {
   CardClass card_class;
@@ -17,7 +17,8 @@ struct CardClassParams {
   double decode_bandwidth_fraction;  // share of spec DRAM bandwidth a decode GEMV sustains
   double prefill_compute_fraction;   // share of dense fp16 tensor peak a large prefill GEMM sustains
   double vector_to_tensor_ratio;     // non-tensor (vector) FLOP/s over dense fp16 tensor FLOP/s
-  double int_dot_speedup;            // packed int8 dot products per vector op (dp4a-style GEMV)
+  double int_dot_speedup;            // packed int8 dot products per vector op (dp4a-style GEMV), or
+                                     // integer ops issued alongside float ops (Apple M3 and later)
   double allreduce_latency_s;        // one small tensor-parallel all-reduce (decode-sized message)
   double relative_uncertainty;       // half-width of the reported decode range
   const char* source;
