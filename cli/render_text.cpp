@@ -50,8 +50,8 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   std::snprintf(text, sizeof text, "%s  [%s weights, %s KV]  on %s x%u  via %s\n", in.model_name.c_str(),
                 in.weight_format.c_str(), in.kv_dtype.c_str(), card.name.c_str(), in.gpus, in.runtime.c_str());
   out += text;
-  std::snprintf(text, sizeof text, "workload: %llu users x (%llu prompt + %llu output tokens)   %.2fB params (%.2fB active), %.2f bits/weight\n\n",
-                static_cast<unsigned long long>(in.workload.users), static_cast<unsigned long long>(in.workload.prompt_tokens),
+  std::snprintf(text, sizeof text, "workload: %llu user%s x (%llu prompt + %llu output tokens)   %.2fB params (%.2fB active), %.2f bits/weight\n\n",
+                static_cast<unsigned long long>(in.workload.users), in.workload.users == 1 ? "" : "s", static_cast<unsigned long long>(in.workload.prompt_tokens),
                 static_cast<unsigned long long>(in.workload.output_tokens), in.total_params / 1e9, in.active_params / 1e9, in.bits_per_weight);
   out += text;
   out += "memory per GPU\n";
@@ -66,8 +66,9 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   std::snprintf(text, sizeof text, "verdict: %s%s%s  %s\n", color ? verdict_color : "", to_string(r.verdict), color ? "\x1b[0m" : "",
                 r.verdict_reason.c_str());
   out += text;
-  std::snprintf(text, sizeof text, "max users at these lengths: %llu    max context for %llu users: %llu tokens\n",
+  std::snprintf(text, sizeof text, "max users at these lengths: %llu    max context for %llu user%s: %llu tokens\n",
                 static_cast<unsigned long long>(r.max_users), static_cast<unsigned long long>(in.workload.users),
+                in.workload.users == 1 ? "" : "s",
                 static_cast<unsigned long long>(r.max_context_tokens));
   out += text;
   if (r.speed) {

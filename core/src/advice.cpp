@@ -67,6 +67,27 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
     }
   }
 
+  // 2b. llama.cpp can keep some layers in system memory (-ngl): the most layers that fit.
+  if (fails && is_llama(request.runtime) && !request.knobs.gpu_layers) {
+    std::uint32_t low = 0, high = request.model.num_layers;  // largest workable -ngl in [0, n]
+    while (low < high) {
+      const std::uint32_t mid = (low + high + 1) / 2;
+      SizingRequest variant = request;
+      variant.knobs.gpu_layers = mid;
+      if (workable(evaluate(variant))) low = mid; else high = mid - 1;
+    }
+    SizingRequest variant = request;
+    variant.knobs.gpu_layers = low;
+    auto other = evaluate(variant);
+    if (low > 0 && workable(other) && other->speed) {
+      char line[320];
+      std::snprintf(line, sizeof line,
+                    "with --n-gpu-layers %u (of %u) it runs, the rest from system memory: decode falls to about %.1f tok/s per user",
+                    low, request.model.num_layers, other->speed->decode_tokens_per_s_per_user);
+      advice.push_back(line);
+    }
+  }
+
   // 3. A smaller weight format, with its quality cost, when weights are the problem.
   if (fails || weights_problem) {
     for (const auto& id : smaller_formats(request.runtime)) {

@@ -43,6 +43,7 @@ std::string to_json_text(const SizingReport& r, int indent) {
         {"max_model_len", in.max_model_len_tokens},
         {"ctx_size", in.ctx_size_tokens},
         {"parallel", in.parallel_slots},
+        {"n_gpu_layers", in.gpu_layers},
         {"gpu_memory_utilization", in.gpu_memory_utilization},
         {"flash_attention", in.flash_attention},
         {"total_params", in.total_params},

@@ -17,6 +17,8 @@ struct RuntimeMemory {
   std::uint64_t extra_window_tokens = 0;    // kept beyond a sliding window
   bool reserves_kv = true;                  // KV capacity is fixed at start-up
   std::uint64_t fixed_bytes = 0;            // everything but KV on the busiest GPU
+  double kv_gpu_share = 1.0;                // share of the KV cache held on the GPUs (llama.cpp -ngl)
+  double host_layer_share = 0.0;            // share of the repeating layers run from system memory
   std::string startup_failure;              // set when the runtime cannot start at all
 };
 

@@ -55,21 +55,47 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   in.inputs.flash_attention = fa;
 
   m.capacity_bytes = in.request.card.usable_memory_bytes;
-  m.weights_bytes = in.weights.per_gpu_bytes;
-  m.host_bytes = in.weights.host_bytes;
+  // -ngl N offloads the last N repeating layers; N above the layer count also moves the output
+  // head (llama-model.cpp load_tensors: layers i >= n_layer - n_gpu_layers go to the GPU).
+  const std::uint32_t n_layer = in.arch.num_layers;
+  const std::uint32_t ngl = std::min<std::uint32_t>(knobs.gpu_layers.value_or(n_layer + 1), n_layer + 1);
+  const std::uint32_t gpu_layer_count = std::min(ngl, n_layer);
+  const bool output_on_gpu = ngl > n_layer;
+  std::uint64_t gpu_layer_bytes = 0, host_layer_bytes = 0;
+  for (std::uint32_t i = 0; i < n_layer && i < in.weights.layer_bytes.size(); ++i) {
+    (i + gpu_layer_count >= n_layer ? gpu_layer_bytes : host_layer_bytes) += in.weights.layer_bytes[i];
+  }
+  in.inputs.gpu_layers = ngl;
+  r.kv_gpu_share = static_cast<double>(gpu_layer_count) / n_layer;
+  r.host_layer_share = gpu_layer_bytes + host_layer_bytes > 0
+                           ? static_cast<double>(host_layer_bytes) / static_cast<double>(gpu_layer_bytes + host_layer_bytes)
+                           : 0.0;
+  m.weights_bytes = (gpu_layer_bytes + gpus - 1) / gpus + (output_on_gpu ? in.weights.output_head_bytes : 0) +
+                    (gpu_layer_count > 0 ? in.weights.other_gpu_bytes : 0);
+  // token_embd always stays on the host; the output head too when it is not offloaded (a tied
+  // head then needs no separate copy).
+  const bool tied = in.arch.tie_embeddings;
+  m.host_bytes = in.weights.host_bytes + host_layer_bytes + (!output_on_gpu && !tied ? in.weights.output_head_bytes : 0);
   // The whole n_ctx KV buffer is allocated at start; slots share it (n_ctx / parallel each).
+  // Each layer's KV lives where the layer runs.
   r.block_tokens = 1;
   r.extra_window_tokens = ubatch;
   r.reserves_kv = true;
   const std::uint64_t kv_total = in.kv.bytes_for(n_ctx, 1, 1, ubatch);
-  m.kv_cache_capacity_bytes = (kv_total + gpus - 1) / gpus;
+  const auto kv_on_gpus = static_cast<std::uint64_t>(static_cast<double>(kv_total) * r.kv_gpu_share);
+  m.kv_cache_capacity_bytes = (kv_on_gpus + gpus - 1) / gpus;
+  m.host_bytes += kv_total - kv_on_gpus;
   m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa, gpus);
   m.runtime_overhead_bytes = kCudaContextBytes;
-  m.items.push_back({"model buffer", m.weights_bytes, "weights on the GPU (tied output head included)"});
+  const std::string layers_note = std::to_string(gpu_layer_count) + "/" + std::to_string(n_layer) + " layers" +
+                                  (output_on_gpu ? " + output head" : "") + " on the GPU";
+  m.items.push_back({"model buffer", m.weights_bytes, layers_note});
   m.items.push_back({"KV buffer", m.kv_cache_capacity_bytes, "n_ctx " + std::to_string(n_ctx) + " over " + std::to_string(slots) + " slot(s)"});
   m.items.push_back({"compute buffer", m.activation_bytes, "one n_ubatch " + std::to_string(ubatch) + " graph" + (fa ? ", flash attention" : ", no flash attention")});
   m.items.push_back({"CUDA context", kCudaContextBytes, "driver and context, not in llama.cpp's own accounting"});
-  if (m.host_bytes > 0) m.items.push_back({"host: token embeddings", m.host_bytes, "kept in CPU memory"});
+  if (m.host_bytes > 0) {
+    m.items.push_back({"host memory", m.host_bytes, gpu_layer_count < n_layer ? "token embeddings + offloaded-to-CPU layers and their KV" : "token embeddings"});
+  }
   if (n_ctx / slots < per_user) {
     r.startup_failure = "each of the " + std::to_string(slots) + " slots gets " + std::to_string(n_ctx / slots) +
                         " tokens of context, less than prompt + output (" + std::to_string(per_user) + ")";

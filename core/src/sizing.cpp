@@ -45,9 +45,12 @@ std::optional<Error> validate_request(const SizingRequest& r) {
   if (k.parallel_slots && (*k.parallel_slots == 0 || *k.parallel_slots > 4096)) return bad("knobs.parallel", "parallel must be 1..4096");
   if (k.ubatch_size_tokens && (*k.ubatch_size_tokens == 0 || *k.ubatch_size_tokens > 65536)) return bad("knobs.ubatch_size", "ubatch size must be 1..65536");
   if (k.max_num_batched_tokens && (*k.max_num_batched_tokens == 0 || *k.max_num_batched_tokens > kMaxTokens)) return bad("knobs.max_num_batched_tokens", "max num batched tokens must be 1..16777216");
+  if (k.host_bandwidth_bytes_per_s && !(*k.host_bandwidth_bytes_per_s >= 1e9 && *k.host_bandwidth_bytes_per_s <= 2e12)) {
+    return bad("knobs.host_bandwidth", "host memory bandwidth must be 1..2000 GB/s");
+  }
   const bool llama = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
-  if (!llama && (k.ctx_size_tokens || k.parallel_slots || k.ubatch_size_tokens)) {
-    return bad("knobs.ctx_size", "--ctx-size, --parallel and --ubatch-size are llama.cpp/Ollama settings; use --max-model-len with " + std::string(runtime_profile(r.runtime).key));
+  if (!llama && (k.ctx_size_tokens || k.parallel_slots || k.ubatch_size_tokens || k.gpu_layers)) {
+    return bad("knobs.ctx_size", "--ctx-size, --parallel, --ubatch-size and --n-gpu-layers are llama.cpp/Ollama settings; use --max-model-len with " + std::string(runtime_profile(r.runtime).key));
   }
   if (llama && (k.max_model_len_tokens || k.gpu_memory_utilization)) {
     return bad("knobs.max_model_len", "--max-model-len and --gpu-memory-utilization do not apply to llama.cpp/Ollama; use --ctx-size");
@@ -172,7 +175,8 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   in.max_model_len_tokens = r.knobs.max_model_len_tokens.value_or(per_user);
   const std::uint64_t block = rm.block_tokens;
   auto seq_bytes = [&](std::uint64_t tokens, std::uint64_t seqs) {
-    return (kv.bytes_for(tokens, seqs, block, rm.extra_window_tokens) + kv_split - 1) / kv_split;
+    const auto on_gpus = static_cast<std::uint64_t>(static_cast<double>(kv.bytes_for(tokens, seqs, block, rm.extra_window_tokens)) * rm.kv_gpu_share);
+    return (on_gpus + kv_split - 1) / kv_split;
   };
   m.kv_cache_bytes = seq_bytes(per_user, w.users);
   if (!rm.reserves_kv) {
@@ -230,6 +234,10 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   }
 
   SpeedInput speed_input = make_speed_input(r, a, weights, kv);
+  speed_input.host_layer_share = rm.host_layer_share;
+  // Dual-channel DDR5-4800: 2 x 8 bytes x 4.8 GT/s = 76.8 GB/s peak, about 80% of it reached by
+  // streaming reads (derived; a typical desktop). --host-bandwidth overrides it.
+  speed_input.host_bandwidth_bytes_per_s = r.knobs.host_bandwidth_bytes_per_s.value_or(0.8 * 76.8e9);
   if (r.bench) {
     auto calibration = calibrate_from_bench(*r.bench, r.card, weights.dominant_dtype);
     if (!calibration) return calibration.error();

@@ -32,6 +32,9 @@ std::optional<Error> check_input(const SpeedInput& in) {
   if (!(in.bits_per_weight > 0) || in.bits_per_weight > 64) return bad("bits_per_weight", "must be in (0, 64].");
   if (in.num_experts > 0 && (in.experts_per_token == 0 || in.experts_per_token > in.num_experts))
     return bad("experts_per_token", "must be between 1 and num_experts for a mixture of experts.");
+  if (!(in.host_layer_share >= 0 && in.host_layer_share <= 1)) return bad("host_layer_share", "must be in [0, 1].");
+  if (in.host_layer_share > 0 && !(in.host_bandwidth_bytes_per_s > 0))
+    return bad("host_bandwidth_bytes_per_s", "must be above zero when layers run from system memory.");
   if (in.bench) {
     if (!(in.bench->read_bytes_per_s > 0)) return bad("bench.read_bytes_per_s", "must be above zero.");
     if (in.bench->gemv_efficiency && !(*in.bench->gemv_efficiency > 0 && *in.bench->gemv_efficiency <= 1.5))
@@ -138,7 +141,11 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const double weights = weights_read_bytes(s, batch + mixed_prefill);
   const double kv = batch * static_cast<double>(in.kv_bytes_per_token) * depth;
   StepTime st;
-  st.memory_s = (weights + kv) / (s.bandwidth_bytes_per_s * s.tp);
+  // Layers offloaded to the CPU (llama.cpp -ngl) stream their weights and KV from system memory,
+  // one after the GPU's layers; their arithmetic hides behind that stream at decode batch sizes.
+  const double host = in.host_layer_share;
+  st.memory_s = (1 - host) * (weights + kv) / (s.bandwidth_bytes_per_s * s.tp);
+  if (host > 0) st.memory_s += host * (weights + kv) / in.host_bandwidth_bytes_per_s;
   const double tokens = batch + mixed_prefill;
   const double flops = 2.0 * in.active_params * tokens + attention_flops(in, batch, depth) +
                        attention_flops(in, mixed_prefill, 0.5 * in.prompt_tokens);
@@ -157,7 +164,12 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   const double chunks = std::ceil(tokens / s.step.prefill_chunk_tokens);
   const double per_chunk = tokens / chunks;
   const double weights = weights_read_bytes(s, per_chunk);
-  const double memory_s = chunks * weights / (s.bandwidth_bytes_per_s * s.tp);
+  double memory_s = chunks * weights / (s.bandwidth_bytes_per_s * s.tp);
+  // With layers left on the CPU, llama.cpp copies their weights to the GPU for every prompt
+  // chunk of 32+ tokens (ggml-backend op offload, GGML_OP_OFFLOAD_MIN_BATCH) over PCIe 4.0 x16:
+  // 32 GB/s peak, ~25 GB/s reached (derived, 80%).
+  constexpr double kPcieBytesPerS = 25e9;
+  if (in.host_layer_share > 0) memory_s += chunks * in.host_layer_share * weights / kPcieBytesPerS;
   const double flops = 2.0 * in.active_params * tokens + attention_flops(in, tokens, 0.5 * prompt);
   const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
@@ -238,6 +250,7 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   if (input.bench) u *= 0.5;                      // measured bandwidth removes the largest unknown
   if (input.num_experts > 0) u += 0.10;           // routing skew and expert caching
   if (input.gpus > 1) u += 0.10;                  // interconnect and split overheads
+  if (input.host_layer_share > 0) u += 0.20;      // system memory speed is assumed, not known
   e.range.low = e.decode_tokens_per_s_per_user * (1 - u);
   e.range.high = e.decode_tokens_per_s_per_user * (1 + u);
 

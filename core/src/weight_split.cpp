@@ -46,6 +46,7 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
   std::uint64_t gpu_bytes = 0;        // sum over GPUs of what each holds
   std::uint64_t replicated_bytes = 0; // held by every GPU
   std::uint64_t output_bytes = 0;
+  placement.layer_bytes.assign(arch.num_layers, 0);
   for (const auto& tensor : tensors) {
     // llama.cpp loads an image encoder from a separate mmproj file, only when asked.
     if (llama_cpp && tensor.role == TensorRole::vision) continue;
@@ -78,6 +79,11 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
         continue;
       }
       gpu_bytes += bytes;
+      if (tensor.layer >= 0 && static_cast<std::uint32_t>(tensor.layer) < arch.num_layers) {
+        placement.layer_bytes[static_cast<std::size_t>(tensor.layer)] += bytes;
+      } else {
+        placement.other_gpu_bytes += bytes;
+      }
       continue;
     }
     if (n > 1 && replicated_under_tp(tensor, arch, n)) {
@@ -89,6 +95,7 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
   if (llama_cpp) {
     // Layer split: repeating layers divide evenly; the output head sits on the last GPU.
     placement.per_gpu_bytes = (gpu_bytes + n - 1) / n + output_bytes;
+    placement.output_head_bytes = output_bytes;
   } else {
     placement.per_gpu_bytes = (gpu_bytes + n - 1) / n + replicated_bytes;
   }

@@ -39,6 +39,8 @@ struct RuntimeKnobs {
   std::optional<std::uint32_t> parallel_slots;             // llama.cpp -np
   std::optional<std::uint32_t> ubatch_size_tokens;         // llama.cpp -ub
   std::optional<bool> flash_attention;                     // llama.cpp -fa
+  std::optional<std::uint32_t> gpu_layers;                 // llama.cpp -ngl (default: all + output)
+  std::optional<double> host_bandwidth_bytes_per_s;        // system memory, for offloaded layers
 };
 
 }  // namespace headroom

@@ -55,7 +55,7 @@ struct MemoryBreakdown {
   std::uint64_t total_bytes = 0;               // what the process holds on the GPU
   std::int64_t free_bytes = 0;                 // capacity - total (negative: over)
   std::uint64_t kv_bytes_per_token = 0;        // all layers, within any sliding window
-  std::uint64_t host_bytes = 0;                // weights the runtime keeps in CPU memory
+  std::uint64_t host_bytes = 0;                // weights (and KV) the runtime keeps in CPU memory
   std::vector<MemoryItem> items;               // the detail behind the terms above
 };
 
@@ -76,6 +76,7 @@ struct NormalizedInputs {
   std::uint64_t max_model_len_tokens = 0;     // vLLM-like runtimes: longest sequence allowed
   std::uint64_t ctx_size_tokens = 0;          // llama.cpp: n_ctx over all slots
   std::uint32_t parallel_slots = 0;           // llama.cpp
+  std::uint32_t gpu_layers = 0;               // llama.cpp -ngl as applied (layers + 1 = all + output)
   double gpu_memory_utilization = 0;          // vLLM / SGLang budget fraction
   bool flash_attention = false;
   std::uint64_t total_params = 0;

@@ -45,6 +45,10 @@ struct SpeedInput {
   std::uint64_t output_tokens = 0;
   std::uint64_t users = 1;                     // concurrent requests
   std::optional<BenchCalibration> bench;
+  // llama.cpp partial offload: the share of the repeating layers (weights and KV) that run from
+  // system memory on the CPU, and that memory's bandwidth.
+  double host_layer_share = 0;
+  double host_bandwidth_bytes_per_s = 0;
 };
 
 struct SpeedRange {
