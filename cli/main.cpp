@@ -55,7 +55,7 @@ double parse_fraction(const std::string& flag, const std::string& text) {
 struct SizeFlags {
   std::string model, quant, kv = "auto", runtime, card, bench;
   std::string gpus = "1", prompt = "1024", output = "256", users = "1";
-  std::string max_model_len, util, ctx, parallel, ubatch, flash_attention, gpu_layers, host_bandwidth;
+  std::string max_model_len, util, ctx, parallel, ubatch, flash_attention, gpu_layers, cpu_moe, host_bandwidth;
   bool json = false;
 };
 
@@ -90,6 +90,7 @@ int run_size(const Catalog& catalog, const SizeFlags& f) {
   if (!f.parallel.empty()) k.parallel_slots = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_count("--parallel", f.parallel), 1u << 20));
   if (!f.ubatch.empty()) k.ubatch_size_tokens = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_count("--ubatch-size", f.ubatch), 1u << 20));
   if (!f.gpu_layers.empty()) k.gpu_layers = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_count("--n-gpu-layers", f.gpu_layers), 1u << 20));
+  if (!f.cpu_moe.empty()) k.cpu_moe_layers = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_count("--n-cpu-moe", f.cpu_moe), 1u << 20));
   if (!f.host_bandwidth.empty()) k.host_bandwidth_bytes_per_s = static_cast<double>(parse_count("--host-bandwidth", f.host_bandwidth)) * 1e9;
   if (!f.flash_attention.empty()) {
     if (f.flash_attention != "on" && f.flash_attention != "off") throw BadInput{"--flash-attention must be on or off"};
@@ -159,6 +160,7 @@ int main(int argc, char** argv) {
   size_cmd->add_option("--ubatch-size", f.ubatch, "llama.cpp n_ubatch (default 512)");
   size_cmd->add_option("--flash-attention", f.flash_attention, "llama.cpp/Ollama: on | off");
   size_cmd->add_option("--n-gpu-layers", f.gpu_layers, "llama.cpp/Ollama -ngl: layers on the GPU (default all + output head)");
+  size_cmd->add_option("--n-cpu-moe", f.cpu_moe, "llama.cpp: keep the MoE experts of the first N layers in system memory");
   size_cmd->add_option("--host-bandwidth", f.host_bandwidth, "system memory GB/s for CPU-resident layers (default 61)");
   size_cmd->add_option("--bench", f.bench, "a headroom-bench result (headroom.bench.v1) measured on this card");
   size_cmd->add_flag("--json", f.json, "print the headroom.size.v1 JSON document");

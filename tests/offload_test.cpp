@@ -104,3 +104,43 @@ TEST_CASE("offload settings are refused where they do not apply", "[offload][err
   REQUIRE_FALSE(refused);
   CHECK(refused.error().field == "knobs.host_bandwidth");
 }
+
+TEST_CASE("--n-cpu-moe keeps routed experts in system memory and reads only the active ones", "[offload]") {
+  const Catalog catalog = load_builtin_catalog().value();
+  SizingRequest r;
+  r.model = catalog.find_model("gpt-oss-20b").value()->arch;
+  r.weight_format = "native";
+  r.runtime = RuntimeId::llamacpp;
+  r.card = *catalog.find_card("rtx-4060").value();
+  r.workload = {1000, 200, 1};
+  auto gpu = size(r);
+  REQUIRE(gpu);
+  r.knobs.cpu_moe_layers = r.model.num_layers;  // every layer's experts
+  auto cpu = size(r);
+  REQUIRE(cpu);
+  // gpt-oss-20b routed experts: 24 layers x 32 experts x 3 matrices x 2880 x 2880 MXFP4 weights,
+  // 17 bytes per 32 (their biases are 1-D tensors and stay on the GPU):
+  const std::uint64_t expert_matrix_bytes = 24ull * 32 * 3 * 2880 * 2880 / 32 * 17;
+  CHECK(gpu->memory.weights_bytes - cpu->memory.weights_bytes == expert_matrix_bytes);
+  CHECK(cpu->memory.host_bytes - gpu->memory.host_bytes == expert_matrix_bytes);
+  CHECK(cpu->memory.kv_cache_capacity_bytes == gpu->memory.kv_cache_capacity_bytes);  // layers stay on the GPU
+  REQUIRE(cpu->speed);
+  REQUIRE(gpu->speed);
+  CHECK(cpu->speed->decode_tokens_per_s_per_user < gpu->speed->decode_tokens_per_s_per_user);
+  // Freeing the GPU by whole layers instead (-ngl 2: 22 of 24 layers on the CPU, fewer GPU bytes
+  // than --n-cpu-moe leaves) reads every weight of those layers from system memory each token;
+  // experts-only reads just the 4 active experts of 32, so it is faster.
+  auto layers = r;
+  layers.knobs.cpu_moe_layers.reset();
+  layers.knobs.gpu_layers = 2;
+  auto by_layers = size(layers);
+  REQUIRE(by_layers);
+  CHECK(by_layers->memory.weights_bytes < cpu->memory.weights_bytes);
+  CHECK(cpu->speed->decode_tokens_per_s_per_user > by_layers->speed->decode_tokens_per_s_per_user);
+  // Dense models have no experts to keep on the CPU.
+  auto dense = llama8b_q4km(std::nullopt);
+  dense.knobs.cpu_moe_layers = 4;
+  auto refused = size(dense);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().field == "knobs.cpu_moe");
+}

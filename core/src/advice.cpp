@@ -67,6 +67,31 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
     }
   }
 
+  // 2a. MoE in llama.cpp: keep the experts of the first N layers in system memory
+  // (--n-cpu-moe); only the active experts are read per token, so this costs less speed than -ngl.
+  if (fails && is_llama(request.runtime) && request.model.is_moe() && !request.knobs.cpu_moe_layers) {
+    std::uint32_t low = 1, high = request.model.num_layers + 1;  // smallest workable N in [1, n]
+    while (low < high) {
+      const std::uint32_t mid = (low + high) / 2;
+      SizingRequest variant = request;
+      variant.knobs.cpu_moe_layers = mid;
+      if (workable(evaluate(variant))) high = mid; else low = mid + 1;
+    }
+    if (low <= request.model.num_layers) {
+      SizingRequest variant = request;
+      variant.knobs.cpu_moe_layers = low;
+      auto other = evaluate(variant);
+      if (workable(other) && other->speed) {
+        char line[320];
+        std::snprintf(line, sizeof line,
+                      "with --n-cpu-moe %u the experts of the first %u layers stay in system memory (%s there) and it runs: "
+                      "decode about %.1f tok/s per user",
+                      low, low, gib(other->memory.host_bytes).c_str(), other->speed->decode_tokens_per_s_per_user);
+        advice.push_back(line);
+      }
+    }
+  }
+
   // 2b. llama.cpp can keep some layers in system memory (-ngl): the most layers that fit.
   if (fails && is_llama(request.runtime) && !request.knobs.gpu_layers) {
     std::uint32_t low = 0, high = request.model.num_layers;  // largest workable -ngl in [0, n]

@@ -44,6 +44,7 @@ std::string to_json_text(const SizingReport& r, int indent) {
         {"ctx_size", in.ctx_size_tokens},
         {"parallel", in.parallel_slots},
         {"n_gpu_layers", in.gpu_layers},
+        {"n_cpu_moe", in.cpu_moe_layers},
         {"gpu_memory_utilization", in.gpu_memory_utilization},
         {"flash_attention", in.flash_attention},
         {"total_params", in.total_params},

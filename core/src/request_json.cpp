@@ -44,11 +44,11 @@ Result<SizingRequest> parse_size_request(std::string_view json_text, const Catal
 
   // Counts: present keys must be non-negative integers.
   struct Count { const char* key; std::uint64_t* target; };
-  std::uint64_t gpus = 1, parallel = 0, ubatch = 0, max_model_len = 0, ctx = 0, gpu_layers = 0;
+  std::uint64_t gpus = 1, parallel = 0, ubatch = 0, max_model_len = 0, ctx = 0, gpu_layers = 0, cpu_moe = 0;
   const Count counts[] = {{"gpus", &gpus}, {"prompt_tokens", &request.workload.prompt_tokens},
                           {"output_tokens", &request.workload.output_tokens}, {"users", &request.workload.users},
                           {"max_model_len", &max_model_len}, {"ctx_size", &ctx}, {"parallel", &parallel},
-                          {"ubatch_size", &ubatch}, {"n_gpu_layers", &gpu_layers}};
+                          {"ubatch_size", &ubatch}, {"n_gpu_layers", &gpu_layers}, {"n_cpu_moe", &cpu_moe}};
   for (const auto& count : counts) {
     if (json_util::find(*doc, count.key) == nullptr) continue;
     auto value = json_util::get_uint(*doc, count.key);
@@ -62,6 +62,7 @@ Result<SizingRequest> parse_size_request(std::string_view json_text, const Catal
   if (json_util::find(*doc, "parallel")) request.knobs.parallel_slots = static_cast<std::uint32_t>(std::min<std::uint64_t>(parallel, 1u << 20));
   if (json_util::find(*doc, "ubatch_size")) request.knobs.ubatch_size_tokens = static_cast<std::uint32_t>(std::min<std::uint64_t>(ubatch, 1u << 20));
   if (json_util::find(*doc, "n_gpu_layers")) request.knobs.gpu_layers = static_cast<std::uint32_t>(std::min<std::uint64_t>(gpu_layers, 1u << 20));
+  if (json_util::find(*doc, "n_cpu_moe")) request.knobs.cpu_moe_layers = static_cast<std::uint32_t>(std::min<std::uint64_t>(cpu_moe, 1u << 20));
   if (json_util::find(*doc, "host_bandwidth_gb_per_s")) {
     auto gbs = json_util::get_number(*doc, "host_bandwidth_gb_per_s");
     if (!gbs) return bad("host_bandwidth_gb_per_s", "must be a number");

@@ -19,6 +19,7 @@ struct RuntimeMemory {
   std::uint64_t fixed_bytes = 0;            // everything but KV on the busiest GPU
   double kv_gpu_share = 1.0;                // share of the KV cache held on the GPUs (llama.cpp -ngl)
   double host_layer_share = 0.0;            // share of the repeating layers run from system memory
+  double host_expert_share = 0.0;           // share of routed-expert bytes kept on the CPU (--n-cpu-moe)
   std::string startup_failure;              // set when the runtime cannot start at all
 };
 

@@ -61,10 +61,20 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   const std::uint32_t ngl = std::min<std::uint32_t>(knobs.gpu_layers.value_or(n_layer + 1), n_layer + 1);
   const std::uint32_t gpu_layer_count = std::min(ngl, n_layer);
   const bool output_on_gpu = ngl > n_layer;
-  std::uint64_t gpu_layer_bytes = 0, host_layer_bytes = 0;
+  // --n-cpu-moe N keeps the routed experts of the first N layers in system memory (llama.cpp
+  // common/arg.cpp: an -ot override "blk.i.ffn_(up|down|gate)_exps=CPU" for i < N).
+  const std::uint32_t cpu_moe = std::min(knobs.cpu_moe_layers.value_or(0), n_layer);
+  std::uint64_t gpu_layer_bytes = 0, host_layer_bytes = 0, host_expert_bytes = 0, expert_bytes = 0;
   for (std::uint32_t i = 0; i < n_layer && i < in.weights.layer_bytes.size(); ++i) {
-    (i + gpu_layer_count >= n_layer ? gpu_layer_bytes : host_layer_bytes) += in.weights.layer_bytes[i];
+    const bool on_gpu = i + gpu_layer_count >= n_layer;
+    const std::uint64_t experts = in.weights.layer_expert_bytes[i];
+    expert_bytes += experts;
+    const std::uint64_t moved = on_gpu && i < cpu_moe ? experts : 0;
+    host_expert_bytes += moved;
+    (on_gpu ? gpu_layer_bytes : host_layer_bytes) += in.weights.layer_bytes[i] - moved;
   }
+  in.inputs.cpu_moe_layers = cpu_moe;
+  r.host_expert_share = expert_bytes > 0 ? static_cast<double>(host_expert_bytes) / static_cast<double>(expert_bytes) : 0.0;
   in.inputs.gpu_layers = ngl;
   r.kv_gpu_share = static_cast<double>(gpu_layer_count) / n_layer;
   r.host_layer_share = gpu_layer_bytes + host_layer_bytes > 0
@@ -75,7 +85,8 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   // token_embd always stays on the host; the output head too when it is not offloaded (a tied
   // head then needs no separate copy).
   const bool tied = in.arch.tie_embeddings;
-  m.host_bytes = in.weights.host_bytes + host_layer_bytes + (!output_on_gpu && !tied ? in.weights.output_head_bytes : 0);
+  m.host_bytes = in.weights.host_bytes + host_layer_bytes + host_expert_bytes +
+                 (!output_on_gpu && !tied ? in.weights.output_head_bytes : 0);
   // The whole n_ctx KV buffer is allocated at start; slots share it (n_ctx / parallel each).
   // Each layer's KV lives where the layer runs.
   r.block_tokens = 1;
@@ -88,13 +99,14 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa, gpus);
   m.runtime_overhead_bytes = kCudaContextBytes;
   const std::string layers_note = std::to_string(gpu_layer_count) + "/" + std::to_string(n_layer) + " layers" +
-                                  (output_on_gpu ? " + output head" : "") + " on the GPU";
+                                  (output_on_gpu ? " + output head" : "") + " on the GPU" +
+                                  (cpu_moe > 0 ? ", experts of the first " + std::to_string(cpu_moe) + " on the CPU" : "");
   m.items.push_back({"model buffer", m.weights_bytes, layers_note});
   m.items.push_back({"KV buffer", m.kv_cache_capacity_bytes, "n_ctx " + std::to_string(n_ctx) + " over " + std::to_string(slots) + " slot(s)"});
   m.items.push_back({"compute buffer", m.activation_bytes, "one n_ubatch " + std::to_string(ubatch) + " graph" + (fa ? ", flash attention" : ", no flash attention")});
   m.items.push_back({"CUDA context", kCudaContextBytes, "driver and context, not in llama.cpp's own accounting"});
   if (m.host_bytes > 0) {
-    m.items.push_back({"host memory", m.host_bytes, gpu_layer_count < n_layer ? "token embeddings + offloaded-to-CPU layers and their KV" : "token embeddings"});
+    m.items.push_back({"host memory", m.host_bytes, gpu_layer_count < n_layer || cpu_moe > 0 ? "token embeddings + CPU-resident layers, experts and KV" : "token embeddings"});
   }
   if (n_ctx / slots < per_user) {
     r.startup_failure = "each of the " + std::to_string(slots) + " slots gets " + std::to_string(n_ctx / slots) +

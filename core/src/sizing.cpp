@@ -49,8 +49,11 @@ std::optional<Error> validate_request(const SizingRequest& r) {
     return bad("knobs.host_bandwidth", "host memory bandwidth must be 1..2000 GB/s");
   }
   const bool llama = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
-  if (!llama && (k.ctx_size_tokens || k.parallel_slots || k.ubatch_size_tokens || k.gpu_layers)) {
-    return bad("knobs.ctx_size", "--ctx-size, --parallel, --ubatch-size and --n-gpu-layers are llama.cpp/Ollama settings; use --max-model-len with " + std::string(runtime_profile(r.runtime).key));
+  if (!llama && (k.ctx_size_tokens || k.parallel_slots || k.ubatch_size_tokens || k.gpu_layers || k.cpu_moe_layers)) {
+    return bad("knobs.ctx_size", "--ctx-size, --parallel, --ubatch-size, --n-gpu-layers and --n-cpu-moe are llama.cpp/Ollama settings; use --max-model-len with " + std::string(runtime_profile(r.runtime).key));
+  }
+  if (k.cpu_moe_layers && *k.cpu_moe_layers > 0 && !r.model.is_moe()) {
+    return bad("knobs.cpu_moe", "--n-cpu-moe applies to mixture-of-experts models; " + r.model.id + " is dense (use --n-gpu-layers)");
   }
   if (llama && (k.max_model_len_tokens || k.gpu_memory_utilization)) {
     return bad("knobs.max_model_len", "--max-model-len and --gpu-memory-utilization do not apply to llama.cpp/Ollama; use --ctx-size");
@@ -235,6 +238,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
 
   SpeedInput speed_input = make_speed_input(r, a, weights, kv);
   speed_input.host_layer_share = rm.host_layer_share;
+  speed_input.host_expert_share = rm.host_expert_share;
   // Dual-channel DDR5-4800: 2 x 8 bytes x 4.8 GT/s = 76.8 GB/s peak, about 80% of it reached by
   // streaming reads (derived; a typical desktop). --host-bandwidth overrides it.
   speed_input.host_bandwidth_bytes_per_s = r.knobs.host_bandwidth_bytes_per_s.value_or(0.8 * 76.8e9);

@@ -33,7 +33,8 @@ std::optional<Error> check_input(const SpeedInput& in) {
   if (in.num_experts > 0 && (in.experts_per_token == 0 || in.experts_per_token > in.num_experts))
     return bad("experts_per_token", "must be between 1 and num_experts for a mixture of experts.");
   if (!(in.host_layer_share >= 0 && in.host_layer_share <= 1)) return bad("host_layer_share", "must be in [0, 1].");
-  if (in.host_layer_share > 0 && !(in.host_bandwidth_bytes_per_s > 0))
+  if (!(in.host_expert_share >= 0 && in.host_expert_share <= 1)) return bad("host_expert_share", "must be in [0, 1].");
+  if ((in.host_layer_share > 0 || in.host_expert_share > 0) && !(in.host_bandwidth_bytes_per_s > 0))
     return bad("host_bandwidth_bytes_per_s", "must be above zero when layers run from system memory.");
   if (in.bench) {
     if (!(in.bench->read_bytes_per_s > 0)) return bad("bench.read_bytes_per_s", "must be above zero.");
@@ -143,9 +144,13 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   StepTime st;
   // Layers offloaded to the CPU (llama.cpp -ngl) stream their weights and KV from system memory,
   // one after the GPU's layers; their arithmetic hides behind that stream at decode batch sizes.
+  // Experts kept on the CPU (--n-cpu-moe) are read there too.
   const double host = in.host_layer_share;
-  st.memory_s = (1 - host) * (weights + kv) / (s.bandwidth_bytes_per_s * s.tp);
-  if (host > 0) st.memory_s += host * (weights + kv) / in.host_bandwidth_bytes_per_s;
+  const double host_experts = s.expert_bytes > 0 ? (weights - s.dense_bytes) * in.host_expert_share : 0.0;
+  const double on_gpus = weights - host_experts;
+  st.memory_s = (1 - host) * (on_gpus + kv) / (s.bandwidth_bytes_per_s * s.tp);
+  if (host > 0) st.memory_s += host * (on_gpus + kv) / in.host_bandwidth_bytes_per_s;
+  if (host_experts > 0) st.memory_s += host_experts / in.host_bandwidth_bytes_per_s;
   const double tokens = batch + mixed_prefill;
   const double flops = 2.0 * in.active_params * tokens + attention_flops(in, batch, depth) +
                        attention_flops(in, mixed_prefill, 0.5 * in.prompt_tokens);
@@ -170,6 +175,7 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   // 32 GB/s peak, ~25 GB/s reached (derived, 80%).
   constexpr double kPcieBytesPerS = 25e9;
   if (in.host_layer_share > 0) memory_s += chunks * in.host_layer_share * weights / kPcieBytesPerS;
+  if (in.host_expert_share > 0) memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
   const double flops = 2.0 * in.active_params * tokens + attention_flops(in, tokens, 0.5 * prompt);
   const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
@@ -250,7 +256,7 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   if (input.bench) u *= 0.5;                      // measured bandwidth removes the largest unknown
   if (input.num_experts > 0) u += 0.10;           // routing skew and expert caching
   if (input.gpus > 1) u += 0.10;                  // interconnect and split overheads
-  if (input.host_layer_share > 0) u += 0.20;      // system memory speed is assumed, not known
+  if (input.host_layer_share > 0 || input.host_expert_share > 0) u += 0.20;  // system memory speed assumed
   e.range.low = e.decode_tokens_per_s_per_user * (1 - u);
   e.range.high = e.decode_tokens_per_s_per_user * (1 + u);
 

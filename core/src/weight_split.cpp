@@ -47,6 +47,7 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
   std::uint64_t replicated_bytes = 0; // held by every GPU
   std::uint64_t output_bytes = 0;
   placement.layer_bytes.assign(arch.num_layers, 0);
+  placement.layer_expert_bytes.assign(arch.num_layers, 0);
   for (const auto& tensor : tensors) {
     // llama.cpp loads an image encoder from a separate mmproj file, only when asked.
     if (llama_cpp && tensor.role == TensorRole::vision) continue;
@@ -81,6 +82,7 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
       gpu_bytes += bytes;
       if (tensor.layer >= 0 && static_cast<std::uint32_t>(tensor.layer) < arch.num_layers) {
         placement.layer_bytes[static_cast<std::size_t>(tensor.layer)] += bytes;
+        if (is_routed_expert(tensor.role)) placement.layer_expert_bytes[static_cast<std::size_t>(tensor.layer)] += bytes;
       } else {
         placement.other_gpu_bytes += bytes;
       }

@@ -19,6 +19,7 @@ struct WeightPlacement {
   // llama.cpp placement detail: bytes of each repeating layer (all GPUs together), of the output
   // head (a tied head counts its GPU copy) and of the other non-layer GPU tensors (output norm).
   std::vector<std::uint64_t> layer_bytes;
+  std::vector<std::uint64_t> layer_expert_bytes;   // the routed-expert part of layer_bytes
   std::uint64_t output_head_bytes = 0;
   std::uint64_t other_gpu_bytes = 0;
   double bits_per_weight = 16;           // total bits / total elements

@@ -29,14 +29,14 @@ void print_report_table(std::ostream& os, const BenchReport& report) {
   }
   char line[256];
   std::snprintf(line, sizeof line, "%-16s %-10s %-8s %-12s %2s %9s %8s %10s %7s %7s %6s %s\n", "kernel",
-                "format", "variant", "shape", "n", "wg/ept", "GB/s", "median_ms", "%read", "speedup",
+                "format", "variant", "shape", "n", "wg/ept|rows", "GB/s", "median_ms", "%read", "speedup",
                 "tax", "status");
   os << line;
   for (const auto& r : report.results) {
     std::string shape = r.m ? std::to_string(r.m) + "x" + std::to_string(r.k)
                             : std::to_string(r.buffer_bytes >> 20) + "MiB";
     std::string wg = r.workgroup_size ? std::to_string(r.workgroup_size) + "/" +
-                                            std::to_string(r.elements_per_thread)
+                                            std::to_string(r.kernel == "gemv" ? r.rows_per_workgroup : r.elements_per_thread)
                                       : "-";
     std::string status = !r.skipped.empty() ? r.skipped
                          : !r.verified      ? "FAILED verification"

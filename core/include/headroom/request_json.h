@@ -1,7 +1,7 @@
 // A sizing request as JSON (the wasm and site front ends speak this), resolved against the
 // catalog. Keys mirror the CLI flags: {"model": id | {config.json object}, "quant", "kv_cache_dtype",
 // "runtime", "card", "gpus", "prompt_tokens", "output_tokens", "users", "max_model_len",
-// "gpu_memory_utilization", "ctx_size", "parallel", "ubatch_size", "flash_attention", "n_gpu_layers",
+// "gpu_memory_utilization", "ctx_size", "parallel", "ubatch_size", "flash_attention", "n_gpu_layers", "n_cpu_moe",
 // "host_bandwidth_gb_per_s"}.
 #pragma once
 

@@ -40,6 +40,7 @@ struct RuntimeKnobs {
   std::optional<std::uint32_t> ubatch_size_tokens;         // llama.cpp -ub
   std::optional<bool> flash_attention;                     // llama.cpp -fa
   std::optional<std::uint32_t> gpu_layers;                 // llama.cpp -ngl (default: all + output)
+  std::optional<std::uint32_t> cpu_moe_layers;             // llama.cpp --n-cpu-moe: experts of the first N layers on the CPU
   std::optional<double> host_bandwidth_bytes_per_s;        // system memory, for offloaded layers
 };
 

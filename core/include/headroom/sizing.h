@@ -77,6 +77,7 @@ struct NormalizedInputs {
   std::uint64_t ctx_size_tokens = 0;          // llama.cpp: n_ctx over all slots
   std::uint32_t parallel_slots = 0;           // llama.cpp
   std::uint32_t gpu_layers = 0;               // llama.cpp -ngl as applied (layers + 1 = all + output)
+  std::uint32_t cpu_moe_layers = 0;           // llama.cpp --n-cpu-moe as applied
   double gpu_memory_utilization = 0;          // vLLM / SGLang budget fraction
   bool flash_attention = false;
   std::uint64_t total_params = 0;

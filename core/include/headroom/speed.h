@@ -48,6 +48,7 @@ struct SpeedInput {
   // llama.cpp partial offload: the share of the repeating layers (weights and KV) that run from
   // system memory on the CPU, and that memory's bandwidth.
   double host_layer_share = 0;
+  double host_expert_share = 0;                // share of routed-expert bytes on the CPU (--n-cpu-moe)
   double host_bandwidth_bytes_per_s = 0;
 };
 
