@@ -5,19 +5,15 @@
 #include <cmath>
 #include <set>
 
+#include "sizing_fixtures.h"
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
 
 using namespace headroom;
-
-namespace {
-
-const Catalog& catalog() {
-  static const Catalog kCatalog = load_builtin_catalog().value();
-  return kCatalog;
-}
-
-}  // namespace
+using test::catalog;
+using test::request;
+using test::gib;
+using test::mib;
 
 TEST_CASE("catalogs hold at least 40 models and 60 cards with sources", "[catalog]") {
   CHECK(catalog().models.size() >= 40);

@@ -5,31 +5,19 @@
 #include <functional>
 
 #include "gguf_writer.h"
+#include "sizing_fixtures.h"
 #include "headroom/catalog.h"
 #include "headroom/gguf.h"
 #include "headroom/sizing.h"
 #include "headroom/units.h"
 
 using namespace headroom;
+using test::catalog;
+using test::request;
+using test::gib;
+using test::mib;
 
 namespace {
-
-const Catalog& catalog() {
-  static const Catalog kCatalog = load_builtin_catalog().value();
-  return kCatalog;
-}
-
-SizingRequest request(const char* model, const char* quant, RuntimeId runtime, const char* card) {
-  SizingRequest r;
-  r.model = catalog().find_model(model).value()->arch;
-  r.weight_format = quant;
-  r.runtime = runtime;
-  r.card = *catalog().find_card(card).value();
-  return r;
-}
-
-double gib(std::uint64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kGiB); }
-double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kMiB); }
 
 std::uint64_t item_bytes(const SizingReport& report, const std::string& name) {
   for (const auto& item : report.memory.items) {

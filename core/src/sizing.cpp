@@ -12,6 +12,7 @@
 #include "kv_layout.h"
 #include "runtime_memory.h"
 #include "sizing_internal.h"
+#include "speed_params.h"
 #include "weight_split.h"
 
 namespace headroom {
@@ -239,9 +240,9 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   SpeedInput speed_input = make_speed_input(r, a, weights, kv);
   speed_input.host_layer_share = rm.host_layer_share;
   speed_input.host_expert_share = rm.host_expert_share;
-  // Dual-channel DDR5-4800: 2 x 8 bytes x 4.8 GT/s = 76.8 GB/s peak, about 80% of it reached by
-  // streaming reads (derived; a typical desktop). --host-bandwidth overrides it.
-  speed_input.host_bandwidth_bytes_per_s = r.knobs.host_bandwidth_bytes_per_s.value_or(0.8 * 76.8e9);
+  // Dual-channel DDR5-4800: 2 x 8 bytes x 4.8 GT/s = 76.8 GB/s peak, at the efficiency factor of
+  // speed_params.h (a typical desktop). --host-bandwidth overrides it.
+  speed_input.host_bandwidth_bytes_per_s = r.knobs.host_bandwidth_bytes_per_s.value_or(speed::host_bandwidth_bytes_per_s(2, 4800, 8));
   if (r.bench) {
     auto calibration = calibrate_from_bench(*r.bench, r.card, weights.dominant_dtype);
     if (!calibration) return calibration.error();

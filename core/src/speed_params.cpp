@@ -161,4 +161,12 @@ const FormatParams& format_params(DType weight_dtype) {
   }
 }
 
+double host_bandwidth_bytes_per_s(double channels, double mt_per_s, double bus_bytes) {
+  // Peak = channels x bus width (8 bytes per DDR4/DDR5 DIMM channel) x transfers per second.
+  // kHostStreamEfficiency (0.8): multithreaded streaming reads on desktop DDR4/DDR5 reach most
+  // of that peak, a measured copy test 60-80% of it (AlexsJones/llmfit PR #703, which adds write
+  // traffic); decode reads only. Derived, not fitted per row.
+  return kHostStreamEfficiency * channels * bus_bytes * mt_per_s * 1e6;
+}
+
 }  // namespace headroom::speed

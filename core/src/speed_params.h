@@ -44,4 +44,11 @@ const CardClassParams& card_class_params(CardClass card_class);
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class);
 const FormatParams& format_params(DType weight_dtype);
 
+// System memory that CPU-resident layers and experts stream from (llama.cpp --n-gpu-layers /
+// --n-cpu-moe): the share of the DIMMs' peak (channels x bus bytes x MT/s) that a decode step's
+// weight reads reach. One factor for every platform; the CLI default and the validation rows'
+// "host_memory" both go through host_bandwidth_bytes_per_s, so it lives only here.
+constexpr double kHostStreamEfficiency = 0.8;
+double host_bandwidth_bytes_per_s(double channels, double mt_per_s, double bus_bytes);
+
 }  // namespace headroom::speed

@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "headroom/sizing.h"
 #include "json_util.h"
+#include "speed_params.h"
 
 namespace headroom {
 namespace {
@@ -31,6 +33,46 @@ Result<ModelArch> row_model(const Catalog& catalog, const Json& row, const std::
   auto model = catalog.find_model(*id);
   if (!model) return row_error(field + ".model", "is not in the catalog: " + model.error().message);
   return (*model)->arch;
+}
+
+// An optional whole number in [lo, hi]; absent leaves `out` unset.
+std::optional<Error> read_count(const Json& object, const char* key, std::uint64_t lo, std::uint64_t hi,
+                                const std::string& where, std::optional<std::uint64_t>& out) {
+  if (json_util::find(object, key) == nullptr) return std::nullopt;
+  auto value = json_util::get_uint(object, key);
+  if (!value || *value < lo || *value > hi)
+    return row_error(where + "." + key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ".");
+  out = *value;
+  return std::nullopt;
+}
+
+// llama.cpp settings and the system memory of a partial offload, into the request's knobs.
+std::optional<Error> read_knobs(const Json& row, const std::string& where, RuntimeKnobs& knobs) {
+  std::optional<std::uint64_t> layers, cpu_moe, ctx;
+  if (auto e = read_count(row, "n_gpu_layers", 0, 100000, where, layers)) return e;
+  if (auto e = read_count(row, "n_cpu_moe", 0, 100000, where, cpu_moe)) return e;
+  if (auto e = read_count(row, "ctx_size", 1, 16777216, where, ctx)) return e;
+  if (layers) knobs.gpu_layers = static_cast<std::uint32_t>(*layers);
+  if (cpu_moe) knobs.cpu_moe_layers = static_cast<std::uint32_t>(*cpu_moe);
+  if (ctx) knobs.ctx_size_tokens = *ctx;
+  if (json_util::find(row, "flash_attention")) {
+    auto fa = json_util::get_bool(row, "flash_attention");
+    if (!fa) return row_error(where + ".flash_attention", "must be true or false.");
+    knobs.flash_attention = *fa;
+  }
+  if (const Json* host = json_util::find(row, "host_memory")) {
+    const std::string field = where + ".host_memory";
+    if (!host->is_object()) return row_error(field, "must be an object {channels, mt_per_s, bus_bytes}.");
+    std::optional<std::uint64_t> channels, bus;
+    if (auto e = read_count(*host, "channels", 1, 24, field, channels)) return e;
+    if (auto e = read_count(*host, "bus_bytes", 1, 64, field, bus)) return e;
+    auto mts = json_util::get_number(*host, "mt_per_s");
+    if (!channels) return row_error(field + ".channels", "is missing.");
+    if (!mts || !(*mts >= 100 && *mts <= 20000)) return row_error(field + ".mt_per_s", "must be a number from 100 to 20000.");
+    knobs.host_bandwidth_bytes_per_s = speed::host_bandwidth_bytes_per_s(
+        static_cast<double>(*channels), *mts, static_cast<double>(bus.value_or(8)));
+  }
+  return std::nullopt;
 }
 
 // The predicted per-user rate on the row's basis.
@@ -75,6 +117,8 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   request.workload.prompt_tokens = json_util::get_uint(row, "prompt_tokens").value_or(0);
   request.workload.output_tokens = json_util::get_uint(row, "output_tokens").value_or(128);
   request.workload.users = json_util::get_uint(row, "users").value_or(1);
+  if (auto e = read_knobs(row, where, request.knobs)) return *e;
+  out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   auto report = size(request);
   if (!report) return row_error(where, "could not be sized: " + report.error().message);
   if (!report->speed) return row_error(where, "has no speed estimate: " + report->speed_error);

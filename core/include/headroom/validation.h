@@ -27,6 +27,7 @@ struct ValidationRow {
   double measured_prompt_tokens_per_s = 0;   // 0 when the source gives none
   double predicted_prompt_tokens_per_s = 0;
   std::string bound;                  // "memory" | "compute"
+  bool offload = false;               // llama.cpp partial offload: n_gpu_layers or n_cpu_moe set
 };
 
 struct ValidationSummary {
@@ -38,6 +39,9 @@ struct ValidationSummary {
 
 // Rows refer to catalog cards and models (or carry an "inline_config" with Hugging Face
 // config.json fields); an unknown id or a malformed row gives an error naming the row.
+// llama.cpp rows may set "n_gpu_layers", "n_cpu_moe", "ctx_size", "flash_attention" and
+// "host_memory": {"channels", "mt_per_s", "bus_bytes"} (the system memory of a partial offload;
+// its effective bandwidth is the DIMMs' peak at the speed model's one efficiency factor).
 Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog, std::string_view validation_json);
 
 ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows);
