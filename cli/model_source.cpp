@@ -23,8 +23,10 @@ Result<ModelChoice> from_gguf(const std::string& path) {
   if (!source.ok()) return make_error(ErrorCode::invalid_argument, "model", "cannot open " + path + ": " + source.error());
   auto header = read_gguf_header(source);
   if (!header) return make_error(header.error().code, header.error().field, path + ": " + header.error().message);
-  auto arch = arch_from_gguf(header.value(), base_name(path));
+  std::vector<std::string> notes;
+  auto arch = arch_from_gguf(header.value(), base_name(path), &notes);
   if (!arch) return make_error(arch.error().code, arch.error().field, path + ": " + arch.error().message);
+  for (auto& note : notes) arch->notes.push_back(std::move(note));
   return ModelChoice{std::move(arch).value(), true};
 }
 

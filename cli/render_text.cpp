@@ -76,12 +76,15 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
     std::snprintf(text, sizeof text,
                   "\nspeed (%s-bound%s)\n  decode per user          %8.1f tok/s  (range %.1f - %.1f)\n"
                   "  decode total             %8.1f tok/s\n  prefill                  %8.0f tok/s\n"
-                  "  time to first token      %8.3f s\n  inter-token latency      %8.1f ms\n  requests per minute      %8.1f\n"
-                  "  speedup vs 16-bit        %8.2fx  (ideal byte ratio %.2fx)\n",
+                  "  time to first token      %8.3f s\n  inter-token latency      %8.1f ms\n  requests per minute      %8.1f\n",
                   s.bound.c_str(), r.verdict == Verdict::does_not_fit ? "; if the memory were there" : "", s.decode_tokens_per_s_per_user, s.range.low, s.range.high, s.decode_tokens_per_s_total,
-                  s.prefill_tokens_per_s, s.ttft_s, s.inter_token_latency_s * 1000.0, s.requests_per_minute, s.speedup_vs_fp16,
-                  s.ideal_speedup_vs_fp16);
+                  s.prefill_tokens_per_s, s.ttft_s, s.inter_token_latency_s * 1000.0, s.requests_per_minute);
     out += text;
+    if (s.ideal_speedup_vs_fp16 > 1.01) {
+      std::snprintf(text, sizeof text, "  speedup vs 16-bit        %8.2fx  (ideal byte ratio %.2fx)\n", s.speedup_vs_fp16,
+                    s.ideal_speedup_vs_fp16);
+      out += text;
+    }
     out += "  model: " + s.model_note + "\n";
   } else if (!r.speed_error.empty()) {
     out += "\nspeed: not estimated (" + r.speed_error + ")\n";
@@ -89,6 +92,10 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   if (!r.advice.empty()) {
     out += "\nadvice\n";
     for (const auto& advice : r.advice) out += "  - " + advice + "\n";
+  }
+  if (!r.assumptions.empty()) {
+    out += "\nassumed (where the inputs were silent)\n";
+    for (const auto& assumption : r.assumptions) out += "  - " + assumption + "\n";
   }
   return out;
 }

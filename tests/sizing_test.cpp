@@ -281,3 +281,36 @@ TEST_CASE("the verdict turns tight above 80% of the reserved KV cache", "[sizing
   REQUIRE(relaxed);
   CHECK(relaxed->verdict == Verdict::fits);
 }
+
+TEST_CASE("every default applied is listed as an assumption, and only those", "[sizing]") {
+  auto silent = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "rtx-4090");
+  auto report = size(silent);
+  REQUIRE(report);
+  auto mentions = [](const SizingReport& r, const char* text) {
+    for (const auto& line : r.assumptions) {
+      if (line.find(text) != std::string::npos) return true;
+    }
+    return false;
+  };
+  CHECK(mentions(report.value(), "max_model_len = prompt + output (1280)"));
+  CHECK(mentions(report.value(), "gpu_memory_utilization 0.900"));
+  CHECK(mentions(report.value(), "--kv-cache-dtype auto"));
+  auto explicit_request = silent;
+  explicit_request.kv_dtype = "fp16";
+  explicit_request.knobs.max_model_len_tokens = 4096;
+  explicit_request.knobs.gpu_memory_utilization = 0.85;
+  auto explicit_report = size(explicit_request);
+  REQUIRE(explicit_report);
+  CHECK(explicit_report->assumptions.empty());
+  // A config.json without torch_dtype or num_key_value_heads says what it assumed.
+  auto arch = parse_hf_config(R"({"model_type": "llama", "hidden_size": 2048, "num_hidden_layers": 16,
+    "num_attention_heads": 16, "intermediate_size": 5632, "vocab_size": 32000})", "tiny");
+  REQUIRE(arch);
+  auto tiny = explicit_request;
+  tiny.model = arch.value();
+  tiny.knobs.max_model_len_tokens = 2048;
+  auto tiny_report = size(tiny);
+  REQUIRE(tiny_report);
+  CHECK(mentions(tiny_report.value(), "no torch_dtype"));
+  CHECK(mentions(tiny_report.value(), "no num_key_value_heads"));
+}

@@ -220,6 +220,9 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   }
   // transformers' default when num_key_value_heads is absent is multi-head attention.
   arch.num_kv_heads = read_optional(config, "num_key_value_heads", arch.num_heads);
+  if (!json_util::find(config, "num_key_value_heads") && !json_util::find(config, "kv_lora_rank")) {
+    arch.notes.push_back("config has no num_key_value_heads: multi-head attention assumed (transformers' default)");
+  }
   arch.head_dim = read_optional(config, "head_dim", 0);
   if (arch.head_dim == 0) {
     if (arch.hidden_size % arch.num_heads != 0) {
@@ -254,6 +257,10 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
 
   if (auto dtype_error = read_layer_attention(config, arch)) return *dtype_error;
 
+  if (!json_util::find(config, "torch_dtype") && !json_util::find(config, "dtype") && arch.native_quant.empty() &&
+      !json_util::find(config, "quantization_config")) {
+    arch.notes.push_back("config has no torch_dtype: 16-bit (bfloat16) weights assumed");
+  }
   const std::string dtype = json_util::get_string(config, "torch_dtype")
                                 .value_or(json_util::get_string(config, "dtype").value_or("bfloat16"));
   auto parsed_dtype = parse_dtype(dtype);

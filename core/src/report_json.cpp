@@ -29,6 +29,7 @@ std::string to_json_text(const SizingReport& r, int indent) {
       {"max_users", r.max_users},
       {"max_context_tokens", r.max_context_tokens},
       {"advice", r.advice},
+      {"assumptions", r.assumptions},
       {"inputs",
        {{"model", in.model_id},
         {"model_name", in.model_name},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "bench_calibration.h"
 #include "headroom/kv_dtype.h"
@@ -107,6 +108,40 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const We
   s.output_tokens = r.workload.output_tokens;
   s.users = r.workload.users;
   return s;
+}
+
+// Every default the model applied where the request was silent, so a reader can check them.
+std::vector<std::string> assumptions_of(const SizingRequest& r, const ModelArch& a, const NormalizedInputs& in,
+                                        bool offloaded) {
+  std::vector<std::string> out = a.notes;
+  const RuntimeKnobs& k = r.knobs;
+  const bool llama = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
+  if (r.kv_dtype == "auto") out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
+  if (llama) {
+    if (!k.ctx_size_tokens) {
+      out.push_back("n_ctx = " + std::to_string(in.ctx_size_tokens) + ": prompt + output for each of the " +
+                    std::to_string(in.parallel_slots) + " slot(s) (pass --ctx-size to fix it)");
+    }
+    if (!k.parallel_slots) out.push_back("one parallel slot per user (--parallel " + std::to_string(in.parallel_slots) + ")");
+    if (!k.flash_attention) {
+      out.push_back(std::string("flash attention ") + (in.flash_attention ? "on (llama-server's -fa auto)" : "off (Ollama's default)"));
+    }
+    if (offloaded && !k.host_bandwidth_bytes_per_s) {
+      out.push_back("system memory streams at 61 GB/s (dual-channel DDR5-4800 at 80%; pass --host-bandwidth)");
+    }
+  } else if (r.runtime != RuntimeId::transformers) {
+    if (!k.max_model_len_tokens) {
+      out.push_back("max_model_len = prompt + output (" + std::to_string(in.max_model_len_tokens) + "); the server's own default is the model's " +
+                    std::to_string(a.max_context_tokens) + " tokens");
+    }
+    if (!k.gpu_memory_utilization && (r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang)) {
+      char text[160];
+      std::snprintf(text, sizeof text, "%s %.3f (the runtime's default)",
+                    r.runtime == RuntimeId::vllm ? "gpu_memory_utilization" : "mem_fraction_static", in.gpu_memory_utilization);
+      out.push_back(text);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -233,7 +268,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
     report.verdict_reason = "fits with " + format_bytes(static_cast<double>(m.free_bytes)) + " free (under 5% of the card): fragmentation or a longer prompt can run it out of memory";
   } else {
     report.verdict = Verdict::fits;
-    report.verdict_reason = "fits: the workload uses " + std::to_string(m.kv_cache_capacity_bytes ? static_cast<int>(100.0 * m.kv_cache_bytes / m.kv_cache_capacity_bytes) : 0) +
+    report.verdict_reason = "the workload uses " + std::to_string(m.kv_cache_capacity_bytes ? static_cast<int>(100.0 * m.kv_cache_bytes / m.kv_cache_capacity_bytes) : 0) +
                             "% of the KV cache, " + format_bytes(static_cast<double>(std::max<std::int64_t>(m.free_bytes, 0))) + " of the card stays free";
   }
 
@@ -248,6 +283,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
     if (!calibration) return calibration.error();
     speed_input.bench = calibration.value();
   }
+  report.assumptions = assumptions_of(r, a, in, rm.host_layer_share > 0 || rm.host_expert_share > 0);
   auto speed = estimate_speed(speed_input);
   if (speed) report.speed = speed.value(); else report.speed_error = speed.error().message;
   report.memory = std::move(m);

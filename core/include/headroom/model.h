@@ -83,6 +83,9 @@ struct ModelArch {
   DType native_dtype = DType::bf16;        // torch_dtype of the published checkpoint
   std::string native_quant;                // e.g. "mxfp4" (gpt-oss), "fp8" (DeepSeek-V3); empty if none
 
+  // Assumptions the parser made where the source was silent ("no torch_dtype: assumed bfloat16").
+  std::vector<std::string> notes;
+
   // Exact tensors when the source lists them (GGUF); empty means derive from the architecture.
   std::vector<TensorSpec> tensors;
 

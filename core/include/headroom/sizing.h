@@ -93,6 +93,7 @@ struct SizingReport {
   std::uint64_t max_users = 0;      // at the given prompt + output lengths
   std::uint64_t max_context_tokens = 0;  // per user, for the given users
   std::vector<std::string> advice;
+  std::vector<std::string> assumptions;  // defaults Headroom applied where the inputs were silent
   std::optional<SpeedEstimate> speed;
   std::string speed_error;          // set when the speed model declined the input
 };
