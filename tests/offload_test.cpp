@@ -23,7 +23,7 @@ SizingRequest llama8b_q4km(std::optional<std::uint32_t> gpu_layers) {
 
 }  // namespace
 
-TEST_CASE("-ngl moves whole layers and the output head between GPU and host", "[offload]") {
+TEST_CASE("partial offload (-ngl) moves whole layers and the output head between GPU and host", "[offload]") {
   auto all = size(llama8b_q4km(std::nullopt));
   auto layers_only = size(llama8b_q4km(32));
   auto half = size(llama8b_q4km(16));
@@ -105,7 +105,7 @@ TEST_CASE("offload settings are refused where they do not apply", "[offload][err
   CHECK(refused.error().field == "knobs.host_bandwidth");
 }
 
-TEST_CASE("--n-cpu-moe keeps routed experts in system memory and reads only the active ones", "[offload]") {
+TEST_CASE("expert offload (--n-cpu-moe) keeps routed experts in system memory and reads only the active ones", "[offload]") {
   const Catalog catalog = load_builtin_catalog().value();
   SizingRequest r;
   r.model = catalog.find_model("gpt-oss-20b").value()->arch;

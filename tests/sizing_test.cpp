@@ -296,7 +296,7 @@ TEST_CASE("every default applied is listed as an assumption, and only those", "[
   CHECK(mentions(report.value(), "gpu_memory_utilization 0.900"));
   CHECK(mentions(report.value(), "--kv-cache-dtype auto"));
   auto explicit_request = silent;
-  explicit_request.kv_dtype = "fp16";
+  explicit_request.kv_dtype = "bf16";
   explicit_request.knobs.max_model_len_tokens = 4096;
   explicit_request.knobs.gpu_memory_utilization = 0.85;
   auto explicit_report = size(explicit_request);
