@@ -74,6 +74,11 @@ TEST_CASE("bench reports that cannot be from the card are refused", "[bench][err
   auto other_vendor = size(request);
   REQUIRE_FALSE(other_vendor);
   CHECK(other_vendor.error().field == "bench.device.vendor_id");
+  request.bench = bench_on(0x10DE, 800, 600);
+  request.bench->card_id = "rtx-3090";  // same vendor, but matched to another catalog card
+  auto other_card = size(request);
+  REQUIRE_FALSE(other_card);
+  CHECK(other_card.error().field == "bench.card_id");
   BenchReport empty;
   empty.device.vendor_id = 0x10DE;
   request.bench = empty;

@@ -107,3 +107,25 @@ TEST_CASE("bench_report: bad bench documents are refused naming the field") {
   r = replace("\"gb_per_s\": 1.0", "\"gb_per_s\": 1e999");
   CHECK_FALSE(r);
 }
+
+TEST_CASE("bench_report: card match, budget and GEMV shape fields round-trip") {
+  auto rep = sample_report();
+  rep.device.device_local_budget_bytes = 25'000'000'000ull;
+  rep.results[1].rows_per_workgroup = 4;
+  rep.results[1].workgroup_size = 64;
+  rep.card_id = "rtx-4090";
+  rep.card_name = "NVIDIA GeForce RTX 4090 24GB";
+  rep.spec_bandwidth_bytes_per_s = 1.008e12;
+  const auto back = parse_bench_report(to_json_text(derive_bench_metrics(rep, bits_of)));
+  REQUIRE(back);
+  CHECK(back->device.device_local_budget_bytes == 25'000'000'000ull);
+  CHECK(back->results[1].rows_per_workgroup == 4);
+  CHECK(back->results[1].workgroup_size == 64);
+  CHECK(back->card_id == "rtx-4090");
+  CHECK(back->card_name == "NVIDIA GeForce RTX 4090 24GB");
+  REQUIRE(back->spec_bandwidth_bytes_per_s);
+  CHECK(*back->spec_bandwidth_bytes_per_s == Approx(1.008e12));
+  // 1 GB/s read against a 1008 GB/s spec: about 0.1% of spec.
+  REQUIRE(back->results[0].pct_of_spec);
+  CHECK(*back->results[0].pct_of_spec == Approx(100.0 / 1008.0));
+}

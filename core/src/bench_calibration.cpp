@@ -16,6 +16,10 @@ Result<BenchCalibration> calibrate_from_bench(const BenchReport& report, const C
     return make_error(ErrorCode::invalid_argument, "bench.device.vendor_id",
                       "the bench file was measured on '" + report.device.name + "', not on a " + card.vendor + " card like " + card.name);
   }
+  if (!report.card_id.empty() && report.card_id != card.id) {
+    return make_error(ErrorCode::invalid_argument, "bench.card_id",
+                      "the bench file was measured on " + report.card_id + ", not on " + card.id);
+  }
   auto read = measured_read_bytes_per_s(report);
   if (!read || *read <= 0) {
     return make_error(ErrorCode::invalid_argument, "bench.results", "the bench file has no verified read-bandwidth result");
