@@ -63,6 +63,14 @@ expect_error "cannot open" validate "$tmp/none.json"
 expect_error "required" size --model llama-3.1-8b-instruct --runtime vllm
 
 expect_ok "doc['schema'] == 'headroom.size.v1' and doc['memory']['kv_bytes_per_token'] == 131072 and doc['verdict'] in ('fits','tight','does-not-fit') and isinstance(doc['advice'], list) and doc['speed']['bound'] in ('memory','compute')" "${base[@]}" --json
+# A real (small, sparse) GGUF file read through the CLI's file source: exact bytes per tensor.
+here=$(dirname "$0")
+read -r gguf_gpu gguf_host < <(python3 "$here/make_gguf.py" "$tmp/tiny.gguf")
+expect_ok "doc['memory']['weights_bytes'] == $gguf_gpu and doc['memory']['host_bytes'] == $gguf_host and doc['memory']['kv_bytes_per_token'] == 2 * 2 * 2 * 64 * 2" \
+  size --model "$tmp/tiny.gguf" --runtime llama.cpp --card rtx-4090 --json
+expect_error "contradicts the GGUF file" size --model "$tmp/tiny.gguf" --quant q4_k_m --runtime llama.cpp --card rtx-4090
+head -c 2000 "$tmp/tiny.gguf" >"$tmp/cut.gguf"
+expect_error "cut.gguf" size --model "$tmp/cut.gguf" --runtime llama.cpp --card rtx-4090
 expect_ok "len(doc['models']) >= 40" models --json
 expect_ok "len(doc['cards']) >= 60" cards --json
 expect_ok "len(doc['weight_formats']) > 20 and any(f['id'] == 'q4_k_m' for f in doc['weight_formats'])" formats --json
