@@ -91,3 +91,25 @@ TEST_CASE("config.json: bad input is refused naming the field", "[hf_config][err
     CHECK(arch.error().message.find(c.text) != std::string::npos);
   }
 }
+
+TEST_CASE("config.json: checkpoint quantization maps to a weight format", "[hf_config]") {
+  const std::string base = R"("model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32,
+    "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 128256)";
+  struct Case { const char* quantization_config; const char* native; };
+  const Case cases[] = {
+      // RedHatAI *-FP8-dynamic (llm-compressor): fp8 weights with per-channel scales.
+      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "float", "strategy": "channel"}}}})", "fp8-channel"},
+      // RedHatAI *-quantized.w4a16: int4 weights, group 128 (GPTQ-style).
+      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 4, "type": "int", "strategy": "group", "group_size": 128}}}})", "gptq"},
+      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "int", "strategy": "channel"}}}})", "int8"},
+      {R"({"quant_method": "awq", "bits": 4, "group_size": 128})", "awq"},
+      {R"({"quant_method": "fp8", "weight_block_size": [128, 128]})", "fp8-block"},
+      {R"({"quant_method": "bitsandbytes", "load_in_4bit": true})", "bnb-nf4"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.quantization_config);
+    auto arch = parse_hf_config("{" + base + R"(, "quantization_config": )" + c.quantization_config + "}", "q");
+    REQUIRE(arch);
+    CHECK(arch->native_quant == c.native);
+  }
+}

@@ -155,6 +155,24 @@ void read_vision(const Json& vision, ModelArch& arch) {
   arch.vision_params = static_cast<std::uint64_t>(params);
 }
 
+// llm-compressor checkpoints (quant_method "compressed-tensors") describe their weights in
+// config_groups.<group>.weights {num_bits, type, strategy, group_size} (neuralmagic/compressed-
+// tensors QuantizationArgs): map the first group to the matching Headroom format.
+std::string compressed_tensors_format(const Json& quant) {
+  const Json* groups = json_util::find(quant, "config_groups");
+  if (groups == nullptr || !groups->is_object() || groups->empty()) return "compressed-tensors";
+  const Json* weights = json_util::find(groups->begin().value(), "weights");
+  if (weights == nullptr) return "compressed-tensors";
+  const std::uint64_t bits = json_util::get_uint(*weights, "num_bits").value_or(0);
+  const std::string type = json_util::get_string(*weights, "type").value_or("int");
+  const std::string strategy = json_util::get_string(*weights, "strategy").value_or("");
+  if (bits == 8 && type == "float") return strategy == "tensor" ? "fp8" : strategy == "block" ? "fp8-block" : "fp8-channel";
+  if (bits == 8 && type == "int") return "int8";
+  if (bits == 4 && type == "int") return json_util::get_uint(*weights, "group_size").value_or(128) == 32 ? "gptq-g32" : "gptq";
+  if (bits == 4 && type == "float") return "mxfp4";
+  return "compressed-tensors";
+}
+
 void read_native_quant(const Json& config, ModelArch& arch) {
   const Json* quant = json_util::find(config, "quantization_config");
   if (quant == nullptr) return;
@@ -169,6 +187,8 @@ void read_native_quant(const Json& config, ModelArch& arch) {
     arch.native_quant = read_optional(*quant, "group_size", 128) == 32 ? "gptq-g32" : "gptq";
   } else if (method == "bitsandbytes") {
     arch.native_quant = json_util::get_bool(*quant, "load_in_8bit").value_or(false) ? "bnb-int8" : "bnb-nf4";
+  } else if (method == "compressed-tensors") {
+    arch.native_quant = compressed_tensors_format(*quant);
   } else if (!method.empty()) {
     arch.native_quant = method;
   }
