@@ -314,3 +314,16 @@ TEST_CASE("every default applied is listed as an assumption, and only those", "[
   CHECK(mentions(tiny_report.value(), "no torch_dtype"));
   CHECK(mentions(tiny_report.value(), "no num_key_value_heads"));
 }
+
+TEST_CASE("tensor parallelism needs the heads to divide; layer split does not", "[sizing][errors]") {
+  auto tp3 = request("llama-3.1-70b-instruct", "fp8", RuntimeId::vllm, "h100-sxm-80gb");
+  tp3.gpus = 3;  // 64 heads do not split over 3 GPUs
+  auto refused = size(tp3);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().field == "gpus");
+  auto layers = request("llama-3.1-70b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+  layers.gpus = 3;
+  CHECK(size(layers));
+  // The catalog also answers to the Hugging Face repo name.
+  CHECK(catalog().find_model("meta-llama/Llama-3.1-8B-Instruct").value()->arch.id == "llama-3.1-8b-instruct");
+}

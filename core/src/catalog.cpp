@@ -129,7 +129,7 @@ Result<Catalog> load_builtin_catalog() {
 Result<const CatalogModel*> Catalog::find_model(std::string_view id) const {
   std::vector<std::string> ids;
   for (const auto& model : models) {
-    if (iequals(model.arch.id, id)) return &model;
+    if (iequals(model.arch.id, id) || (!model.hf_repo.empty() && iequals(model.hf_repo, id))) return &model;
     for (const auto& alias : model.aliases) {
       if (iequals(alias, id)) return &model;
     }

@@ -159,6 +159,14 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   if (auto error = validate_request(r)) return *error;
   if (auto error = validate_arch(r.model)) return *error;
   const ModelArch& a = r.model;
+  // Tensor parallelism splits attention heads evenly (vLLM, SGLang, TRT-LLM and TGI all refuse
+  // otherwise: "Total number of attention heads must be divisible by tensor parallel size").
+  const bool layer_split = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
+  if (!layer_split && r.gpus > 1 && a.num_heads % r.gpus != 0) {
+    return make_error(ErrorCode::invalid_argument, "gpus",
+                      "tensor parallel over " + std::to_string(r.gpus) + " GPUs needs the " + std::to_string(a.num_heads) +
+                          " attention heads to divide evenly; use a divisor of " + std::to_string(a.num_heads));
+  }
 
   auto format = find_weight_format(r.weight_format);
   if (!format) return format.error();

@@ -23,7 +23,7 @@ struct Catalog {
   std::vector<CatalogModel> models;
   std::vector<Card> cards;
 
-  // Lookups by id or alias (case-insensitive); errors list close matches.
+  // Lookups by id, alias or Hugging Face repo (case-insensitive); errors list close matches.
   Result<const CatalogModel*> find_model(std::string_view id) const;
   Result<const Card*> find_card(std::string_view id) const;
   // The card a Vulkan device reports (PCI vendor and device id); nullptr when not catalogued.
