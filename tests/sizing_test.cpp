@@ -232,6 +232,7 @@ TEST_CASE("size() refuses bad input with a message naming the field", "[sizing][
       {"unknown kv dtype", [](SizingRequest& r) { r.kv_dtype = "fp3"; }, "", "fp3"},
       {"llama.cpp knob on vLLM", [](SizingRequest& r) { r.knobs.ctx_size_tokens = 4096; }, "knobs.ctx_size", "llama.cpp"},
       {"max_model_len shorter than the request", [](SizingRequest& r) { r.knobs.max_model_len_tokens = 100; }, "knobs.max_model_len", "shorter"},
+      {"longer than the model's context", [](SizingRequest& r) { r.workload.prompt_tokens = 200000; }, "knobs.max_model_len", "context window of 131072"},
       {"GGUF mix on vLLM", [](SizingRequest& r) { r.weight_format = "q4_k_m"; r.runtime = RuntimeId::trtllm; }, "weight_format", "cannot be served"},
       {"q4_0 V cache without flash attention", [](SizingRequest& r) { r.runtime = RuntimeId::llamacpp; r.kv_dtype = "q4_0"; r.weight_format = "q8_0"; r.knobs.flash_attention = false; }, "kv_cache_dtype", "flash attention"},
   };

@@ -159,6 +159,17 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   if (auto error = validate_request(r)) return *error;
   if (auto error = validate_arch(r.model)) return *error;
   const ModelArch& a = r.model;
+  // vLLM-style servers refuse sequences beyond the model's context window (vLLM: "User-specified
+  // max_model_len is greater than the derived max_model_len", unless VLLM_ALLOW_LONG_MAX_MODEL_LEN).
+  const bool budgeted_server = r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang ||
+                               r.runtime == RuntimeId::trtllm || r.runtime == RuntimeId::tgi;
+  const std::uint64_t longest = std::max(r.knobs.max_model_len_tokens.value_or(0),
+                                         r.workload.prompt_tokens + r.workload.output_tokens);
+  if (budgeted_server && a.max_context_tokens > 0 && longest > a.max_context_tokens) {
+    return make_error(ErrorCode::invalid_argument, "knobs.max_model_len",
+                      "a sequence of " + std::to_string(longest) + " tokens exceeds " + a.id + "'s context window of " +
+                          std::to_string(a.max_context_tokens) + " tokens, which " + runtime_profile(r.runtime).name + " refuses");
+  }
   // Tensor parallelism splits attention heads evenly (vLLM, SGLang, TRT-LLM and TGI all refuse
   // otherwise: "Total number of attention heads must be divisible by tensor parallel size").
   const bool layer_split = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
