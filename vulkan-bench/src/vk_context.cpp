@@ -1,5 +1,6 @@
 // Instance, device choice, logical device creation and bounded submission.
 #include "vk_context.h"
+#include "vk_features.h"
 
 #include <algorithm>
 #include <chrono>
@@ -140,32 +141,20 @@ void Context::open(const DeviceInfo& d) {
 
   // Enable exactly the supported features the kernels use; fast kernels need all of them.
   fast_enabled_ = d.missing_fast_features().empty();
-  VkPhysicalDeviceFeatures2 f2{};
-  f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
-  VkPhysicalDeviceVulkan11Features f11{};
-  f11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
-  VkPhysicalDeviceVulkan12Features f12{};
-  f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
-  VkPhysicalDeviceShaderIntegerDotProductFeatures fdot{};
-  fdot.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
-  fdot.shaderIntegerDotProduct = d.integer_dot_product ? VK_TRUE : VK_FALSE;
-  f2.features.shaderInt16 = d.int16 ? VK_TRUE : VK_FALSE;
-  if (d.props.apiVersion >= VK_API_VERSION_1_2) {
-    f2.pNext = &f11;
-    f11.pNext = &f12;
-    f11.storageBuffer16BitAccess = d.storage_16bit ? VK_TRUE : VK_FALSE;
-    f12.storageBuffer8BitAccess = d.storage_8bit ? VK_TRUE : VK_FALSE;
-    f12.shaderInt8 = d.int8 ? VK_TRUE : VK_FALSE;
-    f12.shaderFloat16 = d.float16 ? VK_TRUE : VK_FALSE;
-    if (d.integer_dot_product) f12.pNext = &fdot;
-  }
+  FeatureChain chain(d.props.apiVersion >= VK_API_VERSION_1_2, d.integer_dot_product);
+  chain.f2.features.shaderInt16 = d.int16 ? VK_TRUE : VK_FALSE;
+  chain.f11.storageBuffer16BitAccess = d.storage_16bit ? VK_TRUE : VK_FALSE;
+  chain.f12.storageBuffer8BitAccess = d.storage_8bit ? VK_TRUE : VK_FALSE;
+  chain.f12.shaderInt8 = d.int8 ? VK_TRUE : VK_FALSE;
+  chain.f12.shaderFloat16 = d.float16 ? VK_TRUE : VK_FALSE;
+  chain.dot.shaderIntegerDotProduct = d.integer_dot_product ? VK_TRUE : VK_FALSE;
   std::vector<const char*> exts;
   if (d.portability_subset) exts.push_back("VK_KHR_portability_subset");
   if (d.integer_dot_product && d.int_dot_extension) exts.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
   if (d.memory_budget) exts.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
   VkDeviceCreateInfo ci{};
   ci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-  ci.pNext = &f2;
+  ci.pNext = &chain.f2;
   ci.queueCreateInfoCount = 1;
   ci.pQueueCreateInfos = &q;
   ci.enabledExtensionCount = static_cast<std::uint32_t>(exts.size());

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "vk_context.h"
+#include "vk_features.h"
 
 namespace headroom::bench {
 
@@ -101,27 +102,15 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
     d.driver.pNext = nullptr;
     std::memcpy(d.uuid, id_props.deviceUUID, VK_UUID_SIZE);
 
-    VkPhysicalDeviceFeatures2 f2{};
-    f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
-    VkPhysicalDeviceVulkan11Features f11{};
-    f11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
-    VkPhysicalDeviceVulkan12Features f12{};
-    f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
-    VkPhysicalDeviceShaderIntegerDotProductFeatures fdot{};
-    fdot.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
-    if (api >= VK_API_VERSION_1_2) {
-      f2.pNext = &f11;
-      f11.pNext = &f12;
-      if (api >= VK_API_VERSION_1_3 || has_int_dot_ext) f12.pNext = &fdot;
-      d.int_dot_extension = api < VK_API_VERSION_1_3 && has_int_dot_ext;
-    }
-    vkGetPhysicalDeviceFeatures2(d.handle, &f2);
-    d.int16 = f2.features.shaderInt16 == VK_TRUE;
-    d.storage_16bit = f11.storageBuffer16BitAccess == VK_TRUE;
-    d.storage_8bit = f12.storageBuffer8BitAccess == VK_TRUE;
-    d.int8 = f12.shaderInt8 == VK_TRUE;
-    d.float16 = f12.shaderFloat16 == VK_TRUE;
-    d.integer_dot_product = fdot.shaderIntegerDotProduct == VK_TRUE;
+    FeatureChain chain(api >= VK_API_VERSION_1_2, api >= VK_API_VERSION_1_3 || has_int_dot_ext);
+    d.int_dot_extension = api >= VK_API_VERSION_1_2 && api < VK_API_VERSION_1_3 && has_int_dot_ext;
+    vkGetPhysicalDeviceFeatures2(d.handle, &chain.f2);
+    d.int16 = chain.f2.features.shaderInt16 == VK_TRUE;
+    d.storage_16bit = chain.f11.storageBuffer16BitAccess == VK_TRUE;
+    d.storage_8bit = chain.f12.storageBuffer8BitAccess == VK_TRUE;
+    d.int8 = chain.f12.shaderInt8 == VK_TRUE;
+    d.float16 = chain.f12.shaderFloat16 == VK_TRUE;
+    d.integer_dot_product = chain.dot.shaderIntegerDotProduct == VK_TRUE;
     d.subgroup_arithmetic = (d.subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) &&
                             (d.subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT);
 
