@@ -76,6 +76,21 @@ void finish_row(BenchResult& r, const Timed& t) {
 
 bool has_dequant(const std::string& variant) { return variant == "portable" || variant == "fast"; }
 
+// Records a variant that did not run: its dequant row (if it has one) and every GEMV column.
+void push_skipped(std::vector<BenchResult>& out, const std::string& format, const std::string& variant,
+                  std::uint64_t dequant_rows, std::uint64_t m, std::uint64_t k, const std::string& why) {
+  if (has_dequant(variant)) {
+    BenchResult r = base_row("dequant", format, variant, dequant_rows, k, 0);
+    r.skipped = why;
+    out.push_back(r);
+  }
+  for (std::uint32_t n : kColumns) {
+    BenchResult g = base_row("gemv", format, variant, m, k, n);
+    g.skipped = why;
+    out.push_back(g);
+  }
+}
+
 // fp64 products of `rows` x k weights with 8 x columns, [c][row]; sums of |w x| into `abs_out`.
 std::vector<double> products(const std::vector<float>& w, std::uint32_t rows, std::uint32_t k,
                              const std::vector<float>& x, std::vector<double>* abs_out) {
@@ -187,18 +202,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
         skip = "skipped: weights exceed a quarter of device-local memory";
       }
       if (!skip.empty()) {
-        for (const auto& variant : plan.variants) {
-          if (has_dequant(variant)) {
-            BenchResult r = base_row("dequant", info.id, variant, shape.m, shape.k, 0);
-            r.skipped = skip;
-            out.push_back(r);
-          }
-          for (std::uint32_t n : kColumns) {
-            BenchResult g = base_row("gemv", info.id, variant, shape.m, shape.k, n);
-            g.skipped = skip;
-            out.push_back(g);
-          }
-        }
+        for (const auto& variant : plan.variants) push_skipped(out, info.id, variant, shape.m, shape.m, shape.k, skip);
         progress(std::string(info.id) + " " + shape_text + ": " + skip);
         continue;
       }
@@ -238,16 +242,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
                     : "skipped: no " + variant + " kernel for " + info.id;
         }
         if (!why.empty()) {
-          if (has_dequant(variant)) {
-            BenchResult r = base_row("dequant", info.id, variant, dq_rows, shape.k, 0);
-            r.skipped = why;
-            out.push_back(r);
-          }
-          for (std::uint32_t n : kColumns) {
-            BenchResult g = base_row("gemv", info.id, variant, shape.m, shape.k, n);
-            g.skipped = why;
-            out.push_back(g);
-          }
+          push_skipped(out, info.id, variant, dq_rows, shape.m, shape.k, why);
           continue;
         }
         const Buffer& xin = variant == "fp16" ? xhalf : variant == "int8dot" ? xint8 : xbuf;
