@@ -117,6 +117,9 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const ModelArch&
   const RuntimeKnobs& k = r.knobs;
   const bool llama = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
   if (r.kv_dtype == "auto") out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
+  if (r.card.vendor != "nvidia") {
+    out.push_back("driver/context reserve of 0.61 GiB as measured for CUDA on an H100; not measured for " + r.card.vendor + " cards");
+  }
   if (llama) {
     if (!k.ctx_size_tokens) {
       out.push_back("n_ctx = " + std::to_string(in.ctx_size_tokens) + ": prompt + output for each of the " +
