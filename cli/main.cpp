@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "headroom/catalog.h"
+#include "headroom/compare.h"
 #include "headroom/report_json.h"
 #include "headroom/sizing.h"
 #include "headroom/validation.h"
@@ -59,14 +60,19 @@ struct SizeFlags {
   bool json = false;
 };
 
-int run_size(const Catalog& catalog, const SizeFlags& f) {
+// The request both `size` and `compare` describe with their flags; throws BadInput with the
+// one-line message on any bad flag. `compare` has no --card: the request keeps a default card.
+SizingRequest build_request(const Catalog& catalog, const SizeFlags& f, bool with_card) {
+  auto check = [](const auto& result) {
+    if (!result) throw BadInput{result.error().message};
+  };
   SizingRequest request;
   auto model = cli::resolve_model(catalog, f.model);
-  if (!model) return fail(model.error().message);
+  check(model);
   request.model = model->arch;
   if (model->from_gguf) {
     if (!f.quant.empty() && f.quant != "native") {
-      return fail("--quant " + f.quant + " contradicts the GGUF file, whose tensors already have their types; drop --quant");
+      throw BadInput{"--quant " + f.quant + " contradicts the GGUF file, whose tensors already have their types; drop --quant"};
     }
     request.weight_format = "native";
   } else {
@@ -74,11 +80,13 @@ int run_size(const Catalog& catalog, const SizeFlags& f) {
   }
   request.kv_dtype = f.kv;
   auto runtime = parse_runtime(f.runtime);
-  if (!runtime) return fail(runtime.error().message);
+  check(runtime);
   request.runtime = runtime.value();
-  auto card = catalog.find_card(f.card);
-  if (!card) return fail(card.error().message);
-  request.card = *card.value();
+  if (with_card) {
+    auto card = catalog.find_card(f.card);
+    check(card);
+    request.card = *card.value();
+  }
   request.gpus = static_cast<std::uint32_t>(std::min<std::uint64_t>(parse_count("--gpus", f.gpus), 1u << 20));
   request.workload.prompt_tokens = parse_count("--prompt-tokens", f.prompt);
   request.workload.output_tokens = parse_count("--output-tokens", f.output);
@@ -98,11 +106,16 @@ int run_size(const Catalog& catalog, const SizeFlags& f) {
   }
   if (!f.bench.empty()) {
     auto text = cli::read_text_file(f.bench, "bench", 64ull << 20);
-    if (!text) return fail(text.error().message);
+    check(text);
     auto bench = parse_bench_report(text.value());
-    if (!bench) return fail(f.bench + ": " + bench.error().message);
+    if (!bench) throw BadInput{f.bench + ": " + bench.error().message};
     request.bench = std::move(bench).value();
   }
+  return request;
+}
+
+int run_size(const Catalog& catalog, const SizeFlags& f) {
+  const SizingRequest request = build_request(catalog, f, true);
   auto report = size(request);
   if (!report) return fail(report.error().message);
   if (f.json) {
@@ -113,7 +126,49 @@ int run_size(const Catalog& catalog, const SizeFlags& f) {
   return 0;
 }
 
+int run_compare(const Catalog& catalog, const SizeFlags& f, const std::string& vendor) {
+  if (!f.bench.empty()) throw BadInput{"--bench belongs to one card; use it with `headroom size`"};
+  if (!vendor.empty() && vendor != "nvidia" && vendor != "amd" && vendor != "intel" && vendor != "apple") {
+    throw BadInput{"--vendor must be nvidia, amd, intel or apple (got '" + vendor + "')"};
+  }
+  SizingRequest request = build_request(catalog, f, false);
+  request.card = catalog.cards.front();  // replaced per card; validates the rest of the request
+  auto probe = size(request);
+  if (!probe && probe.error().field != "card" && probe.error().field.rfind("bench", 0) != 0) {
+    // Errors that do not depend on the card (unknown format, bad flags) stop here, once.
+    return fail(probe.error().message);
+  }
+  const auto fits = compare_cards(catalog, request, vendor);
+  if (f.json) {
+    std::cout << compare_json_text(fits) << "\n";
+  } else {
+    std::cout << cli::render_compare(fits);
+  }
+  return 0;
+}
+
 }  // namespace
+
+// Flags shared by `size` and `compare`: the model, format, runtime, workload and runtime knobs.
+void add_request_options(CLI::App* cmd, SizeFlags& f) {
+  cmd->add_option("--model", f.model, "catalog id, HF repo, path/to/config.json or path/to/model.gguf")->required();
+  cmd->add_option("--quant", f.quant, "weight format (see `headroom formats`); default: the checkpoint's own");
+  cmd->add_option("--kv-cache-dtype", f.kv, "KV cache dtype: auto, fp16, bf16, fp8, int8, q8_0, q4_0");
+  cmd->add_option("--runtime", f.runtime, "vllm | sglang | trtllm | tgi | llama.cpp | ollama | transformers")->required();
+  cmd->add_option("--gpus", f.gpus, "identical cards (tensor parallel; llama.cpp: layer split)");
+  cmd->add_option("--prompt-tokens", f.prompt, "prompt tokens per request (default 1024)");
+  cmd->add_option("--output-tokens", f.output, "output tokens per request (default 256)");
+  cmd->add_option("--users", f.users, "concurrent requests (default 1)");
+  cmd->add_option("--max-model-len", f.max_model_len, "vLLM/SGLang/TGI/TRT-LLM longest sequence");
+  cmd->add_option("--gpu-memory-utilization", f.util, "vLLM budget fraction (default 0.9); SGLang mem_fraction_static");
+  cmd->add_option("--ctx-size", f.ctx, "llama.cpp/Ollama n_ctx over all slots");
+  cmd->add_option("--parallel", f.parallel, "llama.cpp/Ollama parallel slots (default: users)");
+  cmd->add_option("--ubatch-size", f.ubatch, "llama.cpp n_ubatch (default 512)");
+  cmd->add_option("--flash-attention", f.flash_attention, "llama.cpp/Ollama: on | off");
+  cmd->add_option("--n-gpu-layers", f.gpu_layers, "llama.cpp/Ollama -ngl: layers on the GPU (default all + output head)");
+  cmd->add_option("--n-cpu-moe", f.cpu_moe, "llama.cpp: keep the MoE experts of the first N layers in system memory");
+  cmd->add_option("--host-bandwidth", f.host_bandwidth, "system memory GB/s for CPU-resident layers (default 61)");
+}
 
 int run_validate(const Catalog& catalog, const std::string& path, bool json) {
   auto text = cli::read_text_file(path, "validation", 64ull << 20);
@@ -144,26 +199,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   SizeFlags f;
   auto* size_cmd = app.add_subcommand("size", "Memory breakdown, verdict, max users/context, speed and advice");
-  size_cmd->add_option("--model", f.model, "catalog id, path/to/config.json or path/to/model.gguf")->required();
-  size_cmd->add_option("--quant", f.quant, "weight format (see `headroom formats`); default: the checkpoint's own");
-  size_cmd->add_option("--kv-cache-dtype", f.kv, "KV cache dtype: auto, fp16, bf16, fp8, int8, q8_0, q4_0");
-  size_cmd->add_option("--runtime", f.runtime, "vllm | sglang | trtllm | tgi | llama.cpp | ollama | transformers")->required();
+  add_request_options(size_cmd, f);
   size_cmd->add_option("--card", f.card, "card id (see `headroom cards`)")->required();
-  size_cmd->add_option("--gpus", f.gpus, "identical cards (tensor parallel; llama.cpp: layer split)");
-  size_cmd->add_option("--prompt-tokens", f.prompt, "prompt tokens per request (default 1024)");
-  size_cmd->add_option("--output-tokens", f.output, "output tokens per request (default 256)");
-  size_cmd->add_option("--users", f.users, "concurrent requests (default 1)");
-  size_cmd->add_option("--max-model-len", f.max_model_len, "vLLM/SGLang/TGI/TRT-LLM longest sequence");
-  size_cmd->add_option("--gpu-memory-utilization", f.util, "vLLM budget fraction (default 0.9); SGLang mem_fraction_static");
-  size_cmd->add_option("--ctx-size", f.ctx, "llama.cpp/Ollama n_ctx over all slots");
-  size_cmd->add_option("--parallel", f.parallel, "llama.cpp/Ollama parallel slots (default: users)");
-  size_cmd->add_option("--ubatch-size", f.ubatch, "llama.cpp n_ubatch (default 512)");
-  size_cmd->add_option("--flash-attention", f.flash_attention, "llama.cpp/Ollama: on | off");
-  size_cmd->add_option("--n-gpu-layers", f.gpu_layers, "llama.cpp/Ollama -ngl: layers on the GPU (default all + output head)");
-  size_cmd->add_option("--n-cpu-moe", f.cpu_moe, "llama.cpp: keep the MoE experts of the first N layers in system memory");
-  size_cmd->add_option("--host-bandwidth", f.host_bandwidth, "system memory GB/s for CPU-resident layers (default 61)");
   size_cmd->add_option("--bench", f.bench, "a headroom-bench result (headroom.bench.v1) measured on this card");
   size_cmd->add_flag("--json", f.json, "print the headroom.size.v1 JSON document");
+  std::string vendor;
+  auto* compare_cmd = app.add_subcommand("compare", "The same workload on every card: which fit, users, speed");
+  add_request_options(compare_cmd, f);
+  compare_cmd->add_option("--vendor", vendor, "only nvidia | amd | intel | apple cards");
+  compare_cmd->add_flag("--json", f.json, "print the headroom.compare.v1 JSON document");
   bool json = false;
   auto* models_cmd = app.add_subcommand("models", "List the model catalog");
   auto* cards_cmd = app.add_subcommand("cards", "List the card catalog");
@@ -187,6 +231,7 @@ int main(int argc, char** argv) {
   if (!catalog) return fail("built-in catalog: " + catalog.error().message);
   try {
     if (*size_cmd) return run_size(catalog.value(), f);
+    if (*compare_cmd) return run_compare(catalog.value(), f, vendor);
     if (*validate_cmd) return run_validate(catalog.value(), validation_path, json);
     if (*models_cmd) std::cout << cli::list_models(catalog.value(), json);
     if (*cards_cmd) std::cout << cli::list_cards(catalog.value(), json);

@@ -100,4 +100,39 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   return out;
 }
 
+std::string render_compare(const std::vector<CardFit>& fits) {
+  std::string out;
+  char text[320];
+  for (const auto& fit : fits) {
+    if (fit.sized) {
+      const NormalizedInputs& in = fit.report.inputs;
+      std::snprintf(text, sizeof text, "%s on %ux, %s, %llu user%s x (%llu + %llu tokens)\n\n", in.model_name.c_str(), in.gpus,
+                    in.runtime.c_str(), static_cast<unsigned long long>(in.workload.users), in.workload.users == 1 ? "" : "s",
+                    static_cast<unsigned long long>(in.workload.prompt_tokens), static_cast<unsigned long long>(in.workload.output_tokens));
+      out += text;
+      break;
+    }
+  }
+  std::snprintf(text, sizeof text, "%-26s %-13s %9s %12s %12s %9s %11s\n", "card", "verdict", "max users", "tok/s/user",
+                "tok/s total", "TTFT s", "free");
+  out += text;
+  for (const auto& fit : fits) {
+    if (!fit.sized) {
+      std::snprintf(text, sizeof text, "%-26s %-13s %s\n", fit.card->id.c_str(), "refused", fit.error.c_str());
+      out += text;
+      continue;
+    }
+    const SizingReport& r = fit.report;
+    const double per_user = r.speed ? r.speed->decode_tokens_per_s_per_user : 0;
+    const double total = r.speed ? r.speed->decode_tokens_per_s_total : 0;
+    const double ttft = r.speed ? r.speed->ttft_s : 0;
+    const std::string free_text = r.memory.free_bytes >= 0 ? format_bytes(static_cast<double>(r.memory.free_bytes))
+                                                           : "-" + format_bytes(static_cast<double>(-r.memory.free_bytes));
+    std::snprintf(text, sizeof text, "%-26s %-13s %9llu %12.1f %12.1f %9.2f %11s\n", fit.card->id.c_str(), to_string(r.verdict),
+                  static_cast<unsigned long long>(r.max_users), per_user, total, ttft, free_text.c_str());
+    out += text;
+  }
+  return out;
+}
+
 }  // namespace headroom::cli

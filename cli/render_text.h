@@ -3,10 +3,13 @@
 
 #include <string>
 
+#include "headroom/compare.h"
 #include "headroom/sizing.h"
 
 namespace headroom::cli {
 
 std::string render_text(const SizingReport& report, const Card& card, bool color);
+// One line per card: verdict, users, speed, memory left.
+std::string render_compare(const std::vector<CardFit>& fits);
 
 }  // namespace headroom::cli

@@ -52,7 +52,7 @@ TEST_CASE("architectures reproduce the published parameter counts", "[catalog]")
   }
 }
 
-TEST_CASE("every card answers every runtime with memory and a speed range", "[catalog]") {
+TEST_CASE("every card answers every runtime that supports it with memory and a speed range", "[catalog]") {
   const auto& model = catalog().find_model("llama-3.1-8b-instruct").value()->arch;
   const RuntimeId runtimes[] = {RuntimeId::vllm, RuntimeId::sglang, RuntimeId::trtllm, RuntimeId::tgi,
                                 RuntimeId::llamacpp, RuntimeId::ollama, RuntimeId::transformers};
@@ -66,6 +66,13 @@ TEST_CASE("every card answers every runtime with memory and a speed range", "[ca
       request.weight_format = (runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama) ? "q4_k_m" : "bf16";
       request.workload = {1000, 200, 4};
       auto report = size(request);
+      if (auto refused = runtime_refuses_card(runtime, card)) {
+        // A runtime that does not support the card says so, naming both.
+        REQUIRE_FALSE(report);
+        CHECK(report.error().field == "card");
+        CHECK(report.error().message.find(card.name) != std::string::npos);
+        continue;
+      }
       REQUIRE(report);
       CHECK(report->memory.capacity_bytes == card.usable_memory_bytes);
       REQUIRE(report->speed);
@@ -106,4 +113,16 @@ TEST_CASE("a Vulkan device id finds its catalog card", "[catalog]") {
   REQUIRE(h100 != nullptr);
   CHECK(h100->id == "h100-sxm-80gb");
   CHECK(catalog().find_card_by_vulkan_id(0x10005, 0) == nullptr);  // lavapipe is no card
+}
+
+TEST_CASE("runtimes refuse the accelerators they do not support", "[catalog]") {
+  const Card& mi300x = *catalog().find_card("mi300x").value();
+  const Card& m4 = *catalog().find_card("apple-m4-max-128gb").value();
+  const Card& gaudi = *catalog().find_card("gaudi-3").value();
+  CHECK(runtime_refuses_card(RuntimeId::trtllm, mi300x));
+  CHECK_FALSE(runtime_refuses_card(RuntimeId::vllm, mi300x));
+  CHECK(runtime_refuses_card(RuntimeId::vllm, m4));
+  CHECK_FALSE(runtime_refuses_card(RuntimeId::llamacpp, m4));
+  CHECK(runtime_refuses_card(RuntimeId::llamacpp, gaudi));
+  CHECK_FALSE(runtime_refuses_card(RuntimeId::tgi, gaudi));
 }

@@ -71,6 +71,10 @@ expect_ok "doc['memory']['weights_bytes'] == $gguf_gpu and doc['memory']['host_b
 expect_error "contradicts the GGUF file" size --model "$tmp/tiny.gguf" --quant q4_k_m --runtime llama.cpp --card rtx-4090
 head -c 2000 "$tmp/tiny.gguf" >"$tmp/cut.gguf"
 expect_error "cut.gguf" size --model "$tmp/cut.gguf" --runtime llama.cpp --card rtx-4090
+expect_ok "doc['schema'] == 'headroom.compare.v1' and len(doc['cards']) >= 60 and doc['cards'][0]['verdict'] == 'fits'" \
+  compare --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --users 4 --json
+expect_error "--vendor must be nvidia, amd, intel or apple (got 'ibm')" compare --model llama-3.1-8b-instruct --runtime vllm --vendor ibm
+expect_error "unknown weight format 'q9'" compare --model llama-3.1-8b-instruct --runtime vllm --quant q9
 expect_ok "len(doc['models']) >= 40" models --json
 expect_ok "len(doc['cards']) >= 60" cards --json
 expect_ok "len(doc['weight_formats']) > 20 and any(f['id'] == 'q4_k_m' for f in doc['weight_formats'])" formats --json

@@ -1,6 +1,7 @@
 // The runtimes Headroom models and the rule each uses to size its KV cache.
 #include "headroom/runtime.h"
 
+#include "headroom/card.h"
 #include "text_match.h"
 
 namespace headroom {
@@ -34,6 +35,44 @@ const std::vector<RuntimeProfile>& runtime_profiles() {
        "huggingface/transformers generation/utils.py (DynamicCache); bitsandbytes for nf4/int8"},
   };
   return kProfiles;
+}
+
+std::optional<std::string> runtime_refuses_card(RuntimeId runtime, const Card& card) {
+  // Which accelerators each runtime's releases support, from their installation docs:
+  // vLLM docs "GPU installation" (CUDA, ROCm, Intel XPU) and vllm-project/vllm-gaudi (Gaudi),
+  // no GPU support on Apple silicon; SGLang docs "Install" (NVIDIA, AMD, Intel XPU); TensorRT-LLM:
+  // NVIDIA only; TGI docs "Supported hardware" (NVIDIA, AMD Instinct, Intel Gaudi, Intel GPUs);
+  // llama.cpp README backends (CUDA, HIP, SYCL, Vulkan, Metal) and Ollama docs/gpu.md, neither
+  // for Gaudi; transformers runs wherever PyTorch does (CUDA, ROCm, XPU, MPS, HPU).
+  const bool gaudi = card.architecture.rfind("Gaudi", 0) == 0;
+  const std::string& vendor = card.vendor;
+  const char* name = runtime_profile(runtime).name;
+  auto refuse = [&](const std::string& what) {
+    return std::optional<std::string>(std::string(name) + " does not run on " + what + " (" + card.name + ")");
+  };
+  switch (runtime) {
+    case RuntimeId::trtllm:
+      if (vendor != "nvidia") return refuse("non-NVIDIA cards");
+      break;
+    case RuntimeId::vllm:
+      if (vendor == "apple") return refuse("Apple GPUs");
+      break;
+    case RuntimeId::sglang:
+      if (vendor == "apple") return refuse("Apple GPUs");
+      if (gaudi) return refuse("Intel Gaudi");
+      break;
+    case RuntimeId::tgi:
+      if (vendor == "apple") return refuse("Apple GPUs");
+      if (vendor == "amd" && card.segment != "datacenter") return refuse("AMD consumer GPUs");
+      break;
+    case RuntimeId::llamacpp:
+    case RuntimeId::ollama:
+      if (gaudi) return refuse("Intel Gaudi");
+      break;
+    case RuntimeId::transformers:
+      break;
+  }
+  return std::nullopt;
 }
 
 const RuntimeProfile& runtime_profile(RuntimeId id) {

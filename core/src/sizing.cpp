@@ -182,6 +182,9 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
                           " attention heads to divide evenly; use a divisor of " + std::to_string(a.num_heads));
   }
 
+  if (auto refused = runtime_refuses_card(r.runtime, r.card)) {
+    return make_error(ErrorCode::unsupported, "card", *refused);
+  }
   auto format = find_weight_format(r.weight_format);
   if (!format) return format.error();
   if (!runtime_offers(format.value()->runtimes, r.runtime)) {

@@ -26,7 +26,11 @@ struct RuntimeProfile {
   const char* source;       // where the rule and its defaults come from
 };
 
+struct Card;
+
 const std::vector<RuntimeProfile>& runtime_profiles();
+// Why `runtime` cannot drive `card` (e.g. TensorRT-LLM on an AMD card); nullopt when it can.
+std::optional<std::string> runtime_refuses_card(RuntimeId runtime, const Card& card);
 const RuntimeProfile& runtime_profile(RuntimeId id);
 Result<RuntimeId> parse_runtime(std::string_view key);
 

@@ -1,0 +1,47 @@
+// compare_cards: one workload on every card, ranked fits > tight > does-not-fit > refused,
+// fastest first within each group.
+#include <catch2/catch.hpp>
+
+#include "headroom/compare.h"
+#include "sizing_fixtures.h"
+
+using namespace headroom;
+
+TEST_CASE("compare ranks every card for one workload", "[compare]") {
+  auto request = test::request("llama-3.1-70b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+  request.workload = {2000, 500, 2};
+  const auto fits = compare_cards(test::catalog(), request, "");
+  REQUIRE(fits.size() == test::catalog().cards.size());
+  auto rank = [](const CardFit& fit) {
+    return !fit.sized ? 3 : fit.report.verdict == Verdict::fits ? 0 : fit.report.verdict == Verdict::tight ? 1 : 2;
+  };
+  for (std::size_t i = 1; i < fits.size(); ++i) {
+    INFO(fits[i - 1].card->id << " then " << fits[i].card->id);
+    CHECK(rank(fits[i - 1]) <= rank(fits[i]));
+    if (rank(fits[i - 1]) == rank(fits[i]) && fits[i].sized) {
+      CHECK(fits[i - 1].report.speed->decode_tokens_per_s_total >= fits[i].report.speed->decode_tokens_per_s_total);
+    }
+  }
+  auto find = [&](const char* id) -> const CardFit& {
+    for (const auto& fit : fits) {
+      if (fit.card->id == id) return fit;
+    }
+    FAIL("missing " << id);
+    return fits.front();
+  };
+  // 42 GiB of weights: not on a 24 GB card, fine on an 80 GB one; llama.cpp has no Gaudi backend.
+  CHECK(find("rtx-4090").report.verdict == Verdict::does_not_fit);
+  CHECK(find("h100-sxm-80gb").report.verdict == Verdict::fits);
+  CHECK_FALSE(find("gaudi-3").sized);
+  // The JSON names the schema and one row per card.
+  const std::string json = compare_json_text(fits);
+  CHECK(json.find("\"schema\": \"headroom.compare.v1\"") != std::string::npos);
+  CHECK(json.find("\"card\": \"gaudi-3\"") != std::string::npos);
+}
+
+TEST_CASE("compare filters by vendor", "[compare]") {
+  auto request = test::request("qwen3-8b", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+  const auto apple = compare_cards(test::catalog(), request, "apple");
+  REQUIRE_FALSE(apple.empty());
+  for (const auto& fit : apple) CHECK(fit.card->vendor == "apple");
+}
