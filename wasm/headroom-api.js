@@ -14,6 +14,8 @@
       // size({model, quant, kv_cache_dtype, runtime, card, gpus, prompt_tokens, output_tokens, users, ...})
       // -> {ok: true, report} | {ok: false, error, field}
       size: (request) => call('headroom_size_json', JSON.stringify(request)),
+      // compare({...size request without card, vendor?}) -> {ok: true, compare} | {ok: false, error, field}
+      compare: (request) => call('headroom_compare_json', JSON.stringify(request)),
       // catalog('models' | 'cards' | 'formats' | 'runtimes') -> {ok: true, catalog} | {ok: false, error}
       catalog: (kind) => call('headroom_catalog_json', String(kind)),
     };

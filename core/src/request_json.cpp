@@ -1,5 +1,6 @@
 #include "headroom/request_json.h"
 
+#include "headroom/compare.h"
 #include "headroom/report_json.h"
 #include "json_util.h"
 
@@ -31,9 +32,9 @@ Result<SizingRequest> parse_size_request(std::string_view json_text, const Catal
   } else {
     return bad("model", "must be a catalog id or a config.json object");
   }
-  auto card_id = json_util::get_string(*doc, "card");
-  if (!card_id) return bad("card", "is required (a card id)");
-  auto card = catalog.find_card(*card_id);
+  // compare_response_json supplies a placeholder card; size needs one.
+  const std::string card_id = json_util::get_string(*doc, "card").value_or(catalog.cards.empty() ? "" : catalog.cards.front().id);
+  auto card = catalog.find_card(card_id);
   if (!card) return card.error();
   request.card = *card.value();
   auto runtime = parse_runtime(json_util::get_string(*doc, "runtime").value_or("vllm"));
@@ -81,11 +82,28 @@ Result<SizingRequest> parse_size_request(std::string_view json_text, const Catal
   return request;
 }
 
+namespace {
+
+std::string failure_json(const Error& error) {
+  const nlohmann::json response = {{"ok", false}, {"error", error.message}, {"field", error.field}};
+  return response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string compare_response_json(std::string_view request_json, const Catalog& catalog) {
+  auto request = parse_size_request(request_json, catalog);
+  if (!request) return failure_json(request.error());
+  auto doc = json_util::parse(request_json);
+  const std::string vendor = doc ? json_util::get_string(*doc, "vendor").value_or("") : "";
+  if (!vendor.empty() && vendor != "nvidia" && vendor != "amd" && vendor != "intel" && vendor != "apple") {
+    return failure_json(make_error(ErrorCode::invalid_argument, "vendor", "vendor must be nvidia, amd, intel or apple"));
+  }
+  return "{\"ok\":true,\"compare\":" + compare_json_text(compare_cards(catalog, request.value(), vendor)) + "}";
+}
+
 std::string size_response_json(std::string_view request_json, const Catalog& catalog) {
-  auto failure = [](const Error& error) {
-    const nlohmann::json response = {{"ok", false}, {"error", error.message}, {"field", error.field}};
-    return response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
+  auto failure = failure_json;
   auto request = parse_size_request(request_json, catalog);
   if (!request) return failure(request.error());
   auto report = size(request.value());

@@ -65,3 +65,17 @@ test('wasm catalog() lists what the native CLI lists', async () => {
   assert.strictEqual(unknown.ok, false);
   assert.match(unknown.error, /unknown catalog 'gpus'/);
 });
+
+test('wasm compare() ranks the same cards as the native CLI', async () => {
+  const headroom = await load();
+  const request = { model: 'llama-3.1-8b-instruct', quant: 'q4_k_m', runtime: 'llama.cpp', users: 4, vendor: 'nvidia' };
+  const wasm = headroom.compare(request);
+  assert.strictEqual(wasm.ok, true, JSON.stringify(wasm));
+  const native = JSON.parse(execFileSync(cliPath, ['compare', '--model', 'llama-3.1-8b-instruct', '--quant', 'q4_k_m',
+    '--runtime', 'llama.cpp', '--users', '4', '--vendor', 'nvidia', '--json']).toString());
+  assert.deepStrictEqual(wasm.compare, native);
+  assert.ok(wasm.compare.cards.every((row) => row.vendor === 'nvidia'));
+  const bad = headroom.compare({ ...request, vendor: 'ibm' });
+  assert.strictEqual(bad.ok, false);
+  assert.strictEqual(bad.field, 'vendor');
+});

@@ -18,4 +18,8 @@ Result<SizingRequest> parse_size_request(std::string_view json_text, const Catal
 // {"ok": true, "report": {...headroom.size.v1...}} or {"ok": false, "error": "...", "field": "..."}.
 std::string size_response_json(std::string_view request_json, const Catalog& catalog);
 
+// The same request (its "card" optional, "vendor" an optional filter) on every card:
+// {"ok": true, "compare": {...headroom.compare.v1...}} or {"ok": false, "error", "field"}.
+std::string compare_response_json(std::string_view request_json, const Catalog& catalog);
+
 }  // namespace headroom
