@@ -696,4 +696,21 @@ TEST_CASE("GGUF: random corruption of a small valid file never crashes", "[gguf]
   CHECK(refused > 0);
 }
 
+TEST_CASE("GGUF: recurrent (state-space) architectures are refused by name", "[gguf]") {
+  test::GgufWriter w;
+  w.str("general.architecture", "mamba")
+      .u32("mamba.block_count", 2)
+      .u32("mamba.embedding_length", 256)
+      .u32("mamba.ssm.state_size", 16);
+  w.tensor("token_embd.weight", {256, 32}, test::kGgmlF32);
+  const std::string bytes = w.file();
+  MemoryByteSource source(bytes);
+  auto header = read_gguf_header(source);
+  REQUIRE(header);
+  auto arch = arch_from_gguf(*header, "mamba.gguf", nullptr);
+  REQUIRE_FALSE(arch);
+  CHECK(arch.error().message.find("recurrent state") != std::string::npos);
+  CHECK(arch.error().message.find("mamba.ssm.state_size") != std::string::npos);
+}
+
 }  // namespace headroom

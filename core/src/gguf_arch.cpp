@@ -249,6 +249,18 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
     return make_error(ErrorCode::parse_error, field_of("general.architecture"),
                       field_of("general.architecture") + " is missing or not a string");
   }
+  // Recurrent and hybrid state-space models keep a per-sequence state, not a KV cache per
+  // token; sizing them as attention models would be wrong, so they are refused by name (their
+  // GGUF files carry <arch>.ssm.* or <arch>.wkv.* keys: llama.cpp src/llama-arch.cpp).
+  for (const char* marker : {".ssm.", ".wkv.", ".rwkv."}) {
+    for (const auto& [key, value] : header.metadata) {
+      if (key.find(marker) != std::string::npos) {
+        return make_error(ErrorCode::unsupported, field_of("general.architecture"),
+                          "architecture '" + *family + "' keeps recurrent state (" + key +
+                              "); Headroom sizes attention models only");
+      }
+    }
+  }
   ModelArch arch;
   arch.id = std::string(id);
   arch.name = header.get_string("general.name").value_or(std::string(id));
