@@ -66,12 +66,12 @@ const std::vector<DTypeInfo>& dtype_table() {
       {DType::int4_awq_g64, "awq_int4_g64", 64, 64 * 4 + 4 + 16, 0, false,
        "AutoAWQ WQLinear_GEMM tensors qweight/qzeros/scales (casper-hansen/AutoAWQ)"},
       // GPTQ: qweight int32 [in/8, out], qzeros int32 [in/g, out/8], scales fp16 [in/g, out];
-      // g_idx int32 [in] (32 bits per input column, about 0.008 bits per weight at 4096 rows)
-      // is a per-tensor term this table cannot express and is left out.
+      // g_idx int32 [in]: 32 bits per input column of the tensor (col_bits), about 0.008 bits
+      // per weight at 4096 rows.
       {DType::int4_gptq_g128, "gptq_int4_g128", 128, 128 * 4 + 4 + 16, 0, false,
-       "AutoGPTQ QuantLinear tensors qweight/qzeros/scales/g_idx (AutoGPTQ/AutoGPTQ)"},
+       "AutoGPTQ QuantLinear tensors qweight/qzeros/scales/g_idx (AutoGPTQ/AutoGPTQ)", false, 32},
       {DType::int4_gptq_g32, "gptq_int4_g32", 32, 32 * 4 + 4 + 16, 0, false,
-       "AutoGPTQ QuantLinear tensors qweight/qzeros/scales/g_idx (AutoGPTQ/AutoGPTQ)"},
+       "AutoGPTQ QuantLinear tensors qweight/qzeros/scales/g_idx (AutoGPTQ/AutoGPTQ)", false, 32},
       // NF4: 64 values * 4 bits + fp32 absmax = 288 bits; double quantization stores the absmax
       // as 8 bits plus one fp32 (scale) per 256 absmax values: 256 + 8 + 32/256 bits, which we
       // round up per 256-block group: 256 blocks * (256 + 8) + 32 = 67616 bits per 16384 values.
@@ -124,13 +124,14 @@ std::optional<DType> dtype_from_ggml_id(std::uint32_t ggml_id) {
 
 std::uint64_t tensor_bytes(DType type, std::uint64_t rows, std::uint64_t cols) {
   const auto& info = dtype_info(type);
+  const std::uint64_t column_bits = cols * info.col_bits;
   if (info.flat_blocks) {
     const std::uint64_t blocks = (rows * cols + info.block_elems - 1) / info.block_elems;
-    return (blocks * info.block_bits + rows * info.row_bits + 7) / 8;
+    return (blocks * info.block_bits + rows * info.row_bits + column_bits + 7) / 8;
   }
   const std::uint64_t blocks_per_row = (cols + info.block_elems - 1) / info.block_elems;
   // Bits can exceed 2^64 only for absurd shapes, which callers reject before this point.
-  const std::uint64_t bits = rows * (blocks_per_row * info.block_bits + info.row_bits);
+  const std::uint64_t bits = rows * (blocks_per_row * info.block_bits + info.row_bits) + column_bits;
   return (bits + 7) / 8;
 }
 

@@ -42,6 +42,7 @@ struct DTypeInfo {
   bool is_ggml;                // a GGUF tensor type
   const char* source;          // where the layout is defined
   bool flat_blocks = false;    // blocks run over the flattened tensor, not per row (bitsandbytes)
+  std::uint32_t col_bits = 0;  // extra bits per input column of the tensor (GPTQ g_idx)
 };
 
 // Every known type, in a stable order.
