@@ -170,6 +170,29 @@ void add_request_options(CLI::App* cmd, SizeFlags& f) {
   cmd->add_option("--host-bandwidth", f.host_bandwidth, "system memory GB/s for CPU-resident layers (default 61)");
 }
 
+// Checks headroom-bench result files (as submitted under results/): each must parse as
+// headroom.bench.v1 and every reported timing must come from a verified kernel.
+int run_check_bench(const std::vector<std::string>& paths) {
+  for (const auto& path : paths) {
+    auto text = cli::read_text_file(path, "bench", 64ull << 20);
+    if (!text) return fail(text.error().message);
+    auto report = parse_bench_report(text.value());
+    if (!report) return fail(path + ": " + report.error().message);
+    for (std::size_t i = 0; i < report->results.size(); ++i) {
+      const BenchResult& r = report->results[i];
+      if (r.skipped.empty() && !r.verified && r.median_seconds > 0) {
+        return fail(path + ": results[" + std::to_string(i) + "] (" + r.kernel + " " + r.format +
+                    ") reports a timing for a kernel that failed verification");
+      }
+    }
+    if (!measured_read_bytes_per_s(report.value())) {
+      return fail(path + ": no verified read-bandwidth result");
+    }
+    std::cout << path << ": ok (" << report->device.name << ", " << report->results.size() << " results)\n";
+  }
+  return 0;
+}
+
 int run_validate(const Catalog& catalog, const std::string& path, bool json) {
   auto text = cli::read_text_file(path, "validation", 64ull << 20);
   if (!text) return fail(text.error().message);
@@ -213,6 +236,9 @@ int main(int argc, char** argv) {
   auto* cards_cmd = app.add_subcommand("cards", "List the card catalog");
   auto* formats_cmd = app.add_subcommand("formats", "List weight formats (with quality costs) and KV cache dtypes");
   auto* runtimes_cmd = app.add_subcommand("runtimes", "List runtimes and their memory budget rules");
+  std::vector<std::string> bench_paths;
+  auto* check_bench_cmd = app.add_subcommand("check-bench", "Validate headroom-bench result files (headroom.bench.v1)");
+  check_bench_cmd->add_option("files", bench_paths, "result files, e.g. results/*.json")->required();
   std::string validation_path;
   auto* validate_cmd = app.add_subcommand("validate", "Predicted vs measured decode speed on a validation set");
   validate_cmd->add_option("file", validation_path, "validation set, e.g. tests/data/speed_validation.json")->required();
@@ -233,6 +259,7 @@ int main(int argc, char** argv) {
     if (*size_cmd) return run_size(catalog.value(), f);
     if (*compare_cmd) return run_compare(catalog.value(), f, vendor);
     if (*validate_cmd) return run_validate(catalog.value(), validation_path, json);
+    if (*check_bench_cmd) return run_check_bench(bench_paths);
     if (*models_cmd) std::cout << cli::list_models(catalog.value(), json);
     if (*cards_cmd) std::cout << cli::list_cards(catalog.value(), json);
     if (*formats_cmd) std::cout << cli::list_formats(json);

@@ -60,6 +60,7 @@ printf '{"schema": "headroom.bench.v0"}' >"$tmp/wrong_schema.json"
 expect_error "wrong_schema.json" "${base[@]}" --bench "$tmp/wrong_schema.json"
 expect_error "cannot open" "${base[@]}" --bench "$tmp/none.json"
 expect_error "cannot open" validate "$tmp/none.json"
+expect_error "schema must be" check-bench "$tmp/wrong_schema.json"
 expect_error "required" size --model llama-3.1-8b-instruct --runtime vllm
 
 expect_ok "doc['schema'] == 'headroom.size.v1' and doc['memory']['kv_bytes_per_token'] == 131072 and doc['verdict'] in ('fits','tight','does-not-fit') and isinstance(doc['advice'], list) and doc['speed']['bound'] in ('memory','compute')" "${base[@]}" --json
