@@ -9,8 +9,6 @@
 namespace headroom {
 namespace {
 
-bool is_llama(RuntimeId id) { return id == RuntimeId::llamacpp || id == RuntimeId::ollama; }
-
 std::string gib(std::uint64_t bytes) { return format_bytes(static_cast<double>(bytes)); }
 
 // "1 user", "8 users".
@@ -18,12 +16,12 @@ std::string users(std::uint64_t count) { return std::to_string(count) + (count =
 
 // Candidate weight formats from best quality to smallest, per runtime family.
 std::vector<std::string> smaller_formats(RuntimeId runtime) {
-  if (is_llama(runtime)) return {"q8_0", "q6_k", "q5_k_m", "q4_k_m", "iq4_xs", "q3_k_m", "q2_k"};
+  if (is_llama_cpp(runtime)) return {"q8_0", "q6_k", "q5_k_m", "q4_k_m", "iq4_xs", "q3_k_m", "q2_k"};
   if (runtime == RuntimeId::transformers) return {"bnb-int8", "bnb-nf4"};
   return {"fp8", "awq", "gptq"};
 }
 
-const char* cheaper_kv(RuntimeId runtime) { return is_llama(runtime) ? "q8_0" : runtime == RuntimeId::transformers ? nullptr : "fp8"; }
+const char* cheaper_kv(RuntimeId runtime) { return is_llama_cpp(runtime) ? "q8_0" : runtime == RuntimeId::transformers ? nullptr : "fp8"; }
 
 bool workable(const Result<SizingReport>& report) {
   return report && report->verdict != Verdict::does_not_fit;
@@ -41,13 +39,13 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
   if (const char* kv = cheaper_kv(request.runtime); kv && (request.kv_dtype == "auto" || request.kv_dtype == "fp16" || request.kv_dtype == "bf16" || request.kv_dtype == "f16")) {
     SizingRequest variant = request;
     variant.kv_dtype = kv;
-    if (is_llama(request.runtime)) variant.knobs.flash_attention = true;
+    if (is_llama_cpp(request.runtime)) variant.knobs.flash_attention = true;
     auto other = evaluate(variant);
     if (other && other->max_users > report.max_users) {
       char line[256];
       std::snprintf(line, sizeof line, "%s KV cache (--kv-cache-dtype %s) raises max users from %llu to %llu at these lengths%s",
                     kv, kv, static_cast<unsigned long long>(report.max_users), static_cast<unsigned long long>(other->max_users),
-                    is_llama(request.runtime) ? " (needs flash attention)" : "; small quality cost on most models");
+                    is_llama_cpp(request.runtime) ? " (needs flash attention)" : "; small quality cost on most models");
       advice.push_back(line);
     }
   }
@@ -60,7 +58,7 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       auto other = evaluate(variant);
       if (workable(other)) {
         advice.push_back("needs " + std::to_string(gpus) + " GPUs with " +
-                         (is_llama(request.runtime) ? std::string("layer split (--split-mode layer)") : std::string("tensor parallel (--tensor-parallel-size ") + std::to_string(gpus) + ")") +
+                         (is_llama_cpp(request.runtime) ? std::string("layer split (--split-mode layer)") : std::string("tensor parallel (--tensor-parallel-size ") + std::to_string(gpus) + ")") +
                          ": " + gib(other->memory.weights_bytes) + " of weights per GPU, up to " + users(other->max_users));
         break;
       }
@@ -69,7 +67,7 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
 
   // 2a. MoE in llama.cpp: keep the experts of the first N layers in system memory
   // (--n-cpu-moe); only the active experts are read per token, so this costs less speed than -ngl.
-  if (fails && is_llama(request.runtime) && request.model.is_moe() && !request.knobs.cpu_moe_layers) {
+  if (fails && is_llama_cpp(request.runtime) && request.model.is_moe() && !request.knobs.cpu_moe_layers) {
     std::uint32_t low = 1, high = request.model.num_layers + 1;  // smallest workable N in [1, n]
     while (low < high) {
       const std::uint32_t mid = (low + high) / 2;
@@ -93,7 +91,7 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
   }
 
   // 2b. llama.cpp can keep some layers in system memory (-ngl): the most layers that fit.
-  if (fails && is_llama(request.runtime) && !request.knobs.gpu_layers) {
+  if (fails && is_llama_cpp(request.runtime) && !request.knobs.gpu_layers) {
     std::uint32_t low = 0, high = request.model.num_layers;  // largest workable -ngl in [0, n]
     while (low < high) {
       const std::uint32_t mid = (low + high + 1) / 2;
@@ -133,7 +131,7 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
   }
 
   // 4. vLLM-like runtimes default max_model_len to the model's full context.
-  const bool budgeted = !is_llama(request.runtime) && request.runtime != RuntimeId::transformers;
+  const bool budgeted = !is_llama_cpp(request.runtime) && request.runtime != RuntimeId::transformers;
   if (budgeted && !request.knobs.max_model_len_tokens && request.model.max_context_tokens > report.inputs.context_tokens_per_user) {
     SizingRequest variant = request;
     variant.knobs.max_model_len_tokens = request.model.max_context_tokens;

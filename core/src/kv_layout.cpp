@@ -26,7 +26,7 @@ std::uint64_t KvLayout::bytes_for(std::uint64_t tokens, std::uint64_t sequences,
 
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
                         std::uint32_t tensor_parallel, bool flash_attention) {
-  const bool llama_cpp = runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama;
+  const bool llama_cpp = is_llama_cpp(runtime);
   const std::uint32_t tp = std::max<std::uint32_t>(tensor_parallel, 1);
   // Elements per token per layer, on one GPU.
   double elements = 0;

@@ -50,7 +50,7 @@ std::optional<Error> validate_request(const SizingRequest& r) {
   if (k.host_bandwidth_bytes_per_s && !(*k.host_bandwidth_bytes_per_s >= 1e9 && *k.host_bandwidth_bytes_per_s <= 2e12)) {
     return bad("knobs.host_bandwidth", "host memory bandwidth must be 1..2000 GB/s");
   }
-  const bool llama = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
+  const bool llama = is_llama_cpp(r.runtime);
   if (!llama && (k.ctx_size_tokens || k.parallel_slots || k.ubatch_size_tokens || k.gpu_layers || k.cpu_moe_layers)) {
     return bad("knobs.ctx_size", "--ctx-size, --parallel, --ubatch-size, --n-gpu-layers and --n-cpu-moe are llama.cpp/Ollama settings; use --max-model-len with " + std::string(runtime_profile(r.runtime).key));
   }
@@ -93,7 +93,7 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const We
   s.active_params = active_params(a);
   s.weight_bytes = w.total_bytes;
   s.active_weight_bytes = w.active_bytes;
-  s.kv_bytes_per_token = kv.bytes_per_token() * (r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama ? 1 : r.gpus);
+  s.kv_bytes_per_token = kv.bytes_per_token() * (is_llama_cpp(r.runtime) ? 1 : r.gpus);
   s.num_layers = a.num_layers;
   s.hidden_size = a.hidden_size;
   s.num_heads = a.num_heads;
@@ -115,7 +115,7 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const ModelArch&
                                         bool offloaded) {
   std::vector<std::string> out = a.notes;
   const RuntimeKnobs& k = r.knobs;
-  const bool llama = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
+  const bool llama = is_llama_cpp(r.runtime);
   if (r.kv_dtype == "auto") out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
   if (r.card.vendor != "nvidia") {
     out.push_back("driver/context reserve of 0.61 GiB as measured for CUDA on an H100; not measured for " + r.card.vendor + " cards");
@@ -162,10 +162,10 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   if (auto error = validate_request(r)) return *error;
   if (auto error = validate_arch(r.model)) return *error;
   const ModelArch& a = r.model;
+  const bool llama = is_llama_cpp(r.runtime);
   // vLLM-style servers refuse sequences beyond the model's context window (vLLM: "User-specified
   // max_model_len is greater than the derived max_model_len", unless VLLM_ALLOW_LONG_MAX_MODEL_LEN).
-  const bool budgeted_server = r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang ||
-                               r.runtime == RuntimeId::trtllm || r.runtime == RuntimeId::tgi;
+  const bool budgeted_server = !llama && r.runtime != RuntimeId::transformers;
   const std::uint64_t longest = std::max(r.knobs.max_model_len_tokens.value_or(0),
                                          r.workload.prompt_tokens + r.workload.output_tokens);
   if (budgeted_server && a.max_context_tokens > 0 && longest > a.max_context_tokens) {
@@ -175,8 +175,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   }
   // Tensor parallelism splits attention heads evenly (vLLM, SGLang, TRT-LLM and TGI all refuse
   // otherwise: "Total number of attention heads must be divisible by tensor parallel size").
-  const bool layer_split = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
-  if (!layer_split && r.gpus > 1 && a.num_heads % r.gpus != 0) {
+  if (!llama && r.gpus > 1 && a.num_heads % r.gpus != 0) {
     return make_error(ErrorCode::invalid_argument, "gpus",
                       "tensor parallel over " + std::to_string(r.gpus) + " GPUs needs the " + std::to_string(a.num_heads) +
                           " attention heads to divide evenly; use a divisor of " + std::to_string(a.num_heads));
@@ -194,7 +193,6 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   }
   auto kv_dtype = find_kv_dtype(r.kv_dtype);
   if (!kv_dtype) return kv_dtype.error();
-  const bool llama = r.runtime == RuntimeId::llamacpp || r.runtime == RuntimeId::ollama;
   if (kv_dtype.value()->id != "auto" && !runtime_offers(kv_dtype.value()->runtimes, r.runtime)) {
     return make_error(ErrorCode::unsupported, "kv_cache_dtype",
                       "KV cache dtype '" + kv_dtype.value()->id + "' is not offered by " + runtime_profile(r.runtime).name);

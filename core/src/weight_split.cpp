@@ -38,7 +38,7 @@ std::uint64_t padded_expert_bytes(const TensorSpec& tensor, const ModelArch& arc
 
 WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,
                               RuntimeId runtime, std::uint32_t gpus) {
-  const bool llama_cpp = runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama;
+  const bool llama_cpp = is_llama_cpp(runtime);
   const std::uint32_t n = std::max<std::uint32_t>(gpus, 1);
   WeightPlacement placement;
   std::map<DType, std::uint64_t> bytes_by_type;

@@ -32,6 +32,8 @@ const std::vector<RuntimeProfile>& runtime_profiles();
 // Why `runtime` cannot drive `card` (e.g. TensorRT-LLM on an AMD card); nullopt when it can.
 std::optional<std::string> runtime_refuses_card(RuntimeId runtime, const Card& card);
 const RuntimeProfile& runtime_profile(RuntimeId id);
+// llama.cpp and Ollama (its engine) share every memory and scheduling rule.
+inline bool is_llama_cpp(RuntimeId id) { return id == RuntimeId::llamacpp || id == RuntimeId::ollama; }
 Result<RuntimeId> parse_runtime(std::string_view key);
 
 // Runtime knobs a user can set; unset ones take the runtime's defaults.
