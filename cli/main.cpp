@@ -193,6 +193,15 @@ int run_check_bench(const std::vector<std::string>& paths) {
   return 0;
 }
 
+int run_reality(const Catalog& catalog, const SizeFlags& f) {
+  if (!f.quant.empty()) throw BadInput{"`headroom reality` tries every weight format; drop --quant"};
+  const SizingRequest request = build_request(catalog, f, true);
+  const auto fits = compare_formats(request);
+  if (fits.empty()) throw BadInput{"no weight format of the catalog is served by " + f.runtime};
+  std::cout << (f.json ? formats_json_text(fits) + "\n" : cli::render_formats(fits));
+  return 0;
+}
+
 int run_validate(const Catalog& catalog, const std::string& path, bool json) {
   auto text = cli::read_text_file(path, "validation", 64ull << 20);
   if (!text) return fail(text.error().message);
@@ -236,6 +245,10 @@ int main(int argc, char** argv) {
   auto* cards_cmd = app.add_subcommand("cards", "List the card catalog");
   auto* formats_cmd = app.add_subcommand("formats", "List weight formats (with quality costs) and KV cache dtypes");
   auto* runtimes_cmd = app.add_subcommand("runtimes", "List runtimes and their memory budget rules");
+  auto* reality_cmd = app.add_subcommand("reality", "Every weight format on one card: real vs ideal speedup, quality cost");
+  add_request_options(reality_cmd, f);
+  reality_cmd->add_option("--card", f.card, "card id (see `headroom cards`)")->required();
+  reality_cmd->add_flag("--json", f.json, "print the headroom.reality.v1 JSON document");
   std::vector<std::string> bench_paths;
   auto* check_bench_cmd = app.add_subcommand("check-bench", "Validate headroom-bench result files (headroom.bench.v1)");
   check_bench_cmd->add_option("files", bench_paths, "result files, e.g. results/*.json")->required();
@@ -258,6 +271,7 @@ int main(int argc, char** argv) {
   try {
     if (*size_cmd) return run_size(catalog.value(), f);
     if (*compare_cmd) return run_compare(catalog.value(), f, vendor);
+    if (*reality_cmd) return run_reality(catalog.value(), f);
     if (*validate_cmd) return run_validate(catalog.value(), validation_path, json);
     if (*check_bench_cmd) return run_check_bench(bench_paths);
     if (*models_cmd) std::cout << cli::list_models(catalog.value(), json);

@@ -135,4 +135,27 @@ std::string render_compare(const std::vector<CardFit>& fits) {
   return out;
 }
 
+std::string render_formats(const std::vector<FormatFit>& fits) {
+  std::string out = "speedup: predicted decode speed over 16-bit weights; ideal: the byte ratio 16 / bits per weight;\n"
+                    "quality: published perplexity or score change (sources in `headroom formats` and --json)\n\n";
+  char text[512];
+  std::snprintf(text, sizeof text, "%-13s %-13s %10s %6s %11s %8s %6s  %s\n", "format", "verdict", "weights", "bpw", "tok/s/user",
+                "speedup", "ideal", "quality cost");
+  out += text;
+  for (const auto& fit : fits) {
+    if (!fit.sized) {
+      std::snprintf(text, sizeof text, "%-13s %-13s %s\n", fit.format.c_str(), "refused", fit.error.c_str());
+      out += text;
+      continue;
+    }
+    const SizingReport& r = fit.report;
+    std::snprintf(text, sizeof text, "%-13s %-13s %10s %6.2f %11.1f %7.2fx %5.2fx  %s\n", fit.format.c_str(), to_string(r.verdict),
+                  format_bytes(static_cast<double>(r.memory.weights_bytes)).c_str(), r.inputs.bits_per_weight,
+                  r.speed ? r.speed->decode_tokens_per_s_per_user : 0.0, r.speed ? r.speed->speedup_vs_fp16 : 0.0,
+                  r.speed ? r.speed->ideal_speedup_vs_fp16 : 0.0, fit.quality.substr(0, fit.quality.find("; ")).c_str());
+    out += text;
+  }
+  return out;
+}
+
 }  // namespace headroom::cli

@@ -76,6 +76,9 @@ expect_ok "doc['schema'] == 'headroom.compare.v1' and len(doc['cards']) >= 60 an
   compare --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --users 4 --json
 expect_error "--vendor must be nvidia, amd, intel or apple (got 'ibm')" compare --model llama-3.1-8b-instruct --runtime vllm --vendor ibm
 expect_error "unknown weight format 'q9'" compare --model llama-3.1-8b-instruct --runtime vllm --quant q9
+expect_ok "doc['schema'] == 'headroom.reality.v1' and any(f['format'] == 'awq' for f in doc['formats'])" \
+  reality --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --json
+expect_error "drop --quant" reality --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --quant awq
 expect_ok "len(doc['models']) >= 40" models --json
 expect_ok "len(doc['cards']) >= 60" cards --json
 expect_ok "len(doc['weight_formats']) > 20 and any(f['id'] == 'q4_k_m' for f in doc['weight_formats'])" formats --json

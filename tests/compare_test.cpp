@@ -45,3 +45,27 @@ TEST_CASE("compare filters by vendor", "[compare]") {
   REQUIRE_FALSE(apple.empty());
   for (const auto& fit : apple) CHECK(fit.card->vendor == "apple");
 }
+
+TEST_CASE("reality check: every format the runtime loads, speedup below the byte ratio", "[compare]") {
+  auto request = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::llamacpp, "rtx-4090");
+  const auto fits = compare_formats(request);
+  REQUIRE(fits.size() > 20);  // the GGUF mixes llama.cpp loads
+  bool saw_q4_k_m = false;
+  for (const auto& fit : fits) {
+    INFO(fit.format);
+    REQUIRE(fit.sized);
+    REQUIRE(fit.report.speed);
+    CHECK(fit.report.speed->speedup_vs_fp16 <= fit.report.speed->ideal_speedup_vs_fp16 * 1.0001);  // f32 norms: bpw a hair over 16
+    CHECK_FALSE(fit.quality.empty());
+    if (fit.format == "q4_k_m") {
+      saw_q4_k_m = true;
+      // "4-bit is 4x faster" is false: well under 4x, and under the 3.27x byte ratio too.
+      CHECK(fit.report.speed->speedup_vs_fp16 < 3.27);
+    }
+  }
+  CHECK(saw_q4_k_m);
+  // vLLM loads the HF formats, not GGUF mixes.
+  auto vllm = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  for (const auto& fit : compare_formats(vllm)) CHECK(fit.format.find("q4_k") == std::string::npos);
+  CHECK(formats_json_text(fits).find("\"schema\": \"headroom.reality.v1\"") != std::string::npos);
+}

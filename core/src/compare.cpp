@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "headroom/weight_format.h"
+
 namespace headroom {
 namespace {
 
@@ -75,6 +77,59 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
     cards.push_back(std::move(row));
   }
   const Json doc = {{"schema", "headroom.compare.v1"}, {"inputs", inputs}, {"cards", cards}};
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+std::vector<FormatFit> compare_formats(const SizingRequest& request) {
+  std::vector<FormatFit> fits;
+  const std::string runtime = runtime_profile(request.runtime).key;
+  for (const auto& format : weight_formats()) {
+    // Skip formats the runtime cannot load, the fp32 reference and checkpoint-only "native".
+    if (format.id == "native" || format.id == "fp32" || format.id == "mxfp4" || format.id == "mxfp4-gguf") continue;
+    if (std::find(format.runtimes.begin(), format.runtimes.end(), runtime) == format.runtimes.end()) continue;
+    SizingRequest one = request;
+    one.weight_format = format.id;
+    FormatFit fit;
+    fit.format = format.id;
+    fit.quality = quality_summary(format);
+    auto report = size(one);
+    if (report) {
+      fit.sized = true;
+      fit.report = std::move(report).value();
+    } else {
+      fit.error = report.error().message;
+    }
+    fits.push_back(std::move(fit));
+  }
+  return fits;
+}
+
+std::string formats_json_text(const std::vector<FormatFit>& fits) {
+  using Json = nlohmann::ordered_json;
+  Json rows = Json::array();
+  Json inputs = nullptr;
+  for (const auto& fit : fits) {
+    Json row = {{"format", fit.format}, {"quality", fit.quality}};
+    if (!fit.sized) {
+      row["verdict"] = nullptr;
+      row["error"] = fit.error;
+    } else {
+      const SizingReport& r = fit.report;
+      if (inputs.is_null()) {
+        inputs = {{"model", r.inputs.model_id}, {"runtime", r.inputs.runtime}, {"card", r.inputs.card_id},
+                  {"gpus", r.inputs.gpus}, {"prompt_tokens", r.inputs.workload.prompt_tokens},
+                  {"output_tokens", r.inputs.workload.output_tokens}, {"users", r.inputs.workload.users}};
+      }
+      row["verdict"] = to_string(r.verdict);
+      row["weights_bytes"] = r.memory.weights_bytes;
+      row["bits_per_weight"] = r.inputs.bits_per_weight;
+      row["decode_tokens_per_s_per_user"] = r.speed ? Json(r.speed->decode_tokens_per_s_per_user) : Json(nullptr);
+      row["speedup_vs_fp16"] = r.speed ? Json(r.speed->speedup_vs_fp16) : Json(nullptr);
+      row["ideal_speedup_vs_fp16"] = r.speed ? Json(r.speed->ideal_speedup_vs_fp16) : Json(nullptr);
+    }
+    rows.push_back(std::move(row));
+  }
+  const Json doc = {{"schema", "headroom.reality.v1"}, {"inputs", inputs}, {"formats", rows}};
   return doc.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
