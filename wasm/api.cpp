@@ -40,6 +40,13 @@ EMSCRIPTEN_KEEPALIVE char* headroom_compare_json(const char* request_json) {
   return to_c_string(headroom::compare_response_json(request_json ? request_json : "", catalog.value()));
 }
 
+// The request of headroom_size_json in every weight format its runtime loads.
+EMSCRIPTEN_KEEPALIVE char* headroom_reality_json(const char* request_json) {
+  auto catalog = headroom::load_builtin_catalog();
+  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
+  return to_c_string(headroom::reality_response_json(request_json ? request_json : "", catalog.value()));
+}
+
 // `kind`: models | cards | formats | runtimes. Returns {"ok": true, "catalog": {...}} or an error.
 EMSCRIPTEN_KEEPALIVE char* headroom_catalog_json(const char* kind) {
   auto catalog = headroom::load_builtin_catalog();

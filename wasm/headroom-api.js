@@ -16,6 +16,8 @@
       size: (request) => call('headroom_size_json', JSON.stringify(request)),
       // compare({...size request without card, vendor?}) -> {ok: true, compare} | {ok: false, error, field}
       compare: (request) => call('headroom_compare_json', JSON.stringify(request)),
+      // reality({...size request}) -> {ok: true, reality} | {ok: false, error, field}
+      reality: (request) => call('headroom_reality_json', JSON.stringify(request)),
       // catalog('models' | 'cards' | 'formats' | 'runtimes') -> {ok: true, catalog} | {ok: false, error}
       catalog: (kind) => call('headroom_catalog_json', String(kind)),
     };

@@ -102,6 +102,12 @@ std::string compare_response_json(std::string_view request_json, const Catalog& 
   return "{\"ok\":true,\"compare\":" + compare_json_text(compare_cards(catalog, request.value(), vendor)) + "}";
 }
 
+std::string reality_response_json(std::string_view request_json, const Catalog& catalog) {
+  auto request = parse_size_request(request_json, catalog);
+  if (!request) return failure_json(request.error());
+  return "{\"ok\":true,\"reality\":" + formats_json_text(compare_formats(request.value())) + "}";
+}
+
 std::string size_response_json(std::string_view request_json, const Catalog& catalog) {
   auto failure = failure_json;
   auto request = parse_size_request(request_json, catalog);

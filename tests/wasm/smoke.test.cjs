@@ -79,3 +79,12 @@ test('wasm compare() ranks the same cards as the native CLI', async () => {
   assert.strictEqual(bad.ok, false);
   assert.strictEqual(bad.field, 'vendor');
 });
+
+test('wasm reality() matches the native CLI', async () => {
+  const headroom = await load();
+  const wasm = headroom.reality({ model: 'llama-3.1-8b-instruct', runtime: 'vllm', card: 'h100-sxm-80gb', users: 8 });
+  assert.strictEqual(wasm.ok, true, JSON.stringify(wasm));
+  const native = JSON.parse(execFileSync(cliPath, ['reality', '--model', 'llama-3.1-8b-instruct', '--runtime', 'vllm',
+    '--card', 'h100-sxm-80gb', '--users', '8', '--json']).toString());
+  assert.deepStrictEqual(wasm.reality, native);
+});

@@ -22,4 +22,8 @@ std::string size_response_json(std::string_view request_json, const Catalog& cat
 // {"ok": true, "compare": {...headroom.compare.v1...}} or {"ok": false, "error", "field"}.
 std::string compare_response_json(std::string_view request_json, const Catalog& catalog);
 
+// The request (its "quant" ignored) in every weight format the runtime loads:
+// {"ok": true, "reality": {...headroom.reality.v1...}} or {"ok": false, "error", "field"}.
+std::string reality_response_json(std::string_view request_json, const Catalog& catalog);
+
 }  // namespace headroom
