@@ -1,0 +1,59 @@
+// Types of the JS API in headroom-api.js (hand-written: Emscripten 3.1.6 has no --emit-tsd).
+// Every call returns a value; errors never throw: {ok: false, error, field}.
+
+export interface SizeRequest {
+  model: string | Record<string, unknown>;  // catalog id / HF repo, or a config.json object
+  card?: string;                            // required by size() and reality()
+  runtime?: 'vllm' | 'sglang' | 'trtllm' | 'tgi' | 'llama.cpp' | 'ollama' | 'transformers';
+  quant?: string;                           // weight format id (`headroom formats`), default "native"
+  kv_cache_dtype?: string;                  // default "auto"
+  gpus?: number;
+  prompt_tokens?: number;
+  output_tokens?: number;
+  users?: number;
+  max_model_len?: number;
+  gpu_memory_utilization?: number;
+  ctx_size?: number;
+  parallel?: number;
+  ubatch_size?: number;
+  flash_attention?: boolean;
+  n_gpu_layers?: number;
+  n_cpu_moe?: number;
+  host_bandwidth_gb_per_s?: number;
+  vendor?: 'nvidia' | 'amd' | 'intel' | 'apple';  // compare() only
+}
+
+export interface Failure { ok: false; error: string; field: string; }
+
+export interface Speed {
+  prefill_tokens_per_s: number; ttft_s: number; inter_token_latency_s: number;
+  decode_tokens_per_s_per_user: number; decode_tokens_per_s_total: number; requests_per_minute: number;
+  bound: 'memory' | 'compute'; range: { low: number; high: number };
+  speedup_vs_fp16: number; ideal_speedup_vs_fp16: number; model_note: string;
+}
+
+export interface SizeReport {  // headroom.size.v1 (README)
+  schema: 'headroom.size.v1';
+  verdict: 'fits' | 'tight' | 'does-not-fit';
+  verdict_reason: string;
+  memory: {
+    capacity_bytes: number; weights_bytes: number; kv_cache_bytes: number; kv_cache_capacity_bytes: number;
+    activation_bytes: number; runtime_overhead_bytes: number; total_bytes: number; free_bytes: number;
+    kv_bytes_per_token: number; host_bytes: number; items: { name: string; bytes: number; note: string }[];
+  };
+  max_users: number;
+  max_context_tokens: number;
+  advice: string[];
+  assumptions: string[];
+  inputs: Record<string, unknown>;
+  speed: Speed | null;
+}
+
+export interface Headroom {
+  size(request: SizeRequest): { ok: true; report: SizeReport } | Failure;
+  compare(request: SizeRequest): { ok: true; compare: { schema: 'headroom.compare.v1'; cards: Record<string, unknown>[] } } | Failure;
+  reality(request: SizeRequest): { ok: true; reality: { schema: 'headroom.reality.v1'; formats: Record<string, unknown>[] } } | Failure;
+  catalog(kind: 'models' | 'cards' | 'formats' | 'runtimes'): { ok: true; catalog: Record<string, unknown> } | Failure;
+}
+
+export function loadHeadroom(options?: { factory?: (args: object) => Promise<unknown>; moduleArgs?: object }): Promise<Headroom>;
