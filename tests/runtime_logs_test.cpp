@@ -120,3 +120,46 @@ TEST_CASE("SGLang default mem_fraction_static follows the GPU-memory rule", "[si
   const double mib = 23.68 * 1024;
   CHECK(small->inputs.gpu_memory_utilization == Approx(std::round((mib - 3760) / mib * 1000) / 1000).margin(0.0005));
 }
+
+TEST_CASE("llama.cpp acceptance: compute buffer without flash attention grows with n_ctx",
+          "[sizing][acceptance][llamacpp]") {
+  // fedora-copr/logdetective PR #106 (2025-01-13, "llama server: explicitly set context to
+  // 32k"; the PR description diffs two llama-server load logs): a 32-layer, 8-KV-head,
+  // 4096-wide model with freq_base 1e6 (the Mistral-7B-Instruct v0.2/v0.3 shape), full offload
+  // to CUDA0, n_ubatch 512, flash_attn 0, f16 KV:
+  //   n_ctx  2048: CUDA0 KV buffer  256.00 MiB, CUDA0 compute buffer  164.00 MiB
+  //   n_ctx 32768: CUDA0 KV buffer 4096.00 MiB, CUDA0 compute buffer 2144.00 MiB
+  // The log names neither the card nor the weight quant; neither buffer depends on them (KV:
+  // shapes x n_ctx; compute: the fp32 KQ matrix and mask dominate), so only these two are
+  // checked. Tolerance: exact for KV, 0.5% for the compute buffer.
+  struct Row { std::uint64_t n_ctx; double kv_mib, compute_mib; };
+  for (const Row& row : {Row{2048, 256.00, 164.00}, Row{32768, 4096.00, 2144.00}}) {
+    INFO("n_ctx " << row.n_ctx);
+    auto r = request("mistral-7b-instruct-v0.3", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+    r.workload = {1024, 1024, 1};
+    r.knobs.ctx_size_tokens = row.n_ctx;
+    r.knobs.flash_attention = false;
+    auto report = size(r);
+    REQUIRE(report);
+    CHECK(mib(report->memory.kv_cache_capacity_bytes) == Approx(row.kv_mib).epsilon(1e-9));
+    CHECK(mib(report->memory.activation_bytes) == Approx(row.compute_mib).epsilon(0.005));
+  }
+}
+
+TEST_CASE("llama.cpp acceptance: Qwen2.5-3B Q8_0 on an RTX 4080 SUPER, large-vocabulary output",
+          "[sizing][acceptance][llamacpp]") {
+  // SciSharp/LLamaSharp issue #1099 (comment by phil-scott-78, 2025-02; llama.cpp build 4701 via
+  // LLamaSharp, NVIDIA GeForce RTX 4080 SUPER): a qwen2 GGUF with n_layer 36, n_embd 2048,
+  // n_head 16, n_head_kv 2, n_ff 11008 (Qwen2.5-3B), file 3.05 GiB at 8.50 BPW (Q8_0), all
+  // layers offloaded: "CUDA0 KV buffer size = 144.00 MiB" (f16, n_ctx 4096), "CUDA0 compute
+  // buffer size = 300.75 MiB" = the fp32 logits of a 512-token ubatch over 151936 entries
+  // (296.75 MiB) + the normed hidden state (4 MiB). Model buffer sizes are not in the quoted
+  // log, so weights are not checked. Tolerance: exact for KV, 0.5% for the compute buffer.
+  auto r = request("qwen2.5-3b-instruct", "q8_0", RuntimeId::llamacpp, "rtx-4080-super");
+  r.workload = {1024, 1024, 1};
+  r.knobs.ctx_size_tokens = 4096;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(mib(report->memory.kv_cache_capacity_bytes) == Approx(144.00).epsilon(1e-9));
+  CHECK(mib(report->memory.activation_bytes) == Approx(300.75).epsilon(0.005));
+}

@@ -17,15 +17,20 @@ std::uint64_t pad_to(std::uint64_t value, std::uint64_t step) { return (value + 
 
 // The compute buffer is the allocator's peak over one n_ubatch graph: the largest of
 //  - the output: fp32 logits for every ubatch token (vocab x ub x 4) + the normed hidden state,
-//  - attention without flash attention: the fp32 KQ matrix [n_kv, ub, heads] + Q/K/V rows,
+//  - attention: four fp32 hidden-width rows per ubatch token (residual, Q, K/V, attention
+//    output); without flash attention also the fp32 KQ matrix [n_kv, ub, heads] and the fp32
+//    KQ mask [n_kv, ub] (llama.cpp builds the mask as an F32 graph input and casts it to F16
+//    only for flash attention). Checked on a Mistral-7B load without flash attention
+//    (fedora-copr/logdetective PR #106): 164.00 MiB at n_ctx 2048, 2144.00 MiB at 32768 =
+//    n_ctx x 512 x (32 heads + 1) x 4 + 4 x 512 x 4096 x 4, both to the MiB,
 //  - the FFN: gate and up activations in fp32.
 std::uint64_t compute_buffer_bytes(const ModelArch& a, std::uint64_t n_ctx, std::uint64_t ubatch,
                                    bool flash_attention, std::uint32_t gpus) {
   const double ub = static_cast<double>(ubatch);
   const double output = ub * a.vocab_size * 4.0 + ub * a.hidden_size * 4.0;
   const double heads = static_cast<double>(a.num_heads) / gpus;
-  double attention = 3.0 * ub * a.hidden_size * 4.0;
-  if (!flash_attention) attention += static_cast<double>(n_ctx) * ub * heads * 4.0;
+  double attention = 4.0 * ub * a.hidden_size * 4.0;
+  if (!flash_attention) attention += static_cast<double>(n_ctx) * ub * (heads + 1.0) * 4.0;
   const double width = a.is_moe() ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
                                   : static_cast<double>(a.intermediate_size);
   const double ffn = 2.0 * ub * width * 4.0 + ub * a.hidden_size * 4.0;
