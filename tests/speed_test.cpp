@@ -207,6 +207,46 @@ TEST_CASE("speed: MoE decode follows the active parameters, and a batch touches 
   CHECK(many.decode_tokens_per_s_per_user < 1.5 * run(dense_total).decode_tokens_per_s_per_user);
 }
 
+TEST_CASE("speed: int4 experts in a serving runtime pay the Marlin-MoE kernel cost, dense int4 does not", "[speed]") {
+  // A DeepSeek-like MoE (256 experts, 8 routed) in AWQ int4 on 8 HBM GPUs.
+  SpeedInput moe = dense_8b(RuntimeId::vllm);
+  moe.card.bandwidth_bytes_per_s = 3350e9;
+  moe.card.memory_type = "HBM3";
+  moe.card.throughput.fp16_flops_per_s = 989e12;
+  moe.gpus = 8;
+  moe.num_layers = 61;
+  moe.total_params = 671'000'000'000;
+  moe.active_params = 37'000'000'000;
+  moe.weight_bytes = 352'000'000'000;
+  moe.active_weight_bytes = 21'000'000'000;
+  moe.num_experts = 256;
+  moe.experts_per_token = 8;
+  moe.weight_dtype = DType::int4_awq_g128;
+  moe.bits_per_weight = 4.2;
+  moe.weight_only_quant = true;
+  // The same bytes in a format whose fused-MoE kernel runs at the dense rate.
+  SpeedInput plain = moe;
+  plain.weight_dtype = DType::q4_k;
+  const double int4 = run(moe).decode_tokens_per_s_per_user;
+  CHECK(int4 < 0.5 * run(plain).decode_tokens_per_s_per_user);
+  // The cost grows with the experts a batch touches, so it weighs more at batch 64.
+  moe.users = 64;
+  plain.users = 64;
+  CHECK(run(moe).decode_tokens_per_s_per_user < 0.5 * run(plain).decode_tokens_per_s_per_user);
+  // llama.cpp's int4 experts, and dense int4 layers in vLLM, keep the dense path.
+  SpeedInput llama = moe;
+  llama.runtime = RuntimeId::llamacpp;
+  SpeedInput llama_plain = plain;
+  llama_plain.runtime = RuntimeId::llamacpp;
+  CHECK(run(llama).decode_tokens_per_s_per_user ==
+        Approx(run(llama_plain).decode_tokens_per_s_per_user).epsilon(0.05));
+  SpeedInput dense_int4 = as_q4_k(dense_8b(RuntimeId::vllm));
+  SpeedInput dense_awq = dense_int4;
+  dense_awq.weight_dtype = DType::int4_awq_g128;
+  CHECK(run(dense_awq).decode_tokens_per_s_per_user >
+        0.9 * run(dense_int4).decode_tokens_per_s_per_user);
+}
+
 TEST_CASE("speed: batching raises total throughput, lowers per-user speed, and saturates", "[speed]") {
   SpeedInput in = dense_8b(RuntimeId::vllm);
   in.prompt_tokens = 128;

@@ -44,9 +44,8 @@ std::optional<Error> check_input(const SpeedInput& in) {
   return std::nullopt;
 }
 
-bool splits_by_layer(RuntimeId runtime) {
-  return runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama;
-}
+// llama.cpp hands the token from GPU to GPU (layer split); the others split every layer.
+bool splits_by_layer(RuntimeId runtime) { return is_llama_cpp(runtime); }
 
 // Everything the step formulas need, resolved once from the input and the parameter tables.
 struct Setup {
@@ -60,6 +59,7 @@ struct Setup {
   double dequant_ops_per_weight = 0;    // 0 when weights are used as stored or bench measured it
   double dense_bytes = 0;               // weights every token reads (attention, shared, embeddings)
   double expert_bytes = 0;              // all routed-expert weights
+  speed::MoeKernelParams moe{1.0, 0.0, ""};  // routed-expert kernels (MoE models only)
 };
 
 double peak_for_matmul(const SpeedInput& in) {
@@ -101,6 +101,7 @@ Setup make_setup(const SpeedInput& in) {
   } else {
     s.dense_bytes = active;
   }
+  if (s.expert_bytes > 0) s.moe = speed::moe_kernel_params(in.runtime, in.weight_dtype);
   return s;
 }
 
@@ -122,6 +123,7 @@ double attention_flops(const SpeedInput& in, double tokens, double depth) {
 double fixed_step_seconds(const Setup& s, double sequences) {
   const SpeedInput& in = *s.in;
   double t = s.step.per_step_s + in.num_layers * s.step.per_layer_s + sequences * s.step.per_sequence_s;
+  if (s.expert_bytes > 0) t += in.num_layers * s.moe.per_moe_layer_s;  // routing, sort, dispatch
   if (in.gpus > 1) {
     if (splits_by_layer(in.runtime)) t += (in.gpus - 1) * s.step.per_gpu_hop_s;
     else t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
@@ -149,6 +151,13 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const double host_experts = s.expert_bytes > 0 ? (weights - s.dense_bytes) * in.host_expert_share : 0.0;
   const double on_gpus = weights - host_experts;
   st.memory_s = (1 - host) * (on_gpus + kv) / (s.bandwidth_bytes_per_s * s.tp);
+  // Routed experts whose kernels stream below the dense GEMV rate (weight-only int4 MoE in the
+  // serving runtimes): the touched experts' reads take 1 / efficiency as long.
+  if (s.moe.expert_bandwidth_efficiency < 1) {
+    const double experts_read = std::max(0.0, on_gpus - s.dense_bytes);
+    st.memory_s += (1 - host) * experts_read * (1 / s.moe.expert_bandwidth_efficiency - 1) /
+                   (s.bandwidth_bytes_per_s * s.tp);
+  }
   if (host > 0) st.memory_s += host * (on_gpus + kv) / in.host_bandwidth_bytes_per_s;
   if (host_experts > 0) st.memory_s += host_experts / in.host_bandwidth_bytes_per_s;
   const double tokens = batch + mixed_prefill;

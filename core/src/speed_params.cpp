@@ -44,7 +44,7 @@ const CardClassParams& card_class_params(CardClass card_class) {
   // allreduce_latency_s: one all-reduce after attention and one after the MLP per layer; fit on
   // the MI300X TP8 vLLM rows (AMD performance page, OCI blog); NVLink value taken at half of it,
   // checked on NVIDIA TP rows (NIM fp8 TP2 on H100, vLLM CI TP2/TP4 on H200: within 19%).
-  // Values as fitted: median |error| 6.4%, worst 35% over the 81 rows (tests/speed_validation_test).
+  // Values as fitted: median |error| 6.7%, worst 35% over the 91 rows (tests/speed_validation_test).
   static const CardClassParams kTable[] = {
       {CardClass::nvidia_hbm, "nvidia-hbm", 0.80, 0.60, 0.068, 4.0, 12e-6, 0.25,
        "bandwidth: fit on H100/A100 vLLM and llama.cpp f16 rows (RRZE read ceiling 95%); "
@@ -158,6 +158,31 @@ const FormatParams& format_params(DType weight_dtype) {
       return kSmallFloat;
     default:
       return kNone;
+  }
+}
+
+const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) {
+  // Weight-only int4 experts in vLLM/SGLang (Marlin-MoE, moe_wna16): fit on DeepSeek-V3/R1 AWQ
+  // rows at TP8, where each GPU holds a 1/8 slice of every expert (gate_up 7168x512, down
+  // 256x7168 in int4): vLLM PR #14138 (8x A800, batch 1/8/64: the step time grows by ~5 us
+  // per extra expert touched per layer on top of a ~0.2 ms per-layer floor at batch 1; the PR
+  // itself is titled "optimize performance of gptq marlin kernel when n is small") and
+  // tenstorrent/tt-inference-server issue #356 (8x H100, concurrency 1: 16.1 ms per token
+  // against ~4.5 ms of weight reads and fixed costs). Dense (non-MoE) int4 layers keep the
+  // dense GEMV path; 16-bit and fp8 fused-MoE kernels are checked against SGLang FP8 DeepSeek-R1
+  // rows at concurrency 8-64 (SemiAnalysis InferenceX issue #870) and need no extra term.
+  static const MoeKernelParams kInt4Serving{0.30, 190e-6,
+                                            "AWQ/GPTQ int4 experts in vLLM/SGLang (Marlin-MoE / moe_wna16): "
+                                            "fit on DeepSeek-V3/R1 AWQ TP8 rows (vLLM PR #14138, tt-inference-server #356)"};
+  static const MoeKernelParams kDense{1.0, 0.0, "fused-MoE kernels at the dense GEMV rate"};
+  const bool serving = runtime == RuntimeId::vllm || runtime == RuntimeId::sglang ||
+                       runtime == RuntimeId::trtllm || runtime == RuntimeId::tgi;
+  switch (weight_dtype) {
+    case DType::int4_awq_g128: case DType::int4_awq_g64: case DType::int4_gptq_g128:
+    case DType::int4_gptq_g32:
+      return serving ? kInt4Serving : kDense;
+    default:
+      return kDense;
   }
 }
 

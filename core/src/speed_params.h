@@ -39,10 +39,22 @@ struct FormatParams {
   const char* source;
 };
 
+// Routed-expert (MoE) kernels of the serving runtimes for one weight format. Weight-only int4
+// experts (AWQ/GPTQ through vLLM's Marlin-MoE / moe_wna16 kernels) split by tensor parallelism
+// into many small per-expert matrices that neither fill the GPU nor stream at the dense GEMV
+// rate, and each MoE layer adds a fixed routing/sort/dispatch cost; 16-bit and fp8 fused-MoE
+// kernels are modelled as the dense path (efficiency 1, no extra cost).
+struct MoeKernelParams {
+  double expert_bandwidth_efficiency;  // share of the decode bandwidth routed-expert reads reach
+  double per_moe_layer_s;              // routing, sort and dispatch per MoE layer per step
+  const char* source;
+};
+
 CardClass classify_card(const Card& card);
 const CardClassParams& card_class_params(CardClass card_class);
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class);
 const FormatParams& format_params(DType weight_dtype);
+const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype);
 
 // System memory that CPU-resident layers and experts stream from (llama.cpp --n-gpu-layers /
 // --n-cpu-moe): the share of the DIMMs' peak (channels x bus bytes x MT/s) that a decode step's
