@@ -19,6 +19,16 @@ int rank(const CardFit& fit) {
   return 3;
 }
 
+void run(SizedRun& out, const SizingRequest& request) {
+  auto report = size(request);
+  if (report) {
+    out.sized = true;
+    out.report = std::move(report).value();
+  } else {
+    out.error = report.error().message;
+  }
+}
+
 double total_speed(const CardFit& fit) {
   return fit.sized && fit.report.speed ? fit.report.speed->decode_tokens_per_s_total : 0.0;
 }
@@ -33,13 +43,7 @@ std::vector<CardFit> compare_cards(const Catalog& catalog, const SizingRequest& 
     one.card = card;
     CardFit fit;
     fit.card = &card;
-    auto report = size(one);
-    if (report) {
-      fit.sized = true;
-      fit.report = std::move(report).value();
-    } else {
-      fit.error = report.error().message;
-    }
+    run(fit, one);
     fits.push_back(std::move(fit));
   }
   std::stable_sort(fits.begin(), fits.end(), [](const CardFit& a, const CardFit& b) {
@@ -92,13 +96,7 @@ std::vector<FormatFit> compare_formats(const SizingRequest& request) {
     FormatFit fit;
     fit.format = format.id;
     fit.quality = quality_summary(format);
-    auto report = size(one);
-    if (report) {
-      fit.sized = true;
-      fit.report = std::move(report).value();
-    } else {
-      fit.error = report.error().message;
-    }
+    run(fit, one);
     fits.push_back(std::move(fit));
   }
   return fits;

@@ -10,11 +10,15 @@
 
 namespace headroom {
 
-struct CardFit {
-  const Card* card = nullptr;
-  bool sized = false;           // false: size() refused this card (error says why)
+// One size() run: its report, or why it was refused.
+struct SizedRun {
+  bool sized = false;           // false: size() refused the request (error says why)
   std::string error;
   SizingReport report;
+};
+
+struct CardFit : SizedRun {
+  const Card* card = nullptr;
 };
 
 // Sizes `request` (its card is replaced) on every catalog card whose vendor matches `vendor`
@@ -24,12 +28,9 @@ std::vector<CardFit> compare_cards(const Catalog& catalog, const SizingRequest& 
 // One workload on one card in every weight format the runtime can load: the "4-bit is 4x
 // faster" reality check. Each row: the format, whether it fits, decode speed, the speedup
 // over 16-bit weights next to the byte ratio, and the format's published quality cost.
-struct FormatFit {
+struct FormatFit : SizedRun {
   std::string format;
   std::string quality;          // quality_summary of the format
-  bool sized = false;
-  std::string error;
-  SizingReport report;
 };
 std::vector<FormatFit> compare_formats(const SizingRequest& request);
 // headroom.reality.v1: {"schema", "inputs", "formats": [{format, verdict, weights_bytes,
