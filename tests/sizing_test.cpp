@@ -328,3 +328,17 @@ TEST_CASE("tensor parallelism needs the heads to divide; layer split does not", 
   // The catalog also answers to the Hugging Face repo name.
   CHECK(catalog().find_model("meta-llama/Llama-3.1-8B-Instruct").value()->arch.id == "llama-3.1-8b-instruct");
 }
+
+TEST_CASE("Ollama's 4096-token default context is flagged for longer requests", "[sizing]") {
+  auto r = request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::ollama, "rtx-4090");
+  r.workload = {6000, 1000, 1};
+  auto report = size(r);
+  REQUIRE(report);
+  bool flagged = false;
+  for (const auto& line : report->advice) flagged |= line.find("num_ctx") != std::string::npos && line.find("7000") != std::string::npos;
+  CHECK(flagged);
+  r.knobs.ctx_size_tokens = 8192;  // set explicitly: nothing to flag
+  auto explicit_ctx = size(r);
+  REQUIRE(explicit_ctx);
+  for (const auto& line : explicit_ctx->advice) CHECK(line.find("num_ctx") == std::string::npos);
+}

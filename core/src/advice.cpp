@@ -143,6 +143,15 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
     }
   }
 
+  // 4b. Ollama's default context is 4096 tokens (docs/faq.md "How can I specify the context
+  // window size?"); a longer prompt is truncated unless num_ctx is raised.
+  if (request.runtime == RuntimeId::ollama && !request.knobs.ctx_size_tokens &&
+      report.inputs.context_tokens_per_user > 4096) {
+    advice.push_back("set num_ctx (OLLAMA_CONTEXT_LENGTH or the num_ctx parameter) to at least " +
+                     std::to_string(report.inputs.context_tokens_per_user) +
+                     ": Ollama's default of 4096 tokens would silently truncate these prompts; this report assumes you did");
+  }
+
   // 5. Headroom that is there.
   if (!fails && report.max_users > request.workload.users) {
     advice.push_back("up to " + users(report.max_users) + " fit at " + std::to_string(report.inputs.context_tokens_per_user) +
