@@ -229,6 +229,7 @@ int run_validate(const Catalog& catalog, const std::string& path, bool json) {
 int main(int argc, char** argv) {
   CLI::App app{"headroom: will this LLM workload fit on this card, and how fast will it run?"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("headroom ") + HEADROOM_VERSION);
   SizeFlags f;
   auto* size_cmd = app.add_subcommand("size", "Memory breakdown, verdict, max users/context, speed and advice");
   add_request_options(size_cmd, f);
@@ -262,6 +263,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return fail(e.what());

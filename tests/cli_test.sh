@@ -84,5 +84,7 @@ expect_ok "len(doc['cards']) >= 60" cards --json
 expect_ok "len(doc['weight_formats']) > 20 and any(f['id'] == 'q4_k_m' for f in doc['weight_formats'])" formats --json
 expect_ok "len(doc['runtimes']) == 7" runtimes --json
 
+if "$headroom" --version | grep -qE '^headroom [0-9]+\.[0-9]+\.[0-9]+$'; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --version"; fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
