@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev catch2 libcli11-dev libkainjow-mustache-dev
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   emscripten
+  python3  # the CLI contract tests write a GGUF file and read JSON with it
 )
 # node runs the wasm tests; any nodejs >= 18 already on the machine will do.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
