@@ -7,7 +7,6 @@
 #include <emscripten/emscripten.h>
 
 #include "headroom/catalog.h"
-#include "headroom/catalog_json.h"
 #include "headroom/request_json.h"
 
 namespace {
@@ -22,38 +21,35 @@ std::string error_json(const std::string& message) {
   return "{\"ok\":false,\"error\":\"" + message + "\",\"field\":\"catalog\"}";
 }
 
+// Loads the catalog and answers one JSON request with `respond` (the core's *_response_json).
+char* answer(const char* text, std::string (*respond)(std::string_view, const headroom::Catalog&)) {
+  auto catalog = headroom::load_builtin_catalog();
+  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
+  return to_c_string(respond(text ? text : "", catalog.value()));
+}
+
 }  // namespace
 
 extern "C" {
 
-// Returns a malloc'd JSON string; the caller frees it with _free.
+// Each returns a malloc'd JSON string; the caller frees it with _free.
 EMSCRIPTEN_KEEPALIVE char* headroom_size_json(const char* request_json) {
-  auto catalog = headroom::load_builtin_catalog();
-  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
-  return to_c_string(headroom::size_response_json(request_json ? request_json : "", catalog.value()));
+  return answer(request_json, headroom::size_response_json);
 }
 
 // The request of headroom_size_json without "card" (optionally "vendor"): every card, ranked.
 EMSCRIPTEN_KEEPALIVE char* headroom_compare_json(const char* request_json) {
-  auto catalog = headroom::load_builtin_catalog();
-  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
-  return to_c_string(headroom::compare_response_json(request_json ? request_json : "", catalog.value()));
+  return answer(request_json, headroom::compare_response_json);
 }
 
 // The request of headroom_size_json in every weight format its runtime loads.
 EMSCRIPTEN_KEEPALIVE char* headroom_reality_json(const char* request_json) {
-  auto catalog = headroom::load_builtin_catalog();
-  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
-  return to_c_string(headroom::reality_response_json(request_json ? request_json : "", catalog.value()));
+  return answer(request_json, headroom::reality_response_json);
 }
 
-// `kind`: models | cards | formats | runtimes. Returns {"ok": true, "catalog": {...}} or an error.
+// `kind`: models | cards | formats | runtimes.
 EMSCRIPTEN_KEEPALIVE char* headroom_catalog_json(const char* kind) {
-  auto catalog = headroom::load_builtin_catalog();
-  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
-  auto text = headroom::catalog_json_text(catalog.value(), kind ? kind : "");
-  if (!text) return to_c_string("{\"ok\":false,\"error\":\"" + text.error().message + "\",\"field\":\"kind\"}");
-  return to_c_string("{\"ok\":true,\"catalog\":" + text.value() + "}");
+  return answer(kind, headroom::catalog_response_json);
 }
 
 }  // extern "C"

@@ -1,5 +1,6 @@
 #include "headroom/request_json.h"
 
+#include "headroom/catalog_json.h"
 #include "headroom/compare.h"
 #include "headroom/report_json.h"
 #include "json_util.h"
@@ -100,6 +101,12 @@ std::string compare_response_json(std::string_view request_json, const Catalog& 
     return failure_json(make_error(ErrorCode::invalid_argument, "vendor", "vendor must be nvidia, amd, intel or apple"));
   }
   return "{\"ok\":true,\"compare\":" + compare_json_text(compare_cards(catalog, request.value(), vendor)) + "}";
+}
+
+std::string catalog_response_json(std::string_view kind, const Catalog& catalog) {
+  auto text = catalog_json_text(catalog, kind);
+  if (!text) return failure_json(text.error());
+  return "{\"ok\":true,\"catalog\":" + text.value() + "}";
 }
 
 std::string reality_response_json(std::string_view request_json, const Catalog& catalog) {

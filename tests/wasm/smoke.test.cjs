@@ -88,3 +88,11 @@ test('wasm reality() matches the native CLI', async () => {
     '--card', 'h100-sxm-80gb', '--users', '8', '--json']).toString());
   assert.deepStrictEqual(wasm.reality, native);
 });
+
+test('wasm catalog() escapes a hostile kind into valid JSON', async () => {
+  const headroom = await load();
+  const reply = headroom.catalog('a"b\\c');  // must parse, not throw
+  assert.strictEqual(reply.ok, false);
+  assert.strictEqual(reply.field, 'kind');
+  assert.match(reply.error, /unknown catalog/);
+});

@@ -26,4 +26,7 @@ std::string compare_response_json(std::string_view request_json, const Catalog& 
 // {"ok": true, "reality": {...headroom.reality.v1...}} or {"ok": false, "error", "field"}.
 std::string reality_response_json(std::string_view request_json, const Catalog& catalog);
 
+// `kind`: models | cards | formats | runtimes: {"ok": true, "catalog": {...}} or an error.
+std::string catalog_response_json(std::string_view kind, const Catalog& catalog);
+
 }  // namespace headroom
