@@ -4,18 +4,14 @@
 
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
+#include "sizing_fixtures.h"
 
 using namespace headroom;
 
 namespace {
 
 SizingRequest llama8b_q4km(std::optional<std::uint32_t> gpu_layers) {
-  const Catalog catalog = load_builtin_catalog().value();
-  SizingRequest r;
-  r.model = catalog.find_model("llama-3.1-8b-instruct").value()->arch;
-  r.weight_format = "q4_k_m";
-  r.runtime = RuntimeId::llamacpp;
-  r.card = *catalog.find_card("rtx-4060").value();
+  SizingRequest r = test::request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4060");
   r.workload = {1000, 200, 1};
   r.knobs.gpu_layers = gpu_layers;
   return r;
@@ -64,12 +60,7 @@ TEST_CASE("layers in system memory slow decode by the memory ratio", "[offload][
 }
 
 TEST_CASE("a model too big for the card gets the -ngl that fits as advice", "[offload]") {
-  const Catalog catalog = load_builtin_catalog().value();
-  SizingRequest r;
-  r.model = catalog.find_model("llama-3.1-70b-instruct").value()->arch;
-  r.weight_format = "q4_k_m";
-  r.runtime = RuntimeId::ollama;
-  r.card = *catalog.find_card("rtx-4090").value();
+  SizingRequest r = test::request("llama-3.1-70b-instruct", "q4_k_m", RuntimeId::ollama, "rtx-4090");
   auto report = size(r);
   REQUIRE(report);
   CHECK(report->verdict == Verdict::does_not_fit);
@@ -106,12 +97,7 @@ TEST_CASE("offload settings are refused where they do not apply", "[offload][err
 }
 
 TEST_CASE("expert offload (--n-cpu-moe) keeps routed experts in system memory and reads only the active ones", "[offload]") {
-  const Catalog catalog = load_builtin_catalog().value();
-  SizingRequest r;
-  r.model = catalog.find_model("gpt-oss-20b").value()->arch;
-  r.weight_format = "native";
-  r.runtime = RuntimeId::llamacpp;
-  r.card = *catalog.find_card("rtx-4060").value();
+  SizingRequest r = test::request("gpt-oss-20b", "native", RuntimeId::llamacpp, "rtx-4060");
   r.workload = {1000, 200, 1};
   auto gpu = size(r);
   REQUIRE(gpu);
