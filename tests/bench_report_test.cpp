@@ -26,10 +26,6 @@ BenchResult make_result(std::string kernel, std::string format, std::uint64_t n,
   r.verified = true;
   return r;
 }
-double bits_of(std::string_view id) {
-  const auto f = parse_quant_format(id);
-  return f ? quant_format_info(*f).bits_per_weight() : 0.0;
-}
 BenchReport sample_report() {
   BenchReport rep;
   rep.device.name = "llvmpipe";
@@ -50,7 +46,7 @@ BenchReport sample_report() {
 }  // namespace
 
 TEST_CASE("bench_report: bench report round-trips through JSON") {
-  auto rep = derive_bench_metrics(sample_report(), bits_of);
+  auto rep = derive_bench_metrics(sample_report());
   const std::string text = to_json_text(rep);
   CHECK(text.find("\"schema\": \"headroom.bench.v1\"") != std::string::npos);
   const auto back = parse_bench_report(text);
@@ -69,9 +65,9 @@ TEST_CASE("bench_report: measured read bandwidth and GEMV efficiency") {
   const auto rep = sample_report();
   REQUIRE(measured_read_bytes_per_s(rep));
   CHECK(*measured_read_bytes_per_s(rep) == Approx(1e9));
-  CHECK(*gemv_efficiency(rep, "f16") == Approx(1.0));
-  CHECK(*gemv_efficiency(rep, "q4_0") == Approx(0.72));  // the skipped fast row is ignored
-  CHECK_FALSE(gemv_efficiency(rep, "q2_k"));
+  CHECK(*gemv_efficiency(rep, DType::f16) == Approx(1.0));
+  CHECK(*gemv_efficiency(rep, DType::q4_0) == Approx(0.72));  // the skipped fast row is ignored
+  CHECK_FALSE(gemv_efficiency(rep, DType::q2_k));
   // 8e9 params at 4.5 bpw = 4.5e9 bytes per token at 0.72 GB/s.
   CHECK(*projected_decode_tokens_per_s(rep, "q4_0", 8e9, 4.5) == Approx(0.72e9 / 4.5e9));
   BenchReport empty;
@@ -116,7 +112,7 @@ TEST_CASE("bench_report: card match, budget and GEMV shape fields round-trip") {
   rep.card_id = "rtx-4090";
   rep.card_name = "NVIDIA GeForce RTX 4090 24GB";
   rep.spec_bandwidth_bytes_per_s = 1.008e12;
-  const auto back = parse_bench_report(to_json_text(derive_bench_metrics(rep, bits_of)));
+  const auto back = parse_bench_report(to_json_text(derive_bench_metrics(rep)));
   REQUIRE(back);
   CHECK(back->device.device_local_budget_bytes == 25'000'000'000ull);
   CHECK(back->results[1].rows_per_workgroup == 4);

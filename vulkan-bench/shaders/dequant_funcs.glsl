@@ -107,7 +107,7 @@ void dq8(uint blk, uint g, out vec4 lo, out vec4 hi) {
 }
 #endif
 
-#ifdef FMT_INT4_G128
+#ifdef FMT_AWQ_INT4_G128
 // Super-block of 8 groups of 128: 512 bytes of nibbles, 8 fp16 scales, 8 zero nibbles.
 #define BLOCK_BYTES 532u
 #define GROUPS 128u

@@ -19,11 +19,6 @@ namespace {
 constexpr const char* kProjectedModels[] = {"llama-3.1-8b-instruct", "qwen2.5-32b-instruct",
                                             "llama-3.1-70b-instruct"};
 
-double bits_of(std::string_view id) {
-  const auto f = parse_quant_format(id);
-  return f ? quant_format_info(*f).bits_per_weight() : 0.0;
-}
-
 std::string spirv_digest() {
   std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64
   for (const auto& m : spirv_modules()) {
@@ -52,7 +47,8 @@ int check_json(const std::string& path) {
   if (!f) throw std::runtime_error("cannot read " + path);
   std::stringstream ss;
   ss << f.rdbuf();
-  const auto report = parse_bench_report(ss.str());
+  // The same rules as `headroom check-bench` (the core's submission check).
+  const auto report = check_bench_submission(ss.str());
   if (!report) throw std::runtime_error(path + ": " + report.error().message);
   std::cout << path << ": valid " << kBenchSchema << " with " << report->results.size() << " results\n";
   return 0;
@@ -110,13 +106,13 @@ int run(int argc, char** argv) {
   const auto type = dev.props.deviceType;
   plan.llc_bytes = o.llc_bytes.value_or(type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ? (256ull << 20)
                                                                                     : (32ull << 20));
-  for (const auto& info : quant_formats()) plan.formats.push_back(info.id);
+  for (const auto& layout : reference_layouts()) plan.formats.push_back(dtype_info(layout.dtype).id);
   if (!o.formats.empty()) {
     plan.formats.clear();
     for (const auto& f : o.formats) {
-      const auto parsed = parse_quant_format(f);
+      const auto parsed = parse_reference_dtype(f);
       if (!parsed) throw std::runtime_error(parsed.error().message);
-      plan.formats.push_back(quant_format_info(*parsed).id);
+      plan.formats.push_back(dtype_info(*parsed).id);
     }
   }
   plan.variants = o.variants.empty() ? std::vector<std::string>{"portable", "fast", "fp16", "int8dot"}
@@ -155,15 +151,16 @@ int run(int argc, char** argv) {
     report.card_source = card->sources;
     if (card->bandwidth_bytes_per_s > 0) report.spec_bandwidth_bytes_per_s = card->bandwidth_bytes_per_s;
   }
-  report = derive_bench_metrics(std::move(report), bits_of);
+  report = derive_bench_metrics(std::move(report));
   for (const char* id : kProjectedModels) {
     const auto model = catalog->find_model(id);
     if (!model) throw std::runtime_error("built-in catalog: " + model.error().message);
     const ModelArch& arch = (*model)->arch;
     const double active = static_cast<double>(active_params(arch));
     const double total = static_cast<double>(total_params(arch));
-    for (const char* f : {"f16", "q8_0", "q4_k", "q4_0", "int4_g128"}) {
-      const double bits = bits_of(f);
+    for (const DType dtype : {DType::f16, DType::q8_0, DType::q4_k, DType::q4_0, DType::int4_awq_g128}) {
+      const char* f = dtype_info(dtype).id;
+      const double bits = bits_per_element(dtype);
       if (const auto tps = projected_decode_tokens_per_s(report, f, active, bits)) {
         char params[96];
         std::snprintf(params, sizeof params, "%.3gB active of %.3gB total parameters", active / 1e9, total / 1e9);

@@ -133,9 +133,11 @@ std::vector<std::uint32_t> quantize_x_int8(const std::vector<float>& x, std::uin
   return words;
 }
 
-Prepared prepare(QuantFormat format, Shape shape, const std::vector<float>& weights,
+Prepared prepare(DType format, Shape shape, const std::vector<float>& weights,
                  const std::vector<float>& x) {
-  const auto& info = quant_format_info(format);
+  auto layout = reference_layout(format);
+  if (!layout) throw std::runtime_error(layout.error().message);
+  const ReferenceLayout& info = *layout;
   Prepared p;
   p.tile_rows = static_cast<std::uint32_t>(weights.size() / shape.k);
   p.row_bytes = std::uint64_t{shape.k} / info.block_weights * info.block_bytes;
@@ -189,9 +191,10 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
     ctx.upload(xint8, xq.data(), xq.size() * 4);
 
     for (const auto& format_id : plan.formats) {
-      const auto parsed = parse_quant_format(format_id);
+      const auto parsed = parse_reference_dtype(format_id);
       if (!parsed) throw std::runtime_error(parsed.error().message);
-      const auto& info = quant_format_info(*parsed);
+      const ReferenceLayout info = reference_layout(*parsed).value();
+      const std::string id = dtype_info(*parsed).id;
       const std::uint64_t row_bytes = std::uint64_t{shape.k} / info.block_weights * info.block_bytes;
       const std::uint64_t weight_bytes = row_bytes * shape.m;
       const std::string shape_text = std::to_string(shape.m) + "x" + std::to_string(shape.k);
@@ -202,11 +205,11 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
         skip = "skipped: weights exceed a quarter of device-local memory";
       }
       if (!skip.empty()) {
-        for (const auto& variant : plan.variants) push_skipped(out, info.id, variant, shape.m, shape.m, shape.k, skip);
-        progress(std::string(info.id) + " " + shape_text + ": " + skip);
+        for (const auto& variant : plan.variants) push_skipped(out, id, variant, shape.m, shape.m, shape.k, skip);
+        progress(id + " " + shape_text + ": " + skip);
         continue;
       }
-      progress(std::string(info.id) + " " + shape_text + ": quantizing and computing references");
+      progress(id + " " + shape_text + ": quantizing and computing references");
       const Prepared prep = prepare(*parsed, shape, weights, x);
       // Rotation through distinct weight buffers whose total is >= 4x the assumed LLC.
       std::uint32_t rotation = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
@@ -232,17 +235,17 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
       Buffer ybuf = ctx.create_buffer(y_bytes, false);
 
       for (const auto& variant : plan.variants) {
-        const std::string module_suffix = std::string(info.id) + "_" + variant;
+        const std::string module_suffix = id + "_" + variant;
         std::string why;
         if (const auto missing = ctx.device().missing_features(variant); !missing.empty()) {
           why = "skipped: missing feature " + join(missing);
         } else if (!ctx.has_module("gemv_" + module_suffix)) {
-          why = variant == "int8dot" && (*parsed == QuantFormat::q8_0 || *parsed == QuantFormat::q4_0)
+          why = variant == "int8dot" && (*parsed == DType::q8_0 || *parsed == DType::q4_0)
                     ? "skipped: glslc lacked GL_EXT_integer_dot_product at build time"
-                    : "skipped: no " + variant + " kernel for " + info.id;
+                    : "skipped: no " + variant + " kernel for " + id;
         }
         if (!why.empty()) {
-          push_skipped(out, info.id, variant, dq_rows, shape.m, shape.k, why);
+          push_skipped(out, id, variant, dq_rows, shape.m, shape.k, why);
           continue;
         }
         const Buffer& xin = variant == "fp16" ? xhalf : variant == "int8dot" ? xint8 : xbuf;
@@ -261,7 +264,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
             vkCmdPushConstants(cmd, ctx.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, push);
             vkCmdDispatch(cmd, gx, gy, 1);
           };
-          BenchResult r = base_row("dequant", info.id, variant, dq_rows, shape.k, 0);
+          BenchResult r = base_row("dequant", id, variant, dq_rows, shape.k, 0);
           r.workgroup_size = 256;
           r.buffer_bytes = weight_bytes;
           r.rotation = rotation;
@@ -286,7 +289,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
           r.max_error = max_diff;
           if (!r.verified) {
             ++failures;
-            progress("FAILED: dequant " + std::string(info.id) + " " + variant + ": " +
+            progress("FAILED: dequant " + id + " " + variant + ": " +
                      std::to_string(mismatches) + " weights differ from the reference dequantizer");
           } else if (!plan.verify_only) {
             const std::uint32_t n = calibrate(ctx, rec, rotation, plan.target_batch_seconds);
@@ -312,7 +315,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
             vkCmdPushConstants(cmd, ctx.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, push);
             vkCmdDispatch(cmd, gx, gy, 1);
           };
-          BenchResult r = base_row("gemv", info.id, variant, shape.m, shape.k, ncols);
+          BenchResult r = base_row("gemv", id, variant, shape.m, shape.k, ncols);
           r.workgroup_size = cfg.workgroup;
           r.rows_per_workgroup = cfg.rows;
           r.buffer_bytes = weight_bytes;
@@ -336,7 +339,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
           r.verified = worst <= plan.gemv_error_bound;
           if (!r.verified) {
             ++failures;
-            progress("FAILED: gemv " + std::string(info.id) + " " + variant + " n=" + std::to_string(ncols) +
+            progress("FAILED: gemv " + id + " " + variant + " n=" + std::to_string(ncols) +
                      " wg " + std::to_string(cfg.workgroup) + " rows " + std::to_string(cfg.rows) +
                      ": normalized error " + std::to_string(worst));
           } else if (!plan.verify_only) {
@@ -374,7 +377,7 @@ int run_quant(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {
           while (cfg.rows > 1 && !fits(cfg, ncols)) cfg.rows /= 2;
           out.push_back(run_gemv(ncols, cfg));
         }
-        progress(std::string(info.id) + " " + variant + " " + shape_text + ": checked" +
+        progress(id + " " + variant + " " + shape_text + ": checked" +
                  (plan.verify_only ? "" : ", gemv n=1 best wg " + std::to_string(best.workgroup) + " rows " +
                                               std::to_string(best.rows)));
         ctx.reset_descriptors();

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "headroom/dtype.h"
 #include "headroom/result.h"
 
 namespace headroom {
@@ -111,13 +112,21 @@ Result<BenchReport> parse_bench_report(std::string_view json_text);
 // Best verified GB/s of the `read` kernel (the sweep's best row), in bytes/s.
 std::optional<double> measured_read_bytes_per_s(const BenchReport& report);
 
-// GB/s of the best verified n = 1 GEMV for `format` / measured read bandwidth (0..~1).
-std::optional<double> gemv_efficiency(const BenchReport& report, std::string_view format);
+// GB/s of the best verified n = 1 GEMV of `dtype` / measured read bandwidth (0..~1). A result's
+// format id is read through the core's DType table (parse_dtype), so every spelling of the same
+// storage type ("awq_int4_g128", the bench's older "int4_g128") finds it.
+std::optional<double> gemv_efficiency(const BenchReport& report, DType dtype);
 
-// Fills the derived fields of every result (needs bits per weight of each format: `bits_of`
-// returns 0 for unknown ids) and returns the report. A GEMV's fp16 baseline is the fastest
-// verified f16 GEMV of the same shape and n in the same variant, else in any variant.
-BenchReport derive_bench_metrics(BenchReport report, double (*bits_of)(std::string_view format));
+// Fills the derived fields of every result and returns the report; bits per weight come from
+// the DType table (formats it does not know get no speedup fields). A GEMV's fp16 baseline is the
+// fastest verified f16 GEMV of the same shape and n in the same variant, else in any variant.
+BenchReport derive_bench_metrics(BenchReport report);
+
+// A result file as submitted (results/*.json, `headroom check-bench`, `headroom-bench
+// --check-json`): parses as headroom.bench.v1, reports no timing from a kernel that failed
+// verification, and holds a verified read-bandwidth result. Errors name the result
+// ("results[4] (gemv q4_k) ...").
+Result<BenchReport> check_bench_submission(std::string_view json_text);
 
 // Decode tokens/s at batch 1 when every weight is read once per token through the best n = 1
 // GEMV of `format`: effective bytes/s / (active_params * bits_per_weight / 8).

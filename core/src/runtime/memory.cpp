@@ -1,4 +1,4 @@
-#include "runtime_memory.h"
+#include "runtime/memory.h"
 
 #include <algorithm>
 #include <cmath>

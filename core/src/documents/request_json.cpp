@@ -3,7 +3,7 @@
 #include "headroom/catalog_json.h"
 #include "headroom/compare.h"
 #include "headroom/report_json.h"
-#include "json_util.h"
+#include "base/json_util.h"
 
 namespace headroom {
 namespace {

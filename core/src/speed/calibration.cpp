@@ -1,4 +1,4 @@
-#include "bench_calibration.h"
+#include "speed/calibration.h"
 
 #include "headroom/units.h"
 
@@ -32,7 +32,7 @@ Result<BenchCalibration> calibrate_from_bench(const BenchReport& report, const C
   BenchCalibration calibration;
   calibration.read_bytes_per_s = *read;
   calibration.device_name = report.device.name;
-  calibration.gemv_efficiency = gemv_efficiency(report, dtype_info(weight_dtype).id);
+  calibration.gemv_efficiency = gemv_efficiency(report, weight_dtype);
   return calibration;
 }
 

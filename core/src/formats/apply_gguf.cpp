@@ -43,7 +43,7 @@
 #include <utility>
 
 #include "headroom/weight_format.h"
-#include "weight_format_internal.h"
+#include "formats/internal.h"
 
 namespace headroom {
 

@@ -16,24 +16,22 @@
 
 namespace headroom {
 
-enum class QuantFormat {
-  f16, bf16, fp8_e4m3, q8_0, q6_k, q5_k, q4_k, q4_0, q3_k, q2_k, int4_g128, mxfp4, iq4_xs, iq2_xxs,
-};
-
-struct QuantFormatInfo {
-  QuantFormat format;
-  const char* id;               // "q4_k"; the DType id where one exists
-  DType dtype;                  // the sizing type with the same storage
+// How the reference code lays out one storage type. The type itself (its id, its bits per
+// weight) is the core's DType: one table for the bench, the calibration and the sizing.
+struct ReferenceLayout {
+  DType dtype;
   std::uint32_t block_weights;  // weights per block (1 for plain types)
   std::uint32_t block_bytes;    // bytes per block, scales included
   const char* layout_source;    // where the block layout is defined
-  double bits_per_weight() const { return 8.0 * block_bytes / block_weights; }
 };
 
-// Every format, in the bench's stable order (fp16 first: the speedup baseline).
-const std::vector<QuantFormatInfo>& quant_formats();
-const QuantFormatInfo& quant_format_info(QuantFormat format);
-Result<QuantFormat> parse_quant_format(std::string_view id);
+// Every type the reference code (and so headroom-bench) covers, in the bench's stable order
+// (f16 first: the speedup baseline).
+const std::vector<ReferenceLayout>& reference_layouts();
+// The layout of `dtype`; an error naming the type when the reference code does not cover it.
+Result<ReferenceLayout> reference_layout(DType dtype);
+// A DType id ("q4_k", "fp16", "awq_int4_g128") that the reference code covers.
+Result<DType> parse_reference_dtype(std::string_view id);
 
 // Scalar conversions (round to nearest even where narrowing).
 float fp16_to_fp32(std::uint16_t bits);
@@ -54,10 +52,10 @@ std::uint8_t iq2_sign_pattern(std::uint32_t index7);  // 7 bits + parity bit (gg
 // Quantizes `weights` (a multiple of block_weights) into consecutive blocks. The quantizers are
 // simple round-to-nearest schemes producing valid, realistic blocks, not ggml's error-minimizing
 // searches. Fails on a size that is not a whole number of blocks or on non-finite input.
-Result<std::vector<std::uint8_t>> quantize(QuantFormat format, std::span<const float> weights);
+Result<std::vector<std::uint8_t>> quantize(DType dtype, std::span<const float> weights);
 
 // Dequantizes `num_weights` weights from `blocks` into fp32, bit-exactly as ggml does.
-Result<std::vector<float>> dequantize(QuantFormat format, std::span<const std::uint8_t> blocks,
+Result<std::vector<float>> dequantize(DType dtype, std::span<const std::uint8_t> blocks,
                                       std::size_t num_weights);
 
 }  // namespace headroom

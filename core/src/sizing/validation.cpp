@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "headroom/sizing.h"
-#include "json_util.h"
-#include "speed_params.h"
+#include "base/json_util.h"
+#include "speed/params.h"
 
 namespace headroom {
 namespace {

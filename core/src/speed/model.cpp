@@ -6,7 +6,7 @@
 #include <string>
 
 #include "headroom/speed.h"
-#include "speed_params.h"
+#include "speed/params.h"
 
 namespace headroom {
 namespace {

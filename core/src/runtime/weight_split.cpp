@@ -1,4 +1,4 @@
-#include "weight_split.h"
+#include "runtime/weight_split.h"
 
 #include <algorithm>
 #include <map>

@@ -4,7 +4,7 @@
 
 #include "headroom/units.h"
 #include "headroom/weight_format.h"
-#include "sizing_internal.h"
+#include "sizing/internal.h"
 
 namespace headroom {
 namespace {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "headroom/units.h"
-#include "runtime_memory.h"
+#include "runtime/memory.h"
 
 namespace headroom {
 namespace {

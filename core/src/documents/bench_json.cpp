@@ -1,4 +1,4 @@
-// headroom.bench.v1: serialization, validation and the metrics the speed model reads.
+// headroom.bench.v1: serialization and schema validation (the metrics are in speed/bench_metrics).
 #include "headroom/bench_report.h"
 
 #include <algorithm>
@@ -154,18 +154,6 @@ BenchResult read_result(const json& j, const std::string& path, std::optional<Er
   return out;
 }
 
-const BenchResult* best_result(const BenchReport& report, std::string_view kernel,
-                               std::string_view format, std::uint64_t n) {
-  const BenchResult* best = nullptr;
-  for (const auto& r : report.results) {
-    if (r.kernel != kernel || r.format != format || !r.verified || !r.skipped.empty()) continue;
-    if (kernel == "gemv" && r.n != n) continue;
-    if (r.gb_per_s <= 0) continue;
-    if (best == nullptr || r.gb_per_s > best->gb_per_s) best = &r;
-  }
-  return best;
-}
-
 }  // namespace
 
 std::string to_json_text(const BenchReport& report) {
@@ -311,65 +299,6 @@ Result<BenchReport> parse_bench_report(std::string_view json_text) {
   }
   if (error) return *error;
   return out;
-}
-
-std::optional<double> measured_read_bytes_per_s(const BenchReport& report) {
-  const BenchResult* best = best_result(report, "read", "", 0);
-  if (best == nullptr) return std::nullopt;
-  return best->gb_per_s * 1e9;
-}
-
-std::optional<double> gemv_efficiency(const BenchReport& report, std::string_view format) {
-  const auto read = measured_read_bytes_per_s(report);
-  const BenchResult* gemv = best_result(report, "gemv", format, 1);
-  if (!read || gemv == nullptr) return std::nullopt;
-  return gemv->gb_per_s * 1e9 / *read;
-}
-
-BenchReport derive_bench_metrics(BenchReport report, double (*bits_of)(std::string_view format)) {
-  const auto read = measured_read_bytes_per_s(report);
-  for (auto& r : report.results) {
-    r.pct_of_read_bandwidth.reset();
-    r.pct_of_spec.reset();
-    r.speedup_vs_fp16.reset();
-    r.ideal_speedup.reset();
-    r.dequant_tax.reset();
-    if (!r.verified || !r.skipped.empty() || r.median_seconds <= 0) continue;
-    const double bytes_per_s = r.gb_per_s * 1e9;
-    if (read) r.pct_of_read_bandwidth = 100.0 * bytes_per_s / *read;
-    if (report.spec_bandwidth_bytes_per_s && *report.spec_bandwidth_bytes_per_s > 0) {
-      r.pct_of_spec = 100.0 * bytes_per_s / *report.spec_bandwidth_bytes_per_s;
-    }
-    if (r.kernel != "gemv" || r.format.empty()) continue;
-    const double bits = bits_of != nullptr ? bits_of(r.format) : 0.0;
-    if (bits <= 0) continue;
-    r.ideal_speedup = 16.0 / bits;  // weight bytes relative to fp16
-    // The fp16 baseline: same shape and variant, else the same shape in any variant.
-    const BenchResult* base = nullptr;
-    for (const auto& b : report.results) {
-      if (b.kernel == "gemv" && (b.format == "f16") && b.m == r.m && b.k == r.k && b.n == r.n &&
-          b.verified && b.skipped.empty() && b.median_seconds > 0) {
-        const bool same = b.variant == r.variant;
-        const bool base_same = base != nullptr && base->variant == r.variant;
-        if (base == nullptr || (same && !base_same) ||
-            (same == base_same && b.median_seconds < base->median_seconds)) {
-          base = &b;
-        }
-      }
-    }
-    if (base == nullptr) continue;
-    r.speedup_vs_fp16 = base->median_seconds / r.median_seconds;
-    r.dequant_tax = 1.0 - *r.speedup_vs_fp16 / *r.ideal_speedup;
-  }
-  return report;
-}
-
-std::optional<double> projected_decode_tokens_per_s(const BenchReport& report,
-                                                    std::string_view format,
-                                                    double active_params, double bits_per_weight) {
-  const BenchResult* gemv = best_result(report, "gemv", format, 1);
-  if (gemv == nullptr || active_params <= 0 || bits_per_weight <= 0) return std::nullopt;
-  return gemv->gb_per_s * 1e9 / (active_params * bits_per_weight / 8.0);
 }
 
 }  // namespace headroom

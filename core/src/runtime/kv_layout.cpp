@@ -1,4 +1,4 @@
-#include "kv_layout.h"
+#include "runtime/kv_layout.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,9 +1,9 @@
 // Parses the models and cards catalogs (schemas in docs/data-files.md).
 #include "headroom/catalog.h"
 
-#include "embedded.h"
-#include "json_util.h"
-#include "text_match.h"
+#include "base/embedded.h"
+#include "base/json_util.h"
+#include "base/text_match.h"
 
 namespace headroom {
 namespace {

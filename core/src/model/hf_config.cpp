@@ -4,7 +4,7 @@
 #include <string>
 
 #include "headroom/model.h"
-#include "json_util.h"
+#include "base/json_util.h"
 
 namespace headroom {
 namespace {

@@ -1,12 +1,8 @@
 // Format table, scalar conversions and the block-loop dispatch of the reference quantizers.
 #include "headroom/quant_reference.h"
 
-#include <algorithm>
 #include <bit>
-#include <cstring>
-#include <cctype>
 #include <cmath>
-#include <bit>
 #include <cstring>
 #include <string>
 
@@ -56,48 +52,42 @@ const std::int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
                                       1,    13,   25,  38,  53,  69,  89,  113};
 const std::int8_t kMxfp4Values[16] = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
 
-const std::vector<QuantFormatInfo>& quant_formats() {
-  static const std::vector<QuantFormatInfo> kTable = {
-      {QuantFormat::f16, "f16", DType::f16, 1, 2, "IEEE 754 binary16"},
-      {QuantFormat::bf16, "bf16", DType::bf16, 1, 2, "bfloat16: upper 16 bits of binary32"},
-      {QuantFormat::fp8_e4m3, "fp8_e4m3", DType::fp8_e4m3, 1, 1,
-       "OCP 8-bit floating point spec v1.0 (E4M3, per-tensor scale 1)"},
-      {QuantFormat::q8_0, "q8_0", DType::q8_0, 32, 34, kGgmlLayout},
-      {QuantFormat::q6_k, "q6_k", DType::q6_k, 256, 210, kGgmlLayout},
-      {QuantFormat::q5_k, "q5_k", DType::q5_k, 256, 176, kGgmlLayout},
-      {QuantFormat::q4_k, "q4_k", DType::q4_k, 256, 144, kGgmlLayout},
-      {QuantFormat::q4_0, "q4_0", DType::q4_0, 32, 18, kGgmlLayout},
-      {QuantFormat::q3_k, "q3_k", DType::q3_k, 256, 110, kGgmlLayout},
-      {QuantFormat::q2_k, "q2_k", DType::q2_k, 256, 84, kGgmlLayout},
-      {QuantFormat::int4_g128, "int4_g128", DType::int4_awq_g128, 1024, 532,
+const std::vector<ReferenceLayout>& reference_layouts() {
+  static const std::vector<ReferenceLayout> kTable = {
+      {DType::f16, 1, 2, "IEEE 754 binary16"},
+      {DType::bf16, 1, 2, "bfloat16: upper 16 bits of binary32"},
+      {DType::fp8_e4m3, 1, 1, "OCP 8-bit floating point spec v1.0 (E4M3, per-tensor scale 1)"},
+      {DType::q8_0, 32, 34, kGgmlLayout},
+      {DType::q6_k, 256, 210, kGgmlLayout},
+      {DType::q5_k, 256, 176, kGgmlLayout},
+      {DType::q4_k, 256, 144, kGgmlLayout},
+      {DType::q4_0, 32, 18, kGgmlLayout},
+      {DType::q3_k, 256, 110, kGgmlLayout},
+      {DType::q2_k, 256, 84, kGgmlLayout},
+      {DType::int4_awq_g128, 1024, 532,
        "AWQ int4 group 128 (fp16 scale, 4-bit zero per 128) repacked row-major in 1024-weight "
        "super-blocks (Headroom)"},
-      {QuantFormat::mxfp4, "mxfp4", DType::mxfp4, 32, 17,
-       "OCP Microscaling Formats v1.0; ggml block_mxfp4"},
-      {QuantFormat::iq4_xs, "iq4_xs", DType::iq4_xs, 256, 136, kGgmlLayout},
-      {QuantFormat::iq2_xxs, "iq2_xxs", DType::iq2_xxs, 256, 66, kGgmlLayout},
+      {DType::mxfp4, 32, 17, "OCP Microscaling Formats v1.0; ggml block_mxfp4"},
+      {DType::iq4_xs, 256, 136, kGgmlLayout},
+      {DType::iq2_xxs, 256, 66, kGgmlLayout},
   };
   return kTable;
 }
 
-const QuantFormatInfo& quant_format_info(QuantFormat format) {
-  for (const auto& info : quant_formats()) {
-    if (info.format == format) return info;
-  }
-  return quant_formats().front();
-}
-
-Result<QuantFormat> parse_quant_format(std::string_view id) {
-  std::string lower(id);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "fp16") lower = "f16";
-  if (lower == "fp8" || lower == "e4m3") lower = "fp8_e4m3";
-  for (const auto& info : quant_formats()) {
-    if (lower == info.id) return info.format;
+Result<ReferenceLayout> reference_layout(DType dtype) {
+  for (const auto& layout : reference_layouts()) {
+    if (layout.dtype == dtype) return layout;
   }
   return make_error(ErrorCode::unknown_name, "format",
-                    "unknown quantization format '" + std::string(id) + "'");
+                    std::string("the reference quantizers do not cover ") + dtype_info(dtype).id);
+}
+
+Result<DType> parse_reference_dtype(std::string_view id) {
+  auto dtype = parse_dtype(id);
+  if (!dtype) return dtype.error();
+  auto layout = reference_layout(*dtype);
+  if (!layout) return layout.error();
+  return *dtype;
 }
 
 float fp16_to_fp32(std::uint16_t h) {
@@ -183,12 +173,15 @@ std::uint8_t iq2_sign_pattern(std::uint32_t index7) {
   return static_cast<std::uint8_t>(i | ((std::popcount(i) & 1u) << 7));
 }
 
-Result<std::vector<std::uint8_t>> quantize(QuantFormat format, std::span<const float> x) {
-  const auto& info = quant_format_info(format);
+Result<std::vector<std::uint8_t>> quantize(DType format, std::span<const float> x) {
+  auto layout = reference_layout(format);
+  if (!layout) return layout.error();
+  const ReferenceLayout& info = *layout;
+  const char* id = dtype_info(format).id;
   if (x.size() % info.block_weights != 0) {
     return make_error(ErrorCode::invalid_argument, "weights",
                       std::string("weights must be a multiple of ") +
-                          std::to_string(info.block_weights) + " for " + info.id + " (got " +
+                          std::to_string(info.block_weights) + " for " + id + " (got " +
                           std::to_string(x.size()) + ")");
   }
   for (float v : x) {
@@ -199,72 +192,77 @@ Result<std::vector<std::uint8_t>> quantize(QuantFormat format, std::span<const f
   std::vector<std::uint8_t> out;
   const std::uint32_t qk = info.block_weights;
   switch (format) {
-    case QuantFormat::f16:
-    case QuantFormat::bf16:
+    case DType::f16:
+    case DType::bf16:
       out.resize(x.size() * 2);
       for (std::size_t i = 0; i < x.size(); ++i) {
         const std::uint16_t h =
-            format == QuantFormat::f16 ? fp32_to_fp16(x[i]) : fp32_to_bf16(x[i]);
+            format == DType::f16 ? fp32_to_fp16(x[i]) : fp32_to_bf16(x[i]);
         std::memcpy(out.data() + 2 * i, &h, 2);
       }
       break;
-    case QuantFormat::fp8_e4m3:
+    case DType::fp8_e4m3:
       out.resize(x.size());
       for (std::size_t i = 0; i < x.size(); ++i) out[i] = fp32_to_fp8_e4m3(x[i]);
       break;
-    case QuantFormat::q8_0: quantize_blocks(detail::quantize_q8_0, x, qk, out); break;
-    case QuantFormat::q6_k: quantize_blocks(detail::quantize_q6_k, x, qk, out); break;
-    case QuantFormat::q5_k: quantize_blocks(detail::quantize_q5_k, x, qk, out); break;
-    case QuantFormat::q4_k: quantize_blocks(detail::quantize_q4_k, x, qk, out); break;
-    case QuantFormat::q4_0: quantize_blocks(detail::quantize_q4_0, x, qk, out); break;
-    case QuantFormat::q3_k: quantize_blocks(detail::quantize_q3_k, x, qk, out); break;
-    case QuantFormat::q2_k: quantize_blocks(detail::quantize_q2_k, x, qk, out); break;
-    case QuantFormat::int4_g128: quantize_blocks(detail::quantize_int4_g128, x, qk, out); break;
-    case QuantFormat::mxfp4: quantize_blocks(detail::quantize_mxfp4, x, qk, out); break;
-    case QuantFormat::iq4_xs: quantize_blocks(detail::quantize_iq4_xs, x, qk, out); break;
-    case QuantFormat::iq2_xxs: quantize_blocks(detail::quantize_iq2_xxs, x, qk, out); break;
+    case DType::q8_0: quantize_blocks(detail::quantize_q8_0, x, qk, out); break;
+    case DType::q6_k: quantize_blocks(detail::quantize_q6_k, x, qk, out); break;
+    case DType::q5_k: quantize_blocks(detail::quantize_q5_k, x, qk, out); break;
+    case DType::q4_k: quantize_blocks(detail::quantize_q4_k, x, qk, out); break;
+    case DType::q4_0: quantize_blocks(detail::quantize_q4_0, x, qk, out); break;
+    case DType::q3_k: quantize_blocks(detail::quantize_q3_k, x, qk, out); break;
+    case DType::q2_k: quantize_blocks(detail::quantize_q2_k, x, qk, out); break;
+    case DType::int4_awq_g128: quantize_blocks(detail::quantize_int4_g128, x, qk, out); break;
+    case DType::mxfp4: quantize_blocks(detail::quantize_mxfp4, x, qk, out); break;
+    case DType::iq4_xs: quantize_blocks(detail::quantize_iq4_xs, x, qk, out); break;
+    case DType::iq2_xxs: quantize_blocks(detail::quantize_iq2_xxs, x, qk, out); break;
+    default: break;  // reference_layout() refused every other type above
   }
   return out;
 }
 
-Result<std::vector<float>> dequantize(QuantFormat format, std::span<const std::uint8_t> in,
+Result<std::vector<float>> dequantize(DType format, std::span<const std::uint8_t> in,
                                       std::size_t num_weights) {
-  const auto& info = quant_format_info(format);
+  auto layout = reference_layout(format);
+  if (!layout) return layout.error();
+  const ReferenceLayout& info = *layout;
+  const char* id = dtype_info(format).id;
   const std::uint32_t qk = info.block_weights;
   if (num_weights % qk != 0) {
     return make_error(ErrorCode::invalid_argument, "num_weights",
                       std::string("num_weights must be a multiple of ") + std::to_string(qk) +
-                          " for " + info.id + " (got " + std::to_string(num_weights) + ")");
+                          " for " + id + " (got " + std::to_string(num_weights) + ")");
   }
   if (in.size() < num_weights / qk * info.block_bytes) {
     return make_error(ErrorCode::invalid_argument, "blocks",
                       std::string("blocks hold fewer bytes than ") + std::to_string(num_weights) +
-                          " " + info.id + " weights need");
+                          " " + id + " weights need");
   }
   std::vector<float> y(num_weights);
   switch (format) {
-    case QuantFormat::f16:
-    case QuantFormat::bf16:
+    case DType::f16:
+    case DType::bf16:
       for (std::size_t i = 0; i < num_weights; ++i) {
         std::uint16_t h = 0;
         std::memcpy(&h, in.data() + 2 * i, 2);
-        y[i] = format == QuantFormat::f16 ? fp16_to_fp32(h) : bf16_to_fp32(h);
+        y[i] = format == DType::f16 ? fp16_to_fp32(h) : bf16_to_fp32(h);
       }
       break;
-    case QuantFormat::fp8_e4m3:
+    case DType::fp8_e4m3:
       for (std::size_t i = 0; i < num_weights; ++i) y[i] = fp8_e4m3_to_fp32(in[i]);
       break;
-    case QuantFormat::q8_0: dequantize_blocks(detail::dequantize_q8_0, in, qk, y); break;
-    case QuantFormat::q6_k: dequantize_blocks(detail::dequantize_q6_k, in, qk, y); break;
-    case QuantFormat::q5_k: dequantize_blocks(detail::dequantize_q5_k, in, qk, y); break;
-    case QuantFormat::q4_k: dequantize_blocks(detail::dequantize_q4_k, in, qk, y); break;
-    case QuantFormat::q4_0: dequantize_blocks(detail::dequantize_q4_0, in, qk, y); break;
-    case QuantFormat::q3_k: dequantize_blocks(detail::dequantize_q3_k, in, qk, y); break;
-    case QuantFormat::q2_k: dequantize_blocks(detail::dequantize_q2_k, in, qk, y); break;
-    case QuantFormat::int4_g128: dequantize_blocks(detail::dequantize_int4_g128, in, qk, y); break;
-    case QuantFormat::mxfp4: dequantize_blocks(detail::dequantize_mxfp4, in, qk, y); break;
-    case QuantFormat::iq4_xs: dequantize_blocks(detail::dequantize_iq4_xs, in, qk, y); break;
-    case QuantFormat::iq2_xxs: dequantize_blocks(detail::dequantize_iq2_xxs, in, qk, y); break;
+    case DType::q8_0: dequantize_blocks(detail::dequantize_q8_0, in, qk, y); break;
+    case DType::q6_k: dequantize_blocks(detail::dequantize_q6_k, in, qk, y); break;
+    case DType::q5_k: dequantize_blocks(detail::dequantize_q5_k, in, qk, y); break;
+    case DType::q4_k: dequantize_blocks(detail::dequantize_q4_k, in, qk, y); break;
+    case DType::q4_0: dequantize_blocks(detail::dequantize_q4_0, in, qk, y); break;
+    case DType::q3_k: dequantize_blocks(detail::dequantize_q3_k, in, qk, y); break;
+    case DType::q2_k: dequantize_blocks(detail::dequantize_q2_k, in, qk, y); break;
+    case DType::int4_awq_g128: dequantize_blocks(detail::dequantize_int4_g128, in, qk, y); break;
+    case DType::mxfp4: dequantize_blocks(detail::dequantize_mxfp4, in, qk, y); break;
+    case DType::iq4_xs: dequantize_blocks(detail::dequantize_iq4_xs, in, qk, y); break;
+    case DType::iq2_xxs: dequantize_blocks(detail::dequantize_iq2_xxs, in, qk, y); break;
+    default: break;  // reference_layout() refused every other type above
   }
   return y;
 }

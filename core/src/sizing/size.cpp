@@ -6,15 +6,15 @@
 #include <cmath>
 #include <cstdio>
 
-#include "bench_calibration.h"
+#include "speed/calibration.h"
 #include "headroom/kv_dtype.h"
 #include "headroom/units.h"
 #include "headroom/weight_format.h"
-#include "kv_layout.h"
-#include "runtime_memory.h"
-#include "sizing_internal.h"
-#include "speed_params.h"
-#include "weight_split.h"
+#include "runtime/kv_layout.h"
+#include "runtime/memory.h"
+#include "sizing/internal.h"
+#include "speed/params.h"
+#include "runtime/weight_split.h"
 
 namespace headroom {
 namespace {

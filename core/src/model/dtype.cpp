@@ -111,7 +111,10 @@ Result<DType> parse_dtype(std::string_view id) {
   if (lower == "fp16" || lower == "float16" || lower == "half") return DType::f16;
   if (lower == "bfloat16") return DType::bf16;
   if (lower == "fp32" || lower == "float32" || lower == "float") return DType::f32;
-  if (lower == "fp8" || lower == "float8_e4m3fn" || lower == "fp8_e4m3fn") return DType::fp8_e4m3;
+  if (lower == "fp8" || lower == "float8_e4m3fn" || lower == "fp8_e4m3fn" || lower == "e4m3") {
+    return DType::fp8_e4m3;
+  }
+  if (lower == "int4_g128") return DType::int4_awq_g128;  // headroom-bench's id before 0.2
   return make_error(ErrorCode::unknown_name, "dtype", "unknown data type '" + std::string(id) + "'");
 }
 

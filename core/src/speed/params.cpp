@@ -1,7 +1,7 @@
 // Speed-model parameters. Each value names where it comes from: a public measurement, a spec
 // sheet ratio, or a fit over the public validation set tests/data/speed_validation.json (fits are
 // per card class / runtime family / format, never per validation row).
-#include "speed_params.h"
+#include "speed/params.h"
 
 #include <string_view>
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "headroom/sizing.h"
-#include "kv_layout.h"
-#include "weight_split.h"
+#include "runtime/kv_layout.h"
+#include "runtime/weight_split.h"
 
 namespace headroom {
 

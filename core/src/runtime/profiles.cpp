@@ -2,7 +2,7 @@
 #include "headroom/runtime.h"
 
 #include "headroom/card.h"
-#include "text_match.h"
+#include "base/text_match.h"
 
 namespace headroom {
 
