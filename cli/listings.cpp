@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "headroom/catalog_json.h"
+#include "headroom/documents.h"
 #include "headroom/kv_dtype.h"
 #include "headroom/runtime.h"
 #include "headroom/units.h"

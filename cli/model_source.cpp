@@ -18,14 +18,20 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// The error, with the path of the file it was found in.
+Error in_file(const std::string& path, Error error) {
+  error.message = path + ": " + error.message;
+  return error;
+}
+
 Result<ModelChoice> from_gguf(const std::string& path) {
   FileByteSource source(path);
-  if (!source.ok()) return make_error(ErrorCode::invalid_argument, "model", "cannot open " + path + ": " + source.error());
+  if (!source.ok()) return refused(ErrorCode::invalid_argument, "model", "cannot open " + path + ": " + source.error());
   auto header = read_gguf_header(source);
-  if (!header) return make_error(header.error().code, header.error().field, path + ": " + header.error().message);
+  if (!header) return in_file(path, header.error());
   std::vector<std::string> notes;
   auto arch = arch_from_gguf(header.value(), base_name(path), &notes);
-  if (!arch) return make_error(arch.error().code, arch.error().field, path + ": " + arch.error().message);
+  if (!arch) return in_file(path, arch.error());
   for (auto& note : notes) arch->notes.push_back(std::move(note));
   return ModelChoice{std::move(arch).value(), true};
 }
@@ -34,18 +40,16 @@ Result<ModelChoice> from_config(const std::string& path) {
   auto text = read_text_file(path, "model", kMaxConfigBytes);
   if (!text) return text.error();
   auto arch = parse_hf_config(text.value(), base_name(path));
-  if (!arch) return make_error(arch.error().code, arch.error().field, path + ": " + arch.error().message);
+  if (!arch) return in_file(path, arch.error());
   return ModelChoice{std::move(arch).value(), false};
 }
 
 }  // namespace
 
-Result<ModelChoice> resolve_model(const Catalog& catalog, const std::string& spec) {
+std::optional<Result<ModelChoice>> read_model_file(const std::string& spec) {
   if (ends_with(spec, ".gguf")) return from_gguf(spec);
   if (ends_with(spec, ".json")) return from_config(spec);
-  auto entry = catalog.find_model(spec);
-  if (!entry) return entry.error();
-  return ModelChoice{entry.value()->arch, false};
+  return std::nullopt;
 }
 
 }  // namespace headroom::cli

@@ -86,8 +86,8 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
       out += text;
     }
     out += "  model: " + s.model_note + "\n";
-  } else if (!r.speed_error.empty()) {
-    out += "\nspeed: not estimated (" + r.speed_error + ")\n";
+  } else if (r.speed_error) {
+    out += "\nspeed: not estimated (" + r.speed_error->message + ")\n";
   }
   if (!r.advice.empty()) {
     out += "\nadvice\n";
@@ -104,7 +104,7 @@ std::string render_compare(const std::vector<CardFit>& fits) {
   std::string out;
   char text[320];
   for (const auto& fit : fits) {
-    if (fit.sized) {
+    if (fit.sized()) {
       const NormalizedInputs& in = fit.report.inputs;
       std::snprintf(text, sizeof text, "%s on %ux, %s, %llu user%s x (%llu + %llu tokens)\n\n", in.model_name.c_str(), in.gpus,
                     in.runtime.c_str(), static_cast<unsigned long long>(in.workload.users), in.workload.users == 1 ? "" : "s",
@@ -117,8 +117,8 @@ std::string render_compare(const std::vector<CardFit>& fits) {
                 "tok/s total", "TTFT s", "free");
   out += text;
   for (const auto& fit : fits) {
-    if (!fit.sized) {
-      std::snprintf(text, sizeof text, "%-26s %-13s %s\n", fit.card->id.c_str(), "refused", fit.error.c_str());
+    if (!fit.sized()) {
+      std::snprintf(text, sizeof text, "%-26s %-13s %s\n", fit.card->id.c_str(), "refused", fit.error->message.c_str());
       out += text;
       continue;
     }
@@ -143,8 +143,8 @@ std::string render_formats(const std::vector<FormatFit>& fits) {
                 "speedup", "ideal", "quality cost");
   out += text;
   for (const auto& fit : fits) {
-    if (!fit.sized) {
-      std::snprintf(text, sizeof text, "%-13s %-13s %s\n", fit.format.c_str(), "refused", fit.error.c_str());
+    if (!fit.sized()) {
+      std::snprintf(text, sizeof text, "%-13s %-13s %s\n", fit.format.c_str(), "refused", fit.error->message.c_str());
       out += text;
       continue;
     }

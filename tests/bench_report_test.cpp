@@ -4,6 +4,7 @@
 #include <string>
 
 #include "headroom/bench_report.h"
+#include "headroom/documents.h"
 #include "headroom/quant_reference.h"
 
 using namespace headroom;
@@ -47,7 +48,7 @@ BenchReport sample_report() {
 
 TEST_CASE("bench_report: bench report round-trips through JSON") {
   auto rep = derive_bench_metrics(sample_report());
-  const std::string text = to_json_text(rep);
+  const std::string text = bench_json_text(rep);
   CHECK(text.find("\"schema\": \"headroom.bench.v1\"") != std::string::npos);
   const auto back = parse_bench_report(text);
   REQUIRE(back);
@@ -79,7 +80,7 @@ TEST_CASE("bench_report: bad bench documents are refused naming the field") {
   CHECK(parse_bench_report("{").error().field == "bench");
   CHECK(parse_bench_report("[1,2]").error().field == "bench");
   CHECK(parse_bench_report(R"({"schema":"headroom.bench.v0"})").error().field == "schema");
-  const std::string good = to_json_text(sample_report());
+  const std::string good = bench_json_text(sample_report());
   auto replace = [&](const std::string& from, const std::string& to) {
     std::string s = good;
     const auto at = s.find(from);
@@ -112,7 +113,7 @@ TEST_CASE("bench_report: card match, budget and GEMV shape fields round-trip") {
   rep.card_id = "rtx-4090";
   rep.card_name = "NVIDIA GeForce RTX 4090 24GB";
   rep.spec_bandwidth_bytes_per_s = 1.008e12;
-  const auto back = parse_bench_report(to_json_text(derive_bench_metrics(rep)));
+  const auto back = parse_bench_report(bench_json_text(derive_bench_metrics(rep)));
   REQUIRE(back);
   CHECK(back->device.device_local_budget_bytes == 25'000'000'000ull);
   CHECK(back->results[1].rows_per_workgroup == 4);

@@ -62,6 +62,12 @@ expect_error "cannot open" "${base[@]}" --bench "$tmp/none.json"
 expect_error "cannot open" validate "$tmp/none.json"
 expect_error "schema must be" check-bench "$tmp/wrong_schema.json"
 expect_error "required" size --model llama-3.1-8b-instruct --runtime vllm
+# An empty value is an error naming the flag, never the default.
+expect_error "--gpu-memory-utilization must be a number in (0, 1] (got '')" "${base[@]}" --gpu-memory-utilization ''
+expect_error "--max-model-len must be a whole number (got '')" "${base[@]}" --max-model-len ''
+# The core names request keys; the CLI speaks in flags, in the lead and inside the sentence.
+expect_error "--n-gpu-layers is a llama.cpp/Ollama setting; use --max-model-len with vllm" "${base[@]}" --n-gpu-layers 10
+expect_error "unknown KV cache dtype 'fp3'" size --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --kv-cache-dtype fp3
 
 expect_ok "doc['schema'] == 'headroom.size.v1' and doc['memory']['kv_bytes_per_token'] == 131072 and doc['verdict'] in ('fits','tight','does-not-fit') and isinstance(doc['advice'], list) and doc['speed']['bound'] in ('memory','compute')" "${base[@]}" --json
 # A real (small, sparse) GGUF file read through the CLI's file source: exact bytes per tensor.
@@ -78,7 +84,7 @@ expect_error "--vendor must be nvidia, amd, intel or apple (got 'ibm')" compare 
 expect_error "unknown weight format 'q9'" compare --model llama-3.1-8b-instruct --runtime vllm --quant q9
 expect_ok "doc['schema'] == 'headroom.reality.v1' and any(f['format'] == 'awq' for f in doc['formats'])" \
   reality --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --json
-expect_error "drop --quant" reality --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --quant awq
+expect_error "--quant must be dropped" reality --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --quant awq
 expect_ok "len(doc['models']) >= 40" models --json
 expect_ok "len(doc['cards']) >= 60" cards --json
 expect_ok "len(doc['weight_formats']) > 20 and any(f['id'] == 'q4_k_m' for f in doc['weight_formats'])" formats --json

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "headroom/compare.h"
+#include "headroom/documents.h"
 #include "sizing_fixtures.h"
 
 using namespace headroom;
@@ -10,15 +11,17 @@ using namespace headroom;
 TEST_CASE("compare ranks every card for one workload", "[compare]") {
   auto request = test::request("llama-3.1-70b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
   request.workload = {2000, 500, 2};
-  const auto fits = compare_cards(test::catalog(), request, "");
+  const auto compared = compare_cards(test::catalog(), request, "");
+  REQUIRE(compared);
+  const auto& fits = compared.value();
   REQUIRE(fits.size() == test::catalog().cards.size());
   auto rank = [](const CardFit& fit) {
-    return !fit.sized ? 3 : fit.report.verdict == Verdict::fits ? 0 : fit.report.verdict == Verdict::tight ? 1 : 2;
+    return !fit.sized() ? 3 : fit.report.verdict == Verdict::fits ? 0 : fit.report.verdict == Verdict::tight ? 1 : 2;
   };
   for (std::size_t i = 1; i < fits.size(); ++i) {
     INFO(fits[i - 1].card->id << " then " << fits[i].card->id);
     CHECK(rank(fits[i - 1]) <= rank(fits[i]));
-    if (rank(fits[i - 1]) == rank(fits[i]) && fits[i].sized) {
+    if (rank(fits[i - 1]) == rank(fits[i]) && fits[i].sized()) {
       CHECK(fits[i - 1].report.speed->decode_tokens_per_s_total >= fits[i].report.speed->decode_tokens_per_s_total);
     }
   }
@@ -32,7 +35,7 @@ TEST_CASE("compare ranks every card for one workload", "[compare]") {
   // 42 GiB of weights: not on a 24 GB card, fine on an 80 GB one; llama.cpp has no Gaudi backend.
   CHECK(find("rtx-4090").report.verdict == Verdict::does_not_fit);
   CHECK(find("h100-sxm-80gb").report.verdict == Verdict::fits);
-  CHECK_FALSE(find("gaudi-3").sized);
+  CHECK_FALSE(find("gaudi-3").sized());
   // The JSON names the schema and one row per card.
   const std::string json = compare_json_text(fits);
   CHECK(json.find("\"schema\": \"headroom.compare.v1\"") != std::string::npos);
@@ -41,19 +44,23 @@ TEST_CASE("compare ranks every card for one workload", "[compare]") {
 
 TEST_CASE("compare filters by vendor", "[compare]") {
   auto request = test::request("qwen3-8b", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
-  const auto apple = compare_cards(test::catalog(), request, "apple");
+  const auto compared = compare_cards(test::catalog(), request, "apple");
+  REQUIRE(compared);
+  const auto& apple = compared.value();
   REQUIRE_FALSE(apple.empty());
   for (const auto& fit : apple) CHECK(fit.card->vendor == "apple");
 }
 
 TEST_CASE("reality check: every format the runtime loads, speedup below the byte ratio", "[compare]") {
   auto request = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::llamacpp, "rtx-4090");
-  const auto fits = compare_formats(request);
+  const auto formats = compare_formats(request);
+  REQUIRE(formats);
+  const auto& fits = formats.value();
   REQUIRE(fits.size() > 20);  // the GGUF mixes llama.cpp loads
   bool saw_q4_k_m = false;
   for (const auto& fit : fits) {
     INFO(fit.format);
-    REQUIRE(fit.sized);
+    REQUIRE(fit.sized());
     REQUIRE(fit.report.speed);
     CHECK(fit.report.speed->speedup_vs_fp16 <= fit.report.speed->ideal_speedup_vs_fp16 * 1.0001);  // f32 norms: bpw a hair over 16
     CHECK_FALSE(fit.quality.empty());
@@ -66,6 +73,21 @@ TEST_CASE("reality check: every format the runtime loads, speedup below the byte
   CHECK(saw_q4_k_m);
   // vLLM loads the HF formats, not GGUF mixes.
   auto vllm = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
-  for (const auto& fit : compare_formats(vllm)) CHECK(fit.format.find("q4_k") == std::string::npos);
-  CHECK(formats_json_text(fits).find("\"schema\": \"headroom.reality.v1\"") != std::string::npos);
+  const auto vllm_formats = compare_formats(vllm);
+  REQUIRE(vllm_formats);
+  for (const auto& fit : vllm_formats.value()) CHECK(fit.format.find("q4_k") == std::string::npos);
+  CHECK(reality_json_text(fits).find("\"schema\": \"headroom.reality.v1\"") != std::string::npos);
+}
+
+TEST_CASE("compare refuses a problem of the request once, not as a table of refused rows", "[compare]") {
+  auto request = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  request.weight_format = "q9_9";
+  const auto compared = compare_cards(test::catalog(), request, "");
+  REQUIRE_FALSE(compared);
+  CHECK(compared.error().field == "quant");
+  // A card the runtime cannot drive stays a refused row of its own.
+  request.weight_format = "bf16";
+  const auto rows = compare_cards(test::catalog(), request, "apple");
+  REQUIRE(rows);
+  for (const auto& fit : rows.value()) CHECK_FALSE(fit.sized());
 }

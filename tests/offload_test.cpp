@@ -88,12 +88,14 @@ TEST_CASE("offload settings are refused where they do not apply", "[offload][err
   r.weight_format = "bf16";
   auto vllm = size(r);
   REQUIRE_FALSE(vllm);
-  CHECK(vllm.error().message.find("--n-gpu-layers") != std::string::npos);
+  // Named in the core's vocabulary (the request key); the CLI turns it into --n-gpu-layers.
+  CHECK(vllm.error().field == "n_gpu_layers");
+  CHECK(vllm.error().message.find("n_gpu_layers is a llama.cpp/Ollama setting") != std::string::npos);
   auto slow = llama8b_q4km(16);
   slow.knobs.host_bandwidth_bytes_per_s = 1e6;
   auto refused = size(slow);
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().field == "knobs.host_bandwidth");
+  CHECK(refused.error().field == "host_bandwidth_gb_per_s");
 }
 
 TEST_CASE("expert offload (--n-cpu-moe) keeps routed experts in system memory and reads only the active ones", "[offload]") {
@@ -128,5 +130,5 @@ TEST_CASE("expert offload (--n-cpu-moe) keeps routed experts in system memory an
   dense.knobs.cpu_moe_layers = 4;
   auto refused = size(dense);
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().field == "knobs.cpu_moe");
+  CHECK(refused.error().field == "n_cpu_moe");
 }

@@ -224,16 +224,16 @@ TEST_CASE("size() refuses bad input with a message naming the field", "[sizing][
   auto base = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
   struct Case { const char* what; std::function<void(SizingRequest&)> change; const char* field; const char* text; };
   const std::vector<Case> cases = {
-      {"zero users", [](SizingRequest& r) { r.workload.users = 0; }, "workload.users", "users must be"},
+      {"zero users", [](SizingRequest& r) { r.workload.users = 0; }, "users", "users must be"},
       {"zero gpus", [](SizingRequest& r) { r.gpus = 0; }, "gpus", "gpus must be"},
-      {"absurd prompt", [](SizingRequest& r) { r.workload.prompt_tokens = 1ull << 40; }, "workload.prompt_tokens", "at most"},
-      {"utilization above 1", [](SizingRequest& r) { r.knobs.gpu_memory_utilization = 1.5; }, "knobs.gpu_memory_utilization", "(0, 1]"},
-      {"unknown format", [](SizingRequest& r) { r.weight_format = "q9_9"; }, "weight_format", "q9_9"},
+      {"absurd prompt", [](SizingRequest& r) { r.workload.prompt_tokens = 1ull << 40; }, "prompt_tokens", "at most"},
+      {"utilization above 1", [](SizingRequest& r) { r.knobs.gpu_memory_utilization = 1.5; }, "gpu_memory_utilization", "(0, 1]"},
+      {"unknown format", [](SizingRequest& r) { r.weight_format = "q9_9"; }, "quant", "q9_9"},
       {"unknown kv dtype", [](SizingRequest& r) { r.kv_dtype = "fp3"; }, "", "fp3"},
-      {"llama.cpp knob on vLLM", [](SizingRequest& r) { r.knobs.ctx_size_tokens = 4096; }, "knobs.ctx_size", "llama.cpp"},
-      {"max_model_len shorter than the request", [](SizingRequest& r) { r.knobs.max_model_len_tokens = 100; }, "knobs.max_model_len", "shorter"},
-      {"longer than the model's context", [](SizingRequest& r) { r.workload.prompt_tokens = 200000; }, "knobs.max_model_len", "context window of 131072"},
-      {"GGUF mix on vLLM", [](SizingRequest& r) { r.weight_format = "q4_k_m"; r.runtime = RuntimeId::trtllm; }, "weight_format", "cannot be served"},
+      {"llama.cpp knob on vLLM", [](SizingRequest& r) { r.knobs.ctx_size_tokens = 4096; }, "ctx_size", "llama.cpp"},
+      {"max_model_len shorter than the request", [](SizingRequest& r) { r.knobs.max_model_len_tokens = 100; }, "max_model_len", "shorter"},
+      {"longer than the model's context", [](SizingRequest& r) { r.workload.prompt_tokens = 200000; }, "max_model_len", "context window of 131072"},
+      {"GGUF mix on vLLM", [](SizingRequest& r) { r.weight_format = "q4_k_m"; r.runtime = RuntimeId::trtllm; }, "quant", "cannot be served"},
       {"q4_0 V cache without flash attention", [](SizingRequest& r) { r.runtime = RuntimeId::llamacpp; r.kv_dtype = "q4_0"; r.weight_format = "q8_0"; r.knobs.flash_attention = false; }, "kv_cache_dtype", "flash attention"},
   };
   for (const auto& c : cases) {

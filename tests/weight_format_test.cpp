@@ -149,7 +149,7 @@ TEST_CASE("weight formats: ids and aliases resolve case-insensitively", "[format
   auto unknown = find_weight_format("q9_9");
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == ErrorCode::unknown_name);
-  CHECK(unknown.error().field == "weight_format");
+  CHECK(unknown.error().field == "quant");
   CHECK(unknown.error().message.rfind("unknown weight format 'q9_9' (known: bf16, fp16", 0) == 0);
 }
 
@@ -345,7 +345,7 @@ TEST_CASE("HF formats on MoE: experts quantized, router kept, native checkpoints
   auto refused = apply_weight_format(dense, llama_tensors(dense, false), **mxfp4);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == ErrorCode::unsupported);
-  CHECK(refused.error().field == "weight_format");
+  CHECK(refused.error().field == "quant");
 
   ModelArch odd = dense;
   odd.native_quant = "q9";
@@ -393,6 +393,6 @@ TEST_CASE("KV cache dtypes: block sizes, flash-attention rule, aliases", "[forma
   }
   auto unknown = find_kv_dtype("q3_k");
   REQUIRE_FALSE(unknown.has_value());
-  CHECK(unknown.error().field == "kv_dtype");
-  CHECK(unknown.error().message.rfind("unknown kv_dtype 'q3_k' (known: auto, fp16", 0) == 0);
+  CHECK(unknown.error().field == "kv_cache_dtype");
+  CHECK(unknown.error().message.rfind("unknown KV cache dtype 'q3_k' (known: auto, fp16", 0) == 0);
 }

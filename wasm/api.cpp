@@ -7,7 +7,7 @@
 #include <emscripten/emscripten.h>
 
 #include "headroom/catalog.h"
-#include "headroom/request_json.h"
+#include "headroom/documents.h"
 
 namespace {
 

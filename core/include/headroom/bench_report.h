@@ -102,11 +102,8 @@ struct BenchReport {
   std::string card_source;  // where the catalog's spec bandwidth comes from
 };
 
-// Serializes to pretty-printed JSON with "schema": "headroom.bench.v1".
-std::string to_json_text(const BenchReport& report);
-
-// Parses and validates a document; refuses another schema, missing or mistyped fields,
-// non-finite or negative numbers, naming the field ("results[3].median_seconds ...").
+// Reading and writing the document: documents.h (bench_json_text, parse_bench_report).
+std::string to_json_text(const BenchReport& report);  // = bench_json_text, for headroom-bench
 Result<BenchReport> parse_bench_report(std::string_view json_text);
 
 // Best verified GB/s of the `read` kernel (the sweep's best row), in bytes/s.

@@ -4,23 +4,47 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace headroom {
 
-enum class ErrorCode { invalid_argument, unknown_name, parse_error, unsupported, does_not_fit };
+enum class ErrorCode { invalid_argument, unknown_name, parse_error, unsupported };
 
 const char* to_string(ErrorCode code);
 
 struct Error {
   ErrorCode code = ErrorCode::invalid_argument;
-  std::string field;    // dotted path of the offending input, e.g. "workload.users"
-  std::string message;  // one sentence a user can act on; already names the field
+  std::string field;    // the offending input in the core's vocabulary: a request key ("users",
+                        // "max_model_len"), a document path ("config.num_hidden_layers",
+                        // "results[3].median_seconds")
+  std::string message;  // one sentence a user can act on, naming the field in the same vocabulary
+                        // (front ends put their own names for it: headroom/cli's flags)
 };
 
+// The error funnel. Most errors are about one field and start with it: invalid() and
+// parse_failure() write "<field> <why>", so the field is named once, in one style (no trailing
+// period). refused() carries a whole sentence whose subject is not the field ("unknown card
+// 'x'", "a sequence of N tokens exceeds ...").
+inline Error invalid(std::string field, const std::string& why) {
+  std::string message = field + " " + why;
+  return Error{ErrorCode::invalid_argument, std::move(field), std::move(message)};
+}
+inline Error parse_failure(std::string field, const std::string& why) {
+  std::string message = field + " " + why;
+  return Error{ErrorCode::parse_error, std::move(field), std::move(message)};
+}
+inline Error refused(ErrorCode code, std::string field, std::string sentence) {
+  return Error{code, std::move(field), std::move(sentence)};
+}
+// The same error, met inside a larger document: the field gains a prefix ("bench." + field).
+inline Error nested(std::string_view prefix, Error error) {
+  error.field = std::string(prefix) + (error.field.empty() ? "" : "." + error.field);
+  return error;
+}
 inline Error make_error(ErrorCode code, std::string field, std::string message) {
-  return Error{code, std::move(field), std::move(message)};
+  return refused(code, std::move(field), std::move(message));
 }
 
 template <typename T>

@@ -95,7 +95,7 @@ struct SizingReport {
   std::vector<std::string> advice;
   std::vector<std::string> assumptions;  // defaults Headroom applied where the inputs were silent
   std::optional<SpeedEstimate> speed;
-  std::string speed_error;          // set when the speed model declined the input
+  std::optional<Error> speed_error;  // set when the speed model declined the input
 };
 
 Result<SizingReport> size(const SizingRequest& request);

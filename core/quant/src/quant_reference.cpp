@@ -78,7 +78,7 @@ Result<ReferenceLayout> reference_layout(DType dtype) {
   for (const auto& layout : reference_layouts()) {
     if (layout.dtype == dtype) return layout;
   }
-  return make_error(ErrorCode::unknown_name, "format",
+  return refused(ErrorCode::unknown_name, "format",
                     std::string("the reference quantizers do not cover ") + dtype_info(dtype).id);
 }
 
@@ -179,14 +179,14 @@ Result<std::vector<std::uint8_t>> quantize(DType format, std::span<const float> 
   const ReferenceLayout& info = *layout;
   const char* id = dtype_info(format).id;
   if (x.size() % info.block_weights != 0) {
-    return make_error(ErrorCode::invalid_argument, "weights",
+    return refused(ErrorCode::invalid_argument, "weights",
                       std::string("weights must be a multiple of ") +
                           std::to_string(info.block_weights) + " for " + id + " (got " +
                           std::to_string(x.size()) + ")");
   }
   for (float v : x) {
     if (!std::isfinite(v)) {
-      return make_error(ErrorCode::invalid_argument, "weights", "weights must be finite");
+      return invalid("weights", "must be finite");
     }
   }
   std::vector<std::uint8_t> out;
@@ -229,12 +229,12 @@ Result<std::vector<float>> dequantize(DType format, std::span<const std::uint8_t
   const char* id = dtype_info(format).id;
   const std::uint32_t qk = info.block_weights;
   if (num_weights % qk != 0) {
-    return make_error(ErrorCode::invalid_argument, "num_weights",
+    return refused(ErrorCode::invalid_argument, "num_weights",
                       std::string("num_weights must be a multiple of ") + std::to_string(qk) +
                           " for " + id + " (got " + std::to_string(num_weights) + ")");
   }
   if (in.size() < num_weights / qk * info.block_bytes) {
-    return make_error(ErrorCode::invalid_argument, "blocks",
+    return refused(ErrorCode::invalid_argument, "blocks",
                       std::string("blocks hold fewer bytes than ") + std::to_string(num_weights) +
                           " " + id + " weights need");
   }

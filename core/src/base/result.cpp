@@ -8,7 +8,6 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::unknown_name: return "unknown_name";
     case ErrorCode::parse_error: return "parse_error";
     case ErrorCode::unsupported: return "unsupported";
-    case ErrorCode::does_not_fit: return "does_not_fit";
   }
   return "invalid_argument";
 }

@@ -10,18 +10,14 @@ namespace {
 
 using json_util::Json;
 
-Error catalog_error(const std::string& field, const std::string& why) {
-  return make_error(ErrorCode::parse_error, field, field + " " + why);
-}
-
 Result<Json> parse_catalog(std::string_view text, const char* schema, const char* list_key) {
   auto doc = json_util::parse(text);
-  if (!doc || !doc->is_object()) return catalog_error(list_key, "catalog is not a JSON object");
+  if (!doc || !doc->is_object()) return parse_failure(list_key, "catalog is not a JSON object");
   if (json_util::get_string(*doc, "schema").value_or("") != schema) {
-    return catalog_error(std::string(list_key) + ".schema", std::string("must be ") + schema);
+    return parse_failure(std::string(list_key) + ".schema", std::string("must be ") + schema);
   }
   const Json* list = json_util::find(*doc, list_key);
-  if (list == nullptr || !list->is_array()) return catalog_error(list_key, "must be an array");
+  if (list == nullptr || !list->is_array()) return parse_failure(list_key, "must be an array");
   return *list;
 }
 
@@ -54,9 +50,9 @@ Result<std::vector<CatalogModel>> parse_models_catalog(std::string_view json_tex
     const std::string where = "models[" + std::to_string(i) + "]";
     auto id = json_util::get_string(entry, "id");
     const Json* config = json_util::find(entry, "config");
-    if (!id || config == nullptr) return catalog_error(where, "needs an id and a config");
+    if (!id || config == nullptr) return parse_failure(where, "needs an id and a config");
     auto arch = parse_hf_config(config->dump(), *id);
-    if (!arch) return catalog_error(where + " (" + *id + ")", arch.error().message);
+    if (!arch) return parse_failure(where + " (" + *id + ")", arch.error().message);
     CatalogModel model;
     model.arch = std::move(arch).value();
     model.arch.name = json_util::get_string(entry, "name").value_or(*id);
@@ -110,7 +106,7 @@ Result<std::vector<Card>> parse_cards_catalog(std::string_view json_text) {
     card.sources = join_sources(entry);
     if (card.id.empty() || card.memory_bytes == 0 || card.usable_memory_bytes > card.memory_bytes ||
         card.bandwidth_bytes_per_s <= 0 || card.throughput.fp16_flops_per_s <= 0) {
-      return catalog_error(where + " (" + card.id + ")",
+      return parse_failure(where + " (" + card.id + ")",
                            "needs id, memory_bytes >= usable_memory_bytes, bandwidth and fp16/bf16 tflops");
     }
     cards.push_back(std::move(card));
@@ -135,7 +131,7 @@ Result<const CatalogModel*> Catalog::find_model(std::string_view id) const {
     }
     ids.push_back(model.arch.id);
   }
-  return make_error(ErrorCode::unknown_name, "model",
+  return refused(ErrorCode::unknown_name, "model",
                     "unknown model '" + std::string(id) + "'" + suggest(id, ids) +
                         "; `headroom models` lists the catalog, or pass a config.json or .gguf path");
 }
@@ -156,7 +152,7 @@ Result<const Card*> Catalog::find_card(std::string_view id) const {
     if (iequals(card.id, id)) return &card;
     ids.push_back(card.id);
   }
-  return make_error(ErrorCode::unknown_name, "card",
+  return refused(ErrorCode::unknown_name, "card",
                     "unknown card '" + std::string(id) + "'" + suggest(id, ids) +
                         "; `headroom cards` lists the catalog");
 }

@@ -1,4 +1,4 @@
-#include "headroom/catalog_json.h"
+#include "headroom/documents.h"
 
 #include <nlohmann/json.hpp>
 
@@ -70,7 +70,7 @@ Result<std::string> catalog_json_text(const Catalog& catalog, std::string_view k
   if (kind == "cards") return cards_json_text(catalog);
   if (kind == "formats") return formats_json_text();
   if (kind == "runtimes") return runtimes_json_text();
-  return make_error(ErrorCode::unknown_name, "kind",
+  return refused(ErrorCode::unknown_name, "kind",
                     "unknown catalog '" + std::string(kind) + "' (known: models, cards, formats, runtimes)");
 }
 

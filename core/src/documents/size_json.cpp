@@ -1,10 +1,10 @@
-#include "headroom/report_json.h"
+#include "headroom/documents.h"
 
 #include <nlohmann/json.hpp>
 
 namespace headroom {
 
-std::string to_json_text(const SizingReport& r, int indent) {
+std::string size_json_text(const SizingReport& r, int indent) {
   using Json = nlohmann::ordered_json;
   const MemoryBreakdown& m = r.memory;
   const NormalizedInputs& in = r.inputs;
@@ -67,7 +67,7 @@ std::string to_json_text(const SizingReport& r, int indent) {
                     {"model_note", s.model_note}};
   } else {
     doc["speed"] = nullptr;
-    doc["speed_error"] = r.speed_error;
+    doc["speed_error"] = r.speed_error ? r.speed_error->message : std::string();
   }
   return doc.dump(indent, ' ', false, Json::error_handler_t::replace);
 }

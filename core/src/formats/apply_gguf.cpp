@@ -387,7 +387,7 @@ Result<std::vector<TensorSpec>> detail::apply_gguf_mix(const ModelArch& arch,
     if (candidate.id == format.id) recipe = candidate;
   }
   if (!recipe) {
-    return make_error(ErrorCode::unsupported, "weight_format",
+    return refused(ErrorCode::unsupported, "quant",
                       "weight_format '" + format.id + "' has no llama.cpp quantization recipe");
   }
   const ModelFacts facts = model_facts(arch, tensors, recipe->ftype);

@@ -66,7 +66,7 @@ Result<std::vector<TensorSpec>> apply_hf(const ModelArch& arch, std::vector<Tens
   const bool experts_only = id == "mxfp4";
   if (experts_only && std::none_of(tensors.begin(), tensors.end(),
                                    [](const TensorSpec& t) { return is_routed_expert(t.role); })) {
-    return make_error(ErrorCode::unsupported, "weight_format",
+    return refused(ErrorCode::unsupported, "quant",
                       "weight_format 'mxfp4' stores MoE experts only, and model '" + arch.id +
                           "' has no expert tensors; choose awq, gptq, fp8 or a GGUF type");
   }
@@ -98,7 +98,7 @@ Result<std::vector<TensorSpec>> apply_native(const ModelArch& arch,
   auto format = find_weight_format(target);
   if (!format || (*format)->family != "hf" || (*format)->id == "bf16" ||
       (*format)->id == "fp16" || (*format)->id == "fp32") {
-    return make_error(ErrorCode::unsupported, "model.native_quant",
+    return refused(ErrorCode::unsupported, "model.native_quant",
                       "model.native_quant '" + arch.native_quant + "' of model '" + arch.id +
                           "' is not a known checkpoint quantization (known: mxfp4, fp8, awq, "
                           "gptq, int8, bnb-nf4)");
@@ -114,8 +114,8 @@ Result<std::vector<TensorSpec>> apply_weight_format(const ModelArch& arch,
   if (format.family == "gguf") return detail::apply_gguf_mix(arch, std::move(tensors), format);
   if (format.family == "native") return apply_native(arch, std::move(tensors));
   if (format.family == "hf") return apply_hf(arch, std::move(tensors), format);
-  return make_error(ErrorCode::invalid_argument, "weight_format.family",
-                    "weight_format.family '" + format.family + "' of format '" + format.id +
+  return invalid("weight_format.family",
+                    "'" + format.family + "' of format '" + format.id +
                         "' is not one of hf, gguf, native");
 }
 

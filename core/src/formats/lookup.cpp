@@ -83,7 +83,7 @@ Result<const WeightFormat*> find_weight_format(std::string_view id) {
     if (key == canonical(format.id)) return &format;
     known += (known.empty() ? "" : ", ") + format.id;
   }
-  return make_error(ErrorCode::unknown_name, "weight_format",
+  return refused(ErrorCode::unknown_name, "quant",
                     "unknown weight format '" + std::string(id) + "' (known: " + known + ")");
 }
 

@@ -31,8 +31,8 @@ class ArchKeys {
 
   std::uint32_t required(std::string_view suffix) {
     if (!has(suffix) && !error) {
-      error = make_error(ErrorCode::parse_error, field_of(key(suffix)),
-                         field_of(key(suffix)) + " is missing (needed for the " + arch_ +
+      error = parse_failure(field_of(key(suffix)),
+                         "is missing (needed for the " + arch_ +
                              " architecture)");
     }
     return count(suffix);
@@ -76,7 +76,7 @@ class ArchKeys {
   }
 
   void fail(const std::string& k, const std::string& what) {
-    if (!error) error = make_error(ErrorCode::parse_error, field_of(k), field_of(k) + " " + what);
+    if (!error) error = parse_failure(field_of(k), "" + what);
   }
 
   std::optional<Error> error;
@@ -213,8 +213,8 @@ void set_mla(ArchKeys& keys, ModelArch& arch, std::vector<std::string>& notes) {
 Result<std::uint32_t> vocab_size(const GgufHeader& header, ArchKeys& keys) {
   if (const auto tokens = header.array_length("tokenizer.ggml.tokens")) {
     if (*tokens > std::numeric_limits<std::uint32_t>::max()) {
-      return make_error(ErrorCode::parse_error, field_of("tokenizer.ggml.tokens"),
-                        field_of("tokenizer.ggml.tokens") + " has more than 2^32 tokens");
+      return parse_failure(field_of("tokenizer.ggml.tokens"),
+                        "has more than 2^32 tokens");
     }
     return static_cast<std::uint32_t>(*tokens);
   }
@@ -224,8 +224,8 @@ Result<std::uint32_t> vocab_size(const GgufHeader& header, ArchKeys& keys) {
       return static_cast<std::uint32_t>(embd->rows);
     }
   }
-  return make_error(ErrorCode::parse_error, field_of("tokenizer.ggml.tokens"),
-                    field_of("tokenizer.ggml.tokens") + " is missing and neither " +
+  return parse_failure(field_of("tokenizer.ggml.tokens"),
+                    "is missing and neither " +
                         keys.key("vocab_size") +
                         " nor token_embd.weight gives the vocabulary size");
 }
@@ -246,8 +246,8 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
   std::vector<std::string>& out_notes = notes != nullptr ? *notes : local_notes;
   const auto family = header.get_string("general.architecture");
   if (!family || family->empty()) {
-    return make_error(ErrorCode::parse_error, field_of("general.architecture"),
-                      field_of("general.architecture") + " is missing or not a string");
+    return parse_failure(field_of("general.architecture"),
+                      "is missing or not a string");
   }
   // Recurrent and hybrid state-space models keep a per-sequence state, not a KV cache per
   // token; sizing them as attention models would be wrong, so they are refused by name (their
@@ -255,7 +255,7 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
   for (const char* marker : {".ssm.", ".wkv.", ".rwkv."}) {
     for (const auto& [key, value] : header.metadata) {
       if (key.find(marker) != std::string::npos) {
-        return make_error(ErrorCode::unsupported, field_of("general.architecture"),
+        return refused(ErrorCode::unsupported, field_of("general.architecture"),
                           "architecture '" + *family + "' keeps recurrent state (" + key +
                               "); Headroom sizes attention models only");
       }
@@ -272,8 +272,8 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
   arch.hidden_size = keys.required("embedding_length");
   if (keys.error) return *keys.error;
   if (arch.num_layers == 0 || arch.num_layers > kMaxLayers) {
-    return make_error(ErrorCode::parse_error, field_of(keys.key("block_count")),
-                      field_of(keys.key("block_count")) + " must be 1.." +
+    return parse_failure(field_of(keys.key("block_count")),
+                      "must be 1.." +
                           std::to_string(kMaxLayers) + " (got " +
                           std::to_string(arch.num_layers) + ")");
   }

@@ -103,16 +103,16 @@ class Cursor {
     const std::string at = " at offset " + std::to_string(pos_);
     switch (failure_) {
       case Failure::over_header_limit:
-        return make_error(ErrorCode::parse_error, field,
-                          field + " needs " + std::to_string(failed_bytes_) + " bytes" + at +
+        return parse_failure(field,
+                          "needs " + std::to_string(failed_bytes_) + " bytes" + at +
                               ", past the 512 MiB header limit (header too large or corrupt)");
       case Failure::io:
-        return make_error(ErrorCode::parse_error, field,
-                          field + " could not be read (" + std::to_string(failed_bytes_) +
+        return parse_failure(field,
+                          "could not be read (" + std::to_string(failed_bytes_) +
                               " bytes" + at + ")");
       default:
-        return make_error(ErrorCode::parse_error, field,
-                          field + " is truncated: it needs " + std::to_string(failed_bytes_) +
+        return parse_failure(field,
+                          "is truncated: it needs " + std::to_string(failed_bytes_) +
                               " bytes" + at + " but the file ends at byte " +
                               std::to_string(size_));
     }
@@ -203,33 +203,33 @@ class Parser {
     std::array<char, 4> magic{};
     if (!cursor_.read(magic.data(), magic.size())) return cursor_.error("gguf.magic");
     if (std::string_view(magic.data(), magic.size()) != "GGUF") {
-      return make_error(ErrorCode::parse_error, "gguf.magic",
-                        "gguf.magic must be 'GGUF' (got '" +
+      return parse_failure("gguf.magic",
+                        "must be 'GGUF' (got '" +
                             printable(std::string_view(magic.data(), magic.size())) +
                             "'): not a GGUF file");
     }
     std::uint32_t version = 0;
     if (!cursor_.read_le(version)) return cursor_.error("gguf.version");
     if (version == 0x02000000u || version == 0x03000000u) {
-      return make_error(ErrorCode::unsupported, "gguf.version",
+      return refused(ErrorCode::unsupported, "gguf.version",
                         "gguf.version reads as big-endian; big-endian GGUF files are not "
                         "supported");
     }
     if (version != 2 && version != 3) {
-      return make_error(ErrorCode::unsupported, "gguf.version",
+      return refused(ErrorCode::unsupported, "gguf.version",
                         "gguf.version must be 2 or 3 (got " + std::to_string(version) + ")");
     }
     header_.version = version;
     if (!cursor_.read_le(tensor_count)) return cursor_.error("gguf.tensor_count");
     if (!cursor_.read_le(kv_count)) return cursor_.error("gguf.metadata_kv_count");
     if (tensor_count > kGgufMaxTensors) {
-      return make_error(ErrorCode::parse_error, "gguf.tensor_count",
-                        "gguf.tensor_count must be at most " + std::to_string(kGgufMaxTensors) +
+      return parse_failure("gguf.tensor_count",
+                        "must be at most " + std::to_string(kGgufMaxTensors) +
                             " (got " + std::to_string(tensor_count) + ")");
     }
     if (kv_count > kGgufMaxMetadataKvs) {
-      return make_error(ErrorCode::parse_error, "gguf.metadata_kv_count",
-                        "gguf.metadata_kv_count must be at most " +
+      return parse_failure("gguf.metadata_kv_count",
+                        "must be at most " +
                             std::to_string(kGgufMaxMetadataKvs) + " (got " +
                             std::to_string(kv_count) + ")");
     }
@@ -239,7 +239,7 @@ class Parser {
       const std::string field = tensor_count * kMinTensorInfoBytes > cursor_.remaining()
                                     ? "gguf.tensor_count"
                                     : "gguf.metadata_kv_count";
-      return make_error(ErrorCode::parse_error, field,
+      return refused(ErrorCode::parse_error, field,
                         field + ": " + std::to_string(tensor_count) + " tensor infos and " +
                             std::to_string(kv_count) + " metadata pairs need at least " +
                             std::to_string(needed) + " bytes, past " + what_remains());
@@ -252,8 +252,8 @@ class Parser {
     std::uint64_t length = 0;
     if (!cursor_.read_le(length)) return cursor_.error(field + ".length");
     if (length > kGgufMaxNameBytes) {
-      return make_error(ErrorCode::parse_error, field,
-                        field + " length must be at most " + std::to_string(kGgufMaxNameBytes) +
+      return parse_failure(field,
+                        "length must be at most " + std::to_string(kGgufMaxNameBytes) +
                             " bytes (got " + std::to_string(length) + ")");
     }
     if (length > cursor_.remaining()) return length_past_end(field, length);
@@ -273,8 +273,8 @@ class Parser {
   }
 
   Error length_past_end(const std::string& field, std::uint64_t length) const {
-    return make_error(ErrorCode::parse_error, field,
-                      field + " length " + std::to_string(length) + " runs past " +
+    return parse_failure(field,
+                      "length " + std::to_string(length) + " runs past " +
                           what_remains());
   }
 
@@ -283,7 +283,7 @@ class Parser {
     std::string key;
     if (auto err = read_name(slot + ".key", key)) return err;
     if (header_.metadata.contains(key)) {
-      return make_error(ErrorCode::parse_error, slot + ".key",
+      return refused(ErrorCode::parse_error, slot + ".key",
                         slot + ".key repeats the key '" + printable(key) + "'");
     }
     const std::string field = "gguf.metadata['" + printable(key) + "']";
@@ -297,8 +297,8 @@ class Parser {
   }
 
   static Error unknown_type(const std::string& field, std::uint32_t raw_type) {
-    return make_error(ErrorCode::parse_error, field,
-                      field + " must be a GGUF value type 0..12 (got " +
+    return parse_failure(field,
+                      "must be a GGUF value type 0..12 (got " +
                           std::to_string(raw_type) + ")");
   }
 
@@ -361,8 +361,8 @@ class Parser {
     if (!is_known_type(raw_type)) return unknown_type(field + ".element_type", raw_type);
     const auto element_type = static_cast<GgufValueType>(raw_type);
     if (element_type == GgufValueType::array && depth >= kGgufMaxArrayDepth) {
-      return make_error(ErrorCode::parse_error, field,
-                        field + " nests arrays deeper than " +
+      return parse_failure(field,
+                        "nests arrays deeper than " +
                             std::to_string(kGgufMaxArrayDepth) + " levels");
     }
     GgufArray array;
@@ -371,8 +371,8 @@ class Parser {
     const std::uint64_t min_element_bytes = scalar_bytes(element_type).value_or(
         element_type == GgufValueType::string ? 8 : 4 + 8);
     if (array.length > cursor_.remaining() / min_element_bytes) {
-      return make_error(ErrorCode::parse_error, field,
-                        field + " length " + std::to_string(array.length) + " needs at least " +
+      return parse_failure(field,
+                        "length " + std::to_string(array.length) + " needs at least " +
                             std::to_string(min_element_bytes) + " bytes per element, past " +
                             what_remains());
     }
@@ -420,13 +420,13 @@ class Parser {
     const std::string field = "gguf.metadata['general.alignment']";
     const auto* alignment = std::get_if<std::uint64_t>(value);
     if (alignment == nullptr) {
-      return make_error(ErrorCode::parse_error, field,
-                        field + " must be an unsigned integer");
+      return parse_failure(field,
+                        "must be an unsigned integer");
     }
     const std::uint64_t a = *alignment;
     if (a == 0 || (a & (a - 1)) != 0 || a > kGgufMaxAlignmentBytes) {
-      return make_error(ErrorCode::parse_error, field,
-                        field + " must be a power of two from 1 to " +
+      return parse_failure(field,
+                        "must be a power of two from 1 to " +
                             std::to_string(kGgufMaxAlignmentBytes) + " (got " +
                             std::to_string(a) + ")");
     }
@@ -440,16 +440,16 @@ class Parser {
     TensorSpec spec;
     if (auto err = read_name(slot + ".name", spec.name)) return err;
     if (spec.name.empty()) {
-      return make_error(ErrorCode::parse_error, slot + ".name", slot + ".name is empty");
+      return refused(ErrorCode::parse_error, slot + ".name", slot + ".name is empty");
     }
     if (!names.insert(spec.name).second) {
-      return make_error(ErrorCode::parse_error, slot + ".name",
+      return refused(ErrorCode::parse_error, slot + ".name",
                         slot + ".name repeats the tensor name '" + printable(spec.name) + "'");
     }
     std::uint32_t n_dims = 0;
     if (!cursor_.read_le(n_dims)) return cursor_.error(slot + ".n_dims");
     if (n_dims < 1 || n_dims > kMaxDims) {
-      return make_error(ErrorCode::parse_error, slot + ".n_dims",
+      return refused(ErrorCode::parse_error, slot + ".n_dims",
                         slot + ".n_dims must be 1..4 (got " + std::to_string(n_dims) + ")");
     }
     std::array<std::uint64_t, kMaxDims> ne{1, 1, 1, 1};
@@ -458,13 +458,13 @@ class Parser {
       const std::string dim_field = slot + ".ne[" + std::to_string(d) + "]";
       if (!cursor_.read_le(ne[d])) return cursor_.error(dim_field);
       if (ne[d] == 0) {
-        return make_error(ErrorCode::parse_error, dim_field,
-                          dim_field + " must be at least 1 (tensor '" + printable(spec.name) +
+        return parse_failure(dim_field,
+                          "must be at least 1 (tensor '" + printable(spec.name) +
                               "' has a zero dimension)");
       }
       if (!checked_mul(elements, ne[d], elements) ||
           elements > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        return make_error(ErrorCode::parse_error, slot + ".ne",
+        return refused(ErrorCode::parse_error, slot + ".ne",
                           slot + ".ne: the element count of '" + printable(spec.name) +
                               "' overflows 2^63");
       }
@@ -473,13 +473,13 @@ class Parser {
     if (!cursor_.read_le(ggml_type)) return cursor_.error(slot + ".type");
     const auto dtype = dtype_from_ggml_id(ggml_type);
     if (!dtype) {
-      return make_error(ErrorCode::parse_error, slot + ".type",
+      return refused(ErrorCode::parse_error, slot + ".type",
                         slot + ".type " + std::to_string(ggml_type) +
                             " is not a known ggml type (tensor '" + printable(spec.name) + "')");
     }
     const DTypeInfo& info = dtype_info(*dtype);
     if (ne[0] % info.block_elems != 0) {
-      return make_error(ErrorCode::parse_error, slot + ".ne[0]",
+      return refused(ErrorCode::parse_error, slot + ".ne[0]",
                         slot + ".ne[0] " + std::to_string(ne[0]) + " must be a multiple of the " +
                             info.id + " block size " + std::to_string(info.block_elems) +
                             " (tensor '" + printable(spec.name) + "')");
@@ -512,8 +512,8 @@ class Parser {
     if (raw.empty()) return std::nullopt;
     const std::uint64_t size = cursor_.file_size();
     if (header_.data_offset_bytes > size) {
-      return make_error(ErrorCode::parse_error, "gguf.data_offset",
-                        "gguf.data_offset " + std::to_string(header_.data_offset_bytes) +
+      return parse_failure("gguf.data_offset",
+                        "" + std::to_string(header_.data_offset_bytes) +
                             " is past the end of the file (" + std::to_string(size) +
                             " bytes)");
     }
@@ -523,14 +523,14 @@ class Parser {
       const std::string slot = "gguf.tensor[" + std::to_string(i) + "]";
       const std::string& name = header_.tensors[i].name;
       if (raw[i].offset_bytes % a != 0) {
-        return make_error(ErrorCode::parse_error, slot + ".offset",
+        return refused(ErrorCode::parse_error, slot + ".offset",
                           slot + ".offset " + std::to_string(raw[i].offset_bytes) +
                               " is not aligned to general.alignment " + std::to_string(a) +
                               " (tensor '" + printable(name) + "')");
       }
       if (raw[i].offset_bytes > data_region ||
           raw[i].data_bytes > data_region - raw[i].offset_bytes) {
-        return make_error(ErrorCode::parse_error, slot + ".offset",
+        return refused(ErrorCode::parse_error, slot + ".offset",
                           slot + ".offset " + std::to_string(raw[i].offset_bytes) +
                               ": the data of tensor '" + printable(name) + "' (" +
                               (raw[i].data_bytes == std::numeric_limits<std::uint64_t>::max()

@@ -115,7 +115,7 @@ Result<DType> parse_dtype(std::string_view id) {
     return DType::fp8_e4m3;
   }
   if (lower == "int4_g128") return DType::int4_awq_g128;  // headroom-bench's id before 0.2
-  return make_error(ErrorCode::unknown_name, "dtype", "unknown data type '" + std::string(id) + "'");
+  return refused(ErrorCode::unknown_name, "dtype", "unknown data type '" + std::string(id) + "'");
 }
 
 std::optional<DType> dtype_from_ggml_id(std::uint32_t ggml_id) {

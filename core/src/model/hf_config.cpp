@@ -31,8 +31,8 @@ std::string supported_list() {
 }
 
 Error missing(const std::string& field) {
-  return make_error(ErrorCode::parse_error, "config." + field,
-                    "config." + field + " is missing or not a non-negative integer");
+  return parse_failure("config." + field,
+                    "is missing or not a non-negative integer");
 }
 
 // Reads a required positive integer field; writes the error message on failure.
@@ -57,8 +57,8 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
   const Json* types = json_util::find(config, "layer_types");
   if (types != nullptr) {
     if (!types->is_array() || types->size() != n) {
-      return make_error(ErrorCode::parse_error, "config.layer_types",
-                        "config.layer_types must list one entry per layer (" + std::to_string(n) + ")");
+      return parse_failure("config.layer_types",
+                        "must list one entry per layer (" + std::to_string(n) + ")");
     }
     for (const auto& entry : *types) {
       const std::string kind = entry.is_string() ? entry.get<std::string>() : "";
@@ -67,7 +67,7 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
       } else if (kind == "full_attention") {
         arch.layer_attention.push_back(AttentionKind::full);
       } else {
-        return make_error(ErrorCode::unsupported, "config.layer_types",
+        return refused(ErrorCode::unsupported, "config.layer_types",
                           "config.layer_types has an unsupported entry '" + kind + "'");
       }
     }
@@ -198,9 +198,9 @@ void read_native_quant(const Json& config, ModelArch& arch) {
 
 Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view id) {
   auto parsed = json_util::parse(json_text);
-  if (!parsed) return make_error(ErrorCode::parse_error, "config", "config.json is not valid JSON");
+  if (!parsed) return refused(ErrorCode::parse_error, "config", "config.json is not valid JSON");
   if (!parsed->is_object()) {
-    return make_error(ErrorCode::parse_error, "config", "config.json is not a JSON object");
+    return refused(ErrorCode::parse_error, "config", "config.json is not a JSON object");
   }
   // Multimodal wrappers (Gemma 3, Mistral 3) keep the language model under text_config.
   Json config = *parsed;
@@ -220,10 +220,10 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   arch.name = std::string(id);
   arch.source = "config.json";
   auto family = json_util::get_string(config, "model_type");
-  if (!family) return make_error(ErrorCode::parse_error, "config.model_type", "config.model_type is missing");
+  if (!family) return parse_failure("config.model_type", "is missing");
   arch.family = *family;
   if (!is_supported(arch.family)) {
-    return make_error(ErrorCode::unsupported, "config.model_type",
+    return refused(ErrorCode::unsupported, "config.model_type",
                       "config.model_type '" + arch.family + "' is not supported (supported: " +
                           supported_list() + ")");
   }
@@ -246,8 +246,8 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   arch.head_dim = read_optional(config, "head_dim", 0);
   if (arch.head_dim == 0) {
     if (arch.hidden_size % arch.num_heads != 0) {
-      return make_error(ErrorCode::parse_error, "config.head_dim",
-                        "config.head_dim is missing and hidden_size is not divisible by num_attention_heads");
+      return parse_failure("config.head_dim",
+                        "is missing and hidden_size is not divisible by num_attention_heads");
     }
     arch.head_dim = arch.hidden_size / arch.num_heads;
   }
@@ -294,10 +294,7 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
 }
 
 std::optional<Error> validate_arch(const ModelArch& arch) {
-  auto bad = [](const char* field, const std::string& why) {
-    return make_error(ErrorCode::invalid_argument, std::string("model.") + field,
-                      std::string("model.") + field + " " + why);
-  };
+  auto bad = [](const char* field, const std::string& why) { return invalid(std::string("model.") + field, why); };
   if (arch.num_layers == 0 || arch.num_layers > 4096) return bad("num_layers", "must be 1..4096");
   if (arch.hidden_size == 0 || arch.hidden_size > (1u << 20)) return bad("hidden_size", "must be 1..1048576");
   if (arch.num_heads == 0 || arch.num_heads > 4096) return bad("num_heads", "must be 1..4096");

@@ -83,8 +83,8 @@ Result<const KvDtype*> find_kv_dtype(std::string_view id) {
     if (key == entry.id) return &entry;
     known += (known.empty() ? "" : ", ") + entry.id;
   }
-  return make_error(ErrorCode::unknown_name, "kv_dtype",
-                    "unknown kv_dtype '" + std::string(id) + "' (known: " + known + ")");
+  return refused(ErrorCode::unknown_name, "kv_cache_dtype",
+                    "unknown KV cache dtype '" + std::string(id) + "' (known: " + known + ")");
 }
 
 }  // namespace headroom

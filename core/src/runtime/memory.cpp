@@ -8,11 +8,6 @@
 namespace headroom {
 namespace {
 
-// Memory a CUDA process holds before the runtime allocates anything (context, driver
-// reserve): 79.18 - 78.57 GiB free at vLLM start-up on H100 (llm-d/llm-d-benchmark
-// config_explorer/empirical-vllm-memory-results.md, "Free memory on device").
-constexpr std::uint64_t kCudaContextBytes = static_cast<std::uint64_t>(0.61 * kGiB);
-
 // vLLM non-torch memory (cuBLAS/NCCL workspaces): 0.13 GiB at TP1, 0.55 GiB at TP2 on H100
 // (llm-d empirical-vllm-memory-results.md, Llama-3.1-8B and Llama-3.3-70B-FP8 TP=2 rows).
 constexpr std::uint64_t kVllmNonTorchTp1Bytes = static_cast<std::uint64_t>(0.13 * kGiB);

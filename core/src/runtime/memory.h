@@ -6,10 +6,16 @@
 #include <string>
 
 #include "headroom/sizing.h"
+#include "headroom/units.h"
 #include "runtime/kv_layout.h"
 #include "runtime/weight_split.h"
 
 namespace headroom {
+
+// Memory a CUDA process holds before the runtime allocates anything (context, driver
+// reserve): 79.18 - 78.57 GiB free at vLLM start-up on H100 (llm-d/llm-d-benchmark
+// config_explorer/empirical-vllm-memory-results.md, "Free memory on device").
+inline constexpr std::uint64_t kCudaContextBytes = static_cast<std::uint64_t>(0.61 * kGiB);
 
 struct RuntimeMemory {
   MemoryBreakdown memory;

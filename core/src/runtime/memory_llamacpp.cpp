@@ -10,7 +10,6 @@
 namespace headroom {
 namespace {
 
-constexpr std::uint64_t kCudaContextBytes = static_cast<std::uint64_t>(0.61 * kGiB);  // see runtime_memory.cpp
 constexpr std::uint64_t kDefaultUbatchTokens = 512;  // llama.cpp common_params n_ubatch
 
 std::uint64_t pad_to(std::uint64_t value, std::uint64_t step) { return (value + step - 1) / step * step; }

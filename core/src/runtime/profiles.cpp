@@ -90,7 +90,7 @@ Result<RuntimeId> parse_runtime(std::string_view key) {
   if (lower == "llamacpp" || lower == "llama-cpp" || lower == "llama-server") return RuntimeId::llamacpp;
   if (lower == "tensorrt-llm" || lower == "tensorrt_llm" || lower == "trt-llm") return RuntimeId::trtllm;
   if (lower == "hf" || lower == "huggingface") return RuntimeId::transformers;
-  return make_error(ErrorCode::unknown_name, "runtime",
+  return refused(ErrorCode::unknown_name, "runtime",
                     "unknown runtime '" + std::string(key) +
                         "' (known: vllm, sglang, trtllm, tgi, llama.cpp, ollama, transformers)");
 }

@@ -2,15 +2,13 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
 #include "headroom/weight_format.h"
 
 namespace headroom {
 namespace {
 
 int rank(const CardFit& fit) {
-  if (!fit.sized) return 3;
+  if (!fit.sized()) return 3;
   switch (fit.report.verdict) {
     case Verdict::fits: return 0;
     case Verdict::tight: return 1;
@@ -22,20 +20,31 @@ int rank(const CardFit& fit) {
 void run(SizedRun& out, const SizingRequest& request) {
   auto report = size(request);
   if (report) {
-    out.sized = true;
     out.report = std::move(report).value();
   } else {
-    out.error = report.error().message;
+    out.error = report.error();
   }
 }
 
 double total_speed(const CardFit& fit) {
-  return fit.sized && fit.report.speed ? fit.report.speed->decode_tokens_per_s_total : 0.0;
+  return fit.sized() && fit.report.speed ? fit.report.speed->decode_tokens_per_s_total : 0.0;
+}
+
+// Errors about one card (the card itself, a bench file measured on another) belong to its row.
+bool depends_on_card(const Error& error) {
+  return error.field == "card" || error.field.rfind("bench", 0) == 0;
 }
 
 }  // namespace
 
-std::vector<CardFit> compare_cards(const Catalog& catalog, const SizingRequest& request, const std::string& vendor) {
+Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingRequest& request,
+                                           const std::string& vendor) {
+  if (!catalog.cards.empty()) {
+    SizingRequest probe = request;
+    probe.card = catalog.cards.front();
+    auto report = size(probe);
+    if (!report && !depends_on_card(report.error())) return report.error();
+  }
   std::vector<CardFit> fits;
   for (const auto& card : catalog.cards) {
     if (!vendor.empty() && card.vendor != vendor) continue;
@@ -53,38 +62,7 @@ std::vector<CardFit> compare_cards(const Catalog& catalog, const SizingRequest& 
   return fits;
 }
 
-std::string compare_json_text(const std::vector<CardFit>& fits) {
-  using Json = nlohmann::ordered_json;
-  Json cards = Json::array();
-  Json inputs = nullptr;
-  for (const auto& fit : fits) {
-    Json row = {{"card", fit.card->id}, {"name", fit.card->name}, {"vendor", fit.card->vendor}};
-    if (!fit.sized) {
-      row["verdict"] = nullptr;
-      row["error"] = fit.error;
-    } else {
-      const SizingReport& r = fit.report;
-      if (inputs.is_null()) {
-        inputs = {{"model", r.inputs.model_id}, {"quant", r.inputs.weight_format}, {"kv_cache_dtype", r.inputs.kv_dtype},
-                  {"runtime", r.inputs.runtime}, {"gpus", r.inputs.gpus}, {"prompt_tokens", r.inputs.workload.prompt_tokens},
-                  {"output_tokens", r.inputs.workload.output_tokens}, {"users", r.inputs.workload.users}};
-      }
-      row["verdict"] = to_string(r.verdict);
-      row["max_users"] = r.max_users;
-      row["max_context_tokens"] = r.max_context_tokens;
-      row["decode_tokens_per_s_per_user"] = r.speed ? Json(r.speed->decode_tokens_per_s_per_user) : Json(nullptr);
-      row["decode_tokens_per_s_total"] = r.speed ? Json(r.speed->decode_tokens_per_s_total) : Json(nullptr);
-      row["ttft_s"] = r.speed ? Json(r.speed->ttft_s) : Json(nullptr);
-      row["weights_bytes"] = r.memory.weights_bytes;
-      row["free_bytes"] = r.memory.free_bytes;
-    }
-    cards.push_back(std::move(row));
-  }
-  const Json doc = {{"schema", "headroom.compare.v1"}, {"inputs", inputs}, {"cards", cards}};
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace);
-}
-
-std::vector<FormatFit> compare_formats(const SizingRequest& request) {
+Result<std::vector<FormatFit>> compare_formats(const SizingRequest& request) {
   std::vector<FormatFit> fits;
   const std::string runtime = runtime_profile(request.runtime).key;
   for (const auto& format : weight_formats()) {
@@ -99,36 +77,11 @@ std::vector<FormatFit> compare_formats(const SizingRequest& request) {
     run(fit, one);
     fits.push_back(std::move(fit));
   }
-  return fits;
-}
-
-std::string formats_json_text(const std::vector<FormatFit>& fits) {
-  using Json = nlohmann::ordered_json;
-  Json rows = Json::array();
-  Json inputs = nullptr;
-  for (const auto& fit : fits) {
-    Json row = {{"format", fit.format}, {"quality", fit.quality}};
-    if (!fit.sized) {
-      row["verdict"] = nullptr;
-      row["error"] = fit.error;
-    } else {
-      const SizingReport& r = fit.report;
-      if (inputs.is_null()) {
-        inputs = {{"model", r.inputs.model_id}, {"runtime", r.inputs.runtime}, {"card", r.inputs.card_id},
-                  {"gpus", r.inputs.gpus}, {"prompt_tokens", r.inputs.workload.prompt_tokens},
-                  {"output_tokens", r.inputs.workload.output_tokens}, {"users", r.inputs.workload.users}};
-      }
-      row["verdict"] = to_string(r.verdict);
-      row["weights_bytes"] = r.memory.weights_bytes;
-      row["bits_per_weight"] = r.inputs.bits_per_weight;
-      row["decode_tokens_per_s_per_user"] = r.speed ? Json(r.speed->decode_tokens_per_s_per_user) : Json(nullptr);
-      row["speedup_vs_fp16"] = r.speed ? Json(r.speed->speedup_vs_fp16) : Json(nullptr);
-      row["ideal_speedup_vs_fp16"] = r.speed ? Json(r.speed->ideal_speedup_vs_fp16) : Json(nullptr);
-    }
-    rows.push_back(std::move(row));
+  if (fits.empty()) {
+    return refused(ErrorCode::unsupported, "runtime",
+                   std::string("no weight format of the catalog is served by ") + runtime);
   }
-  const Json doc = {{"schema", "headroom.reality.v1"}, {"inputs", inputs}, {"formats", rows}};
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace);
+  return fits;
 }
 
 }  // namespace headroom

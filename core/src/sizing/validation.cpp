@@ -15,23 +15,19 @@ namespace {
 
 using json_util::Json;
 
-Error row_error(const std::string& field, const std::string& message) {
-  return make_error(ErrorCode::parse_error, field, field + " " + message);
-}
-
 Result<ModelArch> row_model(const Catalog& catalog, const Json& row, const std::string& field,
                             std::string& label) {
   if (const Json* config = json_util::find(row, "inline_config")) {
     label = json_util::get_string(row, "model_name").value_or("inline config");
     auto arch = parse_hf_config(config->dump(), label);
-    if (!arch) return row_error(field + ".inline_config", "is not a usable config: " + arch.error().message);
+    if (!arch) return parse_failure(field + ".inline_config", "is not a usable config: " + arch.error().message);
     return *arch;
   }
   auto id = json_util::get_string(row, "model");
-  if (!id) return row_error(field + ".model", "is missing (or give inline_config).");
+  if (!id) return parse_failure(field + ".model", "is missing (or give inline_config)");
   label = *id;
   auto model = catalog.find_model(*id);
-  if (!model) return row_error(field + ".model", "is not in the catalog: " + model.error().message);
+  if (!model) return parse_failure(field + ".model", "is not in the catalog: " + model.error().message);
   return (*model)->arch;
 }
 
@@ -41,7 +37,7 @@ std::optional<Error> read_count(const Json& object, const char* key, std::uint64
   if (json_util::find(object, key) == nullptr) return std::nullopt;
   auto value = json_util::get_uint(object, key);
   if (!value || *value < lo || *value > hi)
-    return row_error(where + "." + key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ".");
+    return parse_failure(where + "." + key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + "");
   out = *value;
   return std::nullopt;
 }
@@ -57,18 +53,18 @@ std::optional<Error> read_knobs(const Json& row, const std::string& where, Runti
   if (ctx) knobs.ctx_size_tokens = *ctx;
   if (json_util::find(row, "flash_attention")) {
     auto fa = json_util::get_bool(row, "flash_attention");
-    if (!fa) return row_error(where + ".flash_attention", "must be true or false.");
+    if (!fa) return parse_failure(where + ".flash_attention", "must be true or false");
     knobs.flash_attention = *fa;
   }
   if (const Json* host = json_util::find(row, "host_memory")) {
     const std::string field = where + ".host_memory";
-    if (!host->is_object()) return row_error(field, "must be an object {channels, mt_per_s, bus_bytes}.");
+    if (!host->is_object()) return parse_failure(field, "must be an object {channels, mt_per_s, bus_bytes}");
     std::optional<std::uint64_t> channels, bus;
     if (auto e = read_count(*host, "channels", 1, 24, field, channels)) return e;
     if (auto e = read_count(*host, "bus_bytes", 1, 64, field, bus)) return e;
     auto mts = json_util::get_number(*host, "mt_per_s");
-    if (!channels) return row_error(field + ".channels", "is missing.");
-    if (!mts || !(*mts >= 100 && *mts <= 20000)) return row_error(field + ".mt_per_s", "must be a number from 100 to 20000.");
+    if (!channels) return parse_failure(field + ".channels", "is missing");
+    if (!mts || !(*mts >= 100 && *mts <= 20000)) return parse_failure(field + ".mt_per_s", "must be a number from 100 to 20000");
     knobs.host_bandwidth_bytes_per_s = speed::host_bandwidth_bytes_per_s(
         static_cast<double>(*channels), *mts, static_cast<double>(bus.value_or(8)));
   }
@@ -81,28 +77,28 @@ Result<double> predicted_rate(const SpeedEstimate& e, const std::string& basis, 
   if (basis == "decode") return e.decode_tokens_per_s_per_user;
   if (basis == "end_to_end") return output_tokens / (e.ttft_s + output_tokens * e.inter_token_latency_s);
   if (basis == "steady_state") return e.requests_per_minute / 60.0 * output_tokens / users;
-  return row_error(field + ".measured.basis", "must be decode, end_to_end or steady_state.");
+  return parse_failure(field + ".measured.basis", "must be decode, end_to_end or steady_state");
 }
 
 Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std::string& field) {
   ValidationRow out;
   out.id = json_util::get_string(row, "id").value_or("");
-  if (out.id.empty()) return row_error(field + ".id", "is missing.");
+  if (out.id.empty()) return parse_failure(field + ".id", "is missing");
   const std::string where = field + " (" + out.id + ")";
   auto arch = row_model(catalog, row, where, out.model);
   if (!arch) return arch.error();
   out.card = json_util::get_string(row, "card").value_or("");
   auto card = catalog.find_card(out.card);
-  if (!card) return row_error(where + ".card", "is not in the catalog: " + card.error().message);
+  if (!card) return parse_failure(where + ".card", "is not in the catalog: " + card.error().message);
   out.quant = json_util::get_string(row, "quant").value_or("");
   out.runtime = json_util::get_string(row, "runtime").value_or("");
   auto runtime = parse_runtime(out.runtime);
-  if (!runtime) return row_error(where + ".runtime", runtime.error().message);
+  if (!runtime) return parse_failure(where + ".runtime", runtime.error().message);
   out.source = json_util::get_string(row, "source").value_or("");
   const Json* measured = json_util::find(row, "measured");
-  if (measured == nullptr) return row_error(where + ".measured", "is missing.");
+  if (measured == nullptr) return parse_failure(where + ".measured", "is missing");
   auto decode = json_util::get_number(*measured, "decode_tokens_per_s");
-  if (!decode || *decode <= 0) return row_error(where + ".measured.decode_tokens_per_s", "must be above zero.");
+  if (!decode || *decode <= 0) return parse_failure(where + ".measured.decode_tokens_per_s", "must be above zero");
   out.measured_tokens_per_s = *decode;
   out.measured_prompt_tokens_per_s = json_util::get_number(*measured, "prompt_tokens_per_s").value_or(0);
   out.basis = json_util::get_string(*measured, "basis").value_or("decode");
@@ -120,8 +116,8 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   if (auto e = read_knobs(row, where, request.knobs)) return *e;
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   auto report = size(request);
-  if (!report) return row_error(where, "could not be sized: " + report.error().message);
-  if (!report->speed) return row_error(where, "has no speed estimate: " + report->speed_error);
+  if (!report) return parse_failure(where, "could not be sized: " + report.error().message);
+  if (!report->speed) return parse_failure(where, "has no speed estimate: " + (report->speed_error ? report->speed_error->message : std::string()));
   const SpeedEstimate& e = *report->speed;
   auto predicted = predicted_rate(e, out.basis, static_cast<double>(request.workload.output_tokens),
                                   static_cast<double>(request.workload.users), where);
@@ -137,10 +133,10 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
 
 Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog, std::string_view validation_json) {
   auto doc = json_util::parse(validation_json);
-  if (!doc) return row_error("validation", "is not valid JSON.");
+  if (!doc) return parse_failure("validation", "is not valid JSON");
   const Json* rows = json_util::find(*doc, "rows");
   if (rows == nullptr || !rows->is_array() || rows->empty())
-    return row_error("validation.rows", "must be a non-empty array.");
+    return parse_failure("validation.rows", "must be a non-empty array");
   std::vector<ValidationRow> out;
   for (std::size_t i = 0; i < rows->size(); ++i) {
     auto row = run_row(catalog, (*rows)[i], "rows[" + std::to_string(i) + "]");

@@ -105,13 +105,13 @@ Result<BenchReport> check_bench_submission(std::string_view json_text) {
     const BenchResult& r = report->results[i];
     if (r.skipped.empty() && !r.verified && r.median_seconds > 0) {
       const std::string field = "results[" + std::to_string(i) + "]";
-      return make_error(ErrorCode::invalid_argument, field,
-                        field + " (" + r.kernel + " " + r.format +
+      return invalid(field,
+                        "(" + r.kernel + " " + r.format +
                             ") reports a timing for a kernel that failed verification");
     }
   }
   if (!measured_read_bytes_per_s(report.value())) {
-    return make_error(ErrorCode::invalid_argument, "results", "no verified read-bandwidth result");
+    return refused(ErrorCode::invalid_argument, "results", "no verified read-bandwidth result");
   }
   return report;
 }

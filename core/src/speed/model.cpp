@@ -14,32 +14,30 @@ namespace {
 using speed::CardClassParams;
 using speed::StepCostParams;
 
-Error bad(const char* field, const char* message) {
-  return make_error(ErrorCode::invalid_argument, field, std::string(field) + " " + message);
-}
+Error bad(const char* field, const char* why) { return invalid(field, why); }
 
 std::optional<Error> check_input(const SpeedInput& in) {
-  if (!(in.card.bandwidth_bytes_per_s > 0)) return bad("card.bandwidth_bytes_per_s", "must be above zero.");
+  if (!(in.card.bandwidth_bytes_per_s > 0)) return bad("card.bandwidth_bytes_per_s", "must be above zero");
   if (!(in.card.throughput.fp16_flops_per_s > 0) && !(in.card.throughput.bf16_flops_per_s > 0))
-    return bad("card.throughput.fp16_flops_per_s", "must be above zero (or bf16_flops_per_s set).");
-  if (in.gpus == 0) return bad("gpus", "must be at least 1.");
-  if (in.users == 0) return bad("users", "must be at least 1.");
-  if (in.num_layers == 0) return bad("num_layers", "must be at least 1.");
-  if (in.active_params == 0) return bad("active_params", "must be above zero.");
-  if (in.total_params < in.active_params) return bad("total_params", "must not be below active_params.");
-  if (in.active_weight_bytes == 0) return bad("active_weight_bytes", "must be above zero.");
-  if (in.weight_bytes < in.active_weight_bytes) return bad("weight_bytes", "must not be below active_weight_bytes.");
-  if (!(in.bits_per_weight > 0) || in.bits_per_weight > 64) return bad("bits_per_weight", "must be in (0, 64].");
+    return bad("card.throughput.fp16_flops_per_s", "must be above zero (or bf16_flops_per_s set)");
+  if (in.gpus == 0) return bad("gpus", "must be at least 1");
+  if (in.users == 0) return bad("users", "must be at least 1");
+  if (in.num_layers == 0) return bad("num_layers", "must be at least 1");
+  if (in.active_params == 0) return bad("active_params", "must be above zero");
+  if (in.total_params < in.active_params) return bad("total_params", "must not be below active_params");
+  if (in.active_weight_bytes == 0) return bad("active_weight_bytes", "must be above zero");
+  if (in.weight_bytes < in.active_weight_bytes) return bad("weight_bytes", "must not be below active_weight_bytes");
+  if (!(in.bits_per_weight > 0) || in.bits_per_weight > 64) return bad("bits_per_weight", "must be in (0, 64]");
   if (in.num_experts > 0 && (in.experts_per_token == 0 || in.experts_per_token > in.num_experts))
-    return bad("experts_per_token", "must be between 1 and num_experts for a mixture of experts.");
-  if (!(in.host_layer_share >= 0 && in.host_layer_share <= 1)) return bad("host_layer_share", "must be in [0, 1].");
-  if (!(in.host_expert_share >= 0 && in.host_expert_share <= 1)) return bad("host_expert_share", "must be in [0, 1].");
+    return bad("experts_per_token", "must be between 1 and num_experts for a mixture of experts");
+  if (!(in.host_layer_share >= 0 && in.host_layer_share <= 1)) return bad("host_layer_share", "must be in [0, 1]");
+  if (!(in.host_expert_share >= 0 && in.host_expert_share <= 1)) return bad("host_expert_share", "must be in [0, 1]");
   if ((in.host_layer_share > 0 || in.host_expert_share > 0) && !(in.host_bandwidth_bytes_per_s > 0))
-    return bad("host_bandwidth_bytes_per_s", "must be above zero when layers run from system memory.");
+    return bad("host_bandwidth_bytes_per_s", "must be above zero when layers run from system memory");
   if (in.bench) {
-    if (!(in.bench->read_bytes_per_s > 0)) return bad("bench.read_bytes_per_s", "must be above zero.");
+    if (!(in.bench->read_bytes_per_s > 0)) return bad("bench.read_bytes_per_s", "must be above zero");
     if (in.bench->gemv_efficiency && !(*in.bench->gemv_efficiency > 0 && *in.bench->gemv_efficiency <= 1.5))
-      return bad("bench.gemv_efficiency", "must be in (0, 1.5].");
+      return bad("bench.gemv_efficiency", "must be in (0, 1.5]");
   }
   return std::nullopt;
 }

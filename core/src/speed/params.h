@@ -62,5 +62,8 @@ const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype);
 // "host_memory" both go through host_bandwidth_bytes_per_s, so it lives only here.
 constexpr double kHostStreamEfficiency = 0.8;
 double host_bandwidth_bytes_per_s(double channels, double mt_per_s, double bus_bytes);
+// The default when the request is silent: dual-channel DDR5-4800 (2 x 8 bytes x 4.8 GT/s = 76.8
+// GB/s peak) at that factor, a typical desktop.
+inline double default_host_bandwidth_bytes_per_s() { return host_bandwidth_bytes_per_s(2, 4800, 8); }
 
 }  // namespace headroom::speed

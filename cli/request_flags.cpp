@@ -1,0 +1,110 @@
+#include "request_flags.h"
+
+#include <regex>
+
+#include "model_source.h"
+#include "text_file.h"
+
+namespace headroom::cli {
+namespace {
+
+struct FlagSpec {
+  const char* key;  // request key
+  const char* flag;
+  const char* help;
+};
+
+// Every request key but model/card/vendor/bench (added with their own rules below).
+constexpr FlagSpec kFlags[] = {
+    {"quant", "--quant", "weight format (see `headroom formats`); default: the checkpoint's own"},
+    {"kv_cache_dtype", "--kv-cache-dtype", "KV cache dtype: auto, fp16, bf16, fp8, int8, q8_0, q4_0"},
+    {"runtime", "--runtime", "vllm | sglang | trtllm | tgi | llama.cpp | ollama | transformers"},
+    {"gpus", "--gpus", "identical cards (tensor parallel; llama.cpp: layer split)"},
+    {"prompt_tokens", "--prompt-tokens", "prompt tokens per request (default 1024)"},
+    {"output_tokens", "--output-tokens", "output tokens per request (default 256)"},
+    {"users", "--users", "concurrent requests (default 1)"},
+    {"max_model_len", "--max-model-len", "vLLM/SGLang/TGI/TRT-LLM longest sequence"},
+    {"gpu_memory_utilization", "--gpu-memory-utilization",
+     "vLLM budget fraction (default 0.9); SGLang mem_fraction_static"},
+    {"ctx_size", "--ctx-size", "llama.cpp/Ollama n_ctx over all slots"},
+    {"parallel", "--parallel", "llama.cpp/Ollama parallel slots (default: users)"},
+    {"ubatch_size", "--ubatch-size", "llama.cpp n_ubatch (default 512)"},
+    {"flash_attention", "--flash-attention", "llama.cpp/Ollama: on | off"},
+    {"n_gpu_layers", "--n-gpu-layers", "llama.cpp/Ollama -ngl: layers on the GPU (default all + output head)"},
+    {"n_cpu_moe", "--n-cpu-moe", "llama.cpp: keep the MoE experts of the first N layers in system memory"},
+    {"host_bandwidth_gb_per_s", "--host-bandwidth", "system memory GB/s for CPU-resident layers (default 61)"},
+};
+constexpr FlagSpec kModel{"model", "--model", "catalog id, HF repo, path/to/config.json or path/to/model.gguf"};
+constexpr FlagSpec kCard{"card", "--card", "card id (see `headroom cards`)"};
+constexpr FlagSpec kBench{"bench", "--bench", "a headroom-bench result (headroom.bench.v1) measured on this card"};
+constexpr FlagSpec kVendor{"vendor", "--vendor", "only nvidia | amd | intel | apple cards"};
+
+constexpr std::uint64_t kMaxBenchBytes = 64ull << 20;
+
+std::string flag_of(const std::string& key) {
+  for (const FlagSpec& spec : kFlags) {
+    if (key == spec.key) return spec.flag;
+  }
+  for (const FlagSpec* spec : {&kModel, &kCard, &kBench, &kVendor}) {
+    if (key == spec->key) return spec->flag;
+  }
+  return "";
+}
+
+}  // namespace
+
+void RequestFlags::add_to(CLI::App* cmd, bool with_card, bool with_bench, bool with_vendor) {
+  cmd->add_option(kModel.flag, values_[kModel.key], kModel.help)->required();
+  for (const FlagSpec& spec : kFlags) {
+    auto* option = cmd->add_option(spec.flag, values_[spec.key], spec.help);
+    if (std::string(spec.key) == "runtime") option->required();
+  }
+  if (with_card) cmd->add_option(kCard.flag, values_[kCard.key], kCard.help)->required();
+  if (with_bench) cmd->add_option(kBench.flag, values_[kBench.key], kBench.help);
+  if (with_vendor) cmd->add_option(kVendor.flag, values_[kVendor.key], kVendor.help);
+}
+
+Result<RequestText> RequestFlags::read(const CLI::App* cmd) const {
+  RequestText text;
+  for (const auto& [key, value] : values_) {
+    const std::string flag = flag_of(key);
+    const CLI::Option* option = cmd->get_option_no_throw(flag);
+    if (option == nullptr || option->count() == 0) continue;
+    if (key == "model") {
+      if (auto file = read_model_file(value)) {
+        if (!*file) return file->error();
+        text.model_arch = std::move(file->value().arch);
+        text.model_from_gguf = file->value().from_gguf;
+        continue;
+      }
+    }
+    if (key == "bench") {
+      auto bench = read_text_file(value, "bench", kMaxBenchBytes);
+      if (!bench) return bench.error();
+      text.set(key, std::move(bench).value());
+      continue;
+    }
+    text.set(key, value);
+  }
+  return text;
+}
+
+std::string message_for(const Error& error, const std::string& bench_path) {
+  if (error.field.rfind("bench", 0) == 0 && !bench_path.empty()) {
+    return bench_path + ": " + error.message;
+  }
+  std::string message = error.message;
+  // The field the message starts with, then every snake_case request key it mentions.
+  const std::string lead = flag_of(error.field);
+  if (!lead.empty() && message.rfind(error.field + " ", 0) == 0) {
+    message = lead + message.substr(error.field.size());
+  }
+  for (const auto key : request_keys()) {
+    if (key.find('_') == std::string_view::npos) continue;
+    const std::regex word("\\b" + std::string(key) + "\\b");
+    message = std::regex_replace(message, word, flag_of(std::string(key)));
+  }
+  return message;
+}
+
+}  // namespace headroom::cli

@@ -1,0 +1,68 @@
+// Every headroom.*.v1 document the project reads or writes, in one place: the CLI, headroom-bench,
+// wasm and the site call these and never build a document of their own. Requests are parsed into
+// the one request builder (headroom/request.h); responses for wasm wrap a document in an
+// {"ok": true, ...} / {"ok": false, "error", "field"} envelope.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "headroom/bench_report.h"
+#include "headroom/catalog.h"
+#include "headroom/compare.h"
+#include "headroom/request.h"
+#include "headroom/sizing.h"
+#include "headroom/validation.h"
+
+namespace headroom {
+
+inline constexpr const char* kSizeSchema = "headroom.size.v1";
+inline constexpr const char* kCompareSchema = "headroom.compare.v1";
+inline constexpr const char* kRealitySchema = "headroom.reality.v1";
+inline constexpr const char* kValidationSchema = "headroom.validation.v1";
+// kBenchSchema ("headroom.bench.v1") is in bench_report.h, beside the structs it describes.
+
+// headroom.size.v1 (README: JSON output); indent -1 for one line.
+std::string size_json_text(const SizingReport& report, int indent = 2);
+
+// headroom.compare.v1: {"schema", "inputs", "cards": [{card, name, vendor, verdict, max_users,
+// max_context_tokens, decode_tokens_per_s_per_user, decode_tokens_per_s_total, ttft_s,
+// weights_bytes, free_bytes, error}]}.
+std::string compare_json_text(const std::vector<CardFit>& fits);
+
+// headroom.reality.v1: {"schema", "inputs", "formats": [{format, quality, verdict, weights_bytes,
+// bits_per_weight, decode_tokens_per_s_per_user, speedup_vs_fp16, ideal_speedup_vs_fp16, error}]}.
+std::string reality_json_text(const std::vector<FormatFit>& fits);
+
+// headroom.validation.v1: every row of a validation run and the summary.
+std::string validation_json_text(const std::vector<ValidationRow>& rows);
+
+// The catalogs: headroom.models.v1, headroom.cards.v1, headroom.formats.v1, headroom.runtimes.v1.
+std::string models_json_text(const Catalog& catalog);
+std::string cards_json_text(const Catalog& catalog);
+std::string formats_json_text();
+std::string runtimes_json_text();
+// By name: "models" | "cards" | "formats" | "runtimes"; an error naming `kind` otherwise.
+Result<std::string> catalog_json_text(const Catalog& catalog, std::string_view kind);
+
+// headroom.bench.v1: pretty-printed; and the parser that refuses another schema, missing or
+// mistyped fields, non-finite or negative numbers, naming the field ("results[3].median_seconds").
+std::string bench_json_text(const BenchReport& report);
+Result<BenchReport> parse_bench_report(std::string_view json_text);
+
+// A request as JSON (wasm, site): {"model": id | {config.json object}, and every other key of
+// request_keys() with its JSON type (numbers, strings, flash_attention as a boolean, bench as a
+// headroom.bench.v1 object)}, checked by build_request().
+Result<BuiltRequest> parse_request_json(std::string_view json_text, const Catalog& catalog,
+                                        RequestKind kind);
+
+// The wasm API's answers: {"ok": true, "report" | "compare" | "reality" | "catalog": {...}} or
+// {"ok": false, "error": "...", "field": "..."}.
+std::string size_response_json(std::string_view request_json, const Catalog& catalog);
+std::string compare_response_json(std::string_view request_json, const Catalog& catalog);
+std::string reality_response_json(std::string_view request_json, const Catalog& catalog);
+std::string catalog_response_json(std::string_view kind, const Catalog& catalog);
+std::string error_response_json(const Error& error);
+
+}  // namespace headroom

@@ -1,0 +1,86 @@
+// headroom.compare.v1 (one workload, every card) and headroom.reality.v1 (one card, every
+// format): both are a list of sized rows under the inputs they share, built by one writer.
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "headroom/documents.h"
+
+namespace headroom {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json speed_or_null(const SizingReport& r, double SpeedEstimate::*field) {
+  return r.speed ? Json((*r.speed).*field) : Json(nullptr);
+}
+
+// The document: {"schema", "inputs" (of the first sized row), `list_key`: rows}. Each row starts
+// with `head`; a refused row carries "verdict": null and the error, a sized one `body`'s fields.
+template <typename Fit>
+std::string rows_document(const char* schema, const char* list_key, const std::vector<Fit>& fits,
+                          const std::function<Json(const Fit&)>& head,
+                          const std::function<Json(const SizingReport&)>& inputs_of,
+                          const std::function<void(const SizingReport&, Json&)>& body) {
+  Json rows = Json::array();
+  Json inputs = nullptr;
+  for (const Fit& fit : fits) {
+    Json row = head(fit);
+    if (!fit.sized()) {
+      row["verdict"] = nullptr;
+      row["error"] = fit.error->message;
+    } else {
+      if (inputs.is_null()) inputs = inputs_of(fit.report);
+      row["verdict"] = to_string(fit.report.verdict);
+      body(fit.report, row);
+    }
+    rows.push_back(std::move(row));
+  }
+  const Json doc = {{"schema", schema}, {"inputs", inputs}, {list_key, rows}};
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string compare_json_text(const std::vector<CardFit>& fits) {
+  return rows_document<CardFit>(
+      kCompareSchema, "cards", fits,
+      [](const CardFit& fit) {
+        return Json{{"card", fit.card->id}, {"name", fit.card->name}, {"vendor", fit.card->vendor}};
+      },
+      [](const SizingReport& r) {
+        return Json{{"model", r.inputs.model_id}, {"quant", r.inputs.weight_format},
+                    {"kv_cache_dtype", r.inputs.kv_dtype}, {"runtime", r.inputs.runtime},
+                    {"gpus", r.inputs.gpus}, {"prompt_tokens", r.inputs.workload.prompt_tokens},
+                    {"output_tokens", r.inputs.workload.output_tokens}, {"users", r.inputs.workload.users}};
+      },
+      [](const SizingReport& r, Json& row) {
+        row["max_users"] = r.max_users;
+        row["max_context_tokens"] = r.max_context_tokens;
+        row["decode_tokens_per_s_per_user"] = speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_per_user);
+        row["decode_tokens_per_s_total"] = speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_total);
+        row["ttft_s"] = speed_or_null(r, &SpeedEstimate::ttft_s);
+        row["weights_bytes"] = r.memory.weights_bytes;
+        row["free_bytes"] = r.memory.free_bytes;
+      });
+}
+
+std::string reality_json_text(const std::vector<FormatFit>& fits) {
+  return rows_document<FormatFit>(
+      kRealitySchema, "formats", fits,
+      [](const FormatFit& fit) { return Json{{"format", fit.format}, {"quality", fit.quality}}; },
+      [](const SizingReport& r) {
+        return Json{{"model", r.inputs.model_id}, {"runtime", r.inputs.runtime}, {"card", r.inputs.card_id},
+                    {"gpus", r.inputs.gpus}, {"prompt_tokens", r.inputs.workload.prompt_tokens},
+                    {"output_tokens", r.inputs.workload.output_tokens}, {"users", r.inputs.workload.users}};
+      },
+      [](const SizingReport& r, Json& row) {
+        row["weights_bytes"] = r.memory.weights_bytes;
+        row["bits_per_weight"] = r.inputs.bits_per_weight;
+        row["decode_tokens_per_s_per_user"] = speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_per_user);
+        row["speedup_vs_fp16"] = speed_or_null(r, &SpeedEstimate::speedup_vs_fp16);
+        row["ideal_speedup_vs_fp16"] = speed_or_null(r, &SpeedEstimate::ideal_speedup_vs_fp16);
+      });
+}
+
+}  // namespace headroom

@@ -1,0 +1,213 @@
+// build_request(): the one place where a request's fields are checked and converted, for the CLI's
+// flags and the JSON of wasm and the site alike.
+#include "headroom/request.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "headroom/documents.h"
+
+namespace headroom {
+namespace {
+
+constexpr std::uint64_t kCountClamp = 1u << 20;  // uint32 knobs: beyond any valid value, no wrap
+constexpr const char* kVendors[] = {"nvidia", "amd", "intel", "apple"};
+
+Result<std::uint64_t> count(const std::string& key, const std::string& text) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return invalid(key, "must be a whole number (got '" + text + "')");
+  }
+  return std::stoull(text);
+}
+
+Result<double> number(const std::string& key, const std::string& text, const char* what) {
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(value)) {
+    return invalid(key, std::string("must be ") + what + " (got '" + text + "')");
+  }
+  return value;
+}
+
+std::uint32_t clamped(std::uint64_t value) {
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(value, kCountClamp));
+}
+
+std::string known_keys() {
+  std::string list;
+  for (const auto key : request_keys()) list += (list.empty() ? "" : ", ") + std::string(key);
+  return list;
+}
+
+// The fields as given, checked one by one into `out`.
+class Builder {
+ public:
+  Builder(const Catalog& catalog, RequestKind kind, BuiltRequest& out)
+      : catalog_(catalog), kind_(kind), out_(out) {}
+
+  std::optional<Error> take(const std::string& key, const std::string& text) {
+    SizingRequest& r = out_.request;
+    RuntimeKnobs& k = r.knobs;
+    if (key == "model") return model(text);
+    if (key == "quant") return quant(text);
+    if (key == "kv_cache_dtype") return assign(r.kv_dtype, key, text);
+    if (key == "runtime") return runtime(text);
+    if (key == "card") return card(text);
+    if (key == "vendor") return vendor(text);
+    if (key == "bench") return bench(text);
+    if (key == "flash_attention") return flash_attention(text);
+    if (key == "gpu_memory_utilization") {
+      auto value = number(key, text, "a number in (0, 1]");
+      if (!value || !(*value > 0 && *value <= 1)) {
+        return invalid(key, "must be a number in (0, 1] (got '" + text + "')");
+      }
+      k.gpu_memory_utilization = *value;
+      return std::nullopt;
+    }
+    if (key == "host_bandwidth_gb_per_s") {
+      auto value = number(key, text, "a number of GB/s");
+      if (!value) return value.error();
+      k.host_bandwidth_bytes_per_s = *value * 1e9;
+      return std::nullopt;
+    }
+    // Every other key is a count.
+    auto value = count(key, text);
+    if (!value) return value.error();
+    if (key == "gpus") r.gpus = clamped(*value);
+    else if (key == "prompt_tokens") r.workload.prompt_tokens = *value;
+    else if (key == "output_tokens") r.workload.output_tokens = *value;
+    else if (key == "users") r.workload.users = *value;
+    else if (key == "max_model_len") k.max_model_len_tokens = *value;
+    else if (key == "ctx_size") k.ctx_size_tokens = *value;
+    else if (key == "parallel") k.parallel_slots = clamped(*value);
+    else if (key == "ubatch_size") k.ubatch_size_tokens = clamped(*value);
+    else if (key == "n_gpu_layers") k.gpu_layers = clamped(*value);
+    else if (key == "n_cpu_moe") k.cpu_moe_layers = clamped(*value);
+    return std::nullopt;
+  }
+
+  std::optional<Error> finish(const RequestText& text) {
+    SizingRequest& r = out_.request;
+    if (text.model_arch) {
+      r.model = *text.model_arch;
+      have_model_ = true;
+    }
+    if (!have_model_) return invalid("model", "is required (a catalog id, a config.json or a GGUF file)");
+    if (!have_runtime_) return invalid("runtime", "is required (see `headroom runtimes`)");
+    if (text.model_from_gguf && r.weight_format != "native") {
+      return invalid("quant", "contradicts the GGUF file, whose tensors already have their types; "
+                              "leave it out");
+    }
+    if (kind_ == RequestKind::compare) {
+      if (have_card_) return invalid("card", "is not taken by compare, which runs every card");
+      if (r.bench) return invalid("bench", "belongs to one card; use it with size");
+      if (catalog_.cards.empty()) return invalid("card", "catalog is empty");
+      r.card = catalog_.cards.front();  // replaced per card by compare_cards()
+    } else {
+      if (!have_card_) return invalid("card", "is required (see `headroom cards`)");
+      if (!out_.vendor.empty()) return invalid("vendor", "filters compare only");
+    }
+    if (kind_ == RequestKind::reality && have_quant_) {
+      return invalid("quant", "must be dropped: the reality check tries every weight format");
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<Error> assign(std::string& target, const std::string& key, const std::string& text) {
+    if (text.empty()) return invalid(key, "must not be empty");
+    target = text;
+    return std::nullopt;
+  }
+
+  std::optional<Error> model(const std::string& text) {
+    auto entry = catalog_.find_model(text);
+    if (!entry) return entry.error();
+    out_.request.model = entry.value()->arch;
+    have_model_ = true;
+    return std::nullopt;
+  }
+
+  std::optional<Error> quant(const std::string& text) {
+    have_quant_ = true;
+    return assign(out_.request.weight_format, "quant", text);
+  }
+
+  std::optional<Error> runtime(const std::string& text) {
+    auto runtime = parse_runtime(text);
+    if (!runtime) return runtime.error();
+    out_.request.runtime = runtime.value();
+    have_runtime_ = true;
+    return std::nullopt;
+  }
+
+  std::optional<Error> card(const std::string& text) {
+    auto card = catalog_.find_card(text);
+    if (!card) return card.error();
+    out_.request.card = *card.value();
+    have_card_ = true;
+    return std::nullopt;
+  }
+
+  std::optional<Error> vendor(const std::string& text) {
+    if (std::find(std::begin(kVendors), std::end(kVendors), text) == std::end(kVendors)) {
+      return invalid("vendor", "must be nvidia, amd, intel or apple (got '" + text + "')");
+    }
+    out_.vendor = text;
+    return std::nullopt;
+  }
+
+  std::optional<Error> bench(const std::string& text) {
+    auto report = parse_bench_report(text);
+    if (!report) return nested("bench", report.error());
+    out_.request.bench = std::move(report).value();
+    return std::nullopt;
+  }
+
+  std::optional<Error> flash_attention(const std::string& text) {
+    if (text == "on" || text == "true") {
+      out_.request.knobs.flash_attention = true;
+    } else if (text == "off" || text == "false") {
+      out_.request.knobs.flash_attention = false;
+    } else {
+      return invalid("flash_attention", "must be on or off (got '" + text + "')");
+    }
+    return std::nullopt;
+  }
+
+  const Catalog& catalog_;
+  RequestKind kind_;
+  BuiltRequest& out_;
+  bool have_model_ = false, have_runtime_ = false, have_card_ = false, have_quant_ = false;
+};
+
+}  // namespace
+
+const std::vector<std::string_view>& request_keys() {
+  static const std::vector<std::string_view> kKeys = {
+      "model",         "quant",         "kv_cache_dtype", "runtime",  "card",
+      "vendor",        "gpus",          "prompt_tokens",  "output_tokens", "users",
+      "max_model_len", "gpu_memory_utilization", "ctx_size", "parallel", "ubatch_size",
+      "flash_attention", "n_gpu_layers", "n_cpu_moe",    "host_bandwidth_gb_per_s", "bench"};
+  return kKeys;
+}
+
+Result<BuiltRequest> build_request(const RequestText& text, const Catalog& catalog, RequestKind kind) {
+  BuiltRequest out;
+  Builder builder(catalog, kind, out);
+  for (const auto& [key, value] : text.fields) {
+    if (std::find(request_keys().begin(), request_keys().end(), key) == request_keys().end()) {
+      return invalid(key, "is not a request key (known: " + known_keys() + ")");
+    }
+    if (key == "model" && text.model_arch) continue;  // the front end already read the model
+    if (auto error = builder.take(key, value)) return *error;
+  }
+  if (auto error = builder.finish(text)) return *error;
+  return out;
+}
+
+}  // namespace headroom

@@ -1,0 +1,156 @@
+// The checks of a sizing request, before any memory is counted: every number in range, knobs
+// only where the runtime has them, the runtime's own refusals (context window, tensor-parallel
+// head split, accelerator, weight format, KV dtype). Fields are request keys (documents/request).
+#include <algorithm>
+#include <string>
+
+#include "sizing/internal.h"
+
+namespace headroom {
+namespace {
+
+std::string count_text(std::uint64_t value) { return std::to_string(value); }
+
+bool runtime_offers(const std::vector<std::string>& runtimes, RuntimeId id) {
+  const std::string key = runtime_profile(id).key;
+  return runtimes.empty() || std::find(runtimes.begin(), runtimes.end(), key) != runtimes.end();
+}
+
+template <typename T>
+bool outside(const std::optional<T>& value, T low, T high) {
+  return value && (*value < low || *value > high);
+}
+
+std::optional<Error> check_numbers(const SizingRequest& r) {
+  const Workload& w = r.workload;
+  const std::string most = "must be at most " + count_text(kMaxTokens) + " (got ";
+  if (w.prompt_tokens > kMaxTokens) return invalid("prompt_tokens", most + count_text(w.prompt_tokens) + ")");
+  if (w.output_tokens > kMaxTokens) return invalid("output_tokens", most + count_text(w.output_tokens) + ")");
+  if (w.prompt_tokens + w.output_tokens == 0) {
+    return invalid("prompt_tokens", "+ output_tokens must be at least 1");
+  }
+  if (w.users == 0 || w.users > 100000) {
+    return invalid("users", "must be 1..100000 (got " + count_text(w.users) + ")");
+  }
+  if (r.gpus == 0 || r.gpus > 64) return invalid("gpus", "must be 1..64 (got " + count_text(r.gpus) + ")");
+  if (r.card.usable_memory_bytes == 0 || r.card.bandwidth_bytes_per_s <= 0) {
+    return invalid("card", "has no usable memory or bandwidth");
+  }
+  const RuntimeKnobs& k = r.knobs;
+  if (k.gpu_memory_utilization && !(*k.gpu_memory_utilization > 0 && *k.gpu_memory_utilization <= 1)) {
+    return invalid("gpu_memory_utilization", "must be in (0, 1]");
+  }
+  const std::string tokens = "must be 1.." + count_text(kMaxTokens);
+  if (outside<std::uint64_t>(k.max_model_len_tokens, 1, kMaxTokens)) return invalid("max_model_len", tokens);
+  if (outside<std::uint64_t>(k.ctx_size_tokens, 1, kMaxTokens)) return invalid("ctx_size", tokens);
+  if (outside<std::uint32_t>(k.parallel_slots, 1, 4096)) return invalid("parallel", "must be 1..4096");
+  if (outside<std::uint32_t>(k.ubatch_size_tokens, 1, 65536)) return invalid("ubatch_size", "must be 1..65536");
+  if (outside<std::uint64_t>(k.max_num_batched_tokens, 1, kMaxTokens)) {
+    return invalid("max_num_batched_tokens", tokens);
+  }
+  if (k.host_bandwidth_bytes_per_s &&
+      !(*k.host_bandwidth_bytes_per_s >= 1e9 && *k.host_bandwidth_bytes_per_s <= 2e12)) {
+    return invalid("host_bandwidth_gb_per_s", "must be 1..2000 GB/s");
+  }
+  return std::nullopt;
+}
+
+// Knobs belong to one runtime family; the first one set where it does not apply is named.
+std::optional<Error> check_knobs(const SizingRequest& r) {
+  const RuntimeKnobs& k = r.knobs;
+  const Workload& w = r.workload;
+  if (!is_llama_cpp(r.runtime)) {
+    const std::pair<bool, const char*> llama_knobs[] = {
+        {k.ctx_size_tokens.has_value(), "ctx_size"},   {k.parallel_slots.has_value(), "parallel"},
+        {k.ubatch_size_tokens.has_value(), "ubatch_size"}, {k.gpu_layers.has_value(), "n_gpu_layers"},
+        {k.cpu_moe_layers.has_value(), "n_cpu_moe"}};
+    for (const auto& [set, key] : llama_knobs) {
+      if (set) {
+        return invalid(key, std::string("is a llama.cpp/Ollama setting; use max_model_len with ") +
+                                runtime_profile(r.runtime).key);
+      }
+    }
+  }
+  if (k.cpu_moe_layers && *k.cpu_moe_layers > 0 && !r.model.is_moe()) {
+    return invalid("n_cpu_moe", "applies to mixture-of-experts models; " + r.model.id +
+                                    " is dense (use n_gpu_layers)");
+  }
+  if (is_llama_cpp(r.runtime) && (k.max_model_len_tokens || k.gpu_memory_utilization)) {
+    return refused(ErrorCode::invalid_argument,
+                   k.max_model_len_tokens ? "max_model_len" : "gpu_memory_utilization",
+                   "max_model_len and gpu_memory_utilization do not apply to llama.cpp/Ollama; "
+                   "use ctx_size");
+  }
+  if (k.max_model_len_tokens && *k.max_model_len_tokens < w.prompt_tokens + w.output_tokens) {
+    std::string why = "(";  // appended, not prepended: GCC 12 warns on "(" + string (PR 105329)
+    why += count_text(*k.max_model_len_tokens) + ") is shorter than prompt + output tokens (" +
+           count_text(w.prompt_tokens + w.output_tokens) + ")";
+    return invalid("max_model_len", why);
+  }
+  return std::nullopt;
+}
+
+// What the serving runtimes refuse about the model itself.
+std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
+  const ModelArch& a = r.model;
+  const bool llama = is_llama_cpp(r.runtime);
+  // vLLM-style servers refuse sequences beyond the model's context window (vLLM: "User-specified
+  // max_model_len is greater than the derived max_model_len", unless VLLM_ALLOW_LONG_MAX_MODEL_LEN).
+  const bool budgeted_server = !llama && r.runtime != RuntimeId::transformers;
+  const std::uint64_t longest = std::max(r.knobs.max_model_len_tokens.value_or(0),
+                                         r.workload.prompt_tokens + r.workload.output_tokens);
+  if (budgeted_server && a.max_context_tokens > 0 && longest > a.max_context_tokens) {
+    return refused(ErrorCode::invalid_argument, "max_model_len",
+                   "a sequence of " + count_text(longest) + " tokens exceeds " + a.id +
+                       "'s context window of " + count_text(a.max_context_tokens) +
+                       " tokens, which " + runtime_profile(r.runtime).name + " refuses");
+  }
+  // Tensor parallelism splits attention heads evenly (vLLM, SGLang, TRT-LLM and TGI all refuse
+  // otherwise: "Total number of attention heads must be divisible by tensor parallel size").
+  if (!llama && r.gpus > 1 && a.num_heads % r.gpus != 0) {
+    return refused(ErrorCode::invalid_argument, "gpus",
+                   "tensor parallel over " + count_text(r.gpus) + " GPUs needs the " +
+                       count_text(a.num_heads) + " attention heads to divide evenly; use a divisor of " +
+                       count_text(a.num_heads));
+  }
+  if (auto refusal = runtime_refuses_card(r.runtime, r.card)) {
+    return refused(ErrorCode::unsupported, "card", *refusal);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<CheckedRequest> check_request(const SizingRequest& r) {
+  if (auto error = check_numbers(r)) return *error;
+  if (auto error = check_knobs(r)) return *error;
+  if (auto error = validate_arch(r.model)) return *error;
+  if (auto error = check_model_on_runtime(r)) return *error;
+  CheckedRequest checked;
+  auto format = find_weight_format(r.weight_format);
+  if (!format) return format.error();
+  checked.format = format.value();
+  const std::string runtime_name = runtime_profile(r.runtime).name;
+  if (!runtime_offers(checked.format->runtimes, r.runtime)) {
+    return refused(ErrorCode::unsupported, "quant",
+                   "weight format '" + checked.format->id + "' cannot be served by " + runtime_name +
+                       " (pick a format from `headroom formats` that lists it)");
+  }
+  auto kv_dtype = find_kv_dtype(r.kv_dtype);
+  if (!kv_dtype) return kv_dtype.error();
+  checked.kv_dtype = kv_dtype.value();
+  if (checked.kv_dtype->id != "auto" && !runtime_offers(checked.kv_dtype->runtimes, r.runtime)) {
+    return refused(ErrorCode::unsupported, "kv_cache_dtype",
+                   "KV cache dtype '" + checked.kv_dtype->id + "' is not offered by " + runtime_name);
+  }
+  checked.flash_attention = r.knobs.flash_attention.value_or(r.runtime != RuntimeId::ollama);
+  if (is_llama_cpp(r.runtime) && checked.kv_dtype->needs_flash_attention_for_v &&
+      !checked.flash_attention) {
+    return refused(ErrorCode::invalid_argument, "kv_cache_dtype",
+                   "a quantized V cache ('" + checked.kv_dtype->id +
+                       "') needs flash attention in llama.cpp; set flash_attention on or use f16");
+  }
+  return checked;
+}
+
+}  // namespace headroom

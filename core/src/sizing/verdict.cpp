@@ -1,0 +1,71 @@
+// The verdict: does-not-fit when the runtime cannot start or the workload's KV cache exceeds what
+// is reserved, tight when the margin is thin, fits otherwise; with one sentence saying why.
+#include <algorithm>
+
+#include "headroom/units.h"
+#include "sizing/internal.h"
+
+namespace headroom {
+namespace {
+
+// A workload that leaves less than this share of the KV capacity free has no room for bursts
+// or longer-than-planned outputs: requests start queueing or get preempted.
+constexpr double kTightKvShare = 0.8;
+// Runtimes without a reservation need this much slack for allocator fragmentation and spikes.
+constexpr double kTightFreeShare = 0.05;
+
+std::string bytes_text(std::uint64_t bytes) { return format_bytes(static_cast<double>(bytes)); }
+
+int percent(std::uint64_t part, std::uint64_t whole) {
+  return whole ? static_cast<int>(100.0 * static_cast<double>(part) / static_cast<double>(whole)) : 0;
+}
+
+}  // namespace
+
+void decide_verdict(const VerdictInputs& in, SizingReport& report) {
+  const MemoryBreakdown& m = in.memory;
+  const RuntimeMemory& rm = in.runtime;
+  const double capacity = static_cast<double>(m.capacity_bytes);
+  // Budgeted servers (vLLM and the like) fix their KV capacity at start-up; llama.cpp sizes its KV
+  // buffer by n_ctx, chosen for the workload, so being full is by design there and only the
+  // card's free memory can make it tight.
+  const bool budgeted = rm.reserves_kv && !in.llama_cpp;
+  auto set = [&report](Verdict verdict, std::string reason) {
+    report.verdict = verdict;
+    report.verdict_reason = std::move(reason);
+  };
+  if (!rm.startup_failure.empty()) {
+    set(Verdict::does_not_fit, "the runtime cannot start: " + rm.startup_failure);
+  } else if (m.free_bytes < 0) {
+    set(Verdict::does_not_fit,
+        "needs " + bytes_text(m.total_bytes) + " per GPU but the card has " + format_bytes(capacity) +
+            ": over by " + bytes_text(static_cast<std::uint64_t>(-m.free_bytes)) +
+            (m.weights_bytes > m.kv_cache_bytes ? "; the weights are the largest term"
+                                                : "; the KV cache is the largest term"));
+  } else if (budgeted && in.one_max_model_len_sequence_bytes > m.kv_cache_capacity_bytes) {
+    set(Verdict::does_not_fit,
+        "one sequence of max_model_len " + std::to_string(in.max_model_len_tokens) + " needs " +
+            bytes_text(in.one_max_model_len_sequence_bytes) + " of KV cache but only " +
+            bytes_text(m.kv_cache_capacity_bytes) + " is left; the runtime refuses to start");
+  } else if (m.kv_cache_bytes > m.kv_cache_capacity_bytes) {
+    set(Verdict::does_not_fit,
+        "the KV cache for " + std::to_string(in.users) + " users needs " + bytes_text(m.kv_cache_bytes) +
+            " but " + bytes_text(m.kv_cache_capacity_bytes) + " is reserved: only " +
+            std::to_string(in.max_users) + " run at once, the rest queue");
+  } else if (budgeted && static_cast<double>(m.kv_cache_bytes) >
+                             kTightKvShare * static_cast<double>(m.kv_cache_capacity_bytes)) {
+    set(Verdict::tight, "the workload fills " + std::to_string(percent(m.kv_cache_bytes, m.kv_cache_capacity_bytes)) +
+                            "% of the KV cache; above 80% a burst or longer outputs start queueing or preemption");
+  } else if (!budgeted && static_cast<double>(m.free_bytes) < kTightFreeShare * capacity) {
+    // (Budgeted runtimes leave their slack on purpose: their headroom is the KV share above.)
+    set(Verdict::tight, "fits with " + format_bytes(static_cast<double>(m.free_bytes)) +
+                            " free (under 5% of the card): fragmentation or a longer prompt can run it out of memory");
+  } else {
+    set(Verdict::fits, "the workload uses " + std::to_string(percent(m.kv_cache_bytes, m.kv_cache_capacity_bytes)) +
+                           "% of the KV cache, " +
+                           format_bytes(static_cast<double>(std::max<std::int64_t>(m.free_bytes, 0))) +
+                           " of the card stays free");
+  }
+}
+
+}  // namespace headroom
