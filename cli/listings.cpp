@@ -18,7 +18,7 @@ std::string list_models(const Catalog& catalog, bool json) {
   out += row;
   for (const auto& m : catalog.models) {
     std::snprintf(row, sizeof row, "%-34s %-12s %8.2fB %8.2fB %8llu  %s\n", m.arch.id.c_str(), m.arch.family.c_str(),
-                  total_params(m.arch) / 1e9, active_params(m.arch) / 1e9,
+                  static_cast<double>(total_params(m.arch)) / 1e9, static_cast<double>(active_params(m.arch)) / 1e9,
                   static_cast<unsigned long long>(m.arch.max_context_tokens), m.arch.name.c_str());
     out += row;
   }

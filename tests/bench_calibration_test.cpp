@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "headroom/catalog.h"
+#include "headroom/quant_reference.h"
 #include "headroom/sizing.h"
+#include "speed/calibration.h"
 
 using namespace headroom;
 
@@ -85,4 +87,50 @@ TEST_CASE("bench reports that cannot be from the card are refused", "[bench][err
   auto no_read = size(request);
   REQUIRE_FALSE(no_read);
   CHECK(no_read.error().message.find("no verified read-bandwidth") != std::string::npos);
+}
+
+TEST_CASE("every bench format maps to a DType, and its measured GEMV reaches the calibration", "[bench][speed]") {
+  const Catalog catalog = load_builtin_catalog().value();
+  const Card& card = *catalog.find_card("h100-sxm-80gb").value();
+  for (const ReferenceLayout& layout : reference_layouts()) {
+    // The id headroom-bench writes into its results is the DType's own id.
+    const std::string id = dtype_info(layout.dtype).id;
+    INFO(id);
+    auto parsed = parse_dtype(id);
+    REQUIRE(parsed);
+    CHECK(*parsed == layout.dtype);
+    BenchReport report = bench_on(0x10DE, 3000, 2400);
+    report.results.back().format = id;
+    auto calibration = calibrate_from_bench(report, card, layout.dtype);
+    REQUIRE(calibration);
+    REQUIRE(calibration->gemv_efficiency);
+    CHECK(*calibration->gemv_efficiency == Approx(0.8));
+  }
+}
+
+TEST_CASE("a measured AWQ GEMV reaches `size --quant awq --bench` (was silently dropped)", "[bench][speed]") {
+  const Catalog catalog = load_builtin_catalog().value();
+  SizingRequest request;
+  request.model = catalog.find_model("llama-3.1-8b-instruct").value()->arch;
+  request.card = *catalog.find_card("h100-sxm-80gb").value();
+  request.runtime = RuntimeId::vllm;
+  request.weight_format = "awq";
+  // The same read bandwidth, two AWQ GEMV results: the slower kernel must give slower decode.
+  // Both spellings of the format: the DType id and the bench's id before the shared table.
+  for (const char* id : {"awq_int4_g128", "int4_g128"}) {
+    INFO(id);
+    BenchReport fast = bench_on(0x10DE, 3000, 2700);
+    fast.results.back().format = id;
+    BenchReport slow = bench_on(0x10DE, 3000, 900);
+    slow.results.back().format = id;
+    request.bench = fast;
+    auto with_fast = size(request);
+    request.bench = slow;
+    auto with_slow = size(request);
+    REQUIRE(with_fast);
+    REQUIRE(with_slow);
+    REQUIRE(with_fast->speed);
+    REQUIRE(with_slow->speed);
+    CHECK(with_slow->speed->decode_tokens_per_s_per_user < 0.9 * with_fast->speed->decode_tokens_per_s_per_user);
+  }
 }

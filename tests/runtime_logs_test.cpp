@@ -73,7 +73,7 @@ TEST_CASE("SGLang acceptance: start-up logs", "[sizing][acceptance][sglang]") {
     const double kv = gib(report->memory.kv_cache_capacity_bytes);
     if (row.kv_margin_gib > 0) {
       CHECK(kv == Approx(row.kv_gib).margin(row.kv_margin_gib));
-      CHECK(pool_tokens(report.value()) == Approx(row.tokens).margin(row.kv_margin_gib * kGiB / report->memory.kv_bytes_per_token));
+      CHECK(pool_tokens(report.value()) == Approx(row.tokens).margin(row.kv_margin_gib * kGiB / static_cast<double>(report->memory.kv_bytes_per_token)));
     } else {
       CHECK(kv == Approx(row.kv_gib).epsilon(0.01));
       CHECK(pool_tokens(report.value()) == Approx(row.tokens).epsilon(0.01));

@@ -204,7 +204,7 @@ TEST_CASE("max users and max context are the real limits", "[sizing]") {
 TEST_CASE("more users never need less memory, and fp8 KV halves the KV cache", "[sizing]") {
   auto r = request("qwen2.5-7b-instruct", "bf16", RuntimeId::vllm, "l40s");
   std::uint64_t previous = 0;
-  for (std::uint64_t users : {1, 2, 4, 8, 16}) {
+  for (std::uint64_t users : {1u, 2u, 4u, 8u, 16u}) {
     r.workload = {1500, 500, users};
     auto report = size(r);
     REQUIRE(report);

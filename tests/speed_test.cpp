@@ -44,8 +44,8 @@ SpeedInput dense_8b(RuntimeId runtime = RuntimeId::llamacpp) {
 
 SpeedInput as_q4_k(SpeedInput in) {
   const double scale = 4.5 / 16.0;
-  in.weight_bytes = static_cast<std::uint64_t>(in.weight_bytes * scale);
-  in.active_weight_bytes = static_cast<std::uint64_t>(in.active_weight_bytes * scale);
+  in.weight_bytes = static_cast<std::uint64_t>(static_cast<double>(in.weight_bytes) * scale);
+  in.active_weight_bytes = static_cast<std::uint64_t>(static_cast<double>(in.active_weight_bytes) * scale);
   in.weight_dtype = DType::q4_k;
   in.bits_per_weight = 4.5;
   in.weight_only_quant = true;

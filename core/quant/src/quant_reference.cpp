@@ -170,7 +170,7 @@ float e8m0_to_fp32_half(std::uint8_t e) {
 
 std::uint8_t iq2_sign_pattern(std::uint32_t index7) {
   const std::uint32_t i = index7 & 127u;
-  return static_cast<std::uint8_t>(i | ((std::popcount(i) & 1u) << 7));
+  return static_cast<std::uint8_t>(i | ((static_cast<std::uint32_t>(std::popcount(i)) & 1u) << 7));
 }
 
 Result<std::vector<std::uint8_t>> quantize(DType format, std::span<const float> x) {

@@ -208,7 +208,7 @@ RuntimeMemory transformers(const MemoryInputs& in) {
   const double tokens = static_cast<double>(w.users * w.prompt_tokens);
   const double width = a.is_moe() ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
                                   : static_cast<double>(a.intermediate_size);
-  double act = tokens * (3.0 * width + 4.0 * a.hidden_size) * 2.0 + 2.0 * w.users * a.vocab_size * 4.0;
+  double act = tokens * (3.0 * width + 4.0 * a.hidden_size) * 2.0 + 2.0 * static_cast<double>(w.users) * a.vocab_size * 4.0;
   // bitsandbytes dequantizes one layer at a time into a 16-bit temporary.
   if (in.weights.bits_per_weight < 12) act += static_cast<double>(in.weights.largest_linear_elements) * 2.0;
   m.activation_bytes = static_cast<std::uint64_t>(act / std::max<std::uint32_t>(in.request.gpus, 1));

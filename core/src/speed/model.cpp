@@ -159,8 +159,8 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   if (host > 0) st.memory_s += host * (on_gpus + kv) / in.host_bandwidth_bytes_per_s;
   if (host_experts > 0) st.memory_s += host_experts / in.host_bandwidth_bytes_per_s;
   const double tokens = batch + mixed_prefill;
-  const double flops = 2.0 * in.active_params * tokens + attention_flops(in, batch, depth) +
-                       attention_flops(in, mixed_prefill, 0.5 * in.prompt_tokens);
+  const double flops = 2.0 * static_cast<double>(in.active_params) * tokens + attention_flops(in, batch, depth) +
+                       attention_flops(in, mixed_prefill, 0.5 * static_cast<double>(in.prompt_tokens));
   const double matmul_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
   const double elements = weights * 8.0 / in.bits_per_weight;
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
@@ -183,7 +183,7 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   constexpr double kPcieBytesPerS = 25e9;
   if (in.host_layer_share > 0) memory_s += chunks * in.host_layer_share * weights / kPcieBytesPerS;
   if (in.host_expert_share > 0) memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
-  const double flops = 2.0 * in.active_params * tokens + attention_flops(in, tokens, 0.5 * prompt);
+  const double flops = 2.0 * static_cast<double>(in.active_params) * tokens + attention_flops(in, tokens, 0.5 * prompt);
   const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s =
