@@ -49,7 +49,8 @@ int run_size(const Catalog& catalog, const RequestCommand& cmd) {
   if (cmd.json) {
     std::cout << size_json_text(report.value()) << "\n";
   } else {
-    std::cout << cli::render_text(report.value(), built->request.card, ::isatty(STDOUT_FILENO) != 0);
+    std::cout << cli::render_text(report.value(), built->request.card,
+                                  ::isatty(STDOUT_FILENO) != 0);
   }
   return 0;
 }
@@ -59,7 +60,8 @@ int run_compare(const Catalog& catalog, const RequestCommand& cmd) {
   if (!built) return cmd.fail_with(built.error());
   auto fits = compare_cards(catalog, built->request, built->vendor);
   if (!fits) return cmd.fail_with(fits.error());
-  std::cout << (cmd.json ? compare_json_text(fits.value()) + "\n" : cli::render_compare(fits.value()));
+  std::cout << (cmd.json ? compare_json_text(fits.value()) + "\n"
+                         : cli::render_compare(fits.value()));
   return 0;
 }
 
@@ -68,7 +70,8 @@ int run_reality(const Catalog& catalog, const RequestCommand& cmd) {
   if (!built) return cmd.fail_with(built.error());
   auto fits = compare_formats(built->request);
   if (!fits) return cmd.fail_with(fits.error());
-  std::cout << (cmd.json ? reality_json_text(fits.value()) + "\n" : cli::render_formats(fits.value()));
+  std::cout << (cmd.json ? reality_json_text(fits.value()) + "\n"
+                         : cli::render_formats(fits.value()));
   return 0;
 }
 
@@ -80,7 +83,8 @@ int run_check_bench(const std::vector<std::string>& paths) {
     if (!text) return fail(text.error().message);
     auto report = check_bench_submission(text.value());
     if (!report) return fail(path + ": " + report.error().message);
-    std::cout << path << ": ok (" << report->device.name << ", " << report->results.size() << " results)\n";
+    std::cout << path << ": ok (" << report->device.name << ", " << report->results.size()
+              << " results)\n";
   }
   return 0;
 }
@@ -90,7 +94,8 @@ int run_validate(const Catalog& catalog, const std::string& path, bool json) {
   if (!text) return fail(text.error().message);
   auto rows = run_validation(catalog, text.value());
   if (!rows) return fail(path + ": " + rows.error().message);
-  std::cout << (json ? validation_json_text(rows.value()) + "\n" : format_validation_table(rows.value()));
+  std::cout << (json ? validation_json_text(rows.value()) + "\n"
+                     : format_validation_table(rows.value()));
   return 0;
 }
 
@@ -102,28 +107,42 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("headroom ") + HEADROOM_VERSION);
 
   RequestCommand size_cmd, compare_cmd, reality_cmd;
-  size_cmd.app = app.add_subcommand("size", "Memory breakdown, verdict, max users/context, speed and advice");
-  size_cmd.flags.add_to(size_cmd.app, /*with_card=*/true, /*with_bench=*/true, /*with_vendor=*/false);
+  size_cmd.app =
+      app.add_subcommand("size", "Memory breakdown, verdict, max users/context, speed and advice");
+  size_cmd.flags.add_to(size_cmd.app, /*with_card=*/true, /*with_bench=*/true,
+                        /*with_vendor=*/false);
   size_cmd.app->add_flag("--json", size_cmd.json, "print the headroom.size.v1 JSON document");
-  compare_cmd.app = app.add_subcommand("compare", "The same workload on every card: which fit, users, speed");
+  compare_cmd.app =
+      app.add_subcommand("compare", "The same workload on every card: which fit, users, speed");
   compare_cmd.flags.add_to(compare_cmd.app, false, false, /*with_vendor=*/true);
-  compare_cmd.app->add_flag("--json", compare_cmd.json, "print the headroom.compare.v1 JSON document");
-  reality_cmd.app = app.add_subcommand("reality", "Every weight format on one card: real vs ideal speedup, quality cost");
+  compare_cmd.app->add_flag("--json", compare_cmd.json,
+                            "print the headroom.compare.v1 JSON document");
+  reality_cmd.app = app.add_subcommand(
+      "reality", "Every weight format on one card: real vs ideal speedup, quality cost");
   reality_cmd.flags.add_to(reality_cmd.app, true, false, false);
-  reality_cmd.app->add_flag("--json", reality_cmd.json, "print the headroom.reality.v1 JSON document");
+  reality_cmd.app->add_flag("--json", reality_cmd.json,
+                            "print the headroom.reality.v1 JSON document");
 
   bool json = false;
   auto* models_cmd = app.add_subcommand("models", "List the model catalog");
   auto* cards_cmd = app.add_subcommand("cards", "List the card catalog");
-  auto* formats_cmd = app.add_subcommand("formats", "List weight formats (with quality costs) and KV cache dtypes");
-  auto* runtimes_cmd = app.add_subcommand("runtimes", "List runtimes and their memory budget rules");
+  auto* formats_cmd =
+      app.add_subcommand("formats", "List weight formats (with quality costs) and KV cache dtypes");
+  auto* runtimes_cmd =
+      app.add_subcommand("runtimes", "List runtimes and their memory budget rules");
   std::vector<std::string> bench_paths;
-  auto* check_bench_cmd = app.add_subcommand("check-bench", "Validate headroom-bench result files (headroom.bench.v1)");
-  check_bench_cmd->add_option("files", bench_paths, "result files, e.g. results/*.json")->required();
+  auto* check_bench_cmd =
+      app.add_subcommand("check-bench", "Validate headroom-bench result files (headroom.bench.v1)");
+  check_bench_cmd->add_option("files", bench_paths, "result files, e.g. results/*.json")
+      ->required();
   std::string validation_path;
-  auto* validate_cmd = app.add_subcommand("validate", "Predicted vs measured decode speed on a validation set");
-  validate_cmd->add_option("file", validation_path, "validation set, e.g. tests/data/speed_validation.json")->required();
-  for (auto* cmd : {models_cmd, cards_cmd, formats_cmd, runtimes_cmd, validate_cmd}) cmd->add_flag("--json", json, "JSON output");
+  auto* validate_cmd =
+      app.add_subcommand("validate", "Predicted vs measured decode speed on a validation set");
+  validate_cmd
+      ->add_option("file", validation_path, "validation set, e.g. tests/data/speed_validation.json")
+      ->required();
+  for (auto* cmd : {models_cmd, cards_cmd, formats_cmd, runtimes_cmd, validate_cmd})
+    cmd->add_flag("--json", json, "JSON output");
 
   try {
     app.parse(argc, argv);

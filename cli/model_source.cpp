@@ -10,7 +10,8 @@ namespace {
 constexpr std::uint64_t kMaxConfigBytes = 16ull << 20;  // config.json files are kilobytes
 
 bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string base_name(const std::string& path) {
@@ -26,7 +27,9 @@ Error in_file(const std::string& path, Error error) {
 
 Result<ModelChoice> from_gguf(const std::string& path) {
   FileByteSource source(path);
-  if (!source.ok()) return refused(ErrorCode::invalid_argument, "model", "cannot open " + path + ": " + source.error());
+  if (!source.ok())
+    return refused(ErrorCode::invalid_argument, "model",
+                   "cannot open " + path + ": " + source.error());
   auto header = read_gguf_header(source);
   if (!header) return in_file(path, header.error());
   std::vector<std::string> notes;

@@ -17,7 +17,8 @@ struct FlagSpec {
 // Every request key but model/card/vendor/bench (added with their own rules below).
 constexpr FlagSpec kFlags[] = {
     {"quant", "--quant", "weight format (see `headroom formats`); default: the checkpoint's own"},
-    {"kv_cache_dtype", "--kv-cache-dtype", "KV cache dtype: auto, fp16, bf16, fp8, int8, q8_0, q4_0"},
+    {"kv_cache_dtype", "--kv-cache-dtype",
+     "KV cache dtype: auto, fp16, bf16, fp8, int8, q8_0, q4_0"},
     {"runtime", "--runtime", "vllm | sglang | trtllm | tgi | llama.cpp | ollama | transformers"},
     {"gpus", "--gpus", "identical cards (tensor parallel; llama.cpp: layer split)"},
     {"prompt_tokens", "--prompt-tokens", "prompt tokens per request (default 1024)"},
@@ -30,13 +31,18 @@ constexpr FlagSpec kFlags[] = {
     {"parallel", "--parallel", "llama.cpp/Ollama parallel slots (default: users)"},
     {"ubatch_size", "--ubatch-size", "llama.cpp n_ubatch (default 512)"},
     {"flash_attention", "--flash-attention", "llama.cpp/Ollama: on | off"},
-    {"n_gpu_layers", "--n-gpu-layers", "llama.cpp/Ollama -ngl: layers on the GPU (default all + output head)"},
-    {"n_cpu_moe", "--n-cpu-moe", "llama.cpp: keep the MoE experts of the first N layers in system memory"},
-    {"host_bandwidth_gb_per_s", "--host-bandwidth", "system memory GB/s for CPU-resident layers (default 61)"},
+    {"n_gpu_layers", "--n-gpu-layers",
+     "llama.cpp/Ollama -ngl: layers on the GPU (default all + output head)"},
+    {"n_cpu_moe", "--n-cpu-moe",
+     "llama.cpp: keep the MoE experts of the first N layers in system memory"},
+    {"host_bandwidth_gb_per_s", "--host-bandwidth",
+     "system memory GB/s for CPU-resident layers (default 61)"},
 };
-constexpr FlagSpec kModel{"model", "--model", "catalog id, HF repo, path/to/config.json or path/to/model.gguf"};
+constexpr FlagSpec kModel{"model", "--model",
+                          "catalog id, HF repo, path/to/config.json or path/to/model.gguf"};
 constexpr FlagSpec kCard{"card", "--card", "card id (see `headroom cards`)"};
-constexpr FlagSpec kBench{"bench", "--bench", "a headroom-bench result (headroom.bench.v1) measured on this card"};
+constexpr FlagSpec kBench{"bench", "--bench",
+                          "a headroom-bench result (headroom.bench.v1) measured on this card"};
 constexpr FlagSpec kVendor{"vendor", "--vendor", "only nvidia | amd | intel | apple cards"};
 
 constexpr std::uint64_t kMaxBenchBytes = 64ull << 20;

@@ -9,6 +9,7 @@
 
 namespace headroom::cli {
 
-Result<std::string> read_text_file(const std::string& path, const std::string& field, std::uint64_t max_bytes);
+Result<std::string> read_text_file(const std::string& path, const std::string& field,
+                                   std::uint64_t max_bytes);
 
 }  // namespace headroom::cli

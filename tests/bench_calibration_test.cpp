@@ -89,7 +89,8 @@ TEST_CASE("bench reports that cannot be from the card are refused", "[bench][err
   CHECK(no_read.error().message.find("no verified read-bandwidth") != std::string::npos);
 }
 
-TEST_CASE("every bench format maps to a DType, and its measured GEMV reaches the calibration", "[bench][speed]") {
+TEST_CASE("every bench format maps to a DType, and its measured GEMV reaches the calibration",
+          "[bench][speed]") {
   const Catalog catalog = load_builtin_catalog().value();
   const Card& card = *catalog.find_card("h100-sxm-80gb").value();
   for (const ReferenceLayout& layout : reference_layouts()) {
@@ -108,7 +109,8 @@ TEST_CASE("every bench format maps to a DType, and its measured GEMV reaches the
   }
 }
 
-TEST_CASE("a measured AWQ GEMV reaches `size --quant awq --bench` (was silently dropped)", "[bench][speed]") {
+TEST_CASE("a measured AWQ GEMV reaches `size --quant awq --bench` (was silently dropped)",
+          "[bench][speed]") {
   const Catalog catalog = load_builtin_catalog().value();
   SizingRequest request;
   request.model = catalog.find_model("llama-3.1-8b-instruct").value()->arch;
@@ -131,6 +133,7 @@ TEST_CASE("a measured AWQ GEMV reaches `size --quant awq --bench` (was silently 
     REQUIRE(with_slow);
     REQUIRE(with_fast->speed);
     REQUIRE(with_slow->speed);
-    CHECK(with_slow->speed->decode_tokens_per_s_per_user < 0.9 * with_fast->speed->decode_tokens_per_s_per_user);
+    CHECK(with_slow->speed->decode_tokens_per_s_per_user <
+          0.9 * with_fast->speed->decode_tokens_per_s_per_user);
   }
 }

@@ -34,9 +34,9 @@ BenchReport sample_report() {
   rep.settings.quick = true;
   rep.settings.samples = 2;
   rep.settings.timer = "gpu_timestamp";
-  rep.results.push_back(make_result("read", "", 0, 0.1, 100'000'000));            // 1 GB/s
-  rep.results.push_back(make_result("gemv", "f16", 1, 0.032, 32'000'000));        // 1 GB/s
-  rep.results.push_back(make_result("gemv", "q4_0", 1, 0.0125, 9'000'000));       // 0.72 GB/s
+  rep.results.push_back(make_result("read", "", 0, 0.1, 100'000'000));       // 1 GB/s
+  rep.results.push_back(make_result("gemv", "f16", 1, 0.032, 32'000'000));   // 1 GB/s
+  rep.results.push_back(make_result("gemv", "q4_0", 1, 0.0125, 9'000'000));  // 0.72 GB/s
   auto skipped = make_result("gemv", "q4_0", 1, 0.001, 9'000'000);
   skipped.variant = "fast";
   skipped.skipped = "missing feature storageBuffer8BitAccess";

@@ -5,15 +5,15 @@
 #include <cmath>
 #include <set>
 
-#include "sizing_fixtures.h"
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
+#include "sizing_fixtures.h"
 
 using namespace headroom;
 using test::catalog;
-using test::request;
 using test::gib;
 using test::mib;
+using test::request;
 
 TEST_CASE("catalogs hold at least 40 models and 60 cards with sources", "[catalog]") {
   CHECK(catalog().models.size() >= 40);
@@ -43,7 +43,8 @@ TEST_CASE("architectures reproduce the published parameter counts", "[catalog]")
   const std::set<std::string> duplicated_head = {"qwen3-0.6b", "qwen3-1.7b"};
   for (const auto& model : catalog().models) {
     if (model.params_reported == 0) continue;
-    INFO(model.arch.id << ": computed " << total_params(model.arch) << ", reported " << model.params_reported);
+    INFO(model.arch.id << ": computed " << total_params(model.arch) << ", reported "
+                       << model.params_reported);
     double expected = static_cast<double>(model.params_reported);
     if (duplicated_head.count(model.arch.id)) {
       expected -= static_cast<double>(model.arch.vocab_size) * model.arch.hidden_size;
@@ -52,10 +53,12 @@ TEST_CASE("architectures reproduce the published parameter counts", "[catalog]")
   }
 }
 
-TEST_CASE("every card answers every runtime that supports it with memory and a speed range", "[catalog]") {
+TEST_CASE("every card answers every runtime that supports it with memory and a speed range",
+          "[catalog]") {
   const auto& model = catalog().find_model("llama-3.1-8b-instruct").value()->arch;
-  const RuntimeId runtimes[] = {RuntimeId::vllm, RuntimeId::sglang, RuntimeId::trtllm, RuntimeId::tgi,
-                                RuntimeId::llamacpp, RuntimeId::ollama, RuntimeId::transformers};
+  const RuntimeId runtimes[] = {RuntimeId::vllm,        RuntimeId::sglang,   RuntimeId::trtllm,
+                                RuntimeId::tgi,         RuntimeId::llamacpp, RuntimeId::ollama,
+                                RuntimeId::transformers};
   for (const auto& card : catalog().cards) {
     for (RuntimeId runtime : runtimes) {
       INFO(card.id << " / " << runtime_profile(runtime).key);
@@ -63,7 +66,8 @@ TEST_CASE("every card answers every runtime that supports it with memory and a s
       request.model = model;
       request.card = card;
       request.runtime = runtime;
-      request.weight_format = (runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama) ? "q4_k_m" : "bf16";
+      request.weight_format =
+          (runtime == RuntimeId::llamacpp || runtime == RuntimeId::ollama) ? "q4_k_m" : "bf16";
       request.workload = {1000, 200, 4};
       auto report = size(request);
       if (auto refused = runtime_refuses_card(runtime, card)) {

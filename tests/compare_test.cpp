@@ -16,13 +16,17 @@ TEST_CASE("compare ranks every card for one workload", "[compare]") {
   const auto& fits = compared.value();
   REQUIRE(fits.size() == test::catalog().cards.size());
   auto rank = [](const CardFit& fit) {
-    return !fit.sized() ? 3 : fit.report.verdict == Verdict::fits ? 0 : fit.report.verdict == Verdict::tight ? 1 : 2;
+    return !fit.sized()                           ? 3
+           : fit.report.verdict == Verdict::fits  ? 0
+           : fit.report.verdict == Verdict::tight ? 1
+                                                  : 2;
   };
   for (std::size_t i = 1; i < fits.size(); ++i) {
     INFO(fits[i - 1].card->id << " then " << fits[i].card->id);
     CHECK(rank(fits[i - 1]) <= rank(fits[i]));
     if (rank(fits[i - 1]) == rank(fits[i]) && fits[i].sized()) {
-      CHECK(fits[i - 1].report.speed->decode_tokens_per_s_total >= fits[i].report.speed->decode_tokens_per_s_total);
+      CHECK(fits[i - 1].report.speed->decode_tokens_per_s_total >=
+            fits[i].report.speed->decode_tokens_per_s_total);
     }
   }
   auto find = [&](const char* id) -> const CardFit& {
@@ -51,7 +55,8 @@ TEST_CASE("compare filters by vendor", "[compare]") {
   for (const auto& fit : apple) CHECK(fit.card->vendor == "apple");
 }
 
-TEST_CASE("reality check: every format the runtime loads, speedup below the byte ratio", "[compare]") {
+TEST_CASE("reality check: every format the runtime loads, speedup below the byte ratio",
+          "[compare]") {
   auto request = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::llamacpp, "rtx-4090");
   const auto formats = compare_formats(request);
   REQUIRE(formats);
@@ -62,7 +67,8 @@ TEST_CASE("reality check: every format the runtime loads, speedup below the byte
     INFO(fit.format);
     REQUIRE(fit.sized());
     REQUIRE(fit.report.speed);
-    CHECK(fit.report.speed->speedup_vs_fp16 <= fit.report.speed->ideal_speedup_vs_fp16 * 1.0001);  // f32 norms: bpw a hair over 16
+    CHECK(fit.report.speed->speedup_vs_fp16 <=
+          fit.report.speed->ideal_speedup_vs_fp16 * 1.0001);  // f32 norms: bpw a hair over 16
     CHECK_FALSE(fit.quality.empty());
     if (fit.format == "q4_k_m") {
       saw_q4_k_m = true;
@@ -79,7 +85,8 @@ TEST_CASE("reality check: every format the runtime loads, speedup below the byte
   CHECK(reality_json_text(fits).find("\"schema\": \"headroom.reality.v1\"") != std::string::npos);
 }
 
-TEST_CASE("compare refuses a problem of the request once, not as a table of refused rows", "[compare]") {
+TEST_CASE("compare refuses a problem of the request once, not as a table of refused rows",
+          "[compare]") {
   auto request = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
   request.weight_format = "q9_9";
   const auto compared = compare_cards(test::catalog(), request, "");

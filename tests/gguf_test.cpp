@@ -138,8 +138,9 @@ ModelArch arch_of(const GgufWriter& writer, std::vector<std::string>* notes = nu
 std::vector<AttentionKind> kinds(std::string_view pattern) {
   std::vector<AttentionKind> out;
   for (const char c : pattern) {
-    out.push_back(c == 'S' ? AttentionKind::sliding
-                           : c == 'F' ? AttentionKind::full : AttentionKind::none);
+    out.push_back(c == 'S'   ? AttentionKind::sliding
+                  : c == 'F' ? AttentionKind::full
+                             : AttentionKind::none);
   }
   return out;
 }
@@ -168,13 +169,13 @@ TEST_CASE("GGUF: a llama-like file gives exact tensor bytes without reading tens
     const TensorSpec& t = header->tensors[i];
     return tensor_bytes(t.dtype, t.rows, t.cols);
   };
-  CHECK(bytes_of(0) == 73'728'000);   // token_embd q4_k: 32000 * 2304
-  CHECK(bytes_of(1) == 16'384);       // attn_norm f32: 4096 * 4
-  CHECK(bytes_of(2) == 9'437'184);    // attn_q q4_k: 4096*4096/256*144
-  CHECK(bytes_of(3) == 2'359'296);    // attn_k q4_k: 1024 * 2304
-  CHECK(bytes_of(4) == 3'440'640);    // attn_v q6_k: 1024 * 3360
-  CHECK(bytes_of(9) == 48'168'960);   // ffn_down q6_k: 4096 * 11760
-  CHECK(bytes_of(11) == 107'520'000); // output q6_k: 32000 * 3360
+  CHECK(bytes_of(0) == 73'728'000);    // token_embd q4_k: 32000 * 2304
+  CHECK(bytes_of(1) == 16'384);        // attn_norm f32: 4096 * 4
+  CHECK(bytes_of(2) == 9'437'184);     // attn_q q4_k: 4096*4096/256*144
+  CHECK(bytes_of(3) == 2'359'296);     // attn_k q4_k: 1024 * 2304
+  CHECK(bytes_of(4) == 3'440'640);     // attn_v q6_k: 1024 * 3360
+  CHECK(bytes_of(9) == 48'168'960);    // ffn_down q6_k: 4096 * 11760
+  CHECK(bytes_of(11) == 107'520'000);  // output q6_k: 32000 * 3360
   // 73728000 + 3*16384 + 2*9437184 + 2359296 + 3440640 + 2*33030144 + 48168960 + 107520000
   CHECK(header->tensor_data_bytes == 320'200'704);
 
@@ -203,8 +204,7 @@ TEST_CASE("GGUF: a llama-like file gives exact tensor bytes without reading tens
   CHECK(header->get_uint("llama.block_count") == 1u);
   CHECK(header->get_uint("llama.some_u64") == (1ull << 40));
   CHECK(std::get<std::int64_t>(*header->find("llama.some_i32")) == -7);
-  CHECK(std::get<double>(*header->find("llama.attention.layer_norm_rms_epsilon")) ==
-        Approx(1e-5));
+  CHECK(std::get<double>(*header->find("llama.attention.layer_norm_rms_epsilon")) == Approx(1e-5));
   CHECK(std::get<bool>(*header->find("tokenizer.ggml.add_bos_token")));
   CHECK(header->array_length("tokenizer.ggml.tokens") == 32000u);
   const auto& scores = std::get<GgufArray>(*header->find("tokenizer.ggml.scores"));

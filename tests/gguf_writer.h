@@ -50,23 +50,43 @@ inline void put_string(std::string& out, std::string_view s) {
 inline std::uint64_t test_tensor_bytes(std::uint32_t ggml_type, std::uint64_t ne0,
                                        std::uint64_t rest) {
   switch (ggml_type) {
-    case kGgmlF32: return ne0 * rest * 4;
-    case kGgmlF16: case kGgmlBf16: return ne0 * rest * 2;
-    case kGgmlQ4_0: return ne0 / 32 * 18 * rest;
-    case kGgmlQ8_0: return ne0 / 32 * 34 * rest;
-    case kGgmlQ4K: return ne0 / 256 * 144 * rest;
-    case kGgmlQ6K: return ne0 / 256 * 210 * rest;
-    default: return 0;
+    case kGgmlF32:
+      return ne0 * rest * 4;
+    case kGgmlF16:
+    case kGgmlBf16:
+      return ne0 * rest * 2;
+    case kGgmlQ4_0:
+      return ne0 / 32 * 18 * rest;
+    case kGgmlQ8_0:
+      return ne0 / 32 * 34 * rest;
+    case kGgmlQ4K:
+      return ne0 / 256 * 144 * rest;
+    case kGgmlQ6K:
+      return ne0 / 256 * 210 * rest;
+    default:
+      return 0;
   }
 }
 
 class GgufWriter {
  public:
-  GgufWriter& version(std::uint32_t v) { version_ = v; return *this; }
-  GgufWriter& magic(std::string_view m) { magic_ = std::string(m); return *this; }
+  GgufWriter& version(std::uint32_t v) {
+    version_ = v;
+    return *this;
+  }
+  GgufWriter& magic(std::string_view m) {
+    magic_ = std::string(m);
+    return *this;
+  }
   // Override the counts written in the preamble (to lie about them).
-  GgufWriter& tensor_count(std::uint64_t n) { tensor_count_ = n; return *this; }
-  GgufWriter& kv_count(std::uint64_t n) { kv_count_ = n; return *this; }
+  GgufWriter& tensor_count(std::uint64_t n) {
+    tensor_count_ = n;
+    return *this;
+  }
+  GgufWriter& kv_count(std::uint64_t n) {
+    kv_count_ = n;
+    return *this;
+  }
 
   GgufWriter& u32(std::string_view key, std::uint32_t v) { return kv(key, kTypeU32, le32(v)); }
   GgufWriter& u64(std::string_view key, std::uint64_t v) { return kv(key, kTypeU64, le64(v)); }
@@ -164,8 +184,16 @@ class GgufWriter {
   }
 
  private:
-  static std::string le32(std::uint32_t v) { std::string b; put_u32(b, v); return b; }
-  static std::string le64(std::uint64_t v) { std::string b; put_u64(b, v); return b; }
+  static std::string le32(std::uint32_t v) {
+    std::string b;
+    put_u32(b, v);
+    return b;
+  }
+  static std::string le64(std::uint64_t v) {
+    std::string b;
+    put_u64(b, v);
+    return b;
+  }
   static std::string array_prefix(std::uint32_t type, std::uint64_t n) {
     std::string b;
     put_u32(b, type);

@@ -22,34 +22,43 @@ TEST_CASE("config.json: GQA, explicit head_dim and tied embeddings", "[hf_config
   // Published parameter count of Llama-3.1-8B: 8,030,261,248.
   CHECK(total_params(llama.value()) == 8030261248ull);
   // Gemma-7B: head_dim 256 is explicit; hidden / heads would give 192.
-  auto gemma = parse_hf_config(R"({"model_type": "gemma", "hidden_size": 3072, "num_hidden_layers": 28,
+  auto gemma =
+      parse_hf_config(R"({"model_type": "gemma", "hidden_size": 3072, "num_hidden_layers": 28,
     "num_attention_heads": 16, "num_key_value_heads": 16, "head_dim": 256, "intermediate_size": 24576,
-    "vocab_size": 256000})", "gemma");
+    "vocab_size": 256000})",
+                      "gemma");
   REQUIRE(gemma);
   CHECK(gemma->head_dim == 256);
   CHECK(gemma->tie_embeddings);  // Gemma ties by default
 }
 
 TEST_CASE("config.json: sliding windows, MoE and MLA", "[hf_config]") {
-  auto gemma2 = parse_hf_config(R"({"model_type": "gemma2", "hidden_size": 3584, "num_hidden_layers": 42,
+  auto gemma2 =
+      parse_hf_config(R"({"model_type": "gemma2", "hidden_size": 3584, "num_hidden_layers": 42,
     "num_attention_heads": 16, "num_key_value_heads": 8, "head_dim": 256, "intermediate_size": 14336,
-    "vocab_size": 256000, "sliding_window": 4096})", "gemma2");
+    "vocab_size": 256000, "sliding_window": 4096})",
+                      "gemma2");
   REQUIRE(gemma2);
   CHECK(gemma2->attention_of(0) == AttentionKind::sliding);
   CHECK(gemma2->attention_of(1) == AttentionKind::full);
-  auto mixtral = parse_hf_config(R"({"model_type": "mixtral", "hidden_size": 4096, "num_hidden_layers": 32,
+  auto mixtral =
+      parse_hf_config(R"({"model_type": "mixtral", "hidden_size": 4096, "num_hidden_layers": 32,
     "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 32000,
-    "num_local_experts": 8, "num_experts_per_tok": 2})", "mixtral");
+    "num_local_experts": 8, "num_experts_per_tok": 2})",
+                      "mixtral");
   REQUIRE(mixtral);
   // Mixtral-8x7B: 46.7B total, 12.9B active (Mistral AI announcement). Headroom's active count
   // leaves out the embedding table (a row lookup, not a matmul): 12.88e9 - 32000 x 4096.
   CHECK(static_cast<double>(total_params(mixtral.value())) == Approx(46.70e9).epsilon(0.002));
-  CHECK(static_cast<double>(active_params(mixtral.value())) == Approx(12.88e9 - 32000.0 * 4096).epsilon(0.002));
-  auto deepseek = parse_hf_config(R"({"model_type": "deepseek_v3", "hidden_size": 7168, "num_hidden_layers": 61,
+  CHECK(static_cast<double>(active_params(mixtral.value())) ==
+        Approx(12.88e9 - 32000.0 * 4096).epsilon(0.002));
+  auto deepseek =
+      parse_hf_config(R"({"model_type": "deepseek_v3", "hidden_size": 7168, "num_hidden_layers": 61,
     "num_attention_heads": 128, "num_key_value_heads": 128, "intermediate_size": 18432, "vocab_size": 129280,
     "kv_lora_rank": 512, "q_lora_rank": 1536, "qk_rope_head_dim": 64, "qk_nope_head_dim": 128, "v_head_dim": 128,
     "n_routed_experts": 256, "num_experts_per_tok": 8, "moe_intermediate_size": 2048, "n_shared_experts": 1,
-    "first_k_dense_replace": 3})", "deepseek");
+    "first_k_dense_replace": 3})",
+                      "deepseek");
   REQUIRE(deepseek);
   CHECK(deepseek->is_mla());
   CHECK(deepseek->attention_of(10) == AttentionKind::mla);
@@ -61,13 +70,18 @@ TEST_CASE("config.json: sliding windows, MoE and MLA", "[hf_config]") {
 }
 
 TEST_CASE("config.json: bad input is refused naming the field", "[hf_config][errors]") {
-  struct Case { const char* json; const char* field; const char* text; };
+  struct Case {
+    const char* json;
+    const char* field;
+    const char* text;
+  };
   const Case cases[] = {
       {"", "config", "not valid JSON"},
       {"[1, 2]", "config", "not a JSON object"},
       {R"({"hidden_size": 4096})", "config.model_type", "missing"},
       {R"({"model_type": "mamba", "hidden_size": 4096})", "config.model_type", "not supported"},
-      {R"({"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32})", "config.num_attention_heads", "missing"},
+      {R"({"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32})",
+       "config.num_attention_heads", "missing"},
       {R"({"model_type": "llama", "hidden_size": "4096", "num_hidden_layers": 32, "num_attention_heads": 32, "vocab_size": 10, "intermediate_size": 10})",
        "config.hidden_size", "missing or not a non-negative integer"},
       {R"({"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": -8, "vocab_size": 10, "intermediate_size": 10})",
@@ -95,20 +109,27 @@ TEST_CASE("config.json: bad input is refused naming the field", "[hf_config][err
 TEST_CASE("config.json: checkpoint quantization maps to a weight format", "[hf_config]") {
   const std::string base = R"("model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32,
     "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 128256)";
-  struct Case { const char* quantization_config; const char* native; };
+  struct Case {
+    const char* quantization_config;
+    const char* native;
+  };
   const Case cases[] = {
       // RedHatAI *-FP8-dynamic (llm-compressor): fp8 weights with per-channel scales.
-      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "float", "strategy": "channel"}}}})", "fp8-channel"},
+      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "float", "strategy": "channel"}}}})",
+       "fp8-channel"},
       // RedHatAI *-quantized.w4a16: int4 weights, group 128 (GPTQ-style).
-      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 4, "type": "int", "strategy": "group", "group_size": 128}}}})", "gptq"},
-      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "int", "strategy": "channel"}}}})", "int8"},
+      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 4, "type": "int", "strategy": "group", "group_size": 128}}}})",
+       "gptq"},
+      {R"({"quant_method": "compressed-tensors", "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "int", "strategy": "channel"}}}})",
+       "int8"},
       {R"({"quant_method": "awq", "bits": 4, "group_size": 128})", "awq"},
       {R"({"quant_method": "fp8", "weight_block_size": [128, 128]})", "fp8-block"},
       {R"({"quant_method": "bitsandbytes", "load_in_4bit": true})", "bnb-nf4"},
   };
   for (const auto& c : cases) {
     INFO(c.quantization_config);
-    auto arch = parse_hf_config("{" + base + R"(, "quantization_config": )" + c.quantization_config + "}", "q");
+    auto arch = parse_hf_config(
+        "{" + base + R"(, "quantization_config": )" + c.quantization_config + "}", "q");
     REQUIRE(arch);
     CHECK(arch->native_quant == c.native);
   }

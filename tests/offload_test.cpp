@@ -11,7 +11,8 @@ using namespace headroom;
 namespace {
 
 SizingRequest llama8b_q4km(std::optional<std::uint32_t> gpu_layers) {
-  SizingRequest r = test::request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4060");
+  SizingRequest r =
+      test::request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4060");
   r.workload = {1000, 200, 1};
   r.knobs.gpu_layers = gpu_layers;
   return r;
@@ -19,7 +20,8 @@ SizingRequest llama8b_q4km(std::optional<std::uint32_t> gpu_layers) {
 
 }  // namespace
 
-TEST_CASE("partial offload (-ngl) moves whole layers and the output head between GPU and host", "[offload]") {
+TEST_CASE("partial offload (-ngl) moves whole layers and the output head between GPU and host",
+          "[offload]") {
   auto all = size(llama8b_q4km(std::nullopt));
   auto layers_only = size(llama8b_q4km(32));
   auto half = size(llama8b_q4km(16));
@@ -36,7 +38,8 @@ TEST_CASE("partial offload (-ngl) moves whole layers and the output head between
   CHECK(half->memory.kv_cache_capacity_bytes * 2 == all->memory.kv_cache_capacity_bytes);
   CHECK(half->memory.weights_bytes < layers_only->memory.weights_bytes);
   CHECK(half->memory.weights_bytes + half->memory.host_bytes ==
-        all->memory.weights_bytes + all->memory.host_bytes + all->memory.kv_cache_capacity_bytes / 2);
+        all->memory.weights_bytes + all->memory.host_bytes +
+            all->memory.kv_cache_capacity_bytes / 2);
   // Nothing offloaded: no weights or KV on the GPU, only the compute buffer and context.
   CHECK(none->memory.weights_bytes == 0);
   CHECK(none->memory.kv_cache_capacity_bytes == 0);
@@ -56,11 +59,13 @@ TEST_CASE("layers in system memory slow decode by the memory ratio", "[offload][
   fast_ram.knobs.host_bandwidth_bytes_per_s = 120e9;
   auto faster = size(fast_ram);
   REQUIRE(faster);
-  CHECK(faster->speed->decode_tokens_per_s_per_user > half->speed->decode_tokens_per_s_per_user * 1.5);
+  CHECK(faster->speed->decode_tokens_per_s_per_user >
+        half->speed->decode_tokens_per_s_per_user * 1.5);
 }
 
 TEST_CASE("a model too big for the card gets the -ngl that fits as advice", "[offload]") {
-  SizingRequest r = test::request("llama-3.1-70b-instruct", "q4_k_m", RuntimeId::ollama, "rtx-4090");
+  SizingRequest r =
+      test::request("llama-3.1-70b-instruct", "q4_k_m", RuntimeId::ollama, "rtx-4090");
   auto report = size(r);
   REQUIRE(report);
   CHECK(report->verdict == Verdict::does_not_fit);
@@ -90,7 +95,8 @@ TEST_CASE("offload settings are refused where they do not apply", "[offload][err
   REQUIRE_FALSE(vllm);
   // Named in the core's vocabulary (the request key); the CLI turns it into --n-gpu-layers.
   CHECK(vllm.error().field == "n_gpu_layers");
-  CHECK(vllm.error().message.find("n_gpu_layers is a llama.cpp/Ollama setting") != std::string::npos);
+  CHECK(vllm.error().message.find("n_gpu_layers is a llama.cpp/Ollama setting") !=
+        std::string::npos);
   auto slow = llama8b_q4km(16);
   slow.knobs.host_bandwidth_bytes_per_s = 1e6;
   auto refused = size(slow);
@@ -98,7 +104,10 @@ TEST_CASE("offload settings are refused where they do not apply", "[offload][err
   CHECK(refused.error().field == "host_bandwidth_gb_per_s");
 }
 
-TEST_CASE("expert offload (--n-cpu-moe) keeps routed experts in system memory and reads only the active ones", "[offload]") {
+TEST_CASE(
+    "expert offload (--n-cpu-moe) keeps routed experts in system memory and reads only the active "
+    "ones",
+    "[offload]") {
   SizingRequest r = test::request("gpt-oss-20b", "native", RuntimeId::llamacpp, "rtx-4060");
   r.workload = {1000, 200, 1};
   auto gpu = size(r);
@@ -111,7 +120,8 @@ TEST_CASE("expert offload (--n-cpu-moe) keeps routed experts in system memory an
   const std::uint64_t expert_matrix_bytes = 24ull * 32 * 3 * 2880 * 2880 / 32 * 17;
   CHECK(gpu->memory.weights_bytes - cpu->memory.weights_bytes == expert_matrix_bytes);
   CHECK(cpu->memory.host_bytes - gpu->memory.host_bytes == expert_matrix_bytes);
-  CHECK(cpu->memory.kv_cache_capacity_bytes == gpu->memory.kv_cache_capacity_bytes);  // layers stay on the GPU
+  CHECK(cpu->memory.kv_cache_capacity_bytes ==
+        gpu->memory.kv_cache_capacity_bytes);  // layers stay on the GPU
   REQUIRE(cpu->speed);
   REQUIRE(gpu->speed);
   CHECK(cpu->speed->decode_tokens_per_s_per_user < gpu->speed->decode_tokens_per_s_per_user);

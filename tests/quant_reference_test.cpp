@@ -135,9 +135,9 @@ TEST_CASE("quant_reference: hand-made Q4_K block uses get_scale_min_k4") {
 
 TEST_CASE("quant_reference: hand-made Q6_K and IQ4_XS blocks") {
   std::vector<std::uint8_t> b(210, 0);
-  b[0] = 0x0F;                 // ql[0] low nibble 15
-  b[128] = 0x02;               // qh[0] bits 0-1 = 2 -> q = 15 | 32 = 47 - 32 = 15
-  b[192] = 3;                  // scales[0] = 3
+  b[0] = 0x0F;    // ql[0] low nibble 15
+  b[128] = 0x02;  // qh[0] bits 0-1 = 2 -> q = 15 | 32 = 47 - 32 = 15
+  b[192] = 3;     // scales[0] = 3
   b = with_fp16(b, 208, 0.5f);
   auto y = dequantize(DType::q6_k, b, 256);
   REQUIRE(y);
@@ -164,7 +164,7 @@ TEST_CASE("quant_reference: hand-made IQ2_XXS block") {
   CHECK((*y)[0] == -0.875f * 43);
   CHECK((*y)[1] == 0.875f * 8);
   CHECK((*y)[7] == -0.875f * 8);  // parity bit
-  CHECK((*y)[8] == 0.875f * 8);  // group 1: grid[0], no signs, same sub-block scale
+  CHECK((*y)[8] == 0.875f * 8);   // group 1: grid[0], no signs, same sub-block scale
 }
 
 TEST_CASE("quant_reference: round trips stay close for every format") {

@@ -5,16 +5,16 @@
 
 #include <cmath>
 
-#include "sizing_fixtures.h"
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
 #include "headroom/units.h"
+#include "sizing_fixtures.h"
 
 using namespace headroom;
 using test::catalog;
-using test::request;
 using test::gib;
 using test::mib;
+using test::request;
 
 namespace {
 
@@ -52,10 +52,12 @@ TEST_CASE("SGLang acceptance: start-up logs", "[sizing][acceptance][sglang]") {
       // total, "Load weight begin. avail mem=78.81 GB"), TP1, mem_fraction_static 0.88 (default),
       // chunked_prefill_size 8192: K 27.13 + V 27.13 GB, max_total_num_tokens 444500, load
       // 78.81 - 63.72 = 15.09 GB.
-      {"Llama-3.1-8B, SGLang docs", "llama-3.1-8b-instruct", "h100-sxm-80gb", 1, 0.88, 54.26, 444500, 15.09, 0},
+      {"Llama-3.1-8B, SGLang docs", "llama-3.1-8b-instruct", "h100-sxm-80gb", 1, 0.88, 54.26,
+       444500, 15.09, 0},
       // sgl-project/sglang PR #4760 (FA3 integration test, 2025-03-25, H100): Llama-3.1-8B-Instruct
       // bf16, TP1, default 0.88: "mem usage=15.11 GB", #tokens 442750, K 27.02 + V 27.02 GB.
-      {"Llama-3.1-8B, PR 4760", "llama-3.1-8b-instruct", "h100-sxm-80gb", 1, 0.88, 54.04, 442750, 15.11, 0},
+      {"Llama-3.1-8B, PR 4760", "llama-3.1-8b-instruct", "h100-sxm-80gb", 1, 0.88, 54.04, 442750,
+       15.11, 0},
       // didier-durand/llms-in-clouds, "SGLang start sequence with Qwen QwQ-32B" (2025-03-08,
       // SGLang 0.4.3.post4): Qwen/QwQ-32B bf16 on 4 x NVIDIA L4 (g6.12xlarge), TP4,
       // mem_fraction_static 0.85 (default at TP4), chunked_prefill_size 2048: per GPU
@@ -73,7 +75,10 @@ TEST_CASE("SGLang acceptance: start-up logs", "[sizing][acceptance][sglang]") {
     const double kv = gib(report->memory.kv_cache_capacity_bytes);
     if (row.kv_margin_gib > 0) {
       CHECK(kv == Approx(row.kv_gib).margin(row.kv_margin_gib));
-      CHECK(pool_tokens(report.value()) == Approx(row.tokens).margin(row.kv_margin_gib * kGiB / static_cast<double>(report->memory.kv_bytes_per_token)));
+      CHECK(pool_tokens(report.value()) ==
+            Approx(row.tokens)
+                .margin(row.kv_margin_gib * kGiB /
+                        static_cast<double>(report->memory.kv_bytes_per_token)));
     } else {
       CHECK(kv == Approx(row.kv_gib).epsilon(0.01));
       CHECK(pool_tokens(report.value()) == Approx(row.tokens).epsilon(0.01));
@@ -81,7 +86,8 @@ TEST_CASE("SGLang acceptance: start-up logs", "[sizing][acceptance][sglang]") {
   }
 }
 
-TEST_CASE("SGLang acceptance: a desktop card that also drives a display", "[sizing][acceptance][sglang]") {
+TEST_CASE("SGLang acceptance: a desktop card that also drives a display",
+          "[sizing][acceptance][sglang]") {
   // jerryzsj/my-deepseek-r1 README (2025-02-04, SGLang docker under WSL2, RTX 3090 with the
   // Windows desktop on it): DeepSeek-R1-Distill-Qwen-7B bf16, TP1, mem_fraction_static 0.88,
   // chunked_prefill_size 2048: "Load weight begin. avail mem=22.76 GB", "Load weight end ...
@@ -106,7 +112,10 @@ TEST_CASE("SGLang default mem_fraction_static follows the GPU-memory rule", "[si
   // server_args.py _handle_gpu_memory_settings (sgl-project/sglang PR #10975, v0.5.4 and later);
   // start-up logs of those releases print mem_fraction_static=0.835 on an H100 80GB and 0.907 on
   // an H200 at TP1. Tolerance 0.002 (the rule reads nvidia-smi's total, Headroom the usable one).
-  struct Row { const char* card; double fraction; };
+  struct Row {
+    const char* card;
+    double fraction;
+  };
   for (const Row& row : {Row{"h100-sxm-80gb", 0.835}, Row{"h200-sxm-141gb", 0.907}}) {
     INFO(row.card);
     auto report = size(request("llama-3.1-8b-instruct", "bf16", RuntimeId::sglang, row.card));
@@ -118,7 +127,8 @@ TEST_CASE("SGLang default mem_fraction_static follows the GPU-memory rule", "[si
   auto small = size(request("llama-3.1-8b-instruct", "bf16", RuntimeId::sglang, "rtx-4090"));
   REQUIRE(small);
   const double mib = 23.68 * 1024;
-  CHECK(small->inputs.gpu_memory_utilization == Approx(std::round((mib - 3760) / mib * 1000) / 1000).margin(0.0005));
+  CHECK(small->inputs.gpu_memory_utilization ==
+        Approx(std::round((mib - 3760) / mib * 1000) / 1000).margin(0.0005));
 }
 
 TEST_CASE("llama.cpp acceptance: compute buffer without flash attention grows with n_ctx",
@@ -132,7 +142,10 @@ TEST_CASE("llama.cpp acceptance: compute buffer without flash attention grows wi
   // The log names neither the card nor the weight quant; neither buffer depends on them (KV:
   // shapes x n_ctx; compute: the fp32 KQ matrix and mask dominate), so only these two are
   // checked. Tolerance: exact for KV, 0.5% for the compute buffer.
-  struct Row { std::uint64_t n_ctx; double kv_mib, compute_mib; };
+  struct Row {
+    std::uint64_t n_ctx;
+    double kv_mib, compute_mib;
+  };
   for (const Row& row : {Row{2048, 256.00, 164.00}, Row{32768, 4096.00, 2144.00}}) {
     INFO("n_ctx " << row.n_ctx);
     auto r = request("mistral-7b-instruct-v0.3", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");

@@ -14,7 +14,8 @@ inline const Catalog& catalog() {
   return kCatalog;
 }
 
-inline SizingRequest request(const char* model, const char* quant, RuntimeId runtime, const char* card) {
+inline SizingRequest request(const char* model, const char* quant, RuntimeId runtime,
+                             const char* card) {
   SizingRequest r;
   r.model = catalog().find_model(model).value()->arch;
   r.weight_format = quant;
@@ -23,7 +24,11 @@ inline SizingRequest request(const char* model, const char* quant, RuntimeId run
   return r;
 }
 
-inline double gib(std::uint64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kGiB); }
-inline double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(kMiB); }
+inline double gib(std::uint64_t bytes) {
+  return static_cast<double>(bytes) / static_cast<double>(kGiB);
+}
+inline double mib(std::uint64_t bytes) {
+  return static_cast<double>(bytes) / static_cast<double>(kMiB);
+}
 
 }  // namespace headroom::test

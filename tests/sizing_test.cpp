@@ -5,17 +5,17 @@
 #include <functional>
 
 #include "gguf_writer.h"
-#include "sizing_fixtures.h"
 #include "headroom/catalog.h"
 #include "headroom/gguf.h"
 #include "headroom/sizing.h"
 #include "headroom/units.h"
+#include "sizing_fixtures.h"
 
 using namespace headroom;
 using test::catalog;
-using test::request;
 using test::gib;
 using test::mib;
+using test::request;
 
 namespace {
 
@@ -84,7 +84,12 @@ TEST_CASE("vLLM acceptance: Llama-3.1-8B-Instruct bf16 on one H100 80GB", "[sizi
 TEST_CASE("vLLM acceptance: the other llm-d H100 profiles", "[sizing][acceptance]") {
   // Same source as above; each row: weights, activation, KV (GiB). Tolerances: 2% on weights
   // and activation, 0.35 GiB absolute on KV (the difference of larger terms).
-  struct Row { const char* model; const char* quant; std::uint32_t gpus; double weights, activation, kv; };
+  struct Row {
+    const char* model;
+    const char* quant;
+    std::uint32_t gpus;
+    double weights, activation, kv;
+  };
   const Row rows[] = {
       {"qwen3-0.6b", "bf16", 1, 1.12, 5.56, 64.45},
       {"qwen3-32b", "bf16", 1, 61.03, 5.64, 4.45},
@@ -111,7 +116,8 @@ TEST_CASE("vLLM acceptance: the other llm-d H100 profiles", "[sizing][acceptance
   REQUIRE(big_report);
   CHECK(gib(big_report->memory.weights_bytes) == Approx(64.38).epsilon(0.02));
   CHECK(gib(big_report->memory.activation_bytes) == Approx(7.38).epsilon(0.02));
-  // Llama-3.3-70B FP8 on one H100: measured KV -1.44 GiB, "No available memory for the cache blocks".
+  // Llama-3.3-70B FP8 on one H100: measured KV -1.44 GiB, "No available memory for the cache
+  // blocks".
   auto one = request("llama-3.3-70b-instruct", "fp8-channel", RuntimeId::vllm, "h100-sxm-80gb");
   one.knobs.max_model_len_tokens = 16000;
   auto failed = size(one);
@@ -119,21 +125,28 @@ TEST_CASE("vLLM acceptance: the other llm-d H100 profiles", "[sizing][acceptance
   CHECK(failed->verdict == Verdict::does_not_fit);
   CHECK(failed->verdict_reason.find("cannot start") != std::string::npos);
   bool suggests_two = false;
-  for (const auto& line : failed->advice) suggests_two |= line.find("needs 2 GPUs") != std::string::npos;
+  for (const auto& line : failed->advice)
+    suggests_two |= line.find("needs 2 GPUs") != std::string::npos;
   CHECK(suggests_two);
 }
 
-TEST_CASE("llama.cpp acceptance: gemma-7b-it Q4_0 on an RTX 3080 from its GGUF header", "[sizing][acceptance]") {
+TEST_CASE("llama.cpp acceptance: gemma-7b-it Q4_0 on an RTX 3080 from its GGUF header",
+          "[sizing][acceptance]") {
   // A public Ollama load log (sizing-anchors.md section 6.1): n_ctx 2048, full offload, no flash
   // attention: KV 896.00 MiB (f16), CUDA0 compute buffer 506.00 MiB, model buffer 4955.54 MiB
   // on CUDA0 + 796.88 MiB on the CPU. The header below mirrors that file's tensor table
   // (token_embd kept at Q8_0, every block matrix Q4_0, norms f32, tied output).
   // Tolerance: exact for KV, 0.5% for the buffers.
   test::GgufWriter w;
-  w.str("general.architecture", "gemma").str("general.name", "gemma-7b-it")
-      .u32("gemma.block_count", 28).u32("gemma.context_length", 8192).u32("gemma.embedding_length", 3072)
-      .u32("gemma.feed_forward_length", 24576).u32("gemma.attention.head_count", 16)
-      .u32("gemma.attention.head_count_kv", 16).u32("gemma.attention.key_length", 256)
+  w.str("general.architecture", "gemma")
+      .str("general.name", "gemma-7b-it")
+      .u32("gemma.block_count", 28)
+      .u32("gemma.context_length", 8192)
+      .u32("gemma.embedding_length", 3072)
+      .u32("gemma.feed_forward_length", 24576)
+      .u32("gemma.attention.head_count", 16)
+      .u32("gemma.attention.head_count_kv", 16)
+      .u32("gemma.attention.key_length", 256)
       .u32("gemma.attention.value_length", 256);
   w.tensor("token_embd.weight", {3072, 256000}, test::kGgmlQ8_0);
   for (int layer = 0; layer < 28; ++layer) {
@@ -222,19 +235,42 @@ TEST_CASE("more users never need less memory, and fp8 KV halves the KV cache", "
 
 TEST_CASE("size() refuses bad input with a message naming the field", "[sizing][errors]") {
   auto base = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
-  struct Case { const char* what; std::function<void(SizingRequest&)> change; const char* field; const char* text; };
+  struct Case {
+    const char* what;
+    std::function<void(SizingRequest&)> change;
+    const char* field;
+    const char* text;
+  };
   const std::vector<Case> cases = {
       {"zero users", [](SizingRequest& r) { r.workload.users = 0; }, "users", "users must be"},
       {"zero gpus", [](SizingRequest& r) { r.gpus = 0; }, "gpus", "gpus must be"},
-      {"absurd prompt", [](SizingRequest& r) { r.workload.prompt_tokens = 1ull << 40; }, "prompt_tokens", "at most"},
-      {"utilization above 1", [](SizingRequest& r) { r.knobs.gpu_memory_utilization = 1.5; }, "gpu_memory_utilization", "(0, 1]"},
+      {"absurd prompt", [](SizingRequest& r) { r.workload.prompt_tokens = 1ull << 40; },
+       "prompt_tokens", "at most"},
+      {"utilization above 1", [](SizingRequest& r) { r.knobs.gpu_memory_utilization = 1.5; },
+       "gpu_memory_utilization", "(0, 1]"},
       {"unknown format", [](SizingRequest& r) { r.weight_format = "q9_9"; }, "quant", "q9_9"},
       {"unknown kv dtype", [](SizingRequest& r) { r.kv_dtype = "fp3"; }, "", "fp3"},
-      {"llama.cpp knob on vLLM", [](SizingRequest& r) { r.knobs.ctx_size_tokens = 4096; }, "ctx_size", "llama.cpp"},
-      {"max_model_len shorter than the request", [](SizingRequest& r) { r.knobs.max_model_len_tokens = 100; }, "max_model_len", "shorter"},
-      {"longer than the model's context", [](SizingRequest& r) { r.workload.prompt_tokens = 200000; }, "max_model_len", "context window of 131072"},
-      {"GGUF mix on vLLM", [](SizingRequest& r) { r.weight_format = "q4_k_m"; r.runtime = RuntimeId::trtllm; }, "quant", "cannot be served"},
-      {"q4_0 V cache without flash attention", [](SizingRequest& r) { r.runtime = RuntimeId::llamacpp; r.kv_dtype = "q4_0"; r.weight_format = "q8_0"; r.knobs.flash_attention = false; }, "kv_cache_dtype", "flash attention"},
+      {"llama.cpp knob on vLLM", [](SizingRequest& r) { r.knobs.ctx_size_tokens = 4096; },
+       "ctx_size", "llama.cpp"},
+      {"max_model_len shorter than the request",
+       [](SizingRequest& r) { r.knobs.max_model_len_tokens = 100; }, "max_model_len", "shorter"},
+      {"longer than the model's context",
+       [](SizingRequest& r) { r.workload.prompt_tokens = 200000; }, "max_model_len",
+       "context window of 131072"},
+      {"GGUF mix on vLLM",
+       [](SizingRequest& r) {
+         r.weight_format = "q4_k_m";
+         r.runtime = RuntimeId::trtllm;
+       },
+       "quant", "cannot be served"},
+      {"q4_0 V cache without flash attention",
+       [](SizingRequest& r) {
+         r.runtime = RuntimeId::llamacpp;
+         r.kv_dtype = "q4_0";
+         r.weight_format = "q8_0";
+         r.knobs.flash_attention = false;
+       },
+       "kv_cache_dtype", "flash attention"},
   };
   for (const auto& c : cases) {
     INFO(c.what);
@@ -247,7 +283,8 @@ TEST_CASE("size() refuses bad input with a message naming the field", "[sizing][
   }
 }
 
-TEST_CASE("llama.cpp acceptance: Llama-3-8B Q4_K_M on an RTX 3070 from the catalog recipe", "[sizing][acceptance]") {
+TEST_CASE("llama.cpp acceptance: Llama-3-8B Q4_K_M on an RTX 3070 from the catalog recipe",
+          "[sizing][acceptance]") {
   // developer0hye/llama-3-korean-bllossom-8b-q4-docker README.md (llama-cpp-python log of a
   // Llama-3-8B fine-tune, Q4_K_M: 193 q4_K + 33 q6_K + 65 f32 tensors), RTX 3070, n_ctx 512,
   // n_ubatch 512, flash_attn 0, 33/33 layers offloaded: CUDA0 buffer 4403.49 MiB, CPU buffer
@@ -304,8 +341,10 @@ TEST_CASE("every default applied is listed as an assumption, and only those", "[
   REQUIRE(explicit_report);
   CHECK(explicit_report->assumptions.empty());
   // A config.json without torch_dtype or num_key_value_heads says what it assumed.
-  auto arch = parse_hf_config(R"({"model_type": "llama", "hidden_size": 2048, "num_hidden_layers": 16,
-    "num_attention_heads": 16, "intermediate_size": 5632, "vocab_size": 32000})", "tiny");
+  auto arch =
+      parse_hf_config(R"({"model_type": "llama", "hidden_size": 2048, "num_hidden_layers": 16,
+    "num_attention_heads": 16, "intermediate_size": 5632, "vocab_size": 32000})",
+                      "tiny");
   REQUIRE(arch);
   auto tiny = explicit_request;
   tiny.model = arch.value();
@@ -316,7 +355,8 @@ TEST_CASE("every default applied is listed as an assumption, and only those", "[
   CHECK(mentions(tiny_report.value(), "no num_key_value_heads"));
 }
 
-TEST_CASE("tensor parallelism needs the heads to divide; layer split does not", "[sizing][errors]") {
+TEST_CASE("tensor parallelism needs the heads to divide; layer split does not",
+          "[sizing][errors]") {
   auto tp3 = request("llama-3.1-70b-instruct", "fp8", RuntimeId::vllm, "h100-sxm-80gb");
   tp3.gpus = 3;  // 64 heads do not split over 3 GPUs
   auto refused = size(tp3);
@@ -326,7 +366,8 @@ TEST_CASE("tensor parallelism needs the heads to divide; layer split does not", 
   layers.gpus = 3;
   CHECK(size(layers));
   // The catalog also answers to the Hugging Face repo name.
-  CHECK(catalog().find_model("meta-llama/Llama-3.1-8B-Instruct").value()->arch.id == "llama-3.1-8b-instruct");
+  CHECK(catalog().find_model("meta-llama/Llama-3.1-8B-Instruct").value()->arch.id ==
+        "llama-3.1-8b-instruct");
 }
 
 TEST_CASE("Ollama's 4096-token default context is flagged for longer requests", "[sizing]") {
@@ -335,7 +376,8 @@ TEST_CASE("Ollama's 4096-token default context is flagged for longer requests", 
   auto report = size(r);
   REQUIRE(report);
   bool flagged = false;
-  for (const auto& line : report->advice) flagged |= line.find("num_ctx") != std::string::npos && line.find("7000") != std::string::npos;
+  for (const auto& line : report->advice)
+    flagged |= line.find("num_ctx") != std::string::npos && line.find("7000") != std::string::npos;
   CHECK(flagged);
   r.knobs.ctx_size_tokens = 8192;  // set explicitly: nothing to flag
   auto explicit_ctx = size(r);

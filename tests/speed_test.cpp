@@ -45,7 +45,8 @@ SpeedInput dense_8b(RuntimeId runtime = RuntimeId::llamacpp) {
 SpeedInput as_q4_k(SpeedInput in) {
   const double scale = 4.5 / 16.0;
   in.weight_bytes = static_cast<std::uint64_t>(static_cast<double>(in.weight_bytes) * scale);
-  in.active_weight_bytes = static_cast<std::uint64_t>(static_cast<double>(in.active_weight_bytes) * scale);
+  in.active_weight_bytes =
+      static_cast<std::uint64_t>(static_cast<double>(in.active_weight_bytes) * scale);
   in.weight_dtype = DType::q4_k;
   in.bits_per_weight = 4.5;
   in.weight_only_quant = true;
@@ -98,7 +99,8 @@ TEST_CASE("speed: refuses impossible inputs and names the field", "[speed]") {
   }
 }
 
-TEST_CASE("speed: a single 16-bit 8B user on a 1 TB/s card is memory bound near the roofline", "[speed]") {
+TEST_CASE("speed: a single 16-bit 8B user on a 1 TB/s card is memory bound near the roofline",
+          "[speed]") {
   const SpeedEstimate e = run(dense_8b());
   const double roofline = 1008e9 / 15.01e9;  // 67 tok/s if every byte moved at spec speed
   CHECK(e.bound == "memory");
@@ -163,7 +165,8 @@ TEST_CASE("speed: 4-bit weights are faster than 16-bit but below the ideal 16/4.
   }
 }
 
-TEST_CASE("speed: dequantization counts toward compute on a card with weak vector units", "[speed]") {
+TEST_CASE("speed: dequantization counts toward compute on a card with weak vector units",
+          "[speed]") {
   // An M1 Max-like SoC (400 GB/s, 10.4 TFLOPS, no matrix units): the Q4_K speedup over f16 falls
   // far below the byte ratio, as llama.cpp measures there (35.7 vs 18.8 tok/s, XiongjieDai).
   SpeedInput in = as_q4_k(dense_8b());
@@ -180,7 +183,8 @@ TEST_CASE("speed: dequantization counts toward compute on a card with weak vecto
   CHECK(run(fast).decode_tokens_per_s_per_user > e.decode_tokens_per_s_per_user);
 }
 
-TEST_CASE("speed: MoE decode follows the active parameters, and a batch touches more experts", "[speed]") {
+TEST_CASE("speed: MoE decode follows the active parameters, and a batch touches more experts",
+          "[speed]") {
   // 30B total, 3B active (8 of 128 experts): reads like a ~3B model at batch 1.
   SpeedInput moe = dense_8b(RuntimeId::vllm);
   moe.total_params = 30'500'000'000;
@@ -207,7 +211,9 @@ TEST_CASE("speed: MoE decode follows the active parameters, and a batch touches 
   CHECK(many.decode_tokens_per_s_per_user < 1.5 * run(dense_total).decode_tokens_per_s_per_user);
 }
 
-TEST_CASE("speed: int4 experts in a serving runtime pay the Marlin-MoE kernel cost, dense int4 does not", "[speed]") {
+TEST_CASE(
+    "speed: int4 experts in a serving runtime pay the Marlin-MoE kernel cost, dense int4 does not",
+    "[speed]") {
   // A DeepSeek-like MoE (256 experts, 8 routed) in AWQ int4 on 8 HBM GPUs.
   SpeedInput moe = dense_8b(RuntimeId::vllm);
   moe.card.bandwidth_bytes_per_s = 3350e9;
@@ -247,7 +253,8 @@ TEST_CASE("speed: int4 experts in a serving runtime pay the Marlin-MoE kernel co
         0.9 * run(dense_int4).decode_tokens_per_s_per_user);
 }
 
-TEST_CASE("speed: batching raises total throughput, lowers per-user speed, and saturates", "[speed]") {
+TEST_CASE("speed: batching raises total throughput, lowers per-user speed, and saturates",
+          "[speed]") {
   SpeedInput in = dense_8b(RuntimeId::vllm);
   in.prompt_tokens = 128;
   in.output_tokens = 128;
@@ -298,7 +305,8 @@ TEST_CASE("speed: tensor parallel splits the bytes, llama.cpp layer split does n
   CHECK(lc_two > 0.9 * lc_one);
 }
 
-TEST_CASE("speed: a bench calibration replaces the spec bandwidth and narrows the range", "[speed]") {
+TEST_CASE("speed: a bench calibration replaces the spec bandwidth and narrows the range",
+          "[speed]") {
   SpeedInput in = as_q4_k(dense_8b());
   const SpeedEstimate spec = run(in);
   in.bench = BenchCalibration{500e9, std::nullopt, "test"};

@@ -24,7 +24,8 @@ std::string read_validation_file() {
 
 }  // namespace
 
-TEST_CASE("speed validation: public measurements within 20% median, 50% worst", "[speed][validation]") {
+TEST_CASE("speed validation: public measurements within 20% median, 50% worst",
+          "[speed][validation]") {
   auto catalog = load_builtin_catalog();
   REQUIRE(catalog.has_value());
   const std::string text = read_validation_file();
@@ -62,7 +63,8 @@ TEST_CASE("speed validation: public measurements within 20% median, 50% worst", 
   CHECK(summary.max_abs_error_pct <= 50.0);
 }
 
-TEST_CASE("speed validation: malformed sets are refused with the row named", "[speed][validation]") {
+TEST_CASE("speed validation: malformed sets are refused with the row named",
+          "[speed][validation]") {
   auto catalog = load_builtin_catalog();
   REQUIRE(catalog.has_value());
   CHECK_FALSE(run_validation(*catalog, "not json").has_value());
@@ -78,31 +80,41 @@ TEST_CASE("speed validation: malformed sets are refused with the row named", "[s
   CHECK(no_measurement.error().field == "rows[0] (y).measured.decode_tokens_per_s");
 }
 
-TEST_CASE("speed validation: llama.cpp offload settings are read and checked", "[speed][validation][offload]") {
+TEST_CASE("speed validation: llama.cpp offload settings are read and checked",
+          "[speed][validation][offload]") {
   auto catalog = load_builtin_catalog();
   REQUIRE(catalog.has_value());
   auto row = [](const std::string& extra) {
     return R"({"rows": [{"id": "o", "card": "rtx-4060", "model": "gpt-oss-20b", "quant": "native",
         "runtime": "llama.cpp", "prompt_tokens": 0, "output_tokens": 128,
-        "measured": {"decode_tokens_per_s": 20})" + extra + "}]}";
+        "measured": {"decode_tokens_per_s": 20})" +
+           extra + "}]}";
   };
   auto plain = run_validation(*catalog, row(""));
   REQUIRE(plain.has_value());
   CHECK_FALSE((*plain)[0].offload);
-  auto cpu_moe = run_validation(*catalog, row(R"(, "n_cpu_moe": 24, "flash_attention": true, "ctx_size": 4096)"));
+  auto cpu_moe = run_validation(
+      *catalog, row(R"(, "n_cpu_moe": 24, "flash_attention": true, "ctx_size": 4096)"));
   REQUIRE(cpu_moe.has_value());
   CHECK((*cpu_moe)[0].offload);
   CHECK((*cpu_moe)[0].predicted_tokens_per_s < (*plain)[0].predicted_tokens_per_s);
   // Faster system memory: channels x bus bytes x MT/s at one efficiency factor.
-  auto slow = run_validation(*catalog, row(R"(, "n_cpu_moe": 24, "host_memory": {"channels": 2, "mt_per_s": 3200, "bus_bytes": 8})"));
-  auto fast = run_validation(*catalog, row(R"(, "n_cpu_moe": 24, "host_memory": {"channels": 4, "mt_per_s": 6400, "bus_bytes": 8})"));
+  auto slow = run_validation(
+      *catalog,
+      row(R"(, "n_cpu_moe": 24, "host_memory": {"channels": 2, "mt_per_s": 3200, "bus_bytes": 8})"));
+  auto fast = run_validation(
+      *catalog,
+      row(R"(, "n_cpu_moe": 24, "host_memory": {"channels": 4, "mt_per_s": 6400, "bus_bytes": 8})"));
   REQUIRE(slow.has_value());
   REQUIRE(fast.has_value());
   CHECK((*fast)[0].predicted_tokens_per_s > (*slow)[0].predicted_tokens_per_s * 1.5);
   // The default (dual-channel DDR5-4800) equals the same memory written out.
-  auto ddr5 = run_validation(*catalog, row(R"(, "n_cpu_moe": 24, "host_memory": {"channels": 2, "mt_per_s": 4800, "bus_bytes": 8})"));
+  auto ddr5 = run_validation(
+      *catalog,
+      row(R"(, "n_cpu_moe": 24, "host_memory": {"channels": 2, "mt_per_s": 4800, "bus_bytes": 8})"));
   REQUIRE(ddr5.has_value());
-  CHECK((*ddr5)[0].predicted_tokens_per_s == Approx((*cpu_moe)[0].predicted_tokens_per_s).epsilon(0.01));
+  CHECK((*ddr5)[0].predicted_tokens_per_s ==
+        Approx((*cpu_moe)[0].predicted_tokens_per_s).epsilon(0.01));
 
   auto field_of = [&](const std::string& extra) {
     auto r = run_validation(*catalog, row(extra));
@@ -114,7 +126,8 @@ TEST_CASE("speed validation: llama.cpp offload settings are read and checked", "
   CHECK(field_of(R"(, "flash_attention": "on")") == "rows[0] (o).flash_attention");
   CHECK(field_of(R"(, "host_memory": 61)") == "rows[0] (o).host_memory");
   CHECK(field_of(R"(, "host_memory": {"mt_per_s": 4800})") == "rows[0] (o).host_memory.channels");
-  CHECK(field_of(R"(, "host_memory": {"channels": 2, "mt_per_s": 0})") == "rows[0] (o).host_memory.mt_per_s");
+  CHECK(field_of(R"(, "host_memory": {"channels": 2, "mt_per_s": 0})") ==
+        "rows[0] (o).host_memory.mt_per_s");
   CHECK(field_of(R"(, "host_memory": {"channels": 2, "mt_per_s": 4800, "bus_bytes": 1.5})") ==
         "rows[0] (o).host_memory.bus_bytes");
 }

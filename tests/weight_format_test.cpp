@@ -44,8 +44,10 @@ std::vector<TensorSpec> llama_tensors(const ModelArch& a, bool rope_freqs) {
   const std::uint64_t q = std::uint64_t{a.num_heads} * a.head_dim;
   const std::uint64_t kv = std::uint64_t{a.num_kv_heads} * a.head_dim;
   std::vector<TensorSpec> out;
-  out.push_back(tensor("token_embd.weight", TensorRole::token_embd, -1, a.vocab_size, a.hidden_size));
-  if (rope_freqs) out.push_back(tensor("rope_freqs.weight", TensorRole::other, -1, 1, a.head_dim / 2));
+  out.push_back(
+      tensor("token_embd.weight", TensorRole::token_embd, -1, a.vocab_size, a.hidden_size));
+  if (rope_freqs)
+    out.push_back(tensor("rope_freqs.weight", TensorRole::other, -1, 1, a.head_dim / 2));
   for (int i = 0; i < static_cast<int>(a.num_layers); ++i) {
     const std::string p = "blk." + std::to_string(i) + ".";
     out.push_back(tensor(p + "attn_norm.weight", TensorRole::attn_norm, i, 1, a.hidden_size));
@@ -54,9 +56,12 @@ std::vector<TensorSpec> llama_tensors(const ModelArch& a, bool rope_freqs) {
     out.push_back(tensor(p + "attn_v.weight", TensorRole::attn_v, i, kv, a.hidden_size));
     out.push_back(tensor(p + "attn_output.weight", TensorRole::attn_o, i, a.hidden_size, q));
     out.push_back(tensor(p + "ffn_norm.weight", TensorRole::ffn_norm, i, 1, a.hidden_size));
-    out.push_back(tensor(p + "ffn_gate.weight", TensorRole::ffn_gate, i, a.intermediate_size, a.hidden_size));
-    out.push_back(tensor(p + "ffn_up.weight", TensorRole::ffn_up, i, a.intermediate_size, a.hidden_size));
-    out.push_back(tensor(p + "ffn_down.weight", TensorRole::ffn_down, i, a.hidden_size, a.intermediate_size));
+    out.push_back(
+        tensor(p + "ffn_gate.weight", TensorRole::ffn_gate, i, a.intermediate_size, a.hidden_size));
+    out.push_back(
+        tensor(p + "ffn_up.weight", TensorRole::ffn_up, i, a.intermediate_size, a.hidden_size));
+    out.push_back(
+        tensor(p + "ffn_down.weight", TensorRole::ffn_down, i, a.hidden_size, a.intermediate_size));
   }
   out.push_back(tensor("output_norm.weight", TensorRole::output_norm, -1, 1, a.hidden_size));
   if (!a.tie_embeddings) {
@@ -133,12 +138,26 @@ const TensorSpec& named(const std::vector<TensorSpec>& tensors, const std::strin
 
 TEST_CASE("weight formats: ids and aliases resolve case-insensitively", "[formats]") {
   const std::vector<std::pair<const char*, const char*>> cases = {
-      {"Q4_K_M", "q4_k_m"}, {"q4_k_m", "q4_k_m"}, {"Q4_K", "q4_k_m"},  {"awq", "awq"},
-      {"GPTQ", "gptq"},     {"fp8", "fp8"},       {"FP8-Block", "fp8-block"},
-      {"bnb-nf4", "bnb-nf4"}, {"nf4", "bnb-nf4"}, {"int8", "int8"},    {"w8a8", "int8"},
-      {"mxfp4", "mxfp4"},   {"MXFP4_MOE", "mxfp4-gguf"}, {"native", "native"},
-      {"bf16", "bf16"},     {"fp16", "fp16"},     {"F16", "f16"},      {"iq4_xs", "iq4_xs"},
-      {"fp8-dynamic", "fp8-channel"}, {"bnb_nf4_nodq", "bnb-nf4-nodq"},
+      {"Q4_K_M", "q4_k_m"},
+      {"q4_k_m", "q4_k_m"},
+      {"Q4_K", "q4_k_m"},
+      {"awq", "awq"},
+      {"GPTQ", "gptq"},
+      {"fp8", "fp8"},
+      {"FP8-Block", "fp8-block"},
+      {"bnb-nf4", "bnb-nf4"},
+      {"nf4", "bnb-nf4"},
+      {"int8", "int8"},
+      {"w8a8", "int8"},
+      {"mxfp4", "mxfp4"},
+      {"MXFP4_MOE", "mxfp4-gguf"},
+      {"native", "native"},
+      {"bf16", "bf16"},
+      {"fp16", "fp16"},
+      {"F16", "f16"},
+      {"iq4_xs", "iq4_xs"},
+      {"fp8-dynamic", "fp8-channel"},
+      {"bnb_nf4_nodq", "bnb-nf4-nodq"},
   };
   for (const auto& [input, id] : cases) {
     auto found = find_weight_format(input);
@@ -213,12 +232,12 @@ TEST_CASE("GGUF mixes reproduce llama.cpp's published bits per weight for Llama-
           "[formats]") {
   // llama.cpp tools/quantize/README.md, meta-llama/Llama-3.1-8B table (bits/weight column).
   const std::vector<std::pair<const char*, double>> readme = {
-      {"f16", 16.0005},   {"q8_0", 8.5008},   {"q6_k", 6.5633},   {"q5_k_m", 5.7036},
-      {"q5_k_s", 5.5704}, {"q4_k_m", 4.8944}, {"q4_k_s", 4.6672}, {"q3_k_l", 4.2979},
-      {"q3_k_s", 3.6429}, {"q2_k", 3.1593},   {"q2_k_s", 2.9697}, {"iq4_nl", 4.6818},
-      {"iq4_xs", 4.4597}, {"iq3_m", 3.7628},  {"iq3_s", 3.6606},  {"iq3_xs", 3.4977},
-      {"iq3_xxs", 3.2548}, {"iq2_m", 2.9294}, {"iq2_s", 2.7403},  {"iq2_xs", 2.5882},
-      {"iq2_xxs", 2.3824}, {"iq1_m", 2.1460}, {"iq1_s", 2.0042},
+      {"f16", 16.0005},    {"q8_0", 8.5008},   {"q6_k", 6.5633},   {"q5_k_m", 5.7036},
+      {"q5_k_s", 5.5704},  {"q4_k_m", 4.8944}, {"q4_k_s", 4.6672}, {"q3_k_l", 4.2979},
+      {"q3_k_s", 3.6429},  {"q2_k", 3.1593},   {"q2_k_s", 2.9697}, {"iq4_nl", 4.6818},
+      {"iq4_xs", 4.4597},  {"iq3_m", 3.7628},  {"iq3_s", 3.6606},  {"iq3_xs", 3.4977},
+      {"iq3_xxs", 3.2548}, {"iq2_m", 2.9294},  {"iq2_s", 2.7403},  {"iq2_xs", 2.5882},
+      {"iq2_xxs", 2.3824}, {"iq1_m", 2.1460},  {"iq1_s", 2.0042},
   };
   const ModelArch arch = llama31_8b();
   const auto base = llama_tensors(arch, true);
@@ -257,7 +276,7 @@ TEST_CASE("GGUF fallbacks and MXFP4_MOE on a gpt-oss-like model", "[formats]") {
   CHECK(named(k, "token_embd.weight").dtype == DType::q5_0);
   CHECK(named(k, "output.weight").dtype == DType::q8_0);
   CHECK(named(k, "blk.3.attn_q.weight").dtype == DType::q5_0);
-  CHECK(named(k, "blk.3.attn_output.weight").dtype == DType::q4_k);  // 4096 cols divide by 256
+  CHECK(named(k, "blk.3.attn_output.weight").dtype == DType::q4_k);    // 4096 cols divide by 256
   CHECK(named(k, "blk.0.ffn_down_exps.weight").dtype == DType::q8_0);  // use_more_bits -> Q6_K
   CHECK(named(k, "blk.4.ffn_down_exps.weight").dtype == DType::q5_0);
   CHECK(named(k, "blk.0.ffn_gate_inp.weight").dtype == DType::f32);
@@ -304,7 +323,8 @@ TEST_CASE("HF formats quantize only block linear layers", "[formats]") {
   for (const auto& t : bf16) CHECK(t.dtype == DType::f32);
 }
 
-TEST_CASE("HF formats on MoE: experts quantized, router kept, native checkpoints kept", "[formats]") {
+TEST_CASE("HF formats on MoE: experts quantized, router kept, native checkpoints kept",
+          "[formats]") {
   const ModelArch arch = gpt_oss_like();
   const auto base = gpt_oss_tensors(arch);
 

@@ -17,14 +17,16 @@ char* to_c_string(const std::string& text) {
   return out;
 }
 
-std::string error_json(const std::string& message) {
-  return "{\"ok\":false,\"error\":\"" + message + "\",\"field\":\"catalog\"}";
+// The built-in catalog, parsed once per module instance (a few ms; a page's table re-asks often).
+const headroom::Result<headroom::Catalog>& builtin_catalog() {
+  static const headroom::Result<headroom::Catalog> catalog = headroom::load_builtin_catalog();
+  return catalog;
 }
 
-// Loads the catalog and answers one JSON request with `respond` (the core's *_response_json).
+// Answers one JSON request with `respond` (the core's *_response_json).
 char* answer(const char* text, std::string (*respond)(std::string_view, const headroom::Catalog&)) {
-  auto catalog = headroom::load_builtin_catalog();
-  if (!catalog) return to_c_string(error_json("built-in catalog failed to load"));
+  const auto& catalog = builtin_catalog();
+  if (!catalog) return to_c_string(headroom::error_response_json(catalog.error()));
   return to_c_string(respond(text ? text : "", catalog.value()));
 }
 

@@ -36,12 +36,18 @@ double median_ms(int runs, F&& f) {
 
 // A llama-architecture header with the tokenizer a Llama 3 GGUF carries (128256 tokens, their
 // types, 280147 merges) and one tensor per layer matrix.
-std::string llama_header(std::uint32_t layers, std::uint64_t hidden, std::uint64_t ffn, std::uint64_t* data_bytes) {
+std::string llama_header(std::uint32_t layers, std::uint64_t hidden, std::uint64_t ffn,
+                         std::uint64_t* data_bytes) {
   test::GgufWriter w;
-  w.str("general.architecture", "llama").u32("llama.block_count", layers).u32("llama.context_length", 131072)
-      .u32("llama.embedding_length", static_cast<std::uint32_t>(hidden)).u32("llama.feed_forward_length", static_cast<std::uint32_t>(ffn))
-      .u32("llama.attention.head_count", static_cast<std::uint32_t>(hidden / 128)).u32("llama.attention.head_count_kv", 8)
-      .str_array("tokenizer.ggml.tokens", 128256).i32_array("tokenizer.ggml.token_type", std::vector<std::int32_t>(128256, 1))
+  w.str("general.architecture", "llama")
+      .u32("llama.block_count", layers)
+      .u32("llama.context_length", 131072)
+      .u32("llama.embedding_length", static_cast<std::uint32_t>(hidden))
+      .u32("llama.feed_forward_length", static_cast<std::uint32_t>(ffn))
+      .u32("llama.attention.head_count", static_cast<std::uint32_t>(hidden / 128))
+      .u32("llama.attention.head_count_kv", 8)
+      .str_array("tokenizer.ggml.tokens", 128256)
+      .i32_array("tokenizer.ggml.token_type", std::vector<std::int32_t>(128256, 1))
       .str_array("tokenizer.ggml.merges", 280147);
   w.tensor("token_embd.weight", {hidden, 128256}, test::kGgmlQ4K);
   for (std::uint32_t i = 0; i < layers; ++i) {
@@ -65,8 +71,13 @@ std::string llama_header(std::uint32_t layers, std::uint64_t hidden, std::uint64
 void gguf_figures(int runs) {
   std::printf("GGUF header reading (tensor data never read)\n");
   std::printf("  %-14s %12s %12s %12s %10s\n", "shape", "file", "header", "bytes read", "ms");
-  struct Shape { const char* name; std::uint32_t layers; std::uint64_t hidden, ffn; };
-  for (const Shape& shape : {Shape{"8B Q4_K_M", 32, 4096, 14336}, Shape{"70B Q4_K_M", 80, 8192, 28672}}) {
+  struct Shape {
+    const char* name;
+    std::uint32_t layers;
+    std::uint64_t hidden, ffn;
+  };
+  for (const Shape& shape :
+       {Shape{"8B Q4_K_M", 32, 4096, 14336}, Shape{"70B Q4_K_M", 80, 8192, 28672}}) {
     std::uint64_t data_bytes = 0;
     const std::string header = llama_header(shape.layers, shape.hidden, shape.ffn, &data_bytes);
     MemoryByteSource source(header, header.size() + data_bytes);
@@ -75,8 +86,10 @@ void gguf_figures(int runs) {
       auto parsed = read_gguf_header(source);
       bytes_read = parsed ? parsed->bytes_read : 0;
     });
-    std::printf("  %-14s %12s %12s %12s %10.2f\n", shape.name, format_bytes(static_cast<double>(source.size())).c_str(),
-                format_bytes(static_cast<double>(header.size())).c_str(), format_bytes(static_cast<double>(bytes_read)).c_str(), ms);
+    std::printf("  %-14s %12s %12s %12s %10.2f\n", shape.name,
+                format_bytes(static_cast<double>(source.size())).c_str(),
+                format_bytes(static_cast<double>(header.size())).c_str(),
+                format_bytes(static_cast<double>(bytes_read)).c_str(), ms);
   }
 }
 
@@ -84,11 +97,21 @@ void size_figures(int runs) {
   const Catalog catalog = load_builtin_catalog().value();
   std::printf("size() per call\n");
   std::printf("  %-52s %10s %14s\n", "scenario", "ms/call", "catalog load");
-  struct Scenario { const char* label; const char* model; const char* quant; RuntimeId runtime; const char* card; std::uint32_t gpus; };
+  struct Scenario {
+    const char* label;
+    const char* model;
+    const char* quant;
+    RuntimeId runtime;
+    const char* card;
+    std::uint32_t gpus;
+  };
   const Scenario scenarios[] = {
-      {"Llama-3.1-8B bf16, vLLM, H100", "llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb", 1},
-      {"Llama-3.1-70B Q4_K_M, llama.cpp, RTX 4090 (no fit)", "llama-3.1-70b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090", 1},
-      {"DeepSeek-V3 native fp8, vLLM, 8x H200", "deepseek-v3", "native", RuntimeId::vllm, "h200-sxm-141gb", 8},
+      {"Llama-3.1-8B bf16, vLLM, H100", "llama-3.1-8b-instruct", "bf16", RuntimeId::vllm,
+       "h100-sxm-80gb", 1},
+      {"Llama-3.1-70B Q4_K_M, llama.cpp, RTX 4090 (no fit)", "llama-3.1-70b-instruct", "q4_k_m",
+       RuntimeId::llamacpp, "rtx-4090", 1},
+      {"DeepSeek-V3 native fp8, vLLM, 8x H200", "deepseek-v3", "native", RuntimeId::vllm,
+       "h200-sxm-141gb", 8},
   };
   for (const auto& sc : scenarios) {
     SizingRequest r;

@@ -1,12 +1,15 @@
 // What one run measures and how long it may take; shared by the bandwidth and quant benches.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "headroom/bench_report.h"
-#include "vk_context.h"
+#include "headroom/dtype.h"
+#include "kernels/kernel_ids.h"
+#include "vk/vk_context.h"
 
 namespace headroom::bench {
 
@@ -16,12 +19,22 @@ struct Plan {
   std::uint32_t warmups = 3;
   std::uint32_t samples = 20;
   double target_batch_seconds = 0.02;
-  std::uint64_t llc_bytes = 0;           // working sets rotate through >= 4x this
+  std::uint64_t llc_bytes = 0;  // working sets rotate through >= 4x this
   std::uint32_t max_rotation = 16;
-  double gemv_error_bound = 1e-4;        // max |y - y_ref| / sum_j |w_j x_j|
-  std::vector<std::string> formats;      // quant format ids to run
-  std::vector<std::string> variants;     // portable, fast
+  double gemv_error_bound = 1e-4;  // max |y - y_ref| / sum_j |w_j x_j|
+  std::vector<DType> formats;      // quant formats to run
+  std::vector<Variant> variants;   // of kQuantVariants
 };
+
+// Distinct buffers of `buffer_bytes` a timed batch cycles through: enough to total >= 4x the
+// assumed last-level cache, at least 1, at most `max_buffers` and the plan's cap.
+inline std::uint32_t rotation_for(const Plan& plan, std::uint64_t buffer_bytes,
+                                  std::uint64_t max_buffers) {
+  const std::uint64_t want = (4 * plan.llc_bytes + buffer_bytes - 1) / buffer_bytes;
+  const std::uint64_t n =
+      std::clamp<std::uint64_t>(want, 1, std::max<std::uint64_t>(1, max_buffers));
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, plan.max_rotation));
+}
 
 // Progress line on stderr.
 void progress(const std::string& line);

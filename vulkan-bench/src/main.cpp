@@ -3,16 +3,21 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include "bench_plan.h"
 #include "headroom/catalog.h"
+#include "headroom/documents.h"
 #include "headroom/quant_reference.h"
 #include "options.h"
 #include "report_text.h"
 #include "spirv_table.h"
 
 namespace headroom::bench {
+
+void progress(const std::string& line) { std::cerr << "headroom-bench: " << line << std::endl; }
+
 namespace {
 
 // Models whose batch-1 decode speed the report projects (ids in the built-in models catalog).
@@ -23,11 +28,25 @@ std::string spirv_digest() {
   std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64
   for (const auto& m : spirv_modules()) {
     const auto* bytes = reinterpret_cast<const unsigned char*>(m.code);
-    for (std::size_t i = 0; i < m.size_bytes; ++i) { h ^= bytes[i]; h *= 1099511628211ull; }
+    for (std::size_t i = 0; i < m.size_bytes; ++i) {
+      h ^= bytes[i];
+      h *= 1099511628211ull;
+    }
   }
   char buf[20];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
+}
+
+// The compiler that built the bench, for the report's build block.
+std::string compiler_text() {
+#if defined(__clang__)
+  return std::string("Clang ") + __clang_version__;
+#elif defined(__GNUC__)
+  return std::string("GCC ") + __VERSION__;
+#else
+  return "unknown";
+#endif
 }
 
 void write_atomically(const std::string& path, const std::string& text) {
@@ -39,7 +58,9 @@ void write_atomically(const std::string& path, const std::string& text) {
     f.flush();
     if (!f) throw std::runtime_error("cannot write " + tmp);
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw std::runtime_error("cannot rename " + tmp + " to " + path);
+  }
 }
 
 int check_json(const std::string& path) {
@@ -50,7 +71,8 @@ int check_json(const std::string& path) {
   // The same rules as `headroom check-bench` (the core's submission check).
   const auto report = check_bench_submission(ss.str());
   if (!report) throw std::runtime_error(path + ": " + report.error().message);
-  std::cout << path << ": valid " << kBenchSchema << " with " << report->results.size() << " results\n";
+  std::cout << path << ": valid " << kBenchSchema << " with " << report->results.size()
+            << " results\n";
   return 0;
 }
 
@@ -64,9 +86,7 @@ BenchDevice device_block(const DeviceInfo& d) {
     b.driver_id = static_cast<std::uint32_t>(d.driver.driverID);
     b.driver_name = d.driver.driverName;
     b.driver_info = d.driver.driverInfo;
-    const auto& c = d.driver.conformanceVersion;
-    b.conformance_version = std::to_string(c.major) + "." + std::to_string(c.minor) + "." +
-                            std::to_string(c.subminor) + "." + std::to_string(c.patch);
+    b.conformance_version = conformance_text(d.driver.conformanceVersion);
   }
   b.api_version = version_text(d.props.apiVersion);
   b.subgroup_size = d.subgroup.subgroupSize;
@@ -81,7 +101,10 @@ BenchDevice device_block(const DeviceInfo& d) {
 
 int run(int argc, char** argv) {
   const Options o = parse_options(argc, argv);
-  if (o.help) { std::cout << usage_text(); return 0; }
+  if (o.help) {
+    std::cout << usage_text();
+    return 0;
+  }
   if (!o.check_json.empty()) return check_json(o.check_json);
   Context ctx;
   if (ctx.devices().empty()) throw VulkanError("no Vulkan device found");
@@ -94,7 +117,8 @@ int run(int argc, char** argv) {
   if (!note.empty()) std::cerr << "headroom-bench: " << note << "\n";
   ctx.open(dev);
   if (o.inject_validation_error) ctx.inject_invalid_call();
-  progress(std::string("device: ") + dev.props.deviceName + (ctx.fast_enabled() ? " (fast kernels enabled)" : ""));
+  progress(std::string("device: ") + dev.props.deviceName +
+           (ctx.fast_enabled() ? " (fast kernels enabled)" : ""));
 
   Plan plan;
   plan.quick = o.quick;
@@ -104,31 +128,24 @@ int run(int argc, char** argv) {
   plan.target_batch_seconds = o.quick ? 0.005 : 0.02;
   plan.max_rotation = o.quick ? 2 : 16;
   const auto type = dev.props.deviceType;
-  plan.llc_bytes = o.llc_bytes.value_or(type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ? (256ull << 20)
-                                                                                    : (32ull << 20));
-  for (const auto& layout : reference_layouts()) plan.formats.push_back(dtype_info(layout.dtype).id);
+  plan.llc_bytes = o.llc_bytes.value_or(
+      type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ? (256ull << 20) : (32ull << 20));
+  for (const auto& layout : reference_layouts()) plan.formats.push_back(layout.dtype);
   if (!o.formats.empty()) {
     plan.formats.clear();
     for (const auto& f : o.formats) {
       const auto parsed = parse_reference_dtype(f);
       if (!parsed) throw std::runtime_error(parsed.error().message);
-      plan.formats.push_back(dtype_info(*parsed).id);
+      plan.formats.push_back(*parsed);
     }
   }
-  plan.variants = o.variants.empty() ? std::vector<std::string>{"portable", "fast", "fp16", "int8dot"}
-                                     : o.variants;
+  plan.variants = o.variants.empty()
+                      ? std::vector<Variant>(std::begin(kQuantVariants), std::end(kQuantVariants))
+                      : o.variants;
 
   BenchReport report;
   report.device = device_block(dev);
-  report.build = BenchBuild{HEADROOM_VERSION,
-#if defined(__clang__)
-                            std::string("Clang ") + __clang_version__,
-#elif defined(__GNUC__)
-                            std::string("GCC ") + __VERSION__,
-#else
-                            "unknown",
-#endif
-                            HEADROOM_BUILD_TYPE, spirv_digest()};
+  report.build = BenchBuild{HEADROOM_VERSION, compiler_text(), HEADROOM_BUILD_TYPE, spirv_digest()};
   report.settings.quick = plan.quick;
   report.settings.warmup_runs = plan.warmups;
   report.settings.samples = plan.samples;
@@ -149,7 +166,9 @@ int run(int argc, char** argv) {
     report.card_id = card->id;
     report.card_name = card->name;
     report.card_source = card->sources;
-    if (card->bandwidth_bytes_per_s > 0) report.spec_bandwidth_bytes_per_s = card->bandwidth_bytes_per_s;
+    if (card->bandwidth_bytes_per_s > 0) {
+      report.spec_bandwidth_bytes_per_s = card->bandwidth_bytes_per_s;
+    }
   }
   report = derive_bench_metrics(std::move(report));
   for (const char* id : kProjectedModels) {
@@ -158,12 +177,14 @@ int run(int argc, char** argv) {
     const ModelArch& arch = (*model)->arch;
     const double active = static_cast<double>(active_params(arch));
     const double total = static_cast<double>(total_params(arch));
-    for (const DType dtype : {DType::f16, DType::q8_0, DType::q4_k, DType::q4_0, DType::int4_awq_g128}) {
+    for (const DType dtype :
+         {DType::f16, DType::q8_0, DType::q4_k, DType::q4_0, DType::int4_awq_g128}) {
       const char* f = dtype_info(dtype).id;
       const double bits = bits_per_element(dtype);
       if (const auto tps = projected_decode_tokens_per_s(report, f, active, bits)) {
         char params[96];
-        std::snprintf(params, sizeof params, "%.3gB active of %.3gB total parameters", active / 1e9, total / 1e9);
+        std::snprintf(params, sizeof params, "%.3gB active of %.3gB total parameters", active / 1e9,
+                      total / 1e9);
         report.projections.push_back(BenchProjection{
             id, f, active * bits / 8.0, *tps,
             std::string("models catalog ") + id + " (" + arch.source + "): " + params +
@@ -173,7 +194,7 @@ int run(int argc, char** argv) {
   }
   print_report_table(std::cout, report);
   if (!o.json_path.empty()) {
-    write_atomically(o.json_path, to_json_text(report));
+    write_atomically(o.json_path, bench_json_text(report));
     progress("wrote " + o.json_path);
   }
   if (failures > 0) {

@@ -1,8 +1,11 @@
 // Command-line parsing for headroom-bench (throws; main() turns it into exit code 2).
 #include "options.h"
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 
 namespace headroom::bench {
 namespace {
@@ -37,7 +40,8 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text) {
 
 const char* usage_text() {
   return "usage: headroom-bench [--list-devices] [--device INDEX|SUBSTRING] [--quick]\n"
-         "                      [--json FILE] [--formats f16,q4_k,...] [--variants portable,fast,fp16,int8dot]\n"
+         "                      [--json FILE] [--formats f16,q4_k,...] [--variants "
+         "portable,fast,fp16,int8dot]\n"
          "                      [--samples N] [--llc-mib N] [--verify-only] [--no-bandwidth]\n"
          "                      [--no-quant] [--check-json FILE]\n"
          "Measures memory bandwidth and the dequantization tax of quantized GEMV on a Vulkan\n"
@@ -45,6 +49,22 @@ const char* usage_text() {
 }
 
 Options parse_options(int argc, char** argv) {
+  // Flags without a value, and options whose value is kept as given.
+  constexpr std::pair<std::string_view, bool Options::*> kFlags[] = {
+      {"--list-devices", &Options::list_devices},
+      {"--help", &Options::help},
+      {"-h", &Options::help},
+      {"--quick", &Options::quick},
+      {"--verify-only", &Options::verify_only},
+      {"--no-bandwidth", &Options::skip_bandwidth},
+      {"--no-quant", &Options::skip_quant},
+      {"--inject-validation-error", &Options::inject_validation_error},  // test only
+  };
+  constexpr std::pair<std::string_view, std::string Options::*> kTexts[] = {
+      {"--device", &Options::device},
+      {"--json", &Options::json_path},
+      {"--check-json", &Options::check_json},
+  };
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -52,23 +72,25 @@ Options parse_options(int argc, char** argv) {
       if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
       return argv[++i];
     };
-    if (arg == "--list-devices") o.list_devices = true;
-    else if (arg == "--help" || arg == "-h") o.help = true;
-    else if (arg == "--quick") o.quick = true;
-    else if (arg == "--verify-only") o.verify_only = true;
-    else if (arg == "--no-bandwidth") o.skip_bandwidth = true;
-    else if (arg == "--no-quant") o.skip_quant = true;
-    else if (arg == "--inject-validation-error") o.inject_validation_error = true;  // test only
-    else if (arg == "--device") o.device = value();
-    else if (arg == "--json") o.json_path = value();
-    else if (arg == "--check-json") o.check_json = value();
-    else if (arg == "--formats") o.formats = split_list(value());
-    else if (arg == "--variants") {
-      o.variants = split_list(value());
-      for (const auto& v : o.variants) {
-        if (v != "portable" && v != "fast" && v != "fp16" && v != "int8dot") {
-          throw std::runtime_error("--variants takes portable, fast, fp16, int8dot (got '" + v + "')");
+    const auto flag = std::find_if(std::begin(kFlags), std::end(kFlags),
+                                   [&](const auto& f) { return f.first == arg; });
+    const auto text = std::find_if(std::begin(kTexts), std::end(kTexts),
+                                   [&](const auto& t) { return t.first == arg; });
+    if (flag != std::end(kFlags)) {
+      o.*(flag->second) = true;
+    } else if (text != std::end(kTexts)) {
+      o.*(text->second) = value();
+    } else if (arg == "--formats") {
+      o.formats = split_list(value());
+    } else if (arg == "--variants") {
+      o.variants.clear();
+      for (const auto& v : split_list(value())) {
+        const auto variant = parse_quant_variant(v);
+        if (!variant) {
+          throw std::runtime_error("--variants takes portable, fast, fp16, int8dot (got '" + v +
+                                   "')");
         }
+        o.variants.push_back(*variant);
       }
     } else if (arg == "--samples") {
       o.samples = static_cast<std::uint32_t>(parse_count(arg, value()));

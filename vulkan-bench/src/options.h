@@ -6,22 +6,24 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kernel_ids.h"
+
 namespace headroom::bench {
 
 struct Options {
   bool list_devices = false;
   bool help = false;
   bool quick = false;
-  bool verify_only = false;   // correctness of every kernel, no timing
+  bool verify_only = false;  // correctness of every kernel, no timing
   bool skip_bandwidth = false;
   bool skip_quant = false;
   // Hidden, for the bench.validation_catches test: issue one deliberately invalid Vulkan call.
   bool inject_validation_error = false;
-  std::string device;         // index or name substring; empty: the default preference
-  std::string json_path;      // --json FILE
-  std::string check_json;     // --check-json FILE: parse a report with the core and exit
+  std::string device;                // index or name substring; empty: the default preference
+  std::string json_path;             // --json FILE
+  std::string check_json;            // --check-json FILE: parse a report with the core and exit
   std::vector<std::string> formats;  // empty: all
-  std::vector<std::string> variants; // empty: portable, fast, fp16, int8dot
+  std::vector<Variant> variants;     // empty: kQuantVariants
   std::optional<std::uint32_t> samples;
   std::optional<std::uint64_t> llc_bytes;
 };

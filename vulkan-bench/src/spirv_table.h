@@ -8,7 +8,7 @@
 namespace headroom::bench {
 
 struct SpirvModule {
-  const char* name;          // "gemv_q4_k_fast", "bw_read", ...
+  const char* name;  // "gemv_q4_k_fast", "bw_read", ...
   const std::uint32_t* code;
   std::size_t size_bytes;
 };

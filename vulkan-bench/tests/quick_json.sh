@@ -17,3 +17,12 @@ done
 if grep -qiE '"(hostname|user|path)"' "$dir/bench.json" || grep -q "$HOME" "$dir/bench.json"; then
   echo "FAIL: the report names the host, user or a path"; exit 1
 fi
+# Every storage type of the core's reference table has its portable kernels compiled in (the
+# shader list in vulkan-bench/CMakeLists.txt and reference_layouts() must not drift apart):
+# 14 formats, plus "" for the bandwidth rows.
+if grep -q '"skipped": "skipped: no portable kernel' "$dir/bench.json"; then
+  echo "FAIL: a format of the reference table has no portable shader"; exit 1
+fi
+formats=$(grep -o '"format": "[a-z0-9_]*"' "$dir/bench.json" | sort -u | wc -l)
+[ "$formats" -ge 15 ] || { echo "FAIL: only $formats formats in the report"; exit 1; }
+echo "quick_json: ok ($formats formats)"

@@ -47,33 +47,33 @@ struct BenchSettings {
   std::uint32_t warmup_runs = 0;
   std::uint32_t samples = 0;
   double target_batch_seconds = 0;
-  std::uint64_t assumed_llc_bytes = 0;     // working sets rotate through >= 4x this
-  std::string timer;                       // gpu_timestamp | wall_clock
-  double empty_dispatch_seconds = 0;       // one empty dispatch inside a batch
-  double gemv_error_bound = 0;             // max |y - y_ref| / sum |w x| accepted
+  std::uint64_t assumed_llc_bytes = 0;  // working sets rotate through >= 4x this
+  std::string timer;                    // gpu_timestamp | wall_clock
+  double empty_dispatch_seconds = 0;    // one empty dispatch inside a batch
+  double gemv_error_bound = 0;          // max |y - y_ref| / sum |w x| accepted
 };
 
 struct BenchResult {
-  std::string kernel;    // read | write | copy | copy_buffer | fill_buffer | size_sweep_read
-                         // | dequant | gemv
-  std::string format;    // "" for bandwidth kernels, else a quant format id ("q4_k")
-  std::string variant;   // portable | fast | driver
-  std::uint64_t m = 0, k = 0, n = 0;       // GEMV shape (rows, inputs, columns); 0 otherwise
+  std::string kernel;   // read | write | copy | copy_buffer | fill_buffer | size_sweep_read
+                        // | dequant | gemv
+  std::string format;   // "" for bandwidth kernels, else a quant format id ("q4_k")
+  std::string variant;  // portable | fast | driver
+  std::uint64_t m = 0, k = 0, n = 0;  // GEMV shape (rows, inputs, columns); 0 otherwise
   std::uint32_t workgroup_size = 0;
-  std::uint32_t elements_per_thread = 0;   // bandwidth kernels: 16-byte elements per thread
-  std::uint32_t rows_per_workgroup = 0;    // gemv: matrix rows one workgroup computes
-  std::uint64_t buffer_bytes = 0;          // one working buffer
-  std::uint32_t rotation = 1;              // distinct buffers cycled through
-  std::uint64_t bytes_moved = 0;           // per dispatch, reads + writes
-  std::vector<double> samples_seconds;     // per dispatch, one per sample
+  std::uint32_t elements_per_thread = 0;  // bandwidth kernels: 16-byte elements per thread
+  std::uint32_t rows_per_workgroup = 0;   // gemv: matrix rows one workgroup computes
+  std::uint64_t buffer_bytes = 0;         // one working buffer
+  std::uint32_t rotation = 1;             // distinct buffers cycled through
+  std::uint64_t bytes_moved = 0;          // per dispatch, reads + writes
+  std::vector<double> samples_seconds;    // per dispatch, one per sample
   double median_seconds = 0;
   double best_seconds = 0;
-  double spread = 0;                       // (p90 - p10) / median
-  double gb_per_s = 0;                     // bytes_moved / median_seconds / 1e9
+  double spread = 0;    // (p90 - p10) / median
+  double gb_per_s = 0;  // bytes_moved / median_seconds / 1e9
   bool verified = false;
-  double max_error = 0;                    // dequant: 0 when bit-exact; gemv: normalized error
-  std::string skipped;                     // non-empty: why it did not run
-  bool best_of_sweep = false;              // the best configuration of its kernel
+  double max_error = 0;        // dequant: 0 when bit-exact; gemv: normalized error
+  std::string skipped;         // non-empty: why it did not run
+  bool best_of_sweep = false;  // the best configuration of its kernel
   // Derived (see derive_bench_metrics); absent where they do not apply.
   std::optional<double> pct_of_read_bandwidth;
   std::optional<double> pct_of_spec;
@@ -97,14 +97,12 @@ struct BenchReport {
   std::vector<BenchResult> results;
   std::vector<BenchProjection> projections;
   std::optional<double> spec_bandwidth_bytes_per_s;  // from the card catalog when known
-  std::string card_id;      // catalog card matched by Vulkan vendor/device id; "" when unknown
+  std::string card_id;  // catalog card matched by Vulkan vendor/device id; "" when unknown
   std::string card_name;
   std::string card_source;  // where the catalog's spec bandwidth comes from
 };
 
 // Reading and writing the document: documents.h (bench_json_text, parse_bench_report).
-std::string to_json_text(const BenchReport& report);  // = bench_json_text, for headroom-bench
-Result<BenchReport> parse_bench_report(std::string_view json_text);
 
 // Best verified GB/s of the `read` kernel (the sweep's best row), in bytes/s.
 std::optional<double> measured_read_bytes_per_s(const BenchReport& report);
@@ -128,7 +126,7 @@ Result<BenchReport> check_bench_submission(std::string_view json_text);
 // Decode tokens/s at batch 1 when every weight is read once per token through the best n = 1
 // GEMV of `format`: effective bytes/s / (active_params * bits_per_weight / 8).
 std::optional<double> projected_decode_tokens_per_s(const BenchReport& report,
-                                                    std::string_view format,
-                                                    double active_params, double bits_per_weight);
+                                                    std::string_view format, double active_params,
+                                                    double bits_per_weight);
 
 }  // namespace headroom

@@ -19,21 +19,21 @@ struct CardThroughput {
 };
 
 struct Card {
-  std::string id;            // "h100-sxm-80gb"
-  std::string name;          // "NVIDIA H100 SXM5 80GB"
-  std::string vendor;        // nvidia | amd | intel | apple
-  std::string segment;       // datacenter | workstation | consumer | laptop | soc
-  std::string architecture;  // "Hopper"
+  std::string id;                         // "h100-sxm-80gb"
+  std::string name;                       // "NVIDIA H100 SXM5 80GB"
+  std::string vendor;                     // nvidia | amd | intel | apple
+  std::string segment;                    // datacenter | workstation | consumer | laptop | soc
+  std::string architecture;               // "Hopper"
   std::uint64_t memory_bytes = 0;         // marketed capacity
   std::uint64_t usable_memory_bytes = 0;  // what a runtime sees as total (cudaMemGetInfo etc.)
   std::string memory_type;                // "HBM3"
   double bandwidth_bytes_per_s = 0;       // spec DRAM bandwidth
   CardThroughput throughput;
-  std::uint64_t l2_cache_bytes = 0;       // last-level on-chip cache
-  bool unified_memory = false;            // shares memory with the CPU (Apple, APUs)
+  std::uint64_t l2_cache_bytes = 0;  // last-level on-chip cache
+  bool unified_memory = false;       // shares memory with the CPU (Apple, APUs)
   std::uint32_t vulkan_vendor_id = 0;
   std::vector<std::uint32_t> vulkan_device_ids;
-  std::string sources;                    // "memory: ...; bandwidth: ...; ..." for display
+  std::string sources;  // "memory: ...; bandwidth: ...; ..." for display
 };
 
 }  // namespace headroom

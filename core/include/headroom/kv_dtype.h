@@ -11,8 +11,8 @@
 namespace headroom {
 
 struct KvDtype {
-  std::string id;              // "auto", "fp16", "fp8", "q8_0", ...
-  DType dtype = DType::bf16;   // "auto": placeholder for the model's native 16-bit type
+  std::string id;                  // "auto", "fp16", "fp8", "q8_0", ...
+  DType dtype = DType::bf16;       // "auto": placeholder for the model's native 16-bit type
   double bytes_per_element = 2.0;  // block scales included: q8_0 34/32, q4_0 18/32
   // llama.cpp refuses a quantized V cache without flash attention (K alone is allowed).
   bool needs_flash_attention_for_v = false;

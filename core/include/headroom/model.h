@@ -18,12 +18,37 @@ enum class AttentionKind { full, sliding, mla, none };
 
 // What a weight tensor is for; decides quantization recipes and tensor-parallel sharding.
 enum class TensorRole {
-  token_embd, output, output_norm,
-  attn_norm, attn_q, attn_k, attn_v, attn_qkv, attn_o, attn_bias, attn_sinks,
-  attn_q_a, attn_q_b, attn_kv_a, attn_kv_b, attn_q_a_norm, attn_kv_a_norm,  // MLA
-  ffn_norm, ffn_gate, ffn_up, ffn_down, ffn_gate_up,
-  ffn_router, ffn_gate_exps, ffn_up_exps, ffn_down_exps, ffn_gate_up_exps,
-  ffn_gate_shexp, ffn_up_shexp, ffn_down_shexp, ffn_bias,
+  token_embd,
+  output,
+  output_norm,
+  attn_norm,
+  attn_q,
+  attn_k,
+  attn_v,
+  attn_qkv,
+  attn_o,
+  attn_bias,
+  attn_sinks,
+  attn_q_a,
+  attn_q_b,
+  attn_kv_a,
+  attn_kv_b,
+  attn_q_a_norm,
+  attn_kv_a_norm,  // MLA
+  ffn_norm,
+  ffn_gate,
+  ffn_up,
+  ffn_down,
+  ffn_gate_up,
+  ffn_router,
+  ffn_gate_exps,
+  ffn_up_exps,
+  ffn_down_exps,
+  ffn_gate_up_exps,
+  ffn_gate_shexp,
+  ffn_up_shexp,
+  ffn_down_shexp,
+  ffn_bias,
   vision,  // a multimodal checkpoint's image encoder + projector, lumped into one tensor
   other,
 };
@@ -32,32 +57,32 @@ const char* to_string(TensorRole role);
 bool is_routed_expert(TensorRole role);
 
 struct TensorSpec {
-  std::string name;             // GGUF-style name, e.g. "blk.3.attn_v.weight"
+  std::string name;  // GGUF-style name, e.g. "blk.3.attn_v.weight"
   TensorRole role = TensorRole::other;
-  int layer = -1;               // -1 for tensors outside the repeating blocks
-  std::uint64_t rows = 1;       // output features (product of GGUF ne1..ne3, experts included)
-  std::uint64_t cols = 1;       // input features (GGUF ne0; quant blocks run along it)
-  DType dtype = DType::bf16;    // storage type once a weight format is applied
+  int layer = -1;             // -1 for tensors outside the repeating blocks
+  std::uint64_t rows = 1;     // output features (product of GGUF ne1..ne3, experts included)
+  std::uint64_t cols = 1;     // input features (GGUF ne0; quant blocks run along it)
+  DType dtype = DType::bf16;  // storage type once a weight format is applied
   std::uint64_t elements() const { return rows * cols; }
 };
 
 struct ModelArch {
-  std::string id;                 // catalog id, or the file name it came from
-  std::string name;               // human name
-  std::string family;             // HF model_type ("llama", "gemma2", "deepseek_v3", ...)
-  std::string source;             // where the architecture facts come from
+  std::string id;      // catalog id, or the file name it came from
+  std::string name;    // human name
+  std::string family;  // HF model_type ("llama", "gemma2", "deepseek_v3", ...)
+  std::string source;  // where the architecture facts come from
 
   std::uint32_t num_layers = 0;
   std::uint32_t hidden_size = 0;
   std::uint32_t num_heads = 0;
   std::uint32_t num_kv_heads = 0;
-  std::uint32_t head_dim = 0;          // K head size (explicit head_dim when the config has it)
-  std::uint32_t v_head_dim = 0;        // V head size (equal to head_dim except MLA)
-  std::uint32_t intermediate_size = 0; // dense FFN width
+  std::uint32_t head_dim = 0;           // K head size (explicit head_dim when the config has it)
+  std::uint32_t v_head_dim = 0;         // V head size (equal to head_dim except MLA)
+  std::uint32_t intermediate_size = 0;  // dense FFN width
   std::uint32_t vocab_size = 0;
   std::uint64_t max_context_tokens = 0;
   bool tie_embeddings = false;
-  bool attention_bias = false;         // q/k/v biases (qwen2, gpt-oss)
+  bool attention_bias = false;  // q/k/v biases (qwen2, gpt-oss)
 
   // Per-layer attention kind; empty means all layers full attention.
   std::vector<AttentionKind> layer_attention;
@@ -77,11 +102,11 @@ struct ModelArch {
   std::uint32_t qk_rope_head_dim = 0;
   std::uint32_t qk_nope_head_dim = 0;
 
-  std::uint64_t vision_params = 0;         // image encoder of a multimodal checkpoint (vLLM loads it)
+  std::uint64_t vision_params = 0;  // image encoder of a multimodal checkpoint (vLLM loads it)
   std::uint32_t vision_hidden_size = 0;
 
-  DType native_dtype = DType::bf16;        // torch_dtype of the published checkpoint
-  std::string native_quant;                // e.g. "mxfp4" (gpt-oss), "fp8" (DeepSeek-V3); empty if none
+  DType native_dtype = DType::bf16;  // torch_dtype of the published checkpoint
+  std::string native_quant;          // e.g. "mxfp4" (gpt-oss), "fp8" (DeepSeek-V3); empty if none
 
   // Assumptions the parser made where the source was silent ("no torch_dtype: assumed bfloat16").
   std::vector<std::string> notes;

@@ -28,7 +28,9 @@ struct RequestText {
   // "on". Keys are request_keys(); an empty text is an error, never the default.
   std::vector<std::pair<std::string, std::string>> fields;
 
-  void set(std::string key, std::string text) { fields.emplace_back(std::move(key), std::move(text)); }
+  void set(std::string key, std::string text) {
+    fields.emplace_back(std::move(key), std::move(text));
+  }
 };
 
 // The request keys, in documented order: model, quant, kv_cache_dtype, runtime, card, vendor,
@@ -43,6 +45,7 @@ struct BuiltRequest {
 
 // Checks and converts every field; defaults are SizingRequest's. "bench" holds the text of a
 // headroom.bench.v1 document (its errors come back as "bench.<field>").
-Result<BuiltRequest> build_request(const RequestText& text, const Catalog& catalog, RequestKind kind);
+Result<BuiltRequest> build_request(const RequestText& text, const Catalog& catalog,
+                                   RequestKind kind);
 
 }  // namespace headroom

@@ -50,8 +50,8 @@ inline Error make_error(ErrorCode code, std::string field, std::string message) 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(Error error) : data_(std::move(error)) {}     // NOLINT
+  Result(T value) : data_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : data_(std::move(error)) {}  // NOLINT
 
   bool has_value() const { return std::holds_alternative<T>(data_); }
   explicit operator bool() const { return has_value(); }

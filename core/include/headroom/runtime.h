@@ -19,8 +19,8 @@ enum class Scheduling { continuous_batching, parallel_slots, static_batch };
 
 struct RuntimeProfile {
   RuntimeId id;
-  const char* key;          // CLI id: "vllm", "llama.cpp", ...
-  const char* name;         // "vLLM"
+  const char* key;   // CLI id: "vllm", "llama.cpp", ...
+  const char* name;  // "vLLM"
   Scheduling scheduling;
   const char* budget_rule;  // one line: how the runtime decides the KV cache size
   const char* source;       // where the rule and its defaults come from
@@ -33,21 +33,24 @@ const std::vector<RuntimeProfile>& runtime_profiles();
 std::optional<std::string> runtime_refuses_card(RuntimeId runtime, const Card& card);
 const RuntimeProfile& runtime_profile(RuntimeId id);
 // llama.cpp and Ollama (its engine) share every memory and scheduling rule.
-inline bool is_llama_cpp(RuntimeId id) { return id == RuntimeId::llamacpp || id == RuntimeId::ollama; }
+inline bool is_llama_cpp(RuntimeId id) {
+  return id == RuntimeId::llamacpp || id == RuntimeId::ollama;
+}
 Result<RuntimeId> parse_runtime(std::string_view key);
 
 // Runtime knobs a user can set; unset ones take the runtime's defaults.
 struct RuntimeKnobs {
-  std::optional<std::uint64_t> max_model_len_tokens;       // vLLM/SGLang/TGI/TRT-LLM
-  std::optional<double> gpu_memory_utilization;            // vLLM (also SGLang mem_fraction_static)
-  std::optional<std::uint64_t> max_num_batched_tokens;     // vLLM/TRT-LLM activation profile size
-  std::optional<std::uint64_t> ctx_size_tokens;            // llama.cpp -c
-  std::optional<std::uint32_t> parallel_slots;             // llama.cpp -np
-  std::optional<std::uint32_t> ubatch_size_tokens;         // llama.cpp -ub
-  std::optional<bool> flash_attention;                     // llama.cpp -fa
-  std::optional<std::uint32_t> gpu_layers;                 // llama.cpp -ngl (default: all + output)
-  std::optional<std::uint32_t> cpu_moe_layers;             // llama.cpp --n-cpu-moe: experts of the first N layers on the CPU
-  std::optional<double> host_bandwidth_bytes_per_s;        // system memory, for offloaded layers
+  std::optional<std::uint64_t> max_model_len_tokens;    // vLLM/SGLang/TGI/TRT-LLM
+  std::optional<double> gpu_memory_utilization;         // vLLM (also SGLang mem_fraction_static)
+  std::optional<std::uint64_t> max_num_batched_tokens;  // vLLM/TRT-LLM activation profile size
+  std::optional<std::uint64_t> ctx_size_tokens;         // llama.cpp -c
+  std::optional<std::uint32_t> parallel_slots;          // llama.cpp -np
+  std::optional<std::uint32_t> ubatch_size_tokens;      // llama.cpp -ub
+  std::optional<bool> flash_attention;                  // llama.cpp -fa
+  std::optional<std::uint32_t> gpu_layers;              // llama.cpp -ngl (default: all + output)
+  std::optional<std::uint32_t>
+      cpu_moe_layers;  // llama.cpp --n-cpu-moe: experts of the first N layers on the CPU
+  std::optional<double> host_bandwidth_bytes_per_s;  // system memory, for offloaded layers
 };
 
 }  // namespace headroom

@@ -29,7 +29,7 @@ struct SizingRequest {
   std::string kv_dtype = "auto";         // id from `headroom formats` (KV cache section)
   RuntimeId runtime = RuntimeId::vllm;
   Card card;
-  std::uint32_t gpus = 1;                // tensor parallel (llama.cpp: layer split) over identical cards
+  std::uint32_t gpus = 1;  // tensor parallel (llama.cpp: layer split) over identical cards
   Workload workload;
   RuntimeKnobs knobs;
   // A headroom-bench run on this card (headroom.bench.v1): its measured read bandwidth and the
@@ -46,17 +46,17 @@ struct MemoryItem {
 
 // Per GPU (the busiest one when the job is split).
 struct MemoryBreakdown {
-  std::uint64_t capacity_bytes = 0;            // what the runtime sees as total
+  std::uint64_t capacity_bytes = 0;  // what the runtime sees as total
   std::uint64_t weights_bytes = 0;
-  std::uint64_t kv_cache_bytes = 0;            // needed by the workload (all users, full length)
-  std::uint64_t kv_cache_capacity_bytes = 0;   // what the runtime reserves for KV
-  std::uint64_t activation_bytes = 0;          // peak transient (profile run / compute buffer)
-  std::uint64_t runtime_overhead_bytes = 0;    // CUDA context, non-torch, graphs, NCCL
-  std::uint64_t total_bytes = 0;               // what the process holds on the GPU
-  std::int64_t free_bytes = 0;                 // capacity - total (negative: over)
-  std::uint64_t kv_bytes_per_token = 0;        // all layers, within any sliding window
-  std::uint64_t host_bytes = 0;                // weights (and KV) the runtime keeps in CPU memory
-  std::vector<MemoryItem> items;               // the detail behind the terms above
+  std::uint64_t kv_cache_bytes = 0;           // needed by the workload (all users, full length)
+  std::uint64_t kv_cache_capacity_bytes = 0;  // what the runtime reserves for KV
+  std::uint64_t activation_bytes = 0;         // peak transient (profile run / compute buffer)
+  std::uint64_t runtime_overhead_bytes = 0;   // CUDA context, non-torch, graphs, NCCL
+  std::uint64_t total_bytes = 0;              // what the process holds on the GPU
+  std::int64_t free_bytes = 0;                // capacity - total (negative: over)
+  std::uint64_t kv_bytes_per_token = 0;       // all layers, within any sliding window
+  std::uint64_t host_bytes = 0;               // weights (and KV) the runtime keeps in CPU memory
+  std::vector<MemoryItem> items;              // the detail behind the terms above
 };
 
 enum class Verdict { fits, tight, does_not_fit };
@@ -76,9 +76,9 @@ struct NormalizedInputs {
   std::uint64_t max_model_len_tokens = 0;     // vLLM-like runtimes: longest sequence allowed
   std::uint64_t ctx_size_tokens = 0;          // llama.cpp: n_ctx over all slots
   std::uint32_t parallel_slots = 0;           // llama.cpp
-  std::uint32_t gpu_layers = 0;               // llama.cpp -ngl as applied (layers + 1 = all + output)
-  std::uint32_t cpu_moe_layers = 0;           // llama.cpp --n-cpu-moe as applied
-  double gpu_memory_utilization = 0;          // vLLM / SGLang budget fraction
+  std::uint32_t gpu_layers = 0;       // llama.cpp -ngl as applied (layers + 1 = all + output)
+  std::uint32_t cpu_moe_layers = 0;   // llama.cpp --n-cpu-moe as applied
+  double gpu_memory_utilization = 0;  // vLLM / SGLang budget fraction
   bool flash_attention = false;
   std::uint64_t total_params = 0;
   std::uint64_t active_params = 0;
@@ -89,8 +89,8 @@ struct SizingReport {
   NormalizedInputs inputs;
   MemoryBreakdown memory;
   Verdict verdict = Verdict::does_not_fit;
-  std::string verdict_reason;       // one sentence: why, and where the line is
-  std::uint64_t max_users = 0;      // at the given prompt + output lengths
+  std::string verdict_reason;            // one sentence: why, and where the line is
+  std::uint64_t max_users = 0;           // at the given prompt + output lengths
   std::uint64_t max_context_tokens = 0;  // per user, for the given users
   std::vector<std::string> advice;
   std::vector<std::string> assumptions;  // defaults Headroom applied where the inputs were silent

@@ -16,39 +16,39 @@ namespace headroom {
 
 // Measured figures from a headroom-bench run on this card (headroom.bench.v1).
 struct BenchCalibration {
-  double read_bytes_per_s = 0;                 // measured DRAM read bandwidth
-  std::optional<double> gemv_efficiency;       // best n=1 GEMV GB/s for the format / read GB/s
+  double read_bytes_per_s = 0;            // measured DRAM read bandwidth
+  std::optional<double> gemv_efficiency;  // best n=1 GEMV GB/s for the format / read GB/s
   std::string device_name;
 };
 
 struct SpeedInput {
   Card card;
-  std::uint32_t gpus = 1;                      // tensor parallel degree
+  std::uint32_t gpus = 1;  // tensor parallel degree
   RuntimeId runtime = RuntimeId::vllm;
   // Model facts (whole model, not per GPU).
   std::uint64_t total_params = 0;
-  std::uint64_t active_params = 0;             // per token (MoE: routed experts in use + shared)
-  std::uint64_t weight_bytes = 0;              // all weights as stored
-  std::uint64_t active_weight_bytes = 0;       // weights read per decode step at batch 1
-  std::uint64_t kv_bytes_per_token = 0;        // whole model, all layers
+  std::uint64_t active_params = 0;        // per token (MoE: routed experts in use + shared)
+  std::uint64_t weight_bytes = 0;         // all weights as stored
+  std::uint64_t active_weight_bytes = 0;  // weights read per decode step at batch 1
+  std::uint64_t kv_bytes_per_token = 0;   // whole model, all layers
   std::uint32_t num_layers = 0;
   std::uint32_t hidden_size = 0;
   std::uint32_t num_heads = 0;
   std::uint32_t head_dim = 0;
-  std::uint32_t num_experts = 0;               // 0 for dense
+  std::uint32_t num_experts = 0;  // 0 for dense
   std::uint32_t experts_per_token = 0;
-  DType weight_dtype = DType::bf16;            // dominant storage type of the big matrices
-  double bits_per_weight = 16;                 // average over all weights as stored
-  bool weight_only_quant = false;              // weights dequantized to 16-bit for the matmul
+  DType weight_dtype = DType::bf16;  // dominant storage type of the big matrices
+  double bits_per_weight = 16;       // average over all weights as stored
+  bool weight_only_quant = false;    // weights dequantized to 16-bit for the matmul
   // Workload.
   std::uint64_t prompt_tokens = 0;
   std::uint64_t output_tokens = 0;
-  std::uint64_t users = 1;                     // concurrent requests
+  std::uint64_t users = 1;  // concurrent requests
   std::optional<BenchCalibration> bench;
   // llama.cpp partial offload: the share of the repeating layers (weights and KV) that run from
   // system memory on the CPU, and that memory's bandwidth.
   double host_layer_share = 0;
-  double host_expert_share = 0;                // share of routed-expert bytes on the CPU (--n-cpu-moe)
+  double host_expert_share = 0;  // share of routed-expert bytes on the CPU (--n-cpu-moe)
   double host_bandwidth_bytes_per_s = 0;
 };
 
@@ -58,17 +58,17 @@ struct SpeedRange {
 };
 
 struct SpeedEstimate {
-  double prefill_tokens_per_s = 0;             // one prompt alone
-  double ttft_s = 0;                           // with the given users arriving together
+  double prefill_tokens_per_s = 0;  // one prompt alone
+  double ttft_s = 0;                // with the given users arriving together
   double inter_token_latency_s = 0;
   double decode_tokens_per_s_per_user = 0;
   double decode_tokens_per_s_total = 0;
   double requests_per_minute = 0;
-  std::string bound;                           // "memory" | "compute"
-  SpeedRange range;                            // for decode_tokens_per_s_per_user
-  double speedup_vs_fp16 = 1;                  // decode, batch as given, vs 16-bit weights
-  double ideal_speedup_vs_fp16 = 1;            // 16 / bits_per_weight
-  std::string model_note;                      // which scheduling is modelled, in one line
+  std::string bound;                 // "memory" | "compute"
+  SpeedRange range;                  // for decode_tokens_per_s_per_user
+  double speedup_vs_fp16 = 1;        // decode, batch as given, vs 16-bit weights
+  double ideal_speedup_vs_fp16 = 1;  // 16 / bits_per_weight
+  std::string model_note;            // which scheduling is modelled, in one line
 };
 
 Result<SpeedEstimate> estimate_speed(const SpeedInput& input);

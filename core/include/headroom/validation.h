@@ -16,18 +16,18 @@ namespace headroom {
 struct ValidationRow {
   std::string id;
   std::string card;
-  std::string model;       // catalog id, or the inline config's model_name
+  std::string model;  // catalog id, or the inline config's model_name
   std::string quant;
   std::string runtime;
-  std::string basis;       // "decode" | "end_to_end" | "steady_state" (what is compared)
+  std::string basis;  // "decode" | "end_to_end" | "steady_state" (what is compared)
   std::string source;
-  double measured_tokens_per_s = 0;   // per user, on `basis`
-  double predicted_tokens_per_s = 0;  // per user, on `basis`
-  double error_pct = 0;               // (predicted - measured) / measured * 100
-  double measured_prompt_tokens_per_s = 0;   // 0 when the source gives none
+  double measured_tokens_per_s = 0;         // per user, on `basis`
+  double predicted_tokens_per_s = 0;        // per user, on `basis`
+  double error_pct = 0;                     // (predicted - measured) / measured * 100
+  double measured_prompt_tokens_per_s = 0;  // 0 when the source gives none
   double predicted_prompt_tokens_per_s = 0;
-  std::string bound;                  // "memory" | "compute"
-  bool offload = false;               // llama.cpp partial offload: n_gpu_layers or n_cpu_moe set
+  std::string bound;     // "memory" | "compute"
+  bool offload = false;  // llama.cpp partial offload: n_gpu_layers or n_cpu_moe set
 };
 
 struct ValidationSummary {
@@ -42,7 +42,8 @@ struct ValidationSummary {
 // llama.cpp rows may set "n_gpu_layers", "n_cpu_moe", "ctx_size", "flash_attention" and
 // "host_memory": {"channels", "mt_per_s", "bus_bytes"} (the system memory of a partial offload;
 // its effective bandwidth is the DIMMs' peak at the speed model's one efficiency factor).
-Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog, std::string_view validation_json);
+Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog,
+                                                  std::string_view validation_json);
 
 ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows);
 

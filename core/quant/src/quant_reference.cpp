@@ -20,7 +20,6 @@ To bits_as(const From& from) {
   return to;
 }
 
-
 constexpr const char* kGgmlLayout = "ggml src/ggml-common.h block structs (ggml-org/ggml)";
 
 template <typename Block>
@@ -79,7 +78,7 @@ Result<ReferenceLayout> reference_layout(DType dtype) {
     if (layout.dtype == dtype) return layout;
   }
   return refused(ErrorCode::unknown_name, "format",
-                    std::string("the reference quantizers do not cover ") + dtype_info(dtype).id);
+                 std::string("the reference quantizers do not cover ") + dtype_info(dtype).id);
 }
 
 Result<DType> parse_reference_dtype(std::string_view id) {
@@ -101,7 +100,10 @@ float fp16_to_fp32(std::uint16_t h) {
     bits = sign | ((exp + 112) << 23) | (man << 13);
   } else if (man != 0) {  // subnormal: normalize
     int e = -1;
-    do { ++e; man <<= 1; } while ((man & 0x400u) == 0);
+    do {
+      ++e;
+      man <<= 1;
+    } while ((man & 0x400u) == 0);
     bits = sign | (static_cast<std::uint32_t>(112 - e) << 23) | ((man & 0x3FFu) << 13);
   } else {
     bits = sign;
@@ -113,7 +115,7 @@ std::uint16_t fp32_to_fp16(float value) {
   const std::uint32_t x = bits_as<std::uint32_t>(value);
   const std::uint16_t sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
   const std::uint32_t abs = x & 0x7FFFFFFFu;
-  if (abs > 0x7F800000u) return static_cast<std::uint16_t>(sign | 0x7E00u);  // NaN
+  if (abs > 0x7F800000u) return static_cast<std::uint16_t>(sign | 0x7E00u);   // NaN
   if (abs >= 0x477FF000u) return static_cast<std::uint16_t>(sign | 0x7C00u);  // rounds to inf
   if (abs < 0x38800000u) {  // result is subnormal or zero: scale by 2^24 and round
     const float scaled = bits_as<float>(abs) * 16777216.0f;
@@ -141,7 +143,7 @@ float fp8_e4m3_to_fp32(std::uint8_t b) {
   const int man = b & 0x7;
   if (exp == 0xF && man == 0x7) return std::nanf("");
   if (exp == 0) return sign * std::ldexp(static_cast<float>(man), -9);  // subnormal: man/8 * 2^-6
-  return sign * std::ldexp(static_cast<float>(8 + man), exp - 10);       // (1+man/8) * 2^(exp-7)
+  return sign * std::ldexp(static_cast<float>(8 + man), exp - 10);      // (1+man/8) * 2^(exp-7)
 }
 
 std::uint8_t fp32_to_fp8_e4m3(float value) {
@@ -152,7 +154,10 @@ std::uint8_t fp32_to_fp8_e4m3(float value) {
   int lo = 0, hi = 0x7E;  // find the first code whose value is >= a
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
-    if (fp8_e4m3_to_fp32(static_cast<std::uint8_t>(mid)) < a) lo = mid + 1; else hi = mid;
+    if (fp8_e4m3_to_fp32(static_cast<std::uint8_t>(mid)) < a)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   int best = lo;
   if (lo > 0) {
@@ -180,9 +185,9 @@ Result<std::vector<std::uint8_t>> quantize(DType format, std::span<const float> 
   const char* id = dtype_info(format).id;
   if (x.size() % info.block_weights != 0) {
     return refused(ErrorCode::invalid_argument, "weights",
-                      std::string("weights must be a multiple of ") +
-                          std::to_string(info.block_weights) + " for " + id + " (got " +
-                          std::to_string(x.size()) + ")");
+                   std::string("weights must be a multiple of ") +
+                       std::to_string(info.block_weights) + " for " + id + " (got " +
+                       std::to_string(x.size()) + ")");
   }
   for (float v : x) {
     if (!std::isfinite(v)) {
@@ -196,8 +201,7 @@ Result<std::vector<std::uint8_t>> quantize(DType format, std::span<const float> 
     case DType::bf16:
       out.resize(x.size() * 2);
       for (std::size_t i = 0; i < x.size(); ++i) {
-        const std::uint16_t h =
-            format == DType::f16 ? fp32_to_fp16(x[i]) : fp32_to_bf16(x[i]);
+        const std::uint16_t h = format == DType::f16 ? fp32_to_fp16(x[i]) : fp32_to_bf16(x[i]);
         std::memcpy(out.data() + 2 * i, &h, 2);
       }
       break;
@@ -205,18 +209,41 @@ Result<std::vector<std::uint8_t>> quantize(DType format, std::span<const float> 
       out.resize(x.size());
       for (std::size_t i = 0; i < x.size(); ++i) out[i] = fp32_to_fp8_e4m3(x[i]);
       break;
-    case DType::q8_0: quantize_blocks(detail::quantize_q8_0, x, qk, out); break;
-    case DType::q6_k: quantize_blocks(detail::quantize_q6_k, x, qk, out); break;
-    case DType::q5_k: quantize_blocks(detail::quantize_q5_k, x, qk, out); break;
-    case DType::q4_k: quantize_blocks(detail::quantize_q4_k, x, qk, out); break;
-    case DType::q4_0: quantize_blocks(detail::quantize_q4_0, x, qk, out); break;
-    case DType::q3_k: quantize_blocks(detail::quantize_q3_k, x, qk, out); break;
-    case DType::q2_k: quantize_blocks(detail::quantize_q2_k, x, qk, out); break;
-    case DType::int4_awq_g128: quantize_blocks(detail::quantize_int4_g128, x, qk, out); break;
-    case DType::mxfp4: quantize_blocks(detail::quantize_mxfp4, x, qk, out); break;
-    case DType::iq4_xs: quantize_blocks(detail::quantize_iq4_xs, x, qk, out); break;
-    case DType::iq2_xxs: quantize_blocks(detail::quantize_iq2_xxs, x, qk, out); break;
-    default: break;  // reference_layout() refused every other type above
+    case DType::q8_0:
+      quantize_blocks(detail::quantize_q8_0, x, qk, out);
+      break;
+    case DType::q6_k:
+      quantize_blocks(detail::quantize_q6_k, x, qk, out);
+      break;
+    case DType::q5_k:
+      quantize_blocks(detail::quantize_q5_k, x, qk, out);
+      break;
+    case DType::q4_k:
+      quantize_blocks(detail::quantize_q4_k, x, qk, out);
+      break;
+    case DType::q4_0:
+      quantize_blocks(detail::quantize_q4_0, x, qk, out);
+      break;
+    case DType::q3_k:
+      quantize_blocks(detail::quantize_q3_k, x, qk, out);
+      break;
+    case DType::q2_k:
+      quantize_blocks(detail::quantize_q2_k, x, qk, out);
+      break;
+    case DType::int4_awq_g128:
+      quantize_blocks(detail::quantize_int4_g128, x, qk, out);
+      break;
+    case DType::mxfp4:
+      quantize_blocks(detail::quantize_mxfp4, x, qk, out);
+      break;
+    case DType::iq4_xs:
+      quantize_blocks(detail::quantize_iq4_xs, x, qk, out);
+      break;
+    case DType::iq2_xxs:
+      quantize_blocks(detail::quantize_iq2_xxs, x, qk, out);
+      break;
+    default:
+      break;  // reference_layout() refused every other type above
   }
   return out;
 }
@@ -230,13 +257,13 @@ Result<std::vector<float>> dequantize(DType format, std::span<const std::uint8_t
   const std::uint32_t qk = info.block_weights;
   if (num_weights % qk != 0) {
     return refused(ErrorCode::invalid_argument, "num_weights",
-                      std::string("num_weights must be a multiple of ") + std::to_string(qk) +
-                          " for " + id + " (got " + std::to_string(num_weights) + ")");
+                   std::string("num_weights must be a multiple of ") + std::to_string(qk) +
+                       " for " + id + " (got " + std::to_string(num_weights) + ")");
   }
   if (in.size() < num_weights / qk * info.block_bytes) {
     return refused(ErrorCode::invalid_argument, "blocks",
-                      std::string("blocks hold fewer bytes than ") + std::to_string(num_weights) +
-                          " " + id + " weights need");
+                   std::string("blocks hold fewer bytes than ") + std::to_string(num_weights) +
+                       " " + id + " weights need");
   }
   std::vector<float> y(num_weights);
   switch (format) {
@@ -251,18 +278,41 @@ Result<std::vector<float>> dequantize(DType format, std::span<const std::uint8_t
     case DType::fp8_e4m3:
       for (std::size_t i = 0; i < num_weights; ++i) y[i] = fp8_e4m3_to_fp32(in[i]);
       break;
-    case DType::q8_0: dequantize_blocks(detail::dequantize_q8_0, in, qk, y); break;
-    case DType::q6_k: dequantize_blocks(detail::dequantize_q6_k, in, qk, y); break;
-    case DType::q5_k: dequantize_blocks(detail::dequantize_q5_k, in, qk, y); break;
-    case DType::q4_k: dequantize_blocks(detail::dequantize_q4_k, in, qk, y); break;
-    case DType::q4_0: dequantize_blocks(detail::dequantize_q4_0, in, qk, y); break;
-    case DType::q3_k: dequantize_blocks(detail::dequantize_q3_k, in, qk, y); break;
-    case DType::q2_k: dequantize_blocks(detail::dequantize_q2_k, in, qk, y); break;
-    case DType::int4_awq_g128: dequantize_blocks(detail::dequantize_int4_g128, in, qk, y); break;
-    case DType::mxfp4: dequantize_blocks(detail::dequantize_mxfp4, in, qk, y); break;
-    case DType::iq4_xs: dequantize_blocks(detail::dequantize_iq4_xs, in, qk, y); break;
-    case DType::iq2_xxs: dequantize_blocks(detail::dequantize_iq2_xxs, in, qk, y); break;
-    default: break;  // reference_layout() refused every other type above
+    case DType::q8_0:
+      dequantize_blocks(detail::dequantize_q8_0, in, qk, y);
+      break;
+    case DType::q6_k:
+      dequantize_blocks(detail::dequantize_q6_k, in, qk, y);
+      break;
+    case DType::q5_k:
+      dequantize_blocks(detail::dequantize_q5_k, in, qk, y);
+      break;
+    case DType::q4_k:
+      dequantize_blocks(detail::dequantize_q4_k, in, qk, y);
+      break;
+    case DType::q4_0:
+      dequantize_blocks(detail::dequantize_q4_0, in, qk, y);
+      break;
+    case DType::q3_k:
+      dequantize_blocks(detail::dequantize_q3_k, in, qk, y);
+      break;
+    case DType::q2_k:
+      dequantize_blocks(detail::dequantize_q2_k, in, qk, y);
+      break;
+    case DType::int4_awq_g128:
+      dequantize_blocks(detail::dequantize_int4_g128, in, qk, y);
+      break;
+    case DType::mxfp4:
+      dequantize_blocks(detail::dequantize_mxfp4, in, qk, y);
+      break;
+    case DType::iq4_xs:
+      dequantize_blocks(detail::dequantize_iq4_xs, in, qk, y);
+      break;
+    case DType::iq2_xxs:
+      dequantize_blocks(detail::dequantize_iq2_xxs, in, qk, y);
+      break;
+    default:
+      break;  // reference_layout() refused every other type above
   }
   return y;
 }

@@ -11,25 +11,68 @@ static_assert(std::endian::native == std::endian::little, "blocks are stored lit
 
 inline constexpr int kQkK = 256;  // ggml QK_K: weights per super-block
 
-struct BlockQ4_0 { std::uint16_t d; std::uint8_t qs[16]; };
-struct BlockQ8_0 { std::uint16_t d; std::int8_t qs[32]; };
-struct BlockQ2K { std::uint8_t scales[16]; std::uint8_t qs[64]; std::uint16_t d; std::uint16_t dmin; };
-struct BlockQ3K { std::uint8_t hmask[32]; std::uint8_t qs[64]; std::uint8_t scales[12]; std::uint16_t d; };
-struct BlockQ4K { std::uint16_t d; std::uint16_t dmin; std::uint8_t scales[12]; std::uint8_t qs[128]; };
+struct BlockQ4_0 {
+  std::uint16_t d;
+  std::uint8_t qs[16];
+};
+struct BlockQ8_0 {
+  std::uint16_t d;
+  std::int8_t qs[32];
+};
+struct BlockQ2K {
+  std::uint8_t scales[16];
+  std::uint8_t qs[64];
+  std::uint16_t d;
+  std::uint16_t dmin;
+};
+struct BlockQ3K {
+  std::uint8_t hmask[32];
+  std::uint8_t qs[64];
+  std::uint8_t scales[12];
+  std::uint16_t d;
+};
+struct BlockQ4K {
+  std::uint16_t d;
+  std::uint16_t dmin;
+  std::uint8_t scales[12];
+  std::uint8_t qs[128];
+};
 struct BlockQ5K {
-  std::uint16_t d; std::uint16_t dmin; std::uint8_t scales[12]; std::uint8_t qh[32]; std::uint8_t qs[128];
+  std::uint16_t d;
+  std::uint16_t dmin;
+  std::uint8_t scales[12];
+  std::uint8_t qh[32];
+  std::uint8_t qs[128];
 };
-struct BlockQ6K { std::uint8_t ql[128]; std::uint8_t qh[64]; std::int8_t scales[16]; std::uint16_t d; };
+struct BlockQ6K {
+  std::uint8_t ql[128];
+  std::uint8_t qh[64];
+  std::int8_t scales[16];
+  std::uint16_t d;
+};
 struct BlockIq4Xs {
-  std::uint16_t d; std::uint16_t scales_h; std::uint8_t scales_l[4]; std::uint8_t qs[128];
+  std::uint16_t d;
+  std::uint16_t scales_h;
+  std::uint8_t scales_l[4];
+  std::uint8_t qs[128];
 };
-struct BlockIq2Xxs { std::uint16_t d; std::uint16_t qs[32]; };
-struct BlockMxfp4 { std::uint8_t e; std::uint8_t qs[16]; };
+struct BlockIq2Xxs {
+  std::uint16_t d;
+  std::uint16_t qs[32];
+};
+struct BlockMxfp4 {
+  std::uint8_t e;
+  std::uint8_t qs[16];
+};
 // AWQ-style int4, group 128, repacked row-major [out][in] into super-blocks of 8 groups (1024
 // weights) so the 4-bit zero points pack into whole bytes: 512 bytes of nibbles (weight i at bits
 // 4*(i%2) of byte i/2, GPTQ's along-K order), 8 fp16 scales, 8 zero nibbles (group j at bits
 // 4*(j%2) of byte j/2). 532 bytes per 1024 weights = 532 bits per 128, as AWQ/GPTQ store it.
-struct BlockInt4G128 { std::uint8_t qs[512]; std::uint16_t scales[8]; std::uint8_t zeros[4]; };
+struct BlockInt4G128 {
+  std::uint8_t qs[512];
+  std::uint16_t scales[8];
+  std::uint8_t zeros[4];
+};
 
 static_assert(sizeof(BlockQ4_0) == 18);
 static_assert(sizeof(BlockQ8_0) == 34);

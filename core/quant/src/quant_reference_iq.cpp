@@ -1,7 +1,7 @@
 // Reference quantizers/dequantizers for the codebook formats IQ4_XS (non-linear 4-bit values) and
 // IQ2_XXS (E8-lattice grid of 8 magnitudes + 7 sign bits per 8 weights), after ggml-quants.c.
-#include <bit>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -15,7 +15,10 @@ void quantize_iq4_xs(const float* x, BlockIq4Xs& b) {
   for (int ib = 0; ib < 8; ++ib) {
     float amax = 0.0f, max = 0.0f;
     for (int j = 0; j < 32; ++j) {
-      if (std::fabs(x[32 * ib + j]) > amax) { amax = std::fabs(x[32 * ib + j]); max = x[32 * ib + j]; }
+      if (std::fabs(x[32 * ib + j]) > amax) {
+        amax = std::fabs(x[32 * ib + j]);
+        max = x[32 * ib + j];
+      }
     }
     s[ib] = max / static_cast<float>(kIq4nlValues[0]);  // the largest weight maps to -127
     max_abs_s = std::max(max_abs_s, std::fabs(s[ib]));
@@ -27,7 +30,8 @@ void quantize_iq4_xs(const float* x, BlockIq4Xs& b) {
   for (int ib = 0; ib < 8; ++ib) {
     const int sc = d != 0.0f ? std::clamp(round_to_int(s[ib] / d), -32, 31) : 0;
     const int ls = sc + 32;
-    b.scales_l[ib / 2] = static_cast<std::uint8_t>(b.scales_l[ib / 2] | ((ls & 0xF) << (4 * (ib % 2))));
+    b.scales_l[ib / 2] =
+        static_cast<std::uint8_t>(b.scales_l[ib / 2] | ((ls & 0xF) << (4 * (ib % 2))));
     b.scales_h = static_cast<std::uint16_t>(b.scales_h | ((ls >> 4) << (2 * ib)));
     const float dl = d * static_cast<float>(sc);
     for (int j = 0; j < 16; ++j) {
@@ -39,7 +43,10 @@ void quantize_iq4_xs(const float* x, BlockIq4Xs& b) {
         idx[h] = 0;
         for (int k = 1; k < 16; ++k) {
           const float err = std::fabs(v - kIq4nlValues[k]);
-          if (err < best_err) { best_err = err; idx[h] = k; }
+          if (err < best_err) {
+            best_err = err;
+            idx[h] = k;
+          }
         }
       }
       b.qs[16 * ib + j] = static_cast<std::uint8_t>(idx[0] | (idx[1] << 4));
@@ -50,7 +57,8 @@ void quantize_iq4_xs(const float* x, BlockIq4Xs& b) {
 void dequantize_iq4_xs(const BlockIq4Xs& b, float* y) {
   const float d = fp16_to_fp32(b.d);
   for (int ib = 0; ib < 8; ++ib) {
-    const int ls = ((b.scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF) | (((b.scales_h >> (2 * ib)) & 3) << 4);
+    const int ls =
+        ((b.scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF) | (((b.scales_h >> (2 * ib)) & 3) << 4);
     const float dl = d * static_cast<float>(ls - 32);
     const std::uint8_t* qs = b.qs + 16 * ib;
     for (int j = 0; j < 16; ++j) {
@@ -96,7 +104,10 @@ void quantize_iq2_xxs(const float* x, BlockIq2Xxs& b) {
           const float diff = (db != 0.0f ? std::fabs(xg[j]) / db : 0.0f) - g8;
           err += diff * diff;
         }
-        if (err < best_err) { best_err = err; best = k; }
+        if (err < best_err) {
+          best_err = err;
+          best = k;
+        }
       }
       aux[0] |= static_cast<std::uint32_t>(best) << (8 * g);
       aux[1] |= (signs & 127u) << (7 * g);

@@ -14,7 +14,10 @@ namespace {
 void range_of(const float* x, int n, float& mn, float& mx) {
   mn = 0.0f;
   mx = 0.0f;
-  for (int i = 0; i < n; ++i) { mn = std::min(mn, x[i]); mx = std::max(mx, x[i]); }
+  for (int i = 0; i < n; ++i) {
+    mn = std::min(mn, x[i]);
+    mx = std::max(mx, x[i]);
+  }
 }
 
 int quant_level(float v, float step, int lo, int hi) {
@@ -44,8 +47,8 @@ void set_scale_min_k4(int j, std::uint8_t* q, int sc, int m) {
 }
 
 // Shared by Q4_K/Q5_K: 8 sub-blocks of 32 with (scale, min) quantized to 6 bits; returns levels.
-void quantize_scale_min_8x32(const float* x, int nmax, std::uint16_t& d_out, std::uint16_t& dmin_out,
-                             std::uint8_t* scales, int* levels) {
+void quantize_scale_min_8x32(const float* x, int nmax, std::uint16_t& d_out,
+                             std::uint16_t& dmin_out, std::uint8_t* scales, int* levels) {
   float scale[8], mins[8], max_scale = 0.0f, max_min = 0.0f;
   for (int j = 0; j < 8; ++j) {
     float mn = 0.0f, mx = 0.0f;
@@ -105,7 +108,8 @@ void dequantize_q2_k(const BlockQ2K& b, float* y) {
       for (int half = 0; half < 2; ++half) {
         const std::uint8_t sc = b.scales[is++];
         const float dl = d * static_cast<float>(sc & 0xF), ml = min * static_cast<float>(sc >> 4);
-        for (int l = 0; l < 16; ++l) *y++ = dl * static_cast<float>((q[l + 16 * half] >> shift) & 3) - ml;
+        for (int l = 0; l < 16; ++l)
+          *y++ = dl * static_cast<float>((q[l + 16 * half] >> shift) & 3) - ml;
       }
     }
     q += 32;
@@ -172,7 +176,8 @@ void quantize_q4_k(const float* x, BlockQ4K& b) {
   quantize_scale_min_8x32(x, 15, b.d, b.dmin, b.scales, levels);
   for (int c = 0; c < 4; ++c) {
     for (int l = 0; l < 32; ++l) {
-      b.qs[32 * c + l] = static_cast<std::uint8_t>(levels[64 * c + l] | (levels[64 * c + 32 + l] << 4));
+      b.qs[32 * c + l] =
+          static_cast<std::uint8_t>(levels[64 * c + l] | (levels[64 * c + 32 + l] << 4));
     }
   }
 }
@@ -200,7 +205,8 @@ void quantize_q5_k(const float* x, BlockQ5K& b) {
     for (int l = 0; l < 32; ++l) {
       const int lo = levels[64 * c + l], hi = levels[64 * c + 32 + l];
       b.qs[32 * c + l] = static_cast<std::uint8_t>((lo & 0xF) | ((hi & 0xF) << 4));
-      b.qh[l] = static_cast<std::uint8_t>(b.qh[l] | ((lo >> 4) << (2 * c)) | ((hi >> 4) << (2 * c + 1)));
+      b.qh[l] =
+          static_cast<std::uint8_t>(b.qh[l] | ((lo >> 4) << (2 * c)) | ((hi >> 4) << (2 * c + 1)));
     }
   }
 }

@@ -11,7 +11,10 @@ namespace headroom::detail {
 void quantize_q4_0(const float* x, BlockQ4_0& b) {
   float amax = 0.0f, max = 0.0f;  // max keeps the sign of the largest magnitude
   for (int j = 0; j < 32; ++j) {
-    if (std::fabs(x[j]) > amax) { amax = std::fabs(x[j]); max = x[j]; }
+    if (std::fabs(x[j]) > amax) {
+      amax = std::fabs(x[j]);
+      max = x[j];
+    }
   }
   const float d = max / -8.0f;
   const float id = d != 0.0f ? 1.0f / d : 0.0f;
@@ -53,7 +56,10 @@ int nearest_index(const std::int8_t* values, int count, float v) {
   float best_err = std::fabs(v - values[0]);
   for (int i = 1; i < count; ++i) {
     const float err = std::fabs(v - values[i]);
-    if (err < best_err) { best_err = err; best = i; }
+    if (err < best_err) {
+      best_err = err;
+      best = i;
+    }
   }
   return best;
 }
@@ -86,7 +92,10 @@ void quantize_int4_g128(const float* x, BlockInt4G128& b) {
   for (int g = 0; g < 8; ++g) {
     const float* xg = x + 128 * g;
     float mn = xg[0], mx = xg[0];
-    for (int j = 1; j < 128; ++j) { mn = std::min(mn, xg[j]); mx = std::max(mx, xg[j]); }
+    for (int j = 1; j < 128; ++j) {
+      mn = std::min(mn, xg[j]);
+      mx = std::max(mx, xg[j]);
+    }
     mn = std::min(mn, 0.0f);
     mx = std::max(mx, 0.0f);
     float s = (mx - mn) / 15.0f;
@@ -94,8 +103,10 @@ void quantize_int4_g128(const float* x, BlockInt4G128& b) {
     b.scales[g] = fp32_to_fp16(s);
     const float sh = fp16_to_fp32(b.scales[g]);
     const int zero = std::clamp(round_to_int(-mn / sh), 0, 15);
-    if (g % 2 == 0) b.zeros[g / 2] = static_cast<std::uint8_t>(zero);
-    else b.zeros[g / 2] = static_cast<std::uint8_t>(b.zeros[g / 2] | (zero << 4));
+    if (g % 2 == 0)
+      b.zeros[g / 2] = static_cast<std::uint8_t>(zero);
+    else
+      b.zeros[g / 2] = static_cast<std::uint8_t>(b.zeros[g / 2] | (zero << 4));
     for (int j = 0; j < 64; ++j) {
       const int q0 = std::clamp(round_to_int(xg[2 * j] / sh) + zero, 0, 15);
       const int q1 = std::clamp(round_to_int(xg[2 * j + 1] / sh) + zero, 0, 15);

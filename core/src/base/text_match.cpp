@@ -14,7 +14,8 @@ std::string to_lower(std::string_view text) {
 
 bool iequals(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
 
-std::string suggest(std::string_view query, const std::vector<std::string>& candidates, std::size_t limit) {
+std::string suggest(std::string_view query, const std::vector<std::string>& candidates,
+                    std::size_t limit) {
   const std::string needle = to_lower(query);
   std::vector<std::string> hits;
   for (const auto& candidate : candidates) {

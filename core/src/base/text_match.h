@@ -10,6 +10,7 @@ namespace headroom {
 std::string to_lower(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 // Up to `limit` candidates that contain the query or share its first characters.
-std::string suggest(std::string_view query, const std::vector<std::string>& candidates, std::size_t limit = 4);
+std::string suggest(std::string_view query, const std::vector<std::string>& candidates,
+                    std::size_t limit = 4);
 
 }  // namespace headroom

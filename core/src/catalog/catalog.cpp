@@ -86,28 +86,35 @@ Result<std::vector<Card>> parse_cards_catalog(std::string_view json_text) {
     card.segment = json_util::get_string(entry, "segment").value_or("");
     card.architecture = json_util::get_string(entry, "architecture").value_or("");
     card.memory_bytes = json_util::get_uint(entry, "memory_bytes").value_or(0);
-    card.usable_memory_bytes = json_util::get_uint(entry, "usable_memory_bytes").value_or(card.memory_bytes);
+    card.usable_memory_bytes =
+        json_util::get_uint(entry, "usable_memory_bytes").value_or(card.memory_bytes);
     card.memory_type = json_util::get_string(entry, "memory_type").value_or("");
     card.bandwidth_bytes_per_s = json_util::get_number(entry, "bandwidth_bytes_per_s").value_or(0);
-    card.throughput = CardThroughput{tflops(entry, "fp16"), tflops(entry, "bf16"), tflops(entry, "fp8"),
-                                     tflops(entry, "int8"), tflops(entry, "int4"), tflops(entry, "fp4")};
-    if (card.throughput.bf16_flops_per_s == 0) card.throughput.bf16_flops_per_s = card.throughput.fp16_flops_per_s;
-    if (card.throughput.fp16_flops_per_s == 0) card.throughput.fp16_flops_per_s = card.throughput.bf16_flops_per_s;
+    card.throughput =
+        CardThroughput{tflops(entry, "fp16"), tflops(entry, "bf16"), tflops(entry, "fp8"),
+                       tflops(entry, "int8"), tflops(entry, "int4"), tflops(entry, "fp4")};
+    if (card.throughput.bf16_flops_per_s == 0)
+      card.throughput.bf16_flops_per_s = card.throughput.fp16_flops_per_s;
+    if (card.throughput.fp16_flops_per_s == 0)
+      card.throughput.fp16_flops_per_s = card.throughput.bf16_flops_per_s;
     card.l2_cache_bytes = json_util::get_uint(entry, "l2_cache_bytes").value_or(0);
     card.unified_memory = json_util::get_bool(entry, "unified_memory").value_or(false);
     if (const Json* vulkan = json_util::find(entry, "vulkan")) {
-      card.vulkan_vendor_id = static_cast<std::uint32_t>(json_util::get_uint(*vulkan, "vendor_id").value_or(0));
+      card.vulkan_vendor_id =
+          static_cast<std::uint32_t>(json_util::get_uint(*vulkan, "vendor_id").value_or(0));
       if (const Json* ids = json_util::find(*vulkan, "device_ids"); ids && ids->is_array()) {
         for (const auto& device : *ids) {
-          if (device.is_number_unsigned()) card.vulkan_device_ids.push_back(device.get<std::uint32_t>());
+          if (device.is_number_unsigned())
+            card.vulkan_device_ids.push_back(device.get<std::uint32_t>());
         }
       }
     }
     card.sources = join_sources(entry);
     if (card.id.empty() || card.memory_bytes == 0 || card.usable_memory_bytes > card.memory_bytes ||
         card.bandwidth_bytes_per_s <= 0 || card.throughput.fp16_flops_per_s <= 0) {
-      return parse_failure(where + " (" + card.id + ")",
-                           "needs id, memory_bytes >= usable_memory_bytes, bandwidth and fp16/bf16 tflops");
+      return parse_failure(
+          where + " (" + card.id + ")",
+          "needs id, memory_bytes >= usable_memory_bytes, bandwidth and fp16/bf16 tflops");
     }
     cards.push_back(std::move(card));
   }
@@ -125,18 +132,20 @@ Result<Catalog> load_builtin_catalog() {
 Result<const CatalogModel*> Catalog::find_model(std::string_view id) const {
   std::vector<std::string> ids;
   for (const auto& model : models) {
-    if (iequals(model.arch.id, id) || (!model.hf_repo.empty() && iequals(model.hf_repo, id))) return &model;
+    if (iequals(model.arch.id, id) || (!model.hf_repo.empty() && iequals(model.hf_repo, id)))
+      return &model;
     for (const auto& alias : model.aliases) {
       if (iequals(alias, id)) return &model;
     }
     ids.push_back(model.arch.id);
   }
   return refused(ErrorCode::unknown_name, "model",
-                    "unknown model '" + std::string(id) + "'" + suggest(id, ids) +
-                        "; `headroom models` lists the catalog, or pass a config.json or .gguf path");
+                 "unknown model '" + std::string(id) + "'" + suggest(id, ids) +
+                     "; `headroom models` lists the catalog, or pass a config.json or .gguf path");
 }
 
-const Card* Catalog::find_card_by_vulkan_id(std::uint32_t vendor_id, std::uint32_t device_id) const {
+const Card* Catalog::find_card_by_vulkan_id(std::uint32_t vendor_id,
+                                            std::uint32_t device_id) const {
   for (const auto& card : cards) {
     if (card.vulkan_vendor_id != vendor_id) continue;
     for (std::uint32_t id : card.vulkan_device_ids) {
@@ -153,8 +162,8 @@ Result<const Card*> Catalog::find_card(std::string_view id) const {
     ids.push_back(card.id);
   }
   return refused(ErrorCode::unknown_name, "card",
-                    "unknown card '" + std::string(id) + "'" + suggest(id, ids) +
-                        "; `headroom cards` lists the catalog");
+                 "unknown card '" + std::string(id) + "'" + suggest(id, ids) +
+                     "; `headroom cards` lists the catalog");
 }
 
 }  // namespace headroom

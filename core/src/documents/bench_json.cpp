@@ -53,13 +53,19 @@ class Reader {
   std::string text(const char* key) {
     const json* v = find(key);
     if (v == nullptr) return {};
-    if (!v->is_string()) { fail(field(key), field(key) + " must be a string"); return {}; }
+    if (!v->is_string()) {
+      fail(field(key), field(key) + " must be a string");
+      return {};
+    }
     return v->get<std::string>();
   }
   bool flag(const char* key) {
     const json* v = find(key);
     if (v == nullptr) return false;
-    if (!v->is_boolean()) { fail(field(key), field(key) + " must be true or false"); return false; }
+    if (!v->is_boolean()) {
+      fail(field(key), field(key) + " must be true or false");
+      return false;
+    }
     return v->get<bool>();
   }
   double number(const char* key) {
@@ -69,7 +75,10 @@ class Reader {
   std::optional<double> optional(const char* key) {
     const json* v = find(key);
     if (v == nullptr || v->is_null()) return std::nullopt;
-    if (!v->is_number()) { fail(field(key), field(key) + " must be a number or null"); return {}; }
+    if (!v->is_number()) {
+      fail(field(key), field(key) + " must be a number or null");
+      return {};
+    }
     return v->get<double>();  // derived ratios may be negative (a dequant tax below zero)
   }
   template <typename T>
@@ -89,12 +98,18 @@ class Reader {
   }
   const json* array(const char* key) {
     const json* v = find(key);
-    if (v != nullptr && !v->is_array()) { fail(field(key), field(key) + " must be an array"); return nullptr; }
+    if (v != nullptr && !v->is_array()) {
+      fail(field(key), field(key) + " must be an array");
+      return nullptr;
+    }
     return v;
   }
   const json* child(const char* key) { return find(key); }
   double check_number(const json& v, const std::string& name) {
-    if (!v.is_number()) { fail(name, name + " must be a number"); return 0.0; }
+    if (!v.is_number()) {
+      fail(name, name + " must be a number");
+      return 0.0;
+    }
     const double d = v.get<double>();
     if (!std::isfinite(d) || d < 0) fail(name, name + " must be a finite number >= 0");
     return d;
@@ -105,7 +120,10 @@ class Reader {
   const json* find(const char* key) {
     if (!object_.is_object()) return nullptr;
     const auto it = object_.find(key);
-    if (it == object_.end()) { fail(field(key), field(key) + " is missing"); return nullptr; }
+    if (it == object_.end()) {
+      fail(field(key), field(key) + " is missing");
+      return nullptr;
+    }
     return &*it;
   }
   void fail(const std::string& name, const std::string& message) {
@@ -134,8 +152,8 @@ BenchResult read_result(const json& j, const std::string& path, std::optional<Er
   out.bytes_moved = r.integer<std::uint64_t>("bytes_moved");
   if (const json* samples = r.array("samples_seconds")) {
     for (std::size_t i = 0; i < samples->size(); ++i) {
-      out.samples_seconds.push_back(
-          r.check_number((*samples)[i], r.field("samples_seconds") + "[" + std::to_string(i) + "]"));
+      out.samples_seconds.push_back(r.check_number(
+          (*samples)[i], r.field("samples_seconds") + "[" + std::to_string(i) + "]"));
     }
   }
   out.median_seconds = r.number("median_seconds");
@@ -203,7 +221,8 @@ std::string bench_json_text(const BenchReport& report) {
            {"build", build},
            {"settings", settings},
            {"spec_bandwidth_bytes_per_s", optional_number(report.spec_bandwidth_bytes_per_s)},
-           {"card", {{"id", report.card_id}, {"name", report.card_name}, {"source", report.card_source}}},
+           {"card",
+            {{"id", report.card_id}, {"name", report.card_name}, {"source", report.card_source}}},
            {"measured_read_bytes_per_s", optional_number(measured_read_bytes_per_s(report))},
            {"results", results},
            {"projections", projections}};
@@ -221,7 +240,7 @@ Result<BenchReport> parse_bench_report(std::string_view json_text) {
   const auto schema = doc.find("schema");
   if (schema == doc.end() || !schema->is_string() || schema->get<std::string>() != kBenchSchema) {
     return refused(ErrorCode::parse_error, "schema",
-                      std::string("schema must be \"") + kBenchSchema + "\"");
+                   std::string("schema must be \"") + kBenchSchema + "\"");
   }
   std::optional<Error> error;
   BenchReport out;
@@ -246,9 +265,10 @@ Result<BenchReport> parse_bench_report(std::string_view json_text) {
     d.device_local_budget_bytes = r.integer<std::uint64_t>("device_local_budget_bytes");
     if (const json* features = r.array("features")) {
       for (const auto& f : *features) {
-        if (f.is_string()) d.features.push_back(f.get<std::string>());
-        else if (!error) error = parse_failure("device.features",
-                                            "must hold strings");
+        if (f.is_string())
+          d.features.push_back(f.get<std::string>());
+        else if (!error)
+          error = parse_failure("device.features", "must hold strings");
       }
     }
   }
@@ -282,7 +302,8 @@ Result<BenchReport> parse_bench_report(std::string_view json_text) {
   }
   if (const json* results = top.array("results")) {
     for (std::size_t i = 0; i < results->size(); ++i) {
-      out.results.push_back(read_result((*results)[i], "results[" + std::to_string(i) + "]", error));
+      out.results.push_back(
+          read_result((*results)[i], "results[" + std::to_string(i) + "]", error));
     }
   }
   if (const json* projections = top.array("projections")) {
@@ -300,8 +321,5 @@ Result<BenchReport> parse_bench_report(std::string_view json_text) {
   if (error) return *error;
   return out;
 }
-
-// The names headroom-bench used before documents.h; kept while its sources move over.
-std::string to_json_text(const BenchReport& report) { return bench_json_text(report); }
 
 }  // namespace headroom

@@ -11,17 +11,26 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string dump(const Json& doc) { return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
+std::string dump(const Json& doc) {
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace
 
 std::string models_json_text(const Catalog& catalog) {
   Json list = Json::array();
   for (const auto& m : catalog.models) {
-    list.push_back({{"id", m.arch.id}, {"name", m.arch.name}, {"family", m.arch.family}, {"hf_repo", m.hf_repo},
-                    {"params", total_params(m.arch)}, {"active_params", active_params(m.arch)},
-                    {"params_reported", m.params_reported}, {"layers", m.arch.num_layers},
-                    {"max_context_tokens", m.arch.max_context_tokens}, {"aliases", m.aliases}, {"source", m.arch.source}});
+    list.push_back({{"id", m.arch.id},
+                    {"name", m.arch.name},
+                    {"family", m.arch.family},
+                    {"hf_repo", m.hf_repo},
+                    {"params", total_params(m.arch)},
+                    {"active_params", active_params(m.arch)},
+                    {"params_reported", m.params_reported},
+                    {"layers", m.arch.num_layers},
+                    {"max_context_tokens", m.arch.max_context_tokens},
+                    {"aliases", m.aliases},
+                    {"source", m.arch.source}});
   }
   return dump({{"schema", "headroom.models.v1"}, {"models", list}});
 }
@@ -29,11 +38,18 @@ std::string models_json_text(const Catalog& catalog) {
 std::string cards_json_text(const Catalog& catalog) {
   Json list = Json::array();
   for (const auto& c : catalog.cards) {
-    list.push_back({{"id", c.id}, {"name", c.name}, {"vendor", c.vendor}, {"segment", c.segment},
-                    {"memory_bytes", c.memory_bytes}, {"usable_memory_bytes", c.usable_memory_bytes},
+    list.push_back({{"id", c.id},
+                    {"name", c.name},
+                    {"vendor", c.vendor},
+                    {"segment", c.segment},
+                    {"memory_bytes", c.memory_bytes},
+                    {"usable_memory_bytes", c.usable_memory_bytes},
                     {"bandwidth_bytes_per_s", c.bandwidth_bytes_per_s},
-                    {"bf16_flops_per_s", c.throughput.bf16_flops_per_s}, {"fp8_flops_per_s", c.throughput.fp8_flops_per_s},
-                    {"l2_cache_bytes", c.l2_cache_bytes}, {"unified_memory", c.unified_memory}, {"sources", c.sources}});
+                    {"bf16_flops_per_s", c.throughput.bf16_flops_per_s},
+                    {"fp8_flops_per_s", c.throughput.fp8_flops_per_s},
+                    {"l2_cache_bytes", c.l2_cache_bytes},
+                    {"unified_memory", c.unified_memory},
+                    {"sources", c.sources}});
   }
   return dump({{"schema", "headroom.cards.v1"}, {"cards", list}});
 }
@@ -43,24 +59,39 @@ std::string formats_json_text() {
   for (const auto& f : weight_formats()) {
     Json quality = Json::array();
     for (const auto& q : f.quality) {
-      quality.push_back({{"metric", q.metric}, {"value", q.value}, {"baseline", q.baseline}, {"model", q.model}, {"source", q.source}});
+      quality.push_back({{"metric", q.metric},
+                         {"value", q.value},
+                         {"baseline", q.baseline},
+                         {"model", q.model},
+                         {"source", q.source}});
     }
-    formats.push_back({{"id", f.id}, {"name", f.name}, {"family", f.family}, {"bits_per_weight", f.nominal_bits_per_weight},
-                       {"description", f.description}, {"runtimes", f.runtimes}, {"quality", quality},
-                       {"quality_summary", quality_summary(f)}, {"source", f.source}});
+    formats.push_back({{"id", f.id},
+                       {"name", f.name},
+                       {"family", f.family},
+                       {"bits_per_weight", f.nominal_bits_per_weight},
+                       {"description", f.description},
+                       {"runtimes", f.runtimes},
+                       {"quality", quality},
+                       {"quality_summary", quality_summary(f)},
+                       {"source", f.source}});
   }
   Json kv = Json::array();
   for (const auto& k : kv_dtypes()) {
-    kv.push_back({{"id", k.id}, {"bytes_per_element", k.bytes_per_element}, {"needs_flash_attention_for_v", k.needs_flash_attention_for_v},
-                  {"runtimes", k.runtimes}, {"source", k.source}});
+    kv.push_back({{"id", k.id},
+                  {"bytes_per_element", k.bytes_per_element},
+                  {"needs_flash_attention_for_v", k.needs_flash_attention_for_v},
+                  {"runtimes", k.runtimes},
+                  {"source", k.source}});
   }
-  return dump({{"schema", "headroom.formats.v1"}, {"weight_formats", formats}, {"kv_cache_dtypes", kv}});
+  return dump(
+      {{"schema", "headroom.formats.v1"}, {"weight_formats", formats}, {"kv_cache_dtypes", kv}});
 }
 
 std::string runtimes_json_text() {
   Json list = Json::array();
   for (const auto& r : runtime_profiles()) {
-    list.push_back({{"id", r.key}, {"name", r.name}, {"budget_rule", r.budget_rule}, {"source", r.source}});
+    list.push_back(
+        {{"id", r.key}, {"name", r.name}, {"budget_rule", r.budget_rule}, {"source", r.source}});
   }
   return dump({{"schema", "headroom.runtimes.v1"}, {"runtimes", list}});
 }
@@ -70,8 +101,9 @@ Result<std::string> catalog_json_text(const Catalog& catalog, std::string_view k
   if (kind == "cards") return cards_json_text(catalog);
   if (kind == "formats") return formats_json_text();
   if (kind == "runtimes") return runtimes_json_text();
-  return refused(ErrorCode::unknown_name, "kind",
-                    "unknown catalog '" + std::string(kind) + "' (known: models, cards, formats, runtimes)");
+  return refused(
+      ErrorCode::unknown_name, "kind",
+      "unknown catalog '" + std::string(kind) + "' (known: models, cards, formats, runtimes)");
 }
 
 }  // namespace headroom

@@ -49,16 +49,22 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
         return Json{{"card", fit.card->id}, {"name", fit.card->name}, {"vendor", fit.card->vendor}};
       },
       [](const SizingReport& r) {
-        return Json{{"model", r.inputs.model_id}, {"quant", r.inputs.weight_format},
-                    {"kv_cache_dtype", r.inputs.kv_dtype}, {"runtime", r.inputs.runtime},
-                    {"gpus", r.inputs.gpus}, {"prompt_tokens", r.inputs.workload.prompt_tokens},
-                    {"output_tokens", r.inputs.workload.output_tokens}, {"users", r.inputs.workload.users}};
+        return Json{{"model", r.inputs.model_id},
+                    {"quant", r.inputs.weight_format},
+                    {"kv_cache_dtype", r.inputs.kv_dtype},
+                    {"runtime", r.inputs.runtime},
+                    {"gpus", r.inputs.gpus},
+                    {"prompt_tokens", r.inputs.workload.prompt_tokens},
+                    {"output_tokens", r.inputs.workload.output_tokens},
+                    {"users", r.inputs.workload.users}};
       },
       [](const SizingReport& r, Json& row) {
         row["max_users"] = r.max_users;
         row["max_context_tokens"] = r.max_context_tokens;
-        row["decode_tokens_per_s_per_user"] = speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_per_user);
-        row["decode_tokens_per_s_total"] = speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_total);
+        row["decode_tokens_per_s_per_user"] =
+            speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_per_user);
+        row["decode_tokens_per_s_total"] =
+            speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_total);
         row["ttft_s"] = speed_or_null(r, &SpeedEstimate::ttft_s);
         row["weights_bytes"] = r.memory.weights_bytes;
         row["free_bytes"] = r.memory.free_bytes;
@@ -68,16 +74,23 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
 std::string reality_json_text(const std::vector<FormatFit>& fits) {
   return rows_document<FormatFit>(
       kRealitySchema, "formats", fits,
-      [](const FormatFit& fit) { return Json{{"format", fit.format}, {"quality", fit.quality}}; },
+      [](const FormatFit& fit) {
+        return Json{{"format", fit.format}, {"quality", fit.quality}};
+      },
       [](const SizingReport& r) {
-        return Json{{"model", r.inputs.model_id}, {"runtime", r.inputs.runtime}, {"card", r.inputs.card_id},
-                    {"gpus", r.inputs.gpus}, {"prompt_tokens", r.inputs.workload.prompt_tokens},
-                    {"output_tokens", r.inputs.workload.output_tokens}, {"users", r.inputs.workload.users}};
+        return Json{{"model", r.inputs.model_id},
+                    {"runtime", r.inputs.runtime},
+                    {"card", r.inputs.card_id},
+                    {"gpus", r.inputs.gpus},
+                    {"prompt_tokens", r.inputs.workload.prompt_tokens},
+                    {"output_tokens", r.inputs.workload.output_tokens},
+                    {"users", r.inputs.workload.users}};
       },
       [](const SizingReport& r, Json& row) {
         row["weights_bytes"] = r.memory.weights_bytes;
         row["bits_per_weight"] = r.inputs.bits_per_weight;
-        row["decode_tokens_per_s_per_user"] = speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_per_user);
+        row["decode_tokens_per_s_per_user"] =
+            speed_or_null(r, &SpeedEstimate::decode_tokens_per_s_per_user);
         row["speedup_vs_fp16"] = speed_or_null(r, &SpeedEstimate::speedup_vs_fp16);
         row["ideal_speedup_vs_fp16"] = speed_or_null(r, &SpeedEstimate::ideal_speedup_vs_fp16);
       });

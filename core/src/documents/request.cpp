@@ -17,7 +17,8 @@ constexpr std::uint64_t kCountClamp = 1u << 20;  // uint32 knobs: beyond any val
 constexpr const char* kVendors[] = {"nvidia", "amd", "intel", "apple"};
 
 Result<std::uint64_t> count(const std::string& key, const std::string& text) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return invalid(key, "must be a whole number (got '" + text + "')");
   }
   return std::stoull(text);
@@ -77,16 +78,26 @@ class Builder {
     // Every other key is a count.
     auto value = count(key, text);
     if (!value) return value.error();
-    if (key == "gpus") r.gpus = clamped(*value);
-    else if (key == "prompt_tokens") r.workload.prompt_tokens = *value;
-    else if (key == "output_tokens") r.workload.output_tokens = *value;
-    else if (key == "users") r.workload.users = *value;
-    else if (key == "max_model_len") k.max_model_len_tokens = *value;
-    else if (key == "ctx_size") k.ctx_size_tokens = *value;
-    else if (key == "parallel") k.parallel_slots = clamped(*value);
-    else if (key == "ubatch_size") k.ubatch_size_tokens = clamped(*value);
-    else if (key == "n_gpu_layers") k.gpu_layers = clamped(*value);
-    else if (key == "n_cpu_moe") k.cpu_moe_layers = clamped(*value);
+    if (key == "gpus")
+      r.gpus = clamped(*value);
+    else if (key == "prompt_tokens")
+      r.workload.prompt_tokens = *value;
+    else if (key == "output_tokens")
+      r.workload.output_tokens = *value;
+    else if (key == "users")
+      r.workload.users = *value;
+    else if (key == "max_model_len")
+      k.max_model_len_tokens = *value;
+    else if (key == "ctx_size")
+      k.ctx_size_tokens = *value;
+    else if (key == "parallel")
+      k.parallel_slots = clamped(*value);
+    else if (key == "ubatch_size")
+      k.ubatch_size_tokens = clamped(*value);
+    else if (key == "n_gpu_layers")
+      k.gpu_layers = clamped(*value);
+    else if (key == "n_cpu_moe")
+      k.cpu_moe_layers = clamped(*value);
     return std::nullopt;
   }
 
@@ -96,11 +107,13 @@ class Builder {
       r.model = *text.model_arch;
       have_model_ = true;
     }
-    if (!have_model_) return invalid("model", "is required (a catalog id, a config.json or a GGUF file)");
+    if (!have_model_)
+      return invalid("model", "is required (a catalog id, a config.json or a GGUF file)");
     if (!have_runtime_) return invalid("runtime", "is required (see `headroom runtimes`)");
     if (text.model_from_gguf && r.weight_format != "native") {
-      return invalid("quant", "contradicts the GGUF file, whose tensors already have their types; "
-                              "leave it out");
+      return invalid("quant",
+                     "contradicts the GGUF file, whose tensors already have their types; "
+                     "leave it out");
     }
     if (kind_ == RequestKind::compare) {
       if (have_card_) return invalid("card", "is not taken by compare, which runs every card");
@@ -118,7 +131,8 @@ class Builder {
   }
 
  private:
-  std::optional<Error> assign(std::string& target, const std::string& key, const std::string& text) {
+  std::optional<Error> assign(std::string& target, const std::string& key,
+                              const std::string& text) {
     if (text.empty()) return invalid(key, "must not be empty");
     target = text;
     return std::nullopt;
@@ -188,15 +202,31 @@ class Builder {
 }  // namespace
 
 const std::vector<std::string_view>& request_keys() {
-  static const std::vector<std::string_view> kKeys = {
-      "model",         "quant",         "kv_cache_dtype", "runtime",  "card",
-      "vendor",        "gpus",          "prompt_tokens",  "output_tokens", "users",
-      "max_model_len", "gpu_memory_utilization", "ctx_size", "parallel", "ubatch_size",
-      "flash_attention", "n_gpu_layers", "n_cpu_moe",    "host_bandwidth_gb_per_s", "bench"};
+  static const std::vector<std::string_view> kKeys = {"model",
+                                                      "quant",
+                                                      "kv_cache_dtype",
+                                                      "runtime",
+                                                      "card",
+                                                      "vendor",
+                                                      "gpus",
+                                                      "prompt_tokens",
+                                                      "output_tokens",
+                                                      "users",
+                                                      "max_model_len",
+                                                      "gpu_memory_utilization",
+                                                      "ctx_size",
+                                                      "parallel",
+                                                      "ubatch_size",
+                                                      "flash_attention",
+                                                      "n_gpu_layers",
+                                                      "n_cpu_moe",
+                                                      "host_bandwidth_gb_per_s",
+                                                      "bench"};
   return kKeys;
 }
 
-Result<BuiltRequest> build_request(const RequestText& text, const Catalog& catalog, RequestKind kind) {
+Result<BuiltRequest> build_request(const RequestText& text, const Catalog& catalog,
+                                   RequestKind kind) {
   BuiltRequest out;
   Builder builder(catalog, kind, out);
   for (const auto& [key, value] : text.fields) {

@@ -9,7 +9,8 @@ std::string size_json_text(const SizingReport& r, int indent) {
   const MemoryBreakdown& m = r.memory;
   const NormalizedInputs& in = r.inputs;
   Json items = Json::array();
-  for (const auto& item : m.items) items.push_back({{"name", item.name}, {"bytes", item.bytes}, {"note", item.note}});
+  for (const auto& item : m.items)
+    items.push_back({{"name", item.name}, {"bytes", item.bytes}, {"note", item.note}});
   Json doc = {
       {"schema", kSizeSchema},
       {"verdict", to_string(r.verdict)},

@@ -16,13 +16,12 @@
 #include <cctype>
 #include <utility>
 
-#include "headroom/weight_format.h"
 #include "formats/internal.h"
+#include "headroom/weight_format.h"
 
 namespace headroom {
 
 namespace {
-
 
 // The nn.Linear weights inside the decoder blocks (the router excluded).
 bool is_block_linear(TensorRole role) {
@@ -67,11 +66,12 @@ Result<std::vector<TensorSpec>> apply_hf(const ModelArch& arch, std::vector<Tens
   if (experts_only && std::none_of(tensors.begin(), tensors.end(),
                                    [](const TensorSpec& t) { return is_routed_expert(t.role); })) {
     return refused(ErrorCode::unsupported, "quant",
-                      "weight_format 'mxfp4' stores MoE experts only, and model '" + arch.id +
-                          "' has no expert tensors; choose awq, gptq, fp8 or a GGUF type");
+                   "weight_format 'mxfp4' stores MoE experts only, and model '" + arch.id +
+                       "' has no expert tensors; choose awq, gptq, fp8 or a GGUF type");
   }
   for (auto& tensor : tensors) {
-    const bool quantized = experts_only ? is_routed_expert(tensor.role) : is_block_linear(tensor.role);
+    const bool quantized =
+        experts_only ? is_routed_expert(tensor.role) : is_block_linear(tensor.role);
     tensor.dtype = quantized ? format.main_dtype : kept;
   }
   return tensors;
@@ -96,12 +96,12 @@ Result<std::vector<TensorSpec>> apply_native(const ModelArch& arch,
   // DeepSeek-style checkpoints say "fp8" with weight_block_size [128, 128].
   const std::string target = (quant == "fp8" || quant == "fp8_block") ? "fp8-block" : quant;
   auto format = find_weight_format(target);
-  if (!format || (*format)->family != "hf" || (*format)->id == "bf16" ||
-      (*format)->id == "fp16" || (*format)->id == "fp32") {
+  if (!format || (*format)->family != "hf" || (*format)->id == "bf16" || (*format)->id == "fp16" ||
+      (*format)->id == "fp32") {
     return refused(ErrorCode::unsupported, "model.native_quant",
-                      "model.native_quant '" + arch.native_quant + "' of model '" + arch.id +
-                          "' is not a known checkpoint quantization (known: mxfp4, fp8, awq, "
-                          "gptq, int8, bnb-nf4)");
+                   "model.native_quant '" + arch.native_quant + "' of model '" + arch.id +
+                       "' is not a known checkpoint quantization (known: mxfp4, fp8, awq, "
+                       "gptq, int8, bnb-nf4)");
   }
   return apply_hf(arch, std::move(tensors), **format);
 }
@@ -114,9 +114,8 @@ Result<std::vector<TensorSpec>> apply_weight_format(const ModelArch& arch,
   if (format.family == "gguf") return detail::apply_gguf_mix(arch, std::move(tensors), format);
   if (format.family == "native") return apply_native(arch, std::move(tensors));
   if (format.family == "hf") return apply_hf(arch, std::move(tensors), format);
-  return invalid("weight_format.family",
-                    "'" + format.family + "' of format '" + format.id +
-                        "' is not one of hf, gguf, native");
+  return invalid("weight_format.family", "'" + format.family + "' of format '" + format.id +
+                                             "' is not one of hf, gguf, native");
 }
 
 }  // namespace headroom

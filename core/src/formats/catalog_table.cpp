@@ -48,115 +48,192 @@ std::vector<QualityCost> awq_paper(double quantized_ppl, const std::string& note
 
 WeightFormat gguf(const char* id, const char* name, const char* description, double bpw,
                   const char* bpw_source, DType main, std::vector<QualityCost> quality) {
-  return WeightFormat{id,           name,      "gguf", description, bpw, main, std::move(quality),
-                      kGgufRuntimes, std::string(kRecipe) + bpw_source};
+  return WeightFormat{id,
+                      name,
+                      "gguf",
+                      description,
+                      bpw,
+                      main,
+                      std::move(quality),
+                      kGgufRuntimes,
+                      std::string(kRecipe) + bpw_source};
 }
 
 std::vector<WeightFormat> hf_formats() {
   std::vector<WeightFormat> out;
-  out.push_back({"bf16", "BF16", "hf", "Unquantized bfloat16 weights, 2 bytes each.", 16.0,
-                 DType::bf16, {}, kHfRuntimes, "bfloat16: 1 sign, 8 exponent, 7 mantissa bits"});
-  out.push_back({"fp16", "FP16", "hf", "Unquantized IEEE half-precision weights, 2 bytes each.",
-                 16.0, DType::f16, {}, kHfRuntimes, "IEEE 754 binary16"});
-  out.push_back({"fp32", "FP32", "hf", "Unquantized single-precision weights, 4 bytes each.", 32.0,
-                 DType::f32, {}, {"vllm", "transformers"}, "IEEE 754 binary32"});
+  out.push_back({"bf16",
+                 "BF16",
+                 "hf",
+                 "Unquantized bfloat16 weights, 2 bytes each.",
+                 16.0,
+                 DType::bf16,
+                 {},
+                 kHfRuntimes,
+                 "bfloat16: 1 sign, 8 exponent, 7 mantissa bits"});
+  out.push_back({"fp16",
+                 "FP16",
+                 "hf",
+                 "Unquantized IEEE half-precision weights, 2 bytes each.",
+                 16.0,
+                 DType::f16,
+                 {},
+                 kHfRuntimes,
+                 "IEEE 754 binary16"});
+  out.push_back({"fp32",
+                 "FP32",
+                 "hf",
+                 "Unquantized single-precision weights, 4 bytes each.",
+                 32.0,
+                 DType::f32,
+                 {},
+                 {"vllm", "transformers"},
+                 "IEEE 754 binary32"});
   const QualityCost fp8_recovery{"recovery_pct", 99.7, "bf16",
                                  "Llama-3.1-8B-Instruct (OpenLLM v1, per-channel FP8-dynamic)",
                                  kFp8Card};
-  out.push_back({"fp8", "FP8 E4M3, per-tensor scale", "hf",
+  out.push_back({"fp8",
+                 "FP8 E4M3, per-tensor scale",
+                 "hf",
                  "Block linear layers in fp8 e4m3 with one fp32 scale per tensor; embeddings, "
                  "lm_head, norms and router stay 16-bit.",
-                 8.0, DType::fp8_e4m3, {fp8_recovery}, {"vllm", "sglang", "trtllm", "tgi"},
+                 8.0,
+                 DType::fp8_e4m3,
+                 {fp8_recovery},
+                 {"vllm", "sglang", "trtllm", "tgi"},
                  "vLLM model_executor/layers/quantization/fp8.py Fp8LinearMethod (LinearBase "
                  "only, lm_head is ParallelLMHead); llm-compressor FP8 ignore=['lm_head']"});
-  out.push_back({"fp8-channel", "FP8 E4M3, per-channel scales", "hf",
+  out.push_back({"fp8-channel",
+                 "FP8 E4M3, per-channel scales",
+                 "hf",
                  "Block linear layers in fp8 e4m3 with one fp32 scale per output row "
                  "(compressed-tensors FP8_DYNAMIC); the rest stays 16-bit.",
-                 8.0, DType::fp8_e4m3_rowwise, {fp8_recovery}, {"vllm", "sglang", "trtllm", "tgi"},
+                 8.0,
+                 DType::fp8_e4m3_rowwise,
+                 {fp8_recovery},
+                 {"vllm", "sglang", "trtllm", "tgi"},
                  "compressed-tensors FP8_DYNAMIC preset (channel weight scales, dynamic "
                  "per-token activations); per-row fp32 scales counted"});
-  out.push_back({"fp8-block", "FP8 E4M3, 128x128 block scales", "hf",
-                 "DeepSeek-style fp8 e4m3 linear layers (experts included) with one fp32 scale "
-                 "per 128x128 block; embeddings, lm_head, norms and router stay bf16.",
-                 8.0, DType::fp8_e4m3_block128,
-                 {{"loss_delta_pct", 0.25, "bf16",
-                   "DeepSeek-V2-Lite/V2-scale MoE, FP8 training (~1T tokens)",
-                   "DeepSeek-V3 Technical Report arXiv 2412.19437 sec 3.3 (relative loss error "
-                   "below 0.25%)"}},
-                 {"vllm", "sglang", "trtllm", "transformers"},
-                 "DeepSeek-V3 config.json quantization_config {fmt: e4m3, weight_block_size: "
-                 "[128, 128]}, weight_scale_inv fp32 per block (0.02% extra, counted)"});
-  out.push_back({"int8", "INT8 W8A8, per-channel", "hf",
+  out.push_back(
+      {"fp8-block",
+       "FP8 E4M3, 128x128 block scales",
+       "hf",
+       "DeepSeek-style fp8 e4m3 linear layers (experts included) with one fp32 scale "
+       "per 128x128 block; embeddings, lm_head, norms and router stay bf16.",
+       8.0,
+       DType::fp8_e4m3_block128,
+       {{"loss_delta_pct", 0.25, "bf16", "DeepSeek-V2-Lite/V2-scale MoE, FP8 training (~1T tokens)",
+         "DeepSeek-V3 Technical Report arXiv 2412.19437 sec 3.3 (relative loss error "
+         "below 0.25%)"}},
+       {"vllm", "sglang", "trtllm", "transformers"},
+       "DeepSeek-V3 config.json quantization_config {fmt: e4m3, weight_block_size: "
+       "[128, 128]}, weight_scale_inv fp32 per block (0.02% extra, counted)"});
+  out.push_back({"int8",
+                 "INT8 W8A8, per-channel",
+                 "hf",
                  "Block linear layers in int8 with one fp32 scale per output row, int8 "
                  "activations (SmoothQuant/GPTQ W8A8); the rest stays 16-bit.",
-                 8.0, DType::int8_rowwise,
+                 8.0,
+                 DType::int8_rowwise,
                  {{"recovery_pct", 100.3, "bf16", "Llama-3.1-8B-Instruct (OpenLLM v1)",
                    "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8 model card"}},
                  {"vllm", "sglang", "trtllm"},
                  "compressed-tensors W8A8 int8 (channel-wise weight scales); vLLM "
                  "CompressedTensorsW8A8Int8"});
-  out.push_back({"awq", "AWQ INT4, group 128", "hf",
+  out.push_back({"awq",
+                 "AWQ INT4, group 128",
+                 "hf",
                  "Block linear layers in int4 with an fp16 scale and int4 zero per 128 inputs "
                  "(AutoAWQ GEMM); the rest stays 16-bit.",
-                 532.0 / 128.0, DType::int4_awq_g128, awq_paper(5.60, ""),
+                 532.0 / 128.0,
+                 DType::int4_awq_g128,
+                 awq_paper(5.60, ""),
                  {"vllm", "sglang", "tgi", "transformers"},
                  "AutoAWQ WQLinear_GEMM qweight/qzeros/scales (casper-hansen/AutoAWQ)"});
-  out.push_back({"awq-g64", "AWQ INT4, group 64", "hf",
+  out.push_back({"awq-g64",
+                 "AWQ INT4, group 64",
+                 "hf",
                  "AWQ int4 with an fp16 scale and int4 zero per 64 inputs; the rest stays 16-bit.",
-                 276.0 / 64.0, DType::int4_awq_g64, awq_paper(5.60, ", measured at group 128"),
+                 276.0 / 64.0,
+                 DType::int4_awq_g64,
+                 awq_paper(5.60, ", measured at group 128"),
                  {"vllm", "sglang", "tgi", "transformers"},
                  "AutoAWQ WQLinear_GEMM qweight/qzeros/scales, q_group_size=64"});
   std::vector<QualityCost> gptq_quality = awq_paper(5.69, ", GPTQ without act-order");
   gptq_quality.push_back({"recovery_pct", 98.9, "bf16",
                           "Llama-3.1-8B-Instruct (OpenLLM v1, symmetric int4 g128 via GPTQ)",
                           "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16 model card"});
-  out.push_back({"gptq", "GPTQ INT4, group 128", "hf",
+  out.push_back({"gptq",
+                 "GPTQ INT4, group 128",
+                 "hf",
                  "Block linear layers in int4 with an fp16 scale and int4 zero per 128 inputs "
                  "(AutoGPTQ); the rest stays 16-bit.",
-                 532.0 / 128.0, DType::int4_gptq_g128, gptq_quality,
+                 532.0 / 128.0,
+                 DType::int4_gptq_g128,
+                 gptq_quality,
                  {"vllm", "sglang", "tgi", "transformers"},
                  "AutoGPTQ QuantLinear qweight/qzeros/scales/g_idx (AutoGPTQ/AutoGPTQ)"});
-  out.push_back({"gptq-g32", "GPTQ INT4, group 32", "hf",
+  out.push_back({"gptq-g32",
+                 "GPTQ INT4, group 32",
+                 "hf",
                  "GPTQ int4 with an fp16 scale and int4 zero per 32 inputs; the rest stays 16-bit.",
-                 148.0 / 32.0, DType::int4_gptq_g32,
+                 148.0 / 32.0,
+                 DType::int4_gptq_g32,
                  awq_paper(5.69, ", GPTQ measured at group 128"),
                  {"vllm", "sglang", "tgi", "transformers"},
                  "AutoGPTQ QuantLinear qweight/qzeros/scales/g_idx, group_size=32"});
   const QualityCost nf4_mmlu{"mmlu_delta_pts", 53.1 - 53.0, "bf16",
                              "LLaMA 7B-65B QLoRA-finetuned on Alpaca/FLAN v2 (NF4 + DQ)", kQlora};
-  out.push_back({"bnb-nf4", "bitsandbytes NF4, double quant", "hf",
+  out.push_back({"bnb-nf4",
+                 "bitsandbytes NF4, double quant",
+                 "hf",
                  "bitsandbytes 4-bit NormalFloat, blocks of 64 with 8-bit absmax and one fp32 per "
                  "256 absmax (bnb_4bit_use_double_quant=True); lm_head, embeddings, norms stay "
                  "16-bit.",
-                 67616.0 / 16384.0, DType::nf4_dq, {nf4_mmlu},
+                 67616.0 / 16384.0,
+                 DType::nf4_dq,
+                 {nf4_mmlu},
                  {"transformers", "vllm", "tgi"},
                  "bitsandbytes functional.quantize_4bit(compress_statistics=True); transformers "
                  "BitsAndBytesConfig, get_keys_to_not_convert skips lm_head"});
-  out.push_back({"bnb-nf4-nodq", "bitsandbytes NF4, no double quant", "hf",
+  out.push_back({"bnb-nf4-nodq",
+                 "bitsandbytes NF4, no double quant",
+                 "hf",
                  "bitsandbytes 4-bit NormalFloat, blocks of 64 with an fp32 absmax; lm_head, "
                  "embeddings, norms stay 16-bit.",
-                 288.0 / 64.0, DType::nf4, {nf4_mmlu}, {"transformers", "vllm", "tgi"},
+                 288.0 / 64.0,
+                 DType::nf4,
+                 {nf4_mmlu},
+                 {"transformers", "vllm", "tgi"},
                  "bitsandbytes functional.quantize_4bit(blocksize=64, compress_statistics=False)"});
-  out.push_back({"bnb-int8", "bitsandbytes LLM.int8()", "hf",
+  out.push_back({"bnb-int8",
+                 "bitsandbytes LLM.int8()",
+                 "hf",
                  "bitsandbytes int8 linear layers with one fp32 scale per row and fp16 outlier "
                  "columns at run time; lm_head, embeddings, norms stay 16-bit.",
-                 8.0, DType::int8_rowwise,
+                 8.0,
+                 DType::int8_rowwise,
                  {{"ppl_delta", 12.45 - 12.45, "fp32", "OPT-13B (C4)",
                    "LLM.int8() paper arXiv 2208.07339 Table 1 (12.45 -> 12.45)"}},
                  {"transformers", "vllm", "tgi"},
                  "bitsandbytes Linear8bitLt / Int8Params (CB int8 + SCB fp32 per row)"});
-  out.push_back({"mxfp4", "MXFP4 (MoE experts)", "hf",
+  out.push_back({"mxfp4",
+                 "MXFP4 (MoE experts)",
+                 "hf",
                  "MoE expert weights in OCP MXFP4 (32 fp4 e2m1 + one e8m0 scale); attention, "
                  "router, embeddings and lm_head stay bf16, as gpt-oss ships.",
-                 4.25, DType::mxfp4,
+                 4.25,
+                 DType::mxfp4,
                  {{"ppl_delta_pct", 0.0, "native", "gpt-oss-20b / gpt-oss-120b", kGptOss}},
                  {"vllm", "sglang", "trtllm", "transformers"},
                  "OCP Microscaling Formats v1.0; gpt-oss safetensors *_blocks (uint8) + *_scales "
                  "(e8m0) per 32 values"});
-  out.push_back({"native", "Native checkpoint", "native",
+  out.push_back({"native",
+                 "Native checkpoint",
+                 "native",
                  "The checkpoint as published: its 16-bit dtype, gpt-oss's MXFP4 experts, "
                  "DeepSeek's FP8 block-scaled linear layers, or a GGUF file's own tensor types.",
-                 16.0, DType::bf16,
+                 16.0,
+                 DType::bf16,
                  {{"ppl_delta_pct", 0.0, "native", "any model",
                    "by definition: no quantization beyond the release"}},
                  {"vllm", "sglang", "trtllm", "tgi", "transformers", "llama.cpp", "ollama"},
@@ -201,8 +278,7 @@ std::vector<WeightFormat> gguf_formats() {
                      kReadmeBpw, DType::q3_k, scoreboard(0.585400, false)));
   out.push_back(gguf("q3_k_m", "GGUF Q3_K_M",
                      "Q3_K with attn_v/attn_output/ffn_down in Q4_K-Q5_K; output Q6_K.", 3.9960,
-                     kDerivedBpw, DType::q3_k,
-                     scoreboard(0.689517, false)));
+                     kDerivedBpw, DType::q3_k, scoreboard(0.689517, false)));
   out.push_back(gguf("q3_k_s", "GGUF Q3_K_S", "Q3_K everywhere; output Q6_K.", 3.6429, kReadmeBpw,
                      DType::q3_k, scoreboard(1.907244, false)));
   out.push_back(gguf("q2_k", "GGUF Q2_K",
@@ -232,10 +308,11 @@ std::vector<WeightFormat> gguf_formats() {
                      "IQ3_XXS (3.06 bpw) with attn_q/k IQ2_S, attn_output IQ3_S (imatrix "
                      "required); output Q6_K.",
                      3.2548, kReadmeBpw, DType::iq3_xxs, scoreboard(1.290849, true)));
-  out.push_back(gguf("iq2_m", "GGUF IQ2_M",
-                     "IQ2_S with attn_v Q4_K on GQA models and token_embd IQ3_S (imatrix required); "
-                     "output Q5_K.",
-                     2.9294, kReadmeBpw, DType::iq2_s, scoreboard(2.663082, true)));
+  out.push_back(
+      gguf("iq2_m", "GGUF IQ2_M",
+           "IQ2_S with attn_v Q4_K on GQA models and token_embd IQ3_S (imatrix required); "
+           "output Q5_K.",
+           2.9294, kReadmeBpw, DType::iq2_s, scoreboard(2.663082, true)));
   out.push_back(gguf("iq2_s", "GGUF IQ2_S",
                      "IQ2_XS with attn_v Q4_K on GQA models and token_embd IQ3_S (imatrix "
                      "required); output Q5_K.",

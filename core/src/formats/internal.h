@@ -8,7 +8,8 @@
 namespace headroom::detail {
 
 // llama.cpp's per-tensor type selection for a GGUF mix (llama_tensor_get_type).
-Result<std::vector<TensorSpec>> apply_gguf_mix(const ModelArch& arch, std::vector<TensorSpec> tensors,
+Result<std::vector<TensorSpec>> apply_gguf_mix(const ModelArch& arch,
+                                               std::vector<TensorSpec> tensors,
                                                const WeightFormat& format);
 
 }  // namespace headroom::detail

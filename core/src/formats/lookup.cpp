@@ -21,17 +21,39 @@ std::string canonical(std::string_view id) {
 
 // Alternative spellings users and runtimes use, mapped to catalog ids.
 constexpr std::pair<const char*, const char*> kAliases[] = {
-    {"bfloat16", "bf16"}, {"float16", "fp16"}, {"half", "fp16"}, {"float32", "fp32"},
-    {"f32", "fp32"}, {"fp8_e4m3", "fp8"}, {"fp8_static", "fp8"},
-    {"fp8_dynamic", "fp8-channel"}, {"fp8_rowwise", "fp8-channel"},
-    {"fp8_per_channel", "fp8-channel"}, {"deepseek_fp8", "fp8-block"},
-    {"fp8_block128", "fp8-block"}, {"w8a8", "int8"}, {"int8_w8a8", "int8"},
-    {"smoothquant", "int8"}, {"awq_int4", "awq"}, {"awq_g128", "awq"}, {"gptq_int4", "gptq"},
-    {"gptq_g128", "gptq"}, {"w4a16", "gptq"}, {"nf4", "bnb-nf4"}, {"bnb_4bit", "bnb-nf4"},
-    {"bitsandbytes", "bnb-nf4"}, {"nf4_nodq", "bnb-nf4-nodq"}, {"bnb_8bit", "bnb-int8"},
-    {"llm_int8", "bnb-int8"}, {"mxfp4_moe", "mxfp4-gguf"}, {"q4_k", "q4_k_m"},
-    {"q5_k", "q5_k_m"}, {"q3_k", "q3_k_m"}, {"gguf_f16", "f16"},
-    {"gguf_bf16", "bf16-gguf"}, {"original", "native"},
+    {"bfloat16", "bf16"},
+    {"float16", "fp16"},
+    {"half", "fp16"},
+    {"float32", "fp32"},
+    {"f32", "fp32"},
+    {"fp8_e4m3", "fp8"},
+    {"fp8_static", "fp8"},
+    {"fp8_dynamic", "fp8-channel"},
+    {"fp8_rowwise", "fp8-channel"},
+    {"fp8_per_channel", "fp8-channel"},
+    {"deepseek_fp8", "fp8-block"},
+    {"fp8_block128", "fp8-block"},
+    {"w8a8", "int8"},
+    {"int8_w8a8", "int8"},
+    {"smoothquant", "int8"},
+    {"awq_int4", "awq"},
+    {"awq_g128", "awq"},
+    {"gptq_int4", "gptq"},
+    {"gptq_g128", "gptq"},
+    {"w4a16", "gptq"},
+    {"nf4", "bnb-nf4"},
+    {"bnb_4bit", "bnb-nf4"},
+    {"bitsandbytes", "bnb-nf4"},
+    {"nf4_nodq", "bnb-nf4-nodq"},
+    {"bnb_8bit", "bnb-int8"},
+    {"llm_int8", "bnb-int8"},
+    {"mxfp4_moe", "mxfp4-gguf"},
+    {"q4_k", "q4_k_m"},
+    {"q5_k", "q5_k_m"},
+    {"q3_k", "q3_k_m"},
+    {"gguf_f16", "f16"},
+    {"gguf_bf16", "bf16-gguf"},
+    {"original", "native"},
 };
 
 std::string format_number(double value, int decimals, bool with_sign) {
@@ -84,7 +106,7 @@ Result<const WeightFormat*> find_weight_format(std::string_view id) {
     known += (known.empty() ? "" : ", ") + format.id;
   }
   return refused(ErrorCode::unknown_name, "quant",
-                    "unknown weight format '" + std::string(id) + "' (known: " + known + ")");
+                 "unknown weight format '" + std::string(id) + "' (known: " + known + ")");
 }
 
 std::string quality_summary(const WeightFormat& format) {

@@ -32,8 +32,7 @@ class ArchKeys {
   std::uint32_t required(std::string_view suffix) {
     if (!has(suffix) && !error) {
       error = parse_failure(field_of(key(suffix)),
-                         "is missing (needed for the " + arch_ +
-                             " architecture)");
+                            "is missing (needed for the " + arch_ + " architecture)");
     }
     return count(suffix);
   }
@@ -112,8 +111,8 @@ void set_layer_attention(ArchKeys& keys, const std::string& family, ModelArch& a
     if (!flags.empty()) {
       if (flags.size() != layers) {
         keys.fail(keys.key("attention.sliding_window_pattern"),
-                  "has " + std::to_string(flags.size()) + " entries for " +
-                      std::to_string(layers) + " layers");
+                  "has " + std::to_string(flags.size()) + " entries for " + std::to_string(layers) +
+                      " layers");
         return;
       }
       arch.layer_attention.resize(layers);
@@ -130,13 +129,14 @@ void set_layer_attention(ArchKeys& keys, const std::string& family, ModelArch& a
       notes.push_back(family + ": no attention.sliding_window, so every layer is full attention");
     }
   } else if (arch.sliding_window_tokens > 0) {
-    notes.push_back(family + ": attention.sliding_window is set but llama.cpp applies no "
-                             "sliding layers for this architecture; all layers full");
+    notes.push_back(family +
+                    ": attention.sliding_window is set but llama.cpp applies no "
+                    "sliding layers for this architecture; all layers full");
   }
   // A sliding layer without a window would cache nothing; size it as full attention instead.
   if (arch.sliding_window_tokens == 0 &&
-      std::count(arch.layer_attention.begin(), arch.layer_attention.end(),
-                 AttentionKind::sliding) > 0) {
+      std::count(arch.layer_attention.begin(), arch.layer_attention.end(), AttentionKind::sliding) >
+          0) {
     std::replace(arch.layer_attention.begin(), arch.layer_attention.end(), AttentionKind::sliding,
                  AttentionKind::full);
     notes.push_back(keys.key("attention.sliding_window_pattern") +
@@ -184,8 +184,8 @@ void set_experts(ArchKeys& keys, ModelArch& arch) {
   arch.first_dense_layers = keys.count("leading_dense_block_count");
   arch.num_shared_experts = keys.count("expert_shared_count");
   // Mixtral-style files carry only feed_forward_length, which is then the expert width.
-  arch.moe_intermediate_size = keys.count(
-      "expert_feed_forward_length", arch.num_experts > 0 ? arch.intermediate_size : 0);
+  arch.moe_intermediate_size =
+      keys.count("expert_feed_forward_length", arch.num_experts > 0 ? arch.intermediate_size : 0);
   // DeepSeek stores all shared experts as one FFN of expert_shared_count expert widths.
   arch.shared_expert_intermediate_size = keys.count(
       "expert_shared_feed_forward_length", arch.num_shared_experts * arch.moe_intermediate_size);
@@ -202,8 +202,9 @@ void set_mla(ArchKeys& keys, ModelArch& arch, std::vector<std::string>& notes) {
     arch.head_dim = keys.count("attention.key_length_mla");
     arch.v_head_dim = keys.count("attention.value_length_mla", arch.head_dim);
     arch.num_kv_heads = arch.num_heads;
-    notes.push_back("MLA: head sizes from attention.key_length_mla/value_length_mla; "
-                    "num_kv_heads set to head_count");
+    notes.push_back(
+        "MLA: head sizes from attention.key_length_mla/value_length_mla; "
+        "num_kv_heads set to head_count");
   }
   if (arch.head_dim > arch.qk_rope_head_dim) {
     arch.qk_nope_head_dim = arch.head_dim - arch.qk_rope_head_dim;
@@ -213,8 +214,7 @@ void set_mla(ArchKeys& keys, ModelArch& arch, std::vector<std::string>& notes) {
 Result<std::uint32_t> vocab_size(const GgufHeader& header, ArchKeys& keys) {
   if (const auto tokens = header.array_length("tokenizer.ggml.tokens")) {
     if (*tokens > std::numeric_limits<std::uint32_t>::max()) {
-      return parse_failure(field_of("tokenizer.ggml.tokens"),
-                        "has more than 2^32 tokens");
+      return parse_failure(field_of("tokenizer.ggml.tokens"), "has more than 2^32 tokens");
     }
     return static_cast<std::uint32_t>(*tokens);
   }
@@ -225,9 +225,8 @@ Result<std::uint32_t> vocab_size(const GgufHeader& header, ArchKeys& keys) {
     }
   }
   return parse_failure(field_of("tokenizer.ggml.tokens"),
-                    "is missing and neither " +
-                        keys.key("vocab_size") +
-                        " nor token_embd.weight gives the vocabulary size");
+                       "is missing and neither " + keys.key("vocab_size") +
+                           " nor token_embd.weight gives the vocabulary size");
 }
 
 bool has_attention_bias(const GgufHeader& header) {
@@ -246,8 +245,7 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
   std::vector<std::string>& out_notes = notes != nullptr ? *notes : local_notes;
   const auto family = header.get_string("general.architecture");
   if (!family || family->empty()) {
-    return parse_failure(field_of("general.architecture"),
-                      "is missing or not a string");
+    return parse_failure(field_of("general.architecture"), "is missing or not a string");
   }
   // Recurrent and hybrid state-space models keep a per-sequence state, not a KV cache per
   // token; sizing them as attention models would be wrong, so they are refused by name (their
@@ -256,8 +254,8 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
     for (const auto& [key, value] : header.metadata) {
       if (key.find(marker) != std::string::npos) {
         return refused(ErrorCode::unsupported, field_of("general.architecture"),
-                          "architecture '" + *family + "' keeps recurrent state (" + key +
-                              "); Headroom sizes attention models only");
+                       "architecture '" + *family + "' keeps recurrent state (" + key +
+                           "); Headroom sizes attention models only");
       }
     }
   }
@@ -273,9 +271,8 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
   if (keys.error) return *keys.error;
   if (arch.num_layers == 0 || arch.num_layers > kMaxLayers) {
     return parse_failure(field_of(keys.key("block_count")),
-                      "must be 1.." +
-                          std::to_string(kMaxLayers) + " (got " +
-                          std::to_string(arch.num_layers) + ")");
+                         "must be 1.." + std::to_string(kMaxLayers) + " (got " +
+                             std::to_string(arch.num_layers) + ")");
   }
   set_heads(keys, arch, out_notes);
   if (const auto ff = keys.per_layer("feed_forward_length");

@@ -134,7 +134,8 @@ std::uint64_t tensor_bytes(DType type, std::uint64_t rows, std::uint64_t cols) {
   }
   const std::uint64_t blocks_per_row = (cols + info.block_elems - 1) / info.block_elems;
   // Bits can exceed 2^64 only for absurd shapes, which callers reject before this point.
-  const std::uint64_t bits = rows * (blocks_per_row * info.block_bits + info.row_bits) + column_bits;
+  const std::uint64_t bits =
+      rows * (blocks_per_row * info.block_bits + info.row_bits) + column_bits;
   return (bits + 7) / 8;
 }
 

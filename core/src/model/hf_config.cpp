@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string>
 
-#include "headroom/model.h"
 #include "base/json_util.h"
+#include "headroom/model.h"
 
 namespace headroom {
 namespace {
@@ -12,9 +12,9 @@ namespace {
 using json_util::Json;
 
 constexpr const char* kSupportedFamilies[] = {
-    "llama",   "mistral",  "mixtral",   "qwen2",       "qwen2_moe",   "qwen3",  "qwen3_moe",
-    "gemma",   "gemma2",   "gemma3",    "gemma3_text", "phi3",        "phimoe", "deepseek_v2",
-    "deepseek_v3", "gpt_oss", "granite", "olmo2", "starcoder2", "cohere", "internlm2"};
+    "llama",       "mistral", "mixtral", "qwen2",       "qwen2_moe",  "qwen3",  "qwen3_moe",
+    "gemma",       "gemma2",  "gemma3",  "gemma3_text", "phi3",       "phimoe", "deepseek_v2",
+    "deepseek_v3", "gpt_oss", "granite", "olmo2",       "starcoder2", "cohere", "internlm2"};
 
 bool is_supported(const std::string& family) {
   return std::find(std::begin(kSupportedFamilies), std::end(kSupportedFamilies), family) !=
@@ -31,12 +31,12 @@ std::string supported_list() {
 }
 
 Error missing(const std::string& field) {
-  return parse_failure("config." + field,
-                    "is missing or not a non-negative integer");
+  return parse_failure("config." + field, "is missing or not a non-negative integer");
 }
 
 // Reads a required positive integer field; writes the error message on failure.
-bool read_required(const Json& config, const char* key, std::uint32_t& out, std::optional<Error>& error) {
+bool read_required(const Json& config, const char* key, std::uint32_t& out,
+                   std::optional<Error>& error) {
   auto value = json_util::get_uint(config, key);
   if (!value || *value == 0 || *value > 0xFFFFFFFFull) {
     if (!error) error = missing(key);
@@ -58,7 +58,7 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
   if (types != nullptr) {
     if (!types->is_array() || types->size() != n) {
       return parse_failure("config.layer_types",
-                        "must list one entry per layer (" + std::to_string(n) + ")");
+                           "must list one entry per layer (" + std::to_string(n) + ")");
     }
     for (const auto& entry : *types) {
       const std::string kind = entry.is_string() ? entry.get<std::string>() : "";
@@ -68,7 +68,7 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
         arch.layer_attention.push_back(AttentionKind::full);
       } else {
         return refused(ErrorCode::unsupported, "config.layer_types",
-                          "config.layer_types has an unsupported entry '" + kind + "'");
+                       "config.layer_types has an unsupported entry '" + kind + "'");
       }
     }
     return std::nullopt;
@@ -88,7 +88,8 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
       const bool global = pattern > 0 && (i + 1) % pattern == 0;
       arch.layer_attention.push_back(global ? AttentionKind::full : AttentionKind::sliding);
     }
-  } else if (family == "qwen2" || family == "qwen3" || family == "qwen2_moe" || family == "qwen3_moe") {
+  } else if (family == "qwen2" || family == "qwen3" || family == "qwen2_moe" ||
+             family == "qwen3_moe") {
     // Qwen uses the window only with use_sliding_window, on layers >= max_window_layers.
     if (json_util::get_bool(config, "use_sliding_window").value_or(false)) {
       const std::uint32_t first = read_optional(config, "max_window_layers", n);
@@ -106,17 +107,19 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
 }
 
 void read_moe(const Json& config, ModelArch& arch) {
-  arch.num_experts = read_optional(config, "num_local_experts",
-                                   read_optional(config, "n_routed_experts",
-                                                 read_optional(config, "num_experts", 0)));
+  arch.num_experts = read_optional(
+      config, "num_local_experts",
+      read_optional(config, "n_routed_experts", read_optional(config, "num_experts", 0)));
   if (arch.num_experts == 0) return;
-  arch.experts_per_token = read_optional(config, "num_experts_per_tok",
-                                         read_optional(config, "experts_per_token", 2));
+  arch.experts_per_token =
+      read_optional(config, "num_experts_per_tok", read_optional(config, "experts_per_token", 2));
   // Mixtral, PhiMoE and gpt-oss use intermediate_size as the expert width.
-  arch.moe_intermediate_size = read_optional(config, "moe_intermediate_size", arch.intermediate_size);
-  arch.shared_expert_intermediate_size = read_optional(config, "shared_expert_intermediate_size", 0);
-  arch.num_shared_experts = read_optional(config, "n_shared_experts",
-                                          arch.shared_expert_intermediate_size > 0 ? 1 : 0);
+  arch.moe_intermediate_size =
+      read_optional(config, "moe_intermediate_size", arch.intermediate_size);
+  arch.shared_expert_intermediate_size =
+      read_optional(config, "shared_expert_intermediate_size", 0);
+  arch.num_shared_experts =
+      read_optional(config, "n_shared_experts", arch.shared_expert_intermediate_size > 0 ? 1 : 0);
   if (arch.shared_expert_intermediate_size == 0 && arch.num_shared_experts > 0) {
     arch.shared_expert_intermediate_size = arch.num_shared_experts * arch.moe_intermediate_size;
   }
@@ -128,11 +131,16 @@ void read_moe(const Json& config, ModelArch& arch) {
 void apply_text_config_defaults(Json& config) {
   const std::string family = json_util::get_string(config, "model_type").value_or("");
   if (family != "gemma3" && family != "gemma3_text") return;
-  const std::pair<const char*, std::uint64_t> defaults[] = {
-      {"vocab_size", 262208}, {"hidden_size", 2304}, {"intermediate_size", 9216},
-      {"num_hidden_layers", 26}, {"num_attention_heads", 8}, {"num_key_value_heads", 4},
-      {"head_dim", 256}, {"sliding_window", 4096}, {"sliding_window_pattern", 6},
-      {"max_position_embeddings", 131072}};
+  const std::pair<const char*, std::uint64_t> defaults[] = {{"vocab_size", 262208},
+                                                            {"hidden_size", 2304},
+                                                            {"intermediate_size", 9216},
+                                                            {"num_hidden_layers", 26},
+                                                            {"num_attention_heads", 8},
+                                                            {"num_key_value_heads", 4},
+                                                            {"head_dim", 256},
+                                                            {"sliding_window", 4096},
+                                                            {"sliding_window_pattern", 6},
+                                                            {"max_position_embeddings", 131072}};
   for (const auto& [key, value] : defaults) {
     if (!json_util::find(config, key)) config[key] = value;
   }
@@ -150,7 +158,8 @@ void read_vision(const Json& vision, ModelArch& arch) {
   const double image = read_optional(vision, "image_size", 896);
   const double per_layer = 4 * h * h + 2 * h * inter + 9 * h + inter;
   const double positions = (image / patch) * (image / patch);
-  const double params = layers * per_layer + 3 * patch * patch * h + positions * h + h * arch.hidden_size + 2 * h;
+  const double params =
+      layers * per_layer + 3 * patch * patch * h + positions * h + h * arch.hidden_size + 2 * h;
   arch.vision_hidden_size = static_cast<std::uint32_t>(h);
   arch.vision_params = static_cast<std::uint64_t>(params);
 }
@@ -166,9 +175,11 @@ std::string compressed_tensors_format(const Json& quant) {
   const std::uint64_t bits = json_util::get_uint(*weights, "num_bits").value_or(0);
   const std::string type = json_util::get_string(*weights, "type").value_or("int");
   const std::string strategy = json_util::get_string(*weights, "strategy").value_or("");
-  if (bits == 8 && type == "float") return strategy == "tensor" ? "fp8" : strategy == "block" ? "fp8-block" : "fp8-channel";
+  if (bits == 8 && type == "float")
+    return strategy == "tensor" ? "fp8" : strategy == "block" ? "fp8-block" : "fp8-channel";
   if (bits == 8 && type == "int") return "int8";
-  if (bits == 4 && type == "int") return json_util::get_uint(*weights, "group_size").value_or(128) == 32 ? "gptq-g32" : "gptq";
+  if (bits == 4 && type == "int")
+    return json_util::get_uint(*weights, "group_size").value_or(128) == 32 ? "gptq-g32" : "gptq";
   if (bits == 4 && type == "float") return "mxfp4";
   return "compressed-tensors";
 }
@@ -186,7 +197,8 @@ void read_native_quant(const Json& config, ModelArch& arch) {
   } else if (method == "gptq") {
     arch.native_quant = read_optional(*quant, "group_size", 128) == 32 ? "gptq-g32" : "gptq";
   } else if (method == "bitsandbytes") {
-    arch.native_quant = json_util::get_bool(*quant, "load_in_8bit").value_or(false) ? "bnb-int8" : "bnb-nf4";
+    arch.native_quant =
+        json_util::get_bool(*quant, "load_in_8bit").value_or(false) ? "bnb-int8" : "bnb-nf4";
   } else if (method == "compressed-tensors") {
     arch.native_quant = compressed_tensors_format(*quant);
   } else if (!method.empty()) {
@@ -205,13 +217,16 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   // Multimodal wrappers (Gemma 3, Mistral 3) keep the language model under text_config.
   Json config = *parsed;
   const Json* vision = json_util::find(*parsed, "vision_config");
-  if (const Json* text = json_util::find(*parsed, "text_config"); text != nullptr && text->is_object()) {
+  if (const Json* text = json_util::find(*parsed, "text_config");
+      text != nullptr && text->is_object()) {
     Json merged = *text;
     for (const char* key : {"quantization_config", "torch_dtype"}) {
-      if (!json_util::find(merged, key) && json_util::find(*parsed, key)) merged[key] = (*parsed)[key];
+      if (!json_util::find(merged, key) && json_util::find(*parsed, key))
+        merged[key] = (*parsed)[key];
     }
     config = merged;
-    if (!json_util::get_string(config, "model_type")) config["model_type"] = (*parsed)["model_type"];
+    if (!json_util::get_string(config, "model_type"))
+      config["model_type"] = (*parsed)["model_type"];
     apply_text_config_defaults(config);
   }
 
@@ -224,8 +239,8 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   arch.family = *family;
   if (!is_supported(arch.family)) {
     return refused(ErrorCode::unsupported, "config.model_type",
-                      "config.model_type '" + arch.family + "' is not supported (supported: " +
-                          supported_list() + ")");
+                   "config.model_type '" + arch.family +
+                       "' is not supported (supported: " + supported_list() + ")");
   }
 
   std::optional<Error> error;
@@ -241,13 +256,14 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   // transformers' default when num_key_value_heads is absent is multi-head attention.
   arch.num_kv_heads = read_optional(config, "num_key_value_heads", arch.num_heads);
   if (!json_util::find(config, "num_key_value_heads") && !json_util::find(config, "kv_lora_rank")) {
-    arch.notes.push_back("config has no num_key_value_heads: multi-head attention assumed (transformers' default)");
+    arch.notes.push_back(
+        "config has no num_key_value_heads: multi-head attention assumed (transformers' default)");
   }
   arch.head_dim = read_optional(config, "head_dim", 0);
   if (arch.head_dim == 0) {
     if (arch.hidden_size % arch.num_heads != 0) {
       return parse_failure("config.head_dim",
-                        "is missing and hidden_size is not divisible by num_attention_heads");
+                           "is missing and hidden_size is not divisible by num_attention_heads");
     }
     arch.head_dim = arch.hidden_size / arch.num_heads;
   }
@@ -263,7 +279,8 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   arch.sliding_window_tokens = read_optional(config, "sliding_window", 0);
 
   read_moe(config, arch);
-  if (arch.intermediate_size == 0 && arch.moe_intermediate_size == 0) return missing("intermediate_size");
+  if (arch.intermediate_size == 0 && arch.moe_intermediate_size == 0)
+    return missing("intermediate_size");
 
   arch.kv_lora_rank = read_optional(config, "kv_lora_rank", 0);
   if (arch.kv_lora_rank > 0) {
@@ -277,12 +294,13 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
 
   if (auto dtype_error = read_layer_attention(config, arch)) return *dtype_error;
 
-  if (!json_util::find(config, "torch_dtype") && !json_util::find(config, "dtype") && arch.native_quant.empty() &&
-      !json_util::find(config, "quantization_config")) {
+  if (!json_util::find(config, "torch_dtype") && !json_util::find(config, "dtype") &&
+      arch.native_quant.empty() && !json_util::find(config, "quantization_config")) {
     arch.notes.push_back("config has no torch_dtype: 16-bit (bfloat16) weights assumed");
   }
-  const std::string dtype = json_util::get_string(config, "torch_dtype")
-                                .value_or(json_util::get_string(config, "dtype").value_or("bfloat16"));
+  const std::string dtype =
+      json_util::get_string(config, "torch_dtype")
+          .value_or(json_util::get_string(config, "dtype").value_or("bfloat16"));
   auto parsed_dtype = parse_dtype(dtype);
   arch.native_dtype = parsed_dtype ? parsed_dtype.value() : DType::bf16;
   if (arch.native_dtype == DType::f32) arch.native_dtype = DType::bf16;  // served in 16-bit
@@ -294,9 +312,12 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
 }
 
 std::optional<Error> validate_arch(const ModelArch& arch) {
-  auto bad = [](const char* field, const std::string& why) { return invalid(std::string("model.") + field, why); };
+  auto bad = [](const char* field, const std::string& why) {
+    return invalid(std::string("model.") + field, why);
+  };
   if (arch.num_layers == 0 || arch.num_layers > 4096) return bad("num_layers", "must be 1..4096");
-  if (arch.hidden_size == 0 || arch.hidden_size > (1u << 20)) return bad("hidden_size", "must be 1..1048576");
+  if (arch.hidden_size == 0 || arch.hidden_size > (1u << 20))
+    return bad("hidden_size", "must be 1..1048576");
   if (arch.num_heads == 0 || arch.num_heads > 4096) return bad("num_heads", "must be 1..4096");
   if (arch.num_kv_heads == 0 || arch.num_kv_heads > arch.num_heads) {
     return bad("num_kv_heads", "must be 1..num_heads (" + std::to_string(arch.num_heads) + ")");
@@ -305,7 +326,8 @@ std::optional<Error> validate_arch(const ModelArch& arch) {
     return bad("num_kv_heads", "must divide num_heads");
   }
   if (arch.head_dim == 0 || arch.head_dim > 4096) return bad("head_dim", "must be 1..4096");
-  if (arch.vocab_size == 0 || arch.vocab_size > (1u << 24)) return bad("vocab_size", "must be 1..16777216");
+  if (arch.vocab_size == 0 || arch.vocab_size > (1u << 24))
+    return bad("vocab_size", "must be 1..16777216");
   if (arch.intermediate_size > (1u << 22) || arch.moe_intermediate_size > (1u << 22)) {
     return bad("intermediate_size", "must be at most 4194304");
   }
@@ -317,13 +339,17 @@ std::optional<Error> validate_arch(const ModelArch& arch) {
   }
   // Byte arithmetic is uint64: refuse shapes whose parameter count could overflow it. The largest
   // open models have about 1e12 parameters; 1e14 leaves room and keeps bits below 2^63.
-  const double per_layer = 4.0 * arch.hidden_size * static_cast<double>(arch.num_heads) * arch.head_dim +
-                           3.0 * arch.hidden_size * std::max<double>(arch.intermediate_size, 1.0) +
-                           3.0 * arch.hidden_size * static_cast<double>(arch.moe_intermediate_size) * arch.num_experts;
-  const double estimate = arch.num_layers * per_layer + 2.0 * arch.vocab_size * static_cast<double>(arch.hidden_size);
+  const double per_layer =
+      4.0 * arch.hidden_size * static_cast<double>(arch.num_heads) * arch.head_dim +
+      3.0 * arch.hidden_size * std::max<double>(arch.intermediate_size, 1.0) +
+      3.0 * arch.hidden_size * static_cast<double>(arch.moe_intermediate_size) * arch.num_experts;
+  const double estimate =
+      arch.num_layers * per_layer + 2.0 * arch.vocab_size * static_cast<double>(arch.hidden_size);
   if (estimate > 1e14) {
-    return bad("num_layers", "and widths describe about " + std::to_string(static_cast<long long>(estimate / 1e12)) +
-                                 " trillion parameters, more than any real model (limit 100 trillion)");
+    return bad("num_layers",
+               "and widths describe about " +
+                   std::to_string(static_cast<long long>(estimate / 1e12)) +
+                   " trillion parameters, more than any real model (limit 100 trillion)");
   }
   if (!arch.layer_attention.empty() && arch.layer_attention.size() != arch.num_layers) {
     return bad("layer_attention", "must have one entry per layer");

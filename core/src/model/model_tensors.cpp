@@ -11,12 +11,14 @@ class TensorListBuilder {
  public:
   explicit TensorListBuilder(DType dtype) : dtype_(dtype) {}
 
-  void add(const std::string& name, TensorRole role, int layer, std::uint64_t rows, std::uint64_t cols) {
+  void add(const std::string& name, TensorRole role, int layer, std::uint64_t rows,
+           std::uint64_t cols) {
     // 1-D tensors (norms, biases) are kept in f32 by every runtime's loader.
     const bool is_vector = rows == 1;
     tensors_.push_back(TensorSpec{name, role, layer, rows, cols, is_vector ? DType::f32 : dtype_});
   }
-  void add_layer(int layer, const char* suffix, TensorRole role, std::uint64_t rows, std::uint64_t cols) {
+  void add_layer(int layer, const char* suffix, TensorRole role, std::uint64_t rows,
+                 std::uint64_t cols) {
     add("blk." + std::to_string(layer) + "." + suffix, role, layer, rows, cols);
   }
   std::vector<TensorSpec> take() { return std::move(tensors_); }
@@ -39,7 +41,8 @@ bool has_qk_norm(const std::string& family) {
 void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
   const std::uint64_t hidden = a.hidden_size;
   if (a.is_mla()) {
-    const std::uint64_t q_width = std::uint64_t{a.num_heads} * (a.qk_nope_head_dim + a.qk_rope_head_dim);
+    const std::uint64_t q_width =
+        std::uint64_t{a.num_heads} * (a.qk_nope_head_dim + a.qk_rope_head_dim);
     if (a.q_lora_rank > 0) {
       out.add_layer(layer, "attn_q_a.weight", TensorRole::attn_q_a, a.q_lora_rank, hidden);
       out.add_layer(layer, "attn_q_a_norm.weight", TensorRole::attn_q_a_norm, 1, a.q_lora_rank);
@@ -47,11 +50,13 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
     } else {
       out.add_layer(layer, "attn_q.weight", TensorRole::attn_q, q_width, hidden);
     }
-    out.add_layer(layer, "attn_kv_a_mqa.weight", TensorRole::attn_kv_a, a.kv_lora_rank + a.qk_rope_head_dim, hidden);
+    out.add_layer(layer, "attn_kv_a_mqa.weight", TensorRole::attn_kv_a,
+                  a.kv_lora_rank + a.qk_rope_head_dim, hidden);
     out.add_layer(layer, "attn_kv_a_norm.weight", TensorRole::attn_kv_a_norm, 1, a.kv_lora_rank);
     out.add_layer(layer, "attn_kv_b.weight", TensorRole::attn_kv_b,
                   std::uint64_t{a.num_heads} * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank);
-    out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden, std::uint64_t{a.num_heads} * a.v_head_dim);
+    out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden,
+                  std::uint64_t{a.num_heads} * a.v_head_dim);
     return;
   }
   const std::uint64_t q_width = std::uint64_t{a.num_heads} * a.head_dim;
@@ -64,13 +69,15 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
     out.add_layer(layer, "attn_q.bias", TensorRole::attn_bias, 1, q_width);
     out.add_layer(layer, "attn_k.bias", TensorRole::attn_bias, 1, kv_width);
     out.add_layer(layer, "attn_v.bias", TensorRole::attn_bias, 1, kv_width);
-    if (a.family == "gpt_oss") out.add_layer(layer, "attn_output.bias", TensorRole::attn_bias, 1, hidden);
+    if (a.family == "gpt_oss")
+      out.add_layer(layer, "attn_output.bias", TensorRole::attn_bias, 1, hidden);
   }
   if (has_qk_norm(a.family)) {
     out.add_layer(layer, "attn_q_norm.weight", TensorRole::attn_norm, 1, a.head_dim);
     out.add_layer(layer, "attn_k_norm.weight", TensorRole::attn_norm, 1, a.head_dim);
   }
-  if (a.family == "gpt_oss") out.add_layer(layer, "attn_sinks.weight", TensorRole::attn_sinks, 1, a.num_heads);
+  if (a.family == "gpt_oss")
+    out.add_layer(layer, "attn_sinks.weight", TensorRole::attn_sinks, 1, a.num_heads);
 }
 
 void add_ffn(const ModelArch& a, int layer, TensorListBuilder& out) {
@@ -99,7 +106,8 @@ void add_ffn(const ModelArch& a, int layer, TensorListBuilder& out) {
     out.add_layer(layer, "ffn_up_shexp.weight", TensorRole::ffn_up_shexp, shared, hidden);
     out.add_layer(layer, "ffn_down_shexp.weight", TensorRole::ffn_down_shexp, hidden, shared);
     // Qwen2-MoE gates its shared expert with a 1-output linear.
-    if (a.family == "qwen2_moe") out.add_layer(layer, "ffn_gate_inp_shexp.weight", TensorRole::ffn_router, 1, hidden);
+    if (a.family == "qwen2_moe")
+      out.add_layer(layer, "ffn_gate_inp_shexp.weight", TensorRole::ffn_router, 1, hidden);
   }
 }
 
@@ -107,39 +115,72 @@ void add_ffn(const ModelArch& a, int layer, TensorListBuilder& out) {
 
 const char* to_string(TensorRole role) {
   switch (role) {
-    case TensorRole::token_embd: return "token_embd";
-    case TensorRole::output: return "output";
-    case TensorRole::output_norm: return "output_norm";
-    case TensorRole::attn_norm: return "attn_norm";
-    case TensorRole::attn_q: return "attn_q";
-    case TensorRole::attn_k: return "attn_k";
-    case TensorRole::attn_v: return "attn_v";
-    case TensorRole::attn_qkv: return "attn_qkv";
-    case TensorRole::attn_o: return "attn_output";
-    case TensorRole::attn_bias: return "attn_bias";
-    case TensorRole::attn_sinks: return "attn_sinks";
-    case TensorRole::attn_q_a: return "attn_q_a";
-    case TensorRole::attn_q_b: return "attn_q_b";
-    case TensorRole::attn_kv_a: return "attn_kv_a";
-    case TensorRole::attn_kv_b: return "attn_kv_b";
-    case TensorRole::attn_q_a_norm: return "attn_q_a_norm";
-    case TensorRole::attn_kv_a_norm: return "attn_kv_a_norm";
-    case TensorRole::ffn_norm: return "ffn_norm";
-    case TensorRole::ffn_gate: return "ffn_gate";
-    case TensorRole::ffn_up: return "ffn_up";
-    case TensorRole::ffn_down: return "ffn_down";
-    case TensorRole::ffn_gate_up: return "ffn_gate_up";
-    case TensorRole::ffn_router: return "ffn_router";
-    case TensorRole::ffn_gate_exps: return "ffn_gate_exps";
-    case TensorRole::ffn_up_exps: return "ffn_up_exps";
-    case TensorRole::ffn_down_exps: return "ffn_down_exps";
-    case TensorRole::ffn_gate_up_exps: return "ffn_gate_up_exps";
-    case TensorRole::ffn_gate_shexp: return "ffn_gate_shexp";
-    case TensorRole::ffn_up_shexp: return "ffn_up_shexp";
-    case TensorRole::ffn_down_shexp: return "ffn_down_shexp";
-    case TensorRole::ffn_bias: return "ffn_bias";
-    case TensorRole::vision: return "vision";
-    case TensorRole::other: return "other";
+    case TensorRole::token_embd:
+      return "token_embd";
+    case TensorRole::output:
+      return "output";
+    case TensorRole::output_norm:
+      return "output_norm";
+    case TensorRole::attn_norm:
+      return "attn_norm";
+    case TensorRole::attn_q:
+      return "attn_q";
+    case TensorRole::attn_k:
+      return "attn_k";
+    case TensorRole::attn_v:
+      return "attn_v";
+    case TensorRole::attn_qkv:
+      return "attn_qkv";
+    case TensorRole::attn_o:
+      return "attn_output";
+    case TensorRole::attn_bias:
+      return "attn_bias";
+    case TensorRole::attn_sinks:
+      return "attn_sinks";
+    case TensorRole::attn_q_a:
+      return "attn_q_a";
+    case TensorRole::attn_q_b:
+      return "attn_q_b";
+    case TensorRole::attn_kv_a:
+      return "attn_kv_a";
+    case TensorRole::attn_kv_b:
+      return "attn_kv_b";
+    case TensorRole::attn_q_a_norm:
+      return "attn_q_a_norm";
+    case TensorRole::attn_kv_a_norm:
+      return "attn_kv_a_norm";
+    case TensorRole::ffn_norm:
+      return "ffn_norm";
+    case TensorRole::ffn_gate:
+      return "ffn_gate";
+    case TensorRole::ffn_up:
+      return "ffn_up";
+    case TensorRole::ffn_down:
+      return "ffn_down";
+    case TensorRole::ffn_gate_up:
+      return "ffn_gate_up";
+    case TensorRole::ffn_router:
+      return "ffn_router";
+    case TensorRole::ffn_gate_exps:
+      return "ffn_gate_exps";
+    case TensorRole::ffn_up_exps:
+      return "ffn_up_exps";
+    case TensorRole::ffn_down_exps:
+      return "ffn_down_exps";
+    case TensorRole::ffn_gate_up_exps:
+      return "ffn_gate_up_exps";
+    case TensorRole::ffn_gate_shexp:
+      return "ffn_gate_shexp";
+    case TensorRole::ffn_up_shexp:
+      return "ffn_up_shexp";
+    case TensorRole::ffn_down_shexp:
+      return "ffn_down_shexp";
+    case TensorRole::ffn_bias:
+      return "ffn_bias";
+    case TensorRole::vision:
+      return "vision";
+    case TensorRole::other:
+      return "other";
   }
   return "other";
 }
@@ -151,16 +192,20 @@ std::vector<TensorSpec> model_tensors(const ModelArch& a) {
   const int norms = has_extra_norms(a.family) ? 2 : 1;
   for (int layer = 0; layer < static_cast<int>(a.num_layers); ++layer) {
     for (int i = 0; i < norms; ++i) {
-      out.add_layer(layer, i == 0 ? "attn_norm.weight" : "post_attention_norm.weight", TensorRole::attn_norm, 1, a.hidden_size);
-      out.add_layer(layer, i == 0 ? "ffn_norm.weight" : "post_ffw_norm.weight", TensorRole::ffn_norm, 1, a.hidden_size);
+      out.add_layer(layer, i == 0 ? "attn_norm.weight" : "post_attention_norm.weight",
+                    TensorRole::attn_norm, 1, a.hidden_size);
+      out.add_layer(layer, i == 0 ? "ffn_norm.weight" : "post_ffw_norm.weight",
+                    TensorRole::ffn_norm, 1, a.hidden_size);
     }
     add_attention(a, layer, out);
     add_ffn(a, layer, out);
   }
   out.add("output_norm.weight", TensorRole::output_norm, -1, 1, a.hidden_size);
-  if (!a.tie_embeddings) out.add("output.weight", TensorRole::output, -1, a.vocab_size, a.hidden_size);
+  if (!a.tie_embeddings)
+    out.add("output.weight", TensorRole::output, -1, a.vocab_size, a.hidden_size);
   if (a.vision_params > 0 && a.vision_hidden_size > 0) {
-    out.add("vision_tower.weight", TensorRole::vision, -1, a.vision_params / a.vision_hidden_size, a.vision_hidden_size);
+    out.add("vision_tower.weight", TensorRole::vision, -1, a.vision_params / a.vision_hidden_size,
+            a.vision_hidden_size);
   }
   return out.take();
 }

@@ -11,7 +11,8 @@ std::uint64_t KvLayout::bytes_per_token() const {
   return total;
 }
 
-std::uint64_t KvLayout::bytes_for(std::uint64_t tokens, std::uint64_t sequences, std::uint64_t block_tokens,
+std::uint64_t KvLayout::bytes_for(std::uint64_t tokens, std::uint64_t sequences,
+                                  std::uint64_t block_tokens,
                                   std::uint64_t extra_window_tokens) const {
   const std::uint64_t block = std::max<std::uint64_t>(block_tokens, 1);
   std::uint64_t total = 0;
@@ -37,8 +38,9 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
   } else {
     // Under tensor parallelism KV heads are split; with fewer KV heads than GPUs each GPU
     // keeps one replicated head (vLLM QKVParallelLinear).
-    const double heads = llama_cpp ? std::ceil(static_cast<double>(arch.num_kv_heads) / tp)
-                                   : std::max(1.0, std::ceil(static_cast<double>(arch.num_kv_heads) / tp));
+    const double heads =
+        llama_cpp ? std::ceil(static_cast<double>(arch.num_kv_heads) / tp)
+                  : std::max(1.0, std::ceil(static_cast<double>(arch.num_kv_heads) / tp));
     elements = heads * (arch.head_dim + arch.v_head_dim);
   }
   const auto per_layer = static_cast<std::uint64_t>(std::ceil(elements * kv_bytes_per_element));

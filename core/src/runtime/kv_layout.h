@@ -16,8 +16,8 @@ struct KvLayerGroup {
 };
 
 struct KvLayout {
-  std::vector<KvLayerGroup> groups;   // one for full layers, one per distinct window
-  std::uint64_t bytes_per_token() const;               // all layers (inside any window)
+  std::vector<KvLayerGroup> groups;       // one for full layers, one per distinct window
+  std::uint64_t bytes_per_token() const;  // all layers (inside any window)
   // KV bytes for `sequences` sequences of `tokens` each, allocated in blocks of
   // `block_tokens` per sequence; `extra_window_tokens` is what a runtime keeps beyond the
   // window (llama.cpp keeps n_ubatch more).

@@ -33,15 +33,19 @@ void add_item(MemoryBreakdown& m, const char* name, std::uint64_t bytes, std::st
 // per hidden unit) plus 22 MiB. vLLM's defaults for those two knobs are 1024 / 8192 on cards
 // with >= 70 GiB (except A100) and 256 / 2048 elsewhere (vllm/engine/arg_utils.py
 // _set_default_args).
-std::uint64_t vllm_activation_bytes(const ModelArch& arch, const Card& card, std::uint64_t batched_tokens) {
-  const bool large = card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
+std::uint64_t vllm_activation_bytes(const ModelArch& arch, const Card& card,
+                                    std::uint64_t batched_tokens) {
+  const bool large =
+      card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
   const double seqs = large ? 1024 : 256;
-  const double bytes = 22.0 * kMiB + 38.1 * seqs * arch.vocab_size + 2.56 * static_cast<double>(batched_tokens) * arch.hidden_size;
+  const double bytes = 22.0 * kMiB + 38.1 * seqs * arch.vocab_size +
+                       2.56 * static_cast<double>(batched_tokens) * arch.hidden_size;
   return static_cast<std::uint64_t>(bytes);
 }
 
 std::uint64_t default_batched_tokens(const Card& card) {
-  const bool large = card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
+  const bool large =
+      card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
   return large ? 8192 : 2048;
 }
 
@@ -49,22 +53,27 @@ std::uint64_t default_batched_tokens(const Card& card) {
 // 2 x tokens x (heads x head_dim) x coefficient(family, TP), floored at 70 MiB
 // (ai-dynamo/aiconfigurator sdk/backends/base_backend.py _get_memory_usage; LLAMA {1:11,
 // 2:6.5, 4:5, 8:5}, MoE {1:22, 2:13, 4:10, 8:10}).
-std::uint64_t engine_activation_bytes(const ModelArch& arch, std::uint64_t tokens, std::uint32_t tp) {
+std::uint64_t engine_activation_bytes(const ModelArch& arch, std::uint64_t tokens,
+                                      std::uint32_t tp) {
   double coefficient = tp <= 1 ? 11 : tp == 2 ? 6.5 : 5;
   if (arch.is_moe()) coefficient *= 2;
-  const double bytes = 2.0 * static_cast<double>(tokens) * arch.num_heads * arch.head_dim * coefficient;
+  const double bytes =
+      2.0 * static_cast<double>(tokens) * arch.num_heads * arch.head_dim * coefficient;
   return std::max<std::uint64_t>(static_cast<std::uint64_t>(bytes), 70 * kMiB);
 }
 
 void finish(RuntimeMemory& r) {
   MemoryBreakdown& m = r.memory;
-  m.total_bytes = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes + m.kv_cache_capacity_bytes;
-  m.free_bytes = static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(m.total_bytes);
+  m.total_bytes =
+      m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes + m.kv_cache_capacity_bytes;
+  m.free_bytes =
+      static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(m.total_bytes);
   r.fixed_bytes = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes;
 }
 
 // Budgeted runtimes: KV = what is left of a budget after the fixed terms.
-void set_kv_capacity(RuntimeMemory& r, double budget_bytes, double fixed_in_budget, const char* rule) {
+void set_kv_capacity(RuntimeMemory& r, double budget_bytes, double fixed_in_budget,
+                     const char* rule) {
   const double left = budget_bytes - fixed_in_budget;
   if (left <= 0) {
     r.startup_failure = std::string("no memory left for the KV cache: ") + rule + " leaves " +
@@ -85,20 +94,24 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   r.block_tokens = 16;  // vLLM CacheConfig.block_size default
   const double util = in.request.knobs.gpu_memory_utilization.value_or(0.9);
   in.inputs.gpu_memory_utilization = util;
-  const std::uint64_t batched = in.request.knobs.max_num_batched_tokens.value_or(default_batched_tokens(card));
+  const std::uint64_t batched =
+      in.request.knobs.max_num_batched_tokens.value_or(default_batched_tokens(card));
   m.activation_bytes = vllm_activation_bytes(in.arch, card, batched);
   const std::uint64_t non_torch = tp > 1 ? kVllmNonTorchTpNBytes : kVllmNonTorchTp1Bytes;
   m.runtime_overhead_bytes = non_torch + kVllmCudaGraphBytes + kCudaContextBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
   add_item(m, "peak activation", m.activation_bytes,
            "profile run at max_num_batched_tokens " + std::to_string(batched));
-  add_item(m, "non-torch memory", non_torch, tp > 1 ? "cuBLAS + NCCL buffers" : "cuBLAS workspaces");
-  add_item(m, "CUDA graphs", kVllmCudaGraphBytes, "captured after the KV cache, outside the budget");
+  add_item(m, "non-torch memory", non_torch,
+           tp > 1 ? "cuBLAS + NCCL buffers" : "cuBLAS workspaces");
+  add_item(m, "CUDA graphs", kVllmCudaGraphBytes,
+           "captured after the KV cache, outside the budget");
   add_item(m, "CUDA context", kCudaContextBytes, "held before vLLM allocates");
   const double budget = util * static_cast<double>(m.capacity_bytes);
   set_kv_capacity(r, budget, static_cast<double>(m.weights_bytes + m.activation_bytes + non_torch),
                   "gpu_memory_utilization x total");
-  add_item(m, "KV cache (reserved)", m.kv_cache_capacity_bytes, "budget - weights - activation - non-torch");
+  add_item(m, "KV cache (reserved)", m.kv_cache_capacity_bytes,
+           "budget - weights - activation - non-torch");
   finish(r);
   return r;
 }
@@ -128,7 +141,8 @@ SglangDefaults sglang_defaults(double gpu_mem_mib, std::uint32_t tp) {
 // 0.9 GiB less on those cards, 0.001 lower fraction). Releases before v0.5.4 used 0.88 / 0.87
 // / 0.85 / 0.83 by TP size 1 / 2 / 4 / 8: pass that as --gpu-memory-utilization to model them.
 double sglang_default_fraction(double gpu_mem_mib, const SglangDefaults& d, std::uint32_t tp) {
-  double reserved = 512.0 + 1.5 * static_cast<double>(std::max<std::uint64_t>(d.chunked_prefill, 2048)) +
+  double reserved = 512.0 +
+                    1.5 * static_cast<double>(std::max<std::uint64_t>(d.chunked_prefill, 2048)) +
                     2.0 * static_cast<double>(d.cuda_graph_max_bs) + 1024.0 * tp / 8.0;
   if (gpu_mem_mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024);
   return std::round((gpu_mem_mib - reserved) / gpu_mem_mib * 1000.0) / 1000.0;
@@ -148,21 +162,24 @@ RuntimeMemory sglang(const MemoryInputs& in) {
   r.block_tokens = 1;  // token-level radix cache pages (page_size 1)
   const double gpu_mem_mib = static_cast<double>(m.capacity_bytes) / static_cast<double>(kMiB);
   const SglangDefaults defaults = sglang_defaults(gpu_mem_mib, tp);
-  const double fraction =
-      in.request.knobs.gpu_memory_utilization.value_or(sglang_default_fraction(gpu_mem_mib, defaults, tp));
+  const double fraction = in.request.knobs.gpu_memory_utilization.value_or(
+      sglang_default_fraction(gpu_mem_mib, defaults, tp));
   in.inputs.gpu_memory_utilization = fraction;
   const std::uint64_t chunk = defaults.chunked_prefill;
-  m.activation_bytes = static_cast<std::uint64_t>(1.15 * static_cast<double>(engine_activation_bytes(in.arch, chunk, tp)));
+  m.activation_bytes = static_cast<std::uint64_t>(
+      1.15 * static_cast<double>(engine_activation_bytes(in.arch, chunk, tp)));
   const std::uint64_t startup = kSglangStartupBytes + nccl_bytes(tp);
   m.runtime_overhead_bytes = startup + kVllmCudaGraphBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
-  add_item(m, "activations", m.activation_bytes, "chunked prefill of " + std::to_string(chunk) + " tokens");
+  add_item(m, "activations", m.activation_bytes,
+           "chunked prefill of " + std::to_string(chunk) + " tokens");
   add_item(m, "CUDA context", kSglangStartupBytes, "held before the weights load");
   add_item(m, "CUDA graphs", kVllmCudaGraphBytes, "outside mem_fraction_static");
   if (tp > 1) add_item(m, "NCCL buffers", nccl_bytes(tp), "tensor-parallel communicators");
   // model_runner profile_max_num_token: rest = free after loading - free before loading x
   // (1 - mem_fraction_static), i.e. fraction x (total - start-up) - weights.
-  const double free_before_load = static_cast<double>(m.capacity_bytes) - static_cast<double>(startup);
+  const double free_before_load =
+      static_cast<double>(m.capacity_bytes) - static_cast<double>(startup);
   set_kv_capacity(r, fraction * free_before_load, static_cast<double>(m.weights_bytes),
                   "mem_fraction_static x free memory before loading");
   add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes,
@@ -186,10 +203,12 @@ RuntimeMemory free_fraction_runtime(const MemoryInputs& in, double fraction, std
   add_item(m, "activations", m.activation_bytes, std::to_string(tokens) + " tokens in flight");
   add_item(m, "CUDA context", kCudaContextBytes, "driver and context");
   if (tp > 1) add_item(m, "NCCL buffers", nccl_bytes(tp), "tensor-parallel communicators");
-  const double free_after = static_cast<double>(m.capacity_bytes) -
-                            static_cast<double>(m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes);
+  const double free_after =
+      static_cast<double>(m.capacity_bytes) -
+      static_cast<double>(m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes);
   set_kv_capacity(r, fraction * free_after, 0, rule);
-  if (free_after <= 0) r.startup_failure = std::string("weights and activations exceed the card: ") + rule;
+  if (free_after <= 0)
+    r.startup_failure = std::string("weights and activations exceed the card: ") + rule;
   add_item(m, "KV cache (reserved)", m.kv_cache_capacity_bytes, rule);
   finish(r);
   return r;
@@ -206,12 +225,16 @@ RuntimeMemory transformers(const MemoryInputs& in) {
   // Prefill of the whole batch at once: MLP intermediates (gate, up, act) and residual
   // copies in 16-bit, plus fp32 logits of the last position (generate keeps only those).
   const double tokens = static_cast<double>(w.users * w.prompt_tokens);
-  const double width = a.is_moe() ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
-                                  : static_cast<double>(a.intermediate_size);
-  double act = tokens * (3.0 * width + 4.0 * a.hidden_size) * 2.0 + 2.0 * static_cast<double>(w.users) * a.vocab_size * 4.0;
+  const double width = a.is_moe()
+                           ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
+                           : static_cast<double>(a.intermediate_size);
+  double act = tokens * (3.0 * width + 4.0 * a.hidden_size) * 2.0 +
+               2.0 * static_cast<double>(w.users) * a.vocab_size * 4.0;
   // bitsandbytes dequantizes one layer at a time into a 16-bit temporary.
-  if (in.weights.bits_per_weight < 12) act += static_cast<double>(in.weights.largest_linear_elements) * 2.0;
-  m.activation_bytes = static_cast<std::uint64_t>(act / std::max<std::uint32_t>(in.request.gpus, 1));
+  if (in.weights.bits_per_weight < 12)
+    act += static_cast<double>(in.weights.largest_linear_elements) * 2.0;
+  m.activation_bytes =
+      static_cast<std::uint64_t>(act / std::max<std::uint32_t>(in.request.gpus, 1));
   m.runtime_overhead_bytes = kCudaContextBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU (device_map), as stored");
   add_item(m, "activations", m.activation_bytes, "prefill of the whole batch");
@@ -226,17 +249,22 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in);  // runtime_memor
 
 RuntimeMemory runtime_memory(const MemoryInputs& in) {
   switch (in.request.runtime) {
-    case RuntimeId::vllm: return vllm_like(in);
-    case RuntimeId::sglang: return sglang(in);
+    case RuntimeId::vllm:
+      return vllm_like(in);
+    case RuntimeId::sglang:
+      return sglang(in);
     case RuntimeId::trtllm:
       // max_num_tokens 8192 (TRT-LLM BuildConfig default); tokens_per_block 32.
       return free_fraction_runtime(in, 0.9, 8192, 32, "free_gpu_memory_fraction 0.9 x free memory");
     case RuntimeId::tgi:
-      // max_batch_prefill_tokens 4096 (TGI launcher default); BLOCK_SIZE 16 for flashinfer paged attention.
+      // max_batch_prefill_tokens 4096 (TGI launcher default); BLOCK_SIZE 16 for flashinfer paged
+      // attention.
       return free_fraction_runtime(in, 0.95, 4096, 16, "TGI_WIGGLE_ROOM 0.95 x free memory");
     case RuntimeId::llamacpp:
-    case RuntimeId::ollama: return runtime_memory_llamacpp(in);
-    case RuntimeId::transformers: return transformers(in);
+    case RuntimeId::ollama:
+      return runtime_memory_llamacpp(in);
+    case RuntimeId::transformers:
+      return transformers(in);
   }
   return vllm_like(in);
 }

@@ -19,14 +19,14 @@ inline constexpr std::uint64_t kCudaContextBytes = static_cast<std::uint64_t>(0.
 
 struct RuntimeMemory {
   MemoryBreakdown memory;
-  std::uint64_t block_tokens = 1;           // KV allocation granularity per sequence
-  std::uint64_t extra_window_tokens = 0;    // kept beyond a sliding window
-  bool reserves_kv = true;                  // KV capacity is fixed at start-up
-  std::uint64_t fixed_bytes = 0;            // everything but KV on the busiest GPU
-  double kv_gpu_share = 1.0;                // share of the KV cache held on the GPUs (llama.cpp -ngl)
-  double host_layer_share = 0.0;            // share of the repeating layers run from system memory
-  double host_expert_share = 0.0;           // share of routed-expert bytes kept on the CPU (--n-cpu-moe)
-  std::string startup_failure;              // set when the runtime cannot start at all
+  std::uint64_t block_tokens = 1;         // KV allocation granularity per sequence
+  std::uint64_t extra_window_tokens = 0;  // kept beyond a sliding window
+  bool reserves_kv = true;                // KV capacity is fixed at start-up
+  std::uint64_t fixed_bytes = 0;          // everything but KV on the busiest GPU
+  double kv_gpu_share = 1.0;              // share of the KV cache held on the GPUs (llama.cpp -ngl)
+  double host_layer_share = 0.0;          // share of the repeating layers run from system memory
+  double host_expert_share = 0.0;  // share of routed-expert bytes kept on the CPU (--n-cpu-moe)
+  std::string startup_failure;     // set when the runtime cannot start at all
 };
 
 struct MemoryInputs {

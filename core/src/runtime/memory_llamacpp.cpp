@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::uint64_t kDefaultUbatchTokens = 512;  // llama.cpp common_params n_ubatch
 
-std::uint64_t pad_to(std::uint64_t value, std::uint64_t step) { return (value + step - 1) / step * step; }
+std::uint64_t pad_to(std::uint64_t value, std::uint64_t step) {
+  return (value + step - 1) / step * step;
+}
 
 // The compute buffer is the allocator's peak over one n_ubatch graph: the largest of
 //  - the output: fp32 logits for every ubatch token (vocab x ub x 4) + the normed hidden state,
@@ -30,8 +32,9 @@ std::uint64_t compute_buffer_bytes(const ModelArch& a, std::uint64_t n_ctx, std:
   const double heads = static_cast<double>(a.num_heads) / gpus;
   double attention = 4.0 * ub * a.hidden_size * 4.0;
   if (!flash_attention) attention += static_cast<double>(n_ctx) * ub * (heads + 1.0) * 4.0;
-  const double width = a.is_moe() ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
-                                  : static_cast<double>(a.intermediate_size);
+  const double width = a.is_moe()
+                           ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
+                           : static_cast<double>(a.intermediate_size);
   const double ffn = 2.0 * ub * width * 4.0 + ub * a.hidden_size * 4.0;
   return static_cast<std::uint64_t>(std::max({output, attention, ffn}));
 }
@@ -48,12 +51,14 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   // llama-server turns flash attention on where the backend supports it (-fa auto);
   // Ollama keeps it off unless OLLAMA_FLASH_ATTENTION=1.
   const bool fa = knobs.flash_attention.value_or(!ollama);
-  const std::uint32_t slots = knobs.parallel_slots.value_or(static_cast<std::uint32_t>(std::max<std::uint64_t>(w.users, 1)));
+  const std::uint32_t slots = knobs.parallel_slots.value_or(
+      static_cast<std::uint32_t>(std::max<std::uint64_t>(w.users, 1)));
   const std::uint64_t per_user = w.prompt_tokens + w.output_tokens;
   const std::uint64_t requested_ctx = knobs.ctx_size_tokens.value_or(per_user * slots);
   // n_ctx is padded (256 with flash attention, 32 without: llama-context.cpp / gguf-parser).
   const std::uint64_t n_ctx = pad_to(std::max<std::uint64_t>(requested_ctx, 1), fa ? 256 : 32);
-  const std::uint64_t ubatch = std::min<std::uint64_t>(knobs.ubatch_size_tokens.value_or(kDefaultUbatchTokens), n_ctx);
+  const std::uint64_t ubatch =
+      std::min<std::uint64_t>(knobs.ubatch_size_tokens.value_or(kDefaultUbatchTokens), n_ctx);
   in.inputs.ctx_size_tokens = n_ctx;
   in.inputs.parallel_slots = slots;
   in.inputs.flash_attention = fa;
@@ -62,7 +67,8 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   // -ngl N offloads the last N repeating layers; N above the layer count also moves the output
   // head (llama-model.cpp load_tensors: layers i >= n_layer - n_gpu_layers go to the GPU).
   const std::uint32_t n_layer = in.arch.num_layers;
-  const std::uint32_t ngl = std::min<std::uint32_t>(knobs.gpu_layers.value_or(n_layer + 1), n_layer + 1);
+  const std::uint32_t ngl =
+      std::min<std::uint32_t>(knobs.gpu_layers.value_or(n_layer + 1), n_layer + 1);
   const std::uint32_t gpu_layer_count = std::min(ngl, n_layer);
   const bool output_on_gpu = ngl > n_layer;
   // --n-cpu-moe N keeps the routed experts of the first N layers in system memory (llama.cpp
@@ -78,13 +84,17 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
     (on_gpu ? gpu_layer_bytes : host_layer_bytes) += in.weights.layer_bytes[i] - moved;
   }
   in.inputs.cpu_moe_layers = cpu_moe;
-  r.host_expert_share = expert_bytes > 0 ? static_cast<double>(host_expert_bytes) / static_cast<double>(expert_bytes) : 0.0;
+  r.host_expert_share =
+      expert_bytes > 0 ? static_cast<double>(host_expert_bytes) / static_cast<double>(expert_bytes)
+                       : 0.0;
   in.inputs.gpu_layers = ngl;
   r.kv_gpu_share = static_cast<double>(gpu_layer_count) / n_layer;
   r.host_layer_share = gpu_layer_bytes + host_layer_bytes > 0
-                           ? static_cast<double>(host_layer_bytes) / static_cast<double>(gpu_layer_bytes + host_layer_bytes)
+                           ? static_cast<double>(host_layer_bytes) /
+                                 static_cast<double>(gpu_layer_bytes + host_layer_bytes)
                            : 0.0;
-  m.weights_bytes = (gpu_layer_bytes + gpus - 1) / gpus + (output_on_gpu ? in.weights.output_head_bytes : 0) +
+  m.weights_bytes = (gpu_layer_bytes + gpus - 1) / gpus +
+                    (output_on_gpu ? in.weights.output_head_bytes : 0) +
                     (gpu_layer_count > 0 ? in.weights.other_gpu_bytes : 0);
   // token_embd always stays on the host; the output head too when it is not offloaded (a tied
   // head then needs no separate copy).
@@ -97,27 +107,40 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   r.extra_window_tokens = ubatch;
   r.reserves_kv = true;
   const std::uint64_t kv_total = in.kv.bytes_for(n_ctx, 1, 1, ubatch);
-  const auto kv_on_gpus = static_cast<std::uint64_t>(static_cast<double>(kv_total) * r.kv_gpu_share);
+  const auto kv_on_gpus =
+      static_cast<std::uint64_t>(static_cast<double>(kv_total) * r.kv_gpu_share);
   m.kv_cache_capacity_bytes = (kv_on_gpus + gpus - 1) / gpus;
   m.host_bytes += kv_total - kv_on_gpus;
   m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa, gpus);
   m.runtime_overhead_bytes = kCudaContextBytes;
-  const std::string layers_note = std::to_string(gpu_layer_count) + "/" + std::to_string(n_layer) + " layers" +
-                                  (output_on_gpu ? " + output head" : "") + " on the GPU" +
-                                  (cpu_moe > 0 ? ", experts of the first " + std::to_string(cpu_moe) + " on the CPU" : "");
+  const std::string layers_note =
+      std::to_string(gpu_layer_count) + "/" + std::to_string(n_layer) + " layers" +
+      (output_on_gpu ? " + output head" : "") + " on the GPU" +
+      (cpu_moe > 0 ? ", experts of the first " + std::to_string(cpu_moe) + " on the CPU" : "");
   m.items.push_back({"model buffer", m.weights_bytes, layers_note});
-  m.items.push_back({"KV buffer", m.kv_cache_capacity_bytes, "n_ctx " + std::to_string(n_ctx) + " over " + std::to_string(slots) + " slot(s)"});
-  m.items.push_back({"compute buffer", m.activation_bytes, "one n_ubatch " + std::to_string(ubatch) + " graph" + (fa ? ", flash attention" : ", no flash attention")});
-  m.items.push_back({"CUDA context", kCudaContextBytes, "driver and context, not in llama.cpp's own accounting"});
+  m.items.push_back(
+      {"KV buffer", m.kv_cache_capacity_bytes,
+       "n_ctx " + std::to_string(n_ctx) + " over " + std::to_string(slots) + " slot(s)"});
+  m.items.push_back({"compute buffer", m.activation_bytes,
+                     "one n_ubatch " + std::to_string(ubatch) + " graph" +
+                         (fa ? ", flash attention" : ", no flash attention")});
+  m.items.push_back(
+      {"CUDA context", kCudaContextBytes, "driver and context, not in llama.cpp's own accounting"});
   if (m.host_bytes > 0) {
-    m.items.push_back({"host memory", m.host_bytes, gpu_layer_count < n_layer || cpu_moe > 0 ? "token embeddings + CPU-resident layers, experts and KV" : "token embeddings"});
+    m.items.push_back({"host memory", m.host_bytes,
+                       gpu_layer_count < n_layer || cpu_moe > 0
+                           ? "token embeddings + CPU-resident layers, experts and KV"
+                           : "token embeddings"});
   }
   if (n_ctx / slots < per_user) {
-    r.startup_failure = "each of the " + std::to_string(slots) + " slots gets " + std::to_string(n_ctx / slots) +
-                        " tokens of context, less than prompt + output (" + std::to_string(per_user) + ")";
+    r.startup_failure =
+        "each of the " + std::to_string(slots) + " slots gets " + std::to_string(n_ctx / slots) +
+        " tokens of context, less than prompt + output (" + std::to_string(per_user) + ")";
   }
-  m.total_bytes = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes + m.kv_cache_capacity_bytes;
-  m.free_bytes = static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(m.total_bytes);
+  m.total_bytes =
+      m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes + m.kv_cache_capacity_bytes;
+  m.free_bytes =
+      static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(m.total_bytes);
   r.fixed_bytes = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes;
   return r;
 }

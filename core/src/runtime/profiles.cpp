@@ -1,17 +1,19 @@
 // The runtimes Headroom models and the rule each uses to size its KV cache.
 #include "headroom/runtime.h"
 
-#include "headroom/card.h"
 #include "base/text_match.h"
+#include "headroom/card.h"
 
 namespace headroom {
 
 const std::vector<RuntimeProfile>& runtime_profiles() {
   static const std::vector<RuntimeProfile> kProfiles = {
       {RuntimeId::vllm, "vllm", "vLLM (V1 engine)", Scheduling::continuous_batching,
-       "KV = gpu_memory_utilization (0.9) x total - weights - peak activation - non-torch; 16-token blocks",
+       "KV = gpu_memory_utilization (0.9) x total - weights - peak activation - non-torch; "
+       "16-token blocks",
        "vllm/v1/worker/gpu_worker.py determine_available_memory; vllm/utils/mem_utils.py "
-       "MemoryProfilingResult; measured in llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md"},
+       "MemoryProfilingResult; measured in llm-d/llm-d-benchmark "
+       "config_explorer/empirical-vllm-memory-results.md"},
       {RuntimeId::sglang, "sglang", "SGLang", Scheduling::continuous_batching,
        "KV pool = mem_fraction_static x (total - start-up memory) - weights; the fraction leaves a "
        "reserve for activations and CUDA graphs that grows with the card (0.834 on an H100 80GB)",
@@ -21,16 +23,20 @@ const std::vector<RuntimeProfile>& runtime_profiles() {
        "KV = free_gpu_memory_fraction (0.9) x memory free after weights and activation buffers",
        "TensorRT-LLM docs reference/memory.html and KvCacheConfig.free_gpu_memory_fraction"},
       {RuntimeId::tgi, "tgi", "Text Generation Inference", Scheduling::continuous_batching,
-       "KV blocks = 0.95 (TGI_WIGGLE_ROOM) x memory free after weights and a max_batch_prefill_tokens warmup",
-       "huggingface/text-generation-inference server/text_generation_server/models/flash_causal_lm.py warmup"},
+       "KV blocks = 0.95 (TGI_WIGGLE_ROOM) x memory free after weights and a "
+       "max_batch_prefill_tokens warmup",
+       "huggingface/text-generation-inference "
+       "server/text_generation_server/models/flash_causal_lm.py warmup"},
       {RuntimeId::llamacpp, "llama.cpp", "llama.cpp (llama-server)", Scheduling::parallel_slots,
-       "KV = n_ctx (padded) x layers x KV width, shared by --parallel slots; plus compute buffer (n_ubatch)",
+       "KV = n_ctx (padded) x layers x KV width, shared by --parallel slots; plus compute buffer "
+       "(n_ubatch)",
        "ggml-org/llama.cpp src/llama-kv-cache.cpp, llama-context.cpp graph_reserve; "
        "gpustack/gguf-parser-go file_estimate__llamacpp.go"},
       {RuntimeId::ollama, "ollama", "Ollama (llama.cpp engine)", Scheduling::parallel_slots,
        "as llama.cpp: num_ctx x OLLAMA_NUM_PARALLEL context, f16 KV unless OLLAMA_KV_CACHE_TYPE",
        "ollama/ollama docs/faq.md (context length, parallel requests, KV cache type)"},
-      {RuntimeId::transformers, "transformers", "Hugging Face transformers (generate)", Scheduling::static_batch,
+      {RuntimeId::transformers, "transformers", "Hugging Face transformers (generate)",
+       Scheduling::static_batch,
        "no reservation: weights + dynamic KV cache for the batch + prefill activations",
        "huggingface/transformers generation/utils.py (DynamicCache); bitsandbytes for nf4/int8"},
   };
@@ -48,7 +54,8 @@ std::optional<std::string> runtime_refuses_card(RuntimeId runtime, const Card& c
   const std::string& vendor = card.vendor;
   const char* name = runtime_profile(runtime).name;
   auto refuse = [&](const std::string& what) {
-    return std::optional<std::string>(std::string(name) + " does not run on " + what + " (" + card.name + ")");
+    return std::optional<std::string>(std::string(name) + " does not run on " + what + " (" +
+                                      card.name + ")");
   };
   switch (runtime) {
     case RuntimeId::trtllm:
@@ -87,12 +94,14 @@ Result<RuntimeId> parse_runtime(std::string_view key) {
   for (const auto& profile : runtime_profiles()) {
     if (lower == profile.key) return profile.id;
   }
-  if (lower == "llamacpp" || lower == "llama-cpp" || lower == "llama-server") return RuntimeId::llamacpp;
-  if (lower == "tensorrt-llm" || lower == "tensorrt_llm" || lower == "trt-llm") return RuntimeId::trtllm;
+  if (lower == "llamacpp" || lower == "llama-cpp" || lower == "llama-server")
+    return RuntimeId::llamacpp;
+  if (lower == "tensorrt-llm" || lower == "tensorrt_llm" || lower == "trt-llm")
+    return RuntimeId::trtllm;
   if (lower == "hf" || lower == "huggingface") return RuntimeId::transformers;
   return refused(ErrorCode::unknown_name, "runtime",
-                    "unknown runtime '" + std::string(key) +
-                        "' (known: vllm, sglang, trtllm, tgi, llama.cpp, ollama, transformers)");
+                 "unknown runtime '" + std::string(key) +
+                     "' (known: vllm, sglang, trtllm, tgi, llama.cpp, ollama, transformers)");
 }
 
 }  // namespace headroom

@@ -26,9 +26,11 @@ bool replicated_under_tp(const TensorSpec& tensor, const ModelArch& arch, std::u
 // they create the weights (vllm/model_executor/layers/quantization/mxfp4.py create_weights,
 // e.g. 2880 -> 3072 for gpt-oss). With it gpt-oss-20b/120b weigh 13.45/64.5 GiB against the
 // 13.47/64.38 GiB vLLM logged on H100 (llm-d empirical-vllm-memory-results.md); without, 5% less.
-std::uint64_t padded_expert_bytes(const TensorSpec& tensor, const ModelArch& arch, std::uint32_t gpus,
-                                  std::uint64_t bytes) {
-  if (tensor.dtype != DType::mxfp4 || !is_routed_expert(tensor.role) || arch.moe_intermediate_size == 0) return bytes;
+std::uint64_t padded_expert_bytes(const TensorSpec& tensor, const ModelArch& arch,
+                                  std::uint32_t gpus, std::uint64_t bytes) {
+  if (tensor.dtype != DType::mxfp4 || !is_routed_expert(tensor.role) ||
+      arch.moe_intermediate_size == 0)
+    return bytes;
   const std::uint64_t width = (arch.moe_intermediate_size + gpus - 1) / gpus;
   const std::uint64_t padded = (width + 255) / 256 * 256;
   return bytes / width * padded;
@@ -43,8 +45,8 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
   WeightPlacement placement;
   std::map<DType, std::uint64_t> bytes_by_type;
   std::uint64_t elements = 0;
-  std::uint64_t gpu_bytes = 0;        // sum over GPUs of what each holds
-  std::uint64_t replicated_bytes = 0; // held by every GPU
+  std::uint64_t gpu_bytes = 0;         // sum over GPUs of what each holds
+  std::uint64_t replicated_bytes = 0;  // held by every GPU
   std::uint64_t output_bytes = 0;
   placement.layer_bytes.assign(arch.num_layers, 0);
   placement.layer_expert_bytes.assign(arch.num_layers, 0);
@@ -56,11 +58,14 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
     placement.total_bytes += bytes;
     elements += tensor.elements();
     bytes_by_type[tensor.dtype] += bytes;
-    if (tensor.rows > 1 && tensor.role != TensorRole::token_embd && !is_routed_expert(tensor.role)) {
-      placement.largest_linear_elements = std::max(placement.largest_linear_elements, tensor.elements());
+    if (tensor.rows > 1 && tensor.role != TensorRole::token_embd &&
+        !is_routed_expert(tensor.role)) {
+      placement.largest_linear_elements =
+          std::max(placement.largest_linear_elements, tensor.elements());
     }
     // Decode reads every matmul weight once per step; routed experts only their share.
-    if ((tensor.role == TensorRole::token_embd && !arch.tie_embeddings) || tensor.role == TensorRole::vision) {
+    if ((tensor.role == TensorRole::token_embd && !arch.tie_embeddings) ||
+        tensor.role == TensorRole::vision) {
       // a row gather (or an image encoder run once per image), not a read per token
     } else if (is_routed_expert(tensor.role) && arch.num_experts > 0) {
       placement.active_bytes += bytes / arch.num_experts * arch.experts_per_token;
@@ -82,7 +87,8 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
       gpu_bytes += bytes;
       if (tensor.layer >= 0 && static_cast<std::uint32_t>(tensor.layer) < arch.num_layers) {
         placement.layer_bytes[static_cast<std::size_t>(tensor.layer)] += bytes;
-        if (is_routed_expert(tensor.role)) placement.layer_expert_bytes[static_cast<std::size_t>(tensor.layer)] += bytes;
+        if (is_routed_expert(tensor.role))
+          placement.layer_expert_bytes[static_cast<std::size_t>(tensor.layer)] += bytes;
       } else {
         placement.other_gpu_bytes += bytes;
       }
@@ -101,7 +107,9 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
   } else {
     placement.per_gpu_bytes = (gpu_bytes + n - 1) / n + replicated_bytes;
   }
-  placement.bits_per_weight = elements ? static_cast<double>(placement.total_bytes) * 8.0 / static_cast<double>(elements) : 16;
+  placement.bits_per_weight =
+      elements ? static_cast<double>(placement.total_bytes) * 8.0 / static_cast<double>(elements)
+               : 16;
   std::uint64_t best = 0;
   for (const auto& [type, bytes] : bytes_by_type) {
     if (bytes > best) {

@@ -11,19 +11,19 @@
 namespace headroom {
 
 struct WeightPlacement {
-  std::uint64_t total_bytes = 0;         // every tensor once
-  std::uint64_t per_gpu_bytes = 0;       // on the busiest GPU
-  std::uint64_t host_bytes = 0;          // kept in CPU memory by the runtime
-  std::uint64_t active_bytes = 0;        // read per decode token (MoE: routed share)
+  std::uint64_t total_bytes = 0;    // every tensor once
+  std::uint64_t per_gpu_bytes = 0;  // on the busiest GPU
+  std::uint64_t host_bytes = 0;     // kept in CPU memory by the runtime
+  std::uint64_t active_bytes = 0;   // read per decode token (MoE: routed share)
   std::uint64_t largest_linear_elements = 0;
   // llama.cpp placement detail: bytes of each repeating layer (all GPUs together), of the output
   // head (a tied head counts its GPU copy) and of the other non-layer GPU tensors (output norm).
   std::vector<std::uint64_t> layer_bytes;
-  std::vector<std::uint64_t> layer_expert_bytes;   // the routed-expert part of layer_bytes
+  std::vector<std::uint64_t> layer_expert_bytes;  // the routed-expert part of layer_bytes
   std::uint64_t output_head_bytes = 0;
   std::uint64_t other_gpu_bytes = 0;
-  double bits_per_weight = 16;           // total bits / total elements
-  DType dominant_dtype = DType::bf16;    // the type holding most bytes
+  double bits_per_weight = 16;         // total bits / total elements
+  DType dominant_dtype = DType::bf16;  // the type holding most bytes
 };
 
 WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,

@@ -12,16 +12,21 @@ namespace {
 std::string gib(std::uint64_t bytes) { return format_bytes(static_cast<double>(bytes)); }
 
 // "1 user", "8 users".
-std::string users(std::uint64_t count) { return std::to_string(count) + (count == 1 ? " user" : " users"); }
+std::string users(std::uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " user" : " users");
+}
 
 // Candidate weight formats from best quality to smallest, per runtime family.
 std::vector<std::string> smaller_formats(RuntimeId runtime) {
-  if (is_llama_cpp(runtime)) return {"q8_0", "q6_k", "q5_k_m", "q4_k_m", "iq4_xs", "q3_k_m", "q2_k"};
+  if (is_llama_cpp(runtime))
+    return {"q8_0", "q6_k", "q5_k_m", "q4_k_m", "iq4_xs", "q3_k_m", "q2_k"};
   if (runtime == RuntimeId::transformers) return {"bnb-int8", "bnb-nf4"};
   return {"fp8", "awq", "gptq"};
 }
 
-const char* cheaper_kv(RuntimeId runtime) { return is_llama_cpp(runtime) ? "q8_0" : runtime == RuntimeId::transformers ? nullptr : "fp8"; }
+const char* cheaper_kv(RuntimeId runtime) {
+  return is_llama_cpp(runtime) ? "q8_0" : runtime == RuntimeId::transformers ? nullptr : "fp8";
+}
 
 bool workable(const Result<SizingReport>& report) {
   return report && report->verdict != Verdict::does_not_fit;
@@ -33,19 +38,26 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
   std::vector<std::string> advice;
   const MemoryBreakdown& m = report.memory;
   const bool fails = report.verdict == Verdict::does_not_fit;
-  const bool weights_problem = m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes > m.capacity_bytes * 9 / 10;
+  const bool weights_problem =
+      m.weights_bytes + m.activation_bytes + m.runtime_overhead_bytes > m.capacity_bytes * 9 / 10;
 
   // 1. The KV cache dtype: what halving it buys.
-  if (const char* kv = cheaper_kv(request.runtime); kv && (request.kv_dtype == "auto" || request.kv_dtype == "fp16" || request.kv_dtype == "bf16" || request.kv_dtype == "f16")) {
+  if (const char* kv = cheaper_kv(request.runtime);
+      kv && (request.kv_dtype == "auto" || request.kv_dtype == "fp16" ||
+             request.kv_dtype == "bf16" || request.kv_dtype == "f16")) {
     SizingRequest variant = request;
     variant.kv_dtype = kv;
     if (is_llama_cpp(request.runtime)) variant.knobs.flash_attention = true;
     auto other = evaluate(variant);
     if (other && other->max_users > report.max_users) {
       char line[256];
-      std::snprintf(line, sizeof line, "%s KV cache (--kv-cache-dtype %s) raises max users from %llu to %llu at these lengths%s",
-                    kv, kv, static_cast<unsigned long long>(report.max_users), static_cast<unsigned long long>(other->max_users),
-                    is_llama_cpp(request.runtime) ? " (needs flash attention)" : "; small quality cost on most models");
+      std::snprintf(
+          line, sizeof line,
+          "%s KV cache (--kv-cache-dtype %s) raises max users from %llu to %llu at these lengths%s",
+          kv, kv, static_cast<unsigned long long>(report.max_users),
+          static_cast<unsigned long long>(other->max_users),
+          is_llama_cpp(request.runtime) ? " (needs flash attention)"
+                                        : "; small quality cost on most models");
       advice.push_back(line);
     }
   }
@@ -58,8 +70,12 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       auto other = evaluate(variant);
       if (workable(other)) {
         advice.push_back("needs " + std::to_string(gpus) + " GPUs with " +
-                         (is_llama_cpp(request.runtime) ? std::string("layer split (--split-mode layer)") : std::string("tensor parallel (--tensor-parallel-size ") + std::to_string(gpus) + ")") +
-                         ": " + gib(other->memory.weights_bytes) + " of weights per GPU, up to " + users(other->max_users));
+                         (is_llama_cpp(request.runtime)
+                              ? std::string("layer split (--split-mode layer)")
+                              : std::string("tensor parallel (--tensor-parallel-size ") +
+                                    std::to_string(gpus) + ")") +
+                         ": " + gib(other->memory.weights_bytes) + " of weights per GPU, up to " +
+                         users(other->max_users));
         break;
       }
     }
@@ -67,13 +83,17 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
 
   // 2a. MoE in llama.cpp: keep the experts of the first N layers in system memory
   // (--n-cpu-moe); only the active experts are read per token, so this costs less speed than -ngl.
-  if (fails && is_llama_cpp(request.runtime) && request.model.is_moe() && !request.knobs.cpu_moe_layers) {
+  if (fails && is_llama_cpp(request.runtime) && request.model.is_moe() &&
+      !request.knobs.cpu_moe_layers) {
     std::uint32_t low = 1, high = request.model.num_layers + 1;  // smallest workable N in [1, n]
     while (low < high) {
       const std::uint32_t mid = (low + high) / 2;
       SizingRequest variant = request;
       variant.knobs.cpu_moe_layers = mid;
-      if (workable(evaluate(variant))) high = mid; else low = mid + 1;
+      if (workable(evaluate(variant)))
+        high = mid;
+      else
+        low = mid + 1;
     }
     if (low <= request.model.num_layers) {
       SizingRequest variant = request;
@@ -82,9 +102,11 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       if (workable(other) && other->speed) {
         char line[320];
         std::snprintf(line, sizeof line,
-                      "with --n-cpu-moe %u the experts of the first %u layers stay in system memory (%s there) and it runs: "
+                      "with --n-cpu-moe %u the experts of the first %u layers stay in system "
+                      "memory (%s there) and it runs: "
                       "decode about %.1f tok/s per user",
-                      low, low, gib(other->memory.host_bytes).c_str(), other->speed->decode_tokens_per_s_per_user);
+                      low, low, gib(other->memory.host_bytes).c_str(),
+                      other->speed->decode_tokens_per_s_per_user);
         advice.push_back(line);
       }
     }
@@ -97,7 +119,10 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       const std::uint32_t mid = (low + high + 1) / 2;
       SizingRequest variant = request;
       variant.knobs.gpu_layers = mid;
-      if (workable(evaluate(variant))) low = mid; else high = mid - 1;
+      if (workable(evaluate(variant)))
+        low = mid;
+      else
+        high = mid - 1;
     }
     SizingRequest variant = request;
     variant.knobs.gpu_layers = low;
@@ -105,7 +130,8 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
     if (low > 0 && workable(other) && other->speed) {
       char line[320];
       std::snprintf(line, sizeof line,
-                    "with --n-gpu-layers %u (of %u) it runs, the rest from system memory: decode falls to about %.1f tok/s per user",
+                    "with --n-gpu-layers %u (of %u) it runs, the rest from system memory: decode "
+                    "falls to about %.1f tok/s per user",
                     low, request.model.num_layers, other->speed->decode_tokens_per_s_per_user);
       advice.push_back(line);
     }
@@ -121,25 +147,33 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       if (!other || other->memory.weights_bytes >= m.weights_bytes) continue;
       if (workable(other)) {
         auto format = find_weight_format(id);
-        advice.push_back(id + " weights fit on " + std::to_string(request.gpus) + " GPU(s) (" + gib(other->memory.weights_bytes) + " instead of " +
-                         gib(m.weights_bytes) + ")" + (format ? "; quality: " + quality_summary(*format.value()) : std::string()));
+        advice.push_back(
+            id + " weights fit on " + std::to_string(request.gpus) + " GPU(s) (" +
+            gib(other->memory.weights_bytes) + " instead of " + gib(m.weights_bytes) + ")" +
+            (format ? "; quality: " + quality_summary(*format.value()) : std::string()));
         break;
       }
     }
   } else if (report.verdict != Verdict::fits && m.kv_cache_bytes > m.weights_bytes / 2) {
-    advice.push_back("the KV cache is the problem here, not the weights: a smaller weight format frees little; shorten prompts, lower users, or use a smaller KV dtype");
+    advice.push_back(
+        "the KV cache is the problem here, not the weights: a smaller weight format frees little; "
+        "shorten prompts, lower users, or use a smaller KV dtype");
   }
 
   // 4. vLLM-like runtimes default max_model_len to the model's full context.
-  const bool budgeted = !is_llama_cpp(request.runtime) && request.runtime != RuntimeId::transformers;
-  if (budgeted && !request.knobs.max_model_len_tokens && request.model.max_context_tokens > report.inputs.context_tokens_per_user) {
+  const bool budgeted =
+      !is_llama_cpp(request.runtime) && request.runtime != RuntimeId::transformers;
+  if (budgeted && !request.knobs.max_model_len_tokens &&
+      request.model.max_context_tokens > report.inputs.context_tokens_per_user) {
     SizingRequest variant = request;
     variant.knobs.max_model_len_tokens = request.model.max_context_tokens;
     auto other = evaluate(variant);
     if (other && other->verdict == Verdict::does_not_fit && !fails) {
-      advice.push_back("pass --max-model-len " + std::to_string(report.inputs.context_tokens_per_user) + " (or up to " +
-                       std::to_string(report.max_context_tokens) + "): the default, the model's " + std::to_string(request.model.max_context_tokens) +
-                       " tokens, does not fit this card's KV cache and the server refuses to start");
+      advice.push_back(
+          "pass --max-model-len " + std::to_string(report.inputs.context_tokens_per_user) +
+          " (or up to " + std::to_string(report.max_context_tokens) +
+          "): the default, the model's " + std::to_string(request.model.max_context_tokens) +
+          " tokens, does not fit this card's KV cache and the server refuses to start");
     }
   }
 
@@ -149,22 +183,28 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       report.inputs.context_tokens_per_user > 4096) {
     advice.push_back("set num_ctx (OLLAMA_CONTEXT_LENGTH or the num_ctx parameter) to at least " +
                      std::to_string(report.inputs.context_tokens_per_user) +
-                     ": Ollama's default of 4096 tokens would silently truncate these prompts; this report assumes you did");
+                     ": Ollama's default of 4096 tokens would silently truncate these prompts; "
+                     "this report assumes you did");
   }
 
   // 5. Headroom that is there.
   if (!fails && report.max_users > request.workload.users) {
-    advice.push_back("up to " + users(report.max_users) + " fit at " + std::to_string(report.inputs.context_tokens_per_user) +
-                     " tokens each, or " + users(request.workload.users) + " at up to " + std::to_string(report.max_context_tokens) + " tokens each");
+    advice.push_back("up to " + users(report.max_users) + " fit at " +
+                     std::to_string(report.inputs.context_tokens_per_user) + " tokens each, or " +
+                     users(request.workload.users) + " at up to " +
+                     std::to_string(report.max_context_tokens) + " tokens each");
   }
   if (fails && report.max_users > 0 && report.max_users < request.workload.users) {
-    advice.push_back("at these lengths " + users(report.max_users) + " fit at once; the rest wait in the queue");
+    advice.push_back("at these lengths " + users(report.max_users) +
+                     " fit at once; the rest wait in the queue");
   }
 
   // 6. Speed reality of quantization.
   if (report.speed && report.speed->ideal_speedup_vs_fp16 > 1.2) {
     char line[256];
-    std::snprintf(line, sizeof line, "decode speedup over 16-bit weights: about %.2fx here, not the %.2fx the byte ratio promises (dequantization and fixed costs)",
+    std::snprintf(line, sizeof line,
+                  "decode speedup over 16-bit weights: about %.2fx here, not the %.2fx the byte "
+                  "ratio promises (dequantization and fixed costs)",
                   report.speed->speedup_vs_fp16, report.speed->ideal_speedup_vs_fp16);
     advice.push_back(line);
   }

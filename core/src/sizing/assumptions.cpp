@@ -10,7 +10,8 @@ namespace {
 
 std::string gib_text(std::uint64_t bytes) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.2f GiB", static_cast<double>(bytes) / static_cast<double>(kGiB));
+  std::snprintf(text, sizeof text, "%.2f GiB",
+                static_cast<double>(bytes) / static_cast<double>(kGiB));
   return text;
 }
 
@@ -21,38 +22,44 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   const ModelArch& a = r.model;
   std::vector<std::string> out = a.notes;
   const RuntimeKnobs& k = r.knobs;
-  if (r.kv_dtype == "auto") out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
+  if (r.kv_dtype == "auto")
+    out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
   if (r.card.vendor != "nvidia") {
     out.push_back("driver/context reserve of " + gib_text(kCudaContextBytes) +
                   " as measured for CUDA on an H100; not measured for " + r.card.vendor + " cards");
   }
   if (is_llama_cpp(r.runtime)) {
     if (!k.ctx_size_tokens) {
-      out.push_back("n_ctx = " + std::to_string(in.ctx_size_tokens) + ": prompt + output for each of the " +
-                    std::to_string(in.parallel_slots) + " slot(s) (pass --ctx-size to fix it)");
+      out.push_back("n_ctx = " + std::to_string(in.ctx_size_tokens) +
+                    ": prompt + output for each of the " + std::to_string(in.parallel_slots) +
+                    " slot(s) (pass --ctx-size to fix it)");
     }
     if (!k.parallel_slots) {
-      out.push_back("one parallel slot per user (--parallel " + std::to_string(in.parallel_slots) + ")");
+      out.push_back("one parallel slot per user (--parallel " + std::to_string(in.parallel_slots) +
+                    ")");
     }
     if (!k.flash_attention) {
-      out.push_back(std::string("flash attention ") +
-                    (in.flash_attention ? "on (llama-server's -fa auto)" : "off (Ollama's default)"));
+      out.push_back(std::string("flash attention ") + (in.flash_attention
+                                                           ? "on (llama-server's -fa auto)"
+                                                           : "off (Ollama's default)"));
     }
     if (offloaded && !k.host_bandwidth_bytes_per_s) {
       char text[160];
       std::snprintf(text, sizeof text,
                     "system memory streams at %.0f GB/s (dual-channel DDR5-4800 at %.0f%%; pass "
                     "--host-bandwidth)",
-                    speed::default_host_bandwidth_bytes_per_s() / 1e9, 100 * speed::kHostStreamEfficiency);
+                    speed::default_host_bandwidth_bytes_per_s() / 1e9,
+                    100 * speed::kHostStreamEfficiency);
       out.push_back(text);
     }
   } else if (r.runtime != RuntimeId::transformers) {
     if (!k.max_model_len_tokens) {
       out.push_back("max_model_len = prompt + output (" + std::to_string(in.max_model_len_tokens) +
-                    "); the server's own default is the model's " + std::to_string(a.max_context_tokens) +
-                    " tokens");
+                    "); the server's own default is the model's " +
+                    std::to_string(a.max_context_tokens) + " tokens");
     }
-    if (!k.gpu_memory_utilization && (r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang)) {
+    if (!k.gpu_memory_utilization &&
+        (r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang)) {
       char text[160];
       std::snprintf(text, sizeof text, "%s %.3f (the runtime's default)",
                     r.runtime == RuntimeId::vllm ? "gpu_memory_utilization" : "mem_fraction_static",

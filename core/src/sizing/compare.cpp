@@ -10,9 +10,12 @@ namespace {
 int rank(const CardFit& fit) {
   if (!fit.sized()) return 3;
   switch (fit.report.verdict) {
-    case Verdict::fits: return 0;
-    case Verdict::tight: return 1;
-    case Verdict::does_not_fit: return 2;
+    case Verdict::fits:
+      return 0;
+    case Verdict::tight:
+      return 1;
+    case Verdict::does_not_fit:
+      return 2;
   }
   return 3;
 }
@@ -67,8 +70,11 @@ Result<std::vector<FormatFit>> compare_formats(const SizingRequest& request) {
   const std::string runtime = runtime_profile(request.runtime).key;
   for (const auto& format : weight_formats()) {
     // Skip formats the runtime cannot load, the fp32 reference and checkpoint-only "native".
-    if (format.id == "native" || format.id == "fp32" || format.id == "mxfp4" || format.id == "mxfp4-gguf") continue;
-    if (std::find(format.runtimes.begin(), format.runtimes.end(), runtime) == format.runtimes.end()) continue;
+    if (format.id == "native" || format.id == "fp32" || format.id == "mxfp4" ||
+        format.id == "mxfp4-gguf")
+      continue;
+    if (std::find(format.runtimes.begin(), format.runtimes.end(), runtime) == format.runtimes.end())
+      continue;
     SizingRequest one = request;
     one.weight_format = format.id;
     FormatFit fit;

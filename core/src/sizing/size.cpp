@@ -15,13 +15,17 @@ namespace headroom {
 namespace {
 
 // The longest per-user context (in tokens) such that `users` sequences fit in `capacity`.
-std::uint64_t longest_context(const KvLayout& kv, std::uint64_t capacity, std::uint64_t users, std::uint64_t block,
-                              std::uint64_t extra_window, std::uint32_t gpus, std::uint64_t limit) {
+std::uint64_t longest_context(const KvLayout& kv, std::uint64_t capacity, std::uint64_t users,
+                              std::uint64_t block, std::uint64_t extra_window, std::uint32_t gpus,
+                              std::uint64_t limit) {
   std::uint64_t low = 0, high = limit;
   while (low < high) {
     const std::uint64_t mid = low + (high - low + 1) / 2;
     const std::uint64_t need = (kv.bytes_for(mid, users, block, extra_window) + gpus - 1) / gpus;
-    if (need <= capacity) low = mid; else high = mid - 1;
+    if (need <= capacity)
+      low = mid;
+    else
+      high = mid - 1;
   }
   return low;
 }
@@ -46,7 +50,8 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const We
   s.weight_dtype = w.dominant_dtype;
   s.bits_per_weight = w.bits_per_weight;
   // fp8 and W8A8 run the matmul in the low-precision type; the rest dequantize to 16-bit first.
-  s.weight_only_quant = w.bits_per_weight < 15 && !is_fp8(w.dominant_dtype) && w.dominant_dtype != DType::int8_rowwise;
+  s.weight_only_quant = w.bits_per_weight < 15 && !is_fp8(w.dominant_dtype) &&
+                        w.dominant_dtype != DType::int8_rowwise;
   s.prompt_tokens = r.workload.prompt_tokens;
   s.output_tokens = r.workload.output_tokens;
   s.users = r.workload.users;
@@ -57,9 +62,12 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const We
 
 const char* to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::fits: return "fits";
-    case Verdict::tight: return "tight";
-    case Verdict::does_not_fit: return "does-not-fit";
+    case Verdict::fits:
+      return "fits";
+    case Verdict::tight:
+      return "tight";
+    case Verdict::does_not_fit:
+      return "does-not-fit";
   }
   return "does-not-fit";
 }
@@ -98,7 +106,8 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   MemoryInputs memory_inputs{a, r, weights, kv, in};
   RuntimeMemory rm = runtime_memory(memory_inputs);
   MemoryBreakdown& m = rm.memory;
-  const std::uint32_t kv_split = llama ? r.gpus : 1;  // llama.cpp splits layers; TP already split heads
+  const std::uint32_t kv_split =
+      llama ? r.gpus : 1;  // llama.cpp splits layers; TP already split heads
   m.kv_bytes_per_token = (kv.bytes_per_token() + kv_split - 1) / kv_split;
 
   const Workload& w = r.workload;
@@ -107,7 +116,9 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   in.max_model_len_tokens = r.knobs.max_model_len_tokens.value_or(per_user);
   const std::uint64_t block = rm.block_tokens;
   auto seq_bytes = [&](std::uint64_t tokens, std::uint64_t seqs) {
-    const auto on_gpus = static_cast<std::uint64_t>(static_cast<double>(kv.bytes_for(tokens, seqs, block, rm.extra_window_tokens)) * rm.kv_gpu_share);
+    const auto on_gpus = static_cast<std::uint64_t>(
+        static_cast<double>(kv.bytes_for(tokens, seqs, block, rm.extra_window_tokens)) *
+        rm.kv_gpu_share);
     return (on_gpus + kv_split - 1) / kv_split;
   };
   m.kv_cache_bytes = seq_bytes(per_user, w.users);
@@ -122,14 +133,20 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   const std::uint64_t one_seq = seq_bytes(per_user, 1);
   std::uint64_t kv_room = m.kv_cache_capacity_bytes;
   if (!rm.reserves_kv || llama) {
-    const std::int64_t room = static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(rm.fixed_bytes);
+    const std::int64_t room =
+        static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(rm.fixed_bytes);
     kv_room = room > 0 ? static_cast<std::uint64_t>(room) : 0;
   }
   report.max_users = one_seq ? kv_room / one_seq : 0;
-  report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens, kv_split,
-                                              std::min(model_max, kMaxTokens));
+  report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens,
+                                              kv_split, std::min(model_max, kMaxTokens));
 
-  VerdictInputs verdict{rm, m, llama, w.users, report.max_users, in.max_model_len_tokens,
+  VerdictInputs verdict{rm,
+                        m,
+                        llama,
+                        w.users,
+                        report.max_users,
+                        in.max_model_len_tokens,
                         seq_bytes(in.max_model_len_tokens, 1)};
   decide_verdict(verdict, report);
 

@@ -24,27 +24,34 @@ bool outside(const std::optional<T>& value, T low, T high) {
 std::optional<Error> check_numbers(const SizingRequest& r) {
   const Workload& w = r.workload;
   const std::string most = "must be at most " + count_text(kMaxTokens) + " (got ";
-  if (w.prompt_tokens > kMaxTokens) return invalid("prompt_tokens", most + count_text(w.prompt_tokens) + ")");
-  if (w.output_tokens > kMaxTokens) return invalid("output_tokens", most + count_text(w.output_tokens) + ")");
+  if (w.prompt_tokens > kMaxTokens)
+    return invalid("prompt_tokens", most + count_text(w.prompt_tokens) + ")");
+  if (w.output_tokens > kMaxTokens)
+    return invalid("output_tokens", most + count_text(w.output_tokens) + ")");
   if (w.prompt_tokens + w.output_tokens == 0) {
     return invalid("prompt_tokens", "+ output_tokens must be at least 1");
   }
   if (w.users == 0 || w.users > 100000) {
     return invalid("users", "must be 1..100000 (got " + count_text(w.users) + ")");
   }
-  if (r.gpus == 0 || r.gpus > 64) return invalid("gpus", "must be 1..64 (got " + count_text(r.gpus) + ")");
+  if (r.gpus == 0 || r.gpus > 64)
+    return invalid("gpus", "must be 1..64 (got " + count_text(r.gpus) + ")");
   if (r.card.usable_memory_bytes == 0 || r.card.bandwidth_bytes_per_s <= 0) {
     return invalid("card", "has no usable memory or bandwidth");
   }
   const RuntimeKnobs& k = r.knobs;
-  if (k.gpu_memory_utilization && !(*k.gpu_memory_utilization > 0 && *k.gpu_memory_utilization <= 1)) {
+  if (k.gpu_memory_utilization &&
+      !(*k.gpu_memory_utilization > 0 && *k.gpu_memory_utilization <= 1)) {
     return invalid("gpu_memory_utilization", "must be in (0, 1]");
   }
   const std::string tokens = "must be 1.." + count_text(kMaxTokens);
-  if (outside<std::uint64_t>(k.max_model_len_tokens, 1, kMaxTokens)) return invalid("max_model_len", tokens);
+  if (outside<std::uint64_t>(k.max_model_len_tokens, 1, kMaxTokens))
+    return invalid("max_model_len", tokens);
   if (outside<std::uint64_t>(k.ctx_size_tokens, 1, kMaxTokens)) return invalid("ctx_size", tokens);
-  if (outside<std::uint32_t>(k.parallel_slots, 1, 4096)) return invalid("parallel", "must be 1..4096");
-  if (outside<std::uint32_t>(k.ubatch_size_tokens, 1, 65536)) return invalid("ubatch_size", "must be 1..65536");
+  if (outside<std::uint32_t>(k.parallel_slots, 1, 4096))
+    return invalid("parallel", "must be 1..4096");
+  if (outside<std::uint32_t>(k.ubatch_size_tokens, 1, 65536))
+    return invalid("ubatch_size", "must be 1..65536");
   if (outside<std::uint64_t>(k.max_num_batched_tokens, 1, kMaxTokens)) {
     return invalid("max_num_batched_tokens", tokens);
   }
@@ -61,8 +68,10 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
   const Workload& w = r.workload;
   if (!is_llama_cpp(r.runtime)) {
     const std::pair<bool, const char*> llama_knobs[] = {
-        {k.ctx_size_tokens.has_value(), "ctx_size"},   {k.parallel_slots.has_value(), "parallel"},
-        {k.ubatch_size_tokens.has_value(), "ubatch_size"}, {k.gpu_layers.has_value(), "n_gpu_layers"},
+        {k.ctx_size_tokens.has_value(), "ctx_size"},
+        {k.parallel_slots.has_value(), "parallel"},
+        {k.ubatch_size_tokens.has_value(), "ubatch_size"},
+        {k.gpu_layers.has_value(), "n_gpu_layers"},
         {k.cpu_moe_layers.has_value(), "n_cpu_moe"}};
     for (const auto& [set, key] : llama_knobs) {
       if (set) {
@@ -95,7 +104,8 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
   const ModelArch& a = r.model;
   const bool llama = is_llama_cpp(r.runtime);
   // vLLM-style servers refuse sequences beyond the model's context window (vLLM: "User-specified
-  // max_model_len is greater than the derived max_model_len", unless VLLM_ALLOW_LONG_MAX_MODEL_LEN).
+  // max_model_len is greater than the derived max_model_len", unless
+  // VLLM_ALLOW_LONG_MAX_MODEL_LEN).
   const bool budgeted_server = !llama && r.runtime != RuntimeId::transformers;
   const std::uint64_t longest = std::max(r.knobs.max_model_len_tokens.value_or(0),
                                          r.workload.prompt_tokens + r.workload.output_tokens);
@@ -110,7 +120,8 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
   if (!llama && r.gpus > 1 && a.num_heads % r.gpus != 0) {
     return refused(ErrorCode::invalid_argument, "gpus",
                    "tensor parallel over " + count_text(r.gpus) + " GPUs needs the " +
-                       count_text(a.num_heads) + " attention heads to divide evenly; use a divisor of " +
+                       count_text(a.num_heads) +
+                       " attention heads to divide evenly; use a divisor of " +
                        count_text(a.num_heads));
   }
   if (auto refusal = runtime_refuses_card(r.runtime, r.card)) {
@@ -133,15 +144,16 @@ Result<CheckedRequest> check_request(const SizingRequest& r) {
   const std::string runtime_name = runtime_profile(r.runtime).name;
   if (!runtime_offers(checked.format->runtimes, r.runtime)) {
     return refused(ErrorCode::unsupported, "quant",
-                   "weight format '" + checked.format->id + "' cannot be served by " + runtime_name +
-                       " (pick a format from `headroom formats` that lists it)");
+                   "weight format '" + checked.format->id + "' cannot be served by " +
+                       runtime_name + " (pick a format from `headroom formats` that lists it)");
   }
   auto kv_dtype = find_kv_dtype(r.kv_dtype);
   if (!kv_dtype) return kv_dtype.error();
   checked.kv_dtype = kv_dtype.value();
   if (checked.kv_dtype->id != "auto" && !runtime_offers(checked.kv_dtype->runtimes, r.runtime)) {
-    return refused(ErrorCode::unsupported, "kv_cache_dtype",
-                   "KV cache dtype '" + checked.kv_dtype->id + "' is not offered by " + runtime_name);
+    return refused(
+        ErrorCode::unsupported, "kv_cache_dtype",
+        "KV cache dtype '" + checked.kv_dtype->id + "' is not offered by " + runtime_name);
   }
   checked.flash_attention = r.knobs.flash_attention.value_or(r.runtime != RuntimeId::ollama);
   if (is_llama_cpp(r.runtime) && checked.kv_dtype->needs_flash_attention_for_v &&

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <optional>
 
-#include "headroom/sizing.h"
 #include "base/json_util.h"
+#include "headroom/sizing.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -20,24 +20,29 @@ Result<ModelArch> row_model(const Catalog& catalog, const Json& row, const std::
   if (const Json* config = json_util::find(row, "inline_config")) {
     label = json_util::get_string(row, "model_name").value_or("inline config");
     auto arch = parse_hf_config(config->dump(), label);
-    if (!arch) return parse_failure(field + ".inline_config", "is not a usable config: " + arch.error().message);
+    if (!arch)
+      return parse_failure(field + ".inline_config",
+                           "is not a usable config: " + arch.error().message);
     return *arch;
   }
   auto id = json_util::get_string(row, "model");
   if (!id) return parse_failure(field + ".model", "is missing (or give inline_config)");
   label = *id;
   auto model = catalog.find_model(*id);
-  if (!model) return parse_failure(field + ".model", "is not in the catalog: " + model.error().message);
+  if (!model)
+    return parse_failure(field + ".model", "is not in the catalog: " + model.error().message);
   return (*model)->arch;
 }
 
 // An optional whole number in [lo, hi]; absent leaves `out` unset.
-std::optional<Error> read_count(const Json& object, const char* key, std::uint64_t lo, std::uint64_t hi,
-                                const std::string& where, std::optional<std::uint64_t>& out) {
+std::optional<Error> read_count(const Json& object, const char* key, std::uint64_t lo,
+                                std::uint64_t hi, const std::string& where,
+                                std::optional<std::uint64_t>& out) {
   if (json_util::find(object, key) == nullptr) return std::nullopt;
   auto value = json_util::get_uint(object, key);
   if (!value || *value < lo || *value > hi)
-    return parse_failure(where + "." + key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + "");
+    return parse_failure(where + "." + key, "must be a whole number from " + std::to_string(lo) +
+                                                " to " + std::to_string(hi) + "");
   out = *value;
   return std::nullopt;
 }
@@ -58,13 +63,15 @@ std::optional<Error> read_knobs(const Json& row, const std::string& where, Runti
   }
   if (const Json* host = json_util::find(row, "host_memory")) {
     const std::string field = where + ".host_memory";
-    if (!host->is_object()) return parse_failure(field, "must be an object {channels, mt_per_s, bus_bytes}");
+    if (!host->is_object())
+      return parse_failure(field, "must be an object {channels, mt_per_s, bus_bytes}");
     std::optional<std::uint64_t> channels, bus;
     if (auto e = read_count(*host, "channels", 1, 24, field, channels)) return e;
     if (auto e = read_count(*host, "bus_bytes", 1, 64, field, bus)) return e;
     auto mts = json_util::get_number(*host, "mt_per_s");
     if (!channels) return parse_failure(field + ".channels", "is missing");
-    if (!mts || !(*mts >= 100 && *mts <= 20000)) return parse_failure(field + ".mt_per_s", "must be a number from 100 to 20000");
+    if (!mts || !(*mts >= 100 && *mts <= 20000))
+      return parse_failure(field + ".mt_per_s", "must be a number from 100 to 20000");
     knobs.host_bandwidth_bytes_per_s = speed::host_bandwidth_bytes_per_s(
         static_cast<double>(*channels), *mts, static_cast<double>(bus.value_or(8)));
   }
@@ -72,10 +79,11 @@ std::optional<Error> read_knobs(const Json& row, const std::string& where, Runti
 }
 
 // The predicted per-user rate on the row's basis.
-Result<double> predicted_rate(const SpeedEstimate& e, const std::string& basis, double output_tokens,
-                              double users, const std::string& field) {
+Result<double> predicted_rate(const SpeedEstimate& e, const std::string& basis,
+                              double output_tokens, double users, const std::string& field) {
   if (basis == "decode") return e.decode_tokens_per_s_per_user;
-  if (basis == "end_to_end") return output_tokens / (e.ttft_s + output_tokens * e.inter_token_latency_s);
+  if (basis == "end_to_end")
+    return output_tokens / (e.ttft_s + output_tokens * e.inter_token_latency_s);
   if (basis == "steady_state") return e.requests_per_minute / 60.0 * output_tokens / users;
   return parse_failure(field + ".measured.basis", "must be decode, end_to_end or steady_state");
 }
@@ -89,7 +97,8 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   if (!arch) return arch.error();
   out.card = json_util::get_string(row, "card").value_or("");
   auto card = catalog.find_card(out.card);
-  if (!card) return parse_failure(where + ".card", "is not in the catalog: " + card.error().message);
+  if (!card)
+    return parse_failure(where + ".card", "is not in the catalog: " + card.error().message);
   out.quant = json_util::get_string(row, "quant").value_or("");
   out.runtime = json_util::get_string(row, "runtime").value_or("");
   auto runtime = parse_runtime(out.runtime);
@@ -98,9 +107,11 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   const Json* measured = json_util::find(row, "measured");
   if (measured == nullptr) return parse_failure(where + ".measured", "is missing");
   auto decode = json_util::get_number(*measured, "decode_tokens_per_s");
-  if (!decode || *decode <= 0) return parse_failure(where + ".measured.decode_tokens_per_s", "must be above zero");
+  if (!decode || *decode <= 0)
+    return parse_failure(where + ".measured.decode_tokens_per_s", "must be above zero");
   out.measured_tokens_per_s = *decode;
-  out.measured_prompt_tokens_per_s = json_util::get_number(*measured, "prompt_tokens_per_s").value_or(0);
+  out.measured_prompt_tokens_per_s =
+      json_util::get_number(*measured, "prompt_tokens_per_s").value_or(0);
   out.basis = json_util::get_string(*measured, "basis").value_or("decode");
 
   SizingRequest request;
@@ -117,13 +128,17 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   auto report = size(request);
   if (!report) return parse_failure(where, "could not be sized: " + report.error().message);
-  if (!report->speed) return parse_failure(where, "has no speed estimate: " + (report->speed_error ? report->speed_error->message : std::string()));
+  if (!report->speed)
+    return parse_failure(where,
+                         "has no speed estimate: " +
+                             (report->speed_error ? report->speed_error->message : std::string()));
   const SpeedEstimate& e = *report->speed;
   auto predicted = predicted_rate(e, out.basis, static_cast<double>(request.workload.output_tokens),
                                   static_cast<double>(request.workload.users), where);
   if (!predicted) return predicted.error();
   out.predicted_tokens_per_s = *predicted;
-  out.error_pct = (out.predicted_tokens_per_s - out.measured_tokens_per_s) / out.measured_tokens_per_s * 100.0;
+  out.error_pct =
+      (out.predicted_tokens_per_s - out.measured_tokens_per_s) / out.measured_tokens_per_s * 100.0;
   out.predicted_prompt_tokens_per_s = e.prefill_tokens_per_s;
   out.bound = e.bound;
   return out;
@@ -131,7 +146,8 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
 
 }  // namespace
 
-Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog, std::string_view validation_json) {
+Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog,
+                                                  std::string_view validation_json) {
   auto doc = json_util::parse(validation_json);
   if (!doc) return parse_failure("validation", "is not valid JSON");
   const Json* rows = json_util::find(*doc, "rows");
@@ -168,13 +184,13 @@ ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows) {
 std::string format_validation_table(const std::vector<ValidationRow>& rows) {
   std::string text;
   char line[256];
-  std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %9s %9s %7s %-7s\n", "id", "card", "quant",
-                "runtime", "measured", "predicted", "error", "bound");
+  std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %9s %9s %7s %-7s\n", "id", "card",
+                "quant", "runtime", "measured", "predicted", "error", "bound");
   text += line;
   for (const auto& r : rows) {
-    std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %9.2f %9.2f %+6.1f%% %-7s\n", r.id.c_str(),
-                  r.card.c_str(), r.quant.c_str(), r.runtime.c_str(), r.measured_tokens_per_s,
-                  r.predicted_tokens_per_s, r.error_pct, r.bound.c_str());
+    std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %9.2f %9.2f %+6.1f%% %-7s\n",
+                  r.id.c_str(), r.card.c_str(), r.quant.c_str(), r.runtime.c_str(),
+                  r.measured_tokens_per_s, r.predicted_tokens_per_s, r.error_pct, r.bound.c_str());
     text += line;
   }
   const ValidationSummary s = summarize_validation(rows);

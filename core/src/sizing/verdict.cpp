@@ -17,7 +17,8 @@ constexpr double kTightFreeShare = 0.05;
 std::string bytes_text(std::uint64_t bytes) { return format_bytes(static_cast<double>(bytes)); }
 
 int percent(std::uint64_t part, std::uint64_t whole) {
-  return whole ? static_cast<int>(100.0 * static_cast<double>(part) / static_cast<double>(whole)) : 0;
+  return whole ? static_cast<int>(100.0 * static_cast<double>(part) / static_cast<double>(whole))
+               : 0;
 }
 
 }  // namespace
@@ -38,8 +39,9 @@ void decide_verdict(const VerdictInputs& in, SizingReport& report) {
     set(Verdict::does_not_fit, "the runtime cannot start: " + rm.startup_failure);
   } else if (m.free_bytes < 0) {
     set(Verdict::does_not_fit,
-        "needs " + bytes_text(m.total_bytes) + " per GPU but the card has " + format_bytes(capacity) +
-            ": over by " + bytes_text(static_cast<std::uint64_t>(-m.free_bytes)) +
+        "needs " + bytes_text(m.total_bytes) + " per GPU but the card has " +
+            format_bytes(capacity) + ": over by " +
+            bytes_text(static_cast<std::uint64_t>(-m.free_bytes)) +
             (m.weights_bytes > m.kv_cache_bytes ? "; the weights are the largest term"
                                                 : "; the KV cache is the largest term"));
   } else if (budgeted && in.one_max_model_len_sequence_bytes > m.kv_cache_capacity_bytes) {
@@ -48,23 +50,28 @@ void decide_verdict(const VerdictInputs& in, SizingReport& report) {
             bytes_text(in.one_max_model_len_sequence_bytes) + " of KV cache but only " +
             bytes_text(m.kv_cache_capacity_bytes) + " is left; the runtime refuses to start");
   } else if (m.kv_cache_bytes > m.kv_cache_capacity_bytes) {
-    set(Verdict::does_not_fit,
-        "the KV cache for " + std::to_string(in.users) + " users needs " + bytes_text(m.kv_cache_bytes) +
-            " but " + bytes_text(m.kv_cache_capacity_bytes) + " is reserved: only " +
-            std::to_string(in.max_users) + " run at once, the rest queue");
+    set(Verdict::does_not_fit, "the KV cache for " + std::to_string(in.users) + " users needs " +
+                                   bytes_text(m.kv_cache_bytes) + " but " +
+                                   bytes_text(m.kv_cache_capacity_bytes) + " is reserved: only " +
+                                   std::to_string(in.max_users) + " run at once, the rest queue");
   } else if (budgeted && static_cast<double>(m.kv_cache_bytes) >
                              kTightKvShare * static_cast<double>(m.kv_cache_capacity_bytes)) {
-    set(Verdict::tight, "the workload fills " + std::to_string(percent(m.kv_cache_bytes, m.kv_cache_capacity_bytes)) +
-                            "% of the KV cache; above 80% a burst or longer outputs start queueing or preemption");
+    set(Verdict::tight,
+        "the workload fills " +
+            std::to_string(percent(m.kv_cache_bytes, m.kv_cache_capacity_bytes)) +
+            "% of the KV cache; above 80% a burst or longer outputs start queueing or preemption");
   } else if (!budgeted && static_cast<double>(m.free_bytes) < kTightFreeShare * capacity) {
     // (Budgeted runtimes leave their slack on purpose: their headroom is the KV share above.)
     set(Verdict::tight, "fits with " + format_bytes(static_cast<double>(m.free_bytes)) +
-                            " free (under 5% of the card): fragmentation or a longer prompt can run it out of memory");
+                            " free (under 5% of the card): fragmentation or a longer prompt can "
+                            "run it out of memory");
   } else {
-    set(Verdict::fits, "the workload uses " + std::to_string(percent(m.kv_cache_bytes, m.kv_cache_capacity_bytes)) +
-                           "% of the KV cache, " +
-                           format_bytes(static_cast<double>(std::max<std::int64_t>(m.free_bytes, 0))) +
-                           " of the card stays free");
+    set(Verdict::fits,
+        "the workload uses " +
+            std::to_string(percent(m.kv_cache_bytes, m.kv_cache_capacity_bytes)) +
+            "% of the KV cache, " +
+            format_bytes(static_cast<double>(std::max<std::int64_t>(m.free_bytes, 0))) +
+            " of the card stays free");
   }
 }
 

@@ -2,7 +2,7 @@
 // read bandwidth, GEMV efficiency per storage type, the derived speedup fields, projections.
 #include <string>
 
-#include "headroom/bench_report.h"
+#include "headroom/documents.h"
 
 namespace headroom {
 namespace {
@@ -15,7 +15,9 @@ std::optional<DType> result_dtype(const BenchResult& r) {
   return *dtype;
 }
 
-bool usable(const BenchResult& r) { return r.verified && r.skipped.empty() && r.median_seconds > 0; }
+bool usable(const BenchResult& r) {
+  return r.verified && r.skipped.empty() && r.median_seconds > 0;
+}
 
 // The fastest verified result of `kernel` (GEMV: of width n and storage `dtype`).
 const BenchResult* best_result(const BenchReport& report, std::string_view kernel,
@@ -89,8 +91,8 @@ BenchReport derive_bench_metrics(BenchReport report) {
 }
 
 std::optional<double> projected_decode_tokens_per_s(const BenchReport& report,
-                                                    std::string_view format,
-                                                    double active_params, double bits_per_weight) {
+                                                    std::string_view format, double active_params,
+                                                    double bits_per_weight) {
   auto dtype = parse_dtype(format);
   if (!dtype) return std::nullopt;
   const BenchResult* gemv = best_result(report, "gemv", *dtype, 1);
@@ -105,9 +107,8 @@ Result<BenchReport> check_bench_submission(std::string_view json_text) {
     const BenchResult& r = report->results[i];
     if (r.skipped.empty() && !r.verified && r.median_seconds > 0) {
       const std::string field = "results[" + std::to_string(i) + "]";
-      return invalid(field,
-                        "(" + r.kernel + " " + r.format +
-                            ") reports a timing for a kernel that failed verification");
+      return invalid(field, "(" + r.kernel + " " + r.format +
+                                ") reports a timing for a kernel that failed verification");
     }
   }
   if (!measured_read_bytes_per_s(report.value())) {

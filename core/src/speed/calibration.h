@@ -8,6 +8,7 @@
 
 namespace headroom {
 
-Result<BenchCalibration> calibrate_from_bench(const BenchReport& report, const Card& card, DType weight_dtype);
+Result<BenchCalibration> calibrate_from_bench(const BenchReport& report, const Card& card,
+                                              DType weight_dtype);
 
 }  // namespace headroom

@@ -17,26 +17,35 @@ using speed::StepCostParams;
 Error bad(const char* field, const char* why) { return invalid(field, why); }
 
 std::optional<Error> check_input(const SpeedInput& in) {
-  if (!(in.card.bandwidth_bytes_per_s > 0)) return bad("card.bandwidth_bytes_per_s", "must be above zero");
+  if (!(in.card.bandwidth_bytes_per_s > 0))
+    return bad("card.bandwidth_bytes_per_s", "must be above zero");
   if (!(in.card.throughput.fp16_flops_per_s > 0) && !(in.card.throughput.bf16_flops_per_s > 0))
     return bad("card.throughput.fp16_flops_per_s", "must be above zero (or bf16_flops_per_s set)");
   if (in.gpus == 0) return bad("gpus", "must be at least 1");
   if (in.users == 0) return bad("users", "must be at least 1");
   if (in.num_layers == 0) return bad("num_layers", "must be at least 1");
   if (in.active_params == 0) return bad("active_params", "must be above zero");
-  if (in.total_params < in.active_params) return bad("total_params", "must not be below active_params");
+  if (in.total_params < in.active_params)
+    return bad("total_params", "must not be below active_params");
   if (in.active_weight_bytes == 0) return bad("active_weight_bytes", "must be above zero");
-  if (in.weight_bytes < in.active_weight_bytes) return bad("weight_bytes", "must not be below active_weight_bytes");
-  if (!(in.bits_per_weight > 0) || in.bits_per_weight > 64) return bad("bits_per_weight", "must be in (0, 64]");
+  if (in.weight_bytes < in.active_weight_bytes)
+    return bad("weight_bytes", "must not be below active_weight_bytes");
+  if (!(in.bits_per_weight > 0) || in.bits_per_weight > 64)
+    return bad("bits_per_weight", "must be in (0, 64]");
   if (in.num_experts > 0 && (in.experts_per_token == 0 || in.experts_per_token > in.num_experts))
     return bad("experts_per_token", "must be between 1 and num_experts for a mixture of experts");
-  if (!(in.host_layer_share >= 0 && in.host_layer_share <= 1)) return bad("host_layer_share", "must be in [0, 1]");
-  if (!(in.host_expert_share >= 0 && in.host_expert_share <= 1)) return bad("host_expert_share", "must be in [0, 1]");
+  if (!(in.host_layer_share >= 0 && in.host_layer_share <= 1))
+    return bad("host_layer_share", "must be in [0, 1]");
+  if (!(in.host_expert_share >= 0 && in.host_expert_share <= 1))
+    return bad("host_expert_share", "must be in [0, 1]");
   if ((in.host_layer_share > 0 || in.host_expert_share > 0) && !(in.host_bandwidth_bytes_per_s > 0))
-    return bad("host_bandwidth_bytes_per_s", "must be above zero when layers run from system memory");
+    return bad("host_bandwidth_bytes_per_s",
+               "must be above zero when layers run from system memory");
   if (in.bench) {
-    if (!(in.bench->read_bytes_per_s > 0)) return bad("bench.read_bytes_per_s", "must be above zero");
-    if (in.bench->gemv_efficiency && !(*in.bench->gemv_efficiency > 0 && *in.bench->gemv_efficiency <= 1.5))
+    if (!(in.bench->read_bytes_per_s > 0))
+      return bad("bench.read_bytes_per_s", "must be above zero");
+    if (in.bench->gemv_efficiency &&
+        !(*in.bench->gemv_efficiency > 0 && *in.bench->gemv_efficiency <= 1.5))
       return bad("bench.gemv_efficiency", "must be in (0, 1.5]");
   }
   return std::nullopt;
@@ -50,20 +59,21 @@ struct Setup {
   const SpeedInput* in = nullptr;
   CardClassParams cls;
   StepCostParams step;
-  double tp = 1;                        // GPUs sharing each layer (tensor parallel)
-  double bandwidth_bytes_per_s = 0;     // effective, per GPU
-  double tensor_flops_per_s = 0;        // peak for the matmul dtype, per GPU
-  double vector_flops_per_s = 0;        // per GPU, for dequantization (packed int8 dots counted)
-  double dequant_ops_per_weight = 0;    // 0 when weights are used as stored or bench measured it
-  double dense_bytes = 0;               // weights every token reads (attention, shared, embeddings)
-  double expert_bytes = 0;              // all routed-expert weights
+  double tp = 1;                      // GPUs sharing each layer (tensor parallel)
+  double bandwidth_bytes_per_s = 0;   // effective, per GPU
+  double tensor_flops_per_s = 0;      // peak for the matmul dtype, per GPU
+  double vector_flops_per_s = 0;      // per GPU, for dequantization (packed int8 dots counted)
+  double dequant_ops_per_weight = 0;  // 0 when weights are used as stored or bench measured it
+  double dense_bytes = 0;             // weights every token reads (attention, shared, embeddings)
+  double expert_bytes = 0;            // all routed-expert weights
   speed::MoeKernelParams moe{1.0, 0.0, ""};  // routed-expert kernels (MoE models only)
 };
 
 double peak_for_matmul(const SpeedInput& in) {
   const CardThroughput& t = in.card.throughput;
   const double fp16 = t.fp16_flops_per_s > 0 ? t.fp16_flops_per_s : t.bf16_flops_per_s;
-  if (is_fp8(in.weight_dtype) && !in.weight_only_quant && t.fp8_flops_per_s > 0) return t.fp8_flops_per_s;
+  if (is_fp8(in.weight_dtype) && !in.weight_only_quant && t.fp8_flops_per_s > 0)
+    return t.fp8_flops_per_s;
   if (in.weight_dtype == DType::int8_rowwise && !in.weight_only_quant && t.int8_ops_per_s > 0)
     return t.int8_ops_per_s;
   return fp16;
@@ -76,19 +86,20 @@ Setup make_setup(const SpeedInput& in) {
   s.step = speed::step_cost_params(in.runtime, s.cls.card_class);
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
-                                                               : in.card.throughput.bf16_flops_per_s;
+                                                              : in.card.throughput.bf16_flops_per_s;
   s.tensor_flops_per_s = peak_for_matmul(in);
   s.vector_flops_per_s = fp16 * s.cls.vector_to_tensor_ratio * s.cls.int_dot_speedup;
   const bool measured_gemv = in.bench && in.bench->gemv_efficiency.has_value();
   if (in.bench) {
     // A measured GEMV for this format already contains its dequantization cost.
-    s.bandwidth_bytes_per_s =
-        in.bench->read_bytes_per_s * in.bench->gemv_efficiency.value_or(s.cls.decode_bandwidth_fraction);
+    s.bandwidth_bytes_per_s = in.bench->read_bytes_per_s *
+                              in.bench->gemv_efficiency.value_or(s.cls.decode_bandwidth_fraction);
   } else {
     s.bandwidth_bytes_per_s = in.card.bandwidth_bytes_per_s * s.cls.decode_bandwidth_fraction;
   }
-  s.dequant_ops_per_weight =
-      (in.weight_only_quant && !measured_gemv) ? speed::format_params(in.weight_dtype).dequant_ops_per_weight : 0;
+  s.dequant_ops_per_weight = (in.weight_only_quant && !measured_gemv)
+                                 ? speed::format_params(in.weight_dtype).dequant_ops_per_weight
+                                 : 0;
   // Split the stored weights into the part every token reads and the routed experts.
   const double total = static_cast<double>(in.weight_bytes);
   const double active = static_cast<double>(in.active_weight_bytes);
@@ -120,11 +131,14 @@ double attention_flops(const SpeedInput& in, double tokens, double depth) {
 
 double fixed_step_seconds(const Setup& s, double sequences) {
   const SpeedInput& in = *s.in;
-  double t = s.step.per_step_s + in.num_layers * s.step.per_layer_s + sequences * s.step.per_sequence_s;
+  double t =
+      s.step.per_step_s + in.num_layers * s.step.per_layer_s + sequences * s.step.per_sequence_s;
   if (s.expert_bytes > 0) t += in.num_layers * s.moe.per_moe_layer_s;  // routing, sort, dispatch
   if (in.gpus > 1) {
-    if (splits_by_layer(in.runtime)) t += (in.gpus - 1) * s.step.per_gpu_hop_s;
-    else t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
+    if (splits_by_layer(in.runtime))
+      t += (in.gpus - 1) * s.step.per_gpu_hop_s;
+    else
+      t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
   }
   return t;
 }
@@ -146,7 +160,8 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   // one after the GPU's layers; their arithmetic hides behind that stream at decode batch sizes.
   // Experts kept on the CPU (--n-cpu-moe) are read there too.
   const double host = in.host_layer_share;
-  const double host_experts = s.expert_bytes > 0 ? (weights - s.dense_bytes) * in.host_expert_share : 0.0;
+  const double host_experts =
+      s.expert_bytes > 0 ? (weights - s.dense_bytes) * in.host_expert_share : 0.0;
   const double on_gpus = weights - host_experts;
   st.memory_s = (1 - host) * (on_gpus + kv) / (s.bandwidth_bytes_per_s * s.tp);
   // Routed experts whose kernels stream below the dense GEMV rate (weight-only int4 MoE in the
@@ -159,8 +174,9 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   if (host > 0) st.memory_s += host * (on_gpus + kv) / in.host_bandwidth_bytes_per_s;
   if (host_experts > 0) st.memory_s += host_experts / in.host_bandwidth_bytes_per_s;
   const double tokens = batch + mixed_prefill;
-  const double flops = 2.0 * static_cast<double>(in.active_params) * tokens + attention_flops(in, batch, depth) +
-                       attention_flops(in, mixed_prefill, 0.5 * static_cast<double>(in.prompt_tokens));
+  const double flops =
+      2.0 * static_cast<double>(in.active_params) * tokens + attention_flops(in, batch, depth) +
+      attention_flops(in, mixed_prefill, 0.5 * static_cast<double>(in.prompt_tokens));
   const double matmul_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
   const double elements = weights * 8.0 / in.bits_per_weight;
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
@@ -182,12 +198,14 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   // 32 GB/s peak, ~25 GB/s reached (derived, 80%).
   constexpr double kPcieBytesPerS = 25e9;
   if (in.host_layer_share > 0) memory_s += chunks * in.host_layer_share * weights / kPcieBytesPerS;
-  if (in.host_expert_share > 0) memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
-  const double flops = 2.0 * static_cast<double>(in.active_params) * tokens + attention_flops(in, tokens, 0.5 * prompt);
+  if (in.host_expert_share > 0)
+    memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
+  const double flops = 2.0 * static_cast<double>(in.active_params) * tokens +
+                       attention_flops(in, tokens, 0.5 * prompt);
   const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
-  const double dequant_s =
-      chunks * (weights * 8.0 / in.bits_per_weight) * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
+  const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
+                           s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   return std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1);
 }
 
@@ -209,7 +227,8 @@ StepTime decode_steady(const Setup& s) {
   const SpeedInput& in = *s.in;
   const double users = static_cast<double>(in.users);
   const double depth = static_cast<double>(in.prompt_tokens) + 0.5 * output_tokens(in);
-  const double mixed = users > 1 ? users * static_cast<double>(in.prompt_tokens) / output_tokens(in) : 0.0;
+  const double mixed =
+      users > 1 ? users * static_cast<double>(in.prompt_tokens) / output_tokens(in) : 0.0;
   return decode_step(s, users, depth, mixed);
 }
 
@@ -217,7 +236,8 @@ const char* scheduling_note(const SpeedInput& in) {
   switch (in.runtime) {
     case RuntimeId::llamacpp:
     case RuntimeId::ollama:
-      return "parallel slots (llama.cpp): users share one batch per step, one model copy; GPUs hold "
+      return "parallel slots (llama.cpp): users share one batch per step, one model copy; GPUs "
+             "hold "
              "consecutive layers and run one after another (layer split)";
     case RuntimeId::transformers:
       return "static batch: users decode together in one batch per step; GPUs split each layer";
@@ -241,8 +261,10 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   const double out = static_cast<double>(std::max<std::uint64_t>(input.output_tokens, 1));
 
   SpeedEstimate e;
-  const double reference_prompt = prompt > 0 ? prompt : 512.0;  // report prefill speed at 512 if none
-  e.prefill_tokens_per_s = reference_prompt / prefill_seconds(s, reference_prompt, reference_prompt);
+  const double reference_prompt =
+      prompt > 0 ? prompt : 512.0;  // report prefill speed at 512 if none
+  e.prefill_tokens_per_s =
+      reference_prompt / prefill_seconds(s, reference_prompt, reference_prompt);
 
   const StepTime d = decode_together(s);
   e.inter_token_latency_s = d.seconds;
@@ -260,10 +282,11 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   e.requests_per_minute = 60.0 * users / request_s;
 
   double u = s.cls.relative_uncertainty;
-  if (input.bench) u *= 0.5;                      // measured bandwidth removes the largest unknown
-  if (input.num_experts > 0) u += 0.10;           // routing skew and expert caching
-  if (input.gpus > 1) u += 0.10;                  // interconnect and split overheads
-  if (input.host_layer_share > 0 || input.host_expert_share > 0) u += 0.20;  // system memory speed assumed
+  if (input.bench) u *= 0.5;             // measured bandwidth removes the largest unknown
+  if (input.num_experts > 0) u += 0.10;  // routing skew and expert caching
+  if (input.gpus > 1) u += 0.10;         // interconnect and split overheads
+  if (input.host_layer_share > 0 || input.host_expert_share > 0)
+    u += 0.20;  // system memory speed assumed
   e.range.low = e.decode_tokens_per_s_per_user * (1 - u);
   e.range.high = e.decode_tokens_per_s_per_user * (1 + u);
 
@@ -271,7 +294,8 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   SpeedInput fp16 = input;
   const double scale = 16.0 / input.bits_per_weight;
   fp16.weight_bytes = static_cast<std::uint64_t>(static_cast<double>(input.weight_bytes) * scale);
-  fp16.active_weight_bytes = static_cast<std::uint64_t>(static_cast<double>(input.active_weight_bytes) * scale);
+  fp16.active_weight_bytes =
+      static_cast<std::uint64_t>(static_cast<double>(input.active_weight_bytes) * scale);
   fp16.bits_per_weight = 16;
   fp16.weight_dtype = DType::f16;
   fp16.weight_only_quant = false;

@@ -20,8 +20,9 @@ CardClass classify_card(const Card& card) {
   if (card.vendor == "amd") return hbm ? CardClass::amd_hbm : CardClass::amd_gddr;
   if (card.vendor == "apple") {
     // Apple GPUs from M3 (G15) on issue FP32, FP16 and integer instructions in parallel.
-    const bool m3_or_later = starts_with(card.architecture, "Apple M") && card.architecture.size() > 7 &&
-                             card.architecture[7] >= '3' && card.architecture[7] <= '9';
+    const bool m3_or_later = starts_with(card.architecture, "Apple M") &&
+                             card.architecture.size() > 7 && card.architecture[7] >= '3' &&
+                             card.architecture[7] <= '9';
     return m3_or_later ? CardClass::apple_soc_m3 : CardClass::apple_soc;
   }
   if (card.vendor == "intel") return CardClass::intel_gpu;
@@ -30,21 +31,21 @@ CardClass classify_card(const Card& card) {
 
 const CardClassParams& card_class_params(CardClass card_class) {
   // decode_bandwidth_fraction: STREAM-like reads reach 95-98% on NVIDIA (RRZE gpu-benches
-  // gpu-stream h100_pcie/a100_40/l40), a CUDA bf16 GEMV 95% on an RTX 3090 Ti (llama.cpp PR #15131),
-  // 79% read on MI300X (RRZE gpu-stream mi300x), 84% for a Vulkan f16 GEMV on a W7800 (llama.cpp
-  // issue #11559); end-to-end decode sits below these, so the value used is the fit over the
-  // validation set's 16-bit rows of the class (see each entry).
-  // prefill_compute_fraction: fit on the pp512 columns of the XiongjieDai README (NVIDIA GeForce,
-  // Apple) and the VulkanForge RX 9070 XT matrix; GeForce exceeds its fp32-accumulate tensor peak
-  // share because cuBLAS/MMQ use fp16 accumulation or int8 tensor paths. Prefill is reported, not
-  // threshold-tested.
+  // gpu-stream h100_pcie/a100_40/l40), a CUDA bf16 GEMV 95% on an RTX 3090 Ti (llama.cpp PR
+  // #15131), 79% read on MI300X (RRZE gpu-stream mi300x), 84% for a Vulkan f16 GEMV on a W7800
+  // (llama.cpp issue #11559); end-to-end decode sits below these, so the value used is the fit over
+  // the validation set's 16-bit rows of the class (see each entry). prefill_compute_fraction: fit
+  // on the pp512 columns of the XiongjieDai README (NVIDIA GeForce, Apple) and the VulkanForge RX
+  // 9070 XT matrix; GeForce exceeds its fp32-accumulate tensor peak share because cuBLAS/MMQ use
+  // fp16 accumulation or int8 tensor paths. Prefill is reported, not threshold-tested.
   // vector_to_tensor_ratio: spec-sheet non-tensor FP32 over dense FP16 tensor rate.
   // int_dot_speedup: llama.cpp's CUDA/HIP/Vulkan quantized GEMV (MMVQ) multiplies 4 int8 pairs
   // per dp4a / v_dot4 instruction (CUDA __dp4a, RDNA v_dot4_i32_i8); Metal has no packed int8 dot.
   // allreduce_latency_s: one all-reduce after attention and one after the MLP per layer; fit on
   // the MI300X TP8 vLLM rows (AMD performance page, OCI blog); NVLink value taken at half of it,
   // checked on NVIDIA TP rows (NIM fp8 TP2 on H100, vLLM CI TP2/TP4 on H200: within 19%).
-  // Values as fitted: median |error| 6.7%, worst 35% over the 91 rows (tests/speed_validation_test).
+  // Values as fitted: median |error| 6.7%, worst 35% over the 91 rows
+  // (tests/speed_validation_test).
   static const CardClassParams kTable[] = {
       {CardClass::nvidia_hbm, "nvidia-hbm", 0.80, 0.60, 0.068, 4.0, 12e-6, 0.25,
        "bandwidth: fit on H100/A100 vLLM and llama.cpp f16 rows (RRZE read ceiling 95%); "
@@ -58,14 +59,16 @@ const CardClassParams& card_class_params(CardClass card_class) {
        "vLLM TP8 latency rows"},
       {CardClass::amd_gddr, "amd-gddr", 0.75, 0.45, 0.5, 4.0, 25e-6, 0.30,
        "bandwidth: W7800 Vulkan f16 GEMV 84% of spec (llama.cpp issue #11559) less end-to-end "
-       "losses, fit on RX 7900 XTX / RX 9070 XT rows; vector/tensor: RX 7900 XTX 61.4/122.8 TFLOPS"},
+       "losses, fit on RX 7900 XTX / RX 9070 XT rows; vector/tensor: RX 7900 XTX 61.4/122.8 "
+       "TFLOPS"},
       {CardClass::apple_soc, "apple-soc", 0.85, 0.70, 1.0, 1.0, 0.0, 0.25,
        "bandwidth: fit on XiongjieDai llama.cpp Metal F16 rows (M1 Max, M2 Ultra, M3 Max); "
        "vector/tensor 1.0: Apple GPUs before M5 have no separate matrix units"},
       {CardClass::apple_soc_m3, "apple-soc-m3", 0.85, 0.70, 1.0, 2.0, 0.0, 0.25,
        "as apple-soc; int_dot_speedup 2: the M3 (G15) and later shader core issues FP32, FP16 and "
        "integer instructions in parallel (Apple tech talk 'Explore GPU advancements in M3 and A17 "
-       "Pro', 2023), so the integer unpacking of a dequant GEMV overlaps the float work; checked on "
+       "Pro', 2023), so the integer unpacking of a dequant GEMV overlaps the float work; checked "
+       "on "
        "M3 Max (XiongjieDai) and M4 Pro (llmfit PR #812) Q4_K_M rows"},
       {CardClass::intel_gpu, "intel-gpu", 0.80, 0.40, 0.5, 4.0, 25e-6, 0.35,
        "bandwidth: fit with the llama.cpp Intel step cost on Arc A770 Vulkan (llama.cpp issues "
@@ -88,30 +91,36 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
   // compute terms: H100 conc 1 -> 16 (+4.5 ms), RTX 4090 Mistral conc 4 -> 48, MI300X TP8 batch
   // 1 -> 4 all give 0.3-0.4 ms per sequence (sampling, scheduling, attention launches).
   // llama.cpp's value is an estimate (no batched llama.cpp rows in the set).
-  // per_gpu_hop_s: XiongjieDai llama.cpp Llama-3-8B Q4_K_M, 1x vs 2x RTX 4090: 7.66 -> 8.02 ms/token.
-  // prefill_chunk_tokens: llama.cpp default ubatch 512 (llama-bench README); vLLM V1 default
-  // max_num_batched_tokens 8192 for online serving (vLLM engine args docs).
-  static const StepCostParams kLlamaCudaGddr{0.3e-3, 80e-6, 0.1e-3, 0.36e-3, 512,
-                                             "llama.cpp CUDA, GeForce/RTX: fit on XiongjieDai rows"};
-  static const StepCostParams kLlamaCudaHbm{0.3e-3, 150e-6, 0.1e-3, 0.36e-3, 512,
-                                            "llama.cpp CUDA, A100/H100: fit on XiongjieDai Dec 2023 rows"};
-  static const StepCostParams kLlamaMetal{0.3e-3, 120e-6, 0.1e-3, 0.36e-3, 512,
-                                          "llama.cpp Metal: fit on XiongjieDai Apple rows"};
+  // per_gpu_hop_s: XiongjieDai llama.cpp Llama-3-8B Q4_K_M, 1x vs 2x RTX 4090: 7.66 -> 8.02
+  // ms/token. prefill_chunk_tokens: llama.cpp default ubatch 512 (llama-bench README); vLLM V1
+  // default max_num_batched_tokens 8192 for online serving (vLLM engine args docs).
+  static const StepCostParams kLlamaCudaGddr{
+      0.3e-3, 80e-6, 0.1e-3, 0.36e-3, 512, "llama.cpp CUDA, GeForce/RTX: fit on XiongjieDai rows"};
+  static const StepCostParams kLlamaCudaHbm{
+      0.3e-3,  150e-6, 0.1e-3,
+      0.36e-3, 512,    "llama.cpp CUDA, A100/H100: fit on XiongjieDai Dec 2023 rows"};
+  static const StepCostParams kLlamaMetal{
+      0.3e-3, 120e-6, 0.1e-3, 0.36e-3, 512, "llama.cpp Metal: fit on XiongjieDai Apple rows"};
   // Intel Arc (Vulkan / SYCL): per-layer cost fit on the A770 Vulkan dense 8B and 2x A770
   // Qwen3-30B-A3B rows together with the B580 SYCL 7B row (issues #17628, #20893, ipex-llm #12991):
   // Alchemist's Vulkan path spends ~0.13 ms per layer beyond the weight reads.
-  static const StepCostParams kLlamaIntel{0.3e-3, 130e-6, 0.1e-3, 0.36e-3, 512,
-                                          "llama.cpp Vulkan/SYCL on Intel Arc: fit on A770 / B580 rows"};
-  static const StepCostParams kLlamaAmd{0.3e-3, 40e-6, 0.1e-3, 0.36e-3, 512,
-                                        "llama.cpp ROCm/Vulkan: fit on RX 7900 XTX / RX 9070 XT rows"};
-  static const StepCostParams kServing{0.8e-3, 15e-6, 0.3e-3, 0.0, 8192,
-                                       "vLLM/SGLang/TRT-LLM/TGI with CUDA graphs: fit on vLLM rows"};
-  static const StepCostParams kEager{2.0e-3, 150e-6, 0.3e-3, 0.0, 4096,
-                                     "transformers eager mode: one launch per op, no graphs (estimate)"};
+  static const StepCostParams kLlamaIntel{
+      0.3e-3,  130e-6, 0.1e-3,
+      0.36e-3, 512,    "llama.cpp Vulkan/SYCL on Intel Arc: fit on A770 / B580 rows"};
+  static const StepCostParams kLlamaAmd{
+      0.3e-3,  40e-6, 0.1e-3,
+      0.36e-3, 512,   "llama.cpp ROCm/Vulkan: fit on RX 7900 XTX / RX 9070 XT rows"};
+  static const StepCostParams kServing{
+      0.8e-3, 15e-6, 0.3e-3,
+      0.0,    8192,  "vLLM/SGLang/TRT-LLM/TGI with CUDA graphs: fit on vLLM rows"};
+  static const StepCostParams kEager{
+      2.0e-3, 150e-6, 0.3e-3,
+      0.0,    4096,   "transformers eager mode: one launch per op, no graphs (estimate)"};
   switch (runtime) {
     case RuntimeId::llamacpp:
     case RuntimeId::ollama:
-      if (card_class == CardClass::apple_soc || card_class == CardClass::apple_soc_m3) return kLlamaMetal;
+      if (card_class == CardClass::apple_soc || card_class == CardClass::apple_soc_m3)
+        return kLlamaMetal;
       if (card_class == CardClass::intel_gpu) return kLlamaIntel;
       if (card_class == CardClass::nvidia_gddr) return kLlamaCudaGddr;
       if (card_class == CardClass::nvidia_hbm) return kLlamaCudaHbm;
@@ -131,29 +140,58 @@ const FormatParams& format_params(DType weight_dtype) {
   // Vector ops to unpack one weight in a dequant-fused GEMV (bit extraction, scale, min, convert).
   // Fit on llama.cpp Metal rows of M1 Max / M3 Max, where the dequant work is the bottleneck
   // (Q4_K_M runs 1.9x faster than F16 there against 3.3x fewer bytes; XiongjieDai README).
-  static const FormatParams kKQuant{30.0, "k-quants (q2_k..q6_k): fit on XiongjieDai Apple Q4_K_M rows"};
-  static const FormatParams kLegacy{20.0, "q4_0/q4_1/q5_x/iq4_nl: one scale per 32; fit on Llama 2 Q4_0 rows"};
-  static const FormatParams kQ8{12.0, "q8_0: one scale per 32, no bit unpacking (estimate, half of q4_0)"};
-  static const FormatParams kIQuant{40.0, "i-quants: grid lookups, costlier than k-quants (estimate)"};
+  static const FormatParams kKQuant{30.0,
+                                    "k-quants (q2_k..q6_k): fit on XiongjieDai Apple Q4_K_M rows"};
+  static const FormatParams kLegacy{
+      20.0, "q4_0/q4_1/q5_x/iq4_nl: one scale per 32; fit on Llama 2 Q4_0 rows"};
+  static const FormatParams kQ8{
+      12.0, "q8_0: one scale per 32, no bit unpacking (estimate, half of q4_0)"};
+  static const FormatParams kIQuant{40.0,
+                                    "i-quants: grid lookups, costlier than k-quants (estimate)"};
   static const FormatParams kGroupInt4{16.0, "AWQ/GPTQ int4 g128 (Marlin-style kernels): estimate"};
-  static const FormatParams kSmallFloat{8.0, "fp8/mxfp4/nf4 weight-only: table or convert per weight (estimate)"};
+  static const FormatParams kSmallFloat{
+      8.0, "fp8/mxfp4/nf4 weight-only: table or convert per weight (estimate)"};
   static const FormatParams kNone{0.0, "stored weights used directly"};
   switch (weight_dtype) {
-    case DType::q2_k: case DType::q3_k: case DType::q4_k: case DType::q5_k: case DType::q6_k:
+    case DType::q2_k:
+    case DType::q3_k:
+    case DType::q4_k:
+    case DType::q5_k:
+    case DType::q6_k:
     case DType::q8_k:
       return kKQuant;
-    case DType::q4_0: case DType::q4_1: case DType::q5_0: case DType::q5_1: case DType::iq4_nl:
+    case DType::q4_0:
+    case DType::q4_1:
+    case DType::q5_0:
+    case DType::q5_1:
+    case DType::iq4_nl:
       return kLegacy;
-    case DType::q8_0: case DType::q8_1:
+    case DType::q8_0:
+    case DType::q8_1:
       return kQ8;
-    case DType::iq2_xxs: case DType::iq2_xs: case DType::iq2_s: case DType::iq3_xxs: case DType::iq3_s:
-    case DType::iq1_s: case DType::iq1_m: case DType::iq4_xs: case DType::tq1_0: case DType::tq2_0:
+    case DType::iq2_xxs:
+    case DType::iq2_xs:
+    case DType::iq2_s:
+    case DType::iq3_xxs:
+    case DType::iq3_s:
+    case DType::iq1_s:
+    case DType::iq1_m:
+    case DType::iq4_xs:
+    case DType::tq1_0:
+    case DType::tq2_0:
       return kIQuant;
-    case DType::int4_awq_g128: case DType::int4_awq_g64: case DType::int4_gptq_g128:
+    case DType::int4_awq_g128:
+    case DType::int4_awq_g64:
+    case DType::int4_gptq_g128:
     case DType::int4_gptq_g32:
       return kGroupInt4;
-    case DType::fp8_e4m3: case DType::fp8_e5m2: case DType::fp8_e4m3_rowwise:
-    case DType::fp8_e4m3_block128: case DType::mxfp4: case DType::nf4: case DType::nf4_dq:
+    case DType::fp8_e4m3:
+    case DType::fp8_e5m2:
+    case DType::fp8_e4m3_rowwise:
+    case DType::fp8_e4m3_block128:
+    case DType::mxfp4:
+    case DType::nf4:
+    case DType::nf4_dq:
     case DType::int8_rowwise:
       return kSmallFloat;
     default:
@@ -171,14 +209,17 @@ const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) 
   // against ~4.5 ms of weight reads and fixed costs). Dense (non-MoE) int4 layers keep the
   // dense GEMV path; 16-bit and fp8 fused-MoE kernels are checked against SGLang FP8 DeepSeek-R1
   // rows at concurrency 8-64 (SemiAnalysis InferenceX issue #870) and need no extra term.
-  static const MoeKernelParams kInt4Serving{0.30, 190e-6,
-                                            "AWQ/GPTQ int4 experts in vLLM/SGLang (Marlin-MoE / moe_wna16): "
-                                            "fit on DeepSeek-V3/R1 AWQ TP8 rows (vLLM PR #14138, tt-inference-server #356)"};
+  static const MoeKernelParams kInt4Serving{
+      0.30, 190e-6,
+      "AWQ/GPTQ int4 experts in vLLM/SGLang (Marlin-MoE / moe_wna16): "
+      "fit on DeepSeek-V3/R1 AWQ TP8 rows (vLLM PR #14138, tt-inference-server #356)"};
   static const MoeKernelParams kDense{1.0, 0.0, "fused-MoE kernels at the dense GEMV rate"};
   const bool serving = runtime == RuntimeId::vllm || runtime == RuntimeId::sglang ||
                        runtime == RuntimeId::trtllm || runtime == RuntimeId::tgi;
   switch (weight_dtype) {
-    case DType::int4_awq_g128: case DType::int4_awq_g64: case DType::int4_gptq_g128:
+    case DType::int4_awq_g128:
+    case DType::int4_awq_g64:
+    case DType::int4_gptq_g128:
     case DType::int4_gptq_g32:
       return serving ? kInt4Serving : kDense;
     default:

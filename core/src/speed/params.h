@@ -9,27 +9,36 @@
 namespace headroom::speed {
 
 // Broad hardware families whose measured efficiencies differ (memory technology, vendor stack).
-enum class CardClass { nvidia_hbm, nvidia_gddr, amd_hbm, amd_gddr, apple_soc, apple_soc_m3, intel_gpu, other };
+enum class CardClass {
+  nvidia_hbm,
+  nvidia_gddr,
+  amd_hbm,
+  amd_gddr,
+  apple_soc,
+  apple_soc_m3,
+  intel_gpu,
+  other
+};
 
 struct CardClassParams {
   CardClass card_class;
   const char* name;
   double decode_bandwidth_fraction;  // share of spec DRAM bandwidth a decode GEMV sustains
-  double prefill_compute_fraction;   // share of dense fp16 tensor peak a large prefill GEMM sustains
-  double vector_to_tensor_ratio;     // non-tensor (vector) FLOP/s over dense fp16 tensor FLOP/s
-  double int_dot_speedup;            // packed int8 dot products per vector op (dp4a-style GEMV), or
-                                     // integer ops issued alongside float ops (Apple M3 and later)
-  double allreduce_latency_s;        // one small tensor-parallel all-reduce (decode-sized message)
-  double relative_uncertainty;       // half-width of the reported decode range
+  double prefill_compute_fraction;  // share of dense fp16 tensor peak a large prefill GEMM sustains
+  double vector_to_tensor_ratio;    // non-tensor (vector) FLOP/s over dense fp16 tensor FLOP/s
+  double int_dot_speedup;           // packed int8 dot products per vector op (dp4a-style GEMV), or
+                                    // integer ops issued alongside float ops (Apple M3 and later)
+  double allreduce_latency_s;       // one small tensor-parallel all-reduce (decode-sized message)
+  double relative_uncertainty;      // half-width of the reported decode range
   const char* source;
 };
 
 // Fixed cost per decode step for one runtime family on one vendor's software stack.
 struct StepCostParams {
-  double per_step_s;          // scheduling, sampling, host sync: once per step
-  double per_layer_s;         // kernel launches and small ops: once per layer per step
-  double per_sequence_s;      // scheduling, sampling and bookkeeping: once per running sequence
-  double per_gpu_hop_s;       // llama.cpp layer split: hand-off between consecutive GPUs
+  double per_step_s;            // scheduling, sampling, host sync: once per step
+  double per_layer_s;           // kernel launches and small ops: once per layer per step
+  double per_sequence_s;        // scheduling, sampling and bookkeeping: once per running sequence
+  double per_gpu_hop_s;         // llama.cpp layer split: hand-off between consecutive GPUs
   double prefill_chunk_tokens;  // tokens per prefill chunk (llama.cpp ubatch, vLLM batched tokens)
   const char* source;
 };
@@ -64,6 +73,8 @@ constexpr double kHostStreamEfficiency = 0.8;
 double host_bandwidth_bytes_per_s(double channels, double mt_per_s, double bus_bytes);
 // The default when the request is silent: dual-channel DDR5-4800 (2 x 8 bytes x 4.8 GT/s = 76.8
 // GB/s peak) at that factor, a typical desktop.
-inline double default_host_bandwidth_bytes_per_s() { return host_bandwidth_bytes_per_s(2, 4800, 8); }
+inline double default_host_bandwidth_bytes_per_s() {
+  return host_bandwidth_bytes_per_s(2, 4800, 8);
+}
 
 }  // namespace headroom::speed

@@ -1,5 +1,5 @@
 // Batch timing with GPU timestamps and a wall-clock fallback.
-#include "timing.h"
+#include "kernels/timing.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,14 +12,16 @@ void full_barrier(VkCommandBuffer cmd) {
   mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
   mb.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
                      VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-  const VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+  const VkPipelineStageFlags stages =
+      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
   vkCmdPipelineBarrier(cmd, stages, stages, 0, 1, &mb, 0, nullptr, 0, nullptr);
 }
 
 Timed time_batches(Context& ctx, const RecordFn& record, std::uint32_t per_batch,
                    std::uint32_t warmups, std::uint32_t samples) {
   const DeviceInfo& dev = ctx.device();
-  const bool timestamps = ctx.query_pool() != VK_NULL_HANDLE && dev.props.limits.timestampPeriod > 0;
+  const bool timestamps =
+      ctx.query_pool() != VK_NULL_HANDLE && dev.props.limits.timestampPeriod > 0;
   VkCommandBuffer cmd = ctx.begin();
   if (timestamps) {
     vkCmdResetQueryPool(cmd, ctx.query_pool(), 0, 2);
@@ -29,10 +31,13 @@ Timed time_batches(Context& ctx, const RecordFn& record, std::uint32_t per_batch
     if (i > 0) full_barrier(cmd);
     record(cmd, i);
   }
-  if (timestamps) vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, ctx.query_pool(), 1);
+  if (timestamps) {
+    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, ctx.query_pool(), 1);
+  }
   vk_check(vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
 
-  const std::uint64_t mask = dev.timestamp_valid_bits >= 64 ? ~0ull : ((1ull << dev.timestamp_valid_bits) - 1);
+  const std::uint64_t mask =
+      dev.timestamp_valid_bits >= 64 ? ~0ull : ((1ull << dev.timestamp_valid_bits) - 1);
   const double period_ns = static_cast<double>(dev.props.limits.timestampPeriod);
   Timed out;
   for (std::uint32_t s = 0; s < warmups + samples; ++s) {
@@ -42,7 +47,8 @@ Timed time_batches(Context& ctx, const RecordFn& record, std::uint32_t per_batch
     if (timestamps) {
       std::uint64_t ticks[2] = {0, 0};
       vk_check(vkGetQueryPoolResults(ctx.handle(), ctx.query_pool(), 0, 2, sizeof ticks, ticks,
-                                     sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
+                                     sizeof(std::uint64_t),
+                                     VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
                "vkGetQueryPoolResults");
       const std::uint64_t delta = (ticks[1] - ticks[0]) & mask;
       if (delta > 0 && (ticks[1] & mask) > (ticks[0] & mask)) {
@@ -57,7 +63,8 @@ Timed time_batches(Context& ctx, const RecordFn& record, std::uint32_t per_batch
   return out;
 }
 
-std::uint32_t calibrate(Context& ctx, const RecordFn& record, std::uint32_t minimum, double target_seconds) {
+std::uint32_t calibrate(Context& ctx, const RecordFn& record, std::uint32_t minimum,
+                        double target_seconds) {
   const Timed probe = time_batches(ctx, record, minimum, 0, 1);
   const double per = probe.per_dispatch_seconds.front();
   if (per <= 0) return minimum;
@@ -72,7 +79,9 @@ Stats stats_of(const std::vector<double>& samples) {
   if (samples.empty()) return s;
   std::vector<double> v = samples;
   std::sort(v.begin(), v.end());
-  const auto at = [&](double q) { return v[static_cast<std::size_t>(std::lround(q * (v.size() - 1)))]; };
+  const auto at = [&](double q) {
+    return v[static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)))];
+  };
   s.median_seconds = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
   s.best_seconds = v.front();
   s.spread = s.median_seconds > 0 ? (at(0.9) - at(0.1)) / s.median_seconds : 0;

@@ -4,10 +4,11 @@
 // advance (MoltenVK, some mobile drivers).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
-#include "vk_context.h"
+#include "vk/vk_context.h"
 
 namespace headroom::bench {
 
@@ -29,7 +30,8 @@ Timed time_batches(Context& ctx, const RecordFn& record, std::uint32_t per_batch
                    std::uint32_t warmups, std::uint32_t samples);
 
 // Dispatches per batch so a batch lasts about `target_seconds` (at least `minimum`, at most 256).
-std::uint32_t calibrate(Context& ctx, const RecordFn& record, std::uint32_t minimum, double target_seconds);
+std::uint32_t calibrate(Context& ctx, const RecordFn& record, std::uint32_t minimum,
+                        double target_seconds);
 
 Stats stats_of(const std::vector<double>& samples);
 

@@ -1,15 +1,22 @@
 // Physical-device queries: identity, limits, memory heaps and the optional features the fast
 // kernels use, for --list-devices, device choice and the report's device block.
+#include "vk/vk_device_info.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
 #include <sstream>
 
-#include "vk_context.h"
-#include "vk_features.h"
+#include "vk/vk_check.h"
+#include "vk/vk_features.h"
 
 namespace headroom::bench {
+
+std::string conformance_text(const VkConformanceVersion& c) {
+  return std::to_string(c.major) + "." + std::to_string(c.minor) + "." +
+         std::to_string(c.subminor) + "." + std::to_string(c.patch);
+}
 
 std::string version_text(std::uint32_t v) {
   return std::to_string(VK_API_VERSION_MAJOR(v)) + "." + std::to_string(VK_API_VERSION_MINOR(v)) +
@@ -18,43 +25,54 @@ std::string version_text(std::uint32_t v) {
 
 const char* DeviceInfo::type_name() const {
   switch (props.deviceType) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete_gpu";
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated_gpu";
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual_gpu";
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "cpu";
-    default: return "other";
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return "discrete_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return "integrated_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return "virtual_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return "cpu";
+    default:
+      return "other";
   }
 }
 
+namespace {
+
+// The optional features in listing order; `fast`: the fast kernels need it.
+struct OptionalFeature {
+  const char* name;
+  bool DeviceInfo::*present;
+  bool fast;
+};
+constexpr OptionalFeature kOptionalFeatures[] = {
+    {"storageBuffer16BitAccess", &DeviceInfo::storage_16bit, true},
+    {"storageBuffer8BitAccess", &DeviceInfo::storage_8bit, true},
+    {"shaderInt16", &DeviceInfo::int16, true},
+    {"shaderInt8", &DeviceInfo::int8, true},
+    {"shaderFloat16", &DeviceInfo::float16, false},
+    {"subgroupArithmetic(compute)", &DeviceInfo::subgroup_arithmetic, true},
+    {"shaderIntegerDotProduct", &DeviceInfo::integer_dot_product, false},
+    {"VK_EXT_memory_budget", &DeviceInfo::memory_budget, false},
+    {"VK_KHR_portability_subset", &DeviceInfo::portability_subset, false},
+};
+
+}  // namespace
+
 std::vector<std::string> DeviceInfo::feature_names() const {
   std::vector<std::string> out;
-  if (storage_16bit) out.push_back("storageBuffer16BitAccess");
-  if (storage_8bit) out.push_back("storageBuffer8BitAccess");
-  if (int16) out.push_back("shaderInt16");
-  if (int8) out.push_back("shaderInt8");
-  if (float16) out.push_back("shaderFloat16");
-  if (subgroup_arithmetic) out.push_back("subgroupArithmetic(compute)");
-  if (integer_dot_product) out.push_back("shaderIntegerDotProduct");
-  if (memory_budget) out.push_back("VK_EXT_memory_budget");
-  if (portability_subset) out.push_back("VK_KHR_portability_subset");
+  for (const auto& f : kOptionalFeatures) {
+    if (this->*f.present) out.push_back(f.name);
+  }
   return out;
 }
 
 std::vector<std::string> DeviceInfo::missing_fast_features() const {
   std::vector<std::string> out;
-  if (!storage_16bit) out.push_back("storageBuffer16BitAccess");
-  if (!storage_8bit) out.push_back("storageBuffer8BitAccess");
-  if (!int16) out.push_back("shaderInt16");
-  if (!int8) out.push_back("shaderInt8");
-  if (!subgroup_arithmetic) out.push_back("subgroupArithmetic(compute)");
-  return out;
-}
-
-std::vector<std::string> DeviceInfo::missing_features(const std::string& variant) const {
-  if (variant == "portable") return {};
-  std::vector<std::string> out = missing_fast_features();
-  if (variant == "fp16" && !float16) out.push_back("shaderFloat16");
-  if (variant == "int8dot" && !integer_dot_product) out.push_back("shaderIntegerDotProduct");
+  for (const auto& f : kOptionalFeatures) {
+    if (f.fast && !(this->*f.present)) out.push_back(f.name);
+  }
   return out;
 }
 
@@ -63,7 +81,8 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
   vk_check(vkEnumeratePhysicalDevices(instance, &count, nullptr), "vkEnumeratePhysicalDevices");
   std::vector<VkPhysicalDevice> handles(count);
   if (count > 0) {
-    vk_check(vkEnumeratePhysicalDevices(instance, &count, handles.data()), "vkEnumeratePhysicalDevices");
+    vk_check(vkEnumeratePhysicalDevices(instance, &count, handles.data()),
+             "vkEnumeratePhysicalDevices");
   }
   std::vector<DeviceInfo> out;
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -123,10 +142,12 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
     d.memory = mem2.memoryProperties;
     for (std::uint32_t h = 0; h < d.memory.memoryHeapCount; ++h) {
       if (d.memory.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) {
-        d.device_local_bytes = std::max<std::uint64_t>(d.device_local_bytes, d.memory.memoryHeaps[h].size);
+        d.device_local_bytes =
+            std::max<std::uint64_t>(d.device_local_bytes, d.memory.memoryHeaps[h].size);
         if (d.memory_budget) {
-          d.device_local_budget_bytes = std::max<std::uint64_t>(
-              d.device_local_budget_bytes, std::min(budget.heapBudget[h], d.memory.memoryHeaps[h].size));
+          d.device_local_budget_bytes =
+              std::max<std::uint64_t>(d.device_local_budget_bytes,
+                                      std::min(budget.heapBudget[h], d.memory.memoryHeaps[h].size));
         }
       }
     }
@@ -145,7 +166,8 @@ std::vector<DeviceInfo> query_devices(VkInstance instance, std::uint32_t instanc
     }
     const bool duplicate = std::any_of(out.begin(), out.end(), [&](const DeviceInfo& o) {
       return std::memcmp(o.uuid, d.uuid, VK_UUID_SIZE) == 0 &&
-             std::any_of(std::begin(d.uuid), std::end(d.uuid), [](std::uint8_t b) { return b != 0; });
+             std::any_of(std::begin(d.uuid), std::end(d.uuid),
+                         [](std::uint8_t b) { return b != 0; });
     });
     if (found && !duplicate) out.push_back(d);
   }
@@ -161,11 +183,9 @@ std::string describe_device(const DeviceInfo& d) {
   std::snprintf(hex, sizeof hex, "0x%04x", d.props.deviceID);
   s << "  deviceID " << hex << "  type " << d.type_name() << "\n";
   if (d.has_driver_props) {
-    const auto& c = d.driver.conformanceVersion;
     s << "    driverID " << d.driver.driverID << "  driverName " << d.driver.driverName
       << "  driverInfo " << d.driver.driverInfo << "\n";
-    s << "    conformance " << int(c.major) << "." << int(c.minor) << "." << int(c.subminor) << "."
-      << int(c.patch) << "\n";
+    s << "    conformance " << conformance_text(d.driver.conformanceVersion) << "\n";
   }
   s << "    apiVersion " << version_text(d.props.apiVersion) << "  subgroupSize "
     << d.subgroup.subgroupSize << "\n";
@@ -178,10 +198,13 @@ std::string describe_device(const DeviceInfo& d) {
       << ((heap.flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) ? " (device local)" : "") << "\n";
   }
   if (d.device_local_budget_bytes > 0) {
-    s << "    device-local budget " << d.device_local_budget_bytes << " bytes (VK_EXT_memory_budget)\n";
+    s << "    device-local budget " << d.device_local_budget_bytes
+      << " bytes (VK_EXT_memory_budget)\n";
   }
   char uuid[2 * VK_UUID_SIZE + 1];
-  for (std::uint32_t i = 0; i < VK_UUID_SIZE; ++i) std::snprintf(uuid + 2 * i, 3, "%02x", d.uuid[i]);
+  for (std::uint32_t i = 0; i < VK_UUID_SIZE; ++i) {
+    std::snprintf(uuid + 2 * i, 3, "%02x", d.uuid[i]);
+  }
   s << "    deviceUUID " << uuid << "\n";
   s << "    features:";
   for (const auto& f : d.feature_names()) s << " " << f;

@@ -1,15 +1,18 @@
 // Instance, device choice, logical device creation and bounded submission.
-#include "vk_context.h"
-#include "vk_features.h"
+#include "vk/vk_context.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstring>
+
+#include "vk/vk_features.h"
 
 namespace headroom::bench {
 namespace {
 
-constexpr std::uint64_t kFenceTimeoutNs = 300ull * 1000 * 1000 * 1000;  // 5 minutes: lavapipe is slow
+constexpr std::uint64_t kFenceTimeoutNs =
+    300ull * 1000 * 1000 * 1000;  // 5 minutes: lavapipe is slow
 
 bool has_instance_extension(const char* name) {
   std::uint32_t count = 0;
@@ -24,43 +27,20 @@ bool has_instance_extension(const char* name) {
 
 int preference(VkPhysicalDeviceType type) {
   switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
-    default: return 4;
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return 3;
+    default:
+      return 4;
   }
 }
 
 }  // namespace
-
-const char* vk_result_name(VkResult r) {
-  switch (r) {
-    case VK_SUCCESS: return "VK_SUCCESS";
-    case VK_TIMEOUT: return "VK_TIMEOUT";
-    case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
-    case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
-    case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
-    case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
-    case VK_ERROR_LAYER_NOT_PRESENT: return "VK_ERROR_LAYER_NOT_PRESENT";
-    case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
-    case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
-    case VK_ERROR_INCOMPATIBLE_DRIVER: return "VK_ERROR_INCOMPATIBLE_DRIVER";
-    case VK_ERROR_TOO_MANY_OBJECTS: return "VK_ERROR_TOO_MANY_OBJECTS";
-    default: return "VkResult error";
-  }
-}
-
-void vk_check(VkResult result, const char* call) {
-  if (result == VK_SUCCESS) return;
-  if (result == VK_ERROR_DEVICE_LOST) throw VulkanError(std::string(call) + " failed: the device was lost");
-  if (result == VK_TIMEOUT) throw VulkanError(std::string(call) + " timed out: the device did not finish");
-  if (result == VK_ERROR_OUT_OF_DEVICE_MEMORY || result == VK_ERROR_OUT_OF_HOST_MEMORY) {
-    throw VulkanError(std::string(call) + " failed: allocation failed (" + vk_result_name(result) + ")");
-  }
-  throw VulkanError(std::string(call) + " failed with " + vk_result_name(result) + " (" +
-                    std::to_string(static_cast<int>(result)) + ")");
-}
 
 Context::Context() {
   std::uint32_t instance_api = VK_API_VERSION_1_0;
@@ -84,7 +64,8 @@ Context::Context() {
   ci.ppEnabledExtensionNames = exts.data();
   const VkResult r = vkCreateInstance(&ci, nullptr, &instance_);
   if (r == VK_ERROR_INCOMPATIBLE_DRIVER || r == VK_ERROR_INITIALIZATION_FAILED) {
-    throw VulkanError("no Vulkan device found (vkCreateInstance: " + std::string(vk_result_name(r)) + ")");
+    throw VulkanError(
+        "no Vulkan device found (vkCreateInstance: " + std::string(vk_result_name(r)) + ")");
   }
   vk_check(r, "vkCreateInstance");
   devices_ = query_devices(instance_, app.apiVersion);
@@ -95,7 +76,7 @@ Context::~Context() {
     vkDeviceWaitIdle(device_);
     for (auto& p : pipelines_) vkDestroyPipeline(device_, p.second, nullptr);
     for (auto m : modules_) vkDestroyShaderModule(device_, m, nullptr);
-    destroy(dummy_);
+    dummy_ = Buffer{};  // freed while its device still exists
     if (descriptor_pool_) vkDestroyDescriptorPool(device_, descriptor_pool_, nullptr);
     if (layout_) vkDestroyPipelineLayout(device_, layout_, nullptr);
     if (set_layout_) vkDestroyDescriptorSetLayout(device_, set_layout_, nullptr);
@@ -110,7 +91,8 @@ Context::~Context() {
 const DeviceInfo& Context::choose(const std::string& selector, std::string& note) const {
   if (devices_.empty()) throw VulkanError("no Vulkan device found");
   if (!selector.empty()) {
-    const bool numeric = std::all_of(selector.begin(), selector.end(), ::isdigit);
+    const bool numeric = std::all_of(selector.begin(), selector.end(),
+                                     [](unsigned char c) { return std::isdigit(c) != 0; });
     for (const auto& d : devices_) {
       if (numeric ? std::to_string(d.index) == selector
                   : std::string(d.props.deviceName).find(selector) != std::string::npos) {
@@ -150,7 +132,9 @@ void Context::open(const DeviceInfo& d) {
   chain.dot.shaderIntegerDotProduct = d.integer_dot_product ? VK_TRUE : VK_FALSE;
   std::vector<const char*> exts;
   if (d.portability_subset) exts.push_back("VK_KHR_portability_subset");
-  if (d.integer_dot_product && d.int_dot_extension) exts.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+  if (d.integer_dot_product && d.int_dot_extension) {
+    exts.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+  }
   if (d.memory_budget) exts.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
   VkDeviceCreateInfo ci{};
   ci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
@@ -195,7 +179,8 @@ void Context::open(const DeviceInfo& d) {
   dl.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO;
   dl.bindingCount = 4;
   dl.pBindings = bindings;
-  vk_check(vkCreateDescriptorSetLayout(device_, &dl, nullptr, &set_layout_), "vkCreateDescriptorSetLayout");
+  vk_check(vkCreateDescriptorSetLayout(device_, &dl, nullptr, &set_layout_),
+           "vkCreateDescriptorSetLayout");
   VkPushConstantRange range{};
   range.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
   range.size = 16;
@@ -212,7 +197,8 @@ void Context::open(const DeviceInfo& d) {
   dp.maxSets = 256;
   dp.poolSizeCount = 1;
   dp.pPoolSizes = &size;
-  vk_check(vkCreateDescriptorPool(device_, &dp, nullptr, &descriptor_pool_), "vkCreateDescriptorPool");
+  vk_check(vkCreateDescriptorPool(device_, &dp, nullptr, &descriptor_pool_),
+           "vkCreateDescriptorPool");
   dummy_ = create_buffer(64, false);
   fill(dummy_, 0);
 }
@@ -239,7 +225,13 @@ double Context::resubmit() {
   vk_check(vkResetFences(device_, 1, &fence_), "vkResetFences");
   const auto t0 = std::chrono::steady_clock::now();
   vk_check(vkQueueSubmit(queue_, 1, &si, fence_), "vkQueueSubmit");
-  vk_check(vkWaitForFences(device_, 1, &fence_, VK_TRUE, kFenceTimeoutNs), "vkWaitForFences");
+  const VkResult waited = vkWaitForFences(device_, 1, &fence_, VK_TRUE, kFenceTimeoutNs);
+  if (waited != VK_SUCCESS) {
+    // The batch may still run: let it end before unwinding frees the buffers it uses (the
+    // destructor waits for the device the same way).
+    vkDeviceWaitIdle(device_);
+  }
+  vk_check(waited, "vkWaitForFences");
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
