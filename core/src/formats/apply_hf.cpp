@@ -16,6 +16,7 @@
 #include <cctype>
 #include <utility>
 
+#include "base/text_match.h"
 #include "formats/internal.h"
 #include "headroom/weight_format.h"
 
@@ -77,18 +78,11 @@ Result<std::vector<TensorSpec>> apply_hf(const ModelArch& arch, std::vector<Tens
   return tensors;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 Result<std::vector<TensorSpec>> apply_native(const ModelArch& arch,
                                              std::vector<TensorSpec> tensors) {
   // An architecture read from a GGUF file lists its tensors with the file's own types.
   if (!arch.tensors.empty()) return tensors;
-  const std::string quant = lower(arch.native_quant);
+  const std::string quant = to_lower(arch.native_quant);
   if (quant.empty()) {
     for (auto& tensor : tensors) tensor.dtype = arch.native_dtype;
     return tensors;

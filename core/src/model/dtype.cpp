@@ -1,5 +1,7 @@
 #include "headroom/dtype.h"
 
+#include "base/text_match.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -102,9 +104,7 @@ bool is_fp8(DType type) {
 }
 
 Result<DType> parse_dtype(std::string_view id) {
-  std::string lower(id);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = to_lower(id);
   for (const auto& info : dtype_table()) {
     if (lower == info.id) return info.type;
   }

@@ -1,5 +1,7 @@
 #include "headroom/kv_dtype.h"
 
+#include "base/text_match.h"
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -16,9 +18,7 @@ constexpr const char* kLlamaCppSource =
 constexpr const char* kOllamaNote = "; Ollama OLLAMA_KV_CACHE_TYPE offers f16, q8_0, q4_0";
 
 std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out = to_lower(text);
   std::replace(out.begin(), out.end(), '-', '_');
   return out;
 }
