@@ -71,6 +71,19 @@ void quantize_scale_min_8x32(const float* x, int nmax, std::uint16_t& d_out,
   }
 }
 
+// Q3_K/Q6_K: the scale of each of the 16 sub-blocks of 16 weights (their largest magnitude over
+// `max_level`, the largest level of the sub-block's quants); returns the largest scale.
+float symmetric_scales(const float* x, float max_level, float (&s)[16]) {
+  float max_s = 0.0f;
+  for (int j = 0; j < 16; ++j) {
+    float amax = 0.0f;
+    for (int i = 0; i < 16; ++i) amax = std::max(amax, std::fabs(x[16 * j + i]));
+    s[j] = amax / max_level;
+    max_s = std::max(max_s, s[j]);
+  }
+  return max_s;
+}
+
 }  // namespace
 
 void quantize_q2_k(const float* x, BlockQ2K& b) {
@@ -117,13 +130,8 @@ void dequantize_q2_k(const BlockQ2K& b, float* y) {
 }
 
 void quantize_q3_k(const float* x, BlockQ3K& b) {
-  float s[16], max_s = 0.0f;
-  for (int j = 0; j < 16; ++j) {
-    float amax = 0.0f;
-    for (int i = 0; i < 16; ++i) amax = std::max(amax, std::fabs(x[16 * j + i]));
-    s[j] = amax / 4.0f;
-    max_s = std::max(max_s, s[j]);
-  }
+  float s[16];
+  const float max_s = symmetric_scales(x, 4.0f, s);
   b.d = fp32_to_fp16(max_s / 31.0f);
   const float d = fp16_to_fp32(b.d);
   std::memset(b.hmask, 0, sizeof(b.hmask));
@@ -234,13 +242,8 @@ void dequantize_q5_k(const BlockQ5K& b, float* y) {
 }
 
 void quantize_q6_k(const float* x, BlockQ6K& b) {
-  float s[16], max_s = 0.0f;
-  for (int j = 0; j < 16; ++j) {
-    float amax = 0.0f;
-    for (int i = 0; i < 16; ++i) amax = std::max(amax, std::fabs(x[16 * j + i]));
-    s[j] = amax / 31.0f;
-    max_s = std::max(max_s, s[j]);
-  }
+  float s[16];
+  const float max_s = symmetric_scales(x, 31.0f, s);
   b.d = fp32_to_fp16(max_s / 127.0f);
   const float d = fp16_to_fp32(b.d);
   std::memset(b.ql, 0, sizeof(b.ql));

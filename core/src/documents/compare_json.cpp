@@ -15,6 +15,15 @@ Json speed_or_null(const SizingReport& r, double SpeedEstimate::*field) {
   return r.speed ? Json((*r.speed).*field) : Json(nullptr);
 }
 
+// The inputs both documents end with: GPUs and the workload.
+Json with_workload(Json inputs, const SizingReport& r) {
+  inputs["gpus"] = r.inputs.gpus;
+  inputs["prompt_tokens"] = r.inputs.workload.prompt_tokens;
+  inputs["output_tokens"] = r.inputs.workload.output_tokens;
+  inputs["users"] = r.inputs.workload.users;
+  return inputs;
+}
+
 // The document: {"schema", "inputs" (of the first sized row), `list_key`: rows}. Each row starts
 // with `head`; a refused row carries "verdict": null and the error, a sized one `body`'s fields.
 template <typename Fit>
@@ -49,14 +58,11 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
         return Json{{"card", fit.card->id}, {"name", fit.card->name}, {"vendor", fit.card->vendor}};
       },
       [](const SizingReport& r) {
-        return Json{{"model", r.inputs.model_id},
-                    {"quant", r.inputs.weight_format},
-                    {"kv_cache_dtype", r.inputs.kv_dtype},
-                    {"runtime", r.inputs.runtime},
-                    {"gpus", r.inputs.gpus},
-                    {"prompt_tokens", r.inputs.workload.prompt_tokens},
-                    {"output_tokens", r.inputs.workload.output_tokens},
-                    {"users", r.inputs.workload.users}};
+        return with_workload(Json{{"model", r.inputs.model_id},
+                                  {"quant", r.inputs.weight_format},
+                                  {"kv_cache_dtype", r.inputs.kv_dtype},
+                                  {"runtime", r.inputs.runtime}},
+                             r);
       },
       [](const SizingReport& r, Json& row) {
         row["max_users"] = r.max_users;
@@ -78,13 +84,10 @@ std::string reality_json_text(const std::vector<FormatFit>& fits) {
         return Json{{"format", fit.format}, {"quality", fit.quality}};
       },
       [](const SizingReport& r) {
-        return Json{{"model", r.inputs.model_id},
-                    {"runtime", r.inputs.runtime},
-                    {"card", r.inputs.card_id},
-                    {"gpus", r.inputs.gpus},
-                    {"prompt_tokens", r.inputs.workload.prompt_tokens},
-                    {"output_tokens", r.inputs.workload.output_tokens},
-                    {"users", r.inputs.workload.users}};
+        return with_workload(Json{{"model", r.inputs.model_id},
+                                  {"runtime", r.inputs.runtime},
+                                  {"card", r.inputs.card_id}},
+                             r);
       },
       [](const SizingReport& r, Json& row) {
         row["weights_bytes"] = r.memory.weights_bytes;
