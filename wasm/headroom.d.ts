@@ -1,10 +1,13 @@
 // Types of the JS API in headroom-api.js (hand-written: Emscripten 3.1.6 has no --emit-tsd).
 // Every call returns a value; errors never throw: {ok: false, error, field}.
 
+// Checked by the core's one request builder (headroom/request.h), with the CLI's rules: a key it
+// does not know, an empty string or a mistyped value is an error naming the key; numbers may also
+// be given as strings ("8"); null means "not given".
 export interface SizeRequest {
   model: string | Record<string, unknown>;  // catalog id / HF repo, or a config.json object
-  card?: string;                            // required by size() and reality()
-  runtime?: 'vllm' | 'sglang' | 'trtllm' | 'tgi' | 'llama.cpp' | 'ollama' | 'transformers';
+  runtime: 'vllm' | 'sglang' | 'trtllm' | 'tgi' | 'llama.cpp' | 'ollama' | 'transformers';
+  card?: string;                            // required by size() and reality(); refused by compare()
   quant?: string;                           // weight format id (`headroom formats`), default "native"
   kv_cache_dtype?: string;                  // default "auto"
   gpus?: number;
@@ -16,11 +19,12 @@ export interface SizeRequest {
   ctx_size?: number;
   parallel?: number;
   ubatch_size?: number;
-  flash_attention?: boolean;
+  flash_attention?: boolean | 'on' | 'off';
   n_gpu_layers?: number;
   n_cpu_moe?: number;
   host_bandwidth_gb_per_s?: number;
   vendor?: 'nvidia' | 'amd' | 'intel' | 'apple';  // compare() only
+  bench?: Record<string, unknown>;  // a headroom.bench.v1 document measured on the card (size())
 }
 
 export interface Failure { ok: false; error: string; field: string; }
@@ -53,7 +57,7 @@ export interface Headroom {
   size(request: SizeRequest): { ok: true; report: SizeReport } | Failure;
   compare(request: SizeRequest): { ok: true; compare: { schema: 'headroom.compare.v1'; cards: Record<string, unknown>[] } } | Failure;
   reality(request: SizeRequest): { ok: true; reality: { schema: 'headroom.reality.v1'; formats: Record<string, unknown>[] } } | Failure;
-  catalog(kind: 'models' | 'cards' | 'formats' | 'runtimes'): { ok: true; catalog: Record<string, unknown> } | Failure;
+  catalog(kind: 'models' | 'cards' | 'formats' | 'runtimes'): { ok: true; catalog: Record<string, unknown> } | Failure;  // headroom.model-list.v1, card-list.v1, formats.v1, runtimes.v1
 }
 
 export function loadHeadroom(options?: { factory?: (args: object) => Promise<unknown>; moduleArgs?: object }): Promise<Headroom>;

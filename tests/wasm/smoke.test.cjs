@@ -96,3 +96,32 @@ test('wasm catalog() escapes a hostile kind into valid JSON', async () => {
   assert.strictEqual(reply.field, 'kind');
   assert.match(reply.error, /unknown catalog/);
 });
+
+test('wasm requests go through the CLI\'s request rules', async () => {
+  const headroom = await load();
+  // An unknown key, an empty value and a missing runtime are errors naming the key, never defaults.
+  const typo = headroom.size({ ...scenario, userz: 4 });
+  assert.strictEqual(typo.ok, false);
+  assert.strictEqual(typo.field, 'userz');
+  const empty = headroom.size({ ...scenario, gpu_memory_utilization: '' });
+  assert.strictEqual(empty.ok, false);
+  assert.strictEqual(empty.field, 'gpu_memory_utilization');
+  const { runtime, ...noRuntime } = scenario;
+  assert.ok(runtime);
+  const missing = headroom.size(noRuntime);
+  assert.strictEqual(missing.ok, false);
+  assert.strictEqual(missing.field, 'runtime');
+  // The same number as a string gives the same report; a fraction of a user does not.
+  const asText = headroom.size({ ...scenario, users: '12' });
+  assert.deepStrictEqual(asText.report.memory, headroom.size(scenario).report.memory);
+  const fraction = headroom.size({ ...scenario, users: 2.5 });
+  assert.strictEqual(fraction.ok, false);
+  assert.match(fraction.error, /users must be a whole number \(got '2.5'\)/);
+  // A problem of the request is one error for compare(), not a table of refused cards, as in the CLI.
+  const badQuant = headroom.compare({ model: 'llama-3.1-8b-instruct', runtime: 'vllm', quant: 'q9_9' });
+  assert.strictEqual(badQuant.ok, false);
+  assert.strictEqual(badQuant.field, 'quant');
+  const withCard = headroom.compare({ model: 'llama-3.1-8b-instruct', runtime: 'vllm', card: 'rtx-4090' });
+  assert.strictEqual(withCard.ok, false);
+  assert.strictEqual(withCard.field, 'card');
+});

@@ -21,6 +21,15 @@ inline constexpr const char* kSizeSchema = "headroom.size.v1";
 inline constexpr const char* kCompareSchema = "headroom.compare.v1";
 inline constexpr const char* kRealitySchema = "headroom.reality.v1";
 inline constexpr const char* kValidationSchema = "headroom.validation.v1";
+// The embedded catalog data files (core/data/*.json, read by catalog/catalog.cpp) and the
+// listings `headroom models|cards|formats|runtimes --json` print: different shapes, so different
+// schema ids (the listings were named like the data files before).
+inline constexpr const char* kModelsDataSchema = "headroom.models.v1";
+inline constexpr const char* kCardsDataSchema = "headroom.cards.v1";
+inline constexpr const char* kModelListSchema = "headroom.model-list.v1";
+inline constexpr const char* kCardListSchema = "headroom.card-list.v1";
+inline constexpr const char* kFormatListSchema = "headroom.formats.v1";
+inline constexpr const char* kRuntimeListSchema = "headroom.runtimes.v1";
 // kBenchSchema ("headroom.bench.v1") is in bench_report.h, beside the structs it describes.
 
 // headroom.size.v1 (README: JSON output); indent -1 for one line.

@@ -1,5 +1,6 @@
 // Parses the models and cards catalogs (schemas in docs/data-files.md).
 #include "headroom/catalog.h"
+#include "headroom/documents.h"
 
 #include "base/embedded.h"
 #include "base/json_util.h"
@@ -42,7 +43,7 @@ std::string join_sources(const Json& card) {
 }  // namespace
 
 Result<std::vector<CatalogModel>> parse_models_catalog(std::string_view json_text) {
-  auto list = parse_catalog(json_text, "headroom.models.v1", "models");
+  auto list = parse_catalog(json_text, kModelsDataSchema, "models");
   if (!list) return list.error();
   std::vector<CatalogModel> models;
   for (std::size_t i = 0; i < list->size(); ++i) {
@@ -73,7 +74,7 @@ Result<std::vector<CatalogModel>> parse_models_catalog(std::string_view json_tex
 }
 
 Result<std::vector<Card>> parse_cards_catalog(std::string_view json_text) {
-  auto list = parse_catalog(json_text, "headroom.cards.v1", "cards");
+  auto list = parse_catalog(json_text, kCardsDataSchema, "cards");
   if (!list) return list.error();
   std::vector<Card> cards;
   for (std::size_t i = 0; i < list->size(); ++i) {

@@ -32,7 +32,7 @@ std::string models_json_text(const Catalog& catalog) {
                     {"aliases", m.aliases},
                     {"source", m.arch.source}});
   }
-  return dump({{"schema", "headroom.models.v1"}, {"models", list}});
+  return dump({{"schema", kModelListSchema}, {"models", list}});
 }
 
 std::string cards_json_text(const Catalog& catalog) {
@@ -51,7 +51,7 @@ std::string cards_json_text(const Catalog& catalog) {
                     {"unified_memory", c.unified_memory},
                     {"sources", c.sources}});
   }
-  return dump({{"schema", "headroom.cards.v1"}, {"cards", list}});
+  return dump({{"schema", kCardListSchema}, {"cards", list}});
 }
 
 std::string formats_json_text() {
@@ -84,7 +84,7 @@ std::string formats_json_text() {
                   {"source", k.source}});
   }
   return dump(
-      {{"schema", "headroom.formats.v1"}, {"weight_formats", formats}, {"kv_cache_dtypes", kv}});
+      {{"schema", kFormatListSchema}, {"weight_formats", formats}, {"kv_cache_dtypes", kv}});
 }
 
 std::string runtimes_json_text() {
@@ -93,7 +93,7 @@ std::string runtimes_json_text() {
     list.push_back(
         {{"id", r.key}, {"name", r.name}, {"budget_rule", r.budget_rule}, {"source", r.source}});
   }
-  return dump({{"schema", "headroom.runtimes.v1"}, {"runtimes", list}});
+  return dump({{"schema", kRuntimeListSchema}, {"runtimes", list}});
 }
 
 Result<std::string> catalog_json_text(const Catalog& catalog, std::string_view kind) {

@@ -22,11 +22,7 @@ using namespace gguf;
 constexpr std::uint64_t kMinKvBytes = 8 + 4 + 1;  // empty key, type, one u8
 // 1-byte name, n_dims, one dim, type, offset.
 constexpr std::uint64_t kMinTensorInfoBytes = 8 + 1 + 4 + 8 + 4 + 8;
-constexpr std::uint64_t kStoredIntsBudget = 1ull << 20;  // all arrays together
-constexpr std::uint64_t kStoredStringBytesBudget = 64ull << 20;
 constexpr std::uint32_t kMaxDims = 4;  // GGML_MAX_DIMS
-
-enum class Failure { none, truncated, over_header_limit, io };
 
 struct RawTensor {
   std::uint64_t offset_bytes = 0;
