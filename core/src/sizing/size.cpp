@@ -174,7 +174,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
 Result<SizingReport> size(const SizingRequest& request) {
   auto report = evaluate(request);
   if (!report) return report;
-  report->advice = make_advice(request, report.value());
+  if (request.with_advice) report->advice = make_advice(request, report.value());
   return report;
 }
 

@@ -1,0 +1,153 @@
+// headroom-site: renders the static site from the core's numbers with the Mustache templates in
+// templates/. The output is plain files (relative links, no server logic) and the same inputs
+// give the same bytes. Exit status: 0 written, 2 bad input (one line on stderr).
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <kainjow/mustache.hpp>
+
+#include "headroom/catalog.h"
+#include "headroom/documents.h"
+#include "pages.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using namespace headroom;
+
+constexpr std::uintmax_t kMaxInputBytes = 64ull << 20;
+constexpr const char* kTemplates[] = {"index", "card", "cards", "reality", "accuracy"};
+constexpr const char* kPartials[] = {"head", "foot", "membar"};
+constexpr const char* kStatic[] = {"style.css"};
+
+struct SiteError {
+  std::string message;
+};
+
+std::string read_file(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw SiteError{"cannot open " + path.string() + ": not a regular file"};
+  if (fs::file_size(path, ec) > kMaxInputBytes) throw SiteError{path.string() + " is over 64 MiB"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SiteError{"cannot open " + path.string()};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Written next to its final name, then renamed: a reader never sees half a page.
+void write_atomically(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw SiteError{"cannot write " + tmp.string()};
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw SiteError{"cannot rename " + tmp.string() + ": " + ec.message()};
+}
+
+// headroom.bench.v1 files under `dir`, in path order (so the output does not depend on the
+// order the file system lists them).
+void read_results(const fs::path& dir, site::SiteInputs& in) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw SiteError{"--results " + dir.string() + " is not a folder"};
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json" &&
+        entry.path().filename() != "index.json") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    auto report = parse_bench_report(read_file(file));  // CI validated them on the way in
+    if (!report) throw SiteError{file.string() + ": " + report.error().message};
+    in.results.push_back(derive_bench_metrics(std::move(report).value()));
+    in.result_names.push_back(fs::relative(file, dir).generic_string());
+  }
+}
+
+int build(const fs::path& out, const fs::path& templates, const fs::path& results,
+          const fs::path& validation, const std::string& base_url) {
+  auto catalog = load_builtin_catalog();
+  if (!catalog) throw SiteError{"built-in catalog: " + catalog.error().message};
+  site::SiteInputs in;
+  in.catalog = &catalog.value();
+  in.base_url = base_url;
+  if (!in.base_url.empty() && in.base_url.back() == '/') in.base_url.pop_back();
+  if (!results.empty()) read_results(results, in);
+  auto rows = run_validation(catalog.value(), read_file(validation));
+  if (!rows) throw SiteError{validation.string() + ": " + rows.error().message};
+  in.validation = std::move(rows).value();
+
+  std::vector<std::pair<std::string, std::string>> partials;
+  for (const char* name : kPartials) {
+    partials.emplace_back(name, read_file(templates / (std::string(name) + ".mustache")));
+  }
+  std::vector<std::pair<std::string, kainjow::mustache::mustache>> compiled;
+  for (const char* name : kTemplates) {
+    kainjow::mustache::mustache tmpl{read_file(templates / (std::string(name) + ".mustache"))};
+    if (!tmpl.is_valid()) throw SiteError{std::string(name) + ".mustache: " + tmpl.error_message()};
+    compiled.emplace_back(name, std::move(tmpl));
+  }
+  auto pages = site::build_pages(in);
+  if (!pages) throw SiteError{pages.error().message};
+  for (auto& page : pages.value()) {
+    auto it = std::find_if(compiled.begin(), compiled.end(),
+                           [&](const auto& t) { return t.first == page.template_name; });
+    if (it == compiled.end()) throw SiteError{"no template " + page.template_name};
+    for (const auto& [name, text] : partials) {
+      page.data.set(name, kainjow::mustache::partial([text = text] { return text; }));
+    }
+    write_atomically(out / page.path, it->second.render(page.data));
+  }
+  for (const char* name : kStatic) {
+    write_atomically(out / name, read_file(fs::path(HEADROOM_SITE_STATIC_DIR) / name));
+  }
+  std::cout << "headroom-site: wrote " << pages->size() + std::size(kStatic) << " files to "
+            << out.string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"headroom-site: the static comparison site, from the core's numbers"};
+  app.require_subcommand(1);
+  std::string out, results, base_url;
+  std::string templates = HEADROOM_TEMPLATES_DIR;
+  std::string validation = HEADROOM_VALIDATION_FILE;
+  auto* build_cmd = app.add_subcommand("build", "Render every page into --out");
+  build_cmd->add_option("--out", out, "output folder")->required();
+  build_cmd->add_option("--results", results, "folder of headroom-bench result files (results/)");
+  build_cmd->add_option("--base-url", base_url, "absolute URL of the site root, for canonical links");
+  build_cmd->add_option("--templates", templates, "the Mustache templates (templates/)");
+  build_cmd->add_option("--validation", validation, "the speed validation set");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "headroom-site: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    return build(out, templates, results, validation, base_url);
+  } catch (const SiteError& e) {
+    std::cerr << "headroom-site: " << e.message << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "headroom-site: " << e.what() << "\n";
+  }
+  return 2;
+}

@@ -1,0 +1,342 @@
+#include "pages.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "headroom/compare.h"
+#include "headroom/units.h"
+#include "headroom/weight_format.h"
+
+namespace headroom::site {
+namespace {
+
+using kainjow::mustache::list;
+
+// The scenario the home page is pre-rendered with (the page scripts change it in the browser).
+struct Scenario {
+  const char* label;
+  const char* model;
+  const char* quant;
+  RuntimeId runtime;
+  std::uint64_t prompt_tokens, output_tokens, users;
+};
+constexpr Scenario kHome{"Llama 3.1 8B, Q4_K_M, llama.cpp, 4 users x (2000 + 500 tokens)",
+                         "llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, 2000, 500, 4};
+// The three workloads of every card page.
+constexpr Scenario kCardWorkloads[] = {
+    {"chat, 1 user (1024 + 256 tokens)", "", "q4_k_m", RuntimeId::llamacpp, 1024, 256, 1},
+    {"long prompt (32000 + 1000 tokens)", "", "q4_k_m", RuntimeId::llamacpp, 32000, 1000, 1},
+    {"8 concurrent users (2000 + 500 tokens)", "", "q4_k_m", RuntimeId::llamacpp, 2000, 500, 8},
+};
+// The reality check walks one 7-8B model through growing workloads on two kinds of memory.
+constexpr const char* kRealityModel = "llama-3.1-8b-instruct";
+constexpr const char* kRealityCards[] = {"rtx-4090", "h100-sxm-80gb"};
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string gib(double bytes) { return fixed(bytes / static_cast<double>(kGiB), 1); }
+
+SizingRequest request_for(const Catalog& catalog, const CatalogModel& model, const Card& card,
+                          const Scenario& s) {
+  SizingRequest r;
+  r.model = model.arch;
+  r.weight_format = s.quant;
+  r.runtime = s.runtime;
+  r.card = card;
+  r.workload = {s.prompt_tokens, s.output_tokens, s.users};
+  (void)catalog;
+  return r;
+}
+
+// The stacked memory bar of one report: weights, KV cache, activations, runtime overhead, free;
+// over capacity the bar is drawn to the total and the card's edge is marked.
+Data memory_bar(const SizingReport& r) {
+  const MemoryBreakdown& m = r.memory;
+  const double capacity = static_cast<double>(m.capacity_bytes);
+  const double total = static_cast<double>(m.total_bytes);
+  const double scale = 200.0 / std::max({capacity, total, 1.0});
+  const double kv = static_cast<double>(std::max(m.kv_cache_bytes, m.kv_cache_capacity_bytes));
+  struct Part {
+    const char* name;
+    double bytes;
+  };
+  const Part parts[] = {{"weights", static_cast<double>(m.weights_bytes)},
+                        {"kv", kv},
+                        {"activations", static_cast<double>(m.activation_bytes)},
+                        {"overhead", static_cast<double>(m.runtime_overhead_bytes)},
+                        {"free", static_cast<double>(std::max<std::int64_t>(m.free_bytes, 0))}};
+  list segments;
+  double x = 0;
+  for (const Part& part : parts) {
+    const double w = part.bytes * scale;
+    if (w <= 0) continue;
+    Data seg;
+    seg.set("x", fixed(x, 2));
+    seg.set("w", fixed(w, 2));
+    seg.set("part", part.name);
+    seg.set("gib", gib(part.bytes));
+    segments.push_back(seg);
+    x += w;
+  }
+  Data bar;
+  bar.set("segments", segments);
+  bar.set("edge", fixed(capacity * scale, 2));
+  bar.set("over", m.free_bytes < 0);
+  bar.set("summary", "weights " + gib(static_cast<double>(m.weights_bytes)) + " GiB, KV cache " +
+                         gib(kv) + " GiB, activations " +
+                         gib(static_cast<double>(m.activation_bytes)) + " GiB, overhead " +
+                         gib(static_cast<double>(m.runtime_overhead_bytes)) + " GiB of " +
+                         gib(capacity) + " GiB");
+  return bar;
+}
+
+Data speed_cells(const SizingReport& r) {
+  Data d;
+  if (r.speed) {
+    d.set("per_user", fixed(r.speed->decode_tokens_per_s_per_user, 1));
+    d.set("total", fixed(r.speed->decode_tokens_per_s_total, 1));
+    d.set("ttft", fixed(r.speed->ttft_s, 2));
+  }
+  return d;
+}
+
+// Measured results of a card: the files whose device matched it in the catalog.
+std::vector<std::size_t> results_of(const SiteInputs& in, const Card& card) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < in.results.size(); ++i) {
+    if (in.results[i].card_id == card.id) out.push_back(i);
+  }
+  return out;
+}
+
+Data common(const SiteInputs& in, const std::string& root, const std::string& title,
+            const std::string& path) {
+  Data d;
+  d.set("root", root);
+  d.set("title", title);
+  if (!in.base_url.empty()) d.set("canonical", in.base_url + "/" + path);  // "" would be truthy
+  return d;
+}
+
+Result<Page> home_page(const SiteInputs& in) {
+  const Catalog& catalog = *in.catalog;
+  auto model = catalog.find_model(kHome.model);
+  if (!model) return model.error();
+  const SizingRequest base = request_for(catalog, *model.value(), catalog.cards.front(), kHome);
+  auto fits = compare_cards(catalog, base, "");
+  if (!fits) return fits.error();
+  list rows;
+  for (const CardFit& fit : fits.value()) {
+    Data row;
+    row.set("id", fit.card->id);
+    row.set("name", fit.card->name);
+    row.set("vendor", fit.card->vendor);
+    row.set("memory_gib", gib(static_cast<double>(fit.card->usable_memory_bytes)));
+    row.set("calibrated", !results_of(in, *fit.card).empty());
+    if (!fit.sized()) {
+      row.set("verdict", "refused");
+      row.set("reason", fit.error->message);
+    } else {
+      const SizingReport& r = fit.report;
+      row.set("verdict", to_string(r.verdict));
+      row.set("reason", r.verdict_reason);
+      row.set("bar", memory_bar(r));
+      row.set("max_users", std::to_string(r.max_users));
+      row.set("max_context", std::to_string(r.max_context_tokens));
+      row.set("speed", speed_cells(r));
+    }
+    rows.push_back(row);
+  }
+  auto format = find_weight_format(kHome.quant);
+  Data d = common(in, "", "Which cards serve this workload?", "index.html");
+  d.set("scenario", kHome.label);
+  d.set("quality", format ? quality_summary(*format.value()) : std::string());
+  d.set("rows", rows);
+  return Page{"index.html", "index", d};
+}
+
+Data card_results(const SiteInputs& in, const Card& card) {
+  list files;
+  for (std::size_t i : results_of(in, card)) {
+    const BenchReport& b = in.results[i];
+    list rows;
+    for (const BenchResult& r : b.results) {
+      if (!r.verified || !r.skipped.empty() || (!r.best_of_sweep && r.kernel != "gemv")) continue;
+      if (r.kernel == "gemv" && r.n != 1) continue;
+      Data row;
+      row.set("kernel", r.kernel);
+      row.set("format", r.format);
+      row.set("variant", r.variant);
+      row.set("gb_per_s", fixed(r.gb_per_s, 1));
+      row.set("pct_of_read", r.pct_of_read_bandwidth ? fixed(*r.pct_of_read_bandwidth, 0) : "");
+      row.set("ideal", r.ideal_speedup ? fixed(*r.ideal_speedup, 2) : "");
+      row.set("speedup", r.speedup_vs_fp16 ? fixed(*r.speedup_vs_fp16, 2) : "");
+      rows.push_back(row);
+    }
+    Data file;
+    file.set("file", in.result_names[i]);
+    file.set("device", b.device.name);
+    file.set("driver", b.device.driver_name + " " + b.device.driver_info);
+    file.set("rows", rows);
+    files.push_back(file);
+  }
+  Data d;
+  d.set("files", files);
+  d.set("any", !files.empty());
+  return d;
+}
+
+Result<Page> card_page(const SiteInputs& in, const Card& card) {
+  const Catalog& catalog = *in.catalog;
+  list workloads;
+  for (const Scenario& s : kCardWorkloads) {
+    list fitting;
+    for (const CatalogModel& model : catalog.models) {
+      SizingRequest r = request_for(catalog, model, card, s);
+      r.with_advice = false;  // the verdict is all this list shows
+      auto report = size(r);
+      if (!report || report->verdict == Verdict::does_not_fit) continue;
+      Data m;
+      m.set("name", model.arch.name);
+      m.set("verdict", to_string(report->verdict));
+      m.set("speed", report->speed ? fixed(report->speed->decode_tokens_per_s_per_user, 1) : "");
+      fitting.push_back(m);
+    }
+    Data w;
+    w.set("label", s.label);
+    w.set("models", fitting);
+    w.set("none", fitting.empty());
+    workloads.push_back(w);
+  }
+  const std::string path = "cards/" + card.id + ".html";
+  Data d = common(in, "../", card.name, path);
+  d.set("name", card.name);
+  d.set("vendor", card.vendor);
+  d.set("segment", card.segment);
+  d.set("architecture", card.architecture);
+  d.set("memory_gib", gib(static_cast<double>(card.memory_bytes)));
+  d.set("usable_gib", gib(static_cast<double>(card.usable_memory_bytes)));
+  d.set("memory_type", card.memory_type);
+  d.set("bandwidth", fixed(card.bandwidth_bytes_per_s / 1e9, 0));
+  d.set("bf16_tflops", fixed(card.throughput.bf16_flops_per_s / 1e12, 1));
+  d.set("sources", card.sources);
+  d.set("workloads", workloads);
+  d.set("measured", card_results(in, card));
+  return Page{path, "card", d};
+}
+
+Result<Page> reality_page(const SiteInputs& in) {
+  const Catalog& catalog = *in.catalog;
+  auto model = catalog.find_model(kRealityModel);
+  if (!model) return model.error();
+  list cards;
+  for (const char* id : kRealityCards) {
+    auto card = catalog.find_card(id);
+    if (!card) return card.error();
+    SizingRequest r = request_for(catalog, *model.value(), *card.value(),
+                                  {"", "", "q4_k_m", RuntimeId::llamacpp, 512, 256, 1});
+    list steps;
+    const Scenario walk[] = {
+        {"short prompt, one user", "", "q4_k_m", RuntimeId::llamacpp, 512, 256, 1},
+        {"long prompt, one user", "", "q4_k_m", RuntimeId::llamacpp, 100000, 1000, 1},
+        {"long prompts, 8 users at once", "", "q4_k_m", RuntimeId::llamacpp, 100000, 1000, 8},
+        {"same, q8_0 KV cache", "", "q4_k_m", RuntimeId::llamacpp, 100000, 1000, 8},
+    };
+    for (const Scenario& s : walk) {
+      SizingRequest step = request_for(catalog, *model.value(), *card.value(), s);
+      if (&s == &walk[3]) step.kv_dtype = "q8_0";
+      const std::string step_id = card.value()->id + "-" + std::to_string(&s - walk);
+      auto report = size(step);
+      if (!report) return report.error();
+      Data row;
+      row.set("id", step_id);
+      row.set("label", s.label);
+      row.set("verdict", to_string(report->verdict));
+      row.set("reason", report->verdict_reason);
+      row.set("bar", memory_bar(report.value()));
+      row.set("speed", speed_cells(report.value()));
+      steps.push_back(row);
+    }
+    auto formats = compare_formats(r);
+    if (!formats) return formats.error();
+    list rows;
+    for (const FormatFit& fit : formats.value()) {
+      if (!fit.sized() || !fit.report.speed) continue;
+      Data row;
+      row.set("format", fit.format);
+      row.set("bits", fixed(fit.report.inputs.bits_per_weight, 2));
+      row.set("speedup", fixed(fit.report.speed->speedup_vs_fp16, 2));
+      row.set("ideal", fixed(fit.report.speed->ideal_speedup_vs_fp16, 2));
+      row.set("quality", fit.quality);
+      rows.push_back(row);
+    }
+    Data c;
+    c.set("name", card.value()->name);
+    c.set("id", card.value()->id);
+    c.set("steps", steps);
+    c.set("formats", rows);
+    cards.push_back(c);
+  }
+  Data d = common(in, "", "The 4-bit reality check", "reality.html");
+  d.set("model", model.value()->arch.name);
+  d.set("cards", cards);
+  return Page{"reality.html", "reality", d};
+}
+
+Page accuracy_page(const SiteInputs& in) {
+  list rows;
+  for (const ValidationRow& v : in.validation) {
+    Data row;
+    row.set("id", v.id);
+    row.set("card", v.card);
+    row.set("model", v.model);
+    row.set("quant", v.quant);
+    row.set("runtime", v.runtime);
+    row.set("measured", fixed(v.measured_tokens_per_s, 1));
+    row.set("predicted", fixed(v.predicted_tokens_per_s, 1));
+    row.set("error", fixed(v.error_pct, 1));
+    row.set("source", v.source);
+    rows.push_back(row);
+  }
+  const ValidationSummary summary = summarize_validation(in.validation);
+  Data d = common(in, "", "How accurate is Headroom?", "accuracy.html");
+  d.set("rows", rows);
+  d.set("count", std::to_string(summary.rows));
+  d.set("median", fixed(summary.median_abs_error_pct, 1));
+  d.set("worst", fixed(summary.max_abs_error_pct, 1));
+  d.set("worst_id", summary.worst_id);
+  return Page{"accuracy.html", "accuracy", d};
+}
+
+}  // namespace
+
+Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
+  std::vector<Page> pages;
+  auto home = home_page(inputs);
+  if (!home) return home.error();
+  pages.push_back(std::move(home).value());
+  auto reality = reality_page(inputs);
+  if (!reality) return reality.error();
+  pages.push_back(std::move(reality).value());
+  pages.push_back(accuracy_page(inputs));
+  list cards;
+  for (const Card& card : inputs.catalog->cards) {
+    auto page = card_page(inputs, card);
+    if (!page) return page.error();
+    pages.push_back(std::move(page).value());
+    Data c;
+    c.set("id", card.id);
+    c.set("name", card.name);
+    cards.push_back(c);
+  }
+  Data index = common(inputs, "../", "Cards", "cards/index.html");
+  index.set("cards", cards);
+  pages.push_back(Page{"cards/index.html", "cards", index});
+  return pages;
+}
+
+}  // namespace headroom::site

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The site generator: the same inputs give the same bytes, every internal link resolves, and
+# hostile strings from a result file are escaped in every page that shows them. Prints
+# "N passed, M failed".
+set -u
+site="$1"
+here=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+check() {  # check "what" command...
+  local what="$1"; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what"; fi
+}
+
+# A result file whose device name and driver info carry markup, claimed for a catalog card.
+mkdir -p "$tmp/results"
+lavapipe=$(find "$here/results" -name '*.json' ! -name 'index.json' ! -name 'maintainers.json' | sort | head -n1)
+python3 - "$lavapipe" "$tmp/results/hostile.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["device"]["name"] = "<script>alert(1)</script> & \"quoted\""
+doc["device"]["driver_info"] = "\"><img src=x onerror=alert(1)> javascript:alert(1) </script>"
+doc["card"] = {"id": "rtx-4090", "name": "NVIDIA GeForce RTX 4090", "source": "test"}
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+
+"$site" build --out "$tmp/a" --results "$tmp/results" >/dev/null
+check "first build" test -f "$tmp/a/index.html"
+"$site" build --out "$tmp/b" --results "$tmp/results" >/dev/null
+check "the same inputs give the same bytes" diff -r "$tmp/a" "$tmp/b"
+
+check "every internal link resolves" python3 - "$tmp/a" <<'PY'
+import os, re, sys
+root = sys.argv[1]
+bad = []
+for folder, _, files in os.walk(root):
+    for name in files:
+        if not name.endswith(".html"):
+            continue
+        page = os.path.join(folder, name)
+        for link in re.findall(r'(?:href|src)="([^"]*)"', open(page).read()):
+            if re.match(r"[a-z]+:", link) or link.startswith("#"):
+                continue
+            target = os.path.normpath(os.path.join(folder, link.split("#")[0]))
+            if not os.path.isfile(target):
+                bad.append(f"{os.path.relpath(page, root)} -> {link}")
+print("\n".join(bad[:10]))
+sys.exit(1 if bad else 0)
+PY
+
+card="$tmp/a/cards/rtx-4090.html"
+check "the hostile device is shown on its card page" grep -q "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;" "$card"
+check "no markup from data reaches any page" bash -c "! grep -rq -e '<script' -e '<img' '$tmp/a'"
+check "every page carries the CSP" bash -c "for f in \$(find '$tmp/a' -name '*.html'); do grep -q \"script-src 'self' 'wasm-unsafe-eval'\" \"\$f\" || exit 1; done"
+check "a card page per catalog card" test "$(ls "$tmp/a/cards" | wc -l)" -ge 60
+"$site" build --out "$tmp/c" --results "$tmp/missing" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a missing results folder is one line naming it, exit 2" \
+  bash -c "[[ $rc -eq 2 && \$(wc -l <'$tmp/err') -eq 1 ]] && grep -q missing '$tmp/err'"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
