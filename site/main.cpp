@@ -25,7 +25,7 @@ using namespace headroom;
 constexpr std::uintmax_t kMaxInputBytes = 64ull << 20;
 constexpr const char* kTemplates[] = {"index", "card", "cards", "reality", "accuracy"};
 constexpr const char* kPartials[] = {"head", "foot", "membar"};
-constexpr const char* kStatic[] = {"style.css"};
+constexpr const char* kStatic[] = {"style.css", "app.js", "favicon.svg"};
 
 struct SiteError {
   std::string message;
@@ -79,7 +79,7 @@ void read_results(const fs::path& dir, site::SiteInputs& in) {
 }
 
 int build(const fs::path& out, const fs::path& templates, const fs::path& results,
-          const fs::path& validation, const std::string& base_url) {
+          const fs::path& validation, const fs::path& wasm, const std::string& base_url) {
   auto catalog = load_builtin_catalog();
   if (!catalog) throw SiteError{"built-in catalog: " + catalog.error().message};
   site::SiteInputs in;
@@ -115,7 +115,16 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
   for (const char* name : kStatic) {
     write_atomically(out / name, read_file(fs::path(HEADROOM_SITE_STATIC_DIR) / name));
   }
-  std::cout << "headroom-site: wrote " << pages->size() + std::size(kStatic) << " files to "
+  std::size_t wasm_files = 0;
+  if (!wasm.empty()) {
+    // The core for the page script: the Emscripten build's glue and module, and the JS API.
+    for (const fs::path& file : {wasm / "headroom.js", wasm / "headroom.wasm",
+                                 fs::path(HEADROOM_WASM_API_JS)}) {
+      write_atomically(out / file.filename(), read_file(file));
+      ++wasm_files;
+    }
+  }
+  std::cout << "headroom-site: wrote " << wasm_files << " + " << pages->size() + std::size(kStatic) << " files to "
             << out.string() << "\n";
   return 0;
 }
@@ -125,7 +134,7 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
 int main(int argc, char** argv) {
   CLI::App app{"headroom-site: the static comparison site, from the core's numbers"};
   app.require_subcommand(1);
-  std::string out, results, base_url;
+  std::string out, results, base_url, wasm;
   std::string templates = HEADROOM_TEMPLATES_DIR;
   std::string validation = HEADROOM_VALIDATION_FILE;
   auto* build_cmd = app.add_subcommand("build", "Render every page into --out");
@@ -134,6 +143,7 @@ int main(int argc, char** argv) {
   build_cmd->add_option("--base-url", base_url, "absolute URL of the site root, for canonical links");
   build_cmd->add_option("--templates", templates, "the Mustache templates (templates/)");
   build_cmd->add_option("--validation", validation, "the speed validation set");
+  build_cmd->add_option("--wasm", wasm, "the wasm build folder (headroom.js, headroom.wasm): the pages' live table");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -143,7 +153,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return build(out, templates, results, validation, base_url);
+    return build(out, templates, results, validation, wasm, base_url);
   } catch (const SiteError& e) {
     std::cerr << "headroom-site: " << e.message << "\n";
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "headroom/compare.h"
+#include "headroom/kv_dtype.h"
 #include "headroom/units.h"
 #include "headroom/weight_format.h"
 
@@ -122,6 +123,47 @@ Data common(const SiteInputs& in, const std::string& root, const std::string& ti
   return d;
 }
 
+// The form of the home page, filled with `s` (the page script changes it; without JavaScript it
+// documents the pre-rendered table).
+Data inputs_of(const Catalog& catalog, const Scenario& s) {
+  list models, formats, kv_dtypes, runtimes;
+  for (const CatalogModel& m : catalog.models) {
+    Data o;
+    o.set("id", m.arch.id);
+    o.set("name", m.arch.name);
+    o.set("selected", m.arch.id == s.model);
+    models.push_back(o);
+  }
+  for (const WeightFormat& f : weight_formats()) {
+    Data o;
+    o.set("id", f.id);
+    o.set("selected", f.id == s.quant);
+    formats.push_back(o);
+  }
+  for (const KvDtype& k : headroom::kv_dtypes()) {
+    Data o;
+    o.set("id", k.id);
+    o.set("selected", k.id == "auto");
+    kv_dtypes.push_back(o);
+  }
+  for (const RuntimeProfile& r : runtime_profiles()) {
+    Data o;
+    o.set("key", r.key);
+    o.set("name", r.name);
+    o.set("selected", r.id == s.runtime);
+    runtimes.push_back(o);
+  }
+  Data d;
+  d.set("models", models);
+  d.set("formats", formats);
+  d.set("kv_dtypes", kv_dtypes);
+  d.set("runtimes", runtimes);
+  d.set("prompt_tokens", std::to_string(s.prompt_tokens));
+  d.set("output_tokens", std::to_string(s.output_tokens));
+  d.set("users", std::to_string(s.users));
+  return d;
+}
+
 Result<Page> home_page(const SiteInputs& in) {
   const Catalog& catalog = *in.catalog;
   auto model = catalog.find_model(kHome.model);
@@ -153,6 +195,7 @@ Result<Page> home_page(const SiteInputs& in) {
   }
   auto format = find_weight_format(kHome.quant);
   Data d = common(in, "", "Which cards serve this workload?", "index.html");
+  d.set("inputs", inputs_of(catalog, kHome));
   d.set("scenario", kHome.label);
   d.set("quality", format ? quality_summary(*format.value()) : std::string());
   d.set("rows", rows);

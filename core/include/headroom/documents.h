@@ -37,7 +37,8 @@ std::string size_json_text(const SizingReport& report, int indent = 2);
 
 // headroom.compare.v1: {"schema", "inputs", "cards": [{card, name, vendor, verdict, max_users,
 // max_context_tokens, decode_tokens_per_s_per_user, decode_tokens_per_s_total, ttft_s,
-// weights_bytes, free_bytes, error}]}.
+// weights_bytes, free_bytes, verdict_reason, memory {capacity_bytes, weights_bytes, kv_cache_bytes,
+// kv_cache_capacity_bytes, activation_bytes, runtime_overhead_bytes, free_bytes}, error}]}.
 std::string compare_json_text(const std::vector<CardFit>& fits);
 
 // headroom.reality.v1: {"schema", "inputs", "formats": [{format, quality, verdict, weights_bytes,

@@ -74,6 +74,16 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
         row["ttft_s"] = speed_or_null(r, &SpeedEstimate::ttft_s);
         row["weights_bytes"] = r.memory.weights_bytes;
         row["free_bytes"] = r.memory.free_bytes;
+        // Added for the site's table (its stacked memory bar and the verdict's reason).
+        row["verdict_reason"] = r.verdict_reason;
+        const MemoryBreakdown& m = r.memory;
+        row["memory"] = {{"capacity_bytes", m.capacity_bytes},
+                         {"weights_bytes", m.weights_bytes},
+                         {"kv_cache_bytes", m.kv_cache_bytes},
+                         {"kv_cache_capacity_bytes", m.kv_cache_capacity_bytes},
+                         {"activation_bytes", m.activation_bytes},
+                         {"runtime_overhead_bytes", m.runtime_overhead_bytes},
+                         {"free_bytes", m.free_bytes}};
       });
 }
 

@@ -1,0 +1,180 @@
+// Browser tests of the generated site: playwright-core driving Debian's /usr/bin/chromium against
+// the site served from a local port. The live table must equal the native CLI's numbers.
+// Env: HEADROOM_NATIVE_SITE, HEADROOM_NATIVE_CLI (native binaries), HEADROOM_WASM_DIR (the wasm
+// build folder with headroom.js / headroom.wasm), HEADROOM_ARTIFACTS (screenshots; optional).
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { chromium } = require('playwright-core');
+
+const siteBin = process.env.HEADROOM_NATIVE_SITE;
+const cliBin = process.env.HEADROOM_NATIVE_CLI;
+const wasmDir = process.env.HEADROOM_WASM_DIR;
+const artifacts = process.env.HEADROOM_ARTIFACTS || path.join(os.tmpdir(), 'headroom-site-artifacts');
+const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript',
+                '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
+
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let server, base, browser, siteDir;
+
+test.before(async () => {
+  assert.ok(siteBin && cliBin && wasmDir, 'HEADROOM_NATIVE_SITE, HEADROOM_NATIVE_CLI and HEADROOM_WASM_DIR are required');
+  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-site-'));
+  execFileSync(siteBin, ['build', '--out', siteDir, '--wasm', wasmDir]);
+  server = await serve(siteDir);
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--no-first-run'],
+  });
+  fs.mkdirSync(artifacts, { recursive: true });
+});
+
+test.after(async () => {
+  if (browser) await browser.close();
+  if (server) server.close();
+  if (siteDir) fs.rmSync(siteDir, { recursive: true, force: true });
+});
+
+// A page with every console error, page error and outside request recorded.
+async function open(url, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('request', (req) => { if (!req.url().startsWith(base)) problems.push('request left the site: ' + req.url()); });
+  await page.goto(url);
+  return { page, context, problems };
+}
+
+async function tableRows(page) {
+  return page.$$eval('table.compare tbody tr', (rows) => rows.map((tr) => ({
+    card: tr.dataset.card,
+    verdict: tr.querySelector('.verdict').textContent,
+    cells: Array.from(tr.querySelectorAll('td'), (td) => td.textContent),
+  })));
+}
+
+function cliCompare(args) {
+  return JSON.parse(execFileSync(cliBin, ['compare', ...args, '--json']).toString());
+}
+
+function expectEqualToCli(rows, doc) {
+  assert.strictEqual(rows.length, doc.cards.length);
+  doc.cards.forEach((fit, i) => {
+    assert.strictEqual(rows[i].card, fit.card, `row ${i}`);
+    assert.strictEqual(rows[i].verdict, fit.verdict || 'refused', fit.card);
+    if (!fit.verdict) return;
+    // Max users, max context, decode per user and total, TTFT: cells 3..7.
+    assert.strictEqual(rows[i].cells[3], String(fit.max_users), fit.card);
+    assert.strictEqual(rows[i].cells[4], String(fit.max_context_tokens), fit.card);
+    assert.strictEqual(rows[i].cells[5], fit.decode_tokens_per_s_per_user.toFixed(1), fit.card);
+    assert.strictEqual(rows[i].cells[6], fit.decode_tokens_per_s_total.toFixed(1), fit.card);
+    assert.strictEqual(rows[i].cells[7], fit.ttft_s.toFixed(2), fit.card);
+  });
+}
+
+const HOME_ARGS = ['--model', 'llama-3.1-8b-instruct', '--quant', 'q4_k_m', '--runtime', 'llama.cpp',
+                   '--prompt-tokens', '2000', '--output-tokens', '500'];
+
+test('the home page loads with no console errors, CSP violations or outside requests', async () => {
+  const { page, context, problems } = await open(base + 'index.html');
+  await page.waitForSelector('table.compare tbody tr');
+  assert.deepStrictEqual(problems, []);
+  await context.close();
+});
+
+test('changing users recomputes the table in the browser, equal to the CLI on every card', async () => {
+  const { page, context, problems } = await open(base + 'index.html');
+  const updated = page.evaluate(() => new Promise((resolve) =>
+    document.addEventListener('headroom:updated', () => resolve(true), { once: true })));
+  await page.fill('input[name=users]', '16');
+  assert.ok(await updated);
+  expectEqualToCli(await tableRows(page), cliCompare([...HOME_ARGS, '--users', '16']));
+  assert.match(page.url(), /[?&]users=16(&|$)/);
+  assert.deepStrictEqual(problems, []);
+  await context.close();
+});
+
+test('a shared URL restores the state', async () => {
+  const { page, context, problems } = await open(base + 'index.html?users=2&prompt_tokens=32000');
+  await page.waitForFunction(() => document.querySelector('input[name=users]').value === '2');
+  await page.waitForFunction(() => !document.querySelector('table.compare tbody tr[data-calibrated]'));
+  expectEqualToCli(await tableRows(page),
+                   cliCompare(['--model', 'llama-3.1-8b-instruct', '--quant', 'q4_k_m', '--runtime', 'llama.cpp',
+                               '--prompt-tokens', '32000', '--output-tokens', '500', '--users', '2']));
+  assert.deepStrictEqual(problems, []);
+  await context.close();
+});
+
+test('a refused request shows the core\'s error and keeps the last good table', async () => {
+  const { page, context } = await open(base + 'index.html');
+  const before = await tableRows(page);
+  await page.fill('input[name=users]', '0');
+  await page.waitForFunction(() => document.getElementById('workload-error').textContent !== '');
+  assert.match(await page.textContent('#workload-error'), /users must be 1\.\.100000/);
+  assert.deepStrictEqual(await tableRows(page), before);
+  await context.close();
+});
+
+test('with JavaScript off the pre-rendered table shows', async () => {
+  const { page, context } = await open(base + 'index.html', { javaScriptEnabled: false });
+  const rows = await tableRows(page);
+  assert.ok(rows.length >= 60);
+  expectEqualToCli(rows, cliCompare([...HOME_ARGS, '--users', '4']));
+  await context.close();
+});
+
+test('no serious accessibility violations on every page type; screenshots light and dark', async () => {
+  const axe = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  for (const [name, url] of [['home', 'index.html'], ['card', 'cards/rtx-4090.html'],
+                             ['reality', 'reality.html'], ['accuracy', 'accuracy.html'],
+                             ['cards', 'cards/index.html']]) {
+    for (const scheme of ['light', 'dark']) {
+      const { page, context, problems } = await open(base + url, { colorScheme: scheme });
+      await page.screenshot({ path: path.join(artifacts, `${name}-${scheme}.png`), fullPage: false });
+      if (scheme === 'light') {
+        // The CSP refuses inline script, so axe is injected through the devtools protocol.
+        await page.evaluate(axe);
+        const result = await page.evaluate(() => globalThis.axe.run());
+        const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        assert.deepStrictEqual(serious.map((v) => `${v.id}: ${v.help}`), [], name);
+      }
+      assert.deepStrictEqual(problems, [], name);
+      await context.close();
+    }
+  }
+});
+
+test('the inputs and links are reachable by keyboard', async () => {
+  const { page, context } = await open(base + 'index.html');
+  const reached = [];
+  for (let i = 0; i < 14; i++) {
+    await page.keyboard.press('Tab');
+    reached.push(await page.evaluate(() => document.activeElement.name || document.activeElement.tagName));
+  }
+  for (const name of ['model', 'quant', 'kv_cache_dtype', 'runtime', 'prompt_tokens', 'output_tokens', 'users', 'gpus']) {
+    assert.ok(reached.includes(name), `${name} not reached by Tab: ${reached}`);
+  }
+  await context.close();
+});
