@@ -23,9 +23,16 @@ namespace {
 using namespace headroom;
 
 constexpr std::uintmax_t kMaxInputBytes = 64ull << 20;
-constexpr const char* kTemplates[] = {"index", "card", "cards", "reality", "accuracy"};
+constexpr const char* kTemplates[] = {"index", "card", "cards", "reality", "accuracy", "embed",
+                                      "fit", "badge"};
 constexpr const char* kPartials[] = {"head", "foot", "membar"};
-constexpr const char* kStatic[] = {"style.css", "app.js", "favicon.svg"};
+struct StaticFile {
+  const char* source;  // in site/static
+  const char* path;    // in the output
+};
+constexpr StaticFile kStatic[] = {{"style.css", "style.css"},     {"app.js", "app.js"},
+                                  {"loader.js", "loader.js"},     {"headroom-fit.js", "headroom-fit.js"},
+                                  {"fit.js", "embed/fit.js"},     {"favicon.svg", "favicon.svg"}};
 
 struct SiteError {
   std::string message;
@@ -112,8 +119,8 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
     }
     write_atomically(out / page.path, it->second.render(page.data));
   }
-  for (const char* name : kStatic) {
-    write_atomically(out / name, read_file(fs::path(HEADROOM_SITE_STATIC_DIR) / name));
+  for (const StaticFile& file : kStatic) {
+    write_atomically(out / file.path, read_file(fs::path(HEADROOM_SITE_STATIC_DIR) / file.source));
   }
   std::size_t wasm_files = 0;
   if (!wasm.empty()) {

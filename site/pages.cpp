@@ -355,6 +355,44 @@ Page accuracy_page(const SiteInputs& in) {
   return Page{"accuracy.html", "accuracy", d};
 }
 
+// Badges for READMEs: common model x card pairs at one chat user, Q4_K_M on llama.cpp.
+constexpr const char* kBadgeModels[] = {"llama-3.1-8b-instruct", "qwen3-8b", "qwen3-30b-a3b",
+                                        "gemma-3-27b-it", "llama-3.3-70b-instruct", "gpt-oss-20b"};
+constexpr const char* kBadgeCards[] = {"rtx-4090", "rtx-5090", "rtx-3090", "rtx-4060-ti-16gb",
+                                       "apple-m4-max-128gb", "rx-7900-xtx", "h100-sxm-80gb",
+                                       "mi300x"};
+
+// Verdict and speed in a shields-style SVG; widths from the text length (Verdana 11px is about
+// 7 px a character), so the file is the same on every machine.
+Result<Page> badge_page(const Catalog& catalog, const CatalogModel& model, const Card& card) {
+  SizingRequest r = request_for(catalog, model, card, kCardWorkloads[0]);
+  r.with_advice = false;
+  auto report = size(r);
+  if (!report) return report.error();
+  const bool fits = report->verdict != Verdict::does_not_fit;
+  const std::string label = model.arch.name + " on " + card.name;
+  const std::string value = std::string(to_string(report->verdict)) +
+                            (fits && report->speed
+                                 ? ", " + fixed(report->speed->decode_tokens_per_s_per_user, 0) + " tok/s"
+                                 : std::string());
+  const auto label_width = static_cast<long>(12 + 7 * label.size());
+  const auto value_width = static_cast<long>(12 + 7 * value.size());
+  Data d;
+  d.set("label", label);
+  d.set("value", value);
+  d.set("alt", label + ": " + value);
+  d.set("label_width", std::to_string(label_width));
+  d.set("value_width", std::to_string(value_width));
+  d.set("value_x", std::to_string(label_width + 6));
+  d.set("width", std::to_string(label_width + value_width));
+  d.set("color", report->verdict == Verdict::fits    ? "#1f7a3d"
+                 : report->verdict == Verdict::tight ? "#a86400"
+                                                     : "#b3261e");
+  const std::string file = model.arch.id + "--" + card.id + ".svg";
+  d.set("file", file);
+  return Page{"badges/" + file, "badge", d};
+}
+
 }  // namespace
 
 Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
@@ -379,6 +417,30 @@ Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
   Data index = common(inputs, "../", "Cards", "cards/index.html");
   index.set("cards", cards);
   pages.push_back(Page{"cards/index.html", "cards", index});
+
+  list badges;
+  for (const char* model_id : kBadgeModels) {
+    auto model = inputs.catalog->find_model(model_id);
+    if (!model) return model.error();
+    for (const char* card_id : kBadgeCards) {
+      auto card = inputs.catalog->find_card(card_id);
+      if (!card) return card.error();
+      auto badge = badge_page(*inputs.catalog, *model.value(), *card.value());
+      if (!badge) return badge.error();
+      Data b;
+      b.set("file", badge->data.get("file")->string_value());
+      b.set("alt", badge->data.get("alt")->string_value());
+      b.set("width", badge->data.get("width")->string_value());
+      badges.push_back(b);
+      pages.push_back(std::move(badge).value());
+    }
+  }
+  Data embed = common(inputs, "../", "Embed", "embed/index.html");
+  embed.set("site", inputs.base_url.empty() ? std::string("https://YOUR-HEADROOM-SITE/")
+                                            : inputs.base_url + "/");
+  embed.set("badges", badges);
+  pages.push_back(Page{"embed/index.html", "embed", embed});
+  pages.push_back(Page{"embed/fit.html", "fit", Data{}});
   return pages;
 }
 

@@ -3,6 +3,8 @@
 // is refused the table keeps its last good state and the core's one-line error is shown.
 // State lives in the URL (readable parameters, defaults omitted), so a link reproduces a view.
 
+import { loadCore } from './loader.js';
+
 const form = document.getElementById('workload');
 const tbody = document.querySelector('table.compare tbody');
 const status = document.getElementById('workload-error');
@@ -13,29 +15,6 @@ const SVG = 'http://www.w3.org/2000/svg';
 // Cards with a measured headroom-bench result, as the generator marked them.
 const calibrated = new Set(Array.from(document.querySelectorAll('tr[data-calibrated="true"]'),
                                       (tr) => tr.dataset.card));
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = src;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error('cannot load ' + src));
-    document.head.appendChild(script);
-  });
-}
-
-let headroomPromise = null;
-function headroom() {
-  if (!headroomPromise) {
-    const base = new URL('.', import.meta.url);
-    headroomPromise = loadScript(new URL('headroom.js', base).href)
-      .then(() => loadScript(new URL('headroom-api.js', base).href))
-      .then(() => globalThis.loadHeadroom({
-        moduleArgs: { locateFile: (name) => new URL(name, base).href },
-      }));
-  }
-  return headroomPromise;
-}
 
 function defaults() {
   const out = {};
@@ -157,7 +136,7 @@ async function update() {
   const request = readForm();
   let api;
   try {
-    api = await headroom();
+    api = await loadCore();
   } catch (error) {
     status.textContent = 'the live table is unavailable (' + error.message + '); the table shows the default workload';
     return;

@@ -18,8 +18,13 @@ const artifacts = process.env.HEADROOM_ARTIFACTS || path.join(os.tmpdir(), 'head
 const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript',
                 '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
 
-function serve(root) {
+function serve(root, pages = {}) {
   const server = http.createServer((req, res) => {
+    if (pages[req.url]) {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(pages[req.url]);
+      return;
+    }
     const url = new URL(req.url, 'http://127.0.0.1');
     const file = path.join(root, decodeURIComponent(url.pathname));
     if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -27,7 +32,9 @@ function serve(root) {
       res.end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    // The headers a host must send for the widget to work on other origins (embed page).
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+                         'Access-Control-Allow-Origin': '*' });
     res.end(fs.readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -51,18 +58,23 @@ test.before(async () => {
 
 test.after(async () => {
   if (browser) await browser.close();
-  if (server) server.close();
+  if (server) { server.closeAllConnections(); server.close(); }
   if (siteDir) fs.rmSync(siteDir, { recursive: true, force: true });
 });
 
 // A page with every console error, page error and outside request recorded.
 async function open(url, options = {}) {
-  const context = await browser.newContext(options);
+  const { allow, ...contextOptions } = options;
+  const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
   page.on('pageerror', (error) => problems.push(error.message));
-  page.on('request', (req) => { if (!req.url().startsWith(base)) problems.push('request left the site: ' + req.url()); });
+  page.on('request', (req) => {
+    if (!req.url().startsWith(base) && !(options.allow && req.url().startsWith(options.allow))) {
+      problems.push('request left the site: ' + req.url());
+    }
+  });
   await page.goto(url);
   return { page, context, problems };
 }
@@ -149,7 +161,7 @@ test('no serious accessibility violations on every page type; screenshots light 
   const axe = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   for (const [name, url] of [['home', 'index.html'], ['card', 'cards/rtx-4090.html'],
                              ['reality', 'reality.html'], ['accuracy', 'accuracy.html'],
-                             ['cards', 'cards/index.html']]) {
+                             ['cards', 'cards/index.html'], ['embed', 'embed/index.html']]) {
     for (const scheme of ['light', 'dark']) {
       const { page, context, problems } = await open(base + url, { colorScheme: scheme });
       await page.screenshot({ path: path.join(artifacts, `${name}-${scheme}.png`), fullPage: false });
@@ -176,5 +188,47 @@ test('the inputs and links are reachable by keyboard', async () => {
   for (const name of ['model', 'quant', 'kv_cache_dtype', 'runtime', 'prompt_tokens', 'output_tokens', 'users', 'gpus']) {
     assert.ok(reached.includes(name), `${name} not reached by Tab: ${reached}`);
   }
+  await context.close();
+});
+
+function cliSize(args) {
+  return JSON.parse(execFileSync(cliBin, ['size', ...args, '--json']).toString());
+}
+
+test('the widget renders in a third-party page on another origin and re-renders on an attribute change', async () => {
+  const host = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Third party</title>
+<meta http-equiv="Content-Security-Policy" content="script-src ${base} 'wasm-unsafe-eval'; connect-src ${base}">
+<link rel="icon" href="data:,">
+<script type="module" src="${base}headroom-fit.js"></script></head><body>
+<headroom-fit id="w" model="llama-3.1-8b-instruct" quant="q4_k_m" runtime="llama.cpp" card="rtx-4090"
+  prompt-tokens="2000" output-tokens="500" users="4">fallback text</headroom-fit></body></html>`;
+  const third = await serve(fs.mkdtempSync(path.join(os.tmpdir(), 'third-')), { '/page.html': host });
+  const thirdBase = `http://127.0.0.1:${third.address().port}/`;
+  const { page, context, problems } = await open(thirdBase + 'page.html', { allow: thirdBase });
+  test.after(() => { third.closeAllConnections(); third.close(); });
+  const speed = () => page.$eval('#w', (el) => el.shadowRoot.querySelector('[part=speed]')?.textContent || '');
+  await page.waitForFunction(() => document.getElementById('w').shadowRoot.querySelector('[part=verdict]'));
+  const args = ['--model', 'llama-3.1-8b-instruct', '--quant', 'q4_k_m', '--runtime', 'llama.cpp',
+                '--card', 'rtx-4090', '--prompt-tokens', '2000', '--output-tokens', '500'];
+  const four = cliSize([...args, '--users', '4']);
+  assert.ok((await speed()).startsWith(four.speed.decode_tokens_per_s_per_user.toFixed(1) + ' tok/s'));
+  assert.strictEqual(await page.$eval('#w', (el) => el.shadowRoot.querySelector('[part=verdict]').textContent), four.verdict);
+  // An attribute change re-renders, with the CLI's numbers again.
+  const event = page.evaluate(() => new Promise((resolve) =>
+    document.addEventListener('headroom-result', (e) => resolve(e.detail.ok), { once: true })));
+  await page.$eval('#w', (el) => el.setAttribute('users', '12'));
+  assert.strictEqual(await event, true);
+  const twelve = cliSize([...args, '--users', '12']);
+  await page.waitForFunction((want) => document.getElementById('w').shadowRoot
+    .querySelector('[part=speed]').textContent.startsWith(want), twelve.speed.decode_tokens_per_s_per_user.toFixed(1));
+  assert.deepStrictEqual(problems, []);
+  await context.close();
+});
+
+test('the iframe page takes the request from its URL', async () => {
+  const { page, context, problems } = await open(base + 'embed/fit.html?model=llama-3.1-70b-instruct&quant=q4_k_m&runtime=llama.cpp&card=rtx-4090');
+  await page.waitForFunction(() => document.getElementById('fit').shadowRoot.querySelector('[part=verdict]'));
+  assert.strictEqual(await page.$eval('#fit', (el) => el.shadowRoot.querySelector('[part=verdict]').textContent), 'does-not-fit');
+  assert.deepStrictEqual(problems, []);
   await context.close();
 });
