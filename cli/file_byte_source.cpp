@@ -9,7 +9,19 @@
 namespace headroom::cli {
 
 FileByteSource::FileByteSource(const std::string& path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // stat before open: opening a FIFO (or a device) named model.gguf blocks until a writer comes,
+  // forever. O_NONBLOCK covers a path swapped for a FIFO between the two calls, and the fstat
+  // below checks what was actually opened.
+  struct stat before {};
+  if (::stat(path.c_str(), &before) != 0) {
+    error_ = std::strerror(errno);
+    return;
+  }
+  if (!S_ISREG(before.st_mode)) {
+    error_ = "not a regular file";
+    return;
+  }
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd_ < 0) {
     error_ = std::strerror(errno);
     return;

@@ -11,8 +11,10 @@
 #include "headroom/catalog.h"
 #include "headroom/documents.h"
 #include "listings.h"
+#include "printable.h"
 #include "render_text.h"
 #include "request_flags.h"
+#include "results_cmd.h"
 #include "text_file.h"
 
 namespace {
@@ -21,8 +23,9 @@ using namespace headroom;
 
 constexpr std::uint64_t kMaxDocumentBytes = 64ull << 20;
 
+// Messages quote file contents (a model_type, a GGUF name, a path): printed escaped.
 int fail(const std::string& message) {
-  std::cerr << "headroom: " << message << "\n";
+  std::cerr << "headroom: " << cli::printable(message) << "\n";
   return 2;
 }
 
@@ -30,7 +33,8 @@ int fail(const std::string& message) {
 struct RequestCommand {
   CLI::App* app = nullptr;
   cli::RequestFlags flags;
-  std::string bench_path;  // --bench as given, for messages about the file
+  std::string bench_path;   // --bench as given, for messages about the file
+  std::string results_dir;  // size --results; "" = the built-in results/ folder when it exists
   bool json = false;
 
   Result<BuiltRequest> build(const Catalog& catalog, RequestKind kind) const {
@@ -44,6 +48,17 @@ struct RequestCommand {
 int run_size(const Catalog& catalog, const RequestCommand& cmd) {
   auto built = cmd.build(catalog, RequestKind::size);
   if (!built) return cmd.fail_with(built.error());
+  if (!built->request.bench) {
+    // Measured beats spec: the card's aggregate of submitted results, when there is one.
+    const bool built_in = cmd.results_dir.empty();
+    auto measured = cli::measured_card(catalog, built->request.card,
+                                       built_in ? HEADROOM_RESULTS_DIR : cmd.results_dir, built_in);
+    if (!measured) return fail("--results: " + measured.error().message);
+    if (measured.value()) {
+      built->request.bench = std::move(measured.value()->bench);
+      built->request.bench_origin = std::move(measured.value()->origin);
+    }
+  }
   auto report = size(built->request);
   if (!report) return cmd.fail_with(report.error());
   if (cmd.json) {
@@ -75,18 +90,9 @@ int run_reality(const Catalog& catalog, const RequestCommand& cmd) {
   return 0;
 }
 
-// Checks headroom-bench result files (as submitted under results/) with the core's submission
-// check, the same one `headroom-bench --check-json` runs.
-int run_check_bench(const std::vector<std::string>& paths) {
-  for (const auto& path : paths) {
-    auto text = cli::read_text_file(path, "bench", kMaxDocumentBytes);
-    if (!text) return fail(text.error().message);
-    auto report = check_bench_submission(text.value());
-    if (!report) return fail(path + ": " + report.error().message);
-    std::cout << path << ": ok (" << report->device.name << ", " << report->results.size()
-              << " results)\n";
-  }
-  return 0;
+// `check-bench` is the old name of `results validate`: the same check, the same exit status.
+int run_check_bench(const Catalog& catalog, const std::vector<std::string>& paths) {
+  return cli::results_validate(catalog, paths, /*json=*/false, std::cout, std::cerr);
 }
 
 int run_validate(const Catalog& catalog, const std::string& path, bool json) {
@@ -95,7 +101,7 @@ int run_validate(const Catalog& catalog, const std::string& path, bool json) {
   auto rows = run_validation(catalog, text.value());
   if (!rows) return fail(path + ": " + rows.error().message);
   std::cout << (json ? validation_json_text(rows.value()) + "\n"
-                     : format_validation_table(rows.value()));
+                     : cli::printable(format_validation_table(rows.value()), true));
   return 0;
 }
 
@@ -112,6 +118,9 @@ int main(int argc, char** argv) {
   size_cmd.flags.add_to(size_cmd.app, /*with_card=*/true, /*with_bench=*/true,
                         /*with_vendor=*/false);
   size_cmd.app->add_flag("--json", size_cmd.json, "print the headroom.size.v1 JSON document");
+  size_cmd.app->add_option("--results", size_cmd.results_dir,
+                           "results folder whose aggregate for --card calibrates the speed "
+                           "(default: the repository's results/, when it exists; --bench wins)");
   compare_cmd.app =
       app.add_subcommand("compare", "The same workload on every card: which fit, users, speed");
   compare_cmd.flags.add_to(compare_cmd.app, false, false, /*with_vendor=*/true);
@@ -135,6 +144,28 @@ int main(int argc, char** argv) {
       app.add_subcommand("check-bench", "Validate headroom-bench result files (headroom.bench.v1)");
   check_bench_cmd->add_option("files", bench_paths, "result files, e.g. results/*.json")
       ->required();
+  check_bench_cmd->description(
+      "Validate headroom-bench result files: the alias of `results validate`");
+  auto* results_cmd =
+      app.add_subcommand("results", "Submitted headroom-bench results: validate, add");
+  results_cmd->require_subcommand(1);
+  std::vector<std::string> result_paths;
+  bool results_json = false;
+  std::string results_into = "results";
+  auto* results_validate_cmd = results_cmd->add_subcommand(
+      "validate",
+      "Check result files or folders (schema, consistency, identity, provenance, privacy). "
+      "Exit status: 0 every file ok or flagged, 2 any file rejected");
+  results_validate_cmd->add_option("files", result_paths, "files or folders, e.g. results/")
+      ->required();
+  results_validate_cmd->add_flag("--json", results_json,
+                                 "print the headroom.results-check.v1 JSON document");
+  auto* results_add_cmd = results_cmd->add_subcommand(
+      "add",
+      "Store accepted files as <into>/<vendor>/<card>/<sha256>.json and update index.json. "
+      "Exit status: 0 all added, 2 a file refused (rejected, already stored, write failed)");
+  results_add_cmd->add_option("files", result_paths, "headroom-bench result files")->required();
+  results_add_cmd->add_option("--into", results_into, "results folder (default: results)");
   std::string validation_path;
   auto* validate_cmd =
       app.add_subcommand("validate", "Predicted vs measured decode speed on a validation set");
@@ -164,7 +195,14 @@ int main(int argc, char** argv) {
   if (*compare_cmd.app) return run_compare(catalog.value(), compare_cmd);
   if (*reality_cmd.app) return run_reality(catalog.value(), reality_cmd);
   if (*validate_cmd) return run_validate(catalog.value(), validation_path, json);
-  if (*check_bench_cmd) return run_check_bench(bench_paths);
+  if (*check_bench_cmd) return run_check_bench(catalog.value(), bench_paths);
+  if (*results_validate_cmd) {
+    return cli::results_validate(catalog.value(), result_paths, results_json, std::cout, std::cerr);
+  }
+  if (*results_add_cmd) {
+    return cli::results_add(catalog.value(), result_paths, results_into, cli::posix_writer(),
+                            std::cout, std::cerr);
+  }
   if (*models_cmd) std::cout << cli::list_models(catalog.value(), json);
   if (*cards_cmd) std::cout << cli::list_cards(catalog.value(), json);
   if (*formats_cmd) std::cout << cli::list_formats(json);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "headroom/units.h"
+#include "printable.h"
 
 namespace headroom::cli {
 namespace {
@@ -13,7 +14,7 @@ constexpr int kBarWidth = 60;
 std::string line(const char* label, double bytes, const std::string& note = "") {
   char text[256];
   std::snprintf(text, sizeof text, "  %-24s %12s  %s\n", label, format_bytes(bytes).c_str(),
-                note.c_str());
+                printable(note).c_str());
   return text;
 }
 
@@ -56,8 +57,8 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   std::string out;
   char text[512];
   std::snprintf(text, sizeof text, "%s  [%s weights, %s KV]  on %s x%u  via %s\n",
-                in.model_name.c_str(), in.weight_format.c_str(), in.kv_dtype.c_str(),
-                card.name.c_str(), in.gpus, in.runtime.c_str());
+                printable(in.model_name).c_str(), in.weight_format.c_str(), in.kv_dtype.c_str(),
+                printable(card.name).c_str(), in.gpus, in.runtime.c_str());
   out += text;
   std::snprintf(text, sizeof text,
                 "workload: %llu user%s x (%llu prompt + %llu output tokens)   %.2fB params (%.2fB "
@@ -84,7 +85,7 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
                               : r.verdict == Verdict::tight ? "\x1b[33m"
                                                             : "\x1b[31m";
   std::snprintf(text, sizeof text, "verdict: %s%s%s  %s\n", color ? verdict_color : "",
-                to_string(r.verdict), color ? "\x1b[0m" : "", r.verdict_reason.c_str());
+                to_string(r.verdict), color ? "\x1b[0m" : "", printable(r.verdict_reason).c_str());
   out += text;
   std::snprintf(text, sizeof text,
                 "max users at these lengths: %llu    max context for %llu user%s: %llu tokens\n",
@@ -111,17 +112,17 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
                     s.speedup_vs_fp16, s.ideal_speedup_vs_fp16);
       out += text;
     }
-    out += "  model: " + s.model_note + "\n";
+    out += "  model: " + printable(s.model_note) + "\n";
   } else if (r.speed_error) {
-    out += "\nspeed: not estimated (" + r.speed_error->message + ")\n";
+    out += "\nspeed: not estimated (" + printable(r.speed_error->message) + ")\n";
   }
   if (!r.advice.empty()) {
     out += "\nadvice\n";
-    for (const auto& advice : r.advice) out += "  - " + advice + "\n";
+    for (const auto& advice : r.advice) out += "  - " + printable(advice) + "\n";
   }
   if (!r.assumptions.empty()) {
     out += "\nassumed (where the inputs were silent)\n";
-    for (const auto& assumption : r.assumptions) out += "  - " + assumption + "\n";
+    for (const auto& assumption : r.assumptions) out += "  - " + printable(assumption) + "\n";
   }
   return out;
 }
@@ -133,7 +134,7 @@ std::string render_compare(const std::vector<CardFit>& fits) {
     if (fit.sized()) {
       const NormalizedInputs& in = fit.report.inputs;
       std::snprintf(text, sizeof text, "%s on %ux, %s, %llu user%s x (%llu + %llu tokens)\n\n",
-                    in.model_name.c_str(), in.gpus, in.runtime.c_str(),
+                    printable(in.model_name).c_str(), in.gpus, in.runtime.c_str(),
                     static_cast<unsigned long long>(in.workload.users),
                     in.workload.users == 1 ? "" : "s",
                     static_cast<unsigned long long>(in.workload.prompt_tokens),
@@ -148,7 +149,7 @@ std::string render_compare(const std::vector<CardFit>& fits) {
   for (const auto& fit : fits) {
     if (!fit.sized()) {
       std::snprintf(text, sizeof text, "%-26s %-13s %s\n", fit.card->id.c_str(), "refused",
-                    fit.error->message.c_str());
+                    printable(fit.error->message).c_str());
       out += text;
       continue;
     }
@@ -181,7 +182,7 @@ std::string render_formats(const std::vector<FormatFit>& fits) {
   for (const auto& fit : fits) {
     if (!fit.sized()) {
       std::snprintf(text, sizeof text, "%-13s %-13s %s\n", fit.format.c_str(), "refused",
-                    fit.error->message.c_str());
+                    printable(fit.error->message).c_str());
       out += text;
       continue;
     }

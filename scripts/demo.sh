@@ -52,7 +52,7 @@ if ((bench)) && [[ -x build/native/vulkan-bench/headroom-bench ]]; then
   mkdir -p "$local_results"
   build/native/vulkan-bench/headroom-bench --quick --json "$local_results/local.json" >&2 || \
     echo "demo: headroom-bench failed; the site is built without it" >&2
-  echo "demo: the local result is in $local_results/local.json (check it with: headroom check-bench)" >&2
+  echo "demo: the local result is in $local_results/local.json (check it with: headroom results validate)" >&2
 fi
 
 step "building the site"

@@ -10,6 +10,7 @@ packages=(
   emscripten
   chromium  # the site's browser tests (playwright-core drives /usr/bin/chromium)
   python3  # the CLI contract tests write a GGUF file and read JSON with it
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan and UBSan
 )
 # node runs the wasm tests; any nodejs >= 18 already on the machine will do.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -23,16 +23,17 @@ namespace {
 using namespace headroom;
 
 constexpr std::uintmax_t kMaxInputBytes = 64ull << 20;
-constexpr const char* kTemplates[] = {"index", "card", "cards", "reality", "accuracy", "embed",
-                                      "fit", "badge"};
+constexpr const char* kTemplates[] = {"index",    "card",  "cards", "reality",
+                                      "accuracy", "embed", "fit",   "badge"};
 constexpr const char* kPartials[] = {"head", "foot", "membar"};
 struct StaticFile {
   const char* source;  // in site/static
   const char* path;    // in the output
 };
-constexpr StaticFile kStatic[] = {{"style.css", "style.css"},     {"app.js", "app.js"},
-                                  {"loader.js", "loader.js"},     {"headroom-fit.js", "headroom-fit.js"},
-                                  {"fit.js", "embed/fit.js"},     {"favicon.svg", "favicon.svg"}};
+constexpr StaticFile kStatic[] = {
+    {"style.css", "style.css"}, {"app.js", "app.js"},
+    {"loader.js", "loader.js"}, {"headroom-fit.js", "headroom-fit.js"},
+    {"fit.js", "embed/fit.js"}, {"favicon.svg", "favicon.svg"}};
 
 struct SiteError {
   std::string message;
@@ -40,7 +41,8 @@ struct SiteError {
 
 std::string read_file(const fs::path& path) {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw SiteError{"cannot open " + path.string() + ": not a regular file"};
+  if (!fs::is_regular_file(path, ec))
+    throw SiteError{"cannot open " + path.string() + ": not a regular file"};
   if (fs::file_size(path, ec) > kMaxInputBytes) throw SiteError{path.string() + " is over 64 MiB"};
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SiteError{"cannot open " + path.string()};
@@ -72,7 +74,7 @@ void read_results(const fs::path& dir, site::SiteInputs& in) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
     if (entry.is_regular_file() && entry.path().extension() == ".json" &&
-        entry.path().filename() != "index.json") {
+        entry.path().filename() != "index.json" && entry.path().filename() != "maintainers.json") {
       files.push_back(entry.path());
     }
   }
@@ -125,14 +127,14 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
   std::size_t wasm_files = 0;
   if (!wasm.empty()) {
     // The core for the page script: the Emscripten build's glue and module, and the JS API.
-    for (const fs::path& file : {wasm / "headroom.js", wasm / "headroom.wasm",
-                                 fs::path(HEADROOM_WASM_API_JS)}) {
+    for (const fs::path& file :
+         {wasm / "headroom.js", wasm / "headroom.wasm", fs::path(HEADROOM_WASM_API_JS)}) {
       write_atomically(out / file.filename(), read_file(file));
       ++wasm_files;
     }
   }
-  std::cout << "headroom-site: wrote " << wasm_files << " + " << pages->size() + std::size(kStatic) << " files to "
-            << out.string() << "\n";
+  std::cout << "headroom-site: wrote " << wasm_files << " + " << pages->size() + std::size(kStatic)
+            << " files to " << out.string() << "\n";
   return 0;
 }
 
@@ -147,10 +149,12 @@ int main(int argc, char** argv) {
   auto* build_cmd = app.add_subcommand("build", "Render every page into --out");
   build_cmd->add_option("--out", out, "output folder")->required();
   build_cmd->add_option("--results", results, "folder of headroom-bench result files (results/)");
-  build_cmd->add_option("--base-url", base_url, "absolute URL of the site root, for canonical links");
+  build_cmd->add_option("--base-url", base_url,
+                        "absolute URL of the site root, for canonical links");
   build_cmd->add_option("--templates", templates, "the Mustache templates (templates/)");
   build_cmd->add_option("--validation", validation, "the speed validation set");
-  build_cmd->add_option("--wasm", wasm, "the wasm build folder (headroom.js, headroom.wasm): the pages' live table");
+  build_cmd->add_option(
+      "--wasm", wasm, "the wasm build folder (headroom.js, headroom.wasm): the pages' live table");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

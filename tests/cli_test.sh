@@ -90,6 +90,54 @@ expect_ok "len(doc['cards']) >= 60" cards --json
 expect_ok "len(doc['weight_formats']) > 20 and any(f['id'] == 'q4_k_m' for f in doc['weight_formats'])" formats --json
 expect_ok "len(doc['runtimes']) == 7" runtimes --json
 
+# Hostile input (issue 9): exit 2 naming the field, never a hang, inf/NaN or a raw control code.
+hostile=(size --model llama-3.1-8b-instruct --runtime llama.cpp --card rtx-4090)
+expect_error "--users" "${hostile[@]}" --users 1e30
+expect_error "--prompt-tokens" "${hostile[@]}" --prompt-tokens 9223372036854775807
+expect_error "--output-tokens" "${hostile[@]}" --output-tokens 18446744073709551615
+expect_error "--gpus" "${hostile[@]}" --gpus 0
+expect_error "--gpus" "${base[@]}" --gpus 1e12
+expect_error "--gpu-memory-utilization" "${base[@]}" --gpu-memory-utilization nan
+expect_error "--gpu-memory-utilization" "${base[@]}" --gpu-memory-utilization -inf
+expect_error "--users" reality --model llama-3.1-8b-instruct --runtime llama.cpp --card rtx-4090 --users 0
+expect_error "--gpus" reality --model llama-3.1-8b-instruct --runtime llama.cpp --card rtx-4090 --gpus 0
+cfg() {  # cfg file extra-json: a small llama config.json with extra keys (the last key wins)
+  printf '{"model_type": "llama", "hidden_size": 256, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 512, "vocab_size": 1000%s}' "$2" >"$1"
+}
+cfg "$tmp/layers.json" ', "num_hidden_layers": 1000000000000'
+expect_error "config.num_hidden_layers" size --model "$tmp/layers.json" --runtime vllm --card h100-sxm-80gb
+cfg "$tmp/negative.json" ', "hidden_size": -256'
+expect_error "config.hidden_size" size --model "$tmp/negative.json" --runtime vllm --card h100-sxm-80gb
+cfg "$tmp/patch.json" ', "vision_config": {"patch_size": 0}'
+expect_error "config.vision_config.patch_size" size --model "$tmp/patch.json" --runtime vllm --card h100-sxm-80gb
+cfg "$tmp/shared.json" ', "model_type": "qwen2_moe", "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 512, "shared_expert_intermediate_size": 4000000000'
+expect_error "shared_expert_intermediate_size" size --model "$tmp/shared.json" --runtime vllm --card h200-sxm-141gb
+cfg "$tmp/kv.json" ', "hidden_size": 64, "num_hidden_layers": 4096, "num_attention_heads": 4096, "num_key_value_heads": 4096, "head_dim": 4096, "intermediate_size": 64'
+expect_error "--users" size --model "$tmp/kv.json" --quant f16 --runtime llama.cpp --card h200-sxm-141gb --prompt-tokens 4096 --output-tokens 4096 --users 65536
+python3 -c "print('{\"a\":' * 100000 + '1' + '}' * 100000)" >"$tmp/deep.json"
+expect_error "64 levels" size --model "$tmp/deep.json" --runtime vllm --card h100-sxm-80gb
+expect_error "64 levels" compare --model "$tmp/deep.json" --runtime vllm
+expect_error "64 levels" validate "$tmp/deep.json"
+python3 -c "print('[' * 100000 + ']' * 100000)" >"$tmp/deep-bench.json"  # under the 512 KB limit
+expect_error "nests" check-bench "$tmp/deep-bench.json"
+cfg "$tmp/escape.json" ', "model_type": "llama\u001b[2J\nforged line"'
+expect_error '\x1b[2J\x0aforged line' size --model "$tmp/escape.json" --runtime vllm --card h100-sxm-80gb
+# A FIFO named like a model file must be refused at once, not block the open forever.
+mkfifo "$tmp/pipe.gguf" "$tmp/pipe.json"
+for pipe in pipe.gguf pipe.json; do
+  timeout 10 "$headroom" size --model "$tmp/$pipe" --runtime llama.cpp --card rtx-4090 >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [[ $rc -eq 2 && $(wc -l <"$tmp/err") -eq 1 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: FIFO $pipe -> rc=$rc"; fi
+done
+# A GGUF whose general.name carries terminal escape codes: printed escaped in the text output.
+python3 "$here/make_gguf.py" "$tmp/evil.gguf" $'evil\e]0;owned\a\e[31m' >/dev/null
+if "$headroom" size --model "$tmp/evil.gguf" --runtime llama.cpp --card rtx-4090 >"$tmp/out" 2>"$tmp/err" &&
+  ! grep -q $'\e' "$tmp/out" && grep -qF 'evil\x1b]0;owned\x07' "$tmp/out"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL: escape codes in general.name reach the terminal: $(head -c 200 "$tmp/out" | od -c | head -3)"
+fi
+
 if "$headroom" --version | grep -qE '^headroom [0-9]+\.[0-9]+\.[0-9]+$'; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --version"; fi
 
 echo "$passed passed, $failed failed"

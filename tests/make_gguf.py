@@ -23,8 +23,9 @@ def kv_str(key, value):
     return s(key) + struct.pack("<I", 8) + s(value)
 
 
-def main(path):
-    meta = [kv_str("general.architecture", "llama"), kv_u32("llama.block_count", LAYERS),
+def main(path, name=None):
+    meta = [kv_str("general.name", name)] if name is not None else []
+    meta += [kv_str("general.architecture", "llama"), kv_u32("llama.block_count", LAYERS),
             kv_u32("llama.context_length", 4096), kv_u32("llama.embedding_length", HIDDEN),
             kv_u32("llama.feed_forward_length", FFN), kv_u32("llama.attention.head_count", 4),
             kv_u32("llama.attention.head_count_kv", KV)]
@@ -59,4 +60,5 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    # An optional general.name (the hostile-input tests give one with terminal escape codes).
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)

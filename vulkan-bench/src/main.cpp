@@ -10,6 +10,7 @@
 #include "headroom/catalog.h"
 #include "headroom/documents.h"
 #include "headroom/quant_reference.h"
+#include "headroom/results.h"
 #include "options.h"
 #include "report_text.h"
 #include "spirv_table.h"
@@ -63,17 +64,43 @@ void write_atomically(const std::string& path, const std::string& text) {
   }
 }
 
+// The same check as `headroom results validate` (the core's submission check): exit 0 when the
+// file is ok or flagged, 2 when rejected (its first reason as the one-line error).
 int check_json(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw std::runtime_error("cannot read " + path);
   std::stringstream ss;
   ss << f.rdbuf();
-  // The same rules as `headroom check-bench` (the core's submission check).
-  const auto report = check_bench_submission(ss.str());
-  if (!report) throw std::runtime_error(path + ": " + report.error().message);
-  std::cout << path << ": valid " << kBenchSchema << " with " << report->results.size()
-            << " results\n";
+  const auto catalog = load_builtin_catalog();
+  if (!catalog) throw std::runtime_error("built-in catalog: " + catalog.error().message);
+  const SubmissionCheck check = check_submission(ss.str(), catalog.value());
+  if (check.status == SubmissionStatus::rejected) {
+    throw std::runtime_error(path + ": rejected: " + check.rejections.front().message);
+  }
+  std::cout << path << ": " << to_string(check.status) << ", valid " << kBenchSchema << " with "
+            << check.report->results.size() << " results\n";
+  for (const auto& reason : check.flags) std::cout << "  flagged: " << reason.message << "\n";
   return 0;
+}
+
+// After --submit-ready: what the check says and how the file reaches results/.
+void print_submit_steps(const std::string& path, const std::string& text) {
+  const auto catalog = load_builtin_catalog();
+  if (!catalog) throw std::runtime_error("built-in catalog: " + catalog.error().message);
+  const SubmissionCheck check = check_submission(text, catalog.value());
+  std::cout << "\nsubmission check: " << to_string(check.status) << "\n";
+  for (const auto& r : check.rejections) std::cout << "  rejected: " << r.message << "\n";
+  for (const auto& r : check.flags) std::cout << "  flagged: " << r.message << "\n";
+  std::cout
+      << "To submit (CONTRIBUTING.md):\n"
+      << "  1. headroom results validate " << path << "\n"
+      << "  2. headroom results add " << path << " --into results/\n"
+      << "     (stores it as results/" << check.folder << "/" << check.sha256 << ".json)\n"
+      << "  3. git checkout -b result-"
+      << sanitize_folder_name(check.report ? check.report->device.name : "device")
+      << " && git add results/ && git commit -m 'result: "
+      << (check.report ? check.report->device.name : "") << "'\n"
+      << "  4. push the branch and open a pull request; CI validates every file under results/\n";
 }
 
 BenchDevice device_block(const DeviceInfo& d) {
@@ -82,6 +109,7 @@ BenchDevice device_block(const DeviceInfo& d) {
   b.vendor_id = d.props.vendorID;
   b.device_id = d.props.deviceID;
   b.device_type = d.type_name();
+  b.driver_version = d.props.driverVersion;
   if (d.has_driver_props) {
     b.driver_id = static_cast<std::uint32_t>(d.driver.driverID);
     b.driver_name = d.driver.driverName;
@@ -194,8 +222,10 @@ int run(int argc, char** argv) {
   }
   print_report_table(std::cout, report);
   if (!o.json_path.empty()) {
-    write_atomically(o.json_path, bench_json_text(report));
+    const std::string text = bench_json_text(report);
+    write_atomically(o.json_path, text);
     progress("wrote " + o.json_path);
+    if (o.submit_ready) print_submit_steps(o.json_path, text);
   }
   if (failures > 0) {
     std::cerr << "headroom-bench: " << failures << " kernel(s) failed verification\n";

@@ -43,9 +43,13 @@ const char* usage_text() {
          "                      [--json FILE] [--formats f16,q4_k,...] [--variants "
          "portable,fast,fp16,int8dot]\n"
          "                      [--samples N] [--llc-mib N] [--verify-only] [--no-bandwidth]\n"
-         "                      [--no-quant] [--check-json FILE]\n"
+         "                      [--no-quant] [--check-json FILE] [--submit-ready]\n"
          "Measures memory bandwidth and the dequantization tax of quantized GEMV on a Vulkan\n"
-         "device. Table on stdout, progress on stderr; GB = 1e9 bytes.\n";
+         "device. Table on stdout, progress on stderr; GB = 1e9 bytes.\n"
+         "--submit-ready writes a result for results/ (--json, default "
+         "headroom-bench-result.json),\n"
+         "checks it as `headroom results validate` does and prints the pull-request steps.\n"
+         "--check-json FILE runs that check alone: exit 0 ok or flagged, 2 rejected.\n";
 }
 
 Options parse_options(int argc, char** argv) {
@@ -58,6 +62,7 @@ Options parse_options(int argc, char** argv) {
       {"--verify-only", &Options::verify_only},
       {"--no-bandwidth", &Options::skip_bandwidth},
       {"--no-quant", &Options::skip_quant},
+      {"--submit-ready", &Options::submit_ready},
       {"--inject-validation-error", &Options::inject_validation_error},  // test only
   };
   constexpr std::pair<std::string_view, std::string Options::*> kTexts[] = {
@@ -99,6 +104,13 @@ Options parse_options(int argc, char** argv) {
     } else {
       throw std::runtime_error("unknown option '" + arg + "' (see --help)");
     }
+  }
+  if (o.submit_ready) {
+    if (o.verify_only) throw std::runtime_error("--submit-ready needs timings; drop --verify-only");
+    if (o.samples && *o.samples < 5) {
+      throw std::runtime_error("--submit-ready needs at least 5 samples (results validate)");
+    }
+    if (o.json_path.empty()) o.json_path = kSubmitJsonPath;
   }
   return o;
 }

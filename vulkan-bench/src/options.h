@@ -17,6 +17,9 @@ struct Options {
   bool verify_only = false;  // correctness of every kernel, no timing
   bool skip_bandwidth = false;
   bool skip_quant = false;
+  // --submit-ready: a full-sample run written to --json (default kSubmitJsonPath), checked with
+  // the submission check, and the validate and pull-request steps printed.
+  bool submit_ready = false;
   // Hidden, for the bench.validation_catches test: issue one deliberately invalid Vulkan call.
   bool inject_validation_error = false;
   std::string device;                // index or name substring; empty: the default preference
@@ -29,6 +32,8 @@ struct Options {
 };
 
 // Throws std::runtime_error with a one-sentence message on a bad argument.
+inline constexpr const char* kSubmitJsonPath = "headroom-bench-result.json";
+
 Options parse_options(int argc, char** argv);
 const char* usage_text();
 

@@ -4,13 +4,15 @@ set -u
 bench="$1"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$bench" --quick --samples 3 --json "$dir/bench.json" >"$dir/out.txt" 2>"$dir/err.txt"
+# 5 samples: the fewest the submission check (--check-json) accepts.
+"$bench" --quick --samples 5 --json "$dir/bench.json" >"$dir/out.txt" 2>"$dir/err.txt"
 rc=$?
 cat "$dir/out.txt"
 [ $rc -eq 0 ] || { cat "$dir/err.txt"; echo "FAIL: exit code $rc"; exit 1; }
 [ -f "$dir/bench.json.tmp" ] && { echo "FAIL: temporary file left behind"; exit 1; }
 "$bench" --check-json "$dir/bench.json" || { echo "FAIL: the core refused the report"; exit 1; }
 grep -q '"quick": true' "$dir/bench.json" || { echo "FAIL: quick not marked"; exit 1; }
+grep -q '"driver_version": [0-9]' "$dir/bench.json" || { echo "FAIL: no raw driverVersion"; exit 1; }
 for kernel in read write copy copy_buffer fill_buffer size_sweep_read dequant gemv; do
   grep -q "\"kernel\": \"$kernel\"" "$dir/bench.json" || { echo "FAIL: no $kernel result"; exit 1; }
 done

@@ -22,6 +22,9 @@ struct BenchDevice {
   std::uint32_t device_id = 0;
   std::string device_type;  // discrete_gpu | integrated_gpu | virtual_gpu | cpu | other
   std::uint32_t driver_id = 0;
+  // VkPhysicalDeviceProperties::driverVersion as the driver reports it (vendor-specific bits,
+  // decode_driver_version in results.h); absent in files written before it was recorded.
+  std::optional<std::uint32_t> driver_version;
   std::string driver_name;
   std::string driver_info;
   std::string api_version;  // "1.3.230"
@@ -104,6 +107,15 @@ struct BenchReport {
 
 // Reading and writing the document: documents.h (bench_json_text, parse_bench_report).
 
+// The aggregates a result row carries, from its samples_seconds: the schema's one definition,
+// used by headroom-bench when it writes a row and by the submission check when it recomputes one.
+struct SampleStats {
+  double median_seconds = 0;
+  double best_seconds = 0;
+  double spread = 0;  // (p90 - p10) / median, p at the nearest rank
+};
+SampleStats sample_stats(std::vector<double> samples_seconds);
+
 // Best verified GB/s of the `read` kernel (the sweep's best row), in bytes/s.
 std::optional<double> measured_read_bytes_per_s(const BenchReport& report);
 
@@ -117,10 +129,9 @@ std::optional<double> gemv_efficiency(const BenchReport& report, DType dtype);
 // fastest verified f16 GEMV of the same shape and n in the same variant, else in any variant.
 BenchReport derive_bench_metrics(BenchReport report);
 
-// A result file as submitted (results/*.json, `headroom check-bench`, `headroom-bench
-// --check-json`): parses as headroom.bench.v1, reports no timing from a kernel that failed
-// verification, and holds a verified read-bandwidth result. Errors name the result
-// ("results[4] (gemv q4_k) ...").
+// A result file as submitted (`headroom results validate`, `headroom check-bench`,
+// `headroom-bench --check-json`): the submission check of headroom/results.h against the built-in
+// catalog; its first rejection as the error, the report when the file is ok or only flagged.
 Result<BenchReport> check_bench_submission(std::string_view json_text);
 
 // Decode tokens/s at batch 1 when every weight is read once per token through the best n = 1

@@ -35,6 +35,9 @@ struct SizingRequest {
   // A headroom-bench run on this card (headroom.bench.v1): its measured read bandwidth and the
   // format's GEMV efficiency replace the speed model's defaults.
   std::optional<BenchReport> bench;
+  // Where `bench` came from when the front end chose it rather than the user (the aggregate of
+  // submitted results for this card): printed as an assumption line; "" for a --bench file.
+  std::string bench_origin;
   // Advice re-runs the model with one change each (GPUs, formats, offload): off where only the
   // verdict and figures are wanted (the site's card pages size every model on every card).
   bool with_advice = true;

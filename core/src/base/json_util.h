@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +16,46 @@ namespace headroom::json_util {
 
 using Json = nlohmann::json;
 
+// Deepest nesting a document may have. Real config.json, bench and request documents stay under
+// 10 levels; nlohmann's parser is iterative, but copying, dump() and comparison recurse once per
+// level, so 100k nested objects overflow the stack (a crash, not an error). 64 leaves room for a
+// config.json inside a request inside a larger document.
+inline constexpr int kMaxJsonDepth = 64;
+
+// True when `text` nests arrays/objects deeper than kMaxJsonDepth: a cheap scan of the brackets
+// outside strings, run before the parser builds (and the caller copies) anything.
+inline bool nests_too_deep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// The error for a document that nests too deep, naming the limit.
+inline Error too_deep(std::string field, const std::string& what) {
+  return refused(
+      ErrorCode::parse_error, std::move(field),
+      what + " nests arrays or objects deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+}
+
+// Parses a document (nullopt when it is not JSON); callers check nests_too_deep() first.
 inline std::optional<Json> parse(std::string_view text) {
+  if (nests_too_deep(text)) return std::nullopt;
   Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return std::nullopt;
   return doc;

@@ -6,6 +6,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "base/json_util.h"
+
 namespace headroom {
 namespace {
 
@@ -192,6 +194,7 @@ std::string bench_json_text(const BenchReport& report) {
               {"device_local_heap_bytes", d.device_local_heap_bytes},
               {"device_local_budget_bytes", d.device_local_budget_bytes},
               {"features", d.features}};
+  if (d.driver_version) device["driver_version"] = *d.driver_version;
   json build{{"version", report.build.version},
              {"compiler", report.build.compiler},
              {"build_type", report.build.build_type},
@@ -230,6 +233,7 @@ std::string bench_json_text(const BenchReport& report) {
 }
 
 Result<BenchReport> parse_bench_report(std::string_view json_text) {
+  if (json_util::nests_too_deep(json_text)) return json_util::too_deep("bench", "report");
   const json doc = json::parse(json_text, nullptr, false);
   if (doc.is_discarded()) {
     return parse_failure("bench", "report is not valid JSON");
@@ -253,6 +257,10 @@ Result<BenchReport> parse_bench_report(std::string_view json_text) {
     d.device_id = r.integer<std::uint32_t>("device_id");
     d.device_type = r.text("device_type");
     d.driver_id = r.integer<std::uint32_t>("driver_id");
+    // Optional: files written before the bench recorded the raw driverVersion stay readable.
+    if (const auto it = dj->find("driver_version"); dj->is_object() && it != dj->end()) {
+      d.driver_version = r.integer<std::uint32_t>("driver_version");
+    }
     d.driver_name = r.text("driver_name");
     d.driver_info = r.text("driver_info");
     d.api_version = r.text("api_version");

@@ -30,6 +30,7 @@ std::optional<std::string> as_text(const Json& value) {
 
 Result<BuiltRequest> parse_request_json(std::string_view json_text, const Catalog& catalog,
                                         RequestKind kind) {
+  if (json_util::nests_too_deep(json_text)) return json_util::too_deep("request", "request");
   auto doc = json_util::parse(json_text);
   if (!doc || !doc->is_object()) return parse_failure("request", "is not a JSON object");
   RequestText text;

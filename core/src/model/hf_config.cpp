@@ -121,7 +121,10 @@ void read_moe(const Json& config, ModelArch& arch) {
   arch.num_shared_experts =
       read_optional(config, "n_shared_experts", arch.shared_expert_intermediate_size > 0 ? 1 : 0);
   if (arch.shared_expert_intermediate_size == 0 && arch.num_shared_experts > 0) {
-    arch.shared_expert_intermediate_size = arch.num_shared_experts * arch.moe_intermediate_size;
+    // In 64 bits and clamped, so a hostile product reaches validate_arch's limit, not a wrap.
+    const std::uint64_t width = std::uint64_t{arch.num_shared_experts} * arch.moe_intermediate_size;
+    arch.shared_expert_intermediate_size =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(width, 0xFFFFFFFFull));
   }
   arch.first_dense_layers = read_optional(config, "first_k_dense_replace", 0);
 }
@@ -150,18 +153,40 @@ void apply_text_config_defaults(Json& config) {
 // (+ biases and norms), patch and position embeddings, and a projector into the text width.
 // Gemma 3 4B: 27 x (4 x 1152^2 + 2 x 1152 x 4304) + ... = 419.8M, the gap between the
 // text-only count and the checkpoint's 4.30B.
-void read_vision(const Json& vision, ModelArch& arch) {
-  const double h = read_optional(vision, "hidden_size", 1152);
-  const double inter = read_optional(vision, "intermediate_size", 4304);
-  const double layers = read_optional(vision, "num_hidden_layers", 27);
-  const double patch = read_optional(vision, "patch_size", 14);
-  const double image = read_optional(vision, "image_size", 896);
+std::optional<Error> read_vision(const Json& vision, ModelArch& arch) {
+  // Each width is bounded like the text model's (validate_arch); a patch of 0 would divide the
+  // image into infinitely many positions.
+  struct Field {
+    const char* key;
+    std::uint32_t fallback, low, high;
+  };
+  const Field fields[] = {{"hidden_size", 1152, 1, 1u << 20},
+                          {"intermediate_size", 4304, 1, 1u << 22},
+                          {"num_hidden_layers", 27, 1, 4096},
+                          {"image_size", 896, 1, 1u << 16},
+                          {"patch_size", 14, 1, 1u << 16}};
+  double values[5] = {};
+  for (std::size_t i = 0; i < 5; ++i) {
+    const Field& f = fields[i];
+    const std::string field = std::string("config.vision_config.") + f.key;
+    if (json_util::has_bad_uint(vision, f.key)) return missing(field.substr(7));
+    const std::uint32_t value = read_optional(vision, f.key, f.fallback);
+    if (value < f.low || value > f.high) {
+      return invalid(field, "must be " + std::to_string(f.low) + ".." + std::to_string(f.high));
+    }
+    values[i] = value;
+  }
+  const double h = values[0], inter = values[1], layers = values[2], image = values[3],
+               patch = values[4];
+  if (patch > image)
+    return invalid("config.vision_config.patch_size", "must be at most image_size");
   const double per_layer = 4 * h * h + 2 * h * inter + 9 * h + inter;
   const double positions = (image / patch) * (image / patch);
   const double params =
       layers * per_layer + 3 * patch * patch * h + positions * h + h * arch.hidden_size + 2 * h;
   arch.vision_hidden_size = static_cast<std::uint32_t>(h);
-  arch.vision_params = static_cast<std::uint64_t>(params);
+  arch.vision_params = static_cast<std::uint64_t>(params);  // at most ~2e16 with the bounds above
+  return std::nullopt;
 }
 
 // llm-compressor checkpoints (quant_method "compressed-tensors") describe their weights in
@@ -209,26 +234,28 @@ void read_native_quant(const Json& config, ModelArch& arch) {
 }  // namespace
 
 Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view id) {
+  if (json_util::nests_too_deep(json_text)) return json_util::too_deep("config", "config.json");
   auto parsed = json_util::parse(json_text);
   if (!parsed) return refused(ErrorCode::parse_error, "config", "config.json is not valid JSON");
   if (!parsed->is_object()) {
     return refused(ErrorCode::parse_error, "config", "config.json is not a JSON object");
   }
-  // Multimodal wrappers (Gemma 3, Mistral 3) keep the language model under text_config.
-  Json config = *parsed;
-  const Json* vision = json_util::find(*parsed, "vision_config");
-  if (const Json* text = json_util::find(*parsed, "text_config");
-      text != nullptr && text->is_object()) {
-    Json merged = *text;
+  // Multimodal wrappers (Gemma 3, Mistral 3) keep the language model under text_config. It is
+  // moved out of the document, not copied: the rest of the parser reads `config` either way.
+  Json& root = *parsed;
+  const Json* vision = json_util::find(root, "vision_config");
+  Json merged;
+  const Json* config_ptr = &root;
+  if (auto text = root.find("text_config"); text != root.end() && text->is_object()) {
+    merged = std::move(*text);
     for (const char* key : {"quantization_config", "torch_dtype"}) {
-      if (!json_util::find(merged, key) && json_util::find(*parsed, key))
-        merged[key] = (*parsed)[key];
+      if (!json_util::find(merged, key) && json_util::find(root, key)) merged[key] = root[key];
     }
-    config = merged;
-    if (!json_util::get_string(config, "model_type"))
-      config["model_type"] = (*parsed)["model_type"];
-    apply_text_config_defaults(config);
+    if (!json_util::get_string(merged, "model_type")) merged["model_type"] = root["model_type"];
+    apply_text_config_defaults(merged);
+    config_ptr = &merged;
   }
+  const Json& config = *config_ptr;
 
   ModelArch arch;
   arch.id = std::string(id);
@@ -306,7 +333,10 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   if (arch.native_dtype == DType::f32) arch.native_dtype = DType::bf16;  // served in 16-bit
   read_native_quant(config, arch);
 
-  if (vision != nullptr) read_vision(*vision, arch);
+  if (vision != nullptr) {
+    if (!vision->is_object()) return parse_failure("config.vision_config", "must be an object");
+    if (auto vision_error = read_vision(*vision, arch)) return *vision_error;
+  }
   if (auto invalid = validate_arch(arch)) return *invalid;
   return arch;
 }

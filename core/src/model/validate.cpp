@@ -7,6 +7,11 @@
 #include "headroom/model.h"
 
 namespace headroom {
+namespace {
+
+constexpr double kMaxParams = 1e14;
+
+}  // namespace
 
 std::optional<Error> validate_arch(const ModelArch& arch) {
   auto bad = [](const char* field, const std::string& why) {
@@ -28,28 +33,40 @@ std::optional<Error> validate_arch(const ModelArch& arch) {
   if (arch.intermediate_size > (1u << 22) || arch.moe_intermediate_size > (1u << 22)) {
     return bad("intermediate_size", "must be at most 4194304");
   }
+  if (arch.shared_expert_intermediate_size > (1u << 22)) {
+    return bad("shared_expert_intermediate_size", "must be at most 4194304");
+  }
+  if (arch.v_head_dim > 4096) return bad("v_head_dim", "must be at most 4096");
+  if (arch.is_mla()) {
+    if (arch.kv_lora_rank > (1u << 16)) return bad("kv_lora_rank", "must be at most 65536");
+    if (arch.q_lora_rank > (1u << 16)) return bad("q_lora_rank", "must be at most 65536");
+    if (arch.qk_rope_head_dim > 4096 || arch.qk_nope_head_dim > 4096) {
+      return bad("qk_rope_head_dim", "and qk_nope_head_dim must be at most 4096");
+    }
+  }
   if (arch.is_moe()) {
     if (arch.num_experts > 4096) return bad("num_experts", "must be at most 4096");
     if (arch.experts_per_token == 0 || arch.experts_per_token > arch.num_experts) {
       return bad("experts_per_token", "must be 1..num_experts");
     }
   }
-  // Byte arithmetic is uint64: refuse shapes whose parameter count could overflow it. The largest
-  // open models have about 1e12 parameters; 1e14 leaves room and keeps bits below 2^63.
-  const double per_layer =
-      4.0 * arch.hidden_size * static_cast<double>(arch.num_heads) * arch.head_dim +
-      3.0 * arch.hidden_size * std::max<double>(arch.intermediate_size, 1.0) +
-      3.0 * arch.hidden_size * static_cast<double>(arch.moe_intermediate_size) * arch.num_experts;
-  const double estimate =
-      arch.num_layers * per_layer + 2.0 * arch.vocab_size * static_cast<double>(arch.hidden_size);
-  if (estimate > 1e14) {
-    return bad("num_layers",
-               "and widths describe about " +
-                   std::to_string(static_cast<long long>(estimate / 1e12)) +
-                   " trillion parameters, more than any real model (limit 100 trillion)");
-  }
   if (!arch.layer_attention.empty() && arch.layer_attention.size() != arch.num_layers) {
     return bad("layer_attention", "must have one entry per layer");
+  }
+  // Byte arithmetic is uint64: refuse shapes whose parameter count could overflow it. The largest
+  // open models have about 1e12 parameters; 1e14 leaves room and keeps bytes below 2^63. The
+  // count runs over the very tensor list the sizing uses (in doubles, which cannot wrap), so no
+  // term (shared experts, MLA projections, the vision tower) escapes it. With every width above
+  // bounded, each tensor's rows and cols fit in uint64.
+  double params = 0;
+  for (const auto& tensor : model_tensors(arch))
+    params += static_cast<double>(tensor.rows) * static_cast<double>(tensor.cols);
+  if (params > kMaxParams) {
+    const double trillions = std::min(params / 1e12, 1e15);  // printable as an integer
+    return bad("num_layers", "and widths describe about " +
+                                 std::to_string(static_cast<long long>(trillions)) +
+                                 " trillion parameters, more than any real model (limit 100 "
+                                 "trillion)");
   }
   return std::nullopt;
 }

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/saturating.h"
+
 namespace headroom {
 
 std::uint64_t KvLayout::bytes_per_token() const {
   std::uint64_t total = 0;
-  for (const auto& group : groups) total += group.bytes_per_token;
+  for (const auto& group : groups) total = add_bytes(total, group.bytes_per_token);
   return total;
 }
 
@@ -19,8 +21,10 @@ std::uint64_t KvLayout::bytes_for(std::uint64_t tokens, std::uint64_t sequences,
   for (const auto& group : groups) {
     std::uint64_t held = tokens;
     if (group.window_tokens > 0) held = std::min(tokens, group.window_tokens + extra_window_tokens);
-    const std::uint64_t blocks = (held + block - 1) / block;
-    total += blocks * block * group.bytes_per_token * sequences;
+    // Saturating: 2^35 bytes per token x 8192 tokens x 65536 users is 2^64, which wraps to 0.
+    const std::uint64_t blocks = held / block + (held % block != 0 ? 1 : 0);
+    const std::uint64_t per_sequence = mul_bytes(mul_bytes(blocks, block), group.bytes_per_token);
+    total = add_bytes(total, mul_bytes(per_sequence, sequences));
   }
   return total;
 }
@@ -43,12 +47,12 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
                   : std::max(1.0, std::ceil(static_cast<double>(arch.num_kv_heads) / tp));
     elements = heads * (arch.head_dim + arch.v_head_dim);
   }
-  const auto per_layer = static_cast<std::uint64_t>(std::ceil(elements * kv_bytes_per_element));
+  const std::uint64_t per_layer = bytes_from_double(std::ceil(elements * kv_bytes_per_element));
   KvLayout layout;
   auto add = [&](std::uint64_t window) {
     for (auto& group : layout.groups) {
       if (group.window_tokens == window) {
-        group.bytes_per_token += per_layer;
+        group.bytes_per_token = add_bytes(group.bytes_per_token, per_layer);
         return;
       }
     }

@@ -40,7 +40,7 @@ std::uint64_t vllm_activation_bytes(const ModelArch& arch, const Card& card,
   const double seqs = large ? 1024 : 256;
   const double bytes = 22.0 * kMiB + 38.1 * seqs * arch.vocab_size +
                        2.56 * static_cast<double>(batched_tokens) * arch.hidden_size;
-  return static_cast<std::uint64_t>(bytes);
+  return bytes_from_double(bytes);
 }
 
 std::uint64_t default_batched_tokens(const Card& card) {
@@ -59,7 +59,7 @@ std::uint64_t engine_activation_bytes(const ModelArch& arch, std::uint64_t token
   if (arch.is_moe()) coefficient *= 2;
   const double bytes =
       2.0 * static_cast<double>(tokens) * arch.num_heads * arch.head_dim * coefficient;
-  return std::max<std::uint64_t>(static_cast<std::uint64_t>(bytes), 70 * kMiB);
+  return std::max<std::uint64_t>(bytes_from_double(bytes), 70 * kMiB);
 }
 
 void finish(RuntimeMemory& r) {
@@ -80,7 +80,7 @@ void set_kv_capacity(RuntimeMemory& r, double budget_bytes, double fixed_in_budg
                         format_bytes(left) + " after weights, activations and overhead";
     r.memory.kv_cache_capacity_bytes = 0;
   } else {
-    r.memory.kv_cache_capacity_bytes = static_cast<std::uint64_t>(left);
+    r.memory.kv_cache_capacity_bytes = bytes_from_double(left);
   }
 }
 
@@ -166,8 +166,8 @@ RuntimeMemory sglang(const MemoryInputs& in) {
       sglang_default_fraction(gpu_mem_mib, defaults, tp));
   in.inputs.gpu_memory_utilization = fraction;
   const std::uint64_t chunk = defaults.chunked_prefill;
-  m.activation_bytes = static_cast<std::uint64_t>(
-      1.15 * static_cast<double>(engine_activation_bytes(in.arch, chunk, tp)));
+  m.activation_bytes =
+      bytes_from_double(1.15 * static_cast<double>(engine_activation_bytes(in.arch, chunk, tp)));
   const std::uint64_t startup = kSglangStartupBytes + nccl_bytes(tp);
   m.runtime_overhead_bytes = startup + kVllmCudaGraphBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
@@ -233,8 +233,7 @@ RuntimeMemory transformers(const MemoryInputs& in) {
   // bitsandbytes dequantizes one layer at a time into a 16-bit temporary.
   if (in.weights.bits_per_weight < 12)
     act += static_cast<double>(in.weights.largest_linear_elements) * 2.0;
-  m.activation_bytes =
-      static_cast<std::uint64_t>(act / std::max<std::uint32_t>(in.request.gpus, 1));
+  m.activation_bytes = bytes_from_double(act / std::max<std::uint32_t>(in.request.gpus, 1));
   m.runtime_overhead_bytes = kCudaContextBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU (device_map), as stored");
   add_item(m, "activations", m.activation_bytes, "prefill of the whole batch");

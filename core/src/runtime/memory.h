@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/saturating.h"
 #include "headroom/sizing.h"
 #include "headroom/units.h"
 #include "runtime/kv_layout.h"

@@ -36,7 +36,7 @@ std::uint64_t compute_buffer_bytes(const ModelArch& a, std::uint64_t n_ctx, std:
                            ? static_cast<double>(a.moe_intermediate_size) * a.experts_per_token
                            : static_cast<double>(a.intermediate_size);
   const double ffn = 2.0 * ub * width * 4.0 + ub * a.hidden_size * 4.0;
-  return static_cast<std::uint64_t>(std::max({output, attention, ffn}));
+  return bytes_from_double(std::max({output, attention, ffn}));
 }
 
 }  // namespace
@@ -107,8 +107,9 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   r.extra_window_tokens = ubatch;
   r.reserves_kv = true;
   const std::uint64_t kv_total = in.kv.bytes_for(n_ctx, 1, 1, ubatch);
-  const auto kv_on_gpus =
-      static_cast<std::uint64_t>(static_cast<double>(kv_total) * r.kv_gpu_share);
+  // min(): above 2^53 the double product can round past kv_total, and the host share would wrap.
+  const std::uint64_t kv_on_gpus =
+      std::min(kv_total, bytes_from_double(static_cast<double>(kv_total) * r.kv_gpu_share));
   m.kv_cache_capacity_bytes = (kv_on_gpus + gpus - 1) / gpus;
   m.host_bytes += kv_total - kv_on_gpus;
   m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa, gpus);

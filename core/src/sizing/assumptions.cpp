@@ -67,6 +67,7 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
       out.push_back(text);
     }
   }
+  if (!r.bench_origin.empty()) out.push_back(r.bench_origin);
   return out;
 }
 

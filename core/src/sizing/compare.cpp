@@ -38,12 +38,20 @@ bool depends_on_card(const Error& error) {
   return error.field == "card" || error.field.rfind("bench", 0) == 0;
 }
 
+// Errors about one weight format (the runtime cannot serve it) belong to its row; any other
+// (users 0, gpus 0, an unknown card) is about the request and is the same for every format.
+bool depends_on_format(const Error& error) {
+  return error.field == "quant" || error.field.rfind("weight_format", 0) == 0 ||
+         error.field == "model.native_quant";
+}
+
 }  // namespace
 
 Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingRequest& request,
                                            const std::string& vendor) {
   if (!catalog.cards.empty()) {
     SizingRequest probe = request;
+    probe.with_advice = false;
     probe.card = catalog.cards.front();
     auto report = size(probe);
     if (!report && !depends_on_card(report.error())) return report.error();
@@ -52,6 +60,7 @@ Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingR
   for (const auto& card : catalog.cards) {
     if (!vendor.empty() && card.vendor != vendor) continue;
     SizingRequest one = request;
+    one.with_advice = false;  // the rows carry no advice; it re-runs the model many times over
     one.card = card;
     CardFit fit;
     fit.card = &card;
@@ -76,11 +85,15 @@ Result<std::vector<FormatFit>> compare_formats(const SizingRequest& request) {
     if (std::find(format.runtimes.begin(), format.runtimes.end(), runtime) == format.runtimes.end())
       continue;
     SizingRequest one = request;
+    one.with_advice = false;  // the rows carry no advice; it re-runs the model many times over
     one.weight_format = format.id;
     FormatFit fit;
     fit.format = format.id;
     fit.quality = quality_summary(format);
     run(fit, one);
+    // A problem of the request itself (the probe compare_cards runs) is one error, not a table
+    // of refused rows; it shows on the first row sized.
+    if (!fit.sized() && !depends_on_format(*fit.error)) return *fit.error;
     fits.push_back(std::move(fit));
   }
   if (fits.empty()) {

@@ -40,7 +40,7 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const We
   s.active_params = active_params(a);
   s.weight_bytes = w.total_bytes;
   s.active_weight_bytes = w.active_bytes;
-  s.kv_bytes_per_token = kv.bytes_per_token() * (is_llama_cpp(r.runtime) ? 1 : r.gpus);
+  s.kv_bytes_per_token = mul_bytes(kv.bytes_per_token(), is_llama_cpp(r.runtime) ? 1 : r.gpus);
   s.num_layers = a.num_layers;
   s.hidden_size = a.hidden_size;
   s.num_heads = a.num_heads;
@@ -102,6 +102,13 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   in.bits_per_weight = weights.bits_per_weight;
   const double kv_element_bytes = kv_dtype->id == "auto" ? 2.0 : kv_dtype->bytes_per_element;
   const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, fa);
+  // The KV arithmetic saturates at kByteCeiling; a workload that reaches it is no sizing question
+  // (every figure after it would be the ceiling), so it is refused with the workload named.
+  if (kv.bytes_for(in.context_tokens_per_user, r.workload.users, 1) >= kByteCeiling) {
+    return invalid("users",
+                   "x (prompt_tokens + output_tokens) needs more than 1 EiB of KV cache (" +
+                       std::to_string(kv.bytes_per_token()) + " bytes per token), beyond any card");
+  }
 
   MemoryInputs memory_inputs{a, r, weights, kv, in};
   RuntimeMemory rm = runtime_memory(memory_inputs);
@@ -116,7 +123,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   in.max_model_len_tokens = r.knobs.max_model_len_tokens.value_or(per_user);
   const std::uint64_t block = rm.block_tokens;
   auto seq_bytes = [&](std::uint64_t tokens, std::uint64_t seqs) {
-    const auto on_gpus = static_cast<std::uint64_t>(
+    const std::uint64_t on_gpus = bytes_from_double(
         static_cast<double>(kv.bytes_for(tokens, seqs, block, rm.extra_window_tokens)) *
         rm.kv_gpu_share);
     return (on_gpus + kv_split - 1) / kv_split;

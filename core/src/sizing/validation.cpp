@@ -148,6 +148,8 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
 
 Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog,
                                                   std::string_view validation_json) {
+  if (json_util::nests_too_deep(validation_json))
+    return json_util::too_deep("validation", "validation set");
   auto doc = json_util::parse(validation_json);
   if (!doc) return parse_failure("validation", "is not valid JSON");
   const Json* rows = json_util::find(*doc, "rows");

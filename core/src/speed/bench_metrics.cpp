@@ -1,5 +1,7 @@
 // What the speed model and the result checks read from a headroom-bench run: the best verified
 // read bandwidth, GEMV efficiency per storage type, the derived speedup fields, projections.
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "headroom/documents.h"
@@ -52,6 +54,19 @@ const BenchResult* fp16_baseline(const BenchReport& report, const BenchResult& r
 
 }  // namespace
 
+SampleStats sample_stats(std::vector<double> v) {
+  SampleStats s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  const auto at = [&](double q) {
+    return v[static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)))];
+  };
+  s.median_seconds = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  s.best_seconds = v.front();
+  s.spread = s.median_seconds > 0 ? (at(0.9) - at(0.1)) / s.median_seconds : 0;
+  return s;
+}
+
 std::optional<double> measured_read_bytes_per_s(const BenchReport& report) {
   const BenchResult* best = best_result(report, "read", std::nullopt, 0);
   if (best == nullptr) return std::nullopt;
@@ -100,21 +115,6 @@ std::optional<double> projected_decode_tokens_per_s(const BenchReport& report,
   return gemv->gb_per_s * 1e9 / (active_params * bits_per_weight / 8.0);
 }
 
-Result<BenchReport> check_bench_submission(std::string_view json_text) {
-  auto report = parse_bench_report(json_text);
-  if (!report) return report.error();
-  for (std::size_t i = 0; i < report->results.size(); ++i) {
-    const BenchResult& r = report->results[i];
-    if (r.skipped.empty() && !r.verified && r.median_seconds > 0) {
-      const std::string field = "results[" + std::to_string(i) + "]";
-      return invalid(field, "(" + r.kernel + " " + r.format +
-                                ") reports a timing for a kernel that failed verification");
-    }
-  }
-  if (!measured_read_bytes_per_s(report.value())) {
-    return refused(ErrorCode::invalid_argument, "results", "no verified read-bandwidth result");
-  }
-  return report;
-}
+// check_bench_submission() is the submission check's (results/submission_check.cpp).
 
 }  // namespace headroom

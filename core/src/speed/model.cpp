@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "base/saturating.h"
 #include "headroom/speed.h"
 #include "speed/params.h"
 
@@ -293,9 +294,11 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   // Same workload with 16-bit weights: bytes scale with 16 / bits, no dequantization.
   SpeedInput fp16 = input;
   const double scale = 16.0 / input.bits_per_weight;
-  fp16.weight_bytes = static_cast<std::uint64_t>(static_cast<double>(input.weight_bytes) * scale);
+  // Clamped: a hostile bits_per_weight near 0 makes the scale huge, and a double past 2^64 cast to
+  // uint64 is undefined.
+  fp16.weight_bytes = bytes_from_double(static_cast<double>(input.weight_bytes) * scale);
   fp16.active_weight_bytes =
-      static_cast<std::uint64_t>(static_cast<double>(input.active_weight_bytes) * scale);
+      bytes_from_double(static_cast<double>(input.active_weight_bytes) * scale);
   fp16.bits_per_weight = 16;
   fp16.weight_dtype = DType::f16;
   fp16.weight_only_quant = false;
@@ -305,6 +308,17 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   e.ideal_speedup_vs_fp16 = scale;
 
   e.model_note = std::string(scheduling_note(input)) + "; card class " + s.cls.name + ".";
+  // Inputs at the edge of their ranges can still divide by a step time of 0 or overflow to inf;
+  // an estimate with inf or NaN in it is no estimate (JSON would print null, text "inf").
+  for (const double figure :
+       {e.prefill_tokens_per_s, e.ttft_s, e.inter_token_latency_s, e.decode_tokens_per_s_per_user,
+        e.decode_tokens_per_s_total, e.requests_per_minute, e.range.low, e.range.high,
+        e.speedup_vs_fp16, e.ideal_speedup_vs_fp16}) {
+    if (!std::isfinite(figure)) {
+      return refused(ErrorCode::invalid_argument, "speed",
+                     "the speed model has no finite answer for these inputs");
+    }
+  }
   return e;
 }
 

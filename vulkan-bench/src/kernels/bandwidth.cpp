@@ -208,7 +208,7 @@ double measure_empty_dispatch(Context& ctx, const Plan& plan) {
   const RecordFn rec = record_dispatch(ctx, p, {set}, Grid{1, 1});
   const Timed t = time_batches(ctx, rec, 100, 1, std::max<std::uint32_t>(3, plan.samples / 4));
   ctx.reset_descriptors();
-  return stats_of(t.per_dispatch_seconds).median_seconds;
+  return sample_stats(t.per_dispatch_seconds).median_seconds;
 }
 
 void run_bandwidth(Context& ctx, const Plan& plan, std::vector<BenchResult>& out) {

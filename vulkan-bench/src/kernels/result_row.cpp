@@ -16,7 +16,7 @@ BenchResult make_row(Kernel kernel, Variant variant, std::uint64_t buffer_bytes,
 
 void set_timing(BenchResult& row, const Timed& timed) {
   row.samples_seconds = timed.per_dispatch_seconds;
-  const Stats s = stats_of(timed.per_dispatch_seconds);
+  const SampleStats s = sample_stats(timed.per_dispatch_seconds);  // the schema's definition
   row.median_seconds = s.median_seconds;
   row.best_seconds = s.best_seconds;
   row.spread = s.spread;

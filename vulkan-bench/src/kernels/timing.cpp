@@ -74,18 +74,4 @@ std::uint32_t calibrate(Context& ctx, const RecordFn& record, std::uint32_t mini
   return (n + minimum - 1) / minimum * minimum;  // whole rotations
 }
 
-Stats stats_of(const std::vector<double>& samples) {
-  Stats s;
-  if (samples.empty()) return s;
-  std::vector<double> v = samples;
-  std::sort(v.begin(), v.end());
-  const auto at = [&](double q) {
-    return v[static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)))];
-  };
-  s.median_seconds = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  s.best_seconds = v.front();
-  s.spread = s.median_seconds > 0 ? (at(0.9) - at(0.1)) / s.median_seconds : 0;
-  return s;
-}
-
 }  // namespace headroom::bench

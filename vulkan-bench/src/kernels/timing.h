@@ -17,12 +17,6 @@ struct Timed {
   bool wall_clock = false;                   // true when timestamps were unusable
 };
 
-struct Stats {
-  double median_seconds = 0;
-  double best_seconds = 0;
-  double spread = 0;  // (p90 - p10) / median
-};
-
 using RecordFn = std::function<void(VkCommandBuffer cmd, std::uint32_t index)>;
 
 // Records `per_batch` dispatches (barrier between each) and submits warmups + samples times.
@@ -32,8 +26,6 @@ Timed time_batches(Context& ctx, const RecordFn& record, std::uint32_t per_batch
 // Dispatches per batch so a batch lasts about `target_seconds` (at least `minimum`, at most 256).
 std::uint32_t calibrate(Context& ctx, const RecordFn& record, std::uint32_t minimum,
                         double target_seconds);
-
-Stats stats_of(const std::vector<double>& samples);
 
 // A compute-to-compute (and transfer) memory barrier between dependent commands.
 void full_barrier(VkCommandBuffer cmd);
