@@ -73,7 +73,16 @@ int run_size(const Catalog& catalog, const RequestCommand& cmd) {
 int run_compare(const Catalog& catalog, const RequestCommand& cmd) {
   auto built = cmd.build(catalog, RequestKind::compare);
   if (!built) return cmd.fail_with(built.error());
-  auto fits = compare_cards(catalog, built->request, built->vendor);
+  // Measured beats spec, card by card, as in `size`.
+  MeasuredCards measured;
+  const bool built_in = cmd.results_dir.empty();
+  for (const Card& card : catalog.cards) {
+    auto found = cli::measured_card(catalog, card, built_in ? HEADROOM_RESULTS_DIR : cmd.results_dir,
+                                    built_in);
+    if (!found) return fail("--results: " + found.error().message);
+    if (found.value()) measured.emplace(card.id, std::move(found.value()->bench));
+  }
+  auto fits = compare_cards(catalog, built->request, built->vendor, measured);
   if (!fits) return cmd.fail_with(fits.error());
   std::cout << (cmd.json ? compare_json_text(fits.value()) + "\n"
                          : cli::render_compare(fits.value()));
@@ -126,6 +135,9 @@ int main(int argc, char** argv) {
   compare_cmd.flags.add_to(compare_cmd.app, false, false, /*with_vendor=*/true);
   compare_cmd.app->add_flag("--json", compare_cmd.json,
                             "print the headroom.compare.v1 JSON document");
+  compare_cmd.app->add_option("--results", compare_cmd.results_dir,
+                              "results folder whose aggregates calibrate each card's speed "
+                              "(default: the repository's results/, when it exists)");
   reality_cmd.app = app.add_subcommand(
       "reality", "Every weight format on one card: real vs ideal speedup, quality cost");
   reality_cmd.flags.add_to(reality_cmd.app, true, false, false);

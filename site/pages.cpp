@@ -169,7 +169,7 @@ Result<Page> home_page(const SiteInputs& in) {
   auto model = catalog.find_model(kHome.model);
   if (!model) return model.error();
   const SizingRequest base = request_for(catalog, *model.value(), catalog.cards.front(), kHome);
-  auto fits = compare_cards(catalog, base, "");
+  auto fits = compare_cards(catalog, base, "", in.measured);
   if (!fits) return fits.error();
   list rows;
   for (const CardFit& fit : fits.value()) {
@@ -178,7 +178,7 @@ Result<Page> home_page(const SiteInputs& in) {
     row.set("name", fit.card->name);
     row.set("vendor", fit.card->vendor);
     row.set("memory_gib", gib(static_cast<double>(fit.card->usable_memory_bytes)));
-    row.set("calibrated", !results_of(in, *fit.card).empty());
+    row.set("calibrated", fit.measured);
     if (!fit.sized()) {
       row.set("verdict", "refused");
       row.set("reason", fit.error->message);
@@ -241,6 +241,7 @@ Result<Page> card_page(const SiteInputs& in, const Card& card) {
     for (const CatalogModel& model : catalog.models) {
       SizingRequest r = request_for(catalog, model, card, s);
       r.with_advice = false;  // the verdict is all this list shows
+      if (const auto it = in.measured.find(card.id); it != in.measured.end()) r.bench = it->second;
       auto report = size(r);
       if (!report || report->verdict == Verdict::does_not_fit) continue;
       Data m;

@@ -9,6 +9,7 @@
 
 #include "headroom/bench_report.h"
 #include "headroom/catalog.h"
+#include "headroom/compare.h"
 #include "headroom/validation.h"
 
 namespace headroom::site {
@@ -21,6 +22,7 @@ struct SiteInputs {
   std::vector<BenchReport> results;           // headroom-bench files under --results
   std::vector<std::string> result_names;      // their file names, same order
   std::vector<ValidationRow> validation;      // the speed validation set, run
+  MeasuredCards measured;                     // per card: the aggregate `headroom size` uses
   std::string base_url;                       // absolute URL of the site root, or "" (relative)
 };
 

@@ -98,3 +98,41 @@ TEST_CASE("compare refuses a problem of the request once, not as a table of refu
   REQUIRE(rows);
   for (const auto& fit : rows.value()) CHECK_FALSE(fit.sized());
 }
+
+TEST_CASE("compare uses a card's measured results for that card only", "[compare][bench]") {
+  auto request = test::request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+  const auto spec = compare_cards(test::catalog(), request, "nvidia");
+  REQUIRE(spec);
+  // A measured RTX 4090 at half its spec bandwidth: its row slows down and says so; others do not.
+  BenchReport slow;
+  slow.device.name = "NVIDIA GeForce RTX 4090";
+  slow.device.vendor_id = 0x10DE;
+  BenchResult read;
+  read.kernel = "read";
+  read.variant = "portable";
+  read.gb_per_s = 504;
+  read.median_seconds = 1e-3;
+  read.best_seconds = 1e-3;
+  read.verified = true;
+  slow.results.push_back(read);
+  const auto measured = compare_cards(test::catalog(), request, "nvidia", {{"rtx-4090", slow}});
+  REQUIRE(measured);
+  auto row = [](const std::vector<CardFit>& fits, const char* id) -> const CardFit& {
+    for (const auto& fit : fits) {
+      if (fit.card->id == id) return fit;
+    }
+    FAIL("missing " << id);
+    return fits.front();
+  };
+  const CardFit& before = row(spec.value(), "rtx-4090");
+  const CardFit& after = row(measured.value(), "rtx-4090");
+  REQUIRE(after.sized());
+  CHECK(after.measured);
+  CHECK_FALSE(before.measured);
+  CHECK(after.report.speed->decode_tokens_per_s_per_user <
+        0.8 * before.report.speed->decode_tokens_per_s_per_user);
+  CHECK(row(measured.value(), "rtx-3090").report.speed->decode_tokens_per_s_per_user ==
+        row(spec.value(), "rtx-3090").report.speed->decode_tokens_per_s_per_user);
+  const std::string json = compare_json_text(measured.value());
+  CHECK(json.find("\"speed_from\": \"measured\"") != std::string::npos);
+}

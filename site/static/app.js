@@ -12,9 +12,6 @@ const FIELDS = ['model', 'quant', 'kv_cache_dtype', 'runtime', 'prompt_tokens', 
                 'users', 'gpus'];
 const NUMBERS = new Set(['prompt_tokens', 'output_tokens', 'users', 'gpus']);
 const SVG = 'http://www.w3.org/2000/svg';
-// Cards with a measured headroom-bench result, as the generator marked them.
-const calibrated = new Set(Array.from(document.querySelectorAll('tr[data-calibrated="true"]'),
-                                      (tr) => tr.dataset.card));
 
 function defaults() {
   const out = {};
@@ -125,7 +122,8 @@ function render(compare) {
     cell(row, fixed(fit.decode_tokens_per_s_per_user, 1));
     cell(row, fixed(fit.decode_tokens_per_s_total, 1));
     cell(row, fixed(fit.ttft_s, 2));
-    cell(row, calibrated.has(fit.card) ? 'measured' : 'spec');
+    // The browser's core has the spec, not the submitted results: it says so.
+    cell(row, fit.speed_from || 'spec');
     rows.appendChild(row);
   }
   tbody.replaceChildren(rows);

@@ -3,6 +3,7 @@
 // The tables behind `headroom compare` / `headroom reality`, wasm and the site.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,14 +22,20 @@ struct SizedRun {
 
 struct CardFit : SizedRun {
   const Card* card = nullptr;
+  bool measured = false;  // speed calibrated by the card's measured headroom-bench results
 };
+
+// Measured results per card id (the aggregate of a card's trusted submissions, as the bench
+// report the speed model reads): measured beats spec, card by card.
+using MeasuredCards = std::map<std::string, BenchReport, std::less<>>;
 
 // Sizes `request` (its card is replaced) on every catalog card whose vendor matches `vendor`
 // ("" for all). Order: fits, tight, does-not-fit, refused; within each, fastest total decode
 // first. A problem that does not depend on the card (an unknown format, a bad knob) is one error,
 // not a table of refused rows.
 Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingRequest& request,
-                                           const std::string& vendor);
+                                           const std::string& vendor,
+                                           const MeasuredCards& measured = {});
 
 // One workload on one card in every weight format the runtime can load: the "4-bit is 4x
 // faster" reality check. Each row: the format, whether it fits, decode speed, the speedup

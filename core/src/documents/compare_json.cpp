@@ -30,7 +30,7 @@ template <typename Fit>
 std::string rows_document(const char* schema, const char* list_key, const std::vector<Fit>& fits,
                           const std::function<Json(const Fit&)>& head,
                           const std::function<Json(const SizingReport&)>& inputs_of,
-                          const std::function<void(const SizingReport&, Json&)>& body) {
+                          const std::function<void(const Fit&, Json&)>& body) {
   Json rows = Json::array();
   Json inputs = nullptr;
   for (const Fit& fit : fits) {
@@ -41,7 +41,7 @@ std::string rows_document(const char* schema, const char* list_key, const std::v
     } else {
       if (inputs.is_null()) inputs = inputs_of(fit.report);
       row["verdict"] = to_string(fit.report.verdict);
-      body(fit.report, row);
+      body(fit, row);
     }
     rows.push_back(std::move(row));
   }
@@ -64,7 +64,8 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
                                   {"runtime", r.inputs.runtime}},
                              r);
       },
-      [](const SizingReport& r, Json& row) {
+      [](const CardFit& fit, Json& row) {
+        const SizingReport& r = fit.report;
         row["max_users"] = r.max_users;
         row["max_context_tokens"] = r.max_context_tokens;
         row["decode_tokens_per_s_per_user"] =
@@ -76,6 +77,7 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
         row["free_bytes"] = r.memory.free_bytes;
         // Added for the site's table (its stacked memory bar and the verdict's reason).
         row["verdict_reason"] = r.verdict_reason;
+        row["speed_from"] = fit.measured ? "measured" : "spec";
         const MemoryBreakdown& m = r.memory;
         row["memory"] = {{"capacity_bytes", m.capacity_bytes},
                          {"weights_bytes", m.weights_bytes},
@@ -99,7 +101,8 @@ std::string reality_json_text(const std::vector<FormatFit>& fits) {
                                   {"card", r.inputs.card_id}},
                              r);
       },
-      [](const SizingReport& r, Json& row) {
+      [](const FormatFit& fit, Json& row) {
+        const SizingReport& r = fit.report;
         row["weights_bytes"] = r.memory.weights_bytes;
         row["bits_per_weight"] = r.inputs.bits_per_weight;
         row["decode_tokens_per_s_per_user"] =

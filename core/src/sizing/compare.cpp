@@ -48,7 +48,8 @@ bool depends_on_format(const Error& error) {
 }  // namespace
 
 Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingRequest& request,
-                                           const std::string& vendor) {
+                                           const std::string& vendor,
+                                           const MeasuredCards& measured) {
   if (!catalog.cards.empty()) {
     SizingRequest probe = request;
     probe.with_advice = false;
@@ -64,6 +65,12 @@ Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingR
     one.card = card;
     CardFit fit;
     fit.card = &card;
+    // A bench file given with the request belongs to one card; the others use their own.
+    one.bench.reset();
+    if (const auto it = measured.find(card.id); it != measured.end()) {
+      one.bench = it->second;
+      fit.measured = true;
+    }
     run(fit, one);
     fits.push_back(std::move(fit));
   }
