@@ -28,7 +28,8 @@ inline constexpr int kMaxSubmissionDepth = 8;
 inline constexpr std::size_t kMinSamples = 5;
 inline constexpr std::size_t kMaxSamples = 1000;
 // (p90 - p10) / median: above kNoisySpread a row the speed model reads (the best read, n = 1
-// GEMVs) is flagged as noisy; above kMaxSpread on any row the timer itself is broken: rejected.
+// GEMVs) is flagged as noisy; above kMaxSpread on any row of a GPU the timer itself is broken:
+// rejected (on a CPU device it is the host scheduler: flagged).
 inline constexpr double kNoisySpread = 0.25;
 inline constexpr double kMaxSpread = 4.0;
 // DRAM and GEMV bandwidth above the card's spec by more than 10% is cache-resident, not DRAM
