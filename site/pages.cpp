@@ -202,10 +202,22 @@ Result<Page> home_page(const SiteInputs& in) {
   return Page{"index.html", "index", d};
 }
 
+// Full kernel tables for the first few files of a card (in path order); every file gets a line
+// in the summary, so a card with thousands of submissions still has a page of reasonable size.
+constexpr std::size_t kDetailedResults = 3;
+
 Data card_results(const SiteInputs& in, const Card& card) {
-  list files;
+  list files, summary;
   for (std::size_t i : results_of(in, card)) {
     const BenchReport& b = in.results[i];
+    Data line;
+    line.set("file", in.result_names[i]);
+    line.set("device", b.device.name);
+    line.set("driver", b.device.driver_name + " " + b.device.driver_info);
+    const auto read = measured_read_bytes_per_s(b);
+    line.set("read", read ? fixed(*read / 1e9, 1) : std::string());
+    summary.push_back(line);
+    if (files.size() >= kDetailedResults) continue;
     list rows;
     for (const BenchResult& r : b.results) {
       if (!r.verified || !r.skipped.empty() || (!r.best_of_sweep && r.kernel != "gemv")) continue;
@@ -229,7 +241,8 @@ Data card_results(const SiteInputs& in, const Card& card) {
   }
   Data d;
   d.set("files", files);
-  d.set("any", !files.empty());
+  d.set("summary", summary);
+  d.set("any", !summary.empty());
   return d;
 }
 
