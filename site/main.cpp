@@ -31,10 +31,13 @@ struct StaticFile {
   const char* source;  // in site/static
   const char* path;    // in the output
 };
-constexpr StaticFile kStatic[] = {
-    {"style.css", "style.css"}, {"app.js", "app.js"},
-    {"loader.js", "loader.js"}, {"headroom-fit.js", "headroom-fit.js"},
-    {"fit.js", "embed/fit.js"}, {"favicon.svg", "favicon.svg"}};
+constexpr StaticFile kStatic[] = {{"style.css", "style.css"},
+                                  {"app.js", "app.js"},
+                                  {"loader.js", "loader.js"},
+                                  {"membar.js", "membar.js"},
+                                  {"headroom-fit.js", "headroom-fit.js"},
+                                  {"fit.js", "embed/fit.js"},
+                                  {"favicon.svg", "favicon.svg"}};
 
 struct SiteError {
   std::string message;

@@ -4,6 +4,7 @@
 // State lives in the URL (readable parameters, defaults omitted), so a link reproduces a view.
 
 import { loadCore } from './loader.js';
+import { gib, memoryBar } from './membar.js';
 
 const form = document.getElementById('workload');
 const tbody = document.querySelector('table.compare tbody');
@@ -11,7 +12,6 @@ const status = document.getElementById('workload-error');
 const FIELDS = ['model', 'quant', 'kv_cache_dtype', 'runtime', 'prompt_tokens', 'output_tokens',
                 'users', 'gpus'];
 const NUMBERS = new Set(['prompt_tokens', 'output_tokens', 'users', 'gpus']);
-const SVG = 'http://www.w3.org/2000/svg';
 
 function defaults() {
   const out = {};
@@ -57,49 +57,6 @@ function fixed(value, digits) {
   return value === null || value === undefined ? '' : value.toFixed(digits);
 }
 
-function gib(bytes) { return (bytes / 2 ** 30).toFixed(1); }
-
-function bar(card, memory) {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('class', 'bar');
-  svg.setAttribute('viewBox', '0 0 200 14');
-  svg.setAttribute('width', '200');
-  svg.setAttribute('height', '14');
-  svg.setAttribute('role', 'img');
-  const kv = Math.max(memory.kv_cache_bytes, memory.kv_cache_capacity_bytes);
-  const parts = [['weights', memory.weights_bytes], ['kv', kv],
-                 ['activations', memory.activation_bytes], ['overhead', memory.runtime_overhead_bytes],
-                 ['free', Math.max(memory.free_bytes, 0)]];
-  const total = parts.reduce((sum, [, bytes]) => sum + bytes, 0);
-  const scale = 200 / Math.max(memory.capacity_bytes, total, 1);
-  const title = document.createElementNS(SVG, 'title');
-  title.textContent = `weights ${gib(memory.weights_bytes)} GiB, KV cache ${gib(kv)} GiB, ` +
-    `activations ${gib(memory.activation_bytes)} GiB, overhead ${gib(memory.runtime_overhead_bytes)} GiB ` +
-    `of ${gib(memory.capacity_bytes)} GiB`;
-  svg.appendChild(title);
-  let x = 0;
-  for (const [part, bytes] of parts) {
-    const w = bytes * scale;
-    if (w <= 0) continue;
-    const rect = document.createElementNS(SVG, 'rect');
-    rect.setAttribute('class', part);
-    rect.setAttribute('x', x.toFixed(2));
-    rect.setAttribute('y', '1');
-    rect.setAttribute('width', w.toFixed(2));
-    rect.setAttribute('height', '12');
-    svg.appendChild(rect);
-    x += w;
-  }
-  if (memory.free_bytes < 0) {
-    const edge = document.createElementNS(SVG, 'line');
-    const at = (memory.capacity_bytes * scale).toFixed(2);
-    edge.setAttribute('class', 'edge');
-    for (const [k, v] of [['x1', at], ['y1', '0'], ['x2', at], ['y2', '14']]) edge.setAttribute(k, v);
-    svg.appendChild(edge);
-  }
-  return svg;
-}
-
 function render(compare) {
   const rows = document.createDocumentFragment();
   for (const fit of compare.cards) {
@@ -116,7 +73,7 @@ function render(compare) {
     verdict.textContent = fit.verdict || 'refused';
     verdict.title = fit.verdict ? fit.verdict_reason || '' : fit.error;
     cell(row, verdict);
-    cell(row, fit.memory ? bar(fit.card, fit.memory) : '');
+    cell(row, fit.memory ? memoryBar(fit.memory) : '');
     cell(row, fit.verdict ? String(fit.max_users) : '');
     cell(row, fit.verdict ? String(fit.max_context_tokens) : '');
     cell(row, fixed(fit.decode_tokens_per_s_per_user, 1));

@@ -8,11 +8,11 @@
 // (detail: the size() answer). Style it from the host page with ::part(verdict | bar | speed |
 // error | root).
 import { loadCore, siteUrl } from './loader.js';
+import { memoryBar } from './membar.js';
 
 const ATTRIBUTES = ['model', 'quant', 'kv-cache-dtype', 'runtime', 'card', 'gpus', 'prompt-tokens',
                     'output-tokens', 'users', 'theme'];
 const NUMBERS = new Set(['gpus', 'prompt_tokens', 'output_tokens', 'users']);
-const SVG = 'http://www.w3.org/2000/svg';
 const STYLE = `
 :host { display: inline-block; font: 14px/1.4 system-ui, sans-serif; --fg: #1b1f24; --bg: #fff;
         --rule: #d8dde3; --weights: #3b6fb6; --kv: #d9822b; --activations: #8e5fb0;
@@ -35,43 +35,6 @@ rect.free { fill: var(--free); } line.edge { stroke: var(--fg); stroke-width: 1.
 a { color: inherit; }
 .error { color: var(--nofit); }
 `;
-
-function gib(bytes) { return (bytes / 2 ** 30).toFixed(1); }
-
-function memoryBar(memory) {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', '0 0 200 12');
-  svg.setAttribute('width', '200');
-  svg.setAttribute('height', '12');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('part', 'bar');
-  const kv = Math.max(memory.kv_cache_bytes, memory.kv_cache_capacity_bytes);
-  const parts = [['weights', memory.weights_bytes], ['kv', kv], ['activations', memory.activation_bytes],
-                 ['overhead', memory.runtime_overhead_bytes], ['free', Math.max(memory.free_bytes, 0)]];
-  const total = parts.reduce((sum, [, bytes]) => sum + bytes, 0);
-  const scale = 200 / Math.max(memory.capacity_bytes, total, 1);
-  const title = document.createElementNS(SVG, 'title');
-  title.textContent = `weights ${gib(memory.weights_bytes)} GiB, KV cache ${gib(kv)} GiB of ` +
-                      `${gib(memory.capacity_bytes)} GiB`;
-  svg.appendChild(title);
-  let x = 0;
-  for (const [part, bytes] of parts) {
-    const w = bytes * scale;
-    if (w <= 0) continue;
-    const rect = document.createElementNS(SVG, 'rect');
-    for (const [k, v] of [['class', part], ['x', x.toFixed(2)], ['y', '0'], ['width', w.toFixed(2)],
-                          ['height', '12']]) rect.setAttribute(k, v);
-    svg.appendChild(rect);
-    x += w;
-  }
-  if (memory.free_bytes < 0) {
-    const edge = document.createElementNS(SVG, 'line');
-    const at = (memory.capacity_bytes * scale).toFixed(2);
-    for (const [k, v] of [['class', 'edge'], ['x1', at], ['y1', '0'], ['x2', at], ['y2', '12']]) edge.setAttribute(k, v);
-    svg.appendChild(edge);
-  }
-  return svg;
-}
 
 class HeadroomFit extends HTMLElement {
   static get observedAttributes() { return ATTRIBUTES; }
@@ -141,7 +104,7 @@ class HeadroomFit extends HTMLElement {
       const what = document.createElement('span');
       what.textContent = ` ${r.inputs.model} (${r.inputs.quant}) on ${r.inputs.card}, ${r.inputs.runtime}`;
       head.append(verdict, what);
-      children.push(head, memoryBar(r.memory));
+      children.push(head, memoryBar(r.memory, 12));
       if (r.speed) {
         const speed = document.createElement('div');
         speed.setAttribute('part', 'speed');
