@@ -22,7 +22,12 @@ struct Scenario {
   std::uint64_t prompt_tokens, output_tokens, users;
 };
 constexpr Scenario kHome{"Llama 3.1 8B, Q4_K_M, llama.cpp, 4 users x (2000 + 500 tokens)",
-                         "llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, 2000, 500, 4};
+                         "llama-3.1-8b-instruct",
+                         "q4_k_m",
+                         RuntimeId::llamacpp,
+                         2000,
+                         500,
+                         4};
 // The three workloads of every card page.
 constexpr Scenario kCardWorkloads[] = {
     {"chat, 1 user (1024 + 256 tokens)", "", "q4_k_m", RuntimeId::llamacpp, 1024, 256, 1},
@@ -41,15 +46,13 @@ std::string fixed(double value, int decimals) {
 
 std::string gib(double bytes) { return fixed(bytes / static_cast<double>(kGiB), 1); }
 
-SizingRequest request_for(const Catalog& catalog, const CatalogModel& model, const Card& card,
-                          const Scenario& s) {
+SizingRequest request_for(const CatalogModel& model, const Card& card, const Scenario& s) {
   SizingRequest r;
   r.model = model.arch;
   r.weight_format = s.quant;
   r.runtime = s.runtime;
   r.card = card;
   r.workload = {s.prompt_tokens, s.output_tokens, s.users};
-  (void)catalog;
   return r;
 }
 
@@ -168,7 +171,7 @@ Result<Page> home_page(const SiteInputs& in) {
   const Catalog& catalog = *in.catalog;
   auto model = catalog.find_model(kHome.model);
   if (!model) return model.error();
-  const SizingRequest base = request_for(catalog, *model.value(), catalog.cards.front(), kHome);
+  const SizingRequest base = request_for(*model.value(), catalog.cards.front(), kHome);
   auto fits = compare_cards(catalog, base, "", in.measured);
   if (!fits) return fits.error();
   list rows;
@@ -252,7 +255,7 @@ Result<Page> card_page(const SiteInputs& in, const Card& card) {
   for (const Scenario& s : kCardWorkloads) {
     list fitting;
     for (const CatalogModel& model : catalog.models) {
-      SizingRequest r = request_for(catalog, model, card, s);
+      SizingRequest r = request_for(model, card, s);
       r.with_advice = false;  // the verdict is all this list shows
       if (const auto it = in.measured.find(card.id); it != in.measured.end()) r.bench = it->second;
       auto report = size(r);
@@ -294,7 +297,7 @@ Result<Page> reality_page(const SiteInputs& in) {
   for (const char* id : kRealityCards) {
     auto card = catalog.find_card(id);
     if (!card) return card.error();
-    SizingRequest r = request_for(catalog, *model.value(), *card.value(),
+    SizingRequest r = request_for(*model.value(), *card.value(),
                                   {"", "", "q4_k_m", RuntimeId::llamacpp, 512, 256, 1});
     list steps;
     const Scenario walk[] = {
@@ -304,7 +307,7 @@ Result<Page> reality_page(const SiteInputs& in) {
         {"same, q8_0 KV cache", "", "q4_k_m", RuntimeId::llamacpp, 100000, 1000, 8},
     };
     for (const Scenario& s : walk) {
-      SizingRequest step = request_for(catalog, *model.value(), *card.value(), s);
+      SizingRequest step = request_for(*model.value(), *card.value(), s);
       if (&s == &walk[3]) step.kv_dtype = "q8_0";
       const std::string step_id = card.value()->id + "-" + std::to_string(&s - walk);
       auto report = size(step);
@@ -370,25 +373,27 @@ Page accuracy_page(const SiteInputs& in) {
 }
 
 // Badges for READMEs: common model x card pairs at one chat user, Q4_K_M on llama.cpp.
-constexpr const char* kBadgeModels[] = {"llama-3.1-8b-instruct", "qwen3-8b", "qwen3-30b-a3b",
-                                        "gemma-3-27b-it", "llama-3.3-70b-instruct", "gpt-oss-20b"};
-constexpr const char* kBadgeCards[] = {"rtx-4090", "rtx-5090", "rtx-3090", "rtx-4060-ti-16gb",
-                                       "apple-m4-max-128gb", "rx-7900-xtx", "h100-sxm-80gb",
-                                       "mi300x"};
+constexpr const char* kBadgeModels[] = {"llama-3.1-8b-instruct",  "qwen3-8b",
+                                        "qwen3-30b-a3b",          "gemma-3-27b-it",
+                                        "llama-3.3-70b-instruct", "gpt-oss-20b"};
+constexpr const char* kBadgeCards[] = {
+    "rtx-4090",           "rtx-5090",    "rtx-3090",      "rtx-4060-ti-16gb",
+    "apple-m4-max-128gb", "rx-7900-xtx", "h100-sxm-80gb", "mi300x"};
 
 // Verdict and speed in a shields-style SVG; widths from the text length (Verdana 11px is about
 // 7 px a character), so the file is the same on every machine.
-Result<Page> badge_page(const Catalog& catalog, const CatalogModel& model, const Card& card) {
-  SizingRequest r = request_for(catalog, model, card, kCardWorkloads[0]);
+Result<Page> badge_page(const CatalogModel& model, const Card& card) {
+  SizingRequest r = request_for(model, card, kCardWorkloads[0]);
   r.with_advice = false;
   auto report = size(r);
   if (!report) return report.error();
   const bool fits = report->verdict != Verdict::does_not_fit;
   const std::string label = model.arch.name + " on " + card.name;
-  const std::string value = std::string(to_string(report->verdict)) +
-                            (fits && report->speed
-                                 ? ", " + fixed(report->speed->decode_tokens_per_s_per_user, 0) + " tok/s"
-                                 : std::string());
+  const std::string value =
+      std::string(to_string(report->verdict)) +
+      (fits && report->speed
+           ? ", " + fixed(report->speed->decode_tokens_per_s_per_user, 0) + " tok/s"
+           : std::string());
   const auto label_width = static_cast<long>(12 + 7 * label.size());
   const auto value_width = static_cast<long>(12 + 7 * value.size());
   Data d;
@@ -439,7 +444,7 @@ Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
     for (const char* card_id : kBadgeCards) {
       auto card = inputs.catalog->find_card(card_id);
       if (!card) return card.error();
-      auto badge = badge_page(*inputs.catalog, *model.value(), *card.value());
+      auto badge = badge_page(*model.value(), *card.value());
       if (!badge) return badge.error();
       Data b;
       b.set("file", badge->data.get("file")->string_value());

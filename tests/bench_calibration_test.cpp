@@ -5,6 +5,7 @@
 #include "headroom/catalog.h"
 #include "headroom/quant_reference.h"
 #include "headroom/sizing.h"
+#include "sizing_fixtures.h"
 #include "speed/calibration.h"
 
 using namespace headroom;
@@ -111,12 +112,8 @@ TEST_CASE("every bench format maps to a DType, and its measured GEMV reaches the
 
 TEST_CASE("a measured AWQ GEMV reaches `size --quant awq --bench` (was silently dropped)",
           "[bench][speed]") {
-  const Catalog catalog = load_builtin_catalog().value();
-  SizingRequest request;
-  request.model = catalog.find_model("llama-3.1-8b-instruct").value()->arch;
-  request.card = *catalog.find_card("h100-sxm-80gb").value();
-  request.runtime = RuntimeId::vllm;
-  request.weight_format = "awq";
+  SizingRequest request =
+      test::request("llama-3.1-8b-instruct", "awq", RuntimeId::vllm, "h100-sxm-80gb");
   // The same read bandwidth, two AWQ GEMV results: the slower kernel must give slower decode.
   // Both spellings of the format: the DType id and the bench's id before the shared table.
   for (const char* id : {"awq_int4_g128", "int4_g128"}) {
