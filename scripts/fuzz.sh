@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz (clang, ASan + UBSan with integer checks) in
 # build/fuzz and runs each for FUZZ_SECONDS (30) from the checked-in seed corpora, printing
-# executions and coverage. Exits non-zero on any crash, leak, timeout or sanitizer report.
+# executions and coverage. The seed is FUZZ_SEED (1 by default) so a failure can be replayed.
+# Exits non-zero on any crash, leak, timeout or sanitizer report.
 #   bash scripts/fuzz.sh [target ...]      targets: bench hf_config gguf request (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ for target in "${targets[@]}"; do
   result=ok
   if ! "build/fuzz/tests/fuzz/fuzz_$target" "$work" "tests/fuzz/corpus/$target" \
       -dict="$dict" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
-      -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$target/" >"$log" 2>&1; then
+      -seed="${FUZZ_SEED:-1}" -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$target/" >"$log" 2>&1; then
     result="FAILED (see $log and build/fuzz/artifacts/$target/)"
     status=1
   fi

@@ -120,6 +120,15 @@ std::optional<Error> ValueReader::read_value(GgufValueType type, int depth,
   return read_scalar(type, field, out);
 }
 
+namespace {
+// An error reported under `from` (its field and the start of its message) renamed to `to`.
+Error renamed(Error error, const std::string& from, const std::string& to) {
+  if (error.field.rfind(from, 0) == 0) error.field = to + error.field.substr(from.size());
+  if (error.message.rfind(from, 0) == 0) error.message = to + error.message.substr(from.size());
+  return error;
+}
+}  // namespace
+
 std::optional<Error> ValueReader::read_array(int depth, const std::string& field, GgufValue& out) {
   std::uint32_t raw_type = 0;
   if (!cursor_.read_le(raw_type)) return cursor_.error(field + ".element_type");
@@ -149,8 +158,12 @@ std::optional<Error> ValueReader::read_array(int depth, const std::string& field
     }
   } else if (element_type == GgufValueType::array) {
     for (std::uint64_t i = 0; i < array.length; ++i) {
+      // The element's name is built only when it fails: building it for each of millions of
+      // elements made a hostile header take seconds.
       GgufValue ignored;
-      if (auto err = read_array(depth + 1, element_field(i), ignored)) return err;
+      if (auto err = read_array(depth + 1, field, ignored)) {
+        return renamed(std::move(*err), field, element_field(i));
+      }
     }
   } else if (is_integer_like(element_type) && array.length <= kGgufMaxStoredArrayInts &&
              array.length <= ints_budget_) {
