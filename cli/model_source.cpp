@@ -30,12 +30,8 @@ Result<ModelChoice> from_gguf(const std::string& path) {
   if (!source.ok())
     return refused(ErrorCode::invalid_argument, "model",
                    "cannot open " + path + ": " + source.error());
-  auto header = read_gguf_header(source);
-  if (!header) return in_file(path, header.error());
-  std::vector<std::string> notes;
-  auto arch = arch_from_gguf(header.value(), base_name(path), &notes);
+  auto arch = read_gguf_model(source, base_name(path));
   if (!arch) return in_file(path, arch.error());
-  for (auto& note : notes) arch->notes.push_back(std::move(note));
   return ModelChoice{std::move(arch).value(), true};
 }
 

@@ -1,13 +1,19 @@
 // The WebAssembly front end: C exports over the core, JSON text in and out, errors as values
 // ({"ok": false, "error", "field"}) because C++ exceptions lose their message in wasm.
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <emscripten/emscripten.h>
 
 #include "headroom/catalog.h"
 #include "headroom/documents.h"
+#include "headroom/gguf.h"
+#include "headroom/results.h"
 
 namespace {
 
@@ -23,12 +29,48 @@ const headroom::Result<headroom::Catalog>& builtin_catalog() {
   return catalog;
 }
 
+// The GGUF model the page loaded last (a request names it by its file name). One slot: a page
+// works on one dropped file at a time, and a new drop replaces it.
+std::optional<headroom::ModelArch>& loaded_model() {
+  static std::optional<headroom::ModelArch> model;
+  return model;
+}
+
+using Respond = std::string (*)(std::string_view, const headroom::Catalog&,
+                                const headroom::ModelArch*);
+
 // Answers one JSON request with `respond` (the core's *_response_json).
-char* answer(const char* text, std::string (*respond)(std::string_view, const headroom::Catalog&)) {
+char* answer(const char* text, Respond respond) {
   const auto& catalog = builtin_catalog();
   if (!catalog) return to_c_string(headroom::error_response_json(catalog.error()));
-  return to_c_string(respond(text ? text : "", catalog.value()));
+  const auto& model = loaded_model();
+  return to_c_string(respond(text ? text : "", catalog.value(), model ? &*model : nullptr));
 }
+
+// The first `length` bytes of a file of `file_bytes`: the page slices a dropped file (Blob.slice)
+// rather than reading gigabytes of tensor data the header reader never looks at. A read past the
+// slice fails and is remembered, so the page can tell "read a larger slice" from "truncated".
+class SliceSource final : public headroom::ByteSource {
+ public:
+  SliceSource(const unsigned char* bytes, std::size_t length, std::uint64_t file_bytes)
+      : bytes_(bytes), length_(length), file_bytes_(std::max<std::uint64_t>(file_bytes, length)) {}
+  std::uint64_t size() const override { return file_bytes_; }
+  bool read_at(std::uint64_t offset, void* out, std::size_t n) const override {
+    if (offset > length_ || n > length_ - offset) {
+      past_slice_ = past_slice_ || offset + n <= file_bytes_;
+      return false;
+    }
+    if (n > 0) std::memcpy(out, bytes_ + offset, n);
+    return true;
+  }
+  bool read_past_slice() const { return past_slice_; }
+
+ private:
+  const unsigned char* bytes_;
+  std::size_t length_;
+  std::uint64_t file_bytes_;
+  mutable bool past_slice_ = false;
+};
 
 }  // namespace
 
@@ -49,9 +91,43 @@ EMSCRIPTEN_KEEPALIVE char* headroom_reality_json(const char* request_json) {
   return answer(request_json, headroom::reality_response_json);
 }
 
+// Reads a GGUF header from the first `length` bytes of a file of `file_bytes` named `name`, and
+// keeps the model for the requests that name it. {"ok": true, "model": {...}} or the error; with
+// "more_bytes": true when the header runs past the slice (the page retries with a larger one).
+EMSCRIPTEN_KEEPALIVE char* headroom_load_gguf(const unsigned char* bytes, std::size_t length,
+                                              double file_bytes, const char* name) {
+  const std::uint64_t size =
+      file_bytes > 0 && file_bytes < 1.8e19 ? static_cast<std::uint64_t>(file_bytes) : 0;
+  const SliceSource source(bytes, bytes ? length : 0, size);
+  auto model = headroom::read_gguf_model(source, name ? name : "model.gguf");
+  if (!model) {
+    loaded_model().reset();
+    std::string reply = headroom::error_response_json(model.error());
+    if (source.read_past_slice()) reply.insert(reply.size() - 1, ",\"more_bytes\":true");
+    return to_c_string(reply);
+  }
+  loaded_model() = model.value();
+  return to_c_string(headroom::model_response_json(model));
+}
+
+// A headroom-bench file checked as `headroom results validate --json` checks it (the same
+// headroom.results-check.v1 document), named `name` in the report.
+// The file's bytes as they are (`length` of them), so invalid UTF-8 is seen, not transcoded.
+EMSCRIPTEN_KEEPALIVE char* headroom_check_submission_json(const char* bytes, std::size_t length,
+                                                          const char* name) {
+  const auto& catalog = builtin_catalog();
+  if (!catalog) return to_c_string(headroom::error_response_json(catalog.error()));
+  std::vector<headroom::CheckedFile> files;
+  const std::string_view text = bytes ? std::string_view(bytes, length) : std::string_view();
+  files.push_back({name ? name : "result.json", headroom::check_submission(text, catalog.value())});
+  return to_c_string("{\"ok\":true,\"check\":" + headroom::results_check_json_text(files) + "}");
+}
+
 // `kind`: models | cards | formats | runtimes.
 EMSCRIPTEN_KEEPALIVE char* headroom_catalog_json(const char* kind) {
-  return answer(kind, headroom::catalog_response_json);
+  const auto& catalog = builtin_catalog();
+  if (!catalog) return to_c_string(headroom::error_response_json(catalog.error()));
+  return to_c_string(headroom::catalog_response_json(kind ? kind : "", catalog.value()));
 }
 
 }  // extern "C"

@@ -4,11 +4,24 @@
   async function loadHeadroom(options) {
     const factory = (options && options.factory) || root.createHeadroom;
     const module = await factory(options && options.moduleArgs ? options.moduleArgs : {});
-    function call(name, text) {
-      const pointer = module.ccall(name, 'number', ['string'], [text]);
+    function reply(pointer) {
       const out = module.UTF8ToString(pointer);
       module._free(pointer);
       return JSON.parse(out);
+    }
+    function call(name, text) {
+      return reply(module.ccall(name, 'number', ['string'], [text]));
+    }
+    // Copies bytes (Uint8Array / ArrayBuffer) into the module's heap for one call.
+    function withBytes(bytes, use) {
+      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      const pointer = module._malloc(Math.max(view.length, 1));
+      try {
+        module.HEAPU8.set(view, pointer);
+        return use(pointer, view.length);
+      } finally {
+        module._free(pointer);
+      }
     }
     return {
       // size({model, quant, kv_cache_dtype, runtime, card, gpus, prompt_tokens, output_tokens, users, ...})
@@ -20,6 +33,15 @@
       reality: (request) => call('headroom_reality_json', JSON.stringify(request)),
       // catalog('models' | 'cards' | 'formats' | 'runtimes') -> {ok: true, catalog} | {ok: false, error}
       catalog: (kind) => call('headroom_catalog_json', String(kind)),
+      // loadGguf(first bytes of the file, the file's size, its name) -> {ok: true, model} |
+      // {ok: false, error, field, more_bytes?}. Requests then name the model by `name`.
+      loadGguf: (bytes, fileBytes, name) => withBytes(bytes, (pointer, length) => reply(
+        module.ccall('headroom_load_gguf', 'number', ['number', 'number', 'number', 'string'],
+                     [pointer, length, Number(fileBytes), String(name)]))),
+      // checkSubmission(file bytes, name) -> {ok: true, check: headroom.results-check.v1}
+      checkSubmission: (bytes, name) => withBytes(bytes, (pointer, length) => reply(
+        module.ccall('headroom_check_submission_json', 'number', ['number', 'number', 'string'],
+                     [pointer, length, String(name)]))),
     };
   }
   if (typeof module !== 'undefined' && module.exports) module.exports = { loadHeadroom };

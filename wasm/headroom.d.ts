@@ -58,6 +58,24 @@ export interface Headroom {
   compare(request: SizeRequest): { ok: true; compare: { schema: 'headroom.compare.v1'; cards: Record<string, unknown>[] } } | Failure;
   reality(request: SizeRequest): { ok: true; reality: { schema: 'headroom.reality.v1'; formats: Record<string, unknown>[] } } | Failure;
   catalog(kind: 'models' | 'cards' | 'formats' | 'runtimes'): { ok: true; catalog: Record<string, unknown> } | Failure;  // headroom.model-list.v1, card-list.v1, formats.v1, runtimes.v1
+  // The first bytes of a GGUF file (Blob.slice), the file's size and name; later requests name it
+  // as `model`. more_bytes: the header runs past the slice, retry with a larger one.
+  loadGguf(bytes: Uint8Array | ArrayBuffer, fileBytes: number, name: string):
+    { ok: true; model: ModelSummary } | (Failure & { more_bytes?: true });
+  // A headroom-bench file, checked as `headroom results validate --json` does.
+  checkSubmission(bytes: Uint8Array | ArrayBuffer, name: string): { ok: true; check: ResultsCheck } | Failure;
+}
+
+export interface ModelSummary {
+  id: string; name: string; family: string; params: number; active_params: number; layers: number;
+  max_context_tokens: number; source: string; notes: string[];
+}
+
+export interface ResultsCheck {
+  schema: 'headroom.results-check.v1';
+  files: { path: string; status: 'ok' | 'flagged' | 'rejected'; sha256: string; folder: string; card: string;
+           driver_version: string; reasons: { severity: 'rejected' | 'flagged'; field: string; message: string }[] }[];
+  summary: { ok: number; flagged: number; rejected: number };
 }
 
 export function loadHeadroom(options?: { factory?: (args: object) => Promise<unknown>; moduleArgs?: object }): Promise<Headroom>;

@@ -125,3 +125,97 @@ test('wasm requests go through the CLI\'s request rules', async () => {
   assert.strictEqual(withCard.ok, false);
   assert.strictEqual(withCard.field, 'card');
 });
+
+// A small GGUF written by tests/make_gguf.py: a header followed by a sparse hole for the tensors.
+function tinyGguf() {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'headroom-gguf-'));
+  const file = path.join(dir, 'tiny.gguf');
+  execFileSync('python3', [path.join(__dirname, '..', 'make_gguf.py'), file]);
+  return file;
+}
+
+// The first `length` bytes of a file (what the page gets from Blob.slice).
+function head(file, length) {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const read = fs.readSync(fd, buffer, 0, length, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+test('wasm loadGguf() reads a header slice and sizes it as the CLI sizes the file', async () => {
+  const headroom = await load();
+  const file = tinyGguf();
+  const fileBytes = fs.statSync(file).size;
+  const loaded = headroom.loadGguf(head(file, 1 << 20), fileBytes, 'tiny.gguf');
+  assert.strictEqual(loaded.ok, true, JSON.stringify(loaded));
+  assert.strictEqual(loaded.model.id, 'tiny.gguf');
+  assert.strictEqual(loaded.model.family, 'llama');
+  assert.strictEqual(loaded.model.layers, 2);
+  const request = { model: 'tiny.gguf', runtime: 'llama.cpp', card: 'rtx-4090', prompt_tokens: 1000,
+                    output_tokens: 200, users: 2 };
+  const wasm = headroom.size(request);
+  assert.strictEqual(wasm.ok, true, JSON.stringify(wasm));
+  const native = JSON.parse(execFileSync(cliPath, ['size', '--model', file, '--runtime', 'llama.cpp',
+    '--card', 'rtx-4090', '--prompt-tokens', '1000', '--output-tokens', '200', '--users', '2',
+    '--json']).toString());
+  assert.deepStrictEqual(wasm.report.memory, native.memory);
+  assert.deepStrictEqual(wasm.report.speed, native.speed);
+  assert.strictEqual(wasm.report.verdict, native.verdict);
+  // A GGUF's tensors carry their types: a quant on top is the CLI's error too.
+  const quant = headroom.size({ ...request, quant: 'q8_0' });
+  assert.strictEqual(quant.ok, false);
+  assert.strictEqual(quant.field, 'quant');
+});
+
+test('wasm loadGguf() asks for more bytes past a short slice and refuses a truncated file', async () => {
+  const headroom = await load();
+  const file = tinyGguf();
+  const fileBytes = fs.statSync(file).size;
+  const short = headroom.loadGguf(head(file, 40), fileBytes, 'tiny.gguf');
+  assert.strictEqual(short.ok, false);
+  assert.strictEqual(short.more_bytes, true, JSON.stringify(short));
+  // The same 40 bytes as the whole file: truncated, named, and no retry suggested.
+  const truncated = headroom.loadGguf(head(file, 40), 40, 'cut.gguf');
+  assert.strictEqual(truncated.ok, false);
+  assert.strictEqual(truncated.more_bytes, undefined);
+  assert.match(truncated.field, /^gguf/);
+  const native = require('node:child_process').spawnSync(cliPath, ['size', '--model',
+    writeTemp('cut.gguf', head(file, 40)), '--runtime', 'llama.cpp', '--card', 'rtx-4090']);
+  assert.strictEqual(native.status, 2);
+  assert.ok(native.stderr.toString().includes(truncated.error), native.stderr.toString());
+  // A failed load forgets the previous model: no request sizes a stale file.
+  assert.strictEqual(headroom.size({ model: 'tiny.gguf', runtime: 'llama.cpp', card: 'rtx-4090' }).ok, false);
+  assert.strictEqual(headroom.loadGguf(new Uint8Array(0), 0, 'empty.gguf').ok, false);
+});
+
+function writeTemp(name, bytes) {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'headroom-cut-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+test('wasm checkSubmission() gives the CLI\'s results validate document for every corpus file', async () => {
+  const headroom = await load();
+  const root = path.join(__dirname, '..', 'data', 'submissions');
+  const expected = JSON.parse(fs.readFileSync(path.join(root, 'expected.json'))).files;
+  let checked = 0;
+  for (const kind of ['good', 'bad']) {
+    for (const name of fs.readdirSync(path.join(root, kind)).sort()) {
+      const file = path.join(root, kind, name);
+      const wasm = headroom.checkSubmission(fs.readFileSync(file), file);
+      assert.strictEqual(wasm.ok, true, name);
+      const run = require('node:child_process').spawnSync(cliPath, ['results', 'validate', '--json', file]);
+      assert.deepStrictEqual(wasm.check, JSON.parse(run.stdout.toString()), name);
+      const want = expected[`${kind}/${name}`];
+      assert.ok(want, `${kind}/${name} is not in expected.json`);
+      assert.strictEqual(wasm.check.files[0].status, want.status, name);
+      checked += 1;
+    }
+  }
+  assert.ok(checked >= 20, `only ${checked} corpus files`);
+});

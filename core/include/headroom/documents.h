@@ -64,14 +64,23 @@ Result<BenchReport> parse_bench_report(std::string_view json_text);
 // A request as JSON (wasm, site): {"model": id | {config.json object}, and every other key of
 // request_keys() with its JSON type (numbers, strings, flash_attention as a boolean, bench as a
 // headroom.bench.v1 object)}, checked by build_request().
+// `loaded`, when given, is a model the front end read itself (a GGUF header a page sliced from
+// a dropped file): a request whose "model" is its id sizes it, with the GGUF's own tensor types.
 Result<BuiltRequest> parse_request_json(std::string_view json_text, const Catalog& catalog,
-                                        RequestKind kind);
+                                        RequestKind kind, const ModelArch* loaded = nullptr);
 
 // The wasm API's answers: {"ok": true, "report" | "compare" | "reality" | "catalog": {...}} or
 // {"ok": false, "error": "...", "field": "..."}.
-std::string size_response_json(std::string_view request_json, const Catalog& catalog);
-std::string compare_response_json(std::string_view request_json, const Catalog& catalog);
-std::string reality_response_json(std::string_view request_json, const Catalog& catalog);
+std::string size_response_json(std::string_view request_json, const Catalog& catalog,
+                               const ModelArch* loaded = nullptr);
+std::string compare_response_json(std::string_view request_json, const Catalog& catalog,
+                                  const ModelArch* loaded = nullptr);
+std::string reality_response_json(std::string_view request_json, const Catalog& catalog,
+                                  const ModelArch* loaded = nullptr);
+// {"ok": true, "model": {id, name, family, params, active_params, layers, max_context_tokens,
+// source, notes}}: what a page shows of a model it loaded, the fields an entry of
+// headroom.model-list.v1 has for any model.
+std::string model_response_json(const Result<ModelArch>& model);
 std::string catalog_response_json(std::string_view kind, const Catalog& catalog);
 std::string error_response_json(const Error& error);
 

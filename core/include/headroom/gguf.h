@@ -115,4 +115,7 @@ GgufTensorName parse_gguf_tensor_name(std::string_view name);
 Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
                                  std::vector<std::string>* notes = nullptr);
 
+// read_gguf_header + arch_from_gguf, the assumptions appended to the model's notes.
+Result<ModelArch> read_gguf_model(const ByteSource& source, std::string_view id);
+
 }  // namespace headroom

@@ -15,24 +15,38 @@ std::string dump(const Json& doc) {
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
+// What any model has, from a catalog or from a file the front end read.
+Json model_summary(const ModelArch& arch) {
+  return {{"id", arch.id},
+          {"name", arch.name},
+          {"family", arch.family},
+          {"params", total_params(arch)},
+          {"active_params", active_params(arch)},
+          {"layers", arch.num_layers},
+          {"max_context_tokens", arch.max_context_tokens},
+          {"source", arch.source}};
+}
+
 }  // namespace
 
 std::string models_json_text(const Catalog& catalog) {
   Json list = Json::array();
   for (const auto& m : catalog.models) {
-    list.push_back({{"id", m.arch.id},
-                    {"name", m.arch.name},
-                    {"family", m.arch.family},
-                    {"hf_repo", m.hf_repo},
-                    {"params", total_params(m.arch)},
-                    {"active_params", active_params(m.arch)},
-                    {"params_reported", m.params_reported},
-                    {"layers", m.arch.num_layers},
-                    {"max_context_tokens", m.arch.max_context_tokens},
-                    {"aliases", m.aliases},
-                    {"source", m.arch.source}});
+    Json entry = model_summary(m.arch);
+    entry["hf_repo"] = m.hf_repo;
+    entry["params_reported"] = m.params_reported;
+    entry["aliases"] = m.aliases;
+    list.push_back(std::move(entry));
   }
   return dump({{"schema", kModelListSchema}, {"models", list}});
+}
+
+std::string model_response_json(const Result<ModelArch>& model) {
+  if (!model) return error_response_json(model.error());
+  Json summary = model_summary(model.value());
+  summary["notes"] = model->notes;
+  const Json response{{"ok", true}, {"model", std::move(summary)}};
+  return response.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string cards_json_text(const Catalog& catalog) {

@@ -29,7 +29,7 @@ std::optional<std::string> as_text(const Json& value) {
 }  // namespace
 
 Result<BuiltRequest> parse_request_json(std::string_view json_text, const Catalog& catalog,
-                                        RequestKind kind) {
+                                        RequestKind kind, const ModelArch* loaded) {
   if (json_util::nests_too_deep(json_text)) return json_util::too_deep("request", "request");
   auto doc = json_util::parse(json_text);
   if (!doc || !doc->is_object()) return parse_failure("request", "is not a JSON object");
@@ -40,6 +40,12 @@ Result<BuiltRequest> parse_request_json(std::string_view json_text, const Catalo
       auto arch = parse_hf_config(value.dump(), "config.json");
       if (!arch) return arch.error();
       text.model_arch = std::move(arch).value();
+      continue;
+    }
+    if (key == "model" && loaded != nullptr && value.is_string() &&
+        value.get<std::string>() == loaded->id) {
+      text.model_arch = *loaded;
+      text.model_from_gguf = true;
       continue;
     }
     if (key == "bench" && value.is_object()) {
@@ -58,24 +64,27 @@ std::string error_response_json(const Error& error) {
   return response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string size_response_json(std::string_view request_json, const Catalog& catalog) {
-  auto built = parse_request_json(request_json, catalog, RequestKind::size);
+std::string size_response_json(std::string_view request_json, const Catalog& catalog,
+                               const ModelArch* loaded) {
+  auto built = parse_request_json(request_json, catalog, RequestKind::size, loaded);
   if (!built) return error_response_json(built.error());
   auto report = size(built->request);
   if (!report) return error_response_json(report.error());
   return "{\"ok\":true,\"report\":" + size_json_text(report.value(), -1) + "}";
 }
 
-std::string compare_response_json(std::string_view request_json, const Catalog& catalog) {
-  auto built = parse_request_json(request_json, catalog, RequestKind::compare);
+std::string compare_response_json(std::string_view request_json, const Catalog& catalog,
+                                  const ModelArch* loaded) {
+  auto built = parse_request_json(request_json, catalog, RequestKind::compare, loaded);
   if (!built) return error_response_json(built.error());
   auto fits = compare_cards(catalog, built->request, built->vendor);
   if (!fits) return error_response_json(fits.error());
   return "{\"ok\":true,\"compare\":" + compare_json_text(fits.value()) + "}";
 }
 
-std::string reality_response_json(std::string_view request_json, const Catalog& catalog) {
-  auto built = parse_request_json(request_json, catalog, RequestKind::reality);
+std::string reality_response_json(std::string_view request_json, const Catalog& catalog,
+                                  const ModelArch* loaded) {
+  auto built = parse_request_json(request_json, catalog, RequestKind::reality, loaded);
   if (!built) return error_response_json(built.error());
   auto fits = compare_formats(built->request);
   if (!fits) return error_response_json(fits.error());
