@@ -24,8 +24,8 @@ namespace {
 using namespace headroom;
 
 constexpr std::uintmax_t kMaxInputBytes = 64ull << 20;
-constexpr const char* kTemplates[] = {"index",    "card",  "cards", "reality",
-                                      "accuracy", "embed", "fit",   "badge"};
+constexpr const char* kTemplates[] = {"index", "card", "cards", "reality", "accuracy",
+                                      "embed", "fit",  "badge", "submit"};
 constexpr const char* kPartials[] = {"head", "foot", "membar"};
 struct StaticFile {
   const char* source;  // in site/static
@@ -35,6 +35,9 @@ constexpr StaticFile kStatic[] = {{"style.css", "style.css"},
                                   {"app.js", "app.js"},
                                   {"loader.js", "loader.js"},
                                   {"membar.js", "membar.js"},
+                                  {"submit.js", "submit.js"},
+                                  {"model-file.js", "model-file.js"},
+                                  {"table-view.js", "table-view.js"},
                                   {"headroom-fit.js", "headroom-fit.js"},
                                   {"fit.js", "embed/fit.js"},
                                   {"favicon.svg", "favicon.svg"}};

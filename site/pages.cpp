@@ -372,6 +372,16 @@ Page accuracy_page(const SiteInputs& in) {
   return Page{"accuracy.html", "accuracy", d};
 }
 
+// The submission check's stages, as results.h documents check_submission().
+constexpr const char* kSubmissionChecks =
+    "Structure (size, UTF-8, nesting depth, duplicate keys, finite numbers, the "
+    "headroom.bench.v1 schema), provenance (the bench version and the digest of its SPIR-V "
+    "kernels), identity (the device against the card catalog, the decoded driver), consistency "
+    "(every aggregate recomputed from its samples, sample counts, spread, kernel verification, "
+    "bandwidth against the card's spec and GEMV against the read bandwidth) and privacy (no "
+    "paths, user or host names). A rejected file names every problem; a flagged one is stored "
+    "as unverified and left out of the measured figures.";
+
 // Badges for READMEs: common model x card pairs at one chat user, Q4_K_M on llama.cpp.
 constexpr const char* kBadgeModels[] = {"llama-3.1-8b-instruct",  "qwen3-8b",
                                         "qwen3-30b-a3b",          "gemma-3-27b-it",
@@ -423,6 +433,9 @@ Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
   if (!reality) return reality.error();
   pages.push_back(std::move(reality).value());
   pages.push_back(accuracy_page(inputs));
+  Data submit = common(inputs, "", "Submit a headroom-bench result", "submit.html");
+  submit.set("check_summary", std::string(kSubmissionChecks));
+  pages.push_back(Page{"submit.html", "submit", submit});
   list cards;
   for (const Card& card : inputs.catalog->cards) {
     auto page = card_page(inputs, card);

@@ -5,10 +5,14 @@
 
 import { loadCore } from './loader.js';
 import { gib, memoryBar } from './membar.js';
+import { localModel, ownModel } from './model-file.js';
+import { tableView } from './table-view.js';
 
 const form = document.getElementById('workload');
 const tbody = document.querySelector('table.compare tbody');
 const status = document.getElementById('workload-error');
+const table = document.querySelector('table.compare');
+const view = table ? tableView(table, document.getElementById('filters'), () => writeUrl(readForm())) : null;
 const FIELDS = ['model', 'quant', 'kv_cache_dtype', 'runtime', 'prompt_tokens', 'output_tokens',
                 'users', 'gpus'];
 const NUMBERS = new Set(['prompt_tokens', 'output_tokens', 'users', 'gpus']);
@@ -25,6 +29,11 @@ function readForm() {
     const value = form.elements[name].value.trim();
     request[name] = NUMBERS.has(name) && /^[0-9]+$/.test(value) ? Number(value) : value;
   }
+  // A local model: the core holds a GGUF by its name (its tensors carry their types, so no
+  // format applies); a pasted config.json goes in as the model object.
+  const own = localModel(request.model);
+  if (own && own.kind === 'gguf') delete request.quant;
+  if (own && own.kind === 'config') request.model = own.config;
   return request;
 }
 
@@ -32,8 +41,11 @@ function writeUrl(request) {
   const initial = defaults();
   const params = new URLSearchParams();
   for (const name of FIELDS) {
+    if (request[name] === undefined || typeof request[name] === 'object') continue;
+    if (localModel(String(request[name]))) continue;  // a local file cannot travel in a link
     if (String(request[name]) !== initial[name]) params.set(name, String(request[name]));
   }
+  if (view) for (const [key, value] of Object.entries(view.params())) params.set(key, value);
   const query = params.toString();
   history.replaceState(null, '', query ? '?' + query : location.pathname);
 }
@@ -63,6 +75,7 @@ function render(compare) {
     const row = document.createElement('tr');
     row.className = fit.verdict || 'refused';
     row.dataset.card = fit.card;
+    row.dataset.vendor = fit.vendor;
     const link = document.createElement('a');
     link.href = `cards/${encodeURIComponent(fit.card)}.html`;
     link.textContent = fit.name;
@@ -84,6 +97,7 @@ function render(compare) {
     rows.appendChild(row);
   }
   tbody.replaceChildren(rows);
+  if (view) view.apply();
 }
 
 let timer = null;
@@ -114,6 +128,8 @@ function schedule() {
 
 if (form && tbody) {
   readUrl();
+  if (view) view.restore(new URLSearchParams(location.search));
+  ownModel(form, update);
   form.addEventListener('input', schedule);
   form.addEventListener('submit', (event) => { event.preventDefault(); update(); });
   if (location.search) update();

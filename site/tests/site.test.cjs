@@ -161,7 +161,8 @@ test('no serious accessibility violations on every page type; screenshots light 
   const axe = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   for (const [name, url] of [['home', 'index.html'], ['card', 'cards/rtx-4090.html'],
                              ['reality', 'reality.html'], ['accuracy', 'accuracy.html'],
-                             ['cards', 'cards/index.html'], ['embed', 'embed/index.html']]) {
+                             ['cards', 'cards/index.html'], ['embed', 'embed/index.html'],
+                             ['submit', 'submit.html']]) {
     for (const scheme of ['light', 'dark']) {
       const { page, context, problems } = await open(base + url, { colorScheme: scheme });
       await page.screenshot({ path: path.join(artifacts, `${name}-${scheme}.png`), fullPage: false });
@@ -267,4 +268,119 @@ test('a submission with markup in its device name and driver info executes nothi
     assert.deepStrictEqual(problems, [], page_path);
     await context.close();
   }
+});
+
+function tinyGguf(dir) {
+  const file = path.join(dir, 'tiny.gguf');
+  execFileSync('python3', [path.join(__dirname, '..', '..', 'tests', 'make_gguf.py'), file]);
+  return file;
+}
+
+test('a GGUF file given to the home page is read locally and sized as the CLI sizes it; a truncated one is refused', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-gguf-'));
+  const file = tinyGguf(dir);
+  const { page, context, problems } = await open(base + 'index.html');
+  const updated = page.evaluate(() => new Promise((resolve) =>
+    document.addEventListener('headroom:updated', () => resolve(true), { once: true })));
+  await page.click('#own-model summary');
+  await page.setInputFiles('input[name=gguf]', file);
+  assert.ok(await updated);
+  assert.strictEqual(await page.inputValue('select[name=model]'), 'tiny.gguf');
+  const users = await page.inputValue('input[name=users]');
+  expectEqualToCli(await tableRows(page), cliCompare(['--model', file, '--runtime', 'llama.cpp',
+    '--prompt-tokens', '2000', '--output-tokens', '500', '--users', users]));
+  // The local file does not travel in the URL.
+  assert.doesNotMatch(page.url(), /tiny\.gguf/);
+  // The first 40 bytes alone: refused with the core's message, the table and model list kept.
+  const cut = path.join(dir, 'cut.gguf');
+  fs.writeFileSync(cut, fs.readFileSync(file).subarray(0, 40));
+  const before = await tableRows(page);
+  await page.setInputFiles('input[name=gguf]', cut);
+  await page.waitForFunction(() => /gguf\./.test(document.getElementById('own-model-status').textContent));
+  const message = await page.textContent('#own-model-status');
+  const native = require('node:child_process').spawnSync(cliBin, ['size', '--model', cut, '--runtime', 'llama.cpp', '--card', 'rtx-4090']);
+  assert.strictEqual(native.status, 2);
+  assert.ok(native.stderr.toString().includes(message.trim()), `${message} vs ${native.stderr}`);
+  assert.deepStrictEqual(await tableRows(page), before);
+  assert.strictEqual(await page.$('select[name=model] option[value="cut.gguf"]'), null);
+  assert.deepStrictEqual(problems, []);  // no request left the page, no console errors
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a pasted config.json is sized in the page; broken JSON is refused', async () => {
+  const { page, context, problems } = await open(base + 'index.html');
+  const models = JSON.parse(execFileSync(cliBin, ['models', '--json']).toString()).models;
+  assert.ok(models.length > 0);
+  const catalog = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'core', 'data', 'models.json')));
+  const entry = catalog.models.find((m) => m.id === 'qwen3-8b') || catalog.models[0];
+  await page.click('#own-model summary');
+  const updated = page.evaluate(() => new Promise((resolve) =>
+    document.addEventListener('headroom:updated', () => resolve(true), { once: true })));
+  await page.fill('textarea[name=config]', JSON.stringify(entry.config));
+  await page.click('#use-config');
+  assert.ok(await updated);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-config-'));
+  const configFile = path.join(dir, 'config.json');
+  fs.writeFileSync(configFile, JSON.stringify(entry.config));
+  const users = await page.inputValue('input[name=users]');
+  expectEqualToCli(await tableRows(page), cliCompare(['--model', configFile, '--quant', 'q4_k_m',
+    '--runtime', 'llama.cpp', '--prompt-tokens', '2000', '--output-tokens', '500', '--users', users]));
+  await page.fill('textarea[name=config]', '{"model_type": ');
+  await page.click('#use-config');
+  await page.waitForFunction(() => /not valid JSON/.test(document.getElementById('own-model-status').textContent));
+  assert.deepStrictEqual(problems, []);
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the submit page checks a result file in the page as results validate does', async () => {
+  const root = path.join(__dirname, '..', '..', 'tests', 'data', 'submissions');
+  const good = path.join(root, 'good', fs.readdirSync(path.join(root, 'good')).sort()[0]);
+  const bad = path.join(root, 'bad', 'inflated_bandwidth.json');
+  const { page, context, problems } = await open(base + 'submit.html');
+  for (const file of [good, bad]) {
+    const run = require('node:child_process').spawnSync(cliBin, ['results', 'validate', '--json', file]);
+    const expected = JSON.parse(run.stdout.toString()).files[0];
+    await page.setInputFiles('input[name=file]', file);
+    await page.waitForFunction((name) => document.getElementById('submission-verdict').textContent.startsWith(name),
+                               path.basename(file));
+    const verdict = await page.textContent('#submission-verdict');
+    assert.match(verdict, { ok: /accepted$/, flagged: /unverified/, rejected: /rejected$/ }[expected.status]);
+    const findings = await page.$$eval('table.reasons tbody tr', (rows) => rows.map((tr) => tr.cells[2].textContent));
+    assert.deepStrictEqual(findings, expected.reasons.map((r) => r.message));
+    if (expected.status !== 'rejected') {
+      assert.strictEqual(await page.textContent('#submission-path'), `results/${expected.folder}/${expected.sha256}.json`);
+    }
+  }
+  assert.deepStrictEqual(problems, []);
+  await context.close();
+});
+
+test('sort headers and filters work from the keyboard and travel in the URL', async () => {
+  const { page, context, problems } = await open(base + 'index.html');
+  await page.waitForSelector('th button.sort');
+  const usersHeader = page.locator('th button.sort', { hasText: 'Max users' });
+  await usersHeader.focus();
+  await page.keyboard.press('Enter');
+  const sorted = await page.$$eval('table.compare tbody tr', (rows) =>
+    rows.map((tr) => parseFloat(tr.cells[4].textContent)).filter((n) => Number.isFinite(n)));
+  assert.ok(sorted.length > 5);
+  assert.deepStrictEqual(sorted, [...sorted].sort((a, b) => b - a));
+  assert.strictEqual(await page.getAttribute('th:has(button:text("Max users"))', 'aria-sort'), 'descending');
+  await page.selectOption('select[name=vendor]', 'amd');
+  const visible = await page.$$eval('table.compare tbody tr:not([hidden])', (rows) => rows.map((tr) => tr.dataset.vendor));
+  assert.ok(visible.length > 0 && visible.every((v) => v === 'amd'), JSON.stringify(visible));
+  assert.match(page.url(), /vendor=amd/);
+  assert.match(page.url(), /sort=4-/);
+  // The link restores the same view.
+  const again = await open(page.url());
+  await again.page.waitForSelector('th[aria-sort=descending] button.sort');
+  const restored = await again.page.$$eval('table.compare tbody tr:not([hidden])', (rows) => rows.map((tr) => tr.dataset.card));
+  const original = await page.$$eval('table.compare tbody tr:not([hidden])', (rows) => rows.map((tr) => tr.dataset.card));
+  assert.deepStrictEqual(restored, original);
+  assert.deepStrictEqual(problems, []);
+  assert.deepStrictEqual(again.problems, []);
+  await again.context.close();
+  await context.close();
 });
