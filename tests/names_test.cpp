@@ -269,7 +269,7 @@ TEST_CASE("a repo name sets the format with an assumption line", "[names]") {
   CHECK(gguf->request.weight_format == "q4_k_m");
   CHECK(gguf->request.card.id == "rtx-4090");
   CHECK(has_note(gguf->request, "'NVIDIA GeForce RTX 4090' read as card rtx-4090"));
-  CHECK(contains(gguf->request.name_notes.at(0), "read as model qwen3-8b; the repo holds several"));
+  CHECK(gguf->request.name_notes.at(0) == "'Qwen/Qwen3-8B-GGUF' read as model qwen3-8b");
   CHECK(size(gguf->request));
 
   // FP8 names agree with every FP8 layout; the explicit one wins.
@@ -279,6 +279,13 @@ TEST_CASE("a repo name sets the format with an assumption line", "[names]") {
                       {"card", "h100-sxm-80gb"}});
   REQUIRE(block);
   CHECK(block->request.weight_format == "fp8-block");
+
+  // A GGUF repo without a quant: the model, and a hint that the repo holds many.
+  auto many = built({{"model", "Qwen/Qwen3-8B-GGUF"}, {"runtime", "llama.cpp"}, {"card", "l4"}});
+  REQUIRE(many);
+  CHECK(many->request.weight_format == "native");
+  CHECK(contains(many->request.name_notes.at(0),
+                 "read as model qwen3-8b; the repo holds several GGUF quants, none picked"));
 
   // fp16 asked of a GGUF repo on llama.cpp is GGUF f16: no contradiction.
   auto f16 = built({{"model", "unsloth/Qwen3-8B-GGUF"},

@@ -28,7 +28,9 @@ struct ModelName {
   // fp8-block); empty when it says none.
   std::vector<std::string> formats;
   bool any_gguf = false;  // "-GGUF" without a quant: every GGUF format agrees with the name
-  std::string note;       // how the name was read; "" for a catalog id, alias or repo as listed
+  // How the name was read ("'Qwen/Qwen3-8B-AWQ' read as model qwen3-8b with format awq"); "" for
+  // a catalog id, alias or repo as listed.
+  std::string note;
 };
 
 struct Catalog {

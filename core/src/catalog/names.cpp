@@ -380,9 +380,6 @@ Result<ModelName> Catalog::read_model_name(std::string_view text) const {
   out.note = "'" + std::string(text) + "' read as model " + out.model->arch.id;
   if (!out.formats.empty()) out.note += " with format " + out.formats.front();
   if (!how.empty()) out.note += " (" + how + ")";
-  if (out.any_gguf) {
-    out.note += "; the repo holds several GGUF quants, none picked (pass quant, e.g. q4_k_m)";
-  }
   return out;
 }
 

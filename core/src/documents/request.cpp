@@ -180,10 +180,13 @@ class Builder {
       r.weight_format = model_name_.formats.front();
     }
     if (!model_name_.note.empty()) {
-      const bool ignored = kind_ == RequestKind::reality && !model_name_.formats.empty();
-      r.name_notes.insert(
-          r.name_notes.begin(),
-          model_name_.note + (ignored ? " (the reality check tries every format)" : ""));
+      std::string note = model_name_.note;
+      if (kind_ == RequestKind::reality) {
+        if (!model_name_.formats.empty()) note += " (the reality check tries every format)";
+      } else if (model_name_.any_gguf && !have_quant_) {
+        note += "; the repo holds several GGUF quants, none picked (pass quant, e.g. q4_k_m)";
+      }
+      r.name_notes.insert(r.name_notes.begin(), note);
     }
     auto format = find_weight_format(r.weight_format);
     if (!format) return std::nullopt;      // check_request names the unknown format
