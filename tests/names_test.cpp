@@ -70,6 +70,9 @@ TEST_CASE("card spellings and driver names find the catalog card", "[names]") {
       {"Intel(R) Arc(TM) A770 Graphics", "arc-a770-16gb"},
       {"Apple M2 Max", "apple-m2-max-96gb"},
       {"m3 ultra", "apple-m3-ultra-512gb"},
+      {"NVIDIA RTX PRO 6000 Blackwell Workstation Edition", "rtx-pro-6000-blackwell"},
+      {"NVIDIA GeForce RTX 5090", "rtx-5090"},
+      {"rtx a6000", "rtx-a6000"},
   };
   for (const auto& [typed, id] : cases) {
     INFO(typed);
@@ -233,6 +236,10 @@ TEST_CASE("Hugging Face repo names of derivatives read as base model and format"
       {"https://huggingface.co/Qwen/Qwen3-8B-AWQ", "qwen3-8b", "awq"},
       {"qwen3:8b-q4_K_M", "qwen3-8b", "q4_k_m"},
       {"ggml-org/gpt-oss-20b-GGUF", "gpt-oss-20b", ""},
+      {"meta-llama/Meta-Llama-3.1-8B-Instruct", "llama-3.1-8b-instruct", ""},
+      {"llama3.1:8b-instruct-q4_K_M", "llama-3.1-8b-instruct", "q4_k_m"},
+      {"qwen3:30b-a3b-instruct-2507-q4_K_M", "qwen3-30b-a3b", "q4_k_m"},
+      {"openai/gpt-oss-20b-MXFP4", "gpt-oss-20b", "mxfp4"},
   };
   for (const auto& c : cases) {
     INFO(c.typed);
@@ -338,4 +345,17 @@ TEST_CASE("an unknown model name lists the nearest ids", "[names]") {
                        RequestKind::reality);
   REQUIRE(reality);
   CHECK(reality->request.weight_format == "native");
+}
+
+TEST_CASE("names far longer than any catalog name are refused at once", "[names]") {
+  const std::string card(100000, '4');
+  auto found = catalog().find_card(card);
+  REQUIRE_FALSE(found);
+  CHECK(found.error().field == "card");
+  CHECK(found.error().message.size() < 200);
+  std::string model = "x/";
+  for (int i = 0; i < 20000; ++i) model += "-GGUF";
+  auto name = catalog().read_model_name(model);
+  REQUIRE_FALSE(name);
+  CHECK(name.error().code == ErrorCode::unknown_name);
 }

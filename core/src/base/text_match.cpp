@@ -67,7 +67,9 @@ std::size_t infix_distance(std::string_view needle, std::string_view hay) {
 
 std::string suggest_nearest(std::string_view squeezed_query, const std::vector<NamedKeys>& names,
                             std::size_t limit) {
-  if (squeezed_query.empty()) return "";
+  // No catalog name is this long; the distances cost query length times key length.
+  constexpr std::size_t kLongest = 200;
+  if (squeezed_query.empty() || squeezed_query.size() > kLongest) return "";
   // Near enough: about one edit in three characters, at least one. Ranked by the distance to the
   // closest stretch of a key (a typo inside "rtx4090"), then to the whole key (fewer extra
   // characters first), then catalog order.

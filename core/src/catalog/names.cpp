@@ -14,6 +14,10 @@ namespace {
 
 using Words = std::vector<std::string>;
 
+// Longer than any card or repo name: read no further (the matching is quadratic in places, and
+// a request may come from a hostile JSON document).
+constexpr std::size_t kMaxNameChars = 200;
+
 // ---- cards -------------------------------------------------------------------------------------
 
 // Vendor and brand words: drivers put them in front ("NVIDIA GeForce RTX 4090", "Tesla T4",
@@ -290,6 +294,11 @@ Result<const Card*> Catalog::find_card(std::string_view text) const {
   for (const auto& card : cards) {
     if (iequals(card.id, text)) return &card;
   }
+  if (text.size() > kMaxNameChars) {
+    return refused(ErrorCode::unknown_name, "card",
+                   "unknown card (a name of " + std::to_string(text.size()) +
+                       " characters); `headroom cards` lists the catalog");
+  }
   const Words words = card_words(text, false);
   const std::string key = joined(words);
   const std::string alias_key = joined(card_words(text, true));
@@ -341,10 +350,12 @@ Result<const CatalogModel*> Catalog::find_model(std::string_view id) const {
 
 Result<ModelName> Catalog::read_model_name(std::string_view text) const {
   ModelName out;
-  if (auto exact = find_model(text)) {
+  auto exact = find_model(text);
+  if (exact) {
     out.model = exact.value();
     return out;
   }
+  if (text.size() > kMaxNameChars) return exact.error();
   const RepoName repo = split_repo(text);
   std::string base = repo.repo;
   // Format suffixes, outermost first: "-Q4_K_M-GGUF", "-GPTQ-Int4", "-FP8-dynamic".
