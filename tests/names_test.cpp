@@ -220,14 +220,15 @@ TEST_CASE("Hugging Face repo names of derivatives read as base model and format"
   const Case cases[] = {
       {"Qwen/Qwen3-8B", "qwen3-8b", ""},
       {"Qwen/Qwen3-8B-AWQ", "qwen3-8b", "awq"},
-      {"Qwen/Qwen3-8B-FP8", "qwen3-8b", "fp8"},
+      {"Qwen/Qwen3-8B-FP8", "qwen3-8b", "fp8-block"},  // Qwen's FP8 releases: 128x128 blocks
+      {"someone/Qwen3-8B-FP8", "qwen3-8b", "fp8"},
       {"Qwen/Qwen3-8B-GGUF", "qwen3-8b", ""},
       {"unsloth/Qwen3-8B-GGUF", "qwen3-8b", ""},
       {"unsloth/Qwen3-8B-bnb-4bit", "qwen3-8b", "bnb-nf4"},
       {"Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", "qwen2.5-7b-instruct", "gptq"},
       {"Qwen/Qwen2.5-7B-Instruct-AWQ", "qwen2.5-7b-instruct", "awq"},
       {"Qwen/Qwen3-4B-Instruct-2507", "qwen3-4b", ""},
-      {"Qwen/Qwen3-30B-A3B-Instruct-2507-FP8", "qwen3-30b-a3b", "fp8"},
+      {"Qwen/Qwen3-30B-A3B-Instruct-2507-FP8", "qwen3-30b-a3b", "fp8-block"},
       {"bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "llama-3.1-8b-instruct", ""},
       {"hf.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF:Q4_K_M", "llama-3.1-8b-instruct", "q4_k_m"},
       {"someone/Qwen3-8B-Q4_K_M-GGUF", "qwen3-8b", "q4_k_m"},
@@ -280,12 +281,17 @@ TEST_CASE("a repo name sets the format with an assumption line", "[names]") {
   CHECK(size(gguf->request));
 
   // FP8 names agree with every FP8 layout; the explicit one wins.
-  auto block = built({{"model", "Qwen/Qwen3-8B-FP8"},
+  auto block = built({{"model", "RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic"},
                       {"quant", "fp8-block"},
                       {"runtime", "vllm"},
                       {"card", "h100-sxm-80gb"}});
   REQUIRE(block);
   CHECK(block->request.weight_format == "fp8-block");
+  auto qwen = built({{"model", "Qwen/Qwen3-8B-FP8"}, {"runtime", "vllm"}, {"card", "h100 sxm"}});
+  REQUIRE(qwen);
+  CHECK(qwen->request.weight_format == "fp8-block");
+  CHECK(qwen->request.name_notes.at(0) ==
+        "'Qwen/Qwen3-8B-FP8' read as model qwen3-8b with format fp8-block");
 
   // A GGUF repo without a quant: the model, and a hint that the repo holds many.
   auto many = built({{"model", "Qwen/Qwen3-8B-GGUF"}, {"runtime", "llama.cpp"}, {"card", "l4"}});

@@ -254,7 +254,7 @@ const CatalogModel* base_model(const std::vector<CatalogModel>& models, std::str
       if (const std::size_t cut = suffix_cut(undated, variant)) {
         if (const CatalogModel* model =
                 exact_model(models, undated.substr(0, undated.size() - cut))) {
-          how = "a dated re-release, same architecture assumed";
+          how = "a dated re-release: same architecture and context window assumed";
           return model;
         }
       }
@@ -387,6 +387,11 @@ Result<ModelName> Catalog::read_model_name(std::string_view text) const {
   } else if (marker != nullptr) {
     out.formats = marker->formats;
     out.any_gguf = marker->any_gguf;
+    // Qwen's own -FP8 releases are block-scaled: "fine-grained fp8 quantization with block size
+    // of 128" (Qwen/Qwen3-8B-FP8 model card; config weight_block_size [128, 128]).
+    if (marker->suffix == "fp8" && iequals(repo.owner, "qwen")) {
+      out.formats = {"fp8-block", "fp8", "fp8-channel"};
+    }
   }
   out.note = "'" + std::string(text) + "' read as model " + out.model->arch.id;
   if (!out.formats.empty()) out.note += " with format " + out.formats.front();
