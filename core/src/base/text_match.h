@@ -30,8 +30,4 @@ struct NamedKeys {
 std::string suggest_nearest(std::string_view squeezed_query, const std::vector<NamedKeys>& names,
                             std::size_t limit = 4);
 
-// Up to `limit` candidates that contain the query or share its first characters.
-std::string suggest(std::string_view query, const std::vector<std::string>& candidates,
-                    std::size_t limit = 4);
-
 }  // namespace headroom
