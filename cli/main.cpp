@@ -70,6 +70,13 @@ int run_size(const Catalog& catalog, const RequestCommand& cmd) {
   return 0;
 }
 
+// How the request's names were read; compare and reality tables have no assumptions list.
+std::string name_notes_text(const SizingRequest& request) {
+  std::string text;
+  for (const auto& note : request.name_notes) text += "assumed: " + note + "\n";
+  return text;
+}
+
 int run_compare(const Catalog& catalog, const RequestCommand& cmd) {
   auto built = cmd.build(catalog, RequestKind::compare);
   if (!built) return cmd.fail_with(built.error());
@@ -85,7 +92,7 @@ int run_compare(const Catalog& catalog, const RequestCommand& cmd) {
   auto fits = compare_cards(catalog, built->request, built->vendor, measured);
   if (!fits) return cmd.fail_with(fits.error());
   std::cout << (cmd.json ? compare_json_text(fits.value()) + "\n"
-                         : cli::render_compare(fits.value()));
+                         : cli::render_compare(fits.value()) + name_notes_text(built->request));
   return 0;
 }
 
@@ -95,7 +102,7 @@ int run_reality(const Catalog& catalog, const RequestCommand& cmd) {
   auto fits = compare_formats(built->request);
   if (!fits) return cmd.fail_with(fits.error());
   std::cout << (cmd.json ? reality_json_text(fits.value()) + "\n"
-                         : cli::render_formats(fits.value()));
+                         : cli::render_formats(fits.value()) + name_notes_text(built->request));
   return 0;
 }
 

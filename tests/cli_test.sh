@@ -69,6 +69,17 @@ expect_error "--max-model-len must be a whole number (got '')" "${base[@]}" --ma
 expect_error "--n-gpu-layers is a llama.cpp/Ollama setting; use --max-model-len with vllm" "${base[@]}" --n-gpu-layers 10
 expect_error "unknown KV cache dtype 'fp3'" size --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --kv-cache-dtype fp3
 
+# Names as users type them: a derivative's repo name, a driver's card name (issue 10).
+expect_ok "doc['inputs']['model'] == 'qwen3-8b' and doc['inputs']['quant'] == 'awq' and doc['inputs']['card'] == 'rtx-4090' and \"'Qwen/Qwen3-8B-AWQ' read as model qwen3-8b with format awq\" in doc['assumptions']" \
+  size --model Qwen/Qwen3-8B-AWQ --runtime vllm --card 'NVIDIA GeForce RTX 4090' --json
+expect_ok "doc['inputs']['quant'] == 'f16'" size --model llama-3.1-8b-instruct --quant fp16 --runtime llama.cpp --card rtx4090 --json
+expect_ok "doc['inputs']['quant'] == 'mxfp4-gguf'" size --model gpt-oss-20b --quant mxfp4 --runtime ollama --card 'RTX 4090' --json
+expect_error "--card 'h100' fits several catalog cards: h100-sxm-80gb, h100-pcie-80gb, h100-nvl-94gb" size --model qwen3-8b --runtime vllm --card h100
+expect_error "unknown card 'rtx4900' (did you mean rtx-4090" size --model qwen3-8b --runtime vllm --card rtx4900
+expect_error "--quant 'fp8' contradicts model 'Qwen/Qwen3-8B-AWQ', whose name says awq" size --model Qwen/Qwen3-8B-AWQ --quant fp8 --runtime vllm --card rtx-4090
+expect_error "it is a GGUF format; this runtime serves awq" size --model qwen3-8b --quant q4_k_m --runtime vllm --card rtx-4090
+expect_error "unknown model 'Qwen/Qwen3-9B-AWQ' (did you mean qwen3-4b, qwen3-8b" size --model Qwen/Qwen3-9B-AWQ --runtime vllm --card rtx-4090
+
 expect_ok "doc['schema'] == 'headroom.size.v1' and doc['memory']['kv_bytes_per_token'] == 131072 and doc['verdict'] in ('fits','tight','does-not-fit') and isinstance(doc['advice'], list) and doc['speed']['bound'] in ('memory','compute')" "${base[@]}" --json
 # A real (small, sparse) GGUF file read through the CLI's file source: exact bytes per tensor.
 here=$(dirname "$0")

@@ -33,7 +33,8 @@ struct Card {
   bool unified_memory = false;       // shares memory with the CPU (Apple, APUs)
   std::uint32_t vulkan_vendor_id = 0;
   std::vector<std::uint32_t> vulkan_device_ids;
-  std::string sources;  // "memory: ...; bandwidth: ...; ..." for display
+  std::vector<std::string> aliases;  // device names as drivers report them ("NVIDIA H200")
+  std::string sources;               // "memory: ...; bandwidth: ...; ..." for display
 };
 
 }  // namespace headroom

@@ -38,6 +38,9 @@ struct SizingRequest {
   // Where `bench` came from when the front end chose it rather than the user (the aggregate of
   // submitted results for this card): printed as an assumption line; "" for a --bench file.
   std::string bench_origin;
+  // How the request's names were read where they were not catalog ids ("'Qwen/Qwen3-8B-AWQ' read
+  // as model qwen3-8b with format awq"): printed as assumption lines.
+  std::vector<std::string> name_notes;
   // Advice re-runs the model with one change each (GPUs, formats, offload): off where only the
   // verdict and figures are wanted (the site's card pages size every model on every card).
   bool with_advice = true;

@@ -45,9 +45,19 @@ struct WeightFormat {
 // Every known format, in a stable display order (HF formats, native, then GGUF).
 const std::vector<WeightFormat>& weight_formats();
 
-// Case-insensitive; '-' and '_' are interchangeable; accepts aliases such as "nf4", "w8a8",
-// "Q4_K", "fp8-dynamic", "mxfp4_moe". Unknown ids give an error listing the known ones.
+// Case-insensitive; '-' and '_' are interchangeable or left out ("q4km"); accepts aliases such as
+// "nf4", "w8a8", "Q4_K", "fp8-dynamic", "mxfp4_moe". Unknown ids give an error listing the known
+// ones.
 Result<const WeightFormat*> find_weight_format(std::string_view id);
+
+// The format of the other ecosystem holding the same weights, for a runtime that does not load
+// `format` (`runtime` is a RuntimeProfile key): GGUF f16 for fp16 on llama.cpp, GGUF MXFP4_MOE for
+// mxfp4, and back; nullptr where there is none or the runtime loads `format` itself.
+const WeightFormat* counterpart_for_runtime(const WeightFormat& format, std::string_view runtime);
+
+// The formats `runtime` serves at the bit width of `format`'s main type, for a refusal:
+// "awq, gptq, bnb-nf4 at 4 bits"; the nearest widths when none matches; "" when it serves none.
+std::string formats_at_width(const WeightFormat& format, std::string_view runtime);
 
 // Sets each tensor's dtype as the format really stores it; keeps the list order.
 // HF formats quantize only the linear layers of the blocks (MoE experts included); token

@@ -4,7 +4,6 @@
 
 #include "base/embedded.h"
 #include "base/json_util.h"
-#include "base/text_match.h"
 
 namespace headroom {
 namespace {
@@ -110,6 +109,12 @@ Result<std::vector<Card>> parse_cards_catalog(std::string_view json_text) {
         }
       }
     }
+    // Device names drivers report (nvidia-smi, Vulkan) that the catalog name does not spell.
+    if (const Json* aliases = json_util::find(entry, "aliases"); aliases && aliases->is_array()) {
+      for (const auto& alias : *aliases) {
+        if (alias.is_string()) card.aliases.push_back(alias.get<std::string>());
+      }
+    }
     card.sources = join_sources(entry);
     if (card.id.empty() || card.memory_bytes == 0 || card.usable_memory_bytes > card.memory_bytes ||
         card.bandwidth_bytes_per_s <= 0 || card.throughput.fp16_flops_per_s <= 0) {
@@ -130,21 +135,6 @@ Result<Catalog> load_builtin_catalog() {
   return Catalog{std::move(models).value(), std::move(cards).value()};
 }
 
-Result<const CatalogModel*> Catalog::find_model(std::string_view id) const {
-  std::vector<std::string> ids;
-  for (const auto& model : models) {
-    if (iequals(model.arch.id, id) || (!model.hf_repo.empty() && iequals(model.hf_repo, id)))
-      return &model;
-    for (const auto& alias : model.aliases) {
-      if (iequals(alias, id)) return &model;
-    }
-    ids.push_back(model.arch.id);
-  }
-  return refused(ErrorCode::unknown_name, "model",
-                 "unknown model '" + std::string(id) + "'" + suggest(id, ids) +
-                     "; `headroom models` lists the catalog, or pass a config.json or .gguf path");
-}
-
 const Card* Catalog::find_card_by_vulkan_id(std::uint32_t vendor_id,
                                             std::uint32_t device_id) const {
   for (const auto& card : cards) {
@@ -154,17 +144,6 @@ const Card* Catalog::find_card_by_vulkan_id(std::uint32_t vendor_id,
     }
   }
   return nullptr;
-}
-
-Result<const Card*> Catalog::find_card(std::string_view id) const {
-  std::vector<std::string> ids;
-  for (const auto& card : cards) {
-    if (iequals(card.id, id)) return &card;
-    ids.push_back(card.id);
-  }
-  return refused(ErrorCode::unknown_name, "card",
-                 "unknown card '" + std::string(id) + "'" + suggest(id, ids) +
-                     "; `headroom cards` lists the catalog");
 }
 
 }  // namespace headroom

@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <limits>
 
+#include "base/text_match.h"
 #include "headroom/documents.h"
+#include "headroom/weight_format.h"
 
 namespace headroom {
 namespace {
@@ -127,7 +129,7 @@ class Builder {
     if (kind_ == RequestKind::reality && have_quant_) {
       return invalid("quant", "must be dropped: the reality check tries every weight format");
     }
-    return std::nullopt;
+    return settle_format();
   }
 
  private:
@@ -139,10 +141,62 @@ class Builder {
   }
 
   std::optional<Error> model(const std::string& text) {
-    auto entry = catalog_.find_model(text);
-    if (!entry) return entry.error();
-    out_.request.model = entry.value()->arch;
+    auto name = catalog_.read_model_name(text);
+    if (!name) return name.error();
+    out_.request.model = name->model->arch;
+    model_text_ = text;
+    model_name_ = std::move(name).value();
     have_model_ = true;
+    return std::nullopt;
+  }
+
+  // The weight format the model's name says, checked against an explicit quant; then the format
+  // of the other ecosystem where the runtime loads only that one (fp16 -> GGUF f16 on llama.cpp).
+  std::optional<Error> settle_format() {
+    SizingRequest& r = out_.request;
+    const std::string runtime = runtime_profile(r.runtime).key;
+    const bool says_format = !model_name_.formats.empty() || model_name_.any_gguf;
+    if (have_quant_ && says_format) {
+      auto format = find_weight_format(r.weight_format);
+      if (!format) return format.error();
+      // Compared as the runtime will load them: fp16 asked of a GGUF repo on llama.cpp is f16.
+      const WeightFormat* asked = format.value();
+      if (const WeightFormat* other = counterpart_for_runtime(*asked, runtime)) asked = other;
+      const auto& agreed = model_name_.formats;
+      const auto same = [&](const std::string& id) {
+        auto named = find_weight_format(id);
+        return named && (named.value() == asked ||
+                         counterpart_for_runtime(*named.value(), runtime) == asked);
+      };
+      const bool agrees = model_name_.any_gguf ? asked->family == "gguf"
+                                               : std::any_of(agreed.begin(), agreed.end(), same);
+      if (!agrees) {
+        const std::string says = model_name_.any_gguf ? "GGUF weights" : agreed.front();
+        return invalid("quant", "'" + r.weight_format + "' contradicts model '" + model_text_ +
+                                    "', whose name says " + says +
+                                    "; leave quant out or name the model's base repo");
+      }
+    } else if (!have_quant_ && !model_name_.formats.empty() && kind_ != RequestKind::reality) {
+      r.weight_format = model_name_.formats.front();
+    }
+    if (!model_name_.note.empty()) {
+      std::string note = model_name_.note;
+      if (kind_ == RequestKind::reality) {
+        if (!model_name_.formats.empty()) note += " (the reality check tries every format)";
+      } else if (model_name_.any_gguf && !have_quant_) {
+        note += "; the repo holds several GGUF quants, none picked (pass quant, e.g. q4_k_m)";
+      }
+      r.name_notes.insert(r.name_notes.begin(), note);
+    }
+    auto format = find_weight_format(r.weight_format);
+    if (!format) return std::nullopt;      // check_request names the unknown format
+    r.weight_format = format.value()->id;  // as listed: "q4km" is reported as q4_k_m
+    if (const WeightFormat* other = counterpart_for_runtime(*format.value(), runtime)) {
+      r.name_notes.push_back("quant '" + r.weight_format + "' read as " + other->id + " (" +
+                             other->name + "), the same weights as " +
+                             runtime_profile(r.runtime).name + " loads them");
+      r.weight_format = other->id;
+    }
     return std::nullopt;
   }
 
@@ -163,6 +217,9 @@ class Builder {
     auto card = catalog_.find_card(text);
     if (!card) return card.error();
     out_.request.card = *card.value();
+    if (!iequals(card.value()->id, text)) {
+      out_.request.name_notes.push_back("'" + text + "' read as card " + card.value()->id);
+    }
     have_card_ = true;
     return std::nullopt;
   }
@@ -196,6 +253,8 @@ class Builder {
   const Catalog& catalog_;
   RequestKind kind_;
   BuiltRequest& out_;
+  std::string model_text_;  // the model as typed, for messages
+  ModelName model_name_;    // what its name says (nothing for a file the front end read)
   bool have_model_ = false, have_runtime_ = false, have_card_ = false, have_quant_ = false;
 };
 

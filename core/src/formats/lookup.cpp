@@ -3,8 +3,10 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
+#include "base/text_match.h"
 #include "headroom/weight_format.h"
 
 namespace headroom {
@@ -56,6 +58,23 @@ constexpr std::pair<const char*, const char*> kAliases[] = {
     {"original", "native"},
 };
 
+// Formats holding the same weights in the Hugging Face and the GGUF world.
+constexpr std::pair<const char*, const char*> kCounterparts[] = {
+    {"fp16", "f16"},
+    {"bf16", "bf16-gguf"},
+    {"mxfp4", "mxfp4-gguf"},  // gpt-oss's experts stay MXFP4; the GGUF stores the rest as Q8_0
+};
+
+bool serves(const WeightFormat& format, std::string_view runtime) {
+  return std::find(format.runtimes.begin(), format.runtimes.end(), runtime) !=
+         format.runtimes.end();
+}
+
+// The integer bits of a format's main type: 4 for q4_k_m, awq and nf4, 8 for q8_0 and fp8.
+int width_bits(const WeightFormat& format) {
+  return static_cast<int>(std::floor(bits_per_element(format.main_dtype)));
+}
+
 std::string format_number(double value, int decimals, bool with_sign) {
   char buffer[48];
   std::snprintf(buffer, sizeof buffer, with_sign ? "%+.*f" : "%.*f", decimals, value);
@@ -105,8 +124,51 @@ Result<const WeightFormat*> find_weight_format(std::string_view id) {
     if (key == canonical(format.id)) return &format;
     known += (known.empty() ? "" : ", ") + format.id;
   }
+  // Without separators ("q4km"): only where exactly one format squeezes to the same letters.
+  const std::string bare = squeeze(key);
+  const WeightFormat* only = nullptr;
+  int hits = 0;
+  for (const auto& format : weight_formats()) {
+    if (!bare.empty() && squeeze(format.id) == bare) {
+      only = &format;
+      ++hits;
+    }
+  }
+  if (hits == 1) return only;
   return refused(ErrorCode::unknown_name, "quant",
                  "unknown weight format '" + std::string(id) + "' (known: " + known + ")");
+}
+
+const WeightFormat* counterpart_for_runtime(const WeightFormat& format, std::string_view runtime) {
+  if (serves(format, runtime)) return nullptr;
+  for (const auto& [hf, gguf] : kCounterparts) {
+    const char* other = format.id == hf ? gguf : format.id == gguf ? hf : nullptr;
+    if (other == nullptr) continue;
+    auto found = find_weight_format(other);
+    if (found && serves(*found.value(), runtime)) return found.value();
+  }
+  return nullptr;
+}
+
+std::string formats_at_width(const WeightFormat& format, std::string_view runtime) {
+  const int wanted = width_bits(format);
+  // The width served closest to the wanted one (the narrower on a tie), then its formats.
+  int best = -1;
+  for (const auto& other : weight_formats()) {
+    if (other.family == "native" || !serves(other, runtime)) continue;
+    const int width = width_bits(other);
+    if (best < 0 || std::abs(width - wanted) < std::abs(best - wanted) ||
+        (std::abs(width - wanted) == std::abs(best - wanted) && width < best)) {
+      best = width;
+    }
+  }
+  if (best < 0) return "";
+  std::string list;
+  for (const auto& other : weight_formats()) {
+    if (other.family == "native" || !serves(other, runtime) || width_bits(other) != best) continue;
+    list += (list.empty() ? "" : ", ") + other.id;
+  }
+  return list + " at " + std::to_string(best) + " bits";
 }
 
 std::string quality_summary(const WeightFormat& format) {

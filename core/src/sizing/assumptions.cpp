@@ -20,7 +20,8 @@ std::string gib_text(std::uint64_t bytes) {
 std::vector<std::string> assumptions_of(const SizingRequest& r, const NormalizedInputs& in,
                                         bool offloaded) {
   const ModelArch& a = r.model;
-  std::vector<std::string> out = a.notes;
+  std::vector<std::string> out = r.name_notes;
+  out.insert(out.end(), a.notes.begin(), a.notes.end());
   const RuntimeKnobs& k = r.knobs;
   if (r.kv_dtype == "auto")
     out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");

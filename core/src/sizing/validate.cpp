@@ -143,9 +143,17 @@ Result<CheckedRequest> check_request(const SizingRequest& r) {
   checked.format = format.value();
   const std::string runtime_name = runtime_profile(r.runtime).name;
   if (!runtime_offers(checked.format->runtimes, r.runtime)) {
+    // A format of the other ecosystem: say so, and name what this runtime loads instead.
+    const std::string key = runtime_profile(r.runtime).key;
+    const std::string family = checked.format->family == "gguf" ? "a GGUF format"
+                               : checked.format->family == "hf" ? "a Hugging Face checkpoint format"
+                                                                : "a format";
+    const std::string nearby = formats_at_width(*checked.format, key);
     return refused(ErrorCode::unsupported, "quant",
                    "weight format '" + checked.format->id + "' cannot be served by " +
-                       runtime_name + " (pick a format from `headroom formats` that lists it)");
+                       runtime_name + ": it is " + family +
+                       (nearby.empty() ? std::string(" (see `headroom formats`)")
+                                       : "; this runtime serves " + nearby));
   }
   auto kv_dtype = find_kv_dtype(r.kv_dtype);
   if (!kv_dtype) return kv_dtype.error();
