@@ -106,7 +106,10 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   r.block_tokens = 1;
   r.extra_window_tokens = ubatch;
   r.reserves_kv = true;
-  const std::uint64_t kv_total = in.kv.bytes_for(n_ctx, 1, 1, ubatch);
+  // Recurrent layers get one state cell per slot (llama_memory_recurrent mem_size = n_seq_max).
+  const std::uint64_t kv_total =
+      add_bytes(in.kv.bytes_for(n_ctx, 1, 1, ubatch),
+                mul_bytes(in.kv.state_bytes_per_sequence, std::max<std::uint32_t>(slots, 1) - 1));
   // min(): above 2^53 the double product can round past kv_total, and the host share would wrap.
   const std::uint64_t kv_on_gpus =
       std::min(kv_total, bytes_from_double(static_cast<double>(kv_total) * r.kv_gpu_share));
