@@ -73,18 +73,22 @@ TEST_CASE("Qwen3-Next: Gated DeltaNet layers keep a state, 1 in 4 layers keep KV
   const StateElements e = recurrent_state_elements(a);
   CHECK(e.conv == 36ull * 24576);
   CHECK(e.ssm == 36ull * 524288);
-  // vLLM: model dtype (bf16) for both = 39,518,208 B (37.7 MiB); llama.cpp f32 = 79,036,416 B
+  // vLLM: model dtype (bf16) for both = 36 x 1,097,728 B page; the attention block becomes
+  // 16 x cdiv(1,097,728, 16 x 2,048) = 544 tokens and each page is padded to 544 x 2,048 =
+  // 1,114,112 B (+1.49%): 36 x 1,114,112 = 40,108,032 B. llama.cpp f32 = 79,036,416 B
   // (75.4 MiB); SGLang bf16 conv + f32 state = 36 x (24,576 x 2 + 524,288 x 4) = 77,266,944 B.
-  CHECK(vllm.state_bytes_per_sequence == 39518208ull);
+  CHECK(vllm.min_block_tokens == 544);
+  CHECK(vllm.state_bytes_per_sequence == 40108032ull);
   CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, true).state_bytes_per_sequence ==
         79036416ull);
   CHECK(make_kv_layout(a, 2.0, RuntimeId::sglang, 1, true).state_bytes_per_sequence ==
         77266944ull);
-  // Tensor parallelism shards the heads: half the state on each of 2 GPUs.
-  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 2, true).state_bytes_per_sequence == 19759104ull);
-  // A sequence costs its state once, whatever its length: 2 sequences of 1000 tokens (16-token
-  // blocks: 1008 cells each) = 2 x (1008 x 24,576 + 39,518,208).
-  CHECK(vllm.bytes_for(1000, 2, 16) == 2ull * (1008ull * 24576 + 39518208ull));
+  // Tensor parallelism shards the heads: a 548,864 B page per GPU at TP2, 1 KV head (1,024 B
+  // per token and layer), block 16 x cdiv(548,864, 16,384) = 544: 36 x 544 x 1,024 B.
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 2, true).state_bytes_per_sequence == 20054016ull);
+  // A sequence costs its state once, whatever its length: 2 sequences of 1000 tokens in
+  // 544-token blocks (1088 cells each) = 2 x (1088 x 24,576 + 40,108,032).
+  CHECK(vllm.bytes_for(1000, 2, 544) == 2ull * (1088ull * 24576 + 40108032ull));
 }
 
 TEST_CASE("Qwen3.5-MoE: text_config with layer_types linear/full attention", "[hybrid]") {
@@ -127,10 +131,12 @@ TEST_CASE("Nemotron-H: Mamba-2, attention and MoE layers from hybrid_override_pa
   CHECK(e.conv == 23ull * 18432);
   CHECK(e.ssm == 23ull * 524288);
   // llama.cpp f32: 23 x 542,720 x 4 = 49,930,240 B. vLLM: conv bf16, SSM f32
-  // (mamba_ssm_cache_dtype "float32"): 23 x (18,432 x 2 + 524,288 x 4) = 49,082,368 B.
+  // (mamba_ssm_cache_dtype "float32"): a 18,432 x 2 + 524,288 x 4 = 2,134,016 B page; block
+  // 16 x cdiv(2,134,016, 16 x 1,024) = 2,096 tokens; padded 23 x 2,096 x 1,024 = 49,364,992 B.
   CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, true).state_bytes_per_sequence ==
         49930240ull);
-  CHECK(vllm.state_bytes_per_sequence == 49082368ull);
+  CHECK(vllm.min_block_tokens == 2096);
+  CHECK(vllm.state_bytes_per_sequence == 49364992ull);
 }
 
 TEST_CASE("Nemotron-H: Python's bare Infinity in config.json is read as absent", "[hybrid]") {
@@ -249,14 +255,14 @@ TEST_CASE("Sizing a hybrid: the state enters memory, users and the JSON", "[hybr
   REQUIRE(report);
   const MemoryBreakdown& m = report->memory;
   CHECK(m.kv_bytes_per_token == 6144);
-  CHECK(m.state_bytes_per_sequence == 49082368ull);
-  // 4 users x (1280 tokens x 6,144 B + 49,082,368 B of state).
-  CHECK(m.kv_cache_bytes == 4ull * (1280ull * 6144 + 49082368ull));
+  CHECK(m.state_bytes_per_sequence == 49364992ull);
+  // 4 users x (one 2,096-token block of 6,144 B per token + 49,364,992 B of state).
+  const std::uint64_t per_user = 2096ull * 6144 + 49364992ull;
+  CHECK(m.kv_cache_bytes == 4 * per_user);
   // Max users: each one costs its KV plus one state slot.
-  const std::uint64_t per_user = 1280ull * 6144 + 49082368ull;
   CHECK(report->max_users == m.kv_cache_capacity_bytes / per_user);
   const std::string json = size_json_text(report.value(), -1);
-  CHECK(json.find("\"state_bytes_per_sequence\":49082368") != std::string::npos);
+  CHECK(json.find("\"state_bytes_per_sequence\":49364992") != std::string::npos);
 
   // llama.cpp: one state cell per slot.
   r.runtime = RuntimeId::llamacpp;
@@ -264,7 +270,9 @@ TEST_CASE("Sizing a hybrid: the state enters memory, users and the JSON", "[hybr
   auto llama = size(r);
   REQUIRE(llama);
   CHECK(llama->memory.state_bytes_per_sequence == 49930240ull);
-  CHECK(llama->memory.kv_cache_capacity_bytes >= 2ull * 49930240ull);
+  // n_ctx = 2 slots x 1,280 = 2,560 (a multiple of 256): 2,560 x 6,144 B of KV + 2 state cells.
+  CHECK(llama->inputs.ctx_size_tokens == 2560);
+  CHECK(llama->memory.kv_cache_capacity_bytes == 2560ull * 6144 + 2ull * 49930240ull);
 }
 
 TEST_CASE("GGUF: a qwen3next file is sized with its recurrent state", "[hybrid][gguf]") {

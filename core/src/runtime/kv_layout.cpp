@@ -87,6 +87,19 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
     add(windowed ? arch.sliding_window_tokens : 0);
   }
   layout.state_bytes_per_sequence = state_bytes(arch, runtime, tp);
+  if (runtime == RuntimeId::vllm && layout.state_bytes_per_sequence > 0 && per_layer > 0) {
+    // vLLM (HybridAttentionMambaModelConfig, no prefix caching) raises the attention block to
+    // 16 x cdiv(mamba_page, 16 x attn_1tok) tokens and pads each recurrent layer's state page to
+    // block x attn_1tok, so both kinds share one page size (Qwen3-Next: 544 tokens, +1.49%).
+    std::uint64_t state_layers = 0;
+    for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer)
+      if (arch.state_of(layer) != StateKind::none) ++state_layers;
+    const std::uint64_t page = (layout.state_bytes_per_sequence + state_layers - 1) / state_layers;
+    const std::uint64_t unit = 16 * per_layer;
+    layout.min_block_tokens = 16 * ((page + unit - 1) / unit);
+    layout.state_bytes_per_sequence =
+        mul_bytes(state_layers, mul_bytes(layout.min_block_tokens, per_layer));
+  }
   return layout;
 }
 

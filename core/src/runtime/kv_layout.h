@@ -20,6 +20,9 @@ struct KvLayout {
   // Recurrent state (Mamba, Gated DeltaNet, short conv) one sequence keeps, whatever its length,
   // on one GPU; 0 for attention-only models.
   std::uint64_t state_bytes_per_sequence = 0;
+  // vLLM hybrids: the attention block size that makes one attention page as large as one
+  // recurrent layer's state page (0: the runtime's default block size applies).
+  std::uint64_t min_block_tokens = 0;
   std::uint64_t bytes_per_token() const;  // all attention layers (inside any window)
   // KV bytes for `sequences` sequences of `tokens` each, allocated in blocks of
   // `block_tokens` per sequence, plus each sequence's recurrent state; `extra_window_tokens` is

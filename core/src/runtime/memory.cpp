@@ -91,7 +91,8 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   const std::uint32_t tp = std::max<std::uint32_t>(in.request.gpus, 1);
   m.capacity_bytes = card.usable_memory_bytes;
   m.weights_bytes = in.weights.per_gpu_bytes;
-  r.block_tokens = 16;  // vLLM CacheConfig.block_size default
+  // vLLM CacheConfig.block_size default, raised for hybrids to hold a recurrent state page.
+  r.block_tokens = std::max<std::uint64_t>(16, in.kv.min_block_tokens);
   const double util = in.request.knobs.gpu_memory_utilization.value_or(0.9);
   in.inputs.gpu_memory_utilization = util;
   const std::uint64_t batched =
