@@ -247,6 +247,37 @@ TEST_CASE("Name-level families size from their real configs", "[hybrid]") {
   CHECK(active(scout) + 202048.0 * 5120 == Approx(17e9).epsilon(0.02));  // + input embedding
 }
 
+TEST_CASE("GLM-4.7-Flash (glm4_moe_lite) is an MLA model", "[hybrid]") {
+  const ModelArch a = parse("zai-org--GLM-4.7-Flash");
+  CHECK(a.is_mla());
+  CHECK_FALSE(a.layer_is_moe(0));  // first_k_dense_replace 1
+  CHECK(a.layer_is_moe(1));
+  // "about 30B total parameters and 3B active" (NVIDIA Megatron Bridge docs,
+  // https://docs.nvidia.com/nemo/megatron-bridge/nightly/models/glm/glm47.html).
+  CHECK(params(a) == Approx(30e9).epsilon(0.02));
+  // MLA latent: 47 layers x (512 + 64) x 2 B = 54,144 B/token (vLLM).
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 54144);
+}
+
+TEST_CASE("Phi-2: non-gated GELU MLP with biases", "[hybrid]") {
+  // microsoft/phi-2 config.json (https://huggingface.co/microsoft/phi-2/blob/main/config.json),
+  // the fields that size it.
+  auto phi = parse_hf_config(R"({"architectures": ["PhiForCausalLM"], "hidden_act": "gelu_new",
+    "hidden_size": 2560, "intermediate_size": 10240, "max_position_embeddings": 2048,
+    "model_type": "phi", "num_attention_heads": 32, "num_hidden_layers": 32,
+    "num_key_value_heads": 32, "partial_rotary_factor": 0.4, "tie_word_embeddings": false,
+    "torch_dtype": "float16", "vocab_size": 51200})",
+                             "phi-2");
+  REQUIRE(phi);
+  CHECK_FALSE(phi->gated_ffn);
+  // Per layer: q, k, v, dense 4 x 2560^2 + 4 x 2560 biases; fc1 + fc2 2 x 2560 x 10240 +
+  // 10240 + 2560 biases; LayerNorm 2 x 2560 = 78,671,360. 32 layers + embedding and head
+  // 2 x 51200 x 2560 + final norm 2560 = 2,779,630,080 (the checkpoint adds lm_head's bias
+  // and the final LayerNorm's bias, 53,760 more). Model card: "2.7 billion parameters".
+  CHECK(total_params(phi.value()) == 2779630080ull);
+  CHECK(params(phi.value()) == Approx(2.7e9).epsilon(0.03));
+}
+
 TEST_CASE("Sizing a hybrid: the state enters memory, users and the JSON", "[hybrid][sizing]") {
   SizingRequest r = test::request("llama-3.1-8b-instruct", "native", RuntimeId::vllm, "h100-sxm-80gb");
   r.model = parse("nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16");

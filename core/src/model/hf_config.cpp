@@ -101,9 +101,10 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
       const bool global = pattern > 0 && (i + 1) % pattern == 0;
       arch.layer_attention.push_back(global ? AttentionKind::full : AttentionKind::sliding);
     }
-  } else if (family == "cohere2" || family == "exaone4") {
-    // sliding_window_pattern P: P - 1 sliding layers, then a global one (Cohere2 default 4; EXAONE
-    // 4 also writes it as a string such as "LLLG"); EXAONE's last layer is always global.
+  } else if (family == "cohere2" || family == "exaone4" || family == "olmo3") {
+    // sliding_window_pattern P: P - 1 sliding layers, then a global one (Cohere2 and OLMo 3
+    // default 4; EXAONE 4 also writes it as a string such as "LLLG"); EXAONE's last layer is
+    // always global.
     std::uint32_t pattern = read_optional(config, "sliding_window_pattern", 4);
     if (const auto text = json_util::get_string(config, "sliding_window_pattern"))
       pattern = static_cast<std::uint32_t>(text->size());

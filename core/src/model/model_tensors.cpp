@@ -18,7 +18,7 @@ bool has_qk_norm(const std::string& family) {
          family == "gemma3_text" || family == "olmo2" || family == "qwen3_next" ||
          family == "qwen3_5_moe_text" || family == "qwen3_5_text" || family == "qwen3_vl_text" ||
          family == "qwen3_vl_moe_text" || family == "lfm2" || family == "olmo3" ||
-         family == "exaone4" || family == "minimax_m2" || family == "glm4_moe_qk";
+         family == "exaone4" || family == "minimax_m2";
 }
 
 void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
