@@ -339,3 +339,57 @@ TEST_CASE("GGUF: a qwen3next file is sized with its recurrent state", "[hybrid][
 }
 
 }  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("GGUF: nemotron_h MLP layers hold neither KV nor state", "[hybrid][gguf]") {
+  // Layers M * - M: per-layer head_count_kv and feed_forward_length as llama.cpp writes them.
+  test::GgufWriter w;
+  w.str("general.architecture", "nemotron_h")
+      .u32("nemotron_h.block_count", 4)
+      .u32("nemotron_h.embedding_length", 256)
+      .u32_array("nemotron_h.feed_forward_length", {0, 0, 512, 0})
+      .u32("nemotron_h.attention.head_count", 4)
+      .u32_array("nemotron_h.attention.head_count_kv", {0, 2, 0, 0})
+      .u32("nemotron_h.attention.key_length", 64)
+      .u32("nemotron_h.ssm.conv_kernel", 4)
+      .u32("nemotron_h.ssm.inner_size", 256)
+      .u32("nemotron_h.ssm.state_size", 16)
+      .u32("nemotron_h.ssm.group_count", 2)
+      .u32("nemotron_h.ssm.time_step_rank", 8);
+  w.tensor("token_embd.weight", {256, 32}, test::kGgmlF32);
+  const std::string bytes = w.file();
+  MemoryByteSource source(bytes);
+  auto header = read_gguf_header(source);
+  REQUIRE(header);
+  auto arch = arch_from_gguf(*header, "n.gguf", nullptr);
+  INFO((arch ? std::string() : arch.error().message));
+  REQUIRE(arch);
+  CHECK(arch->state_of(0) == StateKind::mamba2);
+  CHECK(arch->attention_of(1) == AttentionKind::full);
+  CHECK(arch->state_of(2) == StateKind::none);  // the MLP layer
+  CHECK(arch->attention_of(2) == AttentionKind::none);
+  CHECK(arch->state_of(3) == StateKind::mamba2);
+  // n_embd_r = 3 x (256 + 2 x 2 x 16) = 960, n_embd_s = 16 x 256 = 4,096; f32, 2 layers.
+  const KvLayout kv = make_kv_layout(arch.value(), 2.0, RuntimeId::llamacpp, 1, true);
+  CHECK(kv.state_bytes_per_sequence == 2ull * (960 + 4096) * 4);
+  CHECK(kv.bytes_per_token() == 512);  // 1 layer x 2 x 2 heads x 64 x 2 B
+}
+
+TEST_CASE("Hostile hybrid widths are refused, not wrapped", "[hybrid][errors]") {
+  auto huge = parse_hf_config(R"({"model_type": "nemotron_h", "hidden_size": 64,
+    "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128,
+    "vocab_size": 100, "hybrid_override_pattern": "M*", "mamba_num_heads": 4000000000,
+    "mamba_head_dim": 4000000000})",
+                              "huge");
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().field == "model.recurrent.d_inner");
+  auto short_pattern = parse_hf_config(R"({"model_type": "nemotron_h", "hidden_size": 64,
+    "num_hidden_layers": 3, "num_attention_heads": 4, "intermediate_size": 128,
+    "vocab_size": 100, "hybrid_override_pattern": "M*"})",
+                                       "short");
+  REQUIRE_FALSE(short_pattern);
+  CHECK(short_pattern.error().field == "config.hybrid_override_pattern");
+}
+
+}  // namespace headroom

@@ -1,6 +1,7 @@
 // Hybrid and linear-attention families: which layers attend, which keep a recurrent state and
 // which have an FFN, plus the mixer widths. Keys and defaults follow transformers
 // models/<family>/configuration_<family>.py (commits in research/model-families-2026.md §5).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,11 @@
 
 namespace headroom::hf {
 namespace {
+
+// A product of two widths, clamped so a hostile config reaches validate_arch's bound, not a wrap.
+std::uint32_t product(std::uint64_t a, std::uint64_t b) {
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(a * b, 0xFFFFFFFFull));
+}
 
 Error bad_layers(const std::string& field, const std::string& why) {
   return parse_failure("config." + field, why);
@@ -124,7 +130,7 @@ std::optional<Error> read_nemotron_h(const Json& c, ModelArch& a) {
   }
   RecurrentDims& r = a.recurrent;
   r.n_heads = read_optional(c, "mamba_num_heads", 128);
-  r.d_inner = r.n_heads * read_optional(c, "mamba_head_dim", 64);
+  r.d_inner = product(r.n_heads, read_optional(c, "mamba_head_dim", 64));
   r.n_groups = read_optional(c, "n_groups", 8);
   r.d_state = read_optional(c, "ssm_state_size", 128);
   r.conv_kernel = read_optional(c, "conv_kernel", 4);
@@ -139,7 +145,7 @@ std::optional<Error> read_nemotron_h(const Json& c, ModelArch& a) {
 void read_mamba2_granite_falcon(const Json& c, ModelArch& a, bool falcon) {
   RecurrentDims& r = a.recurrent;
   const std::uint32_t expand = read_optional(c, "mamba_expand", 2);
-  r.d_inner = expand * a.hidden_size;
+  r.d_inner = product(expand, a.hidden_size);
   if (falcon) r.d_inner = read_optional(c, "mamba_d_ssm", r.d_inner);  // overrides expand x h
   r.n_heads = read_optional(c, "mamba_n_heads", 128);
   r.n_groups = read_optional(c, "mamba_n_groups", 1);
@@ -203,7 +209,7 @@ std::optional<Error> read_jamba(const Json& c, ModelArch& a) {
               moe ? FfnKind::moe : FfnKind::dense);
   }
   RecurrentDims& r = a.recurrent;
-  r.d_inner = read_optional(c, "mamba_expand", 2) * a.hidden_size;
+  r.d_inner = product(read_optional(c, "mamba_expand", 2), a.hidden_size);
   r.d_state = read_optional(c, "mamba_d_state", 16);
   r.conv_kernel = read_optional(c, "mamba_d_conv", 4);
   r.dt_rank = read_optional(c, "mamba_dt_rank", (a.hidden_size + 15) / 16);  // "auto": ceil(h/16)
