@@ -393,3 +393,31 @@ TEST_CASE("Hostile hybrid widths are refused, not wrapped", "[hybrid][errors]") 
 }
 
 }  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("GGUF: llama4 layers chunk at 8192 tokens, 3 of 4", "[hybrid][gguf]") {
+  test::GgufWriter w;
+  w.str("general.architecture", "llama4")
+      .u32("llama4.block_count", 4)
+      .u32("llama4.embedding_length", 256)
+      .u32("llama4.feed_forward_length", 512)
+      .u32("llama4.attention.head_count", 4)
+      .u32("llama4.attention.head_count_kv", 2)
+      .u32("llama4.attention.key_length", 64);
+  w.tensor("token_embd.weight", {256, 32}, test::kGgmlF32);
+  const std::string bytes = w.file();
+  MemoryByteSource source(bytes);
+  auto header = read_gguf_header(source);
+  REQUIRE(header);
+  auto arch = arch_from_gguf(*header, "l4.gguf", nullptr);
+  REQUIRE(arch);
+  CHECK(arch->attention_of(0) == AttentionKind::chunked);
+  CHECK(arch->attention_of(3) == AttentionKind::full);
+  // 20000 tokens: the 3 chunked layers hold 8192 + n_ubatch 512, the global one all 20000;
+  // 2 x 2 heads x 64 x 2 B = 512 B per layer and token.
+  const KvLayout kv = make_kv_layout(arch.value(), 2.0, RuntimeId::llamacpp, 1, true);
+  CHECK(kv.bytes_for(20000, 1, 1, 512) == 3ull * 8704 * 512 + 20000ull * 512);
+}
+
+}  // namespace headroom

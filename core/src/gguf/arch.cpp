@@ -107,6 +107,17 @@ void set_layer_attention(ArchKeys& keys, const std::string& family, ModelArch& a
   const std::uint32_t layers = arch.num_layers;
   if (arch.is_mla()) {
     arch.layer_attention.assign(layers, AttentionKind::mla);
+  } else if (family == "llama4") {
+    // llama.cpp (LLM_ARCH_LLAMA4): chunked attention with n_swa = 8192 and set_swa_pattern(4),
+    // i.e. 3 chunked layers then a global one, unless attention.sliding_window is present and 0;
+    // the chunked cache is sized like a sliding one (research/model-families-2026.md section 2).
+    const bool off = keys.has("attention.sliding_window") && arch.sliding_window_tokens == 0;
+    if (!off) {
+      arch.sliding_window_tokens = 8192;
+      arch.layer_attention = swa_pattern(layers, 4);
+      std::replace(arch.layer_attention.begin(), arch.layer_attention.end(),
+                   AttentionKind::sliding, AttentionKind::chunked);
+    }
   } else if (keys.has("attention.sliding_window_pattern")) {
     const auto flags = keys.per_layer("attention.sliding_window_pattern");
     if (!flags.empty()) {
