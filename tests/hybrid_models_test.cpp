@@ -81,8 +81,7 @@ TEST_CASE("Qwen3-Next: Gated DeltaNet layers keep a state, 1 in 4 layers keep KV
   CHECK(vllm.state_bytes_per_sequence == 40108032ull);
   CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, true).state_bytes_per_sequence ==
         79036416ull);
-  CHECK(make_kv_layout(a, 2.0, RuntimeId::sglang, 1, true).state_bytes_per_sequence ==
-        77266944ull);
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::sglang, 1, true).state_bytes_per_sequence == 77266944ull);
   // Tensor parallelism shards the heads: a 548,864 B page per GPU at TP2, 1 KV head (1,024 B
   // per token and layer), block 16 x cdiv(548,864, 16,384) = 544: 36 x 544 x 1,024 B.
   CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 2, true).state_bytes_per_sequence == 20054016ull);
@@ -279,7 +278,8 @@ TEST_CASE("Phi-2: non-gated GELU MLP with biases", "[hybrid]") {
 }
 
 TEST_CASE("Sizing a hybrid: the state enters memory, users and the JSON", "[hybrid][sizing]") {
-  SizingRequest r = test::request("llama-3.1-8b-instruct", "native", RuntimeId::vllm, "h100-sxm-80gb");
+  SizingRequest r =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::vllm, "h100-sxm-80gb");
   r.model = parse("nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16");
   r.workload = {1024, 256, 4};
   auto report = size(r);
@@ -418,6 +418,28 @@ TEST_CASE("GGUF: llama4 layers chunk at 8192 tokens, 3 of 4", "[hybrid][gguf]") 
   // 2 x 2 heads x 64 x 2 B = 512 B per layer and token.
   const KvLayout kv = make_kv_layout(arch.value(), 2.0, RuntimeId::llamacpp, 1, true);
   CHECK(kv.bytes_for(20000, 1, 1, 512) == 3ull * 8704 * 512 + 20000ull * 512);
+}
+
+}  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("Ollama runs Nemotron-H one sequence at a time", "[hybrid][sizing]") {
+  SizingRequest r =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::ollama, "h100-sxm-80gb");
+  r.model = test::catalog().find_model("nemotron-3-nano-30b-a3b").value()->arch;
+  r.workload = {1024, 256, 4};
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(report->inputs.parallel_slots == 1);
+  CHECK(report->max_users == 1);
+  CHECK(report->verdict == Verdict::does_not_fit);
+  // The same workload on llama-server gets its 4 slots.
+  r.runtime = RuntimeId::llamacpp;
+  auto llama = size(r);
+  REQUIRE(llama);
+  CHECK(llama->inputs.parallel_slots == 4);
+  CHECK(llama->max_users > 4);
 }
 
 }  // namespace headroom

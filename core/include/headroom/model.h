@@ -128,8 +128,8 @@ struct ModelArch {
   // vLLM keeps Nemotron-H's SSM state in float32 (config mamba_ssm_cache_dtype); other families'
   // states take the model dtype there.
   bool ssm_state_f32 = false;
-  bool gated_ffn = true;         // false: up/down only (Phi, StarCoder2, Nemotron-H relu2)
-  bool ffn_bias = false;         // biases on the MLP projections (Phi, StarCoder2)
+  bool gated_ffn = true;          // false: up/down only (Phi, StarCoder2, Nemotron-H relu2)
+  bool ffn_bias = false;          // biases on the MLP projections (Phi, StarCoder2)
   bool attn_output_gate = false;  // q_proj twice as wide, the half gates the output (Qwen3-Next)
 
   // Mixture of experts (num_experts == 0: dense).

@@ -21,7 +21,8 @@ std::vector<std::uint32_t> per_layer(const GgufHeader& header, const std::string
   if (const auto* array = std::get_if<GgufArray>(value)) {
     std::vector<std::uint32_t> out;
     if (!array->has_ints() || array->length != layers) return {};
-    for (const std::int64_t v : array->ints) out.push_back(v > 0 ? static_cast<std::uint32_t>(v) : 0);
+    for (const std::int64_t v : array->ints)
+      out.push_back(v > 0 ? static_cast<std::uint32_t>(v) : 0);
     return out;
   }
   const auto v = header.get_uint(key);

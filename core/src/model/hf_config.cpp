@@ -13,19 +13,16 @@ namespace {
 using json_util::Json;
 
 constexpr const char* kSupportedFamilies[] = {
-    "llama",          "mistral",          "mixtral",        "qwen2",         "qwen2_moe",
-    "qwen3",          "qwen3_moe",        "gemma",          "gemma2",        "gemma3",
-    "gemma3_text",    "phi3",             "phimoe",         "deepseek_v2",   "deepseek_v3",
-    "gpt_oss",        "granite",          "olmo2",          "starcoder2",    "cohere",
-    "internlm2",
+    "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",
+    "gemma3", "gemma3_text", "phi3", "phimoe", "deepseek_v2", "deepseek_v3", "gpt_oss", "granite",
+    "olmo2", "starcoder2", "cohere", "internlm2",
     // Hybrid and linear-attention families (hf_hybrid.cpp).
-    "qwen3_next",     "qwen3_5_moe_text", "qwen3_5_text",   "nemotron_h",    "granitemoehybrid",
-    "falcon_h1",      "jamba",            "lfm2",
+    "qwen3_next", "qwen3_5_moe_text", "qwen3_5_text", "nemotron_h", "granitemoehybrid", "falcon_h1",
+    "jamba", "lfm2",
     // Attention families whose fields the common reader covers (hf_families.cpp for the rest).
-    "glm4_moe",       "glm4_moe_lite",    "kimi_k2",        "minimax_m2",    "qwen3_vl_text",
-    "qwen3_vl_moe_text", "cohere2",       "olmo3",          "smollm3",       "seed_oss",
-    "ernie4_5",       "ernie4_5_moe",     "exaone4",        "granitemoe",    "phi",
-    "gpt_neox",       "llama4_text"};
+    "glm4_moe", "glm4_moe_lite", "kimi_k2", "minimax_m2", "qwen3_vl_text", "qwen3_vl_moe_text",
+    "cohere2", "olmo3", "smollm3", "seed_oss", "ernie4_5", "ernie4_5_moe", "exaone4", "granitemoe",
+    "phi", "gpt_neox", "llama4_text"};
 
 // Families refused by name with the reason (hf_families.cpp normalize_family_keys).
 constexpr const char* kRefusedFamilies[] = {"hunyuan_v1_moe", "falcon", "lfm2_moe"};
@@ -197,7 +194,9 @@ std::optional<Error> read_vision(const Json& vision, ModelArch& arch) {
     const std::string field = std::string("config.vision_config.") + f.key;
     if (json_util::has_bad_uint(vision, f.key)) return missing(field.substr(7));
     std::uint32_t value = read_optional(vision, f.key, f.fallback);
-    if (i == 2) value = read_optional(vision, "num_hidden_layers", read_optional(vision, "depth", f.fallback));
+    if (i == 2)
+      value =
+          read_optional(vision, "num_hidden_layers", read_optional(vision, "depth", f.fallback));
     if (value < f.low || value > f.high) {
       return invalid(field, "must be " + std::to_string(f.low) + ".." + std::to_string(f.high));
     }
@@ -209,9 +208,10 @@ std::optional<Error> read_vision(const Json& vision, ModelArch& arch) {
     return invalid("config.vision_config.patch_size", "must be at most image_size");
   const double per_layer = 4 * h * h + 2 * h * inter + 9 * h + inter;
   // Qwen3-VL states its learned position table (num_position_embeddings) instead of an image size.
-  const double positions = json_util::get_uint(vision, "num_position_embeddings")
-                               ? static_cast<double>(read_optional(vision, "num_position_embeddings", 0))
-                               : (image / patch) * (image / patch);
+  const double positions =
+      json_util::get_uint(vision, "num_position_embeddings")
+          ? static_cast<double>(read_optional(vision, "num_position_embeddings", 0))
+          : (image / patch) * (image / patch);
   const double params =
       layers * per_layer + 3 * patch * patch * h + positions * h + h * arch.hidden_size + 2 * h;
   arch.vision_hidden_size = static_cast<std::uint32_t>(h);

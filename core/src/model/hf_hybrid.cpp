@@ -113,9 +113,9 @@ std::optional<Error> read_nemotron_h(const Json& c, ModelArch& a) {
     } else if (t == "moe" && a.is_moe()) {
       set_layer(a, i, AttentionKind::none, StateKind::none, FfnKind::moe);
     } else {
-      return refused(ErrorCode::unsupported, "config.hybrid_override_pattern",
-                     "nemotron_h layer " + std::to_string(i) + " has an unsupported kind '" + t +
-                         "'");
+      return refused(
+          ErrorCode::unsupported, "config.hybrid_override_pattern",
+          "nemotron_h layer " + std::to_string(i) + " has an unsupported kind '" + t + "'");
     }
   }
   a.gated_ffn = false;
@@ -205,8 +205,7 @@ std::optional<Error> read_jamba(const Json& c, ModelArch& a) {
     const bool attention = i % attn_period == attn_offset;
     const bool moe = a.is_moe() && i % moe_period == moe_offset;
     set_layer(a, i, attention ? AttentionKind::full : AttentionKind::none,
-              attention ? StateKind::none : StateKind::mamba1,
-              moe ? FfnKind::moe : FfnKind::dense);
+              attention ? StateKind::none : StateKind::mamba1, moe ? FfnKind::moe : FfnKind::dense);
   }
   RecurrentDims& r = a.recurrent;
   r.d_inner = product(read_optional(c, "mamba_expand", 2), a.hidden_size);

@@ -22,7 +22,8 @@ void add_recurrent_mixer(const ModelArch& a, int layer, TensorListBuilder& out) 
       const std::uint64_t d_in = r.d_inner, gn = std::uint64_t{2} * r.n_groups * r.d_state;
       const std::uint64_t conv_dim = d_in + gn;
       out.add_layer(layer, "ssm_in.weight", TensorRole::ssm, 2 * d_in + gn + r.n_heads, h);
-      if (r.proj_bias) out.add_layer(layer, "ssm_in.bias", TensorRole::ffn_bias, 1, 2 * d_in + gn + r.n_heads);
+      if (r.proj_bias)
+        out.add_layer(layer, "ssm_in.bias", TensorRole::ffn_bias, 1, 2 * d_in + gn + r.n_heads);
       out.add_layer(layer, "ssm_conv1d.weight", TensorRole::other, conv_dim, k);
       if (r.conv_bias) out.add_layer(layer, "ssm_conv1d.bias", TensorRole::ffn_bias, 1, conv_dim);
       out.add_layer(layer, "ssm_dt.bias", TensorRole::ffn_bias, 1, r.n_heads);

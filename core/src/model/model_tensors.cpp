@@ -45,8 +45,8 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
   const std::uint64_t q_width = std::uint64_t{a.num_heads} * a.head_dim;
   const std::uint64_t kv_width = std::uint64_t{a.num_kv_heads} * a.head_dim;
   // A gated-output q_proj (Qwen3-Next) emits the query and the gate.
-  out.add_layer(layer, "attn_q.weight", TensorRole::attn_q, a.attn_output_gate ? 2 * q_width : q_width,
-                hidden);
+  out.add_layer(layer, "attn_q.weight", TensorRole::attn_q,
+                a.attn_output_gate ? 2 * q_width : q_width, hidden);
   out.add_layer(layer, "attn_k.weight", TensorRole::attn_k, kv_width, hidden);
   out.add_layer(layer, "attn_v.weight", TensorRole::attn_v, kv_width, hidden);
   out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden, q_width);
@@ -84,7 +84,8 @@ void add_ffn(const ModelArch& a, int layer, TensorListBuilder& out) {
   const std::uint64_t width = a.moe_intermediate_size;
   out.add_layer(layer, "ffn_gate_inp.weight", TensorRole::ffn_router, experts, hidden);
   if (a.gated_ffn)
-    out.add_layer(layer, "ffn_gate_exps.weight", TensorRole::ffn_gate_exps, experts * width, hidden);
+    out.add_layer(layer, "ffn_gate_exps.weight", TensorRole::ffn_gate_exps, experts * width,
+                  hidden);
   out.add_layer(layer, "ffn_up_exps.weight", TensorRole::ffn_up_exps, experts * width, hidden);
   out.add_layer(layer, "ffn_down_exps.weight", TensorRole::ffn_down_exps, experts * hidden, width);
   if (a.family == "gpt_oss") {

@@ -63,10 +63,14 @@ std::optional<Error> validate_arch(const ModelArch& arch) {
     // (d_inner x N x layers) stay far inside uint64 and the byte arithmetic.
     const RecurrentDims& r = arch.recurrent;
     const std::pair<const char*, std::uint32_t> widths[] = {
-        {"recurrent.d_inner", r.d_inner},     {"recurrent.d_state", r.d_state},
-        {"recurrent.n_groups", r.n_groups},   {"recurrent.n_heads", r.n_heads},
-        {"recurrent.dt_rank", r.dt_rank},     {"recurrent.key_heads", r.key_heads},
-        {"recurrent.key_head_dim", r.key_head_dim}, {"recurrent.value_heads", r.value_heads},
+        {"recurrent.d_inner", r.d_inner},
+        {"recurrent.d_state", r.d_state},
+        {"recurrent.n_groups", r.n_groups},
+        {"recurrent.n_heads", r.n_heads},
+        {"recurrent.dt_rank", r.dt_rank},
+        {"recurrent.key_heads", r.key_heads},
+        {"recurrent.key_head_dim", r.key_head_dim},
+        {"recurrent.value_heads", r.value_heads},
         {"recurrent.value_head_dim", r.value_head_dim}};
     for (const auto& [field, value] : widths)
       if (value > (1u << 20)) return bad(field, "must be at most 1048576");

@@ -42,8 +42,8 @@ std::uint64_t state_bytes(const ModelArch& arch, RuntimeId runtime, std::uint32_
   } else if (runtime == RuntimeId::vllm && arch.ssm_state_f32) {
     ssm_bytes = 4;
   }
-  const double bytes = static_cast<double>(state.conv) * conv_bytes +
-                       static_cast<double>(state.ssm) * ssm_bytes;
+  const double bytes =
+      static_cast<double>(state.conv) * conv_bytes + static_cast<double>(state.ssm) * ssm_bytes;
   // llama.cpp splits layers over GPUs (the caller divides); the others shard each layer.
   const double split = is_llama_cpp(runtime) ? 1.0 : static_cast<double>(tp);
   return bytes_from_double(std::ceil(bytes / split));

@@ -35,6 +35,8 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
               "mamba pool split, --mamba-full-memory-ratio, is not modelled)"
             : "state in the model's 16-bit type";
     out.push_back(std::string("recurrent layers keep a fixed state per sequence: ") + rule);
+    if (r.runtime == RuntimeId::ollama && in.parallel_slots == 1)
+      out.push_back("Ollama runs this family one sequence at a time (num_parallel forced to 1)");
   }
   if (r.card.vendor != "nvidia") {
     out.push_back("driver/context reserve of " + gib_text(kCudaContextBytes) +

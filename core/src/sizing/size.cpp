@@ -148,6 +148,8 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
     kv_room = room > 0 ? static_cast<std::uint64_t>(room) : 0;
   }
   report.max_users = one_seq ? kv_room / one_seq : 0;
+  if (rm.max_sequences > 0)
+    report.max_users = std::min<std::uint64_t>(report.max_users, rm.max_sequences);
   report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens,
                                               kv_split, std::min(model_max, kMaxTokens));
 
