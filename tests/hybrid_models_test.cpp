@@ -443,3 +443,25 @@ TEST_CASE("Ollama runs Nemotron-H one sequence at a time", "[hybrid][sizing]") {
 }
 
 }  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("SGLang caps a hybrid's users by its mamba state pool", "[hybrid][sizing]") {
+  SizingRequest r =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::sglang, "h100-sxm-80gb");
+  r.model = test::catalog().find_model("nemotron-3-nano-30b-a3b").value()->arch;
+  r.workload = {1024, 256, 4};
+  auto report = size(r);
+  REQUIRE(report);
+  const MemoryBreakdown& m = report->memory;
+  // bf16 conv + f32 SSM: 23 x (18,432 x 2 + 524,288 x 4) = 49,082,368 B per slot.
+  CHECK(m.state_bytes_per_sequence == 49082368ull);
+  // The pool gets 0.9 / 1.9 of the reservation; 5 slots per running request.
+  const double pool = static_cast<double>(m.kv_cache_capacity_bytes) * 0.9 / 1.9;
+  const auto slots = static_cast<std::uint64_t>(pool / 49082368.0);
+  CHECK(report->max_users == slots / 5);
+  // The unified figure (reservation / (KV + state) per user) would be about 2x larger.
+  CHECK(report->max_users * 2 < m.kv_cache_capacity_bytes / (1280ull * 6144 + 49082368ull));
+}
+
+}  // namespace headroom

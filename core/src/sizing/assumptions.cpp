@@ -31,8 +31,8 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
             ? "state in the model dtype (Nemotron-H SSM in f32), pages padded to the attention "
               "block; no prefix caching (mamba_cache_mode none)"
         : r.runtime == RuntimeId::sglang
-            ? "conv state bf16, SSM state f32; taken from the KV budget (SGLang's separate "
-              "mamba pool split, --mamba-full-memory-ratio, is not modelled)"
+            ? "conv state bf16, SSM state f32, in a mamba pool of 0.9 / 1.9 of the KV budget "
+              "(--mamba-full-memory-ratio 0.9) with 5 state slots per running request"
             : "state in the model's 16-bit type";
     out.push_back(std::string("recurrent layers keep a fixed state per sequence: ") + rule);
     if (r.runtime == RuntimeId::ollama && in.parallel_slots == 1)
