@@ -465,3 +465,49 @@ TEST_CASE("SGLang caps a hybrid's users by its mamba state pool", "[hybrid][sizi
 }
 
 }  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("Family layer rules: non-gated MLPs, ERNIE's MoE interval, Cohere2's windows",
+          "[hybrid]") {
+  // Constructed configs: only the per-family rules are under test.
+  auto starcoder = parse_hf_config(R"({"model_type": "starcoder2", "hidden_size": 64,
+    "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+    "intermediate_size": 256, "vocab_size": 100, "use_bias": true,
+    "tie_word_embeddings": true})",
+                                   "sc2");
+  REQUIRE(starcoder);
+  for (const auto& t : model_tensors(starcoder.value())) CHECK(t.role != TensorRole::ffn_gate);
+  // Per layer: q 4096 + k 2048 + v 2048 + o 4096, their biases 64 + 32 + 32 + 64, c_fc and
+  // c_proj 2 x 64 x 256 + biases 256 + 64, norms 2 x 64 = 45,696; 2 layers + tied embedding
+  // 6,400 + final norm 64 = 97,856.
+  CHECK(total_params(starcoder.value()) == 97856);
+
+  auto ernie = parse_hf_config(R"({"model_type": "ernie4_5_moe", "hidden_size": 64,
+    "num_hidden_layers": 6, "num_attention_heads": 4, "num_key_value_heads": 2,
+    "intermediate_size": 256, "vocab_size": 100, "moe_num_experts": 8, "moe_k": 2,
+    "moe_num_shared_experts": 2, "moe_intermediate_size": 32, "moe_layer_start_index": 1,
+    "moe_layer_end_index": 4, "moe_layer_interval": 1})",
+                               "ernie");
+  REQUIRE(ernie);
+  CHECK(ernie->num_experts == 8);                       // moe_num_experts
+  CHECK(ernie->experts_per_token == 2);                 // moe_k
+  CHECK(ernie->shared_expert_intermediate_size == 64);  // 2 shared x 32
+  CHECK_FALSE(ernie->layer_is_moe(0));
+  CHECK(ernie->layer_is_moe(1));
+  CHECK(ernie->layer_is_moe(4));
+  CHECK_FALSE(ernie->layer_is_moe(5));
+
+  auto cohere = parse_hf_config(R"({"model_type": "cohere2", "hidden_size": 64,
+    "num_hidden_layers": 8, "num_attention_heads": 4, "num_key_value_heads": 2,
+    "intermediate_size": 256, "vocab_size": 100, "sliding_window": 4096,
+    "sliding_window_pattern": 4})",
+                                "cohere2");
+  REQUIRE(cohere);
+  CHECK(cohere->attention_of(0) == AttentionKind::sliding);
+  CHECK(cohere->attention_of(3) == AttentionKind::full);
+  CHECK(cohere->attention_of(7) == AttentionKind::full);
+  CHECK(count_attention(cohere.value(), AttentionKind::sliding) == 6);
+}
+
+}  // namespace headroom
