@@ -166,6 +166,11 @@ TEST_CASE("Hybrid refusals name the family and the reason", "[hybrid][errors]") 
   REQUIRE_FALSE(super);
   CHECK(super.error().field == "config.moe_latent_size");
   CHECK(super.error().message.find("nemotron_h") != std::string::npos);
+  // Nemotron 3 Ultra's config has no num_hidden_layers (NemotronHConfig derives it from
+  // layers_block_type): it reaches the same named refusal, not a missing-field error.
+  auto ultra = parse_hf_config(read_config("nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16"), "u");
+  REQUIRE_FALSE(ultra);
+  CHECK(ultra.error().field == "config.moe_latent_size");
   for (const char* family : {"hunyuan_v1_moe", "falcon", "lfm2_moe"}) {
     const std::string json = std::string(R"({"model_type": ")") + family +
                              R"(", "hidden_size": 64, "num_hidden_layers": 2,

@@ -26,6 +26,13 @@ std::optional<Error> normalize_family_keys(Json& config, const std::string& fami
     rename(config, "moe_num_experts", "num_experts");
     rename(config, "moe_k", "num_experts_per_tok");
     rename(config, "moe_num_shared_experts", "n_shared_experts");
+  } else if (family == "nemotron_h" && json_util::find(config, "num_hidden_layers") == nullptr) {
+    // Newer NemotronHConfig files omit num_hidden_layers: it is len(layers_block_type).
+    if (const Json* types = json_util::find(config, "layers_block_type");
+        types && types->is_array())
+      config["num_hidden_layers"] = types->size();
+    else if (const auto pattern = json_util::get_string(config, "hybrid_override_pattern"))
+      config["num_hidden_layers"] = pattern->size();
   } else if (family == "hunyuan_v1_moe") {
     return not_modelled(family,
                         "per-layer expert counts and cross-layer KV sharing (CLA) of its "
