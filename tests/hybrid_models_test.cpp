@@ -249,6 +249,16 @@ TEST_CASE("Name-level families size from their real configs", "[hybrid]") {
   CHECK(count_attention(scout, AttentionKind::chunked) == 36);  // 3 of 4 layers
   CHECK(params(scout) == Approx(109e9).epsilon(0.02));
   CHECK(active(scout) + 202048.0 * 5120 == Approx(17e9).epsilon(0.02));  // + input embedding
+  // Llama 4 Maverick: 400B total, 17B active (same model card family); MoE on every 2nd layer.
+  const ModelArch maverick = parse("meta-llama--Llama-4-Maverick-17B-128E-Instruct");
+  CHECK(maverick.ffn_of(0) == FfnKind::dense);
+  CHECK(maverick.ffn_of(1) == FfnKind::moe);
+  CHECK(params(maverick) == Approx(400e9).epsilon(0.02));
+  CHECK(active(maverick) + 202048.0 * 5120 == Approx(17e9).epsilon(0.02));
+  // Qwen3.5-397B-A17B: 397B total (https://huggingface.co/Qwen/Qwen3.5-397B-A17B model card).
+  const ModelArch qwen35 = parse("Qwen--Qwen3.5-397B-A17B");
+  CHECK(count_state(qwen35, StateKind::gated_deltanet) == 45);
+  CHECK(params(qwen35) == Approx(397e9).epsilon(0.02));
 }
 
 TEST_CASE("GLM-4.7-Flash (glm4_moe_lite) is an MLA model", "[hybrid]") {
