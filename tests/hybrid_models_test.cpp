@@ -226,6 +226,7 @@ TEST_CASE("Mamba-1 (Jamba), Falcon-H1 and short-conv (LFM2) state arithmetic", "
         6144);
   // Lfm2MLP width: int(2 x 768 / 3) = 512, rounded up to block_multiple_of 256 = 512.
   CHECK(lfm2->intermediate_size == 512);
+  CHECK(lfm2->tie_embeddings);  // Lfm2Config's tie_embedding defaults to true
 }
 
 TEST_CASE("Name-level families size from their real configs", "[hybrid]") {

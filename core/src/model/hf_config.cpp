@@ -278,7 +278,7 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   Json* config_ptr = &root;
   if (auto text = root.find("text_config"); text != root.end() && text->is_object()) {
     merged = std::move(*text);
-    for (const char* key : {"quantization_config", "torch_dtype"}) {
+    for (const char* key : {"quantization_config", "torch_dtype", "tie_word_embeddings"}) {
       if (!json_util::find(merged, key) && json_util::find(root, key)) merged[key] = root[key];
     }
     if (!json_util::get_string(merged, "model_type")) merged["model_type"] = root["model_type"];
@@ -332,8 +332,13 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   arch.max_context_tokens = json_util::get_uint(config, "max_position_embeddings").value_or(0);
   // transformers' PretrainedConfig default for tie_word_embeddings is true; families that set
   // it false in their class (llama, mistral, qwen2...) also write it into their configs.
-  const bool tie_default = arch.family.rfind("gemma", 0) == 0;
-  arch.tie_embeddings = json_util::get_bool(config, "tie_word_embeddings").value_or(tie_default);
+  // Cohere2 ties its embeddings (research/model-families-2026.md §5) and LFM2 by default, under
+  // its own key tie_embedding (Lfm2Config).
+  const std::string& f = arch.family;
+  const bool tie_default = f.rfind("gemma", 0) == 0 || f == "cohere2" || f == "lfm2";
+  arch.tie_embeddings =
+      json_util::get_bool(config, "tie_word_embeddings")
+          .value_or(json_util::get_bool(config, "tie_embedding").value_or(tie_default));
   arch.attention_bias = json_util::get_bool(config, "attention_bias")
                             .value_or(arch.family == "qwen2" || arch.family == "qwen2_moe");
   arch.sliding_window_tokens = read_optional(config, "sliding_window", 0);

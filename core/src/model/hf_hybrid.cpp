@@ -237,7 +237,8 @@ std::optional<Error> read_lfm2(const Json& c, ModelArch& a) {
     set_layer(a, i, attention ? AttentionKind::full : AttentionKind::none,
               attention ? StateKind::none : StateKind::short_conv, FfnKind::dense);
   }
-  double ff = read_optional(c, "block_ff_dim", a.intermediate_size);
+  // Lfm2MLP starts from intermediate_size (block_ff_dim in older remote-code configs).
+  double ff = read_optional(c, "intermediate_size", read_optional(c, "block_ff_dim", 0));
   if (json_util::get_bool(c, "block_auto_adjust_ff_dim").value_or(true)) {
     ff = static_cast<double>(static_cast<std::uint64_t>(2.0 * ff / 3.0));
     if (const auto multiplier = json_util::get_number(c, "block_ffn_dim_multiplier"))
