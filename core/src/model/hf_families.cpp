@@ -50,11 +50,12 @@ std::optional<Error> read_family_layers(const Json& c, ModelArch& a) {
   const std::string& f = a.family;
   const std::uint32_t n = a.num_layers;
   if (f == "phi" || f == "starcoder2" || f == "gpt_neox") {
-    // fc1/fc2 (c_fc/c_proj, dense_h_to_4h/dense_4h_to_h) with biases, no gate.
+    // fc1/fc2 (c_fc/c_proj, dense_h_to_4h/dense_4h_to_h), no gate; biases on every projection
+    // (StarCoder2: when use_bias, its default).
     a.gated_ffn = false;
-    a.ffn_bias = true;
-    a.attention_bias = f == "starcoder2" ? json_util::get_bool(c, "use_bias").value_or(true) : true;
-    a.ffn_bias = f == "starcoder2" ? a.attention_bias : true;
+    const bool bias = f != "starcoder2" || json_util::get_bool(c, "use_bias").value_or(true);
+    a.attention_bias = bias;
+    a.ffn_bias = bias;
   } else if (f == "ernie4_5_moe" && a.is_moe()) {
     // A layer is MoE iff (i + 1) % moe_layer_interval == 0 and start <= i <= end
     // (modeling_ernie4_5_moe.py Ernie4_5_MoeDecoderLayer).

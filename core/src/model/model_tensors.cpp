@@ -54,7 +54,8 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
     out.add_layer(layer, "attn_q.bias", TensorRole::attn_bias, 1, q_width);
     out.add_layer(layer, "attn_k.bias", TensorRole::attn_bias, 1, kv_width);
     out.add_layer(layer, "attn_v.bias", TensorRole::attn_bias, 1, kv_width);
-    if (a.family == "gpt_oss" || a.family == "phi" || a.family == "starcoder2")
+    if (a.family == "gpt_oss" || a.family == "phi" || a.family == "starcoder2" ||
+        a.family == "gpt_neox")
       out.add_layer(layer, "attn_output.bias", TensorRole::attn_bias, 1, hidden);
   }
   if (has_qk_norm(a.family)) {
