@@ -527,3 +527,33 @@ TEST_CASE("Family layer rules: non-gated MLPs, ERNIE's MoE interval, Cohere2's w
 }
 
 }  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("GLM-4.5-Air (glm4_moe): q/k/v biases, one dense layer, one shared expert",
+          "[hybrid]") {
+  // The sizing fields of zai-org/GLM-4.5-Air's config.json
+  // (https://huggingface.co/zai-org/GLM-4.5-Air/blob/main/config.json).
+  auto air = parse_hf_config(R"({"architectures": ["Glm4MoeForCausalLM"], "attention_bias": true,
+    "first_k_dense_replace": 1, "head_dim": 128, "hidden_size": 4096, "intermediate_size": 10944,
+    "max_position_embeddings": 131072, "model_type": "glm4_moe", "moe_intermediate_size": 1408,
+    "n_routed_experts": 128, "n_shared_experts": 1, "num_attention_heads": 96,
+    "num_experts_per_tok": 8, "num_hidden_layers": 46, "num_key_value_heads": 8,
+    "num_nextn_predict_layers": 1, "tie_word_embeddings": false, "torch_dtype": "bfloat16",
+    "use_qk_norm": false, "vocab_size": 151552})",
+                             "glm-4.5-air");
+  REQUIRE(air);
+  CHECK(air->attention_bias);
+  CHECK(air->head_dim == 128);  // 96 heads do not divide 4096
+  CHECK(air->shared_expert_intermediate_size == 1408);
+  // "106B total parameters and 12B active" (GLM-4.5 model card,
+  // https://huggingface.co/zai-org/GLM-4.5-Air); the MTP layer is not counted.
+  CHECK(params(air.value()) == Approx(106e9).epsilon(0.02));
+  // The active figure is published rounded (12B); Headroom's 12.8B (output head included, input
+  // embedding not) is held to that rounding.
+  CHECK(active(air.value()) == Approx(12.5e9).epsilon(0.04));
+  // KV: 46 layers x 2 x 8 heads x 128 x 2 B = 188,416 B/token.
+  CHECK(make_kv_layout(air.value(), 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 188416);
+}
+
+}  // namespace headroom
