@@ -78,7 +78,11 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   out += line(m.free_bytes >= 0 ? "free" : "OVER BY",
               static_cast<double>(m.free_bytes >= 0 ? m.free_bytes : -m.free_bytes));
   out += line("KV needed by workload", static_cast<double>(m.kv_cache_bytes),
-              format_bytes(static_cast<double>(m.kv_bytes_per_token)) + " per token");
+              format_bytes(static_cast<double>(m.kv_bytes_per_token)) + " per token" +
+                  (m.state_bytes_per_sequence > 0
+                       ? " + " + format_bytes(static_cast<double>(m.state_bytes_per_sequence)) +
+                             " recurrent state per sequence"
+                       : std::string()));
   out += stacked_bar(m, color);
   out += "\n";
   const char* verdict_color = r.verdict == Verdict::fits    ? "\x1b[32m"

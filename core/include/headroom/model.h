@@ -13,8 +13,39 @@
 
 namespace headroom {
 
-// How a layer attends; decides what its KV cache holds.
-enum class AttentionKind { full, sliding, mla, none };
+// How a layer attends; decides what its KV cache holds. `chunked`: Llama 4 local layers, which
+// attend within fixed chunks and so hold at most one chunk (sliding_window_tokens) of KV.
+enum class AttentionKind { full, sliding, mla, none, chunked };
+
+// What a layer keeps per sequence besides (or instead of) KV: a fixed-size recurrent state
+// (conv window + SSM/delta-rule matrix) that does not grow with the context.
+enum class StateKind { none, mamba2, mamba1, gated_deltanet, short_conv };
+
+// What a layer's feed-forward block is (Nemotron-H layers have a mixer and no FFN).
+enum class FfnKind { dense, moe, none };
+
+// Widths of the recurrent mixers (transformers configuration_<family>.py names in comments).
+struct RecurrentDims {
+  std::uint32_t conv_kernel = 0;  // conv_kernel / mamba_d_conv / linear_conv_kernel_dim / L_cache
+  std::uint32_t d_inner = 0;      // Mamba inner width (H x P for Mamba-2)
+  std::uint32_t n_groups = 0;     // Mamba-2 B/C groups
+  std::uint32_t d_state = 0;      // SSM state size N
+  std::uint32_t n_heads = 0;      // Mamba-2 heads H
+  std::uint32_t dt_rank = 0;      // Mamba-1 time-step rank
+  std::uint32_t key_heads = 0;    // Gated DeltaNet nk, dk, nv, dv
+  std::uint32_t key_head_dim = 0;
+  std::uint32_t value_heads = 0;
+  std::uint32_t value_head_dim = 0;
+  bool conv_bias = false;
+  bool proj_bias = false;
+  bool gated_norm = true;  // Mamba-2 RMSNorm over d_inner before out_proj
+};
+
+// Per-sequence recurrent state in elements, whole model (all recurrent layers, before TP).
+struct StateElements {
+  std::uint64_t conv = 0;  // convolution windows
+  std::uint64_t ssm = 0;   // SSM / delta-rule matrices
+};
 
 // What a weight tensor is for; decides quantization recipes and tensor-parallel sharding.
 enum class TensorRole {
@@ -49,6 +80,7 @@ enum class TensorRole {
   ffn_up_shexp,
   ffn_down_shexp,
   ffn_bias,
+  ssm,     // a recurrent mixer's linear projections (Mamba, Gated DeltaNet, short conv)
   vision,  // a multimodal checkpoint's image encoder + projector, lumped into one tensor
   other,
 };
@@ -86,7 +118,19 @@ struct ModelArch {
 
   // Per-layer attention kind; empty means all layers full attention.
   std::vector<AttentionKind> layer_attention;
-  std::uint32_t sliding_window_tokens = 0;
+  std::uint32_t sliding_window_tokens = 0;  // also Llama 4's attention_chunk_size
+
+  // Hybrid / recurrent layers. Empty layer_state: no recurrent layers. Empty layer_ffn: every
+  // layer has an FFN, MoE from first_dense_layers on.
+  std::vector<StateKind> layer_state;
+  std::vector<FfnKind> layer_ffn;
+  RecurrentDims recurrent;
+  // vLLM keeps Nemotron-H's SSM state in float32 (config mamba_ssm_cache_dtype); other families'
+  // states take the model dtype there.
+  bool ssm_state_f32 = false;
+  bool gated_ffn = true;          // false: up/down only (Phi, StarCoder2, Nemotron-H relu2)
+  bool ffn_bias = false;          // biases on the MLP projections (Phi, StarCoder2)
+  bool attn_output_gate = false;  // q_proj twice as wide, the half gates the output (Qwen3-Next)
 
   // Mixture of experts (num_experts == 0: dense).
   std::uint32_t num_experts = 0;
@@ -116,7 +160,22 @@ struct ModelArch {
 
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return kv_lora_rank > 0; }
-  bool layer_is_moe(std::uint32_t layer) const { return is_moe() && layer >= first_dense_layers; }
+  bool layer_is_moe(std::uint32_t layer) const {
+    if (layer < layer_ffn.size()) return is_moe() && layer_ffn[layer] == FfnKind::moe;
+    return is_moe() && layer >= first_dense_layers;
+  }
+  FfnKind ffn_of(std::uint32_t layer) const {
+    if (layer < layer_ffn.size()) return layer_ffn[layer];
+    return layer_is_moe(layer) ? FfnKind::moe : FfnKind::dense;
+  }
+  StateKind state_of(std::uint32_t layer) const {
+    return layer < layer_state.size() ? layer_state[layer] : StateKind::none;
+  }
+  bool has_recurrent_state() const {
+    for (const StateKind kind : layer_state)
+      if (kind != StateKind::none) return true;
+    return false;
+  }
   AttentionKind attention_of(std::uint32_t layer) const {
     return layer < layer_attention.size() ? layer_attention[layer]
                                           : (is_mla() ? AttentionKind::mla : AttentionKind::full);
@@ -135,6 +194,9 @@ std::vector<TensorSpec> model_tensors(const ModelArch& arch);
 std::uint64_t total_params(const ModelArch& arch);
 // Parameters touched per token (MoE: shared + experts_per_token routed experts).
 std::uint64_t active_params(const ModelArch& arch);
+
+// The recurrent state one sequence keeps, in elements (all zero for attention-only models).
+StateElements recurrent_state_elements(const ModelArch& arch);
 
 // Checks a normalized architecture for impossible values; names the field.
 std::optional<Error> validate_arch(const ModelArch& arch);

@@ -64,6 +64,9 @@ struct MemoryBreakdown {
   std::uint64_t total_bytes = 0;              // what the process holds on the GPU
   std::int64_t free_bytes = 0;                // capacity - total (negative: over)
   std::uint64_t kv_bytes_per_token = 0;       // all layers, within any sliding window
+  // Recurrent state per concurrent sequence (Mamba / Gated DeltaNet / short-conv layers), held
+  // in the KV reservation next to the attention KV; 0 for attention-only models.
+  std::uint64_t state_bytes_per_sequence = 0;
   std::uint64_t host_bytes = 0;               // weights (and KV) the runtime keeps in CPU memory
   std::vector<MemoryItem> items;              // the detail behind the terms above
 };

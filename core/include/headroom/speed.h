@@ -31,6 +31,7 @@ struct SpeedInput {
   std::uint64_t weight_bytes = 0;         // all weights as stored
   std::uint64_t active_weight_bytes = 0;  // weights read per decode step at batch 1
   std::uint64_t kv_bytes_per_token = 0;   // whole model, all layers
+  std::uint64_t state_bytes_per_sequence = 0;  // recurrent state, whole model (hybrids)
   std::uint32_t num_layers = 0;
   std::uint32_t hidden_size = 0;
   std::uint32_t num_heads = 0;

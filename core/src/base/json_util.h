@@ -53,9 +53,54 @@ inline Error too_deep(std::string field, const std::string& what) {
       what + " nests arrays or objects deeper than " + std::to_string(kMaxJsonDepth) + " levels");
 }
 
+// Python's json.dump writes the non-standard literals Infinity, -Infinity and NaN (Nemotron-H's
+// "time_step_limit": [0.0, Infinity]); nlohmann rejects them. Outside strings they become null,
+// which every reader treats as absent. Returns nullopt when there is nothing to rewrite.
+inline std::optional<std::string> nulled_python_literals(std::string_view text) {
+  std::optional<std::string> out;
+  bool in_string = false;
+  std::size_t copied = 0;  // text[0, copied) is already in *out
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    std::size_t length = 0;
+    if (text.substr(i, 9) == "-Infinity") {
+      length = 9;
+    } else if (text.substr(i, 8) == "Infinity") {
+      length = 8;
+    } else if (text.substr(i, 3) == "NaN") {
+      length = 3;
+    }
+    if (length == 0) continue;
+    if (!out) out.emplace();
+    out->append(text.substr(copied, i - copied));
+    out->append("null");
+    i += length - 1;
+    copied = i + 1;
+  }
+  if (out) out->append(text.substr(copied));
+  return out;
+}
+
 // Parses a document (nullopt when it is not JSON); callers check nests_too_deep() first.
 inline std::optional<Json> parse(std::string_view text) {
   if (nests_too_deep(text)) return std::nullopt;
+  if (const auto rewritten = nulled_python_literals(text)) {
+    Json doc = Json::parse(rewritten->begin(), rewritten->end(), nullptr, false);
+    if (doc.is_discarded()) return std::nullopt;
+    return doc;
+  }
   Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return std::nullopt;
   return doc;

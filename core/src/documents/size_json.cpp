@@ -25,6 +25,7 @@ std::string size_json_text(const SizingReport& r, int indent) {
         {"total_bytes", m.total_bytes},
         {"free_bytes", m.free_bytes},
         {"kv_bytes_per_token", m.kv_bytes_per_token},
+        {"state_bytes_per_sequence", m.state_bytes_per_sequence},
         {"host_bytes", m.host_bytes},
         {"items", items}}},
       {"max_users", r.max_users},

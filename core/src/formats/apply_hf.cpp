@@ -43,6 +43,7 @@ bool is_block_linear(TensorRole role) {
     case TensorRole::ffn_gate_shexp:
     case TensorRole::ffn_up_shexp:
     case TensorRole::ffn_down_shexp:
+    case TensorRole::ssm:
       return true;
     default:
       return is_routed_expert(role);

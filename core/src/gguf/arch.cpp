@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "gguf/recurrent.h"
 #include "headroom/gguf.h"
 
 namespace headroom {
@@ -106,6 +107,17 @@ void set_layer_attention(ArchKeys& keys, const std::string& family, ModelArch& a
   const std::uint32_t layers = arch.num_layers;
   if (arch.is_mla()) {
     arch.layer_attention.assign(layers, AttentionKind::mla);
+  } else if (family == "llama4") {
+    // llama.cpp (LLM_ARCH_LLAMA4): chunked attention with n_swa = 8192 and set_swa_pattern(4),
+    // i.e. 3 chunked layers then a global one, unless attention.sliding_window is present and 0;
+    // the chunked cache is sized like a sliding one (research/model-families-2026.md section 2).
+    const bool off = keys.has("attention.sliding_window") && arch.sliding_window_tokens == 0;
+    if (!off) {
+      arch.sliding_window_tokens = 8192;
+      arch.layer_attention = swa_pattern(layers, 4);
+      std::replace(arch.layer_attention.begin(), arch.layer_attention.end(),
+                   AttentionKind::sliding, AttentionKind::chunked);
+    }
   } else if (keys.has("attention.sliding_window_pattern")) {
     const auto flags = keys.per_layer("attention.sliding_window_pattern");
     if (!flags.empty()) {
@@ -247,10 +259,13 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
   if (!family || family->empty()) {
     return parse_failure(field_of("general.architecture"), "is missing or not a string");
   }
-  // Recurrent and hybrid state-space models keep a per-sequence state, not a KV cache per
-  // token; sizing them as attention models would be wrong, so they are refused by name (their
-  // GGUF files carry <arch>.ssm.* or <arch>.wkv.* keys: llama.cpp src/llama-arch.cpp).
-  for (const char* marker : {".ssm.", ".wkv.", ".rwkv."}) {
+  // Recurrent models keep a per-sequence state, not a KV cache per token. The hybrids Headroom
+  // knows (recurrent.cpp) are sized with that state; any other architecture carrying
+  // <arch>.ssm.* or <arch>.wkv.* keys (llama.cpp src/llama-arch.cpp: mamba, rwkv ...) is refused
+  // by name rather than sized as an attention model.
+  const bool hybrid = is_gguf_hybrid(*family);
+  for (const char* marker : {".ssm.", ".wkv.", ".rwkv.", ".shortconv."}) {
+    if (hybrid) break;
     for (const auto& [key, value] : header.metadata) {
       if (key.find(marker) != std::string::npos) {
         return refused(ErrorCode::unsupported, field_of("general.architecture"),
@@ -290,6 +305,9 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
   arch.vocab_size = *vocab;
   set_layer_attention(keys, *family, arch, out_notes);
   if (keys.error) return *keys.error;
+  if (hybrid) {
+    if (auto error = set_recurrent_layers(header, *family, arch)) return *error;
+  }
 
   arch.tensors = header.tensors;
   arch.tie_embeddings = header.find_tensor("output.weight") == nullptr;

@@ -55,6 +55,14 @@ constexpr std::array kBlockRoles = {
     RoleName{"ffn_gate_shexp", TensorRole::ffn_gate_shexp},
     RoleName{"ffn_up_shexp", TensorRole::ffn_up_shexp},
     RoleName{"ffn_down_shexp", TensorRole::ffn_down_shexp},
+    // Recurrent mixers (llama.cpp LLM_TENSOR_SSM_*): the projections; conv, A and D stay other.
+    RoleName{"ssm_in", TensorRole::ssm},
+    RoleName{"ssm_out", TensorRole::ssm},
+    RoleName{"ssm_x", TensorRole::ssm},
+    RoleName{"ssm_dt", TensorRole::ssm},
+    RoleName{"ssm_ba", TensorRole::ssm},
+    RoleName{"ssm_beta_alpha", TensorRole::ssm},
+    RoleName{"ssm_norm", TensorRole::attn_norm},
 };
 
 bool is_norm(TensorRole role) {

@@ -5,6 +5,7 @@
 
 #include "base/json_util.h"
 #include "headroom/model.h"
+#include "model/hf_internal.h"
 
 namespace headroom {
 namespace {
@@ -12,13 +13,28 @@ namespace {
 using json_util::Json;
 
 constexpr const char* kSupportedFamilies[] = {
-    "llama",       "mistral", "mixtral", "qwen2",       "qwen2_moe",  "qwen3",  "qwen3_moe",
-    "gemma",       "gemma2",  "gemma3",  "gemma3_text", "phi3",       "phimoe", "deepseek_v2",
-    "deepseek_v3", "gpt_oss", "granite", "olmo2",       "starcoder2", "cohere", "internlm2"};
+    "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma", "gemma2",
+    "gemma3", "gemma3_text", "phi3", "phimoe", "deepseek_v2", "deepseek_v3", "gpt_oss", "granite",
+    "olmo2", "starcoder2", "cohere", "internlm2",
+    // Hybrid and linear-attention families (hf_hybrid.cpp).
+    "qwen3_next", "qwen3_5_moe_text", "qwen3_5_text", "nemotron_h", "granitemoehybrid", "falcon_h1",
+    "jamba", "lfm2",
+    // Attention families whose fields the common reader covers (hf_families.cpp for the rest).
+    "glm4_moe", "glm4_moe_lite", "kimi_k2", "minimax_m2", "qwen3_vl_text", "qwen3_vl_moe_text",
+    "cohere2", "olmo3", "smollm3", "seed_oss", "ernie4_5", "ernie4_5_moe", "exaone4", "granitemoe",
+    "phi", "gpt_neox", "llama4_text"};
+
+// Families refused by name with the reason (hf_families.cpp normalize_family_keys).
+constexpr const char* kRefusedFamilies[] = {"hunyuan_v1_moe", "falcon", "lfm2_moe"};
 
 bool is_supported(const std::string& family) {
   return std::find(std::begin(kSupportedFamilies), std::end(kSupportedFamilies), family) !=
          std::end(kSupportedFamilies);
+}
+
+bool is_refused_by_name(const std::string& family) {
+  return std::find(std::begin(kRefusedFamilies), std::end(kRefusedFamilies), family) !=
+         std::end(kRefusedFamilies);
 }
 
 std::string supported_list() {
@@ -30,9 +46,8 @@ std::string supported_list() {
   return list;
 }
 
-Error missing(const std::string& field) {
-  return parse_failure("config." + field, "is missing or not a non-negative integer");
-}
+using hf::missing;
+using hf::read_optional;
 
 // Reads a required positive integer field; writes the error message on failure.
 bool read_required(const Json& config, const char* key, std::uint32_t& out,
@@ -44,11 +59,6 @@ bool read_required(const Json& config, const char* key, std::uint32_t& out,
   }
   out = static_cast<std::uint32_t>(*value);
   return true;
-}
-
-std::uint32_t read_optional(const Json& config, const char* key, std::uint32_t fallback) {
-  auto value = json_util::get_uint(config, key);
-  return value && *value <= 0xFFFFFFFFull ? static_cast<std::uint32_t>(*value) : fallback;
 }
 
 // Per-layer attention kinds: an explicit layer_types list wins; otherwise the family's rule.
@@ -88,8 +98,21 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
       const bool global = pattern > 0 && (i + 1) % pattern == 0;
       arch.layer_attention.push_back(global ? AttentionKind::full : AttentionKind::sliding);
     }
+  } else if (family == "cohere2" || family == "exaone4" || family == "olmo3") {
+    // sliding_window_pattern P: P - 1 sliding layers, then a global one (Cohere2 and OLMo 3
+    // default 4; EXAONE 4 also writes it as a string such as "LLLG"); EXAONE's last layer is
+    // always global.
+    std::uint32_t pattern = read_optional(config, "sliding_window_pattern", 4);
+    if (const auto text = json_util::get_string(config, "sliding_window_pattern"))
+      pattern = static_cast<std::uint32_t>(text->size());
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const bool global =
+          pattern == 0 || (i + 1) % pattern == 0 || (family == "exaone4" && i + 1 == n);
+      arch.layer_attention.push_back(global ? AttentionKind::full : AttentionKind::sliding);
+    }
   } else if (family == "qwen2" || family == "qwen3" || family == "qwen2_moe" ||
-             family == "qwen3_moe") {
+             family == "qwen3_moe" || family == "smollm3" || family == "seed_oss" ||
+             family == "qwen3_vl_text" || family == "qwen3_vl_moe_text") {
     // Qwen uses the window only with use_sliding_window, on layers >= max_window_layers.
     if (json_util::get_bool(config, "use_sliding_window").value_or(false)) {
       const std::uint32_t first = read_optional(config, "max_window_layers", n);
@@ -162,7 +185,7 @@ std::optional<Error> read_vision(const Json& vision, ModelArch& arch) {
   };
   const Field fields[] = {{"hidden_size", 1152, 1, 1u << 20},
                           {"intermediate_size", 4304, 1, 1u << 22},
-                          {"num_hidden_layers", 27, 1, 4096},
+                          {"num_hidden_layers", 27, 1, 4096},  // "depth" in Qwen3-VL
                           {"image_size", 896, 1, 1u << 16},
                           {"patch_size", 14, 1, 1u << 16}};
   double values[5] = {};
@@ -170,7 +193,10 @@ std::optional<Error> read_vision(const Json& vision, ModelArch& arch) {
     const Field& f = fields[i];
     const std::string field = std::string("config.vision_config.") + f.key;
     if (json_util::has_bad_uint(vision, f.key)) return missing(field.substr(7));
-    const std::uint32_t value = read_optional(vision, f.key, f.fallback);
+    std::uint32_t value = read_optional(vision, f.key, f.fallback);
+    if (i == 2)
+      value =
+          read_optional(vision, "num_hidden_layers", read_optional(vision, "depth", f.fallback));
     if (value < f.low || value > f.high) {
       return invalid(field, "must be " + std::to_string(f.low) + ".." + std::to_string(f.high));
     }
@@ -181,7 +207,11 @@ std::optional<Error> read_vision(const Json& vision, ModelArch& arch) {
   if (patch > image)
     return invalid("config.vision_config.patch_size", "must be at most image_size");
   const double per_layer = 4 * h * h + 2 * h * inter + 9 * h + inter;
-  const double positions = (image / patch) * (image / patch);
+  // Qwen3-VL states its learned position table (num_position_embeddings) instead of an image size.
+  const double positions =
+      json_util::get_uint(vision, "num_position_embeddings")
+          ? static_cast<double>(read_optional(vision, "num_position_embeddings", 0))
+          : (image / patch) * (image / patch);
   const double params =
       layers * per_layer + 3 * patch * patch * h + positions * h + h * arch.hidden_size + 2 * h;
   arch.vision_hidden_size = static_cast<std::uint32_t>(h);
@@ -245,17 +275,17 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   Json& root = *parsed;
   const Json* vision = json_util::find(root, "vision_config");
   Json merged;
-  const Json* config_ptr = &root;
+  Json* config_ptr = &root;
   if (auto text = root.find("text_config"); text != root.end() && text->is_object()) {
     merged = std::move(*text);
-    for (const char* key : {"quantization_config", "torch_dtype"}) {
+    for (const char* key : {"quantization_config", "torch_dtype", "tie_word_embeddings"}) {
       if (!json_util::find(merged, key) && json_util::find(root, key)) merged[key] = root[key];
     }
     if (!json_util::get_string(merged, "model_type")) merged["model_type"] = root["model_type"];
     apply_text_config_defaults(merged);
     config_ptr = &merged;
   }
-  const Json& config = *config_ptr;
+  Json& config = *config_ptr;
 
   ModelArch arch;
   arch.id = std::string(id);
@@ -264,6 +294,9 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   auto family = json_util::get_string(config, "model_type");
   if (!family) return parse_failure("config.model_type", "is missing");
   arch.family = *family;
+  if (is_refused_by_name(arch.family) || is_supported(arch.family)) {
+    if (auto refusal = hf::normalize_family_keys(config, arch.family)) return *refusal;
+  }
   if (!is_supported(arch.family)) {
     return refused(ErrorCode::unsupported, "config.model_type",
                    "config.model_type '" + arch.family +
@@ -299,8 +332,13 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   arch.max_context_tokens = json_util::get_uint(config, "max_position_embeddings").value_or(0);
   // transformers' PretrainedConfig default for tie_word_embeddings is true; families that set
   // it false in their class (llama, mistral, qwen2...) also write it into their configs.
-  const bool tie_default = arch.family.rfind("gemma", 0) == 0;
-  arch.tie_embeddings = json_util::get_bool(config, "tie_word_embeddings").value_or(tie_default);
+  // Cohere2 ties its embeddings (research/model-families-2026.md §5) and LFM2 by default, under
+  // its own key tie_embedding (Lfm2Config).
+  const std::string& f = arch.family;
+  const bool tie_default = f.rfind("gemma", 0) == 0 || f == "cohere2" || f == "lfm2";
+  arch.tie_embeddings =
+      json_util::get_bool(config, "tie_word_embeddings")
+          .value_or(json_util::get_bool(config, "tie_embedding").value_or(tie_default));
   arch.attention_bias = json_util::get_bool(config, "attention_bias")
                             .value_or(arch.family == "qwen2" || arch.family == "qwen2_moe");
   arch.sliding_window_tokens = read_optional(config, "sliding_window", 0);
@@ -319,7 +357,12 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
     arch.num_kv_heads = arch.num_heads;
   }
 
-  if (auto dtype_error = read_layer_attention(config, arch)) return *dtype_error;
+  if (hf::is_hybrid_family(arch.family)) {
+    if (auto hybrid_error = hf::read_hybrid(config, arch)) return *hybrid_error;
+  } else if (auto layer_error = read_layer_attention(config, arch)) {
+    return *layer_error;
+  }
+  if (auto family_error = hf::read_family_layers(config, arch)) return *family_error;
 
   if (!json_util::find(config, "torch_dtype") && !json_util::find(config, "dtype") &&
       arch.native_quant.empty() && !json_util::find(config, "quantization_config")) {

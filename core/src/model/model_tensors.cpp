@@ -3,30 +3,10 @@
 #include <string>
 
 #include "headroom/model.h"
+#include "model/tensor_builder.h"
 
 namespace headroom {
 namespace {
-
-class TensorListBuilder {
- public:
-  explicit TensorListBuilder(DType dtype) : dtype_(dtype) {}
-
-  void add(const std::string& name, TensorRole role, int layer, std::uint64_t rows,
-           std::uint64_t cols) {
-    // 1-D tensors (norms, biases) are kept in f32 by every runtime's loader.
-    const bool is_vector = rows == 1;
-    tensors_.push_back(TensorSpec{name, role, layer, rows, cols, is_vector ? DType::f32 : dtype_});
-  }
-  void add_layer(int layer, const char* suffix, TensorRole role, std::uint64_t rows,
-                 std::uint64_t cols) {
-    add("blk." + std::to_string(layer) + "." + suffix, role, layer, rows, cols);
-  }
-  std::vector<TensorSpec> take() { return std::move(tensors_); }
-
- private:
-  DType dtype_;
-  std::vector<TensorSpec> tensors_;
-};
 
 bool has_extra_norms(const std::string& family) {
   // Gemma 2/3 add post-attention and post-FFN norms to every block.
@@ -35,7 +15,10 @@ bool has_extra_norms(const std::string& family) {
 
 bool has_qk_norm(const std::string& family) {
   return family == "qwen3" || family == "qwen3_moe" || family == "gemma3" ||
-         family == "gemma3_text" || family == "olmo2";
+         family == "gemma3_text" || family == "olmo2" || family == "qwen3_next" ||
+         family == "qwen3_5_moe_text" || family == "qwen3_5_text" || family == "qwen3_vl_text" ||
+         family == "qwen3_vl_moe_text" || family == "lfm2" || family == "olmo3" ||
+         family == "exaone4" || family == "minimax_m2";
 }
 
 void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
@@ -61,7 +44,9 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
   }
   const std::uint64_t q_width = std::uint64_t{a.num_heads} * a.head_dim;
   const std::uint64_t kv_width = std::uint64_t{a.num_kv_heads} * a.head_dim;
-  out.add_layer(layer, "attn_q.weight", TensorRole::attn_q, q_width, hidden);
+  // A gated-output q_proj (Qwen3-Next) emits the query and the gate.
+  out.add_layer(layer, "attn_q.weight", TensorRole::attn_q,
+                a.attn_output_gate ? 2 * q_width : q_width, hidden);
   out.add_layer(layer, "attn_k.weight", TensorRole::attn_k, kv_width, hidden);
   out.add_layer(layer, "attn_v.weight", TensorRole::attn_v, kv_width, hidden);
   out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden, q_width);
@@ -69,7 +54,8 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
     out.add_layer(layer, "attn_q.bias", TensorRole::attn_bias, 1, q_width);
     out.add_layer(layer, "attn_k.bias", TensorRole::attn_bias, 1, kv_width);
     out.add_layer(layer, "attn_v.bias", TensorRole::attn_bias, 1, kv_width);
-    if (a.family == "gpt_oss")
+    if (a.family == "gpt_oss" || a.family == "phi" || a.family == "starcoder2" ||
+        a.family == "gpt_neox")
       out.add_layer(layer, "attn_output.bias", TensorRole::attn_bias, 1, hidden);
   }
   if (has_qk_norm(a.family)) {
@@ -82,16 +68,25 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
 
 void add_ffn(const ModelArch& a, int layer, TensorListBuilder& out) {
   const std::uint64_t hidden = a.hidden_size;
-  if (!a.layer_is_moe(static_cast<std::uint32_t>(layer))) {
-    out.add_layer(layer, "ffn_gate.weight", TensorRole::ffn_gate, a.intermediate_size, hidden);
+  const FfnKind kind = a.ffn_of(static_cast<std::uint32_t>(layer));
+  if (kind == FfnKind::none) return;
+  if (kind == FfnKind::dense) {
+    if (a.gated_ffn)
+      out.add_layer(layer, "ffn_gate.weight", TensorRole::ffn_gate, a.intermediate_size, hidden);
     out.add_layer(layer, "ffn_up.weight", TensorRole::ffn_up, a.intermediate_size, hidden);
     out.add_layer(layer, "ffn_down.weight", TensorRole::ffn_down, hidden, a.intermediate_size);
+    if (a.ffn_bias) {
+      out.add_layer(layer, "ffn_up.bias", TensorRole::ffn_bias, 1, a.intermediate_size);
+      out.add_layer(layer, "ffn_down.bias", TensorRole::ffn_bias, 1, hidden);
+    }
     return;
   }
   const std::uint64_t experts = a.num_experts;
   const std::uint64_t width = a.moe_intermediate_size;
   out.add_layer(layer, "ffn_gate_inp.weight", TensorRole::ffn_router, experts, hidden);
-  out.add_layer(layer, "ffn_gate_exps.weight", TensorRole::ffn_gate_exps, experts * width, hidden);
+  if (a.gated_ffn)
+    out.add_layer(layer, "ffn_gate_exps.weight", TensorRole::ffn_gate_exps, experts * width,
+                  hidden);
   out.add_layer(layer, "ffn_up_exps.weight", TensorRole::ffn_up_exps, experts * width, hidden);
   out.add_layer(layer, "ffn_down_exps.weight", TensorRole::ffn_down_exps, experts * hidden, width);
   if (a.family == "gpt_oss") {
@@ -102,11 +97,12 @@ void add_ffn(const ModelArch& a, int layer, TensorListBuilder& out) {
   }
   if (a.shared_expert_intermediate_size > 0) {
     const std::uint64_t shared = a.shared_expert_intermediate_size;
-    out.add_layer(layer, "ffn_gate_shexp.weight", TensorRole::ffn_gate_shexp, shared, hidden);
+    if (a.gated_ffn)
+      out.add_layer(layer, "ffn_gate_shexp.weight", TensorRole::ffn_gate_shexp, shared, hidden);
     out.add_layer(layer, "ffn_up_shexp.weight", TensorRole::ffn_up_shexp, shared, hidden);
     out.add_layer(layer, "ffn_down_shexp.weight", TensorRole::ffn_down_shexp, hidden, shared);
     // Qwen2-MoE gates its shared expert with a 1-output linear.
-    if (a.family == "qwen2_moe")
+    if (a.family == "qwen2_moe" || a.family == "qwen3_next" || a.family == "qwen3_5_moe_text")
       out.add_layer(layer, "ffn_gate_inp_shexp.weight", TensorRole::ffn_router, 1, hidden);
   }
 }
@@ -177,6 +173,8 @@ const char* to_string(TensorRole role) {
       return "ffn_down_shexp";
     case TensorRole::ffn_bias:
       return "ffn_bias";
+    case TensorRole::ssm:
+      return "ssm";
     case TensorRole::vision:
       return "vision";
     case TensorRole::other:
@@ -197,7 +195,10 @@ std::vector<TensorSpec> model_tensors(const ModelArch& a) {
       out.add_layer(layer, i == 0 ? "ffn_norm.weight" : "post_ffw_norm.weight",
                     TensorRole::ffn_norm, 1, a.hidden_size);
     }
-    add_attention(a, layer, out);
+    // A hybrid layer holds attention, a recurrent mixer, or both (Falcon-H1).
+    if (a.attention_of(static_cast<std::uint32_t>(layer)) != AttentionKind::none)
+      add_attention(a, layer, out);
+    add_recurrent_mixer(a, layer, out);
     add_ffn(a, layer, out);
   }
   out.add("output_norm.weight", TensorRole::output_norm, -1, 1, a.hidden_size);

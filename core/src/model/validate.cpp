@@ -3,6 +3,7 @@
 // count the uint64 byte arithmetic can hold.
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "headroom/model.h"
 
@@ -52,6 +53,29 @@ std::optional<Error> validate_arch(const ModelArch& arch) {
   }
   if (!arch.layer_attention.empty() && arch.layer_attention.size() != arch.num_layers) {
     return bad("layer_attention", "must have one entry per layer");
+  }
+  if ((!arch.layer_state.empty() && arch.layer_state.size() != arch.num_layers) ||
+      (!arch.layer_ffn.empty() && arch.layer_ffn.size() != arch.num_layers)) {
+    return bad("layer_state", "and layer_ffn must have one entry per layer");
+  }
+  if (arch.has_recurrent_state()) {
+    // Bounds far above any published mixer (d_inner 16384, N 256, K 4), so that state elements
+    // (d_inner x N x layers) stay far inside uint64 and the byte arithmetic.
+    const RecurrentDims& r = arch.recurrent;
+    const std::pair<const char*, std::uint32_t> widths[] = {
+        {"recurrent.d_inner", r.d_inner},
+        {"recurrent.d_state", r.d_state},
+        {"recurrent.n_groups", r.n_groups},
+        {"recurrent.n_heads", r.n_heads},
+        {"recurrent.dt_rank", r.dt_rank},
+        {"recurrent.key_heads", r.key_heads},
+        {"recurrent.key_head_dim", r.key_head_dim},
+        {"recurrent.value_heads", r.value_heads},
+        {"recurrent.value_head_dim", r.value_head_dim}};
+    for (const auto& [field, value] : widths)
+      if (value > (1u << 20)) return bad(field, "must be at most 1048576");
+    if (r.conv_kernel == 0 || r.conv_kernel > 1024)
+      return bad("recurrent.conv_kernel", "must be 1..1024");
   }
   // Byte arithmetic is uint64: refuse shapes whose parameter count could overflow it. The largest
   // open models have about 1e12 parameters; 1e14 leaves room and keeps bytes below 2^63. The

@@ -26,8 +26,30 @@ std::uint64_t KvLayout::bytes_for(std::uint64_t tokens, std::uint64_t sequences,
     const std::uint64_t per_sequence = mul_bytes(mul_bytes(blocks, block), group.bytes_per_token);
     total = add_bytes(total, mul_bytes(per_sequence, sequences));
   }
-  return total;
+  return add_bytes(total, mul_bytes(state_bytes_per_sequence, sequences));
 }
+
+namespace {
+
+std::uint64_t state_bytes(const ModelArch& arch, RuntimeId runtime, std::uint32_t tp) {
+  const StateElements state = recurrent_state_elements(arch);
+  if (state.conv == 0 && state.ssm == 0) return 0;
+  double conv_bytes = 2, ssm_bytes = 2;  // the model's 16-bit dtype
+  if (is_llama_cpp(runtime)) {
+    conv_bytes = ssm_bytes = 4;
+  } else if (runtime == RuntimeId::sglang) {
+    ssm_bytes = 4;
+  } else if (runtime == RuntimeId::vllm && arch.ssm_state_f32) {
+    ssm_bytes = 4;
+  }
+  const double bytes =
+      static_cast<double>(state.conv) * conv_bytes + static_cast<double>(state.ssm) * ssm_bytes;
+  // llama.cpp splits layers over GPUs (the caller divides); the others shard each layer.
+  const double split = is_llama_cpp(runtime) ? 1.0 : static_cast<double>(tp);
+  return bytes_from_double(std::ceil(bytes / split));
+}
+
+}  // namespace
 
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
                         std::uint32_t tensor_parallel, bool flash_attention) {
@@ -61,7 +83,22 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
   for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
     const AttentionKind kind = arch.attention_of(layer);
     if (kind == AttentionKind::none) continue;
-    add(kind == AttentionKind::sliding ? arch.sliding_window_tokens : 0);
+    const bool windowed = kind == AttentionKind::sliding || kind == AttentionKind::chunked;
+    add(windowed ? arch.sliding_window_tokens : 0);
+  }
+  layout.state_bytes_per_sequence = state_bytes(arch, runtime, tp);
+  if (runtime == RuntimeId::vllm && layout.state_bytes_per_sequence > 0 && per_layer > 0) {
+    // vLLM (HybridAttentionMambaModelConfig, no prefix caching) raises the attention block to
+    // 16 x cdiv(mamba_page, 16 x attn_1tok) tokens and pads each recurrent layer's state page to
+    // block x attn_1tok, so both kinds share one page size (Qwen3-Next: 544 tokens, +1.49%).
+    std::uint64_t state_layers = 0;
+    for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer)
+      if (arch.state_of(layer) != StateKind::none) ++state_layers;
+    const std::uint64_t page = (layout.state_bytes_per_sequence + state_layers - 1) / state_layers;
+    const std::uint64_t unit = 16 * per_layer;
+    layout.min_block_tokens = 16 * ((page + unit - 1) / unit);
+    layout.state_bytes_per_sequence =
+        mul_bytes(state_layers, mul_bytes(layout.min_block_tokens, per_layer));
   }
   return layout;
 }

@@ -17,10 +17,16 @@ struct KvLayerGroup {
 
 struct KvLayout {
   std::vector<KvLayerGroup> groups;       // one for full layers, one per distinct window
-  std::uint64_t bytes_per_token() const;  // all layers (inside any window)
+  // Recurrent state (Mamba, Gated DeltaNet, short conv) one sequence keeps, whatever its length,
+  // on one GPU; 0 for attention-only models.
+  std::uint64_t state_bytes_per_sequence = 0;
+  // vLLM hybrids: the attention block size that makes one attention page as large as one
+  // recurrent layer's state page (0: the runtime's default block size applies).
+  std::uint64_t min_block_tokens = 0;
+  std::uint64_t bytes_per_token() const;  // all attention layers (inside any window)
   // KV bytes for `sequences` sequences of `tokens` each, allocated in blocks of
-  // `block_tokens` per sequence; `extra_window_tokens` is what a runtime keeps beyond the
-  // window (llama.cpp keeps n_ubatch more).
+  // `block_tokens` per sequence, plus each sequence's recurrent state; `extra_window_tokens` is
+  // what a runtime keeps beyond the window (llama.cpp keeps n_ubatch more).
   std::uint64_t bytes_for(std::uint64_t tokens, std::uint64_t sequences, std::uint64_t block_tokens,
                           std::uint64_t extra_window_tokens = 0) const;
 };
@@ -28,6 +34,10 @@ struct KvLayout {
 // K and V element counts per token follow the runtime's cache layout: vLLM stores the MLA
 // latent (kv_lora_rank + rope dims) once per token; llama.cpp keeps it as K (latent + rope) and
 // V (latent) unless flash attention lets V be a view of K.
+// The recurrent state's element types follow the runtime: llama.cpp keeps conv and SSM state
+// in f32 (llama_model::create_memory); vLLM uses the model dtype for both (mamba_cache_dtype
+// auto), f32 for Nemotron-H's SSM state; SGLang keeps conv in bf16 and the SSM state in f32
+// (--mamba-ssm-dtype default). Tensor parallelism splits heads and conv channels.
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
                         std::uint32_t tensor_parallel, bool flash_attention);
 

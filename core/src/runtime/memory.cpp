@@ -91,7 +91,8 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   const std::uint32_t tp = std::max<std::uint32_t>(in.request.gpus, 1);
   m.capacity_bytes = card.usable_memory_bytes;
   m.weights_bytes = in.weights.per_gpu_bytes;
-  r.block_tokens = 16;  // vLLM CacheConfig.block_size default
+  // vLLM CacheConfig.block_size default, raised for hybrids to hold a recurrent state page.
+  r.block_tokens = std::max<std::uint64_t>(16, in.kv.min_block_tokens);
   const double util = in.request.knobs.gpu_memory_utilization.value_or(0.9);
   in.inputs.gpu_memory_utilization = util;
   const std::uint64_t batched =
@@ -153,6 +154,36 @@ double sglang_default_fraction(double gpu_mem_mib, const SglangDefaults& d, std:
 // 2025-01). Under TP the NCCL communicators come on top (nccl_bytes).
 constexpr std::uint64_t kSglangStartupBytes = static_cast<std::uint64_t>(0.37 * kGiB);
 
+// SGLang hybrids (model_runner_kv_cache_mixin.py, docs advanced_features/hybrid_model_memory):
+// with the radix cache on, the rest is split into a mamba state pool of rest x r / (1 + r)
+// (--mamba-full-memory-ratio r = 0.9) and the KV pool; max_running_requests is capped at
+// state slots / 5 (the default extra_buffer + overlap schedule keeps 5 slots per request).
+constexpr double kSglangMambaRatio = 0.9;
+constexpr std::uint64_t kSglangSlotsPerRequest = 5;
+
+void split_mamba_pool(const MemoryInputs& in, RuntimeMemory& r) {
+  MemoryBreakdown& m = r.memory;
+  const double rest = static_cast<double>(m.kv_cache_capacity_bytes);
+  const std::uint64_t state_pool =
+      bytes_from_double(rest * kSglangMambaRatio / (1 + kSglangMambaRatio));
+  const std::uint64_t kv_pool =
+      m.kv_cache_capacity_bytes - std::min(state_pool, m.kv_cache_capacity_bytes);
+  const std::uint64_t slots = state_pool / in.kv.state_bytes_per_sequence;
+  const Workload& w = in.request.workload;
+  const std::uint64_t kv_per_user =
+      in.kv.bytes_for(w.prompt_tokens + w.output_tokens, 1, 1) - in.kv.state_bytes_per_sequence;
+  std::uint64_t sequences = slots / kSglangSlotsPerRequest;
+  if (kv_per_user > 0) sequences = std::min(sequences, kv_pool / kv_per_user);
+  r.max_sequences = static_cast<std::uint32_t>(std::min<std::uint64_t>(sequences, 0xFFFFFFFFull));
+  if (r.max_sequences == 0 && r.startup_failure.empty())
+    r.startup_failure = "the mamba state pool holds fewer than " +
+                        std::to_string(kSglangSlotsPerRequest) + " state slots";
+  m.items.back().note += " (" + format_bytes(static_cast<double>(kv_pool)) + " KV + " +
+                         format_bytes(static_cast<double>(state_pool)) +
+                         " mamba state pool: " + std::to_string(slots) + " slots, " +
+                         std::to_string(kSglangSlotsPerRequest) + " per request)";
+}
+
 RuntimeMemory sglang(const MemoryInputs& in) {
   RuntimeMemory r;
   MemoryBreakdown& m = r.memory;
@@ -184,6 +215,7 @@ RuntimeMemory sglang(const MemoryInputs& in) {
                   "mem_fraction_static x free memory before loading");
   add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes,
            "mem_fraction_static x free memory before loading - weights");
+  if (in.kv.state_bytes_per_sequence > 0) split_mamba_pool(in, r);
   finish(r);
   return r;
 }

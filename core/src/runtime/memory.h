@@ -28,6 +28,7 @@ struct RuntimeMemory {
   double host_layer_share = 0.0;          // share of the repeating layers run from system memory
   double host_expert_share = 0.0;  // share of routed-expert bytes kept on the CPU (--n-cpu-moe)
   std::string startup_failure;     // set when the runtime cannot start at all
+  std::uint32_t max_sequences = 0;  // sequences the runtime runs at once; 0: memory decides
 };
 
 struct MemoryInputs {

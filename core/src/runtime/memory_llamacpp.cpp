@@ -51,8 +51,17 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   // llama-server turns flash attention on where the backend supports it (-fa auto);
   // Ollama keeps it off unless OLLAMA_FLASH_ATTENTION=1.
   const bool fa = knobs.flash_attention.value_or(!ollama);
-  const std::uint32_t slots = knobs.parallel_slots.value_or(
-      static_cast<std::uint32_t>(std::max<std::uint64_t>(w.users, 1)));
+  // Ollama runs these recurrent families with one sequence at a time (server/sched.go forces
+  // num_parallel 1 for qwen3next, qwen35(moe), lfm2(moe) and nemotron_h*).
+  const bool one_sequence =
+      ollama && in.arch.has_recurrent_state() &&
+      (in.arch.family.rfind("qwen3", 0) == 0 || in.arch.family.rfind("lfm2", 0) == 0 ||
+       in.arch.family.rfind("nemotron_h", 0) == 0);
+  if (one_sequence) r.max_sequences = 1;
+  const std::uint32_t slots =
+      one_sequence ? 1u
+                   : knobs.parallel_slots.value_or(
+                         static_cast<std::uint32_t>(std::max<std::uint64_t>(w.users, 1)));
   const std::uint64_t per_user = w.prompt_tokens + w.output_tokens;
   const std::uint64_t requested_ctx = knobs.ctx_size_tokens.value_or(per_user * slots);
   // n_ctx is padded (256 with flash attention, 32 without: llama-context.cpp / gguf-parser).
@@ -106,7 +115,10 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   r.block_tokens = 1;
   r.extra_window_tokens = ubatch;
   r.reserves_kv = true;
-  const std::uint64_t kv_total = in.kv.bytes_for(n_ctx, 1, 1, ubatch);
+  // Recurrent layers get one state cell per slot (llama_memory_recurrent mem_size = n_seq_max).
+  const std::uint64_t kv_total =
+      add_bytes(in.kv.bytes_for(n_ctx, 1, 1, ubatch),
+                mul_bytes(in.kv.state_bytes_per_sequence, std::max<std::uint32_t>(slots, 1) - 1));
   // min(): above 2^53 the double product can round past kv_total, and the host share would wrap.
   const std::uint64_t kv_on_gpus =
       std::min(kv_total, bytes_from_double(static_cast<double>(kv_total) * r.kv_gpu_share));

@@ -25,6 +25,20 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   const RuntimeKnobs& k = r.knobs;
   if (r.kv_dtype == "auto")
     out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
+  if (a.has_recurrent_state()) {
+    const char* rule =
+        is_llama_cpp(r.runtime) ? "conv and SSM state in f32, one cell per slot (llama.cpp)"
+        : r.runtime == RuntimeId::vllm
+            ? "state in the model dtype (Nemotron-H SSM in f32), pages padded to the attention "
+              "block; no prefix caching (mamba_cache_mode none)"
+        : r.runtime == RuntimeId::sglang
+            ? "conv state bf16, SSM state f32, in a mamba pool of 0.9 / 1.9 of the KV budget "
+              "(--mamba-full-memory-ratio 0.9) with 5 state slots per running request"
+            : "state in the model's 16-bit type";
+    out.push_back(std::string("recurrent layers keep a fixed state per sequence: ") + rule);
+    if (r.runtime == RuntimeId::ollama && in.parallel_slots == 1)
+      out.push_back("Ollama runs this family one sequence at a time (num_parallel forced to 1)");
+  }
   if (r.card.vendor != "nvidia") {
     out.push_back("driver/context reserve of " + gib_text(kCudaContextBytes) +
                   " as measured for CUDA on an H100; not measured for " + r.card.vendor + " cards");

@@ -41,6 +41,8 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const We
   s.weight_bytes = w.total_bytes;
   s.active_weight_bytes = w.active_bytes;
   s.kv_bytes_per_token = mul_bytes(kv.bytes_per_token(), is_llama_cpp(r.runtime) ? 1 : r.gpus);
+  s.state_bytes_per_sequence =
+      mul_bytes(kv.state_bytes_per_sequence, is_llama_cpp(r.runtime) ? 1 : r.gpus);
   s.num_layers = a.num_layers;
   s.hidden_size = a.hidden_size;
   s.num_heads = a.num_heads;
@@ -116,6 +118,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   const std::uint32_t kv_split =
       llama ? r.gpus : 1;  // llama.cpp splits layers; TP already split heads
   m.kv_bytes_per_token = (kv.bytes_per_token() + kv_split - 1) / kv_split;
+  m.state_bytes_per_sequence = (kv.state_bytes_per_sequence + kv_split - 1) / kv_split;
 
   const Workload& w = r.workload;
   const std::uint64_t per_user = in.context_tokens_per_user;
@@ -145,6 +148,8 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
     kv_room = room > 0 ? static_cast<std::uint64_t>(room) : 0;
   }
   report.max_users = one_seq ? kv_room / one_seq : 0;
+  if (rm.max_sequences > 0)
+    report.max_users = std::min<std::uint64_t>(report.max_users, rm.max_sequences);
   report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens,
                                               kv_split, std::min(model_max, kMaxTokens));
 

@@ -155,7 +155,9 @@ struct StepTime {
 StepTime decode_step(const Setup& s, double batch, double depth, double mixed_prefill) {
   const SpeedInput& in = *s.in;
   const double weights = weights_read_bytes(s, batch + mixed_prefill);
-  const double kv = batch * static_cast<double>(in.kv_bytes_per_token) * depth;
+  // Recurrent layers read their per-sequence state and write the updated state back each step.
+  const double kv = batch * (static_cast<double>(in.kv_bytes_per_token) * depth +
+                             2.0 * static_cast<double>(in.state_bytes_per_sequence));
   StepTime st;
   // Layers offloaded to the CPU (llama.cpp -ngl) stream their weights and KV from system memory,
   // one after the GPU's layers; their arithmetic hides behind that stream at decode batch sizes.

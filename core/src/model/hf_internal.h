@@ -1,0 +1,40 @@
+// Shared inside model/: small config.json readers and the per-family layer readers that
+// parse_hf_config (hf_config.cpp) calls for hybrid (hf_hybrid.cpp) and other families whose
+// layers differ (hf_families.cpp).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/json_util.h"
+#include "headroom/model.h"
+
+namespace headroom::hf {
+
+using json_util::Json;
+
+inline Error missing(const std::string& field) {
+  return parse_failure("config." + field, "is missing or not a non-negative integer");
+}
+
+inline std::uint32_t read_optional(const Json& config, const char* key, std::uint32_t fallback) {
+  auto value = json_util::get_uint(config, key);
+  return value && *value <= 0xFFFFFFFFull ? static_cast<std::uint32_t>(*value) : fallback;
+}
+
+// True for the families hf_hybrid.cpp reads (recurrent or per-layer mixers).
+bool is_hybrid_family(const std::string& family);
+
+// Layer kinds (attention / recurrent state / FFN) and mixer widths of a hybrid family; called
+// after the common fields (hidden_size, heads, MoE) are read.
+std::optional<Error> read_hybrid(const Json& config, ModelArch& arch);
+
+// Renames one family's keys to the common ones before parsing (ERNIE's moe_num_experts...), so
+// the generic reader counts it; returns the refusal when a family's shape is not supported.
+std::optional<Error> normalize_family_keys(Json& config, const std::string& family);
+
+// Per-layer FFN kinds and family flags after the common read (GLM first dense layers, ERNIE's
+// MoE interval, Phi's non-gated MLP, Llama 4 interleaving ...).
+std::optional<Error> read_family_layers(const Json& config, ModelArch& arch);
+
+}  // namespace headroom::hf

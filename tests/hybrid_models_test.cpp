@@ -1,0 +1,559 @@
+// Hybrid, linear-attention and newer attention families: real config.json files (tests/data/
+// configs, vendored verbatim from ai-dynamo/aiconfigurator model_configs/, which copies them from
+// the Hugging Face repos named in each file name), their published parameter counts, and the
+// KV-per-token and state-per-sequence arithmetic worked by hand.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "gguf_writer.h"
+#include "headroom/documents.h"
+#include "headroom/gguf.h"
+#include "headroom/model.h"
+#include "headroom/sizing.h"
+#include "runtime/kv_layout.h"
+#include "sizing_fixtures.h"
+
+namespace headroom {
+namespace {
+
+std::string read_config(const std::string& name) {
+  std::ifstream in(std::string(HEADROOM_TEST_DATA_DIR) + "/configs/" + name + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+ModelArch parse(const std::string& name) {
+  const std::string text = read_config(name);
+  REQUIRE_FALSE(text.empty());
+  auto arch = parse_hf_config(text, name);
+  INFO(name << ": " << (arch ? std::string() : arch.error().message));
+  REQUIRE(arch);
+  return arch.value();
+}
+
+double params(const ModelArch& arch) { return static_cast<double>(total_params(arch)); }
+double active(const ModelArch& arch) { return static_cast<double>(active_params(arch)); }
+
+std::size_t count_state(const ModelArch& a, StateKind kind) {
+  std::size_t n = 0;
+  for (std::uint32_t i = 0; i < a.num_layers; ++i)
+    if (a.state_of(i) == kind) ++n;
+  return n;
+}
+std::size_t count_attention(const ModelArch& a, AttentionKind kind) {
+  std::size_t n = 0;
+  for (std::uint32_t i = 0; i < a.num_layers; ++i)
+    if (a.attention_of(i) == kind) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("Qwen3-Next: Gated DeltaNet layers keep a state, 1 in 4 layers keep KV", "[hybrid]") {
+  const ModelArch a = parse("Qwen--Qwen3-Next-80B-A3B-Thinking");
+  CHECK(count_attention(a, AttentionKind::full) == 12);  // (i + 1) % 4 == 0 of 48
+  CHECK(count_state(a, StateKind::gated_deltanet) == 36);
+  CHECK(a.attention_of(3) == AttentionKind::full);
+  CHECK(a.attention_of(0) == AttentionKind::none);
+  // "80B in total and 3B activated" (https://huggingface.co/Qwen/Qwen3-Next-80B-A3B-Thinking
+  // model card). The active share is published rounded to 1B, so it is held to a band.
+  CHECK(params(a) == Approx(80e9).epsilon(0.02));
+  CHECK(active(a) > 3.0e9);
+  CHECK(active(a) < 4.0e9);
+
+  // KV: 12 attention layers x (K + V) x 2 KV heads x 256 x 2 B (bf16) = 24,576 B/token.
+  const KvLayout vllm = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true);
+  CHECK(vllm.bytes_per_token() == 24576);
+  // State per GDN layer: conv (4 - 1) x (2 x 16 x 128 + 32 x 128) = 24,576 elements, delta-rule
+  // matrix 32 x 128 x 128 = 524,288; 36 layers = 19,759,104 elements.
+  const StateElements e = recurrent_state_elements(a);
+  CHECK(e.conv == 36ull * 24576);
+  CHECK(e.ssm == 36ull * 524288);
+  // vLLM: model dtype (bf16) for both = 36 x 1,097,728 B page; the attention block becomes
+  // 16 x cdiv(1,097,728, 16 x 2,048) = 544 tokens and each page is padded to 544 x 2,048 =
+  // 1,114,112 B (+1.49%): 36 x 1,114,112 = 40,108,032 B. llama.cpp f32 = 79,036,416 B
+  // (75.4 MiB); SGLang bf16 conv + f32 state = 36 x (24,576 x 2 + 524,288 x 4) = 77,266,944 B.
+  CHECK(vllm.min_block_tokens == 544);
+  CHECK(vllm.state_bytes_per_sequence == 40108032ull);
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, true).state_bytes_per_sequence ==
+        79036416ull);
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::sglang, 1, true).state_bytes_per_sequence == 77266944ull);
+  // Tensor parallelism shards the heads: a 548,864 B page per GPU at TP2, 1 KV head (1,024 B
+  // per token and layer), block 16 x cdiv(548,864, 16,384) = 544: 36 x 544 x 1,024 B.
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 2, true).state_bytes_per_sequence == 20054016ull);
+  // A sequence costs its state once, whatever its length: 2 sequences of 1000 tokens in
+  // 544-token blocks (1088 cells each) = 2 x (1088 x 24,576 + 40,108,032).
+  CHECK(vllm.bytes_for(1000, 2, 544) == 2ull * (1088ull * 24576 + 40108032ull));
+}
+
+TEST_CASE("Qwen3.5-MoE: text_config with layer_types linear/full attention", "[hybrid]") {
+  const ModelArch a = parse("Qwen--Qwen3.5-35B-A3B");
+  CHECK(a.family == "qwen3_5_moe_text");
+  CHECK(count_attention(a, AttentionKind::full) == 10);
+  CHECK(count_state(a, StateKind::gated_deltanet) == 30);
+  // "35B total, 3B activated" (https://huggingface.co/Qwen/Qwen3.5-35B-A3B model card; the
+  // checkpoint includes its vision encoder).
+  CHECK(params(a) == Approx(35e9).epsilon(0.02));
+  // KV: 10 layers x 2 x 2 heads x 256 x 2 B = 20,480 B/token.
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 20480);
+}
+
+TEST_CASE("Nemotron-H: Mamba-2, attention and MoE layers from hybrid_override_pattern",
+          "[hybrid]") {
+  const ModelArch a = parse("nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16");
+  CHECK(count_attention(a, AttentionKind::full) == 6);  // '*'
+  CHECK(count_state(a, StateKind::mamba2) == 23);       // 'M'
+  std::size_t moe = 0;
+  for (std::uint32_t i = 0; i < a.num_layers; ++i)
+    if (a.ffn_of(i) == FfnKind::moe) ++moe;
+  CHECK(moe == 23);                                  // 'E'
+  CHECK(a.ffn_of(0) == FfnKind::none);               // a Mamba layer has no FFN
+  CHECK_FALSE(a.gated_ffn);                          // relu2 experts: up + down only
+  CHECK(a.shared_expert_intermediate_size == 3712);  // moe_shared_expert_intermediate_size
+  // "31.6 billion total parameters ... about 3.6 billion at a time" (NVIDIA model card,
+  // https://huggingface.co/nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16, as quoted at
+  // https://replicate.com/nvidia/nemotron-3-nano-30b-a3b/readme).
+  CHECK(params(a) == Approx(31.6e9).epsilon(0.02));
+  // Headroom's active count leaves out the input embedding (a row lookup): add it back for
+  // the card's "including embeddings" figure (131,072 x 2,688).
+  CHECK(active(a) + 131072.0 * 2688 == Approx(3.6e9).epsilon(0.02));
+  // KV: 6 layers x 2 x 2 heads x 128 x 2 B = 6,144 B/token.
+  const KvLayout vllm = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true);
+  CHECK(vllm.bytes_per_token() == 6144);
+  // Mamba-2 layer: d_inner = 64 heads x 64 = 4096, G = 8, N = 128, K = 4:
+  // conv (4 - 1) x (4096 + 2 x 8 x 128) = 18,432; SSM 4096 x 128 = 524,288 elements.
+  const StateElements e = recurrent_state_elements(a);
+  CHECK(e.conv == 23ull * 18432);
+  CHECK(e.ssm == 23ull * 524288);
+  // llama.cpp f32: 23 x 542,720 x 4 = 49,930,240 B. vLLM: conv bf16, SSM f32
+  // (mamba_ssm_cache_dtype "float32"): a 18,432 x 2 + 524,288 x 4 = 2,134,016 B page; block
+  // 16 x cdiv(2,134,016, 16 x 1,024) = 2,096 tokens; padded 23 x 2,096 x 1,024 = 49,364,992 B.
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, true).state_bytes_per_sequence ==
+        49930240ull);
+  CHECK(vllm.min_block_tokens == 2096);
+  CHECK(vllm.state_bytes_per_sequence == 49364992ull);
+}
+
+TEST_CASE("Nemotron-H: Python's bare Infinity in config.json is read as absent", "[hybrid]") {
+  // "time_step_limit": [0.0, Infinity] in the real 56B config.
+  REQUIRE(read_config("nvidia--Nemotron-H-56B-Base-8K").find("Infinity") != std::string::npos);
+  const ModelArch a = parse("nvidia--Nemotron-H-56B-Base-8K");
+  CHECK(count_attention(a, AttentionKind::full) == 10);
+  CHECK(count_state(a, StateKind::mamba2) == 54);
+  std::size_t mlp = 0;
+  for (std::uint32_t i = 0; i < a.num_layers; ++i)
+    if (a.ffn_of(i) == FfnKind::dense) ++mlp;
+  CHECK(mlp == 54);  // '-'
+  // 56B (Nemotron-H-56B-Base-8K, https://huggingface.co/nvidia/Nemotron-H-56B-Base-8K; "Nemotron-H:
+  // A Family of Accurate and Efficient Hybrid Mamba-Transformer Models", arXiv 2504.03624).
+  CHECK(params(a) == Approx(56e9).epsilon(0.02));
+  // Literals inside strings are kept; NaN and -Infinity become null as well.
+  auto odd = parse_hf_config(
+      R"({"model_type": "llama", "name": "NaN Infinity", "x": [NaN, -Infinity],
+    "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128,
+    "vocab_size": 100})",
+      "odd");
+  CHECK(odd);
+}
+
+TEST_CASE("Hybrid refusals name the family and the reason", "[hybrid][errors]") {
+  // Nemotron 3 Super's latent MoE projections are not modelled.
+  auto super = parse_hf_config(read_config("nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8"), "s");
+  REQUIRE_FALSE(super);
+  CHECK(super.error().field == "config.moe_latent_size");
+  CHECK(super.error().message.find("nemotron_h") != std::string::npos);
+  // Nemotron 3 Ultra's config has no num_hidden_layers (NemotronHConfig derives it from
+  // layers_block_type): it reaches the same named refusal, not a missing-field error.
+  auto ultra = parse_hf_config(read_config("nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16"), "u");
+  REQUIRE_FALSE(ultra);
+  CHECK(ultra.error().field == "config.moe_latent_size");
+  for (const char* family : {"hunyuan_v1_moe", "falcon", "lfm2_moe"}) {
+    const std::string json = std::string(R"({"model_type": ")") + family +
+                             R"(", "hidden_size": 64, "num_hidden_layers": 2,
+      "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100})";
+    auto refused_family = parse_hf_config(json, family);
+    REQUIRE_FALSE(refused_family);
+    CHECK(refused_family.error().field == "config.model_type");
+    CHECK(refused_family.error().message.find(family) != std::string::npos);
+    CHECK(refused_family.error().message.find("not supported: ") != std::string::npos);
+  }
+}
+
+TEST_CASE("Mamba-1 (Jamba), Falcon-H1 and short-conv (LFM2) state arithmetic", "[hybrid]") {
+  // Constructed configs (not published models): only the layer rules and the state formulas
+  // are under test here.
+  auto jamba = parse_hf_config(R"({"model_type": "jamba", "hidden_size": 256,
+    "num_hidden_layers": 8, "num_attention_heads": 8, "num_key_value_heads": 2,
+    "intermediate_size": 512, "vocab_size": 1000, "num_experts": 4, "num_experts_per_tok": 2,
+    "mamba_d_state": 16, "mamba_d_conv": 4, "mamba_expand": 2})",
+                               "jamba");
+  REQUIRE(jamba);
+  // attn_layer_period 8 / offset 4: layer 4 attends, the other 7 are Mamba-1.
+  CHECK(jamba->attention_of(4) == AttentionKind::full);
+  CHECK(count_state(jamba.value(), StateKind::mamba1) == 7);
+  CHECK(jamba->ffn_of(1) == FfnKind::moe);  // expert_layer_period 2 / offset 1
+  CHECK(jamba->ffn_of(2) == FfnKind::dense);
+  // d_inner = 2 x 256 = 512: conv 3 x 512 = 1,536, SSM 512 x 16 = 8,192 per layer.
+  CHECK(recurrent_state_elements(jamba.value()).conv == 7ull * 1536);
+  CHECK(recurrent_state_elements(jamba.value()).ssm == 7ull * 8192);
+
+  auto falcon = parse_hf_config(R"({"model_type": "falcon_h1", "hidden_size": 256,
+    "num_hidden_layers": 4, "num_attention_heads": 8, "num_key_value_heads": 2, "head_dim": 32,
+    "intermediate_size": 512, "vocab_size": 1000, "mamba_d_ssm": 384, "mamba_n_heads": 12,
+    "mamba_d_head": 32, "mamba_n_groups": 1, "mamba_d_state": 64, "mamba_d_conv": 4})",
+                                "falcon_h1");
+  REQUIRE(falcon);
+  // Both on every layer: KV 4 x 2 x 2 x 32 x 2 B = 1,024 B/token; state per layer conv
+  // 3 x (384 + 2 x 64) = 1,536, SSM 384 x 64 = 24,576.
+  CHECK(make_kv_layout(falcon.value(), 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 1024);
+  CHECK(recurrent_state_elements(falcon.value()).conv == 4ull * 1536);
+  CHECK(recurrent_state_elements(falcon.value()).ssm == 4ull * 24576);
+
+  auto lfm2 = parse_hf_config(R"({"model_type": "lfm2", "hidden_size": 256,
+    "num_hidden_layers": 4, "num_attention_heads": 8, "num_key_value_heads": 2,
+    "intermediate_size": 768, "vocab_size": 1000, "conv_L_cache": 3,
+    "layer_types": ["conv", "conv", "full_attention", "conv"]})",
+                              "lfm2");
+  REQUIRE(lfm2);
+  CHECK(count_state(lfm2.value(), StateKind::short_conv) == 3);
+  // conv (3 - 1) x 256 = 512 per layer, no SSM; llama.cpp f32: 3 x 512 x 4 = 6,144 B.
+  CHECK(recurrent_state_elements(lfm2.value()).conv == 3ull * 512);
+  CHECK(make_kv_layout(lfm2.value(), 2.0, RuntimeId::llamacpp, 1, true).state_bytes_per_sequence ==
+        6144);
+  // Lfm2MLP width: int(2 x 768 / 3) = 512, rounded up to block_multiple_of 256 = 512.
+  CHECK(lfm2->intermediate_size == 512);
+  CHECK(lfm2->tie_embeddings);  // Lfm2Config's tie_embedding defaults to true
+}
+
+TEST_CASE("Name-level families size from their real configs", "[hybrid]") {
+  // Kimi-K2: "1 trillion total parameters, 32 billion activated"
+  // (https://huggingface.co/moonshotai/Kimi-K2-Instruct model card; 1.04T in its table).
+  const ModelArch kimi = parse("moonshotai--Kimi-K2-Instruct");
+  CHECK(kimi.is_mla());
+  CHECK(params(kimi) == Approx(1.04e12).epsilon(0.02));
+  // MiniMax-M2.5: "229B total / 10B active" per the MiniMax-M2 family cards
+  // (https://huggingface.co/MiniMaxAI/MiniMax-M2.5); 62 layers x 2 x 8 heads x 128 x 2 B KV.
+  const ModelArch minimax = parse("MiniMaxAI--MiniMax-M2.5");
+  CHECK(params(minimax) == Approx(229e9).epsilon(0.02));
+  CHECK(make_kv_layout(minimax, 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 253952);
+  // Qwen3-VL: the text model under text_config plus the vision tower.
+  const ModelArch vl = parse("Qwen--Qwen3-VL-30B-A3B-Instruct");
+  CHECK(vl.family == "qwen3_vl_moe_text");
+  CHECK(vl.is_moe());
+  // Llama 4 Scout: 109B total, 17B active (https://huggingface.co/meta-llama/
+  // Llama-4-Scout-17B-16E-Instruct model card); the vendored config is text-only.
+  const ModelArch scout = parse("meta-llama--Llama-4-Scout-17B-16E-Instruct");
+  CHECK(count_attention(scout, AttentionKind::chunked) == 36);  // 3 of 4 layers
+  CHECK(params(scout) == Approx(109e9).epsilon(0.02));
+  CHECK(active(scout) + 202048.0 * 5120 == Approx(17e9).epsilon(0.02));  // + input embedding
+  // Llama 4 Maverick: 400B total, 17B active (same model card family); MoE on every 2nd layer.
+  const ModelArch maverick = parse("meta-llama--Llama-4-Maverick-17B-128E-Instruct");
+  CHECK(maverick.ffn_of(0) == FfnKind::dense);
+  CHECK(maverick.ffn_of(1) == FfnKind::moe);
+  CHECK(params(maverick) == Approx(400e9).epsilon(0.02));
+  CHECK(active(maverick) + 202048.0 * 5120 == Approx(17e9).epsilon(0.02));
+  // Qwen3.5-397B-A17B: 397B total (https://huggingface.co/Qwen/Qwen3.5-397B-A17B model card).
+  const ModelArch qwen35 = parse("Qwen--Qwen3.5-397B-A17B");
+  CHECK(count_state(qwen35, StateKind::gated_deltanet) == 45);
+  CHECK(params(qwen35) == Approx(397e9).epsilon(0.02));
+}
+
+TEST_CASE("GLM-4.7-Flash (glm4_moe_lite) is an MLA model", "[hybrid]") {
+  const ModelArch a = parse("zai-org--GLM-4.7-Flash");
+  CHECK(a.is_mla());
+  CHECK_FALSE(a.layer_is_moe(0));  // first_k_dense_replace 1
+  CHECK(a.layer_is_moe(1));
+  // "about 30B total parameters and 3B active" (NVIDIA Megatron Bridge docs,
+  // https://docs.nvidia.com/nemo/megatron-bridge/nightly/models/glm/glm47.html).
+  CHECK(params(a) == Approx(30e9).epsilon(0.02));
+  // MLA latent: 47 layers x (512 + 64) x 2 B = 54,144 B/token (vLLM).
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 54144);
+}
+
+TEST_CASE("Phi-2: non-gated GELU MLP with biases", "[hybrid]") {
+  // microsoft/phi-2 config.json (https://huggingface.co/microsoft/phi-2/blob/main/config.json),
+  // the fields that size it.
+  auto phi = parse_hf_config(R"({"architectures": ["PhiForCausalLM"], "hidden_act": "gelu_new",
+    "hidden_size": 2560, "intermediate_size": 10240, "max_position_embeddings": 2048,
+    "model_type": "phi", "num_attention_heads": 32, "num_hidden_layers": 32,
+    "num_key_value_heads": 32, "partial_rotary_factor": 0.4, "tie_word_embeddings": false,
+    "torch_dtype": "float16", "vocab_size": 51200})",
+                             "phi-2");
+  REQUIRE(phi);
+  CHECK_FALSE(phi->gated_ffn);
+  // Per layer: q, k, v, dense 4 x 2560^2 + 4 x 2560 biases; fc1 + fc2 2 x 2560 x 10240 +
+  // 10240 + 2560 biases; LayerNorm 2 x 2560 = 78,671,360. 32 layers + embedding and head
+  // 2 x 51200 x 2560 + final norm 2560 = 2,779,630,080 (the checkpoint adds lm_head's bias
+  // and the final LayerNorm's bias, 53,760 more). Model card: "2.7 billion parameters".
+  CHECK(total_params(phi.value()) == 2779630080ull);
+  CHECK(params(phi.value()) == Approx(2.7e9).epsilon(0.03));
+}
+
+TEST_CASE("Sizing a hybrid: the state enters memory, users and the JSON", "[hybrid][sizing]") {
+  SizingRequest r =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::vllm, "h100-sxm-80gb");
+  r.model = parse("nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16");
+  r.workload = {1024, 256, 4};
+  auto report = size(r);
+  REQUIRE(report);
+  const MemoryBreakdown& m = report->memory;
+  CHECK(m.kv_bytes_per_token == 6144);
+  CHECK(m.state_bytes_per_sequence == 49364992ull);
+  // 4 users x (one 2,096-token block of 6,144 B per token + 49,364,992 B of state).
+  const std::uint64_t per_user = 2096ull * 6144 + 49364992ull;
+  CHECK(m.kv_cache_bytes == 4 * per_user);
+  // Max users: each one costs its KV plus one state slot.
+  CHECK(report->max_users == m.kv_cache_capacity_bytes / per_user);
+  const std::string json = size_json_text(report.value(), -1);
+  CHECK(json.find("\"state_bytes_per_sequence\":49364992") != std::string::npos);
+
+  // llama.cpp: one state cell per slot.
+  r.runtime = RuntimeId::llamacpp;
+  r.knobs.parallel_slots = 2;
+  auto llama = size(r);
+  REQUIRE(llama);
+  CHECK(llama->memory.state_bytes_per_sequence == 49930240ull);
+  // n_ctx = 2 slots x 1,280 = 2,560 (a multiple of 256): 2,560 x 6,144 B of KV + 2 state cells.
+  CHECK(llama->inputs.ctx_size_tokens == 2560);
+  CHECK(llama->memory.kv_cache_capacity_bytes == 2560ull * 6144 + 2ull * 49930240ull);
+}
+
+TEST_CASE("GGUF: a qwen3next file is sized with its recurrent state", "[hybrid][gguf]") {
+  test::GgufWriter w;
+  w.str("general.architecture", "qwen3next")
+      .u32("qwen3next.block_count", 4)
+      .u32("qwen3next.embedding_length", 256)
+      .u32("qwen3next.feed_forward_length", 512)
+      .u32("qwen3next.attention.head_count", 4)
+      .u32("qwen3next.attention.head_count_kv", 2)
+      .u32("qwen3next.attention.key_length", 64)
+      .u32("qwen3next.ssm.conv_kernel", 4)
+      .u32("qwen3next.ssm.inner_size", 512)  // nv x dv = 4 x 128
+      .u32("qwen3next.ssm.state_size", 64)   // dk
+      .u32("qwen3next.ssm.group_count", 2)   // nk
+      .u32("qwen3next.ssm.time_step_rank", 4)
+      .u32("qwen3next.full_attention_interval", 4);
+  w.tensor("token_embd.weight", {256, 32}, test::kGgmlF32);
+  const std::string bytes = w.file();
+  MemoryByteSource source(bytes);
+  auto header = read_gguf_header(source);
+  REQUIRE(header);
+  auto arch = arch_from_gguf(*header, "q.gguf", nullptr);
+  INFO((arch ? std::string() : arch.error().message));
+  REQUIRE(arch);
+  CHECK(arch->attention_of(3) == AttentionKind::full);
+  CHECK(count_state(arch.value(), StateKind::gated_deltanet) == 3);
+  // n_embd_r = 3 x (512 + 2 x 2 x 64) = 2,304; n_embd_s = 64 x 512 = 32,768; f32, 3 layers.
+  CHECK(make_kv_layout(arch.value(), 2.0, RuntimeId::llamacpp, 1, true).state_bytes_per_sequence ==
+        3ull * (2304 + 32768) * 4);
+  // KV on the one attention layer: 2 x 2 heads x 64 x 2 B.
+  CHECK(make_kv_layout(arch.value(), 2.0, RuntimeId::llamacpp, 1, true).bytes_per_token() == 512);
+}
+
+}  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("GGUF: nemotron_h MLP layers hold neither KV nor state", "[hybrid][gguf]") {
+  // Layers M * - M: per-layer head_count_kv and feed_forward_length as llama.cpp writes them.
+  test::GgufWriter w;
+  w.str("general.architecture", "nemotron_h")
+      .u32("nemotron_h.block_count", 4)
+      .u32("nemotron_h.embedding_length", 256)
+      .u32_array("nemotron_h.feed_forward_length", {0, 0, 512, 0})
+      .u32("nemotron_h.attention.head_count", 4)
+      .u32_array("nemotron_h.attention.head_count_kv", {0, 2, 0, 0})
+      .u32("nemotron_h.attention.key_length", 64)
+      .u32("nemotron_h.ssm.conv_kernel", 4)
+      .u32("nemotron_h.ssm.inner_size", 256)
+      .u32("nemotron_h.ssm.state_size", 16)
+      .u32("nemotron_h.ssm.group_count", 2)
+      .u32("nemotron_h.ssm.time_step_rank", 8);
+  w.tensor("token_embd.weight", {256, 32}, test::kGgmlF32);
+  const std::string bytes = w.file();
+  MemoryByteSource source(bytes);
+  auto header = read_gguf_header(source);
+  REQUIRE(header);
+  auto arch = arch_from_gguf(*header, "n.gguf", nullptr);
+  INFO((arch ? std::string() : arch.error().message));
+  REQUIRE(arch);
+  CHECK(arch->state_of(0) == StateKind::mamba2);
+  CHECK(arch->attention_of(1) == AttentionKind::full);
+  CHECK(arch->state_of(2) == StateKind::none);  // the MLP layer
+  CHECK(arch->attention_of(2) == AttentionKind::none);
+  CHECK(arch->state_of(3) == StateKind::mamba2);
+  // n_embd_r = 3 x (256 + 2 x 2 x 16) = 960, n_embd_s = 16 x 256 = 4,096; f32, 2 layers.
+  const KvLayout kv = make_kv_layout(arch.value(), 2.0, RuntimeId::llamacpp, 1, true);
+  CHECK(kv.state_bytes_per_sequence == 2ull * (960 + 4096) * 4);
+  CHECK(kv.bytes_per_token() == 512);  // 1 layer x 2 x 2 heads x 64 x 2 B
+}
+
+TEST_CASE("Hostile hybrid widths are refused, not wrapped", "[hybrid][errors]") {
+  auto huge = parse_hf_config(R"({"model_type": "nemotron_h", "hidden_size": 64,
+    "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128,
+    "vocab_size": 100, "hybrid_override_pattern": "M*", "mamba_num_heads": 4000000000,
+    "mamba_head_dim": 4000000000})",
+                              "huge");
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().field == "model.recurrent.d_inner");
+  auto short_pattern = parse_hf_config(R"({"model_type": "nemotron_h", "hidden_size": 64,
+    "num_hidden_layers": 3, "num_attention_heads": 4, "intermediate_size": 128,
+    "vocab_size": 100, "hybrid_override_pattern": "M*"})",
+                                       "short");
+  REQUIRE_FALSE(short_pattern);
+  CHECK(short_pattern.error().field == "config.hybrid_override_pattern");
+}
+
+}  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("GGUF: llama4 layers chunk at 8192 tokens, 3 of 4", "[hybrid][gguf]") {
+  test::GgufWriter w;
+  w.str("general.architecture", "llama4")
+      .u32("llama4.block_count", 4)
+      .u32("llama4.embedding_length", 256)
+      .u32("llama4.feed_forward_length", 512)
+      .u32("llama4.attention.head_count", 4)
+      .u32("llama4.attention.head_count_kv", 2)
+      .u32("llama4.attention.key_length", 64);
+  w.tensor("token_embd.weight", {256, 32}, test::kGgmlF32);
+  const std::string bytes = w.file();
+  MemoryByteSource source(bytes);
+  auto header = read_gguf_header(source);
+  REQUIRE(header);
+  auto arch = arch_from_gguf(*header, "l4.gguf", nullptr);
+  REQUIRE(arch);
+  CHECK(arch->attention_of(0) == AttentionKind::chunked);
+  CHECK(arch->attention_of(3) == AttentionKind::full);
+  // 20000 tokens: the 3 chunked layers hold 8192 + n_ubatch 512, the global one all 20000;
+  // 2 x 2 heads x 64 x 2 B = 512 B per layer and token.
+  const KvLayout kv = make_kv_layout(arch.value(), 2.0, RuntimeId::llamacpp, 1, true);
+  CHECK(kv.bytes_for(20000, 1, 1, 512) == 3ull * 8704 * 512 + 20000ull * 512);
+}
+
+}  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("Ollama runs Nemotron-H one sequence at a time", "[hybrid][sizing]") {
+  SizingRequest r =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::ollama, "h100-sxm-80gb");
+  r.model = test::catalog().find_model("nemotron-3-nano-30b-a3b").value()->arch;
+  r.workload = {1024, 256, 4};
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(report->inputs.parallel_slots == 1);
+  CHECK(report->max_users == 1);
+  CHECK(report->verdict == Verdict::does_not_fit);
+  // The same workload on llama-server gets its 4 slots.
+  r.runtime = RuntimeId::llamacpp;
+  auto llama = size(r);
+  REQUIRE(llama);
+  CHECK(llama->inputs.parallel_slots == 4);
+  CHECK(llama->max_users > 4);
+}
+
+}  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("SGLang caps a hybrid's users by its mamba state pool", "[hybrid][sizing]") {
+  SizingRequest r =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::sglang, "h100-sxm-80gb");
+  r.model = test::catalog().find_model("nemotron-3-nano-30b-a3b").value()->arch;
+  r.workload = {1024, 256, 4};
+  auto report = size(r);
+  REQUIRE(report);
+  const MemoryBreakdown& m = report->memory;
+  // bf16 conv + f32 SSM: 23 x (18,432 x 2 + 524,288 x 4) = 49,082,368 B per slot.
+  CHECK(m.state_bytes_per_sequence == 49082368ull);
+  // The pool gets 0.9 / 1.9 of the reservation; 5 slots per running request.
+  const double pool = static_cast<double>(m.kv_cache_capacity_bytes) * 0.9 / 1.9;
+  const auto slots = static_cast<std::uint64_t>(pool / 49082368.0);
+  CHECK(report->max_users == slots / 5);
+  // The unified figure (reservation / (KV + state) per user) would be about 2x larger.
+  CHECK(report->max_users * 2 < m.kv_cache_capacity_bytes / (1280ull * 6144 + 49082368ull));
+}
+
+}  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("Family layer rules: non-gated MLPs, ERNIE's MoE interval, Cohere2's windows",
+          "[hybrid]") {
+  // Constructed configs: only the per-family rules are under test.
+  auto starcoder = parse_hf_config(R"({"model_type": "starcoder2", "hidden_size": 64,
+    "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+    "intermediate_size": 256, "vocab_size": 100, "use_bias": true,
+    "tie_word_embeddings": true})",
+                                   "sc2");
+  REQUIRE(starcoder);
+  for (const auto& t : model_tensors(starcoder.value())) CHECK(t.role != TensorRole::ffn_gate);
+  // Per layer: q 4096 + k 2048 + v 2048 + o 4096, their biases 64 + 32 + 32 + 64, c_fc and
+  // c_proj 2 x 64 x 256 + biases 256 + 64, norms 2 x 64 = 45,696; 2 layers + tied embedding
+  // 6,400 + final norm 64 = 97,856.
+  CHECK(total_params(starcoder.value()) == 97856);
+
+  auto ernie = parse_hf_config(R"({"model_type": "ernie4_5_moe", "hidden_size": 64,
+    "num_hidden_layers": 6, "num_attention_heads": 4, "num_key_value_heads": 2,
+    "intermediate_size": 256, "vocab_size": 100, "moe_num_experts": 8, "moe_k": 2,
+    "moe_num_shared_experts": 2, "moe_intermediate_size": 32, "moe_layer_start_index": 1,
+    "moe_layer_end_index": 4, "moe_layer_interval": 1})",
+                               "ernie");
+  REQUIRE(ernie);
+  CHECK(ernie->num_experts == 8);                       // moe_num_experts
+  CHECK(ernie->experts_per_token == 2);                 // moe_k
+  CHECK(ernie->shared_expert_intermediate_size == 64);  // 2 shared x 32
+  CHECK_FALSE(ernie->layer_is_moe(0));
+  CHECK(ernie->layer_is_moe(1));
+  CHECK(ernie->layer_is_moe(4));
+  CHECK_FALSE(ernie->layer_is_moe(5));
+
+  auto cohere = parse_hf_config(R"({"model_type": "cohere2", "hidden_size": 64,
+    "num_hidden_layers": 8, "num_attention_heads": 4, "num_key_value_heads": 2,
+    "intermediate_size": 256, "vocab_size": 100, "sliding_window": 4096,
+    "sliding_window_pattern": 4})",
+                                "cohere2");
+  REQUIRE(cohere);
+  CHECK(cohere->attention_of(0) == AttentionKind::sliding);
+  CHECK(cohere->attention_of(3) == AttentionKind::full);
+  CHECK(cohere->attention_of(7) == AttentionKind::full);
+  CHECK(count_attention(cohere.value(), AttentionKind::sliding) == 6);
+}
+
+}  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("GLM-4.5-Air (glm4_moe): q/k/v biases, one dense layer, one shared expert",
+          "[hybrid]") {
+  // The sizing fields of zai-org/GLM-4.5-Air's config.json
+  // (https://huggingface.co/zai-org/GLM-4.5-Air/blob/main/config.json).
+  auto air = parse_hf_config(R"({"architectures": ["Glm4MoeForCausalLM"], "attention_bias": true,
+    "first_k_dense_replace": 1, "head_dim": 128, "hidden_size": 4096, "intermediate_size": 10944,
+    "max_position_embeddings": 131072, "model_type": "glm4_moe", "moe_intermediate_size": 1408,
+    "n_routed_experts": 128, "n_shared_experts": 1, "num_attention_heads": 96,
+    "num_experts_per_tok": 8, "num_hidden_layers": 46, "num_key_value_heads": 8,
+    "num_nextn_predict_layers": 1, "tie_word_embeddings": false, "torch_dtype": "bfloat16",
+    "use_qk_norm": false, "vocab_size": 151552})",
+                             "glm-4.5-air");
+  REQUIRE(air);
+  CHECK(air->attention_bias);
+  CHECK(air->head_dim == 128);  // 96 heads do not divide 4096
+  CHECK(air->shared_expert_intermediate_size == 1408);
+  // "106B total parameters and 12B active" (GLM-4.5 model card,
+  // https://huggingface.co/zai-org/GLM-4.5-Air); the MTP layer is not counted.
+  CHECK(params(air.value()) == Approx(106e9).epsilon(0.02));
+  // The active figure is published rounded (12B); Headroom's 12.8B (output head included, input
+  // embedding not) is held to that rounding.
+  CHECK(active(air.value()) == Approx(12.5e9).epsilon(0.04));
+  // KV: 46 layers x 2 x 8 heads x 128 x 2 B = 188,416 B/token.
+  CHECK(make_kv_layout(air.value(), 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 188416);
+}
+
+}  // namespace headroom
