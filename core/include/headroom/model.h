@@ -194,6 +194,10 @@ std::vector<TensorSpec> model_tensors(const ModelArch& arch);
 std::uint64_t total_params(const ModelArch& arch);
 // Parameters touched per token (MoE: shared + experts_per_token routed experts).
 std::uint64_t active_params(const ModelArch& arch);
+// The same from a list model_tensors(arch) already built: sizing builds it once per request
+// instead of once per figure (a table over every card builds it for each card).
+std::uint64_t total_params(const std::vector<TensorSpec>& tensors);
+std::uint64_t active_params(const ModelArch& arch, const std::vector<TensorSpec>& tensors);
 
 // The recurrent state one sequence keeps, in elements (all zero for attention-only models).
 StateElements recurrent_state_elements(const ModelArch& arch);

@@ -216,17 +216,17 @@ bool is_routed_expert(TensorRole role) {
          role == TensorRole::ffn_down_exps || role == TensorRole::ffn_gate_up_exps;
 }
 
-std::uint64_t total_params(const ModelArch& arch) {
+std::uint64_t total_params(const std::vector<TensorSpec>& tensors) {
   std::uint64_t total = 0;
-  for (const auto& tensor : model_tensors(arch)) total += tensor.elements();
+  for (const auto& tensor : tensors) total += tensor.elements();
   return total;
 }
 
-std::uint64_t active_params(const ModelArch& arch) {
+std::uint64_t active_params(const ModelArch& arch, const std::vector<TensorSpec>& tensors) {
   // Matmul parameters per token: the embedding is a row lookup (unless it doubles as the
   // output head), and only experts_per_token of num_experts routed experts run.
   std::uint64_t active = 0;
-  for (const auto& tensor : model_tensors(arch)) {
+  for (const auto& tensor : tensors) {
     if (tensor.role == TensorRole::token_embd && !arch.tie_embeddings) continue;
     if (tensor.role == TensorRole::vision) continue;  // runs once per image, not per token
     if (is_routed_expert(tensor.role) && arch.num_experts > 0) {
@@ -236,6 +236,12 @@ std::uint64_t active_params(const ModelArch& arch) {
     }
   }
   return active;
+}
+
+std::uint64_t total_params(const ModelArch& arch) { return total_params(model_tensors(arch)); }
+
+std::uint64_t active_params(const ModelArch& arch) {
+  return active_params(arch, model_tensors(arch));
 }
 
 }  // namespace headroom

@@ -30,14 +30,14 @@ std::uint64_t longest_context(const KvLayout& kv, std::uint64_t capacity, std::u
   return low;
 }
 
-SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const WeightPlacement& w,
-                            const KvLayout& kv) {
+SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const NormalizedInputs& in,
+                            const WeightPlacement& w, const KvLayout& kv) {
   SpeedInput s;
   s.card = r.card;
   s.gpus = r.gpus;
   s.runtime = r.runtime;
-  s.total_params = total_params(a);
-  s.active_params = active_params(a);
+  s.total_params = in.total_params;
+  s.active_params = in.active_params;
   s.weight_bytes = w.total_bytes;
   s.active_weight_bytes = w.active_bytes;
   s.kv_bytes_per_token = mul_bytes(kv.bytes_per_token(), is_llama_cpp(r.runtime) ? 1 : r.gpus);
@@ -82,7 +82,10 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   const WeightFormat* format = checked->format;
   const KvDtype* kv_dtype = checked->kv_dtype;
   const bool fa = checked->flash_attention;
-  auto tensors = apply_weight_format(a, model_tensors(a), *format);
+  std::vector<TensorSpec> native = model_tensors(a);
+  const std::uint64_t total = total_params(native);
+  const std::uint64_t active = active_params(a, native);
+  auto tensors = apply_weight_format(a, std::move(native), *format);
   if (!tensors) return tensors.error();
 
   SizingReport report;
@@ -99,8 +102,8 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   in.flash_attention = fa;
 
   const WeightPlacement weights = place_weights(a, tensors.value(), r.runtime, r.gpus);
-  in.total_params = total_params(a);
-  in.active_params = active_params(a);
+  in.total_params = total;
+  in.active_params = active;
   in.bits_per_weight = weights.bits_per_weight;
   const double kv_element_bytes = kv_dtype->id == "auto" ? 2.0 : kv_dtype->bytes_per_element;
   const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, fa);
@@ -162,7 +165,7 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
                         seq_bytes(in.max_model_len_tokens, 1)};
   decide_verdict(verdict, report);
 
-  SpeedInput speed_input = make_speed_input(r, a, weights, kv);
+  SpeedInput speed_input = make_speed_input(r, a, in, weights, kv);
   speed_input.host_layer_share = rm.host_layer_share;
   speed_input.host_expert_share = rm.host_expert_share;
   speed_input.host_bandwidth_bytes_per_s =
