@@ -215,7 +215,10 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
     memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
   const double flops = 2.0 * static_cast<double>(in.active_params) * tokens +
                        attention_flops(in, tokens, 0.5 * prompt);
-  const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
+  const double moe_efficiency =
+      s.expert_bytes > 0 && is_llama_cpp(in.runtime) ? speed::kLlamaMoePrefillEfficiency : 1.0;
+  const double compute_s =
+      flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);

@@ -72,6 +72,12 @@ struct BackendParams {
   const char* source;
 };
 
+// llama.cpp's MoE prefill (mul_mat_id: tokens sorted per expert, one small matmul each) against
+// its dense prefill rate: the median measured / predicted pp512 of the set's 7 llama.cpp MoE rows
+// that give one (gpt-oss-20b/120b, Qwen3-30B-A3B, Qwen3-235B-A22B on RTX 3090 Vulkan, Radeon
+// 8060S ROCm/Vulkan, 2x Arc A770), fitted on them, not per row.
+constexpr double kLlamaMoePrefillEfficiency = 0.40;
+
 CardClass classify_card(const Card& card);
 const BackendParams& backend_params(Backend backend, CardClass card_class);
 const CardClassParams& card_class_params(CardClass card_class);
