@@ -11,6 +11,7 @@
 #include <string>
 
 #include "headroom/catalog.h"
+#include "headroom/documents.h"
 #include "headroom/request.h"
 #include "headroom/sizing.h"
 #include "headroom/validation.h"
@@ -97,6 +98,17 @@ TEST_CASE(
   const ValidationSummary prefill = summarize_prefill(*rows);
   CHECK(prefill.rows >= 40);
   CHECK(prefill.median_abs_error_pct <= 20.0);
+  // The --json document carries the backend, date and build of every row and the same summaries.
+  const std::string doc = validation_json_text(*rows);
+  for (const char* key :
+       {"\"backend\": \"rocm\"", "\"date\": \"2024-05\"", "\"build\"", "\"by_backend\"",
+        "\"by_card_class\"", "\"by_age\"", "\"recent_since\"", "\"prefill\""}) {
+    INFO(key);
+    CHECK(doc.find(key) != std::string::npos);
+  }
+  const std::string table = format_validation_table(*rows);
+  CHECK(table.find("backend vulkan: ") != std::string::npos);
+  CHECK(table.find("class amd-gddr: ") != std::string::npos);
   // The age split: rows older than 12 months before the newest one are reported on their own.
   CHECK_FALSE(recent_cutoff_date(*rows).empty());
   bool recent = false;
