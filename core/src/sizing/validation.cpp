@@ -178,25 +178,6 @@ Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog,
   return out;
 }
 
-ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows) {
-  ValidationSummary s;
-  s.rows = rows.size();
-  if (rows.empty()) return s;
-  std::vector<double> errors;
-  for (const auto& r : rows) {
-    const double abs_error = std::fabs(r.error_pct);
-    errors.push_back(abs_error);
-    if (abs_error >= s.max_abs_error_pct) {
-      s.max_abs_error_pct = abs_error;
-      s.worst_id = r.id;
-    }
-  }
-  std::sort(errors.begin(), errors.end());
-  const std::size_t n = errors.size();
-  s.median_abs_error_pct = n % 2 ? errors[n / 2] : 0.5 * (errors[n / 2 - 1] + errors[n / 2]);
-  return s;
-}
-
 namespace {
 
 ValidationSummary summarize_errors(const std::vector<std::pair<double, std::string>>& errors) {
@@ -217,6 +198,16 @@ ValidationSummary summarize_errors(const std::vector<std::pair<double, std::stri
   s.median_abs_error_pct = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
   return s;
 }
+
+}  // namespace
+
+ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows) {
+  std::vector<std::pair<double, std::string>> errors;
+  for (const auto& r : rows) errors.emplace_back(r.error_pct, r.id);
+  return summarize_errors(errors);
+}
+
+namespace {
 
 template <typename KeyOf>
 std::vector<ValidationGroup> group_by(const std::vector<ValidationRow>& rows, KeyOf key_of) {
