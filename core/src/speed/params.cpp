@@ -252,7 +252,8 @@ const BackendParams& backend_params(Backend backend, CardClass card_class) {
        {0.75, 85e-6, 0.25, keep,
         "llama.cpp ROCm on Radeon / Radeon 8060S: fit on the 11 ROCm rows (RX 7900 XTX PR #26284, "
         "issues #20934, ROCm #4868; Strix Halo lhl/strix-halo-testing, geerlingguy #21, "
-        "Framework forum): decode median 1.5%; prefill on their 6 dense pp512 rows"}},
+        "Framework forum): decode median 1.5%; prefill on their 6 dense pp512 rows. The Llama 2 7B "
+        "Q4_0 ROCm rows added later check it: 8060S -11%, Nov-2024 W7900 / XTX +17% / +16%"}},
       // RADV/AMDVLK GEMV shaders read closer to the DRAM peak than the HIP MMVQ path
       // (issue #20934: 172 vs 137 t/s on one RX 7900 XTX, same model and build).
       {Backend::vulkan,
@@ -260,7 +261,8 @@ const BackendParams& backend_params(Backend backend, CardClass card_class) {
        {0.85, 65e-6, 0.21, keep,
         "llama.cpp Vulkan on Radeon / Radeon 8060S: fit on the 16 Vulkan rows (RX 7900 XTX, "
         "RX 7900 XT llmfit PR #808, RX 9070 XT VulkanForge, Strix Halo lhl/strix-halo-testing, "
-        "issue #22375); prefill on their 8 dense pp512 rows"}},
+        "issue #22375); prefill on their 8 dense pp512 rows; checked on the later 8060S Llama 2 7B "
+        "Q4_0 row (+4%)"}},
       // Alchemist under Vulkan: the dense 8B and MoE 30B rows both read well below the class's
       // SYCL-fitted bandwidth.
       {Backend::vulkan,
