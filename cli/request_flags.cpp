@@ -37,6 +37,8 @@ constexpr FlagSpec kFlags[] = {
      "llama.cpp: keep the MoE experts of the first N layers in system memory"},
     {"host_bandwidth_gb_per_s", "--host-bandwidth",
      "system memory GB/s for CPU-resident layers (default 61)"},
+    {"backend", "--backend",
+     "llama.cpp/Ollama: cuda | vulkan | rocm | metal | sycl (default: the vendor's usual)"},
 };
 constexpr FlagSpec kModel{"model", "--model",
                           "catalog id, HF repo, path/to/config.json or path/to/model.gguf"};

@@ -39,6 +39,15 @@ expect_error "unknown model 'nope'" size --model nope --runtime vllm --card h100
 expect_error "unknown card 'h9000'" size --model llama-3.1-8b-instruct --runtime vllm --card h9000
 expect_error "unknown runtime 'vllmm'" size --model llama-3.1-8b-instruct --runtime vllmm --card h100-sxm-80gb
 expect_error "unknown weight format 'q9_9'" "${base[@]}" --quant q9_9
+# llama.cpp backends: one the card's vendor cannot run, and a backend on a serving runtime.
+expect_error "--backend metal runs on Apple GPUs only" size --model llama-3.1-8b-instruct \
+  --runtime llama.cpp --card rtx-4090 --backend metal
+expect_error "--backend cuda runs on NVIDIA GPUs only" size --model llama-3.1-8b-instruct \
+  --runtime ollama --card rx-7900-xtx --backend cuda
+expect_error "--backend is a llama.cpp/Ollama setting" size --model llama-3.1-8b-instruct \
+  --runtime vllm --card rtx-4090 --backend cuda
+expect_error "--backend must be cuda, vulkan, rocm, metal, sycl or cpu" size \
+  --model llama-3.1-8b-instruct --runtime llama.cpp --card rtx-4090 --backend opencl
 expect_error "--users must be a whole number (got '-3')" "${base[@]}" --users -3
 expect_error "--prompt-tokens must be a whole number (got 'lots')" "${base[@]}" --prompt-tokens lots
 expect_error "users must be 1..100000 (got 0)" "${base[@]}" --users 0

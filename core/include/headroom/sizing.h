@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "headroom/backend.h"
 #include "headroom/bench_report.h"
 #include "headroom/card.h"
 #include "headroom/model.h"
@@ -32,6 +33,8 @@ struct SizingRequest {
   std::uint32_t gpus = 1;  // tensor parallel (llama.cpp: layer split) over identical cards
   Workload workload;
   RuntimeKnobs knobs;
+  // llama.cpp / Ollama compute backend; unset: default_backend() for the card's vendor.
+  std::optional<Backend> backend;
   // A headroom-bench run on this card (headroom.bench.v1): its measured read bandwidth and the
   // format's GEMV efficiency replace the speed model's defaults.
   std::optional<BenchReport> bench;

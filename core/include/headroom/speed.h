@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "headroom/backend.h"
 #include "headroom/card.h"
 #include "headroom/dtype.h"
 #include "headroom/result.h"
@@ -25,6 +26,7 @@ struct SpeedInput {
   Card card;
   std::uint32_t gpus = 1;  // tensor parallel degree
   RuntimeId runtime = RuntimeId::vllm;
+  Backend backend = Backend::cuda;  // llama.cpp / Ollama only; the serving runtimes ignore it
   // Model facts (whole model, not per GPU).
   std::uint64_t total_params = 0;
   std::uint64_t active_params = 0;        // per token (MoE: routed experts in use + shared)

@@ -19,7 +19,11 @@ struct ValidationRow {
   std::string model;  // catalog id, or the inline config's model_name
   std::string quant;
   std::string runtime;
-  std::string basis;  // "decode" | "end_to_end" | "steady_state" (what is compared)
+  std::string backend;     // llama.cpp / Ollama rows: as the row gives it, else the default
+  std::string card_class;  // the speed model's card class (nvidia-hbm, amd-gddr, ...)
+  std::string date;        // of the measurement, "YYYY-MM-DD" or "YYYY-MM"; "" when unknown
+  std::string build;       // llama.cpp build or runtime version as the source gives it
+  std::string basis;       // "decode" | "end_to_end" | "steady_state" (what is compared)
   std::string source;
   double measured_tokens_per_s = 0;         // per user, on `basis`
   double predicted_tokens_per_s = 0;        // per user, on `basis`
@@ -46,6 +50,20 @@ Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog,
                                                   std::string_view validation_json);
 
 ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows);
+
+// One summary per group, in first-seen order: {"cuda", summary}, ...
+struct ValidationGroup {
+  std::string name;
+  ValidationSummary summary;
+};
+std::vector<ValidationGroup> summarize_by_backend(const std::vector<ValidationRow>& rows);
+std::vector<ValidationGroup> summarize_by_card_class(const std::vector<ValidationRow>& rows);
+// Rows measured more than 12 months before the newest dated row (builds that old differ from
+// today's kernels) as "older", the rest as "recent", rows without a date as "undated".
+std::string recent_cutoff_date(const std::vector<ValidationRow>& rows);  // "YYYY-MM"
+std::vector<ValidationGroup> summarize_by_age(const std::vector<ValidationRow>& rows);
+// The same summaries of the measured against predicted prompt (pp) rate, rows that give one.
+ValidationSummary summarize_prefill(const std::vector<ValidationRow>& rows);
 
 // A fixed-width text table, one line per row, then the summary line.
 std::string format_validation_table(const std::vector<ValidationRow>& rows);

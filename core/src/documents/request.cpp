@@ -63,6 +63,12 @@ class Builder {
     if (key == "vendor") return vendor(text);
     if (key == "bench") return bench(text);
     if (key == "flash_attention") return flash_attention(text);
+    if (key == "backend") {
+      auto backend = parse_backend(text);
+      if (!backend) return backend.error();
+      r.backend = backend.value();
+      return std::nullopt;
+    }
     if (key == "gpu_memory_utilization") {
       auto value = number(key, text, "a number in (0, 1]");
       if (!value || !(*value > 0 && *value <= 1)) {
@@ -280,7 +286,8 @@ const std::vector<std::string_view>& request_keys() {
                                                       "n_gpu_layers",
                                                       "n_cpu_moe",
                                                       "host_bandwidth_gb_per_s",
-                                                      "bench"};
+                                                      "bench",
+                                                      "backend"};
   return kKeys;
 }
 

@@ -44,6 +44,10 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
                   " as measured for CUDA on an H100; not measured for " + r.card.vendor + " cards");
   }
   if (is_llama_cpp(r.runtime)) {
+    if (!r.backend) {
+      out.push_back(std::string("backend ") + backend_key(default_backend(r.runtime, r.card)) +
+                    ", the usual one for " + r.card.vendor + " cards (pass --backend)");
+    }
     if (!k.ctx_size_tokens) {
       out.push_back("n_ctx = " + std::to_string(in.ctx_size_tokens) +
                     ": prompt + output for each of the " + std::to_string(in.parallel_slots) +

@@ -36,6 +36,7 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const No
   s.card = r.card;
   s.gpus = r.gpus;
   s.runtime = r.runtime;
+  s.backend = r.backend.value_or(default_backend(r.runtime, r.card));
   s.total_params = in.total_params;
   s.active_params = in.active_params;
   s.weight_bytes = w.total_bytes;

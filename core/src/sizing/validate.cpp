@@ -80,6 +80,10 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
       }
     }
   }
+  if (r.backend && !is_llama_cpp(r.runtime)) {
+    return invalid("backend", std::string("is a llama.cpp/Ollama setting; ") +
+                                  runtime_profile(r.runtime).name + " has no backend choice");
+  }
   if (k.cpu_moe_layers && *k.cpu_moe_layers > 0 && !r.model.is_moe()) {
     return invalid("n_cpu_moe", "applies to mixture-of-experts models; " + r.model.id +
                                     " is dense (use n_gpu_layers)");
@@ -126,6 +130,10 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
   }
   if (auto refusal = runtime_refuses_card(r.runtime, r.card)) {
     return refused(ErrorCode::unsupported, "card", *refusal);
+  }
+  if (llama && r.backend) {
+    if (auto refusal = backend_refuses_card(*r.backend, r.card))
+      return refused(ErrorCode::unsupported, "backend", *refusal);
   }
   return std::nullopt;
 }

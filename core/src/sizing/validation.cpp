@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include "base/json_util.h"
@@ -104,6 +105,15 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   auto runtime = parse_runtime(out.runtime);
   if (!runtime) return parse_failure(where + ".runtime", runtime.error().message);
   out.source = json_util::get_string(row, "source").value_or("");
+  out.date = json_util::get_string(row, "date").value_or("");
+  out.build = json_util::get_string(row, "build").value_or("");
+  std::optional<Backend> backend;
+  if (json_util::find(row, "backend") != nullptr) {
+    auto parsed = parse_backend(json_util::get_string(row, "backend").value_or(""));
+    if (!parsed) return parse_failure(where + ".backend", parsed.error().message);
+    // Only llama.cpp / Ollama have a backend choice; a serving row's "backend" is not read.
+    if (is_llama_cpp(*runtime)) backend = *parsed;
+  }
   const Json* measured = json_util::find(row, "measured");
   if (measured == nullptr) return parse_failure(where + ".measured", "is missing");
   auto decode = json_util::get_number(*measured, "decode_tokens_per_s");
@@ -120,6 +130,10 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   request.kv_dtype = json_util::get_string(row, "kv_dtype").value_or("auto");
   request.runtime = *runtime;
   request.card = **card;
+  request.backend = backend;
+  out.card_class = speed::card_class_params(speed::classify_card(**card)).name;
+  if (is_llama_cpp(*runtime))
+    out.backend = backend_key(backend.value_or(default_backend(*runtime, **card)));
   request.gpus = static_cast<std::uint32_t>(json_util::get_uint(row, "gpus").value_or(1));
   request.workload.prompt_tokens = json_util::get_uint(row, "prompt_tokens").value_or(0);
   request.workload.output_tokens = json_util::get_uint(row, "output_tokens").value_or(128);
@@ -164,41 +178,129 @@ Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog,
   return out;
 }
 
-ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows) {
+namespace {
+
+ValidationSummary summarize_errors(const std::vector<std::pair<double, std::string>>& errors) {
   ValidationSummary s;
-  s.rows = rows.size();
-  if (rows.empty()) return s;
-  std::vector<double> errors;
-  for (const auto& r : rows) {
-    const double abs_error = std::fabs(r.error_pct);
-    errors.push_back(abs_error);
+  s.rows = errors.size();
+  if (errors.empty()) return s;
+  std::vector<double> sorted;
+  for (const auto& [error, id] : errors) {
+    const double abs_error = std::fabs(error);
+    sorted.push_back(abs_error);
     if (abs_error >= s.max_abs_error_pct) {
       s.max_abs_error_pct = abs_error;
-      s.worst_id = r.id;
+      s.worst_id = id;
     }
   }
-  std::sort(errors.begin(), errors.end());
-  const std::size_t n = errors.size();
-  s.median_abs_error_pct = n % 2 ? errors[n / 2] : 0.5 * (errors[n / 2 - 1] + errors[n / 2]);
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  s.median_abs_error_pct = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
   return s;
+}
+
+}  // namespace
+
+ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows) {
+  std::vector<std::pair<double, std::string>> errors;
+  for (const auto& r : rows) errors.emplace_back(r.error_pct, r.id);
+  return summarize_errors(errors);
+}
+
+namespace {
+
+template <typename KeyOf>
+std::vector<ValidationGroup> group_by(const std::vector<ValidationRow>& rows, KeyOf key_of) {
+  std::vector<std::string> names;
+  for (const auto& r : rows) {
+    const std::string key = key_of(r);
+    if (!key.empty() && std::find(names.begin(), names.end(), key) == names.end())
+      names.push_back(key);
+  }
+  std::vector<ValidationGroup> out;
+  for (const auto& name : names) {
+    std::vector<ValidationRow> members;
+    for (const auto& r : rows)
+      if (key_of(r) == name) members.push_back(r);
+    out.push_back({name, summarize_validation(members)});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ValidationGroup> summarize_by_backend(const std::vector<ValidationRow>& rows) {
+  return group_by(rows, [](const ValidationRow& r) { return r.backend; });
+}
+
+std::vector<ValidationGroup> summarize_by_card_class(const std::vector<ValidationRow>& rows) {
+  return group_by(rows, [](const ValidationRow& r) { return r.card_class; });
+}
+
+std::string recent_cutoff_date(const std::vector<ValidationRow>& rows) {
+  std::string newest;
+  for (const auto& r : rows)
+    if (r.date.size() >= 7 && r.date.substr(0, 7) > newest) newest = r.date.substr(0, 7);
+  if (newest.size() != 7) return "";
+  // One year back from the newest month: "2026-11" -> "2025-11"; dates compare as text.
+  const int year = std::atoi(newest.substr(0, 4).c_str()) - 1;
+  return std::to_string(year) + newest.substr(4);
+}
+
+std::vector<ValidationGroup> summarize_by_age(const std::vector<ValidationRow>& rows) {
+  const std::string cutoff = recent_cutoff_date(rows);
+  return group_by(rows, [&](const ValidationRow& r) {
+    if (r.date.size() < 7) return std::string("undated");
+    return std::string(r.date.substr(0, 7) >= cutoff ? "recent" : "older");
+  });
+}
+
+ValidationSummary summarize_prefill(const std::vector<ValidationRow>& rows) {
+  std::vector<std::pair<double, std::string>> errors;
+  for (const auto& r : rows) {
+    if (r.measured_prompt_tokens_per_s <= 0) continue;
+    errors.emplace_back((r.predicted_prompt_tokens_per_s - r.measured_prompt_tokens_per_s) /
+                            r.measured_prompt_tokens_per_s * 100.0,
+                        r.id);
+  }
+  return summarize_errors(errors);
 }
 
 std::string format_validation_table(const std::vector<ValidationRow>& rows) {
   std::string text;
-  char line[256];
-  std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %9s %9s %7s %-7s\n", "id", "card",
-                "quant", "runtime", "measured", "predicted", "error", "bound");
+  char line[320];
+  std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %-7s %-10s %9s %9s %7s %-7s\n", "id",
+                "card", "quant", "runtime", "backend", "date", "measured", "predicted", "error",
+                "bound");
   text += line;
   for (const auto& r : rows) {
-    std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %9.2f %9.2f %+6.1f%% %-7s\n",
+    std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %-7s %-10s %9.2f %9.2f %+6.1f%% %-7s\n",
                   r.id.c_str(), r.card.c_str(), r.quant.c_str(), r.runtime.c_str(),
-                  r.measured_tokens_per_s, r.predicted_tokens_per_s, r.error_pct, r.bound.c_str());
+                  r.backend.empty() ? "-" : r.backend.c_str(),
+                  r.date.empty() ? "-" : r.date.c_str(), r.measured_tokens_per_s,
+                  r.predicted_tokens_per_s, r.error_pct, r.bound.c_str());
     text += line;
   }
+  const auto summary_line = [&](const std::string& label, const ValidationSummary& s) {
+    std::snprintf(line, sizeof line, "%s: %zu rows, median |error| %.1f%%, worst %.1f%% (%s)\n",
+                  label.c_str(), s.rows, s.median_abs_error_pct, s.max_abs_error_pct,
+                  s.worst_id.c_str());
+    text += line;
+  };
   const ValidationSummary s = summarize_validation(rows);
   std::snprintf(line, sizeof line, "%zu rows: median |error| %.1f%%, worst %.1f%% (%s)\n", s.rows,
                 s.median_abs_error_pct, s.max_abs_error_pct, s.worst_id.c_str());
   text += line;
+  for (const auto& g : summarize_by_backend(rows)) summary_line("backend " + g.name, g.summary);
+  for (const auto& g : summarize_by_card_class(rows)) summary_line("class " + g.name, g.summary);
+  const std::string cutoff = recent_cutoff_date(rows);
+  for (const auto& g : summarize_by_age(rows)) {
+    summary_line(g.name == "recent"  ? "measured since " + cutoff
+                 : g.name == "older" ? "measured before " + cutoff
+                                     : std::string("undated"),
+                 g.summary);
+  }
+  summary_line("prefill (prompt tok/s, reported)", summarize_prefill(rows));
   return text;
 }
 

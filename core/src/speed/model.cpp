@@ -85,6 +85,17 @@ Setup make_setup(const SpeedInput& in) {
   s.in = &in;
   s.cls = speed::card_class_params(speed::classify_card(in.card));
   s.step = speed::step_cost_params(in.runtime, s.cls.card_class);
+  double dequant_scale = 1;
+  if (is_llama_cpp(in.runtime)) {
+    // The backend's kernels, not the card alone, set llama.cpp's efficiencies.
+    const speed::BackendParams& b = speed::backend_params(in.backend, s.cls.card_class);
+    if (b.decode_bandwidth_fraction >= 0)
+      s.cls.decode_bandwidth_fraction = b.decode_bandwidth_fraction;
+    if (b.per_layer_s >= 0) s.step.per_layer_s = b.per_layer_s;
+    if (b.prefill_compute_fraction >= 0)
+      s.cls.prefill_compute_fraction = b.prefill_compute_fraction;
+    if (b.dequant_scale >= 0) dequant_scale = b.dequant_scale;
+  }
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
                                                               : in.card.throughput.bf16_flops_per_s;
@@ -98,9 +109,10 @@ Setup make_setup(const SpeedInput& in) {
   } else {
     s.bandwidth_bytes_per_s = in.card.bandwidth_bytes_per_s * s.cls.decode_bandwidth_fraction;
   }
-  s.dequant_ops_per_weight = (in.weight_only_quant && !measured_gemv)
-                                 ? speed::format_params(in.weight_dtype).dequant_ops_per_weight
-                                 : 0;
+  s.dequant_ops_per_weight =
+      (in.weight_only_quant && !measured_gemv)
+          ? speed::format_params(in.weight_dtype).dequant_ops_per_weight * dequant_scale
+          : 0;
   // Split the stored weights into the part every token reads and the routed experts.
   const double total = static_cast<double>(in.weight_bytes);
   const double active = static_cast<double>(in.active_weight_bytes);
@@ -205,7 +217,10 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
     memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
   const double flops = 2.0 * static_cast<double>(in.active_params) * tokens +
                        attention_flops(in, tokens, 0.5 * prompt);
-  const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
+  const double moe_efficiency =
+      s.expert_bytes > 0 && is_llama_cpp(in.runtime) ? speed::kLlamaMoePrefillEfficiency : 1.0;
+  const double compute_s =
+      flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);

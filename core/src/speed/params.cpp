@@ -44,7 +44,7 @@ const CardClassParams& card_class_params(CardClass card_class) {
   // allreduce_latency_s: one all-reduce after attention and one after the MLP per layer; fit on
   // the MI300X TP8 vLLM rows (AMD performance page, OCI blog); NVLink value taken at half of it,
   // checked on NVIDIA TP rows (NIM fp8 TP2 on H100, vLLM CI TP2/TP4 on H200: within 19%).
-  // Values as fitted: median |error| 6.7%, worst 35% over the 91 rows
+  // Values as fitted, with backend_params(): median |error| 6.2%, worst 26% over the 105 rows
   // (tests/speed_validation_test).
   static const CardClassParams kTable[] = {
       {CardClass::nvidia_hbm, "nvidia-hbm", 0.80, 0.60, 0.068, 4.0, 12e-6, 0.25,
@@ -225,6 +225,61 @@ const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) 
     default:
       return kDense;
   }
+}
+
+const BackendParams& backend_params(Backend backend, CardClass card_class) {
+  // Fits over the llama.cpp rows of tests/data/speed_validation.json, per backend and card
+  // class, never per row (each entry names its rows). Decode: the bandwidth share and the
+  // per-layer cost together, from rows of one backend that differ in layer count and bytes per
+  // token (a 3B model's step is mostly per-layer cost, a 70B's mostly weight reads). Prefill: the
+  // median measured / predicted pp512 of the entry's dense rows, as a share of the catalog's
+  // fp16 tensor peak; llama.cpp's quantized prefill goes through its own MMQ / dequant + matmul
+  // kernels (ROCm: hipBLAS or MMQ; Vulkan: coopmat shaders where the driver has them), which
+  // reach far less of that peak than a vendor GEMM. Combinations without an entry, or without
+  // enough rows to fit (NVIDIA Vulkan: 2 rows that disagree, MoE against dense), keep the card
+  // class's values and are reported as such.
+  struct Entry {
+    Backend backend;
+    CardClass card_class;
+    BackendParams params;
+  };
+  constexpr double keep = -1;
+  static const Entry kTable[] = {
+      // HIP launches one kernel per op (no graph capture on these builds): a larger per-layer
+      // cost than Vulkan's one command buffer per graph split, at the class bandwidth.
+      {Backend::rocm,
+       CardClass::amd_gddr,
+       {0.75, 85e-6, 0.25, keep,
+        "llama.cpp ROCm on Radeon / Radeon 8060S: fit on the 11 ROCm rows (RX 7900 XTX PR #26284, "
+        "issues #20934, ROCm #4868; Strix Halo lhl/strix-halo-testing, geerlingguy #21, "
+        "Framework forum): decode median 1.5%; prefill on their 6 dense pp512 rows. The Llama 2 7B "
+        "Q4_0 ROCm rows added later check it: 8060S -11%, Nov-2024 W7900 / XTX +17% / +16%"}},
+      // RADV/AMDVLK GEMV shaders read closer to the DRAM peak than the HIP MMVQ path
+      // (issue #20934: 172 vs 137 t/s on one RX 7900 XTX, same model and build).
+      {Backend::vulkan,
+       CardClass::amd_gddr,
+       {0.85, 65e-6, 0.21, keep,
+        "llama.cpp Vulkan on Radeon / Radeon 8060S: fit on the 16 Vulkan rows (RX 7900 XTX, "
+        "RX 7900 XT llmfit PR #808, RX 9070 XT VulkanForge, Strix Halo lhl/strix-halo-testing, "
+        "issue #22375); prefill on their 8 dense pp512 rows; checked on the later 8060S Llama 2 7B "
+        "Q4_0 row (+4%)"}},
+      // Alchemist under Vulkan: the dense 8B and MoE 30B rows both read well below the class's
+      // SYCL-fitted bandwidth.
+      {Backend::vulkan,
+       CardClass::intel_gpu,
+       {0.60, keep, keep, keep,
+        "llama.cpp Vulkan on Arc A770: bandwidth fit on the 2 A770 Vulkan rows (issues #17628, "
+        "#20893) at the Intel per-layer cost; prefill: one MoE row only, class value kept"}},
+      {Backend::sycl,
+       CardClass::intel_gpu,
+       {keep, keep, 0.30, keep,
+        "llama.cpp SYCL on Arc: class decode values; prefill fit on the one B580 SYCL pp512 row "
+        "(ipex-llm #12991)"}},
+  };
+  static const BackendParams kKeep{keep, keep, keep, keep, "the card class's values"};
+  for (const auto& e : kTable)
+    if (e.backend == backend && e.card_class == card_class) return e.params;
+  return kKeep;
 }
 
 double host_bandwidth_bytes_per_s(double channels, double mt_per_s, double bus_bytes) {

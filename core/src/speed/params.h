@@ -2,6 +2,7 @@
 // and their sources live in speed_params.cpp; the model that uses them is speed_model.cpp.
 #pragma once
 
+#include "headroom/backend.h"
 #include "headroom/card.h"
 #include "headroom/dtype.h"
 #include "headroom/runtime.h"
@@ -59,7 +60,26 @@ struct MoeKernelParams {
   const char* source;
 };
 
+// What one llama.cpp backend changes on one card class: its decode GEMV kernels' share of the
+// bandwidth, its launch cost per layer, the share of the fp16 tensor peak its prefill kernels
+// (MMQ, coopmat, simdgroup matmul) reach, and how much of the dequant work its GEMV spends.
+// A value below zero keeps the card class's / runtime family's own.
+struct BackendParams {
+  double decode_bandwidth_fraction;
+  double per_layer_s;
+  double prefill_compute_fraction;
+  double dequant_scale;  // multiplies FormatParams::dequant_ops_per_weight
+  const char* source;
+};
+
+// llama.cpp's MoE prefill (mul_mat_id: tokens sorted per expert, one small matmul each) against
+// its dense prefill rate: the median measured / predicted pp512 of the set's 7 llama.cpp MoE rows
+// that give one (gpt-oss-20b/120b, Qwen3-30B-A3B, Qwen3-235B-A22B on RTX 3090 Vulkan, Radeon
+// 8060S ROCm/Vulkan, 2x Arc A770), fitted on them, not per row.
+constexpr double kLlamaMoePrefillEfficiency = 0.40;
+
 CardClass classify_card(const Card& card);
+const BackendParams& backend_params(Backend backend, CardClass card_class);
 const CardClassParams& card_class_params(CardClass card_class);
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class);
 const FormatParams& format_params(DType weight_dtype);
