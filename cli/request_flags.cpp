@@ -37,6 +37,11 @@ constexpr FlagSpec kFlags[] = {
      "llama.cpp: keep the MoE experts of the first N layers in system memory"},
     {"host_bandwidth_gb_per_s", "--host-bandwidth",
      "system memory GB/s for CPU-resident layers (default 61)"},
+    {"arrival", "--arrival",
+     "burst (default: all users at once) | closed-loop (users resend on reply) | rate (Poisson)"},
+    {"request_rate", "--request-rate", "requests per second with --arrival rate"},
+    {"ttft_target_s", "--ttft-target", "time-to-first-token target, seconds (p90)"},
+    {"itl_target_s", "--itl-target", "inter-token latency target, seconds (mean)"},
 };
 constexpr FlagSpec kModel{"model", "--model",
                           "catalog id, HF repo, path/to/config.json or path/to/model.gguf"};
