@@ -238,6 +238,15 @@ TEST_CASE("traffic: size() adds the section only off burst", "[traffic][sizing]"
   REQUIRE(flooded);
   REQUIRE(flooded->traffic);
   CHECK(flooded->traffic->saturated);
+  SizingRequest hf =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::transformers, "h100-sxm-80gb");
+  hf.traffic.arrival = Arrival::closed_loop;
+  auto static_batch = size(hf);
+  REQUIRE(static_batch);
+  CHECK_FALSE(static_batch->traffic);
+  REQUIRE(static_batch->traffic_error);
+  CHECK(static_batch->traffic_error->field == "arrival");
+
   bool warned = false;
   for (const auto& line : flooded->advice)
     warned |= line.find("grows without bound") != std::string::npos;

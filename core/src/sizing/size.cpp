@@ -174,10 +174,16 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times) {
   } else {
     report.speed_error = speed.error();
   }
-  if (r.traffic.arrival != Arrival::burst && report.speed) {
+  if (r.traffic.arrival != Arrival::burst && r.runtime == RuntimeId::transformers) {
+    // generate() runs a static batch to its end: new requests do not join a running batch, so
+    // the continuous-batching queue below does not describe it.
+    report.traffic_error = refused(ErrorCode::unsupported, "arrival",
+                                   "closed-loop and rate arrivals are modelled for continuous "
+                                   "batching runtimes; transformers runs static batches");
+  } else if (r.traffic.arrival != Arrival::burst && report.speed) {
     // The most sequences decoding at once: llama.cpp's slots, else what the KV cache holds at
-    // these lengths (the users asked for when it holds none), within vLLM's default
-    // max_num_seqs of 1024.
+    // these lengths (the users asked for when it holds none), within vLLM's largest default
+    // max_num_seqs (1024; 256 on cards under 70 GiB, not modelled).
     std::uint64_t cap = report.max_users > 0 ? report.max_users : r.workload.users;
     if (llama && in.parallel_slots > 0) cap = in.parallel_slots;
     cap = std::clamp<std::uint64_t>(cap, 1, 1024);
