@@ -133,6 +133,7 @@ TEST_CASE("traffic: closed-loop users at steady state obey Little's law", "[traf
   REQUIRE(full);
   REQUIRE(over);
   CHECK(over->request_rate_per_s == Approx(full->request_rate_per_s).epsilon(1e-9));
+  CHECK(over->capacity_requests_per_s >= over->request_rate_per_s);
   CHECK(over->ttft_s.mean ==
         Approx(full->ttft_s.mean + 16 / full->request_rate_per_s).epsilon(1e-9));
   CHECK_FALSE(closed_loop_traffic(t, 0));
