@@ -172,10 +172,19 @@ TEST_CASE("traffic: the target search returns the boundary", "[traffic]") {
     REQUIRE(never);
     CHECK(never->limit == 0);
     CHECK(never->broken_by == "ttft_target_s");
-    auto always = find_target_limit(t, Arrival::closed_loop, 1000.0, 1000.0);
+    auto always = find_target_limit(t, Arrival::closed_loop, std::nullopt, 1000.0);
     REQUIRE(always);
-    CHECK(always->limit == 64);
+    CHECK(always->limit == 64);  // the batch limit: ITL stops rising there
     CHECK(always->broken_by == "capacity");
+    // Past the batch limit users wait for a slot and TTFT keeps rising: a loose TTFT target
+    // breaks beyond it.
+    auto queued = find_target_limit(t, Arrival::closed_loop, 30.0, std::nullopt);
+    REQUIRE(queued);
+    CHECK(queued->limit > 64);
+    CHECK(queued->broken_by == "ttft_target_s");
+    const auto n = static_cast<std::uint64_t>(queued->limit);
+    CHECK(closed_loop_traffic(t, n)->ttft_s.p90 <= 30.0);
+    CHECK(closed_loop_traffic(t, n + 1)->ttft_s.p90 > 30.0);
     CHECK_FALSE(find_target_limit(t, Arrival::rate, std::nullopt, std::nullopt));
     CHECK_FALSE(find_target_limit(t, Arrival::rate, -1.0, std::nullopt));
   }

@@ -227,7 +227,8 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
     }
     const char* why = limit.broken_by == "ttft_target_s"  ? "TTFT breaks first"
                       : limit.broken_by == "itl_target_s" ? "ITL breaks first"
-                                                          : "capacity is reached first";
+                      : rate                              ? "capacity is reached first"
+                             : "the batch limit is reached first; more users only wait for a slot";
     char line[256];
     if (limit.limit <= 0) {
       std::snprintf(line, sizeof line, "%s is not met even at the lightest load here (%s)",

@@ -247,21 +247,24 @@ Result<TargetLimit> find_target_limit(const ServiceTimes& times, Arrival arrival
   TargetLimit out;
   out.arrival = arrival;
   if (arrival == Arrival::closed_loop) {
-    // Latency rises with users, so the boundary is a binary search over whole users up to the
-    // batch the KV cache holds.
-    const auto cap = static_cast<std::uint64_t>(times.decode_step_s.size());
+    // Latency rises with users, so the boundary is a binary search over whole users. Past the
+    // batch limit only TTFT still rises (users wait for a slot): with a TTFT target the search
+    // runs on to the request's users limit, else it stops at the batch limit.
+    constexpr std::uint64_t kMaxUsers = 100000;  // the most users a request may ask for
+    const auto most =
+        ttft_target_s ? kMaxUsers : static_cast<std::uint64_t>(times.decode_step_s.size());
     Check first = meets(closed_loop_traffic(times, 1), ttft_target_s, itl_target_s);
     if (!first.meets) {
       out.broken_by = first.broken_by;
       return out;
     }
-    Check last = meets(closed_loop_traffic(times, cap), ttft_target_s, itl_target_s);
+    Check last = meets(closed_loop_traffic(times, most), ttft_target_s, itl_target_s);
     if (last.meets) {
-      out.limit = static_cast<double>(cap);
+      out.limit = static_cast<double>(most);
       out.broken_by = "capacity";
       return out;
     }
-    std::uint64_t lo = 1, hi = cap;  // lo meets, hi does not
+    std::uint64_t lo = 1, hi = most;  // lo meets, hi does not
     while (hi - lo > 1) {
       const std::uint64_t mid = lo + (hi - lo) / 2;
       (meets(closed_loop_traffic(times, mid), ttft_target_s, itl_target_s).meets ? lo : hi) = mid;
