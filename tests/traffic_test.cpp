@@ -78,6 +78,23 @@ TEST_CASE("traffic: decode batch and capacity at a Poisson rate", "[traffic]") {
   CHECK(below->decode_batch <= 8);
 }
 
+TEST_CASE("traffic: prompts mixed into decode steps cost their stall, not their prefill",
+          "[traffic]") {
+  // A lone prompt takes 0.1 s to its first token, but mixed into a running step it adds 0.02 s.
+  ServiceTimes t = flat(0.1, 0.01, 101, 8);
+  t.prefill_stall_s.assign(8, 0.02);
+  auto two = poisson_traffic(t, 2);
+  REQUIRE(two);
+  // rho = 2 * 0.02 = 0.04; b = 2 * 100 * 0.01 / 0.96.
+  CHECK(two->decode_batch == Approx(2.0 / 0.96).epsilon(1e-9));
+  CHECK(two->itl_s.mean == Approx(0.01 / 0.96).epsilon(1e-9));
+  CHECK(two->ttft_s.mean == Approx(0.1 + 0.04 * 0.02 / (2 * 0.96) + 0.005).epsilon(1e-9));
+  // The batch limit binds at R (O - 1) step = cap (1 - R stall): R = 8 / 1.16.
+  CHECK(two->capacity_requests_per_s == Approx(8 / 1.16).epsilon(1e-6));
+  t.prefill_stall_s.pop_back();
+  CHECK_FALSE(poisson_traffic(t, 2));  // one stall per batch, or none
+}
+
 TEST_CASE("traffic: saturation is reported, never a number", "[traffic]") {
   const ServiceTimes t = flat(0.1, 0.01, 101, 8);
   auto over = poisson_traffic(t, 8.0 / 1.8 * 1.01);

@@ -33,6 +33,9 @@ struct ServiceTimes {
   // decode_step_s[b - 1]: one decode step of b sequences at the mean KV depth. Its size is the
   // most sequences the runtime can hold at once.
   std::vector<double> decode_step_s;
+  // prefill_stall_s[b - 1]: the time one prompt adds to a decode step of b sequences it is mixed
+  // into (chunked prefill). Empty: a prompt holds the server for prefill_s.
+  std::vector<double> prefill_stall_s;
   std::uint64_t output_tokens = 1;
 };
 

@@ -334,8 +334,18 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
   t.prefill_s = prefill_seconds(s, prompt, prompt) + decode_step(s, 1, prompt, 0).seconds;
   const double depth = prompt + 0.5 * output_tokens(input);
   t.decode_step_s.reserve(max_batch);
-  for (std::uint64_t b = 1; b <= max_batch; ++b)
-    t.decode_step_s.push_back(decode_step(s, static_cast<double>(b), depth, 0).seconds);
+  t.prefill_stall_s.reserve(max_batch);
+  for (std::uint64_t b = 1; b <= max_batch; ++b) {
+    const double batch = static_cast<double>(b);
+    const double step = decode_step(s, batch, depth, 0).seconds;
+    t.decode_step_s.push_back(step);
+    // A prompt mixed into a decode step adds its compute to the step; the weights are read once.
+    // Prompts longer than a chunk run as several mixed steps: their whole prefill, at least.
+    const double mixed = prompt <= s.step.prefill_chunk_tokens
+                             ? decode_step(s, batch, depth, prompt).seconds - step
+                             : prefill_seconds(s, prompt, prompt);
+    t.prefill_stall_s.push_back(std::max(mixed, 1e-9));
+  }
   return t;
 }
 

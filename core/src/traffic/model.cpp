@@ -1,10 +1,10 @@
 // Steady-state traffic model: a mean-field queue, not a simulation (deterministic, closed forms
 // plus bounded bisections). Assumptions, all for one replica with continuous batching:
-// - Prompts and outputs have fixed lengths. A prompt's prefill is exclusive server time
-//   (prefill_s); decode steps of b sequences take decode_step_s(b), linear between whole b.
-// - Every prefill an active request sees stalls its decode by prefill_s (chunked prefill mixed
-//   into a step stretches that step), so the mean gap is step / (1 - rho) with rho the share
-//   of time spent on others' prefills.
+// - Prompts and outputs have fixed lengths. A lone prompt's first token takes prefill_s; decode
+//   steps of b sequences take decode_step_s(b), linear between whole b.
+// - Every prompt an active request sees stalls its decode by the stall (what the prompt adds to
+//   the step it is mixed into: chunked prefill; prefill_s where no stall table is given), so the
+//   mean gap is step / (1 - rho) with rho the share of time spent on others' prompts.
 // - A new prompt waits for the prefills ahead of it as in M/D/1 (mean rho * S / (2 (1 - rho)),
 //   Pollaczek-Khinchine for deterministic service) and for the rest of the running decode step.
 //   Its quantiles use the exponential tail P(wait > t) = rho exp(-t rho / mean), exact for M/M/1
@@ -16,6 +16,7 @@
 //   batch limit, or rho >= 1, is saturation (the queue grows without bound).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "headroom/traffic.h"
 
@@ -25,14 +26,27 @@ namespace {
 constexpr int kBisections = 100;     // halves any interval of doubles to its last bit
 constexpr double kRateStep = 1.001;  // the rate search's resolution: 0.1%
 
-double step_at(const ServiceTimes& t, double batch) {
-  const auto& steps = t.decode_step_s;
-  if (batch <= 1) return steps.front();
-  const double top = static_cast<double>(steps.size());
-  if (batch >= top) return steps.back();
+// A per-batch table read at a fractional batch: linear between whole batches, flat outside.
+double table_at(const std::vector<double>& table, double batch) {
+  if (batch <= 1) return table.front();
+  const double top = static_cast<double>(table.size());
+  if (batch >= top) return table.back();
   const auto low = static_cast<std::size_t>(std::floor(batch));
   const double frac = batch - static_cast<double>(low);
-  return steps[low - 1] * (1 - frac) + steps[low] * frac;
+  return table[low - 1] * (1 - frac) + table[low] * frac;
+}
+
+double step_at(const ServiceTimes& t, double batch) { return table_at(t.decode_step_s, batch); }
+
+// What one prompt costs the server: the time it adds to a decode step it is mixed into.
+double stall_at(const ServiceTimes& t, double batch) {
+  return t.prefill_stall_s.empty() ? t.prefill_s : table_at(t.prefill_stall_s, batch);
+}
+
+double least_stall(const ServiceTimes& t) {
+  double least = t.prefill_s;
+  for (const double s : t.prefill_stall_s) least = std::min(least, s);
+  return least;
 }
 
 double decode_gaps(const ServiceTimes& t) {
@@ -45,6 +59,11 @@ std::optional<Error> check_times(const ServiceTimes& t) {
   if (t.decode_step_s.empty()) return invalid("decode_step_s", "must hold at least one batch");
   for (const double s : t.decode_step_s) {
     if (!(s > 0) || !std::isfinite(s)) return invalid("decode_step_s", "must be above zero");
+  }
+  if (!t.prefill_stall_s.empty() && t.prefill_stall_s.size() != t.decode_step_s.size())
+    return invalid("prefill_stall_s", "must hold one figure per decode batch, or none");
+  for (const double s : t.prefill_stall_s) {
+    if (!(s > 0) || !std::isfinite(s)) return invalid("prefill_stall_s", "must be above zero");
   }
   return std::nullopt;
 }
@@ -78,11 +97,15 @@ Point evaluate(const ServiceTimes& t, double rate, double seen, double cap) {
   Point pt;
   const double prefill = t.prefill_s;
   const double gaps = decode_gaps(t);
-  pt.rho = seen * rate * prefill;
-  if (pt.rho >= 1) return pt;
-  // Least b with b = rate * gaps * step(b) / (1 - rho): b rises with rate, so the first
+  auto rho_at = [&](double b) { return seen * rate * stall_at(t, b); };
+  // Least b with b = rate * gaps * step(b) / (1 - rho(b)): b rises with rate, so the first
   // crossing is the steady state a queue growing from empty settles on.
-  auto excess = [&](double b) { return rate * gaps * step_at(t, b) / (1 - pt.rho) - b; };
+  auto excess = [&](double b) {
+    const double rho = rho_at(b);
+    if (rho >= 1) return std::numeric_limits<double>::infinity();
+    return rate * gaps * step_at(t, b) / (1 - rho) - b;
+  };
+  if (gaps == 0 && rho_at(0) >= 1) return pt;
   if (gaps > 0) {
     const auto whole = static_cast<std::uint64_t>(cap);
     std::uint64_t k = 1;
@@ -97,18 +120,21 @@ Point evaluate(const ServiceTimes& t, double rate, double seen, double cap) {
   }
   pt.feasible = true;
   pt.step_s = step_at(t, pt.batch);
-  // Gaps: a step carrying another's prefill is step + prefill, the others step.
+  pt.rho = rho_at(pt.batch);
+  const double stall = stall_at(t, pt.batch);
+  // Gaps: a step carrying another's prompt is step + stall, the others step.
   const double steps_per_s = (1 - pt.rho) / pt.step_s;
   const double stalled = steps_per_s > 0 ? seen * rate / steps_per_s : 0;
   pt.itl.mean = pt.step_s / (1 - pt.rho);
   if (stalled >= 1) {
     pt.itl.median = pt.itl.p90 = pt.itl.mean;
   } else {
-    pt.itl.median = 0.5 <= 1 - stalled ? pt.step_s : pt.step_s + prefill;
-    pt.itl.p90 = 0.9 <= 1 - stalled ? pt.step_s : pt.step_s + prefill;
+    pt.itl.median = 0.5 <= 1 - stalled ? pt.step_s : pt.step_s + stall;
+    pt.itl.p90 = 0.9 <= 1 - stalled ? pt.step_s : pt.step_s + stall;
   }
   if (gaps == 0) pt.itl = Spread{};
-  const double wait = pt.rho * prefill / (2 * (1 - pt.rho));
+  // Prompts queue behind the prompts ahead of them, each holding the server for its stall.
+  const double wait = pt.rho * stall / (2 * (1 - pt.rho));
   const double busy = std::min(1.0, seen * pt.batch);
   pt.ttft.mean = prefill + wait + 0.5 * pt.step_s * busy;
   pt.ttft.median =
@@ -126,7 +152,7 @@ double batch_cap(const ServiceTimes& t) { return static_cast<double>(t.decode_st
 
 // The highest rate with a bounded queue, by bisection on feasibility (monotone in the rate).
 double capacity(const ServiceTimes& t, double seen, double cap) {
-  double lo = 0, hi = 1 / (seen * t.prefill_s);
+  double lo = 0, hi = 1 / (seen * least_stall(t));
   if (decode_gaps(t) == 0) return hi;
   for (int i = 0; i < kBisections; ++i) {
     const double mid = 0.5 * (lo + hi);
