@@ -120,6 +120,36 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   } else if (r.speed_error) {
     out += "\nspeed: not estimated (" + printable(r.speed_error->message) + ")\n";
   }
+  if (r.traffic) {
+    const TrafficEstimate& t = *r.traffic;
+    if (t.arrival == Arrival::rate) {
+      std::snprintf(text, sizeof text,
+                    "\ntraffic (Poisson, %.3g requests/s; capacity %.3g requests/s)\n",
+                    t.request_rate_per_s, t.capacity_requests_per_s);
+    } else {
+      std::snprintf(text, sizeof text,
+                    "\ntraffic (closed loop, %llu users; capacity %.3g requests/s)\n",
+                    static_cast<unsigned long long>(t.users), t.capacity_requests_per_s);
+    }
+    out += text;
+    if (t.saturated) {
+      out += "  saturated: arrivals exceed capacity, the queue grows without bound\n";
+    } else {
+      std::snprintf(text, sizeof text,
+                    "                            median        p90\n"
+                    "  time to first token    %8.3f s  %8.3f s\n"
+                    "  inter-token latency    %8.1f ms %8.1f ms  (mean %.1f ms)\n"
+                    "  end-to-end latency     %8.3f s  %8.3f s\n"
+                    "  throughput             %8.2f requests/s, %.0f output tok/s\n"
+                    "  in the system          %8.1f requests (decode batch %.1f)\n",
+                    t.ttft_s.median, t.ttft_s.p90, t.itl_s.median * 1000.0, t.itl_s.p90 * 1000.0,
+                    t.itl_s.mean * 1000.0, t.e2e_s.median, t.e2e_s.p90, t.request_rate_per_s,
+                    t.output_tokens_per_s, t.concurrency, t.decode_batch);
+      out += text;
+    }
+  } else if (r.traffic_error) {
+    out += "\ntraffic: not estimated (" + printable(r.traffic_error->message) + ")\n";
+  }
   if (!r.advice.empty()) {
     out += "\nadvice\n";
     for (const auto& advice : r.advice) out += "  - " + printable(advice) + "\n";

@@ -39,6 +39,11 @@ constexpr FlagSpec kFlags[] = {
      "system memory GB/s for CPU-resident layers (default 61)"},
     {"backend", "--backend",
      "llama.cpp/Ollama: cuda | vulkan | rocm | metal | sycl (default: the vendor's usual)"},
+    {"arrival", "--arrival",
+     "burst (default: all users at once) | closed-loop (users resend on reply) | rate (Poisson)"},
+    {"request_rate", "--request-rate", "requests per second with --arrival rate"},
+    {"ttft_target_s", "--ttft-target", "time-to-first-token target, seconds (p90)"},
+    {"itl_target_s", "--itl-target", "inter-token latency target, seconds (mean)"},
 };
 constexpr FlagSpec kModel{"model", "--model",
                           "catalog id, HF repo, path/to/config.json or path/to/model.gguf"};

@@ -158,6 +158,20 @@ else
   failed=$((failed + 1)); echo "FAIL: escape codes in general.name reach the terminal: $(head -c 200 "$tmp/out" | od -c | head -3)"
 fi
 
+# Traffic (issue 12): arrivals, a Poisson rate, latency targets; errors name the flag.
+expect_error "--request-rate is required with arrival rate" "${base[@]}" --arrival rate
+expect_error "--request-rate applies only with arrival rate" "${base[@]}" --request-rate 2
+expect_error "--request-rate must be a number above zero (got '-1')" "${base[@]}" --arrival rate --request-rate -1
+expect_error "--request-rate must be a number above zero (got 'inf')" "${base[@]}" --arrival rate --request-rate inf
+expect_error "--arrival must be burst, closed-loop or rate (got 'poisson')" "${base[@]}" --arrival poisson
+expect_error "--ttft-target needs arrival closed-loop or rate" "${base[@]}" --ttft-target 1
+expect_error "--itl-target must be a number above zero (got '0')" "${base[@]}" --arrival closed-loop --itl-target 0
+expect_ok "'traffic' not in doc" "${base[@]}" --users 8 --json
+expect_ok "doc['traffic']['arrival'] == 'closed-loop' and doc['traffic']['users'] == 8 and not doc['traffic']['saturated'] and doc['traffic']['ttft_s']['p90'] >= doc['traffic']['ttft_s']['median'] > 0 and abs(doc['traffic']['request_rate_per_s'] * doc['traffic']['e2e_s']['mean'] - 8) < 1e-3" "${base[@]}" --users 8 --arrival closed-loop --json
+expect_ok "doc['traffic']['arrival'] == 'rate' and doc['traffic']['request_rate_per_s'] == 2 and doc['traffic']['target_limit']['unit'] == 'requests_per_s' and doc['traffic']['target_limit']['limit'] > 0 and any('holds up to' in a for a in doc['advice'])" "${base[@]}" --arrival rate --request-rate 2 --ttft-target 0.5 --itl-target 0.05 --json
+expect_ok "doc['traffic']['saturated'] and doc['traffic']['ttft_s'] is None and doc['traffic']['capacity_requests_per_s'] > 0 and any('grows without bound' in a for a in doc['advice'])" "${base[@]}" --arrival rate --request-rate 100000 --json
+if "$headroom" "${base[@]}" --arrival rate --request-rate 100000 >"$tmp/out" 2>"$tmp/err" && grep -q "saturated: arrivals exceed capacity" "$tmp/out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: saturated traffic in the text output"; fi
+
 if "$headroom" --version | grep -qE '^headroom [0-9]+\.[0-9]+\.[0-9]+$'; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --version"; fi
 
 echo "$passed passed, $failed failed"

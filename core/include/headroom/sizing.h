@@ -15,6 +15,7 @@
 #include "headroom/result.h"
 #include "headroom/runtime.h"
 #include "headroom/speed.h"
+#include "headroom/traffic.h"
 
 namespace headroom {
 
@@ -32,6 +33,8 @@ struct SizingRequest {
   Card card;
   std::uint32_t gpus = 1;  // tensor parallel (llama.cpp: layer split) over identical cards
   Workload workload;
+  TrafficSettings
+      traffic;  // how requests arrive; burst leaves the report as the speed model has it
   RuntimeKnobs knobs;
   // llama.cpp / Ollama compute backend; unset: default_backend() for the card's vendor.
   std::optional<Backend> backend;
@@ -111,6 +114,11 @@ struct SizingReport {
   std::vector<std::string> assumptions;  // defaults Headroom applied where the inputs were silent
   std::optional<SpeedEstimate> speed;
   std::optional<Error> speed_error;  // set when the speed model declined the input
+  // Closed-loop or rate arrivals: the steady state (traffic.h); with a target, the load where it
+  // breaks.
+  std::optional<TrafficEstimate> traffic;
+  std::optional<TargetLimit> target_limit;
+  std::optional<Error> traffic_error;  // set when the traffic model declined the input
 };
 
 Result<SizingReport> size(const SizingRequest& request);

@@ -83,6 +83,9 @@ class Builder {
       k.host_bandwidth_bytes_per_s = *value * 1e9;
       return std::nullopt;
     }
+    if (key == "arrival" || key == "request_rate" || key == "ttft_target_s" ||
+        key == "itl_target_s")
+      return traffic(key, text);
     // Every other key is a count.
     auto value = count(key, text);
     if (!value) return value.error();
@@ -135,10 +138,50 @@ class Builder {
     if (kind_ == RequestKind::reality && have_quant_) {
       return invalid("quant", "must be dropped: the reality check tries every weight format");
     }
+    if (auto error = check_traffic()) return error;
     return settle_format();
   }
 
  private:
+  std::optional<Error> traffic(const std::string& key, const std::string& text) {
+    TrafficSettings& t = out_.request.traffic;
+    if (key == "arrival") {
+      if (text == "burst")
+        t.arrival = Arrival::burst;
+      else if (text == "closed-loop")
+        t.arrival = Arrival::closed_loop;
+      else if (text == "rate")
+        t.arrival = Arrival::rate;
+      else
+        return invalid(key, "must be burst, closed-loop or rate (got '" + text + "')");
+      return std::nullopt;
+    }
+    auto value = number(key, text, "a number above zero");
+    if (!value || !(*value > 0))
+      return invalid(key, "must be a number above zero (got '" + text + "')");
+    if (key == "request_rate") {
+      t.request_rate_per_s = *value;
+      have_rate_ = true;
+    } else {
+      (key == "ttft_target_s" ? t.ttft_target_s : t.itl_target_s) = *value;
+    }
+    return std::nullopt;
+  }
+
+  // request_rate belongs to rate arrivals; targets need a steady state (a burst has none).
+  std::optional<Error> check_traffic() const {
+    const TrafficSettings& t = out_.request.traffic;
+    if (t.arrival == Arrival::rate && !have_rate_)
+      return invalid("request_rate", "is required with arrival rate (requests per second)");
+    if (t.arrival != Arrival::rate && have_rate_)
+      return invalid("request_rate", "applies only with arrival rate");
+    if (t.arrival == Arrival::burst) {
+      if (t.ttft_target_s) return invalid("ttft_target_s", "needs arrival closed-loop or rate");
+      if (t.itl_target_s) return invalid("itl_target_s", "needs arrival closed-loop or rate");
+    }
+    return std::nullopt;
+  }
+
   std::optional<Error> assign(std::string& target, const std::string& key,
                               const std::string& text) {
     if (text.empty()) return invalid(key, "must not be empty");
@@ -262,6 +305,7 @@ class Builder {
   std::string model_text_;  // the model as typed, for messages
   ModelName model_name_;    // what its name says (nothing for a file the front end read)
   bool have_model_ = false, have_runtime_ = false, have_card_ = false, have_quant_ = false;
+  bool have_rate_ = false;
 };
 
 }  // namespace
@@ -287,7 +331,11 @@ const std::vector<std::string_view>& request_keys() {
                                                       "n_cpu_moe",
                                                       "host_bandwidth_gb_per_s",
                                                       "bench",
-                                                      "backend"};
+                                                      "backend",
+                                                      "arrival",
+                                                      "request_rate",
+                                                      "ttft_target_s",
+                                                      "itl_target_s"};
   return kKeys;
 }
 

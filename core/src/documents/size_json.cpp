@@ -71,6 +71,34 @@ std::string size_json_text(const SizingReport& r, int indent) {
     doc["speed"] = nullptr;
     doc["speed_error"] = r.speed_error ? r.speed_error->message : std::string();
   }
+  if (r.traffic) {
+    const TrafficEstimate& t = *r.traffic;
+    auto spread = [&](const Spread& x) -> Json {
+      if (t.saturated) return nullptr;
+      return {{"mean", x.mean}, {"median", x.median}, {"p90", x.p90}};
+    };
+    Json traffic = {
+        {"arrival", to_string(t.arrival)},
+        {"users", t.users},
+        {"request_rate_per_s", t.request_rate_per_s},
+        {"capacity_requests_per_s", t.capacity_requests_per_s},
+        {"saturated", t.saturated},
+        {"concurrency", t.saturated ? Json(nullptr) : Json(t.concurrency)},
+        {"decode_batch", t.decode_batch},
+        {"ttft_s", spread(t.ttft_s)},
+        {"itl_s", spread(t.itl_s)},
+        {"e2e_s", spread(t.e2e_s)},
+        {"output_tokens_per_s", t.saturated ? Json(nullptr) : Json(t.output_tokens_per_s)}};
+    if (r.target_limit) {
+      traffic["target_limit"] = {{"limit", r.target_limit->limit},
+                                 {"unit", t.arrival == Arrival::rate ? "requests_per_s" : "users"},
+                                 {"broken_by", r.target_limit->broken_by}};
+    }
+    doc["traffic"] = std::move(traffic);
+  } else if (r.traffic_error) {
+    doc["traffic"] = nullptr;
+    doc["traffic_error"] = r.traffic_error->message;
+  }
   return doc.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 

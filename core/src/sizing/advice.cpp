@@ -1,5 +1,6 @@
 // Advice a user can act on, each line backed by re-running the model with one change.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "headroom/units.h"
@@ -197,6 +198,49 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
   if (fails && report.max_users > 0 && report.max_users < request.workload.users) {
     advice.push_back("at these lengths " + users(report.max_users) +
                      " fit at once; the rest wait in the queue");
+  }
+
+  // 5b. Traffic: saturation, and the load where a latency target breaks.
+  if (report.traffic && report.traffic->saturated) {
+    const TrafficEstimate& t = *report.traffic;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%.3g requests/s is above this setup's capacity of about %.3g requests/s: the "
+                  "queue grows without bound; it needs at least %.0f replicas (more for latency)",
+                  t.request_rate_per_s, t.capacity_requests_per_s,
+                  std::ceil(t.request_rate_per_s / t.capacity_requests_per_s));
+    advice.push_back(line);
+  }
+  if (report.target_limit) {
+    const TargetLimit& limit = *report.target_limit;
+    const bool rate = limit.arrival == Arrival::rate;
+    std::string targets;
+    char part[96];
+    if (request.traffic.ttft_target_s) {
+      std::snprintf(part, sizeof part, "TTFT p90 <= %.3g s", *request.traffic.ttft_target_s);
+      targets += part;
+    }
+    if (request.traffic.itl_target_s) {
+      std::snprintf(part, sizeof part, "%sITL <= %.3g ms", targets.empty() ? "" : " and ",
+                    *request.traffic.itl_target_s * 1000.0);
+      targets += part;
+    }
+    const char* why = limit.broken_by == "ttft_target_s"  ? "TTFT breaks first"
+                      : limit.broken_by == "itl_target_s" ? "ITL breaks first"
+                      : rate                              ? "capacity is reached first"
+                             : "the batch limit is reached first; more users only wait for a slot";
+    char line[256];
+    if (limit.limit <= 0) {
+      std::snprintf(line, sizeof line, "%s is not met even at the lightest load here (%s)",
+                    targets.c_str(), why);
+    } else if (rate) {
+      std::snprintf(line, sizeof line, "%s holds up to %.3g requests/s on this setup (%s)",
+                    targets.c_str(), limit.limit, why);
+    } else {
+      std::snprintf(line, sizeof line, "%s holds up to %s on this setup (%s)", targets.c_str(),
+                    users(static_cast<std::uint64_t>(limit.limit)).c_str(), why);
+    }
+    advice.push_back(line);
   }
 
   // 6. Speed reality of quantization.

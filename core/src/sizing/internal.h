@@ -43,7 +43,8 @@ struct VerdictInputs {
 };
 void decide_verdict(const VerdictInputs& in, SizingReport& report);
 
-Result<SizingReport> evaluate(const SizingRequest& request);
+// `times`, when given, receives the speed model's service times for the traffic model.
+Result<SizingReport> evaluate(const SizingRequest& request, ServiceTimes* times = nullptr);
 std::vector<std::string> make_advice(const SizingRequest& request, const SizingReport& report);
 
 }  // namespace headroom

@@ -75,7 +75,7 @@ const char* to_string(Verdict verdict) {
   return "does-not-fit";
 }
 
-Result<SizingReport> evaluate(const SizingRequest& r) {
+Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times) {
   auto checked = check_request(r);
   if (!checked) return checked.error();
   const ModelArch& a = r.model;
@@ -183,13 +183,46 @@ Result<SizingReport> evaluate(const SizingRequest& r) {
   } else {
     report.speed_error = speed.error();
   }
+  if (r.traffic.arrival != Arrival::burst && r.runtime == RuntimeId::transformers) {
+    // generate() runs a static batch to its end: new requests do not join a running batch, so
+    // the continuous-batching queue below does not describe it.
+    report.traffic_error = refused(ErrorCode::unsupported, "arrival",
+                                   "closed-loop and rate arrivals are modelled for continuous "
+                                   "batching runtimes; transformers runs static batches");
+  } else if (r.traffic.arrival != Arrival::burst && report.speed) {
+    // The most sequences decoding at once: llama.cpp's slots, else what the KV cache holds at
+    // these lengths (the users asked for when it holds none), within vLLM's largest default
+    // max_num_seqs (1024; 256 on cards under 70 GiB, not modelled).
+    std::uint64_t cap = report.max_users > 0 ? report.max_users : r.workload.users;
+    if (llama && in.parallel_slots > 0) cap = in.parallel_slots;
+    cap = std::clamp<std::uint64_t>(cap, 1, 1024);
+    auto service = service_times(speed_input, cap);
+    Result<TrafficEstimate> traffic =
+        service ? (r.traffic.arrival == Arrival::rate
+                       ? poisson_traffic(*service, r.traffic.request_rate_per_s)
+                       : closed_loop_traffic(*service, r.workload.users))
+                : Result<TrafficEstimate>(service.error());
+    if (traffic) {
+      report.traffic = traffic.value();
+      if (times) *times = service.value();
+    } else {
+      report.traffic_error = traffic.error();
+    }
+  }
   report.memory = std::move(m);
   return report;
 }
 
 Result<SizingReport> size(const SizingRequest& request) {
-  auto report = evaluate(request);
+  ServiceTimes times;
+  auto report = evaluate(request, &times);
   if (!report) return report;
+  const TrafficSettings& traffic = request.traffic;
+  if (report->traffic && (traffic.ttft_target_s || traffic.itl_target_s)) {
+    auto limit =
+        find_target_limit(times, traffic.arrival, traffic.ttft_target_s, traffic.itl_target_s);
+    if (limit) report->target_limit = limit.value();
+  }
   if (request.with_advice) report->advice = make_advice(request, report.value());
   return report;
 }

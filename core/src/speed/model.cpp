@@ -7,6 +7,7 @@
 
 #include "base/saturating.h"
 #include "headroom/speed.h"
+#include "headroom/traffic.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -337,6 +338,32 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
     }
   }
   return e;
+}
+
+Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_batch) {
+  if (auto err = check_input(input)) return *err;
+  if (max_batch == 0) return bad("max_batch", "must be at least 1");
+  const Setup s = make_setup(input);
+  const double prompt = static_cast<double>(input.prompt_tokens);
+  ServiceTimes t;
+  t.output_tokens = std::max<std::uint64_t>(input.output_tokens, 1);
+  // The same first-token time a lone user gets from estimate_speed().
+  t.prefill_s = prefill_seconds(s, prompt, prompt) + decode_step(s, 1, prompt, 0).seconds;
+  const double depth = prompt + 0.5 * output_tokens(input);
+  t.decode_step_s.reserve(max_batch);
+  t.prefill_stall_s.reserve(max_batch);
+  for (std::uint64_t b = 1; b <= max_batch; ++b) {
+    const double batch = static_cast<double>(b);
+    const double step = decode_step(s, batch, depth, 0).seconds;
+    t.decode_step_s.push_back(step);
+    // A prompt mixed into a decode step adds its compute to the step; the weights are read once.
+    // Prompts longer than a chunk run as several mixed steps: their whole prefill, at least.
+    const double mixed = prompt <= s.step.prefill_chunk_tokens
+                             ? decode_step(s, batch, depth, prompt).seconds - step
+                             : prefill_seconds(s, prompt, prompt);
+    t.prefill_stall_s.push_back(std::max(mixed, 1e-9));
+  }
+  return t;
 }
 
 }  // namespace headroom

@@ -1,0 +1,81 @@
+// Traffic model: how requests arrive (a burst, closed-loop users, a Poisson rate) and what that
+// does to TTFT, inter-token latency, end-to-end latency and throughput at steady state. Inputs
+// are the speed model's service times (one prompt's prefill, one decode step per batch size), so
+// the model can be tested with hand-made times.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "headroom/result.h"
+#include "headroom/speed.h"
+
+namespace headroom {
+
+// burst: every user's request at t=0 (the speed model's own figures); closed_loop: each user
+// sends its next request when the last reply ends (think time 0); rate: Poisson arrivals.
+enum class Arrival { burst, closed_loop, rate };
+const char* to_string(Arrival arrival);  // "burst" | "closed-loop" | "rate"
+
+// The request's traffic keys.
+struct TrafficSettings {
+  Arrival arrival = Arrival::burst;
+  double request_rate_per_s = 0;  // rate only
+  std::optional<double> ttft_target_s;
+  std::optional<double> itl_target_s;
+};
+
+struct ServiceTimes {
+  // One prompt alone: its prefill and the step that returns its first token.
+  double prefill_s = 0;
+  // decode_step_s[b - 1]: one decode step of b sequences at the mean KV depth. Its size is the
+  // most sequences the runtime can hold at once.
+  std::vector<double> decode_step_s;
+  // prefill_stall_s[b - 1]: the time one prompt adds to a decode step of b sequences it is mixed
+  // into (chunked prefill). Empty: a prompt holds the server for prefill_s.
+  std::vector<double> prefill_stall_s;
+  std::uint64_t output_tokens = 1;
+};
+
+// The speed model's service times for this input, batches 1..max_batch.
+Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_batch);
+
+struct Spread {
+  double mean = 0;
+  double median = 0;
+  double p90 = 0;
+};
+
+struct TrafficEstimate {
+  Arrival arrival = Arrival::closed_loop;
+  std::uint64_t users = 0;             // closed loop: the users; rate: 0
+  double request_rate_per_s = 0;       // rate: offered; closed loop: achieved
+  double capacity_requests_per_s = 0;  // the highest Poisson rate with a bounded queue
+  bool saturated = false;              // arrivals at or above capacity: the queue grows forever
+  double concurrency = 0;              // mean requests in the system (waiting, prefill, decode)
+  double decode_batch = 0;             // mean sequences per decode step
+  // Filled only when not saturated.
+  Spread ttft_s;
+  Spread itl_s;  // gaps between a request's tokens after the first
+  Spread e2e_s;
+  double output_tokens_per_s = 0;
+};
+
+Result<TrafficEstimate> closed_loop_traffic(const ServiceTimes& times, std::uint64_t users);
+Result<TrafficEstimate> poisson_traffic(const ServiceTimes& times, double request_rate_per_s);
+
+// The highest load that still meets every target: TTFT at p90, ITL as the mean gap (TPOT, as
+// benchmarks report it). Closed loop: whole users (`limit` meets, limit + 1 does not); rate:
+// requests/s (`limit` meets, limit * 1.001 does not).
+struct TargetLimit {
+  Arrival arrival = Arrival::closed_loop;
+  double limit = 0;       // 0: not even the lightest load meets the targets
+  std::string broken_by;  // "ttft_target_s" | "itl_target_s" | "capacity"
+};
+Result<TargetLimit> find_target_limit(const ServiceTimes& times, Arrival arrival,
+                                      std::optional<double> ttft_target_s,
+                                      std::optional<double> itl_target_s);
+
+}  // namespace headroom

@@ -1,0 +1,323 @@
+// Steady-state traffic model: a mean-field queue, not a simulation (deterministic, closed forms
+// plus bounded bisections). Assumptions, all for one replica with continuous batching:
+// - Prompts and outputs have fixed lengths. A lone prompt's first token takes prefill_s; decode
+//   steps of b sequences take decode_step_s(b), linear between whole b.
+// - Every prompt an active request sees stalls its decode by the stall (what the prompt adds to
+//   the step it is mixed into: chunked prefill; prefill_s where no stall table is given), so the
+//   mean gap is step / (1 - rho) with rho the share of time spent on others' prompts.
+// - A new prompt waits for the prefills ahead of it as in M/D/1 (mean rho * S / (2 (1 - rho)),
+//   Pollaczek-Khinchine for deterministic service) and for the rest of the running decode step.
+//   Its quantiles use the exponential tail P(wait > t) = rho exp(-t rho / mean), exact for M/M/1
+//   and close for M/D/1 at moderate load; TTFT quantiles add the parts' quantiles (conservative).
+// - Closed loop (think time 0): N = X (TTFT + (output - 1) ITL) by Little's law, solved for the
+//   throughput X; a request sees only the other N - 1 users' prompts (arrival theorem).
+//   Users beyond the batch the KV cache holds wait for a slot: (N - cap) / X more TTFT.
+// - Poisson rate R: the decode batch b solves b = R (output - 1) ITL(b); no solution within the
+//   batch limit, or rho >= 1, is saturation (the queue grows without bound).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "headroom/traffic.h"
+
+namespace headroom {
+namespace {
+
+constexpr int kBisections = 100;     // halves any interval of doubles to its last bit
+constexpr double kRateStep = 1.001;  // the rate search's resolution: 0.1%
+
+// A per-batch table read at a fractional batch: linear between whole batches, flat outside.
+double table_at(const std::vector<double>& table, double batch) {
+  if (batch <= 1) return table.front();
+  const double top = static_cast<double>(table.size());
+  if (batch >= top) return table.back();
+  const auto low = static_cast<std::size_t>(std::floor(batch));
+  const double frac = batch - static_cast<double>(low);
+  return table[low - 1] * (1 - frac) + table[low] * frac;
+}
+
+double step_at(const ServiceTimes& t, double batch) { return table_at(t.decode_step_s, batch); }
+
+// What one prompt costs the server: the time it adds to a decode step it is mixed into.
+double stall_at(const ServiceTimes& t, double batch) {
+  return t.prefill_stall_s.empty() ? t.prefill_s : table_at(t.prefill_stall_s, batch);
+}
+
+double least_stall(const ServiceTimes& t) {
+  double least = t.prefill_s;
+  for (const double s : t.prefill_stall_s) least = std::min(least, s);
+  return least;
+}
+
+double decode_gaps(const ServiceTimes& t) {
+  return static_cast<double>(std::max<std::uint64_t>(t.output_tokens, 1) - 1);
+}
+
+std::optional<Error> check_times(const ServiceTimes& t) {
+  if (!(t.prefill_s > 0) || !std::isfinite(t.prefill_s))
+    return invalid("prefill_s", "must be above zero");
+  if (t.decode_step_s.empty()) return invalid("decode_step_s", "must hold at least one batch");
+  for (const double s : t.decode_step_s) {
+    if (!(s > 0) || !std::isfinite(s)) return invalid("decode_step_s", "must be above zero");
+  }
+  if (!t.prefill_stall_s.empty() && t.prefill_stall_s.size() != t.decode_step_s.size())
+    return invalid("prefill_stall_s", "must hold one figure per decode batch, or none");
+  for (const double s : t.prefill_stall_s) {
+    if (!(s > 0) || !std::isfinite(s)) return invalid("prefill_stall_s", "must be above zero");
+  }
+  return std::nullopt;
+}
+
+// Quantile p of a wait that is 0 with probability 1 - rho and else exponential with mean
+// mean / rho.
+double wait_quantile(double mean, double rho, double p) {
+  if (rho <= 0 || 1 - p >= rho) return 0;
+  return mean / rho * std::log(rho / (1 - p));
+}
+
+// Quantile p of the rest of a decode step in progress: busy with probability `busy`, the rest
+// then uniform over the step.
+double residual_quantile(double step, double busy, double p) {
+  if (busy <= 0 || p <= 1 - busy) return 0;
+  return step * (p - (1 - busy)) / busy;
+}
+
+struct Point {
+  bool feasible = false;
+  double batch = 0;
+  double step_s = 0;
+  double rho = 0;
+  Spread ttft, itl;
+  double ttft_queue_s = 0;  // waiting for a batch slot (closed loop beyond the KV limit)
+};
+
+// The state at throughput `rate`, where a request sees `seen` of the other arrivals (1 for
+// Poisson, (N - 1) / N closed loop) and at most `cap` sequences decode at once.
+Point evaluate(const ServiceTimes& t, double rate, double seen, double cap) {
+  Point pt;
+  const double prefill = t.prefill_s;
+  const double gaps = decode_gaps(t);
+  auto rho_at = [&](double b) { return seen * rate * stall_at(t, b); };
+  // Least b with b = rate * gaps * step(b) / (1 - rho(b)): b rises with rate, so the first
+  // crossing is the steady state a queue growing from empty settles on.
+  auto excess = [&](double b) {
+    const double rho = rho_at(b);
+    if (rho >= 1) return std::numeric_limits<double>::infinity();
+    return rate * gaps * step_at(t, b) / (1 - rho) - b;
+  };
+  if (gaps == 0 && rho_at(0) >= 1) return pt;
+  if (gaps > 0) {
+    const auto whole = static_cast<std::uint64_t>(cap);
+    std::uint64_t k = 1;
+    while (k <= whole && excess(static_cast<double>(k)) > 0) ++k;
+    if (k > whole) return pt;  // more decoders than the batch holds: saturated
+    double lo = static_cast<double>(k - 1), hi = static_cast<double>(k);
+    for (int i = 0; i < kBisections && hi - lo > 1e-12; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (excess(mid) > 0 ? lo : hi) = mid;
+    }
+    pt.batch = hi;
+  }
+  pt.feasible = true;
+  pt.step_s = step_at(t, pt.batch);
+  pt.rho = rho_at(pt.batch);
+  const double stall = stall_at(t, pt.batch);
+  // Gaps: a step carrying another's prompt is step + stall, the others step.
+  const double steps_per_s = (1 - pt.rho) / pt.step_s;
+  const double stalled = steps_per_s > 0 ? seen * rate / steps_per_s : 0;
+  pt.itl.mean = pt.step_s / (1 - pt.rho);
+  if (stalled >= 1) {
+    pt.itl.median = pt.itl.p90 = pt.itl.mean;
+  } else {
+    pt.itl.median = 0.5 <= 1 - stalled ? pt.step_s : pt.step_s + stall;
+    pt.itl.p90 = 0.9 <= 1 - stalled ? pt.step_s : pt.step_s + stall;
+  }
+  if (gaps == 0) pt.itl = Spread{};
+  // Prompts queue behind the prompts ahead of them, each holding the server for its stall.
+  const double wait = pt.rho * stall / (2 * (1 - pt.rho));
+  const double busy = std::min(1.0, seen * pt.batch);
+  pt.ttft.mean = prefill + wait + 0.5 * pt.step_s * busy;
+  pt.ttft.median =
+      prefill + wait_quantile(wait, pt.rho, 0.5) + residual_quantile(pt.step_s, busy, 0.5);
+  pt.ttft.p90 =
+      prefill + wait_quantile(wait, pt.rho, 0.9) + residual_quantile(pt.step_s, busy, 0.9);
+  return pt;
+}
+
+double in_system(const ServiceTimes& t, const Point& pt, double rate) {
+  return rate * (pt.ttft.mean + decode_gaps(t) * pt.itl.mean);
+}
+
+double batch_cap(const ServiceTimes& t) { return static_cast<double>(t.decode_step_s.size()); }
+
+// The highest rate with a bounded queue, by bisection on feasibility (monotone in the rate).
+double capacity(const ServiceTimes& t, double seen, double cap) {
+  double lo = 0, hi = 1 / (seen * least_stall(t));
+  if (decode_gaps(t) == 0) return hi;
+  for (int i = 0; i < kBisections; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (evaluate(t, mid, seen, cap).feasible ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+TrafficEstimate fill(const ServiceTimes& t, const Point& pt, double rate) {
+  TrafficEstimate e;
+  e.request_rate_per_s = rate;
+  e.decode_batch = pt.batch;
+  e.ttft_s = pt.ttft;
+  e.ttft_s.mean += pt.ttft_queue_s;
+  e.ttft_s.median += pt.ttft_queue_s;
+  e.ttft_s.p90 += pt.ttft_queue_s;
+  e.itl_s = pt.itl;
+  const double gaps = decode_gaps(t);
+  e.e2e_s = {e.ttft_s.mean + gaps * pt.itl.mean, e.ttft_s.median + gaps * pt.itl.mean,
+             e.ttft_s.p90 + gaps * pt.itl.mean};
+  e.concurrency = rate * e.e2e_s.mean;
+  e.output_tokens_per_s = rate * static_cast<double>(std::max<std::uint64_t>(t.output_tokens, 1));
+  return e;
+}
+
+}  // namespace
+
+const char* to_string(Arrival arrival) {
+  switch (arrival) {
+    case Arrival::burst:
+      return "burst";
+    case Arrival::closed_loop:
+      return "closed-loop";
+    case Arrival::rate:
+      return "rate";
+  }
+  return "burst";
+}
+
+Result<TrafficEstimate> poisson_traffic(const ServiceTimes& times, double request_rate_per_s) {
+  if (auto err = check_times(times)) return *err;
+  if (!(request_rate_per_s > 0) || !std::isfinite(request_rate_per_s))
+    return invalid("request_rate", "must be a number above zero");
+  const double cap = batch_cap(times);
+  const Point pt = evaluate(times, request_rate_per_s, 1, cap);
+  TrafficEstimate e;
+  if (pt.feasible) {
+    e = fill(times, pt, request_rate_per_s);
+  } else {
+    e.request_rate_per_s = request_rate_per_s;
+    e.saturated = true;
+    e.decode_batch = cap;
+  }
+  e.arrival = Arrival::rate;
+  e.capacity_requests_per_s = capacity(times, 1, cap);
+  return e;
+}
+
+Result<TrafficEstimate> closed_loop_traffic(const ServiceTimes& times, std::uint64_t users) {
+  if (auto err = check_times(times)) return *err;
+  if (users == 0) return invalid("users", "must be at least 1");
+  const double cap = batch_cap(times);
+  // Beyond the batch limit the extra users only queue for a slot; the served ones behave as a
+  // closed loop of `cap` users.
+  const double served = std::min(static_cast<double>(users), cap);
+  const double seen = (served - 1) / served;
+  // The served users' population rises with the throughput and passes any N before capacity.
+  const double top = seen > 0 ? capacity(times, seen, cap) : 1 / times.prefill_s;
+  double lo = 0, hi = top;
+  for (int i = 0; i < kBisections; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    const Point pt = evaluate(times, mid, seen, cap);
+    (pt.feasible && in_system(times, pt, mid) < served ? lo : hi) = mid;
+  }
+  Point pt = evaluate(times, lo, seen, cap);
+  if (!pt.feasible || !(lo > 0))
+    return refused(ErrorCode::invalid_argument, "arrival",
+                   "the traffic model found no steady state");
+  pt.ttft_queue_s = (static_cast<double>(users) - served) / lo;
+  TrafficEstimate e = fill(times, pt, lo);
+  e.arrival = Arrival::closed_loop;
+  e.users = users;
+  e.concurrency = static_cast<double>(users);  // by definition; fill()'s figure is the served
+  // A closed loop sees one arrival fewer than Poisson traffic, so at the batch limit its rate
+  // can pass the Poisson capacity by a hair; capacity is never below what is achieved.
+  e.capacity_requests_per_s = std::max(capacity(times, 1, cap), lo);
+  return e;
+}
+
+namespace {
+
+struct Check {
+  bool meets = false;
+  std::string broken_by;
+};
+
+Check meets(const Result<TrafficEstimate>& e, std::optional<double> ttft,
+            std::optional<double> itl) {
+  if (!e || e->saturated) return {false, "capacity"};
+  if (ttft && e->ttft_s.p90 > *ttft) return {false, "ttft_target_s"};
+  if (itl && e->itl_s.mean > *itl) return {false, "itl_target_s"};
+  return {true, ""};
+}
+
+}  // namespace
+
+Result<TargetLimit> find_target_limit(const ServiceTimes& times, Arrival arrival,
+                                      std::optional<double> ttft_target_s,
+                                      std::optional<double> itl_target_s) {
+  if (auto err = check_times(times)) return *err;
+  if (!ttft_target_s && !itl_target_s)
+    return invalid("ttft_target_s", "or itl_target_s is needed for a target search");
+  for (const auto& [key, value] :
+       {std::pair{"ttft_target_s", ttft_target_s}, std::pair{"itl_target_s", itl_target_s}}) {
+    if (value && !(*value > 0 && std::isfinite(*value)))
+      return invalid(key, "must be a number above zero");
+  }
+  TargetLimit out;
+  out.arrival = arrival;
+  if (arrival == Arrival::closed_loop) {
+    // Latency rises with users, so the boundary is a binary search over whole users. Past the
+    // batch limit only TTFT still rises (users wait for a slot): with a TTFT target the search
+    // runs on to the request's users limit, else it stops at the batch limit.
+    constexpr std::uint64_t kMaxUsers = 100000;  // the most users a request may ask for
+    const auto most =
+        ttft_target_s ? kMaxUsers : static_cast<std::uint64_t>(times.decode_step_s.size());
+    Check first = meets(closed_loop_traffic(times, 1), ttft_target_s, itl_target_s);
+    if (!first.meets) {
+      out.broken_by = first.broken_by;
+      return out;
+    }
+    Check last = meets(closed_loop_traffic(times, most), ttft_target_s, itl_target_s);
+    if (last.meets) {
+      out.limit = static_cast<double>(most);
+      out.broken_by = "capacity";
+      return out;
+    }
+    std::uint64_t lo = 1, hi = most;  // lo meets, hi does not
+    while (hi - lo > 1) {
+      const std::uint64_t mid = lo + (hi - lo) / 2;
+      (meets(closed_loop_traffic(times, mid), ttft_target_s, itl_target_s).meets ? lo : hi) = mid;
+    }
+    out.limit = static_cast<double>(lo);
+    out.broken_by = meets(closed_loop_traffic(times, hi), ttft_target_s, itl_target_s).broken_by;
+    return out;
+  }
+  if (arrival != Arrival::rate)
+    return invalid("arrival", "must be closed-loop or rate for a target search");
+  const double top = capacity(times, 1, batch_cap(times));
+  // Geometric bisection: rates span decades, and the answer is wanted to 0.1%.
+  double lo = top * 1e-9, hi = top;
+  Check floor = meets(poisson_traffic(times, lo), ttft_target_s, itl_target_s);
+  if (!floor.meets) {
+    out.broken_by = floor.broken_by;
+    return out;
+  }
+  while (hi / lo > kRateStep) {
+    const double mid = std::sqrt(lo * hi);
+    (meets(poisson_traffic(times, mid), ttft_target_s, itl_target_s).meets ? lo : hi) = mid;
+  }
+  out.limit = lo;
+  out.broken_by =
+      meets(poisson_traffic(times, lo * kRateStep), ttft_target_s, itl_target_s).broken_by;
+  if (out.broken_by.empty()) out.broken_by = "capacity";
+  return out;
+}
+
+}  // namespace headroom

@@ -1,0 +1,311 @@
+// The traffic model on hand-made service times (closed forms worked out in the comments), its
+// target search, the request keys that drive it and its place in size().
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "headroom/request.h"
+#include "headroom/traffic.h"
+#include "sizing_fixtures.h"
+
+using namespace headroom;
+using headroom::test::catalog;
+
+namespace {
+
+// A constant decode step: every batch up to `cap` takes `step_s`.
+ServiceTimes flat(double prefill_s, double step_s, std::uint64_t output_tokens, std::size_t cap) {
+  ServiceTimes t;
+  t.prefill_s = prefill_s;
+  t.decode_step_s.assign(cap, step_s);
+  t.output_tokens = output_tokens;
+  return t;
+}
+
+Result<BuiltRequest> built(std::vector<std::pair<std::string, std::string>> fields) {
+  RequestText text;
+  text.set("model", "llama-3.1-8b-instruct");
+  text.set("runtime", "vllm");
+  text.set("card", "h100-sxm-80gb");
+  for (auto& [key, value] : fields) text.set(key, value);
+  return build_request(text, catalog(), RequestKind::size);
+}
+
+std::string error_field(const Result<BuiltRequest>& r) { return r ? "" : r.error().field; }
+
+}  // namespace
+
+TEST_CASE("traffic: one-token requests at a Poisson rate are M/D/1", "[traffic]") {
+  // Service S = 0.1 s, no decode: TTFT = S + rho S / (2 (1 - rho)) (Pollaczek-Khinchine).
+  const ServiceTimes t = flat(0.1, 0.01, 1, 8);
+  auto half = poisson_traffic(t, 5);  // rho 0.5: wait 0.05 s
+  REQUIRE(half);
+  CHECK_FALSE(half->saturated);
+  CHECK(half->ttft_s.mean == Approx(0.15).epsilon(1e-9));
+  CHECK(half->ttft_s.median == Approx(0.1).epsilon(1e-9));  // half the arrivals find it idle
+  // Exponential tail of the wait: p90 = (0.05 / 0.5) ln(0.5 / 0.1).
+  CHECK(half->ttft_s.p90 == Approx(0.1 + 0.1 * std::log(5.0)).epsilon(1e-9));
+  auto busy = poisson_traffic(t, 8);  // rho 0.8: wait 0.8 * 0.1 / 0.4 = 0.2 s
+  REQUIRE(busy);
+  CHECK(busy->ttft_s.mean == Approx(0.3).epsilon(1e-9));
+  CHECK(busy->itl_s.mean == 0);
+  CHECK(busy->capacity_requests_per_s == Approx(10).epsilon(1e-9));
+  CHECK(busy->concurrency == Approx(8 * 0.3).epsilon(1e-9));  // Little's law
+}
+
+TEST_CASE("traffic: M/D/1 quantiles against a simulated queue", "[traffic]") {
+  // Lindley's recursion W' = max(0, W + S - A) over 200k Poisson arrivals, fixed seed: the
+  // exponential-tail quantiles the model uses stay within 12% of the simulated ones.
+  const double service = 0.1;
+  for (const double rho : {0.5, 0.8, 0.9}) {
+    const double rate = rho / service;
+    std::mt19937_64 rng(12);
+    std::vector<double> ttft;
+    ttft.reserve(200000);
+    double wait = 0;
+    for (int i = 0; i < 200000; ++i) {
+      ttft.push_back(wait + service);
+      const double u = static_cast<double>(rng() >> 11) * 0x1p-53;  // [0, 1)
+      wait = std::max(0.0, wait + service + std::log(1 - u) / rate);
+    }
+    std::sort(ttft.begin(), ttft.end());
+    double sum = 0;
+    for (const double x : ttft) sum += x;
+    auto e = poisson_traffic(flat(service, 0.01, 1, 8), rate);
+    REQUIRE(e);
+    INFO("rho " << rho);
+    CHECK(e->ttft_s.mean == Approx(sum / 200000.0).epsilon(0.03));
+    CHECK(e->ttft_s.median == Approx(ttft[100000]).epsilon(0.12));
+    CHECK(e->ttft_s.p90 == Approx(ttft[180000]).epsilon(0.12));
+  }
+}
+
+TEST_CASE("traffic: decode batch and capacity at a Poisson rate", "[traffic]") {
+  // Prefill 0.1 s, step 0.01 s at any batch, 101 tokens (100 gaps), batch limit 8.
+  const ServiceTimes t = flat(0.1, 0.01, 101, 8);
+  auto two = poisson_traffic(t, 2);
+  REQUIRE(two);
+  // rho = 0.2; b = R (O - 1) step / (1 - rho) = 2 * 100 * 0.01 / 0.8 = 2.5.
+  CHECK(two->decode_batch == Approx(2.5).epsilon(1e-9));
+  CHECK(two->itl_s.mean == Approx(0.0125).epsilon(1e-9));
+  // 2 prefills/s over 80 steps/s: 2.5% of gaps stalled, so median and p90 are the bare step.
+  CHECK(two->itl_s.median == Approx(0.01).epsilon(1e-9));
+  CHECK(two->itl_s.p90 == Approx(0.01).epsilon(1e-9));
+  // TTFT = 0.1 + 0.2 * 0.1 / 1.6 + half a step (a step is always running at b >= 1).
+  CHECK(two->ttft_s.mean == Approx(0.1175).epsilon(1e-9));
+  CHECK(two->e2e_s.mean == Approx(0.1175 + 100 * 0.0125).epsilon(1e-9));
+  CHECK(two->output_tokens_per_s == Approx(202).epsilon(1e-9));
+  // Capacity: the batch limit binds when R (O - 1) step = cap (1 - R P): R = 8 / 1.8.
+  const double capacity = 8.0 / 1.8;
+  CHECK(two->capacity_requests_per_s == Approx(capacity).epsilon(1e-6));
+  auto below = poisson_traffic(t, capacity * 0.99);
+  REQUIRE(below);
+  CHECK_FALSE(below->saturated);
+  CHECK(below->decode_batch <= 8);
+}
+
+TEST_CASE("traffic: prompts mixed into decode steps cost their stall, not their prefill",
+          "[traffic]") {
+  // A lone prompt takes 0.1 s to its first token, but mixed into a running step it adds 0.02 s.
+  ServiceTimes t = flat(0.1, 0.01, 101, 8);
+  t.prefill_stall_s.assign(8, 0.02);
+  auto two = poisson_traffic(t, 2);
+  REQUIRE(two);
+  // rho = 2 * 0.02 = 0.04; b = 2 * 100 * 0.01 / 0.96.
+  CHECK(two->decode_batch == Approx(2.0 / 0.96).epsilon(1e-9));
+  CHECK(two->itl_s.mean == Approx(0.01 / 0.96).epsilon(1e-9));
+  CHECK(two->ttft_s.mean == Approx(0.1 + 0.04 * 0.02 / (2 * 0.96) + 0.005).epsilon(1e-9));
+  // The batch limit binds at R (O - 1) step = cap (1 - R stall): R = 8 / 1.16.
+  CHECK(two->capacity_requests_per_s == Approx(8 / 1.16).epsilon(1e-6));
+  t.prefill_stall_s.pop_back();
+  CHECK_FALSE(poisson_traffic(t, 2));  // one stall per batch, or none
+}
+
+TEST_CASE("traffic: saturation is reported, never a number", "[traffic]") {
+  const ServiceTimes t = flat(0.1, 0.01, 101, 8);
+  auto over = poisson_traffic(t, 8.0 / 1.8 * 1.01);
+  REQUIRE(over);
+  CHECK(over->saturated);
+  CHECK(over->ttft_s.p90 == 0);  // no latency figure for an unbounded queue
+  auto prefill_bound = poisson_traffic(flat(0.1, 0.01, 1, 8), 10.5);  // rho > 1
+  REQUIRE(prefill_bound);
+  CHECK(prefill_bound->saturated);
+  // Capacity with a step that grows with the batch: s(b) = 0.01 + 0.001 b, no batch limit in
+  // reach (cap 4096): b = R (O-1) s(b) / (1 - R P) is bounded while R (P + (O-1) k) < 1,
+  // R < 1 / (0.1 + 0.1) = 5; at the cap the bound is a hair lower.
+  ServiceTimes linear = flat(0.1, 0.01, 101, 4096);
+  for (std::size_t b = 1; b <= 4096; ++b)
+    linear.decode_step_s[b - 1] = 0.01 + 0.001 * static_cast<double>(b);
+  auto fit = poisson_traffic(linear, 4.9);
+  REQUIRE(fit);
+  CHECK_FALSE(fit->saturated);
+  CHECK(fit->capacity_requests_per_s == Approx(5).epsilon(2e-3));
+  auto unfit = poisson_traffic(linear, 5.05);
+  REQUIRE(unfit);
+  CHECK(unfit->saturated);
+  CHECK_FALSE(poisson_traffic(t, 0));
+  CHECK_FALSE(poisson_traffic(t, std::nan("")));
+}
+
+TEST_CASE("traffic: closed-loop users at steady state obey Little's law", "[traffic]") {
+  const ServiceTimes t = flat(0.2, 0.02, 101, 64);
+  // One user sees no one else: TTFT = prefill, ITL = step, X = 1 / (0.2 + 100 * 0.02).
+  auto one = closed_loop_traffic(t, 1);
+  REQUIRE(one);
+  CHECK(one->ttft_s.mean == Approx(0.2).epsilon(1e-9));
+  CHECK(one->itl_s.mean == Approx(0.02).epsilon(1e-9));
+  CHECK(one->request_rate_per_s == Approx(1 / 2.2).epsilon(1e-9));
+  double previous_rate = 0, previous_ttft = 0;
+  for (std::uint64_t users : {2u, 4u, 16u, 48u}) {
+    auto e = closed_loop_traffic(t, users);
+    REQUIRE(e);
+    const double n = static_cast<double>(users);
+    // N = X (TTFT + (O - 1) ITL), think time 0.
+    CHECK(e->request_rate_per_s * (e->ttft_s.mean + 100 * e->itl_s.mean) ==
+          Approx(n).epsilon(1e-6));
+    CHECK(e->request_rate_per_s > previous_rate);
+    CHECK(e->ttft_s.mean > previous_ttft);
+    CHECK(e->request_rate_per_s < n / 2.2);  // others' prompts only slow each user down
+    previous_rate = e->request_rate_per_s;
+    previous_ttft = e->ttft_s.mean;
+  }
+  // Users beyond the batch limit queue for a slot: the served 64 set the rate, and each extra
+  // user adds 1 / X of waiting.
+  auto full = closed_loop_traffic(t, 64);
+  auto over = closed_loop_traffic(t, 80);
+  REQUIRE(full);
+  REQUIRE(over);
+  CHECK(over->request_rate_per_s == Approx(full->request_rate_per_s).epsilon(1e-9));
+  CHECK(over->capacity_requests_per_s >= over->request_rate_per_s);
+  CHECK(over->ttft_s.mean ==
+        Approx(full->ttft_s.mean + 16 / full->request_rate_per_s).epsilon(1e-9));
+  CHECK_FALSE(closed_loop_traffic(t, 0));
+}
+
+TEST_CASE("traffic: the target search returns the boundary", "[traffic]") {
+  const ServiceTimes t = flat(0.2, 0.02, 101, 64);
+  SECTION("closed loop, TTFT") {
+    auto limit = find_target_limit(t, Arrival::closed_loop, 0.5, std::nullopt);
+    REQUIRE(limit);
+    REQUIRE(limit->limit > 1);
+    REQUIRE(limit->limit < 64);
+    CHECK(limit->broken_by == "ttft_target_s");
+    const auto n = static_cast<std::uint64_t>(limit->limit);
+    CHECK(closed_loop_traffic(t, n)->ttft_s.p90 <= 0.5);
+    CHECK(closed_loop_traffic(t, n + 1)->ttft_s.p90 > 0.5);
+  }
+  SECTION("rate, ITL") {
+    auto limit = find_target_limit(t, Arrival::rate, std::nullopt, 0.025);
+    REQUIRE(limit);
+    CHECK(limit->broken_by == "itl_target_s");
+    // ITL = step / (1 - R P) <= 0.025 gives R <= 1 / 0.2 * (1 - 0.02 / 0.025) = 1.
+    CHECK(limit->limit == Approx(1).epsilon(2e-3));
+    CHECK(poisson_traffic(t, limit->limit)->itl_s.mean <= 0.025);
+    CHECK(poisson_traffic(t, limit->limit * 1.001)->itl_s.mean > 0.025);
+  }
+  SECTION("rate, TTFT") {
+    auto limit = find_target_limit(t, Arrival::rate, 0.4, std::nullopt);
+    REQUIRE(limit);
+    CHECK(limit->broken_by == "ttft_target_s");
+    CHECK(poisson_traffic(t, limit->limit)->ttft_s.p90 <= 0.4);
+    CHECK(poisson_traffic(t, limit->limit * 1.001)->ttft_s.p90 > 0.4);
+  }
+  SECTION("unreachable and generous targets") {
+    auto never = find_target_limit(t, Arrival::closed_loop, 0.1, std::nullopt);  // prefill 0.2
+    REQUIRE(never);
+    CHECK(never->limit == 0);
+    CHECK(never->broken_by == "ttft_target_s");
+    auto always = find_target_limit(t, Arrival::closed_loop, std::nullopt, 1000.0);
+    REQUIRE(always);
+    CHECK(always->limit == 64);  // the batch limit: ITL stops rising there
+    CHECK(always->broken_by == "capacity");
+    // Past the batch limit users wait for a slot and TTFT keeps rising: a loose TTFT target
+    // breaks beyond it.
+    auto queued = find_target_limit(t, Arrival::closed_loop, 30.0, std::nullopt);
+    REQUIRE(queued);
+    CHECK(queued->limit > 64);
+    CHECK(queued->broken_by == "ttft_target_s");
+    const auto n = static_cast<std::uint64_t>(queued->limit);
+    CHECK(closed_loop_traffic(t, n)->ttft_s.p90 <= 30.0);
+    CHECK(closed_loop_traffic(t, n + 1)->ttft_s.p90 > 30.0);
+    CHECK_FALSE(find_target_limit(t, Arrival::rate, std::nullopt, std::nullopt));
+    CHECK_FALSE(find_target_limit(t, Arrival::rate, -1.0, std::nullopt));
+  }
+}
+
+TEST_CASE("traffic: request keys and their errors", "[traffic][request]") {
+  auto rate = built({{"arrival", "rate"}, {"request_rate", "2.5"}, {"ttft_target_s", "1"}});
+  REQUIRE(rate);
+  CHECK(rate->request.traffic.arrival == Arrival::rate);
+  CHECK(rate->request.traffic.request_rate_per_s == 2.5);
+  CHECK(rate->request.traffic.ttft_target_s == 1.0);
+  CHECK_FALSE(rate->request.traffic.itl_target_s);
+  auto closed = built({{"arrival", "closed-loop"}, {"itl_target_s", "0.05"}});
+  REQUIRE(closed);
+  CHECK(closed->request.traffic.arrival == Arrival::closed_loop);
+  auto plain = built({});
+  REQUIRE(plain);
+  CHECK(plain->request.traffic.arrival == Arrival::burst);
+
+  CHECK(error_field(built({{"arrival", "rate"}})) == "request_rate");
+  CHECK(error_field(built({{"arrival", "closed-loop"}, {"request_rate", "2"}})) == "request_rate");
+  CHECK(error_field(built({{"request_rate", "2"}})) == "request_rate");
+  CHECK(error_field(built({{"arrival", "poisson"}})) == "arrival");
+  CHECK(error_field(built({{"arrival", "rate"}, {"request_rate", "-1"}})) == "request_rate");
+  CHECK(error_field(built({{"arrival", "rate"}, {"request_rate", "inf"}})) == "request_rate");
+  CHECK(error_field(built({{"arrival", "rate"}, {"request_rate", "0"}})) == "request_rate");
+  CHECK(error_field(built({{"arrival", "closed-loop"}, {"ttft_target_s", "nan"}})) ==
+        "ttft_target_s");
+  CHECK(error_field(built({{"ttft_target_s", "1"}})) == "ttft_target_s");  // burst: no steady state
+  CHECK(error_field(built({{"itl_target_s", "0.1"}})) == "itl_target_s");
+}
+
+TEST_CASE("traffic: size() adds the section only off burst", "[traffic][sizing]") {
+  SizingRequest r =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::vllm, "h100-sxm-80gb");
+  r.workload.users = 8;
+  auto burst = size(r);
+  REQUIRE(burst);
+  CHECK_FALSE(burst->traffic);
+  r.traffic.arrival = Arrival::closed_loop;
+  r.traffic.ttft_target_s = 0.5;
+  auto closed = size(r);
+  REQUIRE(closed);
+  REQUIRE(closed->traffic);
+  // The burst figures do not move with the arrival.
+  CHECK(closed->speed->ttft_s == burst->speed->ttft_s);
+  CHECK(closed->speed->decode_tokens_per_s_total == burst->speed->decode_tokens_per_s_total);
+  CHECK(closed->traffic->users == 8);
+  CHECK_FALSE(closed->traffic->saturated);
+  // Closed-loop arrivals spread the prompts out: a lower median TTFT than all eight at once.
+  CHECK(closed->traffic->ttft_s.median < burst->speed->ttft_s);
+  REQUIRE(closed->target_limit);
+  bool advised = false;
+  for (const auto& line : closed->advice) advised |= line.find("TTFT p90 <= 0.5 s") == 0;
+  CHECK(advised);
+
+  r.traffic = {};
+  r.traffic.arrival = Arrival::rate;
+  r.traffic.request_rate_per_s = 1e6;
+  auto flooded = size(r);
+  REQUIRE(flooded);
+  REQUIRE(flooded->traffic);
+  CHECK(flooded->traffic->saturated);
+  SizingRequest hf =
+      test::request("llama-3.1-8b-instruct", "native", RuntimeId::transformers, "h100-sxm-80gb");
+  hf.traffic.arrival = Arrival::closed_loop;
+  auto static_batch = size(hf);
+  REQUIRE(static_batch);
+  CHECK_FALSE(static_batch->traffic);
+  REQUIRE(static_batch->traffic_error);
+  CHECK(static_batch->traffic_error->field == "arrival");
+
+  bool warned = false;
+  for (const auto& line : flooded->advice)
+    warned |= line.find("grows without bound") != std::string::npos;
+  CHECK(warned);
+}
