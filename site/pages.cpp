@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "headroom/backend.h"
 #include "headroom/compare.h"
 #include "headroom/kv_dtype.h"
 #include "headroom/units.h"
@@ -156,11 +157,20 @@ Data inputs_of(const Catalog& catalog, const Scenario& s) {
     o.set("selected", r.id == s.runtime);
     runtimes.push_back(o);
   }
+  // llama.cpp's backends (cpu is n_gpu_layers 0, not a backend choice of a GPU table).
+  list backends;
+  for (const Backend b : {Backend::cuda, Backend::vulkan, Backend::rocm, Backend::metal,
+                          Backend::sycl}) {
+    Data o;
+    o.set("key", std::string(backend_key(b)));
+    backends.push_back(o);
+  }
   Data d;
   d.set("models", models);
   d.set("formats", formats);
   d.set("kv_dtypes", kv_dtypes);
   d.set("runtimes", runtimes);
+  d.set("backends", backends);
   d.set("prompt_tokens", std::to_string(s.prompt_tokens));
   d.set("output_tokens", std::to_string(s.output_tokens));
   d.set("users", std::to_string(s.users));

@@ -30,6 +30,19 @@ TEST_CASE("config.json: GQA, explicit head_dim and tied embeddings", "[hf_config
   REQUIRE(gemma);
   CHECK(gemma->head_dim == 256);
   CHECK(gemma->tie_embeddings);  // Gemma ties by default
+  // SmolLM3-3B's config.json (huggingface.co/HuggingFaceTB/SmolLM3-3B) has no
+  // tie_word_embeddings: SmolLM3Config's default ties them. Its safetensors hold about 3.075B
+  // parameters (6.15 GB of bf16); counting a separate output head gave 3.338B.
+  auto smol = parse_hf_config(R"({"model_type": "smollm3", "hidden_size": 2048,
+    "num_hidden_layers": 36, "num_attention_heads": 16, "num_key_value_heads": 4,
+    "intermediate_size": 11008, "vocab_size": 128256, "max_position_embeddings": 65536})",
+                              "smollm3");
+  REQUIRE(smol);
+  CHECK(smol->tie_embeddings);
+  // 36 x (2 x 2048^2 + 2 x 2048 x 512 + 3 x 2048 x 11008 + 2 x 2048) + 128256 x 2048 + 2048
+  CHECK(total_params(smol.value()) == 36ull * (2 * 2048 * 2048 + 2 * 2048 * 512 +
+                                               3 * 2048 * 11008 + 2 * 2048) +
+                                          128256ull * 2048 + 2048);
 }
 
 TEST_CASE("config.json: sliding windows, MoE and MLA", "[hf_config]") {

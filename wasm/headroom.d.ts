@@ -23,6 +23,11 @@ export interface SizeRequest {
   n_gpu_layers?: number;
   n_cpu_moe?: number;
   host_bandwidth_gb_per_s?: number;
+  backend?: 'cuda' | 'vulkan' | 'rocm' | 'metal' | 'sycl' | 'cpu';  // llama.cpp / Ollama only
+  arrival?: 'burst' | 'closed-loop' | 'rate';  // default burst: every user at once
+  request_rate?: number;                       // requests/s (Poisson), with arrival 'rate'
+  ttft_target_s?: number;                      // p90 time-to-first-token target (not with burst)
+  itl_target_s?: number;                       // mean inter-token latency target (not with burst)
   vendor?: 'nvidia' | 'amd' | 'intel' | 'apple';  // compare() only
   bench?: Record<string, unknown>;  // a headroom.bench.v1 document measured on the card (size())
 }

@@ -13,8 +13,11 @@ const tbody = document.querySelector('table.compare tbody');
 const status = document.getElementById('workload-error');
 const table = document.querySelector('table.compare');
 const view = table ? tableView(table, document.getElementById('filters'), () => writeUrl(readForm())) : null;
-const FIELDS = ['model', 'quant', 'kv_cache_dtype', 'runtime', 'prompt_tokens', 'output_tokens',
-                'users', 'gpus'];
+const FIELDS = ['model', 'quant', 'kv_cache_dtype', 'runtime', 'backend', 'prompt_tokens',
+                'output_tokens', 'users', 'gpus'];
+// The backend is a llama.cpp / Ollama setting; other runtimes refuse it, so it is sent only there
+// and only when chosen (an empty value would be an error, never the default).
+const BACKEND_RUNTIMES = new Set(['llama.cpp', 'ollama']);
 const NUMBERS = new Set(['prompt_tokens', 'output_tokens', 'users', 'gpus']);
 
 function defaults() {
@@ -29,6 +32,7 @@ function readForm() {
     const value = form.elements[name].value.trim();
     request[name] = NUMBERS.has(name) && /^[0-9]+$/.test(value) ? Number(value) : value;
   }
+  if (!request.backend || !BACKEND_RUNTIMES.has(request.runtime)) delete request.backend;
   // A local model: the core holds a GGUF by its name (its tensors carry their types, so no
   // format applies); a pasted config.json goes in as the model object.
   const own = localModel(request.model);

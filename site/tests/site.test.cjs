@@ -182,11 +182,13 @@ test('no serious accessibility violations on every page type; screenshots light 
 test('the inputs and links are reachable by keyboard', async () => {
   const { page, context } = await open(base + 'index.html');
   const reached = [];
-  for (let i = 0; i < 14; i++) {
+  for (let i = 0; i < 30; i++) {
     await page.keyboard.press('Tab');
-    reached.push(await page.evaluate(() => document.activeElement.name || document.activeElement.tagName));
+    reached.push(await page.evaluate(() => document.activeElement.name ||
+      (document.activeElement.classList.contains('sort') ? 'sort' : document.activeElement.tagName)));
   }
-  for (const name of ['model', 'quant', 'kv_cache_dtype', 'runtime', 'prompt_tokens', 'output_tokens', 'users', 'gpus']) {
+  for (const name of ['model', 'quant', 'kv_cache_dtype', 'runtime', 'backend', 'prompt_tokens', 'output_tokens',
+                      'users', 'gpus', 'vendor', 'fits_only', 'sort']) {
     assert.ok(reached.includes(name), `${name} not reached by Tab: ${reached}`);
   }
   await context.close();
@@ -382,5 +384,18 @@ test('sort headers and filters work from the keyboard and travel in the URL', as
   assert.deepStrictEqual(problems, []);
   assert.deepStrictEqual(again.problems, []);
   await again.context.close();
+  await context.close();
+});
+
+test('the backend choice reaches the core for llama.cpp, equal to the CLI\'s --backend', async () => {
+  const { page, context, problems } = await open(base + 'index.html');
+  const updated = page.evaluate(() => new Promise((resolve) =>
+    document.addEventListener('headroom:updated', () => resolve(true), { once: true })));
+  await page.selectOption('select[name=backend]', 'vulkan');
+  assert.ok(await updated);
+  const users = await page.inputValue('input[name=users]');
+  expectEqualToCli(await tableRows(page), cliCompare([...HOME_ARGS, '--users', users, '--backend', 'vulkan']));
+  assert.match(page.url(), /backend=vulkan/);
+  assert.deepStrictEqual(problems, []);
   await context.close();
 });

@@ -335,7 +335,9 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   // Cohere2 ties its embeddings (research/model-families-2026.md §5) and LFM2 by default, under
   // its own key tie_embedding (Lfm2Config).
   const std::string& f = arch.family;
-  const bool tie_default = f.rfind("gemma", 0) == 0 || f == "cohere2" || f == "lfm2";
+  // SmolLM3Config also defaults to tied embeddings and its published config omits the key.
+  const bool tie_default =
+      f.rfind("gemma", 0) == 0 || f == "cohere2" || f == "lfm2" || f == "smollm3";
   arch.tie_embeddings =
       json_util::get_bool(config, "tie_word_embeddings")
           .value_or(json_util::get_bool(config, "tie_embedding").value_or(tie_default));
