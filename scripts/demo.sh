@@ -57,6 +57,8 @@ fi
 
 step "building the site"
 site_args=(build --out build/site --results results --wasm build/wasm/wasm)
+# The quick bench result is shown on its own page, marked unpublished (never in the figures).
+[[ -f "$local_results/local.json" ]] && site_args+=(--local "$local_results/local.json")
 build/native/site/headroom-site "${site_args[@]}"
 step "done"
 if ((serve)); then

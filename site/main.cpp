@@ -24,9 +24,9 @@ namespace {
 using namespace headroom;
 
 constexpr std::uintmax_t kMaxInputBytes = 64ull << 20;
-constexpr const char* kTemplates[] = {"index", "card", "cards", "reality", "accuracy",
-                                      "embed", "fit",  "badge", "submit"};
-constexpr const char* kPartials[] = {"head", "foot", "membar"};
+constexpr const char* kTemplates[] = {"index", "card",  "cards",  "reality", "accuracy",
+                                      "embed", "fit",   "badge",  "submit",  "local"};
+constexpr const char* kPartials[] = {"head", "foot", "membar", "kernels"};
 struct StaticFile {
   const char* source;  // in site/static
   const char* path;    // in the output
@@ -95,7 +95,8 @@ void read_results(const fs::path& dir, site::SiteInputs& in) {
 }
 
 int build(const fs::path& out, const fs::path& templates, const fs::path& results,
-          const fs::path& validation, const fs::path& wasm, const std::string& base_url) {
+          const fs::path& validation, const fs::path& wasm, const std::string& base_url,
+          const fs::path& local) {
   auto catalog = load_builtin_catalog();
   if (!catalog) throw SiteError{"built-in catalog: " + catalog.error().message};
   site::SiteInputs in;
@@ -111,6 +112,12 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
       if (!found) throw SiteError{"--results: " + found.error().message};
       if (found.value()) in.measured.emplace(card.id, std::move(found.value()->bench));
     }
+  }
+  if (!local.empty()) {
+    auto report = parse_bench_report(read_file(local));
+    if (!report) throw SiteError{"--local " + local.string() + ": " + report.error().message};
+    in.local_result = derive_bench_metrics(std::move(report).value());
+    in.local_name = local.filename().string();
   }
   auto rows = run_validation(catalog.value(), read_file(validation));
   if (!rows) throw SiteError{validation.string() + ": " + rows.error().message};
@@ -159,12 +166,15 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
 int main(int argc, char** argv) {
   CLI::App app{"headroom-site: the static comparison site, from the core's numbers"};
   app.require_subcommand(1);
-  std::string out, results, base_url, wasm;
+  std::string out, results, base_url, wasm, local;
   std::string templates = HEADROOM_TEMPLATES_DIR;
   std::string validation = HEADROOM_VALIDATION_FILE;
   auto* build_cmd = app.add_subcommand("build", "Render every page into --out");
   build_cmd->add_option("--out", out, "output folder")->required();
   build_cmd->add_option("--results", results, "folder of headroom-bench result files (results/)");
+  build_cmd->add_option("--local", local,
+                        "a headroom-bench file measured here and not submitted: its own page, "
+                        "marked unpublished");
   build_cmd->add_option("--base-url", base_url,
                         "absolute URL of the site root, for canonical links");
   build_cmd->add_option("--templates", templates, "the Mustache templates (templates/)");
@@ -180,7 +190,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return build(out, templates, results, validation, wasm, base_url);
+    return build(out, templates, results, validation, wasm, base_url, local);
   } catch (const SiteError& e) {
     std::cerr << "headroom-site: " << e.message << "\n";
   } catch (const std::exception& e) {

@@ -124,6 +124,7 @@ Data common(const SiteInputs& in, const std::string& root, const std::string& ti
   d.set("root", root);
   d.set("title", title);
   if (!in.base_url.empty()) d.set("canonical", in.base_url + "/" + path);  // "" would be truthy
+  d.set("has_local", in.local_result.has_value());
   return d;
 }
 
@@ -219,6 +220,68 @@ Result<Page> home_page(const SiteInputs& in) {
 // in the summary, so a card with thousands of submissions still has a page of reasonable size.
 constexpr std::size_t kDetailedResults = 3;
 
+// One result file's kernel table and its chart: each format's GEMV speedup over f16 next to its
+// ideal (the byte ratio), as an inline SVG bar chart with the same numbers as the table.
+Data kernel_tables(const BenchReport& b, std::size_t index) {
+  list rows, bars;
+  double top = 1.0;
+  std::vector<const BenchResult*> gemv;
+  for (const BenchResult& r : b.results) {
+    if (!r.verified || !r.skipped.empty() || (!r.best_of_sweep && r.kernel != "gemv")) continue;
+    if (r.kernel == "gemv" && r.n != 1) continue;
+    Data row;
+    row.set("kernel", r.kernel);
+    row.set("format", r.format);
+    row.set("variant", r.variant);
+    row.set("gb_per_s", fixed(r.gb_per_s, 1));
+    row.set("pct_of_read", r.pct_of_read_bandwidth ? fixed(*r.pct_of_read_bandwidth, 0) : "");
+    row.set("ideal", r.ideal_speedup ? fixed(*r.ideal_speedup, 2) : "");
+    row.set("speedup", r.speedup_vs_fp16 ? fixed(*r.speedup_vs_fp16, 2) : "");
+    rows.push_back(row);
+    if (r.kernel == "gemv" && r.speedup_vs_fp16 && r.ideal_speedup) {
+      // One bar a format: its best variant (the table lists them all).
+      auto same = std::find_if(gemv.begin(), gemv.end(),
+                               [&](const BenchResult* g) { return g->format == r.format; });
+      if (same == gemv.end()) {
+        gemv.push_back(&r);
+      } else if (*r.speedup_vs_fp16 > *(*same)->speedup_vs_fp16) {
+        *same = &r;
+      }
+      top = std::max({top, *r.speedup_vs_fp16, *r.ideal_speedup});
+    }
+  }
+  // 24 px a format: a bar for the measured speedup, a tick for the ideal; 400 px for `top`.
+  constexpr double kWidth = 400, kLabel = 150, kRow = 24;
+  for (std::size_t i = 0; i < gemv.size(); ++i) {
+    const BenchResult& r = *gemv[i];
+    Data bar;
+    bar.set("format", r.format);
+    bar.set("y", fixed(static_cast<double>(i) * kRow + 4, 0));
+    bar.set("text_y", fixed(static_cast<double>(i) * kRow + 17, 0));
+    bar.set("width", fixed(*r.speedup_vs_fp16 / top * kWidth, 1));
+    bar.set("ideal_x", fixed(kLabel + *r.ideal_speedup / top * kWidth, 1));
+    bar.set("label", r.format + " " + fixed(*r.speedup_vs_fp16, 2) + "x of " +
+                         fixed(*r.ideal_speedup, 2) + "x");
+    bars.push_back(bar);
+  }
+  Data d;
+  d.set("device", b.device.name);
+  d.set("driver", b.device.driver_name + " " + b.device.driver_info);
+  d.set("rows", rows);
+  if (!gemv.empty()) {
+    Data chart;
+    chart.set("bars", bars);
+    chart.set("height", fixed(static_cast<double>(gemv.size()) * kRow + 8, 0));
+    chart.set("label_x", fixed(kLabel - 6, 0));
+    chart.set("bar_x", fixed(kLabel, 0));
+    chart.set("width", fixed(kLabel + kWidth + 10, 0));
+    chart.set("device", b.device.name);
+    chart.set("id", std::to_string(index));  // unique on a page: the title and desc ids
+    d.set("chart", list{chart});
+  }
+  return d;
+}
+
 Data card_results(const SiteInputs& in, const Card& card) {
   list files, summary;
   for (std::size_t i : results_of(in, card)) {
@@ -231,25 +294,8 @@ Data card_results(const SiteInputs& in, const Card& card) {
     line.set("read", read ? fixed(*read / 1e9, 1) : std::string());
     summary.push_back(line);
     if (files.size() >= kDetailedResults) continue;
-    list rows;
-    for (const BenchResult& r : b.results) {
-      if (!r.verified || !r.skipped.empty() || (!r.best_of_sweep && r.kernel != "gemv")) continue;
-      if (r.kernel == "gemv" && r.n != 1) continue;
-      Data row;
-      row.set("kernel", r.kernel);
-      row.set("format", r.format);
-      row.set("variant", r.variant);
-      row.set("gb_per_s", fixed(r.gb_per_s, 1));
-      row.set("pct_of_read", r.pct_of_read_bandwidth ? fixed(*r.pct_of_read_bandwidth, 0) : "");
-      row.set("ideal", r.ideal_speedup ? fixed(*r.ideal_speedup, 2) : "");
-      row.set("speedup", r.speedup_vs_fp16 ? fixed(*r.speedup_vs_fp16, 2) : "");
-      rows.push_back(row);
-    }
-    Data file;
+    Data file = kernel_tables(b, files.size());
     file.set("file", in.result_names[i]);
-    file.set("device", b.device.name);
-    file.set("driver", b.device.driver_name + " " + b.device.driver_info);
-    file.set("rows", rows);
     files.push_back(file);
   }
   Data d;
@@ -443,6 +489,14 @@ Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
   if (!reality) return reality.error();
   pages.push_back(std::move(reality).value());
   pages.push_back(accuracy_page(inputs));
+  if (inputs.local_result) {
+    Data local = common(inputs, "", "Your local result (not published)", "local.html");
+    Data tables = kernel_tables(*inputs.local_result, 0);
+    tables.set("file", inputs.local_name);
+    local.set("result", list{tables});
+    local.set("card", inputs.local_result->card_name);
+    pages.push_back(Page{"local.html", "local", local});
+  }
   Data submit = common(inputs, "", "Submit a headroom-bench result", "submit.html");
   submit.set("check_summary", std::string(kSubmissionChecks));
   pages.push_back(Page{"submit.html", "submit", submit});

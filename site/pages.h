@@ -2,6 +2,7 @@
 // compare_formats(), run_validation()), every string is escaped by the template engine.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct SiteInputs {
   std::vector<ValidationRow> validation;      // the speed validation set, run
   MeasuredCards measured;                     // per card: the aggregate `headroom size` uses
   std::string base_url;                       // absolute URL of the site root, or "" (relative)
+  // A result measured on this machine and not submitted (the main command's quick bench): shown
+  // on its own page, marked unpublished, never in the measured figures.
+  std::optional<BenchReport> local_result;
+  std::string local_name;
 };
 
 // One page to write: its path under the output folder, the template and its data.

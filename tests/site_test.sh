@@ -66,5 +66,28 @@ rc=$?
 check "a missing results folder is one line naming it, exit 2" \
   bash -c "[[ $rc -eq 2 && \$(wc -l <'$tmp/err') -eq 1 ]] && grep -q missing '$tmp/err'"
 
+# The card page of the hostile result draws its GEMV chart: one bar a format, with a title.
+check "a card page with a result has its GEMV chart (role img, title, one bar a format)" python3 - "$card" <<'PY'
+import re, sys
+page = open(sys.argv[1]).read()
+svg = re.search(r'<svg role="img"[^>]*>(.*?)</svg>', page, re.S)
+assert svg and "<title" in svg.group(1), "no chart"
+labels = re.findall(r'<text[^>]*>([^<]*)</text>', svg.group(1))
+assert len(labels) >= 3 and len(labels) == len(set(labels)), labels
+PY
+
+# A local, unsubmitted result: its own page, marked unpublished, linked from every page; never
+# on the card pages or in the measured figures.
+"$site" build --out "$tmp/local" --local "$lavapipe" >/dev/null
+check "--local gives a page marked unpublished" grep -q "not published" "$tmp/local/local.html"
+check "--local links the page from the home page" grep -q 'href="local.html"' "$tmp/local/index.html"
+check "--local leaves the measured figures alone" bash -c "! grep -q 'measured</td>' '$tmp/local/index.html'"
+check "without --local there is no local page" test ! -e "$tmp/a/local.html"
+printf '{"schema": "headroom.bench.v1"' >"$tmp/cut.json"
+"$site" build --out "$tmp/bad" --local "$tmp/cut.json" 2>"$tmp/err"
+rc=$?
+check "a broken --local file is one line naming it, exit 2" \
+  bash -c "[[ $rc -eq 2 && \$(wc -l <'$tmp/err') -eq 1 ]] && grep -q -- '--local' '$tmp/err'"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

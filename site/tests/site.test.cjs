@@ -45,7 +45,12 @@ let server, base, browser, siteDir;
 test.before(async () => {
   assert.ok(siteBin && cliBin && wasmDir, 'HEADROOM_NATIVE_SITE, HEADROOM_NATIVE_CLI and HEADROOM_WASM_DIR are required');
   siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-site-'));
-  execFileSync(siteBin, ['build', '--out', siteDir, '--wasm', wasmDir]);
+  // The committed lavapipe result as the main command's local, unpublished one.
+  const resultsDir = path.join(__dirname, '..', '..', 'results');
+  const local = execFileSync('find', [resultsDir, '-name', '*.json', '!', '-name', 'index.json',
+                                      '!', '-name', 'maintainers.json']).toString().split('\n').filter(Boolean).sort()[0];
+  assert.ok(local, 'no result file under results/');
+  execFileSync(siteBin, ['build', '--out', siteDir, '--wasm', wasmDir, '--local', local]);
   server = await serve(siteDir);
   base = `http://127.0.0.1:${server.address().port}/`;
   browser = await chromium.launch({
@@ -162,7 +167,7 @@ test('no serious accessibility violations on every page type; screenshots light 
   for (const [name, url] of [['home', 'index.html'], ['card', 'cards/rtx-4090.html'],
                              ['reality', 'reality.html'], ['accuracy', 'accuracy.html'],
                              ['cards', 'cards/index.html'], ['embed', 'embed/index.html'],
-                             ['submit', 'submit.html']]) {
+                             ['submit', 'submit.html'], ['local', 'local.html']]) {
     for (const scheme of ['light', 'dark']) {
       const { page, context, problems } = await open(base + url, { colorScheme: scheme });
       await page.screenshot({ path: path.join(artifacts, `${name}-${scheme}.png`), fullPage: false });
