@@ -160,8 +160,8 @@ Data inputs_of(const Catalog& catalog, const Scenario& s) {
   }
   // llama.cpp's backends (cpu is n_gpu_layers 0, not a backend choice of a GPU table).
   list backends;
-  for (const Backend b : {Backend::cuda, Backend::vulkan, Backend::rocm, Backend::metal,
-                          Backend::sycl}) {
+  for (const Backend b :
+       {Backend::cuda, Backend::vulkan, Backend::rocm, Backend::metal, Backend::sycl}) {
     Data o;
     o.set("key", std::string(backend_key(b)));
     backends.push_back(o);
@@ -264,10 +264,61 @@ Data kernel_tables(const BenchReport& b, std::size_t index) {
                          fixed(*r.ideal_speedup, 2) + "x");
     bars.push_back(bar);
   }
+  // Read bandwidth against the buffer size (the size sweep): where caches stop helping and DRAM
+  // speed shows, next to the spec figure when the card is known. Bars 56 px a size.
+  std::vector<const BenchResult*> sweep;
+  for (const BenchResult& r : b.results) {
+    if (r.kernel == "size_sweep_read" && r.verified && r.skipped.empty()) sweep.push_back(&r);
+  }
+  std::sort(sweep.begin(), sweep.end(), [](const BenchResult* x, const BenchResult* y) {
+    return x->buffer_bytes < y->buffer_bytes;
+  });
+  double sweep_top = b.spec_bandwidth_bytes_per_s.value_or(0) / 1e9;
+  for (const BenchResult* r : sweep) sweep_top = std::max(sweep_top, r->gb_per_s);
+  list sweep_bars, sweep_rows;
+  constexpr double kSweepHeight = 160, kSweepBar = 56;
+  for (std::size_t i = 0; i < sweep.size(); ++i) {
+    const BenchResult& r = *sweep[i];
+    const double height = sweep_top > 0 ? r.gb_per_s / sweep_top * kSweepHeight : 0;
+    const std::string size_label =
+        fixed(static_cast<double>(r.buffer_bytes) / (1 << 20), 0) + " MiB";
+    Data bar;
+    bar.set("x", fixed(static_cast<double>(i) * kSweepBar + 40, 0));
+    bar.set("text_x", fixed(static_cast<double>(i) * kSweepBar + 64, 0));
+    bar.set("y", fixed(kSweepHeight - height + 4, 1));
+    bar.set("height", fixed(height, 1));
+    bar.set("size", size_label);
+    bar.set("label", size_label + ": " + fixed(r.gb_per_s, 1) + " GB/s");
+    sweep_bars.push_back(bar);
+    Data row;
+    row.set("size", size_label);
+    row.set("gb_per_s", fixed(r.gb_per_s, 1));
+    sweep_rows.push_back(row);
+  }
   Data d;
   d.set("device", b.device.name);
   d.set("driver", b.device.driver_name + " " + b.device.driver_info);
   d.set("rows", rows);
+  if (!sweep.empty()) {
+    Data chart;
+    chart.set("id", std::to_string(index));
+    chart.set("device", b.device.name);
+    chart.set("bars", sweep_bars);
+    chart.set("rows", sweep_rows);
+    chart.set("width", fixed(static_cast<double>(sweep.size()) * kSweepBar + 60, 0));
+    chart.set("height", fixed(kSweepHeight + 24, 0));
+    chart.set("axis_y", fixed(kSweepHeight + 4, 0));
+    chart.set("label_y", fixed(kSweepHeight + 18, 0));
+    if (b.spec_bandwidth_bytes_per_s) {
+      Data spec;
+      spec.set("y", fixed(kSweepHeight -
+                              *b.spec_bandwidth_bytes_per_s / 1e9 / sweep_top * kSweepHeight + 4,
+                          1));
+      spec.set("gb_per_s", fixed(*b.spec_bandwidth_bytes_per_s / 1e9, 0));
+      chart.set("spec", list{spec});
+    }
+    d.set("sweep", list{chart});
+  }
   if (!gemv.empty()) {
     Data chart;
     chart.set("bars", bars);
@@ -494,7 +545,9 @@ Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
     Data tables = kernel_tables(*inputs.local_result, 0);
     tables.set("file", inputs.local_name);
     local.set("result", list{tables});
-    local.set("card", inputs.local_result->card_name);
+    // The catalog card when the device is one, else the device's own name ("" would be truthy).
+    const BenchReport& r = *inputs.local_result;
+    local.set("card", r.card_name.empty() ? r.device.name : r.card_name);
     pages.push_back(Page{"local.html", "local", local});
   }
   Data submit = common(inputs, "", "Submit a headroom-bench result", "submit.html");
