@@ -54,6 +54,7 @@ SizingRequest request_for(const CatalogModel& model, const Card& card, const Sce
   r.runtime = s.runtime;
   r.card = card;
   r.workload = {s.prompt_tokens, s.output_tokens, s.users};
+  r.model_validated = true;  // catalog models are checked when the catalog loads
   return r;
 }
 

@@ -186,6 +186,7 @@ const char* to_string(TensorRole role) {
 std::vector<TensorSpec> model_tensors(const ModelArch& a) {
   if (!a.tensors.empty()) return a.tensors;
   TensorListBuilder out(a.native_dtype);
+  out.reserve(std::size_t{a.num_layers} * 20 + 8);  // at most ~20 tensors a block
   out.add("token_embd.weight", TensorRole::token_embd, -1, a.vocab_size, a.hidden_size);
   const int norms = has_extra_norms(a.family) ? 2 : 1;
   for (int layer = 0; layer < static_cast<int>(a.num_layers); ++layer) {

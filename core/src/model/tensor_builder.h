@@ -15,16 +15,25 @@ class TensorListBuilder {
  public:
   explicit TensorListBuilder(DType dtype) : dtype_(dtype) {}
 
-  void add(const std::string& name, TensorRole role, int layer, std::uint64_t rows,
-           std::uint64_t cols) {
+  void add(std::string name, TensorRole role, int layer, std::uint64_t rows, std::uint64_t cols) {
     // 1-D tensors (norms, biases) are kept in f32 by every runtime's loader.
     const bool is_vector = rows == 1;
-    tensors_.push_back(TensorSpec{name, role, layer, rows, cols, is_vector ? DType::f32 : dtype_});
+    tensors_.push_back(
+        TensorSpec{std::move(name), role, layer, rows, cols, is_vector ? DType::f32 : dtype_});
   }
+  // Built in place: a table over every card builds a model's list per card, and the chained
+  // temporaries of "blk." + n + "." + suffix were most of that time.
   void add_layer(int layer, const char* suffix, TensorRole role, std::uint64_t rows,
                  std::uint64_t cols) {
-    add("blk." + std::to_string(layer) + "." + suffix, role, layer, rows, cols);
+    std::string name;
+    name.reserve(32);
+    name += "blk.";
+    name += std::to_string(layer);
+    name += '.';
+    name += suffix;
+    add(std::move(name), role, layer, rows, cols);
   }
+  void reserve(std::size_t tensors) { tensors_.reserve(tensors); }
   std::vector<TensorSpec> take() { return std::move(tensors_); }
 
  private:

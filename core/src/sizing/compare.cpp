@@ -57,10 +57,15 @@ Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingR
     auto report = size(probe);
     if (!report && !depends_on_card(report.error())) return report.error();
   }
+  // The model is checked once here, so every card's run skips that check (it builds the whole
+  // tensor list, a large share of one card's time).
+  if (auto error = validate_arch(request.model)) return *error;
+  SizingRequest checked = request;
+  checked.model_validated = true;
   std::vector<CardFit> fits;
   for (const auto& card : catalog.cards) {
     if (!vendor.empty() && card.vendor != vendor) continue;
-    SizingRequest one = request;
+    SizingRequest one = checked;
     one.with_advice = false;  // the rows carry no advice; it re-runs the model many times over
     one.card = card;
     CardFit fit;

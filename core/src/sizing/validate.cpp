@@ -143,7 +143,9 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
 Result<CheckedRequest> check_request(const SizingRequest& r) {
   if (auto error = check_numbers(r)) return *error;
   if (auto error = check_knobs(r)) return *error;
-  if (auto error = validate_arch(r.model)) return *error;
+  if (!r.model_validated) {
+    if (auto error = validate_arch(r.model)) return *error;
+  }
   if (auto error = check_model_on_runtime(r)) return *error;
   CheckedRequest checked;
   auto format = find_weight_format(r.weight_format);
