@@ -146,15 +146,14 @@ class Builder {
   std::optional<Error> traffic(const std::string& key, const std::string& text) {
     TrafficSettings& t = out_.request.traffic;
     if (key == "arrival") {
-      if (text == "burst")
-        t.arrival = Arrival::burst;
-      else if (text == "closed-loop")
-        t.arrival = Arrival::closed_loop;
-      else if (text == "rate")
-        t.arrival = Arrival::rate;
-      else
-        return invalid(key, "must be burst, closed-loop or rate (got '" + text + "')");
-      return std::nullopt;
+      // The spellings are to_string(Arrival)'s, the one table the report writer uses too.
+      for (const Arrival a : {Arrival::burst, Arrival::closed_loop, Arrival::rate}) {
+        if (text == to_string(a)) {
+          t.arrival = a;
+          return std::nullopt;
+        }
+      }
+      return invalid(key, "must be burst, closed-loop or rate (got '" + text + "')");
     }
     auto value = number(key, text, "a number above zero");
     if (!value || !(*value > 0))

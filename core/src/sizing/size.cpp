@@ -223,7 +223,13 @@ Result<SizingReport> size(const SizingRequest& request) {
         find_target_limit(times, traffic.arrival, traffic.ttft_target_s, traffic.itl_target_s);
     if (limit) report->target_limit = limit.value();
   }
-  if (request.with_advice) report->advice = make_advice(request, report.value());
+  if (request.with_advice) {
+    // evaluate() has checked the model; advice varies the format, KV dtype, GPUs and offload of
+    // the same model, so its many re-runs skip that check.
+    SizingRequest checked = request;
+    checked.model_validated = true;
+    report->advice = make_advice(checked, report.value());
+  }
   return report;
 }
 
