@@ -13,6 +13,7 @@
 #include "headroom/catalog.h"
 #include "headroom/documents.h"
 #include "headroom/gguf.h"
+#include "headroom/model.h"
 #include "headroom/results.h"
 
 namespace {
@@ -29,8 +30,9 @@ const headroom::Result<headroom::Catalog>& builtin_catalog() {
   return catalog;
 }
 
-// The GGUF model the page loaded last (a request names it by its file name). One slot: a page
-// works on one dropped file at a time, and a new drop replaces it.
+// The model the page loaded last, a GGUF header or a pasted config.json (a request names it by
+// the name it was loaded under). One slot: a page works on one local model at a time, and a new
+// one replaces it.
 std::optional<headroom::ModelArch>& loaded_model() {
   static std::optional<headroom::ModelArch> model;
   return model;
@@ -100,12 +102,22 @@ EMSCRIPTEN_KEEPALIVE char* headroom_load_gguf(const unsigned char* bytes, std::s
       file_bytes > 0 && file_bytes < 1.8e19 ? static_cast<std::uint64_t>(file_bytes) : 0;
   const SliceSource source(bytes, bytes ? length : 0, size);
   auto model = headroom::read_gguf_model(source, name ? name : "model.gguf");
+  // A refused file leaves the last good model in place, as the page keeps its last good table.
   if (!model) {
-    loaded_model().reset();
     std::string reply = headroom::error_response_json(model.error());
     if (source.read_past_slice()) reply.insert(reply.size() - 1, ",\"more_bytes\":true");
     return to_c_string(reply);
   }
+  loaded_model() = model.value();
+  return to_c_string(headroom::model_response_json(model));
+}
+
+// Reads a config.json text (Python's bare Infinity / NaN accepted, as the CLI accepts them) and
+// keeps the model under `name` for the requests that name it: {"ok": true, "model": {...}} or the
+// CLI's error for the same file.
+EMSCRIPTEN_KEEPALIVE char* headroom_load_config(const char* text, const char* name) {
+  auto model = headroom::parse_hf_config(text ? text : "", name ? name : "config.json");
+  if (!model) return to_c_string(headroom::error_response_json(model.error()));
   loaded_model() = model.value();
   return to_c_string(headroom::model_response_json(model));
 }

@@ -38,6 +38,11 @@
       loadGguf: (bytes, fileBytes, name) => withBytes(bytes, (pointer, length) => reply(
         module.ccall('headroom_load_gguf', 'number', ['number', 'number', 'number', 'string'],
                      [pointer, length, Number(fileBytes), String(name)]))),
+      // loadConfig(config.json text, name) -> {ok: true, model} | {ok: false, error, field}. The
+      // text goes to the core as it is (JSON.parse would refuse Python's bare Infinity / NaN);
+      // it replaces a loaded GGUF: requests then name the model by `name`.
+      loadConfig: (text, name) => reply(module.ccall('headroom_load_config', 'number',
+        ['string', 'string'], [String(text), String(name)])),
       // checkSubmission(file bytes, name) -> {ok: true, check: headroom.results-check.v1}
       checkSubmission: (bytes, name) => withBytes(bytes, (pointer, length) => reply(
         module.ccall('headroom_check_submission_json', 'number', ['number', 'number', 'string'],

@@ -67,6 +67,9 @@ export interface Headroom {
   // as `model`. more_bytes: the header runs past the slice, retry with a larger one.
   loadGguf(bytes: Uint8Array | ArrayBuffer, fileBytes: number, name: string):
     { ok: true; model: ModelSummary } | (Failure & { more_bytes?: true });
+  // A config.json's text as pasted (bare Infinity / NaN accepted, as the CLI accepts them); it
+  // replaces a loaded GGUF, and later requests name it as `model` (in the request's quant).
+  loadConfig(text: string, name: string): { ok: true; model: ModelSummary } | Failure;
   // A headroom-bench file, checked as `headroom results validate --json` does.
   checkSubmission(bytes: Uint8Array | ArrayBuffer, name: string): { ok: true; check: ResultsCheck } | Failure;
 }

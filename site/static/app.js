@@ -33,11 +33,10 @@ function readForm() {
     request[name] = NUMBERS.has(name) && /^[0-9]+$/.test(value) ? Number(value) : value;
   }
   if (!request.backend || !BACKEND_RUNTIMES.has(request.runtime)) delete request.backend;
-  // A local model: the core holds a GGUF by its name (its tensors carry their types, so no
-  // format applies); a pasted config.json goes in as the model object.
+  // A local model: the core holds it by its name; a GGUF's tensors carry their types, so no
+  // format applies to it.
   const own = localModel(request.model);
   if (own && own.kind === 'gguf') delete request.quant;
-  if (own && own.kind === 'config') request.model = own.config;
   return request;
 }
 

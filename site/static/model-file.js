@@ -6,8 +6,10 @@ import { loadCore } from './loader.js';
 
 const FIRST_SLICE_BYTES = 8 << 20;
 const MAX_SLICE_BYTES = 640 << 20;  // past the core's 512 MiB header limit: it names the limit
+const CONFIG_NAME = 'config.json';
 
-// Local models by option value: {kind: 'gguf'} (the core holds it) or {kind: 'config', config}.
+// Local models by option value: {kind: 'gguf'} or {kind: 'config'}. The core holds the model
+// (one at a time: loading one drops the other), and requests name it by that value.
 const local = new Map();
 
 export function localModel(value) { return local.get(value) || null; }
@@ -42,6 +44,15 @@ export function ownModel(form, onModel) {
   const gguf = box.querySelector('input[name=gguf]');
   const config = box.querySelector('textarea[name=config]');
 
+  // The core keeps one local model: the one it replaced leaves the model list.
+  function forgetLocal() {
+    for (const value of local.keys()) {
+      const stale = [...select.options].find((o) => o.value === value);
+      if (stale) stale.remove();
+    }
+    local.clear();
+  }
+
   async function useGguf(file) {
     status.textContent = 'reading ' + file.name + ' ...';
     try {
@@ -50,14 +61,7 @@ export function ownModel(form, onModel) {
         status.textContent = reply.error;
         return;
       }
-      // Another GGUF replaces the last one in the core: one local GGUF at a time.
-      for (const [value, entry] of local) {
-        if (entry.kind === 'gguf') {
-          local.delete(value);
-          const stale = [...select.options].find((o) => o.value === value);
-          if (stale) stale.remove();
-        }
-      }
+      forgetLocal();
       local.set(file.name, { kind: 'gguf' });
       const billions = (reply.model.params / 1e9).toFixed(2);
       addOption(select, file.name, `${reply.model.name || file.name} (your GGUF, ${billions}B)`);
@@ -76,21 +80,21 @@ export function ownModel(form, onModel) {
     const file = event.dataTransfer && event.dataTransfer.files[0];
     if (file) useGguf(file);
   });
-  document.getElementById('use-config').addEventListener('click', () => {
-    let parsed;
-    try {
-      parsed = JSON.parse(config.value);
-    } catch (error) {
-      status.textContent = 'config.json is not valid JSON: ' + error.message;
+  // The text goes to the core as pasted: its reader accepts Python's bare Infinity / NaN
+  // (Nemotron-H configs carry them), which JSON.parse refuses, and names the field at fault.
+  document.getElementById('use-config').addEventListener('click', async () => {
+    const api = await loadCore();
+    const reply = api.loadConfig(config.value, CONFIG_NAME);
+    if (!reply.ok) {
+      status.textContent = reply.error;  // the core keeps its last good model, the table its rows
       return;
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      status.textContent = 'config.json must be a JSON object';
-      return;
-    }
-    local.set('config.json', { kind: 'config', config: parsed });
-    addOption(select, 'config.json', `config.json (${parsed.model_type || 'pasted'})`);
-    status.textContent = 'config.json: sized below (errors name its fields)';
+    forgetLocal();
+    local.set(CONFIG_NAME, { kind: 'config' });
+    addOption(select, CONFIG_NAME, `${reply.model.name || CONFIG_NAME} (your config.json, ` +
+                                   `${(reply.model.params / 1e9).toFixed(2)}B)`);
+    status.textContent = `config.json: ${reply.model.family}, ${reply.model.layers} layers, ` +
+                         `sized below in the format chosen`;
     onModel();
   });
 }

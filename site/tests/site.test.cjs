@@ -333,9 +333,28 @@ test('a pasted config.json is sized in the page; broken JSON is refused', async 
   const users = await page.inputValue('input[name=users]');
   expectEqualToCli(await tableRows(page), cliCompare(['--model', configFile, '--quant', 'q4_k_m',
     '--runtime', 'llama.cpp', '--prompt-tokens', '2000', '--output-tokens', '500', '--users', users]));
+  // Nemotron-H's published config carries a bare Infinity, which JSON.parse refuses: the page
+  // hands the text to the core, which reads it as the CLI reads the file.
+  const nemotron = path.join(__dirname, '..', '..', 'tests', 'data', 'configs', 'nvidia--Nemotron-H-56B-Base-8K.json');
+  assert.match(fs.readFileSync(nemotron, 'utf8'), /Infinity/);
+  const again = page.evaluate(() => new Promise((resolve) =>
+    document.addEventListener('headroom:updated', () => resolve(true), { once: true })));
+  await page.fill('textarea[name=config]', fs.readFileSync(nemotron, 'utf8'));
+  await page.click('#use-config');
+  assert.ok(await again);
+  expectEqualToCli(await tableRows(page), cliCompare(['--model', nemotron, '--quant', 'q4_k_m',
+    '--runtime', 'llama.cpp', '--prompt-tokens', '2000', '--output-tokens', '500', '--users', users]));
+  // Broken text: the core's one-line message, the CLI's for the same file; the table stays.
+  const kept = await tableRows(page);
+  fs.writeFileSync(configFile, '{"model_type": ');
   await page.fill('textarea[name=config]', '{"model_type": ');
   await page.click('#use-config');
   await page.waitForFunction(() => /not valid JSON/.test(document.getElementById('own-model-status').textContent));
+  const native = require('node:child_process').spawnSync(cliBin, ['size', '--model', configFile,
+    '--runtime', 'llama.cpp', '--card', 'rtx-4090']);
+  assert.strictEqual(native.status, 2);
+  assert.ok(native.stderr.toString().includes((await page.textContent('#own-model-status')).trim()));
+  assert.deepStrictEqual(await tableRows(page), kept);
   assert.deepStrictEqual(problems, []);
   await context.close();
   fs.rmSync(dir, { recursive: true, force: true });

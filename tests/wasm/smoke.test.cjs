@@ -187,9 +187,44 @@ test('wasm loadGguf() asks for more bytes past a short slice and refuses a trunc
     writeTemp('cut.gguf', head(file, 40)), '--runtime', 'llama.cpp', '--card', 'rtx-4090']);
   assert.strictEqual(native.status, 2);
   assert.ok(native.stderr.toString().includes(truncated.error), native.stderr.toString());
-  // A failed load forgets the previous model: no request sizes a stale file.
-  assert.strictEqual(headroom.size({ model: 'tiny.gguf', runtime: 'llama.cpp', card: 'rtx-4090' }).ok, false);
+  assert.strictEqual(headroom.size({ model: 'cut.gguf', runtime: 'llama.cpp', card: 'rtx-4090' }).ok, false);
+  // A refused file leaves the last good model in place (the page keeps it listed and its table).
+  assert.strictEqual(headroom.loadGguf(head(file, 1 << 20), fileBytes, 'tiny.gguf').ok, true);
+  const before = headroom.size({ model: 'tiny.gguf', runtime: 'llama.cpp', card: 'rtx-4090' });
+  assert.strictEqual(before.ok, true, JSON.stringify(before));
   assert.strictEqual(headroom.loadGguf(new Uint8Array(0), 0, 'empty.gguf').ok, false);
+  assert.deepStrictEqual(headroom.size({ model: 'tiny.gguf', runtime: 'llama.cpp', card: 'rtx-4090' }), before);
+});
+
+test('wasm loadConfig() reads config.json text as the CLI reads the file, Infinity included', async () => {
+  const headroom = await load();
+  // Nemotron-H's published config carries a bare Infinity (Python's json writes it).
+  const configFile = path.join(__dirname, '..', 'data', 'configs', 'nvidia--Nemotron-H-56B-Base-8K.json');
+  const text = fs.readFileSync(configFile, 'utf8');
+  assert.match(text, /Infinity/);
+  assert.throws(() => JSON.parse(text));
+  const loaded = headroom.loadConfig(text, 'config.json');
+  assert.strictEqual(loaded.ok, true, JSON.stringify(loaded));
+  assert.strictEqual(loaded.model.id, 'config.json');
+  const flags = ['--quant', 'fp8', '--runtime', 'vllm', '--card', 'h200-sxm-141gb', '--prompt-tokens',
+                 '6000', '--output-tokens', '1000', '--users', '16'];
+  const wasm = headroom.size({ model: 'config.json', quant: 'fp8', runtime: 'vllm', card: 'h200-sxm-141gb',
+                               prompt_tokens: 6000, output_tokens: 1000, users: 16 });
+  assert.strictEqual(wasm.ok, true, JSON.stringify(wasm));
+  const native = JSON.parse(execFileSync(cliPath, ['size', '--model', configFile, ...flags, '--json']).toString());
+  assert.deepStrictEqual(wasm.report.memory, native.memory);
+  assert.deepStrictEqual(wasm.report.speed, native.speed);
+  assert.strictEqual(wasm.report.verdict, native.verdict);
+  // Broken text: the CLI's message for the same file, and the model loaded before stays.
+  const broken = '{"model_type": ';
+  const refused = headroom.loadConfig(broken, 'config.json');
+  assert.strictEqual(refused.ok, false);
+  const run = require('node:child_process').spawnSync(cliPath, ['size', '--model',
+    writeTemp('config.json', broken), ...flags]);
+  assert.strictEqual(run.status, 2);
+  assert.ok(run.stderr.toString().includes(refused.error), `${refused.error} vs ${run.stderr}`);
+  assert.strictEqual(headroom.size({ model: 'config.json', quant: 'fp8', runtime: 'vllm',
+                                     card: 'h200-sxm-141gb' }).ok, true);
 });
 
 function writeTemp(name, bytes) {

@@ -65,7 +65,8 @@ Result<BenchReport> parse_bench_report(std::string_view json_text);
 // request_keys() with its JSON type (numbers, strings, flash_attention as a boolean, bench as a
 // headroom.bench.v1 object)}, checked by build_request().
 // `loaded`, when given, is a model the front end read itself (a GGUF header a page sliced from
-// a dropped file): a request whose "model" is its id sizes it, with the GGUF's own tensor types.
+// a dropped file, or a pasted config.json): a request whose "model" is its id sizes it, a GGUF
+// with its own tensor types, a config.json in the request's quant.
 Result<BuiltRequest> parse_request_json(std::string_view json_text, const Catalog& catalog,
                                         RequestKind kind, const ModelArch* loaded = nullptr);
 

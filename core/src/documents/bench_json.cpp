@@ -72,7 +72,7 @@ class Reader {
   }
   double number(const char* key) {
     const json* v = find(key);
-    return v == nullptr ? 0.0 : check_number(*v, field(key));
+    return v == nullptr ? 0.0 : check_number(*v, [&] { return field(key); });
   }
   std::optional<double> optional(const char* key) {
     const json* v = find(key);
@@ -107,13 +107,15 @@ class Reader {
     return v;
   }
   const json* child(const char* key) { return find(key); }
-  double check_number(const json& v, const std::string& name) {
+  // The field's name is built only on failure: a file holds thousands of samples.
+  template <typename Name>
+  double check_number(const json& v, const Name& name) {
     if (!v.is_number()) {
-      fail(name, name + " must be a number");
+      if (!error_) fail(name(), name() + " must be a number");
       return 0.0;
     }
     const double d = v.get<double>();
-    if (!std::isfinite(d) || d < 0) fail(name, name + " must be a finite number >= 0");
+    if ((!std::isfinite(d) || d < 0) && !error_) fail(name(), name() + " must be a finite number >= 0");
     return d;
   }
   std::string field(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
@@ -153,9 +155,11 @@ BenchResult read_result(const json& j, const std::string& path, std::optional<Er
   out.rotation = r.integer<std::uint32_t>("rotation");
   out.bytes_moved = r.integer<std::uint64_t>("bytes_moved");
   if (const json* samples = r.array("samples_seconds")) {
+    out.samples_seconds.reserve(samples->size());
     for (std::size_t i = 0; i < samples->size(); ++i) {
-      out.samples_seconds.push_back(r.check_number(
-          (*samples)[i], r.field("samples_seconds") + "[" + std::to_string(i) + "]"));
+      out.samples_seconds.push_back(r.check_number((*samples)[i], [&] {
+        return r.field("samples_seconds") + "[" + std::to_string(i) + "]";
+      }));
     }
   }
   out.median_seconds = r.number("median_seconds");
@@ -300,7 +304,8 @@ Result<BenchReport> parse_bench_report(std::string_view json_text) {
     s.gemv_error_bound = r.number("gemv_error_bound");
   }
   if (const json* spec = top.child("spec_bandwidth_bytes_per_s"); spec && !spec->is_null()) {
-    out.spec_bandwidth_bytes_per_s = top.check_number(*spec, "spec_bandwidth_bytes_per_s");
+    out.spec_bandwidth_bytes_per_s =
+        top.check_number(*spec, [] { return std::string("spec_bandwidth_bytes_per_s"); });
   }
   if (const json* cj = top.child("card")) {
     Reader r(*cj, "card", error);

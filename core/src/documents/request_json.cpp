@@ -45,7 +45,8 @@ Result<BuiltRequest> parse_request_json(std::string_view json_text, const Catalo
     if (key == "model" && loaded != nullptr && value.is_string() &&
         value.get<std::string>() == loaded->id) {
       text.model_arch = *loaded;
-      text.model_from_gguf = true;
+      // A GGUF lists its tensors with their types; a loaded config.json takes the request's quant.
+      text.model_from_gguf = !loaded->tensors.empty();
       continue;
     }
     if (key == "bench" && value.is_object()) {
