@@ -172,6 +172,8 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
     }
     write_atomically(out / page.path, it->second.render(page.data));
   }
+  // The live table's core reads the same per-card aggregates the static pages used (loader.js).
+  write_atomically(out / "measured.json", measured_cards_json_text(in.measured) + "\n");
   for (const StaticFile& file : kStatic) {
     write_atomically(out / file.path, read_file(fs::path(HEADROOM_SITE_STATIC_DIR) / file.source));
   }
@@ -184,7 +186,7 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
       ++wasm_files;
     }
   }
-  std::cout << "headroom-site: wrote " << wasm_files << " + " << pages->size() + std::size(kStatic)
+  std::cout << "headroom-site: wrote " << wasm_files << " + " << pages->size() + std::size(kStatic) + 1
             << " files to " << out.string() << "\n";
   return 0;
 }

@@ -305,6 +305,57 @@ TEST_CASE("the aggregate calibrates size like a --bench file, with an assumption
   CHECK(measured->speed->decode_tokens_per_s_per_user != spec->speed->decode_tokens_per_s_per_user);
 }
 
+TEST_CASE("measured.json carries each card's aggregate to the page's core unchanged") {
+  const SubmissionCheck t4 = good_t4();
+  const auto agg = sizing_aggregate({{&t4, TrustTier::community}});
+  REQUIRE(agg);
+  MeasuredCards measured;
+  measured.emplace("t4", bench_from_aggregate(*agg, *catalog().find_card("t4").value()));
+  const std::string text = measured_cards_json_text(measured);
+  auto back = parse_measured_cards(text, catalog());
+  REQUIRE(back);
+  REQUIRE(back->size() == 1);
+  CHECK(bench_json_text(back->at("t4")) == bench_json_text(measured.at("t4")));
+  // The same request through the wasm entry point: calibrated with it, spec without it.
+  const std::string request =
+      R"({"model":"llama-3.1-8b-instruct","quant":"q4_k_m","runtime":"llama.cpp","card":"t4"})";
+  const auto with = nlohmann::json::parse(size_response_json(request, catalog(), nullptr, &*back));
+  const auto without = nlohmann::json::parse(size_response_json(request, catalog()));
+  REQUIRE(with["ok"] == true);
+  CHECK(with["report"]["speed"] != without["report"]["speed"]);
+  const auto rows = nlohmann::json::parse(
+      compare_response_json(R"({"model":"llama-3.1-8b-instruct","quant":"q4_k_m","runtime":"llama.cpp"})",
+                            catalog(), nullptr, &*back));
+  int measured_rows = 0;
+  for (const auto& row : rows["compare"]["cards"]) {
+    if (row["speed_from"] == "measured") {
+      ++measured_rows;
+      CHECK(row["card"] == "t4");
+    }
+  }
+  CHECK(measured_rows == 1);
+
+  // Refused, naming the problem: another schema, a card the catalog lacks, a report for another
+  // card, a broken report.
+  auto doc = nlohmann::json::parse(text);
+  auto other = doc;
+  other["schema"] = "headroom.measured.v0";
+  CHECK(parse_measured_cards(other.dump(), catalog()).error().field == "schema");
+  auto unknown = doc;
+  unknown["cards"]["no-such-card"] = unknown["cards"]["t4"];
+  CHECK(parse_measured_cards(unknown.dump(), catalog()).error().message.find("no-such-card") !=
+        std::string::npos);
+  auto moved = doc;
+  moved["cards"]["rtx-4090"] = moved["cards"]["t4"];
+  CHECK(parse_measured_cards(moved.dump(), catalog()).error().message ==
+        "cards.rtx-4090 holds a result for card 't4'");
+  auto broken = doc;
+  broken["cards"]["t4"]["results"][0]["gb_per_s"] = -1;
+  const auto e = parse_measured_cards(broken.dump(), catalog()).error();
+  CHECK(e.field == "cards.t4.results[0].gb_per_s");
+  CHECK(parse_measured_cards("{\"schema\":", catalog()).error().field == "measured");
+}
+
 TEST_CASE("results add stores by sha256 and a failing write leaves the folder as it was") {
   const fs::path dir = temp_dir("add");
   const std::string file = kCorpus + "/good/t4-crafted.json";

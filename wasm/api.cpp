@@ -38,15 +38,22 @@ std::optional<headroom::ModelArch>& loaded_model() {
   return model;
 }
 
+// Each card's measured aggregate, as the site published it (setMeasured); empty: spec only.
+headroom::MeasuredCards& measured_cards() {
+  static headroom::MeasuredCards measured;
+  return measured;
+}
+
 using Respond = std::string (*)(std::string_view, const headroom::Catalog&,
-                                const headroom::ModelArch*);
+                                const headroom::ModelArch*, const headroom::MeasuredCards*);
 
 // Answers one JSON request with `respond` (the core's *_response_json).
 char* answer(const char* text, Respond respond) {
   const auto& catalog = builtin_catalog();
   if (!catalog) return to_c_string(headroom::error_response_json(catalog.error()));
   const auto& model = loaded_model();
-  return to_c_string(respond(text ? text : "", catalog.value(), model ? &*model : nullptr));
+  return to_c_string(
+      respond(text ? text : "", catalog.value(), model ? &*model : nullptr, &measured_cards()));
 }
 
 // The first `length` bytes of a file of `file_bytes`: the page slices a dropped file (Blob.slice)
@@ -120,6 +127,18 @@ EMSCRIPTEN_KEEPALIVE char* headroom_load_config(const char* text, const char* na
   if (!model) return to_c_string(headroom::error_response_json(model.error()));
   loaded_model() = model.value();
   return to_c_string(headroom::model_response_json(model));
+}
+
+// Reads a headroom.measured.v1 document (the site's measured.json) and calibrates every later
+// request's cards with it, as `headroom size` calibrates them from results/. A refused document
+// changes nothing: {"ok": true, "cards": N} or the error.
+EMSCRIPTEN_KEEPALIVE char* headroom_set_measured_json(const char* text) {
+  const auto& catalog = builtin_catalog();
+  if (!catalog) return to_c_string(headroom::error_response_json(catalog.error()));
+  auto measured = headroom::parse_measured_cards(text ? text : "", catalog.value());
+  if (!measured) return to_c_string(headroom::error_response_json(measured.error()));
+  measured_cards() = std::move(measured).value();
+  return to_c_string("{\"ok\":true,\"cards\":" + std::to_string(measured_cards().size()) + "}");
 }
 
 // A headroom-bench file checked as `headroom results validate --json` checks it (the same

@@ -43,6 +43,10 @@
       // it replaces a loaded GGUF: requests then name the model by `name`.
       loadConfig: (text, name) => reply(module.ccall('headroom_load_config', 'number',
         ['string', 'string'], [String(text), String(name)])),
+      // setMeasured(headroom.measured.v1 text: the site's measured.json) -> {ok: true, cards} |
+      // {ok: false, error, field}. Later requests use each card's measured results, as the CLI
+      // uses results/.
+      setMeasured: (text) => call('headroom_set_measured_json', String(text)),
       // checkSubmission(file bytes, name) -> {ok: true, check: headroom.results-check.v1}
       checkSubmission: (bytes, name) => withBytes(bytes, (pointer, length) => reply(
         module.ccall('headroom_check_submission_json', 'number', ['number', 'number', 'string'],

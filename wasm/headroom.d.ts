@@ -70,6 +70,9 @@ export interface Headroom {
   // A config.json's text as pasted (bare Infinity / NaN accepted, as the CLI accepts them); it
   // replaces a loaded GGUF, and later requests name it as `model` (in the request's quant).
   loadConfig(text: string, name: string): { ok: true; model: ModelSummary } | Failure;
+  // The site's measured.json (headroom.measured.v1): each card's aggregate of submitted results,
+  // which calibrates later requests as results/ calibrates the CLI's.
+  setMeasured(text: string): { ok: true; cards: number } | Failure;
   // A headroom-bench file, checked as `headroom results validate --json` does.
   checkSubmission(bytes: Uint8Array | ArrayBuffer, name: string): { ok: true; check: ResultsCheck } | Failure;
 }

@@ -95,7 +95,7 @@ function render(compare) {
     cell(row, fixed(fit.decode_tokens_per_s_per_user, 1));
     cell(row, fixed(fit.decode_tokens_per_s_total, 1));
     cell(row, fixed(fit.ttft_s, 2));
-    // The browser's core has the spec, not the submitted results: it says so.
+    // The page's core reads the site's measured.json: a card with submitted results says so.
     cell(row, fit.speed_from || 'spec');
     rows.appendChild(row);
   }

@@ -133,6 +133,36 @@ test('changing users recomputes the table in the browser, equal to the CLI on ev
   await context.close();
 });
 
+test('the live table calibrates a card with submitted results, as the CLI and the static table do', async () => {
+  // A results folder holding one stored T4 result (results add, as a contributor would).
+  const results = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-results-'));
+  const t4 = path.join(__dirname, '..', '..', 'tests', 'data', 'submissions', 'good', 't4-crafted.json');
+  execFileSync(cliBin, ['results', 'add', t4, '--into', results]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-site-measured-'));
+  execFileSync(siteBin, ['build', '--out', dir, '--wasm', wasmDir, '--results', results]);
+  const measured = await serve(dir);
+  const root = `http://127.0.0.1:${measured.address().port}/`;
+  try {
+    const { page, context, problems } = await open(root + 'index.html', { allow: root });
+    const speedFrom = (rows, card) => rows.find((r) => r.card === card).cells[8];
+    assert.strictEqual(speedFrom(await tableRows(page), 't4'), 'measured');  // pre-rendered
+    const updated = page.evaluate(() => new Promise((resolve) =>
+      document.addEventListener('headroom:updated', () => resolve(true), { once: true })));
+    await page.fill('input[name=users]', '3');
+    assert.ok(await updated);
+    const rows = await tableRows(page);
+    expectEqualToCli(rows, cliCompare([...HOME_ARGS, '--users', '3', '--results', results]));
+    assert.deepStrictEqual(rows.filter((r) => r.cells[8] === 'measured').map((r) => r.card), ['t4']);
+    assert.deepStrictEqual(problems, []);
+    await context.close();
+  } finally {
+    measured.closeAllConnections();
+    measured.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(results, { recursive: true, force: true });
+  }
+});
+
 test('a shared URL restores the state', async () => {
   const { page, context, problems } = await open(base + 'index.html?users=2&prompt_tokens=32000');
   await page.waitForFunction(() => document.querySelector('input[name=users]').value === '2');

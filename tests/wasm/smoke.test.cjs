@@ -254,3 +254,28 @@ test('wasm checkSubmission() gives the CLI\'s results validate document for ever
   }
   assert.ok(checked >= 20, `only ${checked} corpus files`);
 });
+
+test('wasm setMeasured() calibrates the cards it names as the CLI calibrates them', async () => {
+  const headroom = await load();
+  const benchFile = path.join(__dirname, '..', 'data', 'submissions', 'good', 't4-crafted.json');
+  const bench = JSON.parse(fs.readFileSync(benchFile, 'utf8'));
+  const doc = { schema: 'headroom.measured.v1', cards: { t4: bench } };
+  assert.deepStrictEqual(headroom.setMeasured(JSON.stringify(doc)), { ok: true, cards: 1 });
+  const request = { model: 'llama-3.1-8b-instruct', quant: 'q4_k_m', runtime: 'llama.cpp', card: 't4',
+                    prompt_tokens: 1000, output_tokens: 200, users: 1 };
+  const wasm = headroom.size(request);
+  assert.strictEqual(wasm.ok, true, JSON.stringify(wasm));
+  const native = JSON.parse(execFileSync(cliPath, ['size', '--model', 'llama-3.1-8b-instruct', '--quant',
+    'q4_k_m', '--runtime', 'llama.cpp', '--card', 't4', '--prompt-tokens', '1000', '--output-tokens', '200',
+    '--users', '1', '--bench', benchFile, '--json']).toString());
+  assert.deepStrictEqual(wasm.report.speed, native.speed);
+  const rows = headroom.compare({ model: 'llama-3.1-8b-instruct', quant: 'q4_k_m', runtime: 'llama.cpp' });
+  assert.deepStrictEqual(rows.compare.cards.filter((r) => r.speed_from === 'measured').map((r) => r.card), ['t4']);
+  // A document naming another card's result, or no catalog card, is refused and changes nothing.
+  const refused = headroom.setMeasured(JSON.stringify({ ...doc, cards: { 'rtx-4090': bench } }));
+  assert.strictEqual(refused.ok, false);
+  assert.match(refused.error, /cards\.rtx-4090 holds a result for card 't4'/);
+  assert.strictEqual(headroom.setMeasured('{"schema":"headroom.measured.v1","cards":{"nope":{}}}').field, 'cards.nope');
+  assert.strictEqual(headroom.setMeasured('not json').ok, false);
+  assert.deepStrictEqual(headroom.size(request).report.speed, native.speed);
+});

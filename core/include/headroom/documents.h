@@ -72,12 +72,24 @@ Result<BuiltRequest> parse_request_json(std::string_view json_text, const Catalo
 
 // The wasm API's answers: {"ok": true, "report" | "compare" | "reality" | "catalog": {...}} or
 // {"ok": false, "error": "...", "field": "..."}.
+// `measured`, when given, calibrates each card with its submitted results as the CLI does with
+// results/ (a request's own "bench" still comes first).
 std::string size_response_json(std::string_view request_json, const Catalog& catalog,
-                               const ModelArch* loaded = nullptr);
+                               const ModelArch* loaded = nullptr,
+                               const MeasuredCards* measured = nullptr);
 std::string compare_response_json(std::string_view request_json, const Catalog& catalog,
-                                  const ModelArch* loaded = nullptr);
+                                  const ModelArch* loaded = nullptr,
+                                  const MeasuredCards* measured = nullptr);
 std::string reality_response_json(std::string_view request_json, const Catalog& catalog,
-                                  const ModelArch* loaded = nullptr);
+                                  const ModelArch* loaded = nullptr,
+                                  const MeasuredCards* measured = nullptr);
+
+// headroom.measured.v1: {schema, cards: {card id: headroom.bench.v1 report}}, each card's
+// aggregate of trusted submissions (what `headroom size --card X` reads from results/). The site
+// generator writes it; the page's core reads it. Every id must be a catalog card and its report
+// must be for that card.
+std::string measured_cards_json_text(const MeasuredCards& measured);
+Result<MeasuredCards> parse_measured_cards(std::string_view json_text, const Catalog& catalog);
 // {"ok": true, "model": {id, name, family, params, active_params, layers, max_context_tokens,
 // source, notes}}: what a page shows of a model it loaded, the fields an entry of
 // headroom.model-list.v1 has for any model.

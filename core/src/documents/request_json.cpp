@@ -65,28 +65,45 @@ std::string error_response_json(const Error& error) {
   return response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+
+// Measured beats spec, as in the CLI: the card's aggregate unless the request brings a bench.
+void calibrate(SizingRequest& request, const MeasuredCards* measured) {
+  if (measured == nullptr || request.bench) return;
+  const auto it = measured->find(request.card.id);
+  if (it == measured->end()) return;
+  request.bench = it->second;
+  request.bench_origin = "speed calibrated by measured results, not the spec: " +
+                         it->second.device.name;
+}
+
+}  // namespace
+
 std::string size_response_json(std::string_view request_json, const Catalog& catalog,
-                               const ModelArch* loaded) {
+                               const ModelArch* loaded, const MeasuredCards* measured) {
   auto built = parse_request_json(request_json, catalog, RequestKind::size, loaded);
   if (!built) return error_response_json(built.error());
+  calibrate(built->request, measured);
   auto report = size(built->request);
   if (!report) return error_response_json(report.error());
   return "{\"ok\":true,\"report\":" + size_json_text(report.value(), -1) + "}";
 }
 
 std::string compare_response_json(std::string_view request_json, const Catalog& catalog,
-                                  const ModelArch* loaded) {
+                                  const ModelArch* loaded, const MeasuredCards* measured) {
   auto built = parse_request_json(request_json, catalog, RequestKind::compare, loaded);
   if (!built) return error_response_json(built.error());
-  auto fits = compare_cards(catalog, built->request, built->vendor);
+  auto fits = measured ? compare_cards(catalog, built->request, built->vendor, *measured)
+                       : compare_cards(catalog, built->request, built->vendor);
   if (!fits) return error_response_json(fits.error());
   return "{\"ok\":true,\"compare\":" + compare_json_text(fits.value()) + "}";
 }
 
 std::string reality_response_json(std::string_view request_json, const Catalog& catalog,
-                                  const ModelArch* loaded) {
+                                  const ModelArch* loaded, const MeasuredCards* measured) {
   auto built = parse_request_json(request_json, catalog, RequestKind::reality, loaded);
   if (!built) return error_response_json(built.error());
+  calibrate(built->request, measured);
   auto fits = compare_formats(built->request);
   if (!fits) return error_response_json(fits.error());
   return "{\"ok\":true,\"reality\":" + reality_json_text(fits.value()) + "}";
