@@ -377,7 +377,7 @@ int results_add(const Catalog& catalog, const std::vector<std::string>& paths,
 
 Result<std::optional<MeasuredCard>> measured_card(const Catalog& catalog, const Card& card,
                                                   const std::string& results_dir,
-                                                  bool built_in_dir) {
+                                                  bool built_in_dir, const CheckedFiles* checked) {
   std::error_code ec;
   if (!fs::is_directory(results_dir, ec)) {
     if (built_in_dir) return std::optional<MeasuredCard>{};
@@ -407,16 +407,25 @@ Result<std::optional<MeasuredCard>> measured_card(const Catalog& catalog, const 
     }
   }
   std::sort(names.begin(), names.end());
-  std::vector<SubmissionCheck> checks;
-  checks.reserve(names.size());
+  std::vector<SubmissionCheck> fresh;  // the files not in `checked`; reserved: pointers stay valid
+  fresh.reserve(names.size());
+  std::vector<const SubmissionCheck*> checks;
   for (const auto& name : names) {
-    auto text = read_capped((dir / name).string());
+    const fs::path path = (dir / name).lexically_normal();
+    if (checked != nullptr) {
+      if (const auto it = checked->find(path.string()); it != checked->end()) {
+        checks.push_back(&it->second);
+        continue;
+      }
+    }
+    auto text = read_capped(path.string());
     if (!text) return text.error();
-    checks.push_back(check_submission(text.value(), catalog));
+    fresh.push_back(check_submission(text.value(), catalog));
+    checks.push_back(&fresh.back());
   }
   std::vector<AggregateInput> inputs;
-  for (const auto& c : checks) {
-    if (c.card_id == card.id) inputs.push_back({&c, trust_tier(c, reproduced.value())});
+  for (const SubmissionCheck* c : checks) {
+    if (c->card_id == card.id) inputs.push_back({c, trust_tier(*c, reproduced.value())});
   }
   const auto agg = sizing_aggregate(inputs);
   if (!agg) return std::optional<MeasuredCard>{};

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,8 +53,12 @@ struct MeasuredCard {
   BenchReport bench;
   std::string origin;  // the assumption line
 };
+// `checked`, when given, holds files already checked, by lexically normal path: the site
+// generator checks every file once and reads none of them twice.
+using CheckedFiles = std::map<std::string, SubmissionCheck>;
 Result<std::optional<MeasuredCard>> measured_card(const Catalog& catalog, const Card& card,
                                                   const std::string& results_dir,
-                                                  bool built_in_dir);
+                                                  bool built_in_dir,
+                                                  const CheckedFiles* checked = nullptr);
 
 }  // namespace headroom::cli

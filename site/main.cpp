@@ -16,6 +16,7 @@
 
 #include "headroom/catalog.h"
 #include "headroom/documents.h"
+#include "headroom/results.h"
 #include "pages.h"
 #include "results_cmd.h"
 
@@ -76,37 +77,38 @@ void write_atomically(const fs::path& path, const std::string& text) {
 }
 
 // headroom.bench.v1 files under `dir`, in path order (so the output does not depend on the
-// order the file system lists them).
-void read_results(const fs::path& dir, site::SiteInputs& in) {
+// order the file system lists them), each checked once: the pages and the measured aggregates
+// read the same checks.
+void read_results(const fs::path& dir, site::SiteInputs& in, cli::CheckedFiles& checked) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw SiteError{"--results " + dir.string() + " is not a folder"};
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
     if (entry.is_regular_file() && entry.path().extension() == ".json" &&
         entry.path().filename() != "index.json" && entry.path().filename() != "maintainers.json") {
-      files.push_back(entry.path());
+      files.push_back(entry.path().lexically_normal());
     }
   }
   std::sort(files.begin(), files.end());
-  // Reading and checking 10,000 files is most of a large build: spread over the cores, each file
-  // into its own slot, so the pages and the first error reported stay in path order.
-  struct Parsed {
-    std::optional<BenchReport> report;
+  // Checking 10,000 files is most of a large build: spread over the cores, each file into its
+  // own slot, so the pages and the first error reported stay in path order.
+  struct Checked {
+    SubmissionCheck check;
     std::string error;
   };
-  std::vector<Parsed> parsed(files.size());
+  std::vector<Checked> slots(files.size());
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
       try {
-        auto report = parse_bench_report(read_file(files[i]));  // CI validated them on the way in
-        if (report) {
-          parsed[i].report = derive_bench_metrics(std::move(report).value());
-        } else {
-          parsed[i].error = files[i].string() + ": " + report.error().message;
+        // CI has validated results/ on the way in; what must hold here is that each file reads
+        // as a bench report (the pages escape whatever strings it carries).
+        slots[i].check = check_submission(read_file(files[i]), *in.catalog);
+        if (!slots[i].check.report) {
+          slots[i].error = files[i].string() + ": " + slots[i].check.rejections.front().message;
         }
       } catch (const SiteError& e) {
-        parsed[i].error = e.message;
+        slots[i].error = e.message;
       }
     }
   };
@@ -116,9 +118,10 @@ void read_results(const fs::path& dir, site::SiteInputs& in) {
   work();
   for (auto& t : pool) t.join();
   for (std::size_t i = 0; i < files.size(); ++i) {
-    if (!parsed[i].report) throw SiteError{parsed[i].error};
-    in.results.push_back(std::move(*parsed[i].report));
+    if (!slots[i].error.empty()) throw SiteError{slots[i].error};
+    in.results.push_back(derive_bench_metrics(*slots[i].check.report));
     in.result_names.push_back(fs::relative(files[i], dir).generic_string());
+    checked.emplace(files[i].string(), std::move(slots[i].check));
   }
 }
 
@@ -132,11 +135,12 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
   in.base_url = base_url;
   if (!in.base_url.empty() && in.base_url.back() == '/') in.base_url.pop_back();
   if (!results.empty()) {
-    read_results(results, in);
+    cli::CheckedFiles checked;
+    read_results(results, in, checked);
     // Measured beats spec, as in `headroom size` and `headroom compare`: each card's aggregate of
     // trusted submissions calibrates its speed on every page.
     for (const Card& card : catalog->cards) {
-      auto found = cli::measured_card(catalog.value(), card, results.string(), false);
+      auto found = cli::measured_card(catalog.value(), card, results.string(), false, &checked);
       if (!found) throw SiteError{"--results: " + found.error().message};
       if (found.value()) in.measured.emplace(card.id, std::move(found.value()->bench));
     }

@@ -11,18 +11,24 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # 10,000 result files: the committed lavapipe result cut to its read and GEMV rows, claimed for
-# catalog cards in turn (the generator reads, checks and places every one).
+# catalog cards in turn and stored as results/ stores them (<vendor>/<card>/<64 hex>.json), so the
+# generator both places every file on its card page and aggregates each card's folder.
 sample=$(find "$here/results" -name '*.json' ! -name 'index.json' ! -name 'maintainers.json' | sort | head -n1)
 python3 - "$sample" "$tmp/results" <<'PY'
-import json, os, sys
+import hashlib, json, os, sys
 doc = json.load(open(sys.argv[1]))
 doc["results"] = [r for r in doc["results"] if r["kernel"] in ("read", "gemv")][:40]
-cards = ["rtx-4090", "rtx-3090", "rtx-5090", "h100-sxm-80gb", "mi300x", "rx-7900-xtx", "a100-sxm4-80gb"]
+cards = [("nvidia", "rtx-4090"), ("nvidia", "rtx-3090"), ("nvidia", "rtx-5090"),
+         ("nvidia", "h100-sxm-80gb"), ("amd", "mi300x"), ("amd", "rx-7900-xtx"),
+         ("nvidia", "a100-sxm-80gb")]
 for i in range(10000):
-    doc["card"] = {"id": cards[i % len(cards)], "name": cards[i % len(cards)], "source": "perf"}
-    folder = os.path.join(sys.argv[2], cards[i % len(cards)])
+    vendor, card = cards[i % len(cards)]
+    doc["card"] = {"id": card, "name": card, "source": "perf %d" % i}
+    text = json.dumps(doc)
+    folder = os.path.join(sys.argv[2], vendor, card)
     os.makedirs(folder, exist_ok=True)
-    json.dump(doc, open(os.path.join(folder, f"{i:05d}.json"), "w"))
+    name = hashlib.sha256(text.encode()).hexdigest() + ".json"
+    open(os.path.join(folder, name), "w").write(text)
 PY
 start=$(date +%s.%N)
 "$native/site/headroom-site" build --out "$tmp/site" --results "$tmp/results" --wasm "$wasm" >/dev/null

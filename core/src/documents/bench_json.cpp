@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/json_util.h"
+#include "documents/bench_doc.h"
 
 namespace headroom {
 namespace {
@@ -242,6 +243,10 @@ Result<BenchReport> parse_bench_report(std::string_view json_text) {
   if (doc.is_discarded()) {
     return parse_failure("bench", "report is not valid JSON");
   }
+  return bench_report_from_doc(doc);
+}
+
+Result<BenchReport> bench_report_from_doc(const nlohmann::json& doc) {
   if (!doc.is_object()) {
     return parse_failure("bench", "report is not a JSON object");
   }

@@ -15,6 +15,7 @@
 #include "headroom/documents.h"
 #include "headroom/results.h"
 #include "headroom/units.h"
+#include "documents/bench_doc.h"
 #include "results/text_checks.h"
 
 namespace headroom {
@@ -300,7 +301,9 @@ SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog)
       }
     }
   }
-  auto report = parse_bench_report(bytes);
+  // The tree just parsed: no second parse of the same bytes (structure_problem() has already
+  // ruled out what parse_bench_report() checks on the text).
+  auto report = bench_report_from_doc(doc);
   if (!report) {
     out.rejections.push_back(report.error());
     finish(out);
