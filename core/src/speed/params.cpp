@@ -15,6 +15,7 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 }  // namespace
 
 CardClass classify_card(const Card& card) {
+  if (card.segment == "cpu") return CardClass::cpu;
   const bool hbm = starts_with(card.memory_type, "HBM");
   if (card.vendor == "nvidia") return hbm ? CardClass::nvidia_hbm : CardClass::nvidia_gddr;
   if (card.vendor == "amd") return hbm ? CardClass::amd_hbm : CardClass::amd_gddr;
@@ -74,12 +75,20 @@ const CardClassParams& card_class_params(CardClass card_class) {
        "bandwidth: fit with the llama.cpp Intel step cost on Arc A770 Vulkan (llama.cpp issues "
        "#17628, #20893) and Arc B580 SYCL (ipex-llm issue #12991) Q4_K_M rows; other values as AMD "
        "GDDR, with a wider range"},
+      // A CPU card's fp16 field is its all-core FP32 SIMD FMA peak (cards.json): llama.cpp's CPU
+      // kernels dot int8-quantized activations against the packed weights (ggml-cpu
+      // vec_dot_q4_K_q8_K and the repacked Q4_0 GEMMs: AVX2 vpmaddubsw, NEON sdot), four int8
+      // products per FP32 lane.
+      {CardClass::cpu, "cpu", 0.60, 0.50, 1.0, 4.0, 0.0, 0.40,
+       "fit on the CPU-backend rows (Core i5-4278U, EPYC 9274F, Snapdragon 8cx Gen 3, Cix CP8180, "
+       "Ryzen AI 5 340; geerlingguy/ai-benchmarks #33 #51 #53 #54, r/LocalLLaMA 1ghvwsj): "
+       "bandwidth share of channels x MT/s and prefill share of the SIMD peak, both as a group"},
       {CardClass::other, "other", 0.70, 0.40, 0.5, 1.0, 25e-6, 0.40,
        "no validation rows: conservative defaults with a wide range"},
   };
   for (const auto& p : kTable)
     if (p.card_class == card_class) return p;
-  return kTable[7];
+  return kTable[8];
 }
 
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) {
@@ -110,6 +119,12 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
   static const StepCostParams kLlamaAmd{
       0.3e-3,  40e-6, 0.1e-3,
       0.36e-3, 512,   "llama.cpp ROCm/Vulkan: fit on RX 7900 XTX / RX 9070 XT rows"};
+  // llama.cpp's CPU backend: every graph node ends in a barrier across the worker threads, so a
+  // layer's ~15 small ops cost tens of microseconds each on top of the weight reads.
+  static const StepCostParams kLlamaCpu{
+      0.3e-3, 100e-6, 0.1e-3, 0.0, 512,
+      "llama.cpp CPU backend: per-layer cost fit on the CPU rows (TinyLlama / Llama 3.2 3B / Llama 2 "
+      "7B)"};
   static const StepCostParams kServing{
       0.8e-3, 15e-6, 0.3e-3,
       0.0,    8192,  "vLLM/SGLang/TRT-LLM/TGI with CUDA graphs: fit on vLLM rows"};
@@ -119,6 +134,7 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
   switch (runtime) {
     case RuntimeId::llamacpp:
     case RuntimeId::ollama:
+      if (card_class == CardClass::cpu) return kLlamaCpu;
       if (card_class == CardClass::apple_soc || card_class == CardClass::apple_soc_m3)
         return kLlamaMetal;
       if (card_class == CardClass::intel_gpu) return kLlamaIntel;

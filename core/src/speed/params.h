@@ -18,6 +18,7 @@ enum class CardClass {
   apple_soc,
   apple_soc_m3,
   intel_gpu,
+  cpu,  // llama.cpp's CPU backend on a CPU "card" (segment "cpu"): system memory, SIMD cores
   other
 };
 
