@@ -28,6 +28,7 @@ CardClass classify_card(const Card& card) {
   }
   if (card.vendor == "intel") {
     if (starts_with(card.architecture, "Xe-HPG")) return CardClass::intel_alchemist;
+    if (hbm) return CardClass::intel_hbm;
     return card.unified_memory ? CardClass::intel_igpu : CardClass::intel_gpu;
   }
   return CardClass::other;
@@ -90,6 +91,11 @@ const CardClassParams& card_class_params(CardClass card_class) {
       // kernels dot int8-quantized activations against the packed weights (ggml-cpu
       // vec_dot_q4_K_q8_K and the repacked Q4_0 GEMMs: AVX2 vpmaddubsw, NEON sdot), four int8
       // products per FP32 lane.
+      // Ponte Vecchio under SYCL reads a small share of its HBM2e per token: fit on the two Max
+      // 1550 Llama 2 7B Q4_0 rows (PR #12035 73 t/s, PR #13973 74.5 t/s, reorder on in both);
+      // one card's rows, so an estimate for other data-centre Xe parts.
+      {CardClass::intel_hbm, "intel-hbm", 0.113, 0.044, 0.5, 4.0, 25e-6, 0.40,
+       "fit on the two Max 1550 SYCL rows (PR #12035, #13973): bandwidth and prefill shares"},
       {CardClass::cpu, "cpu", 0.65, 0.80, 1.0, 4.0, 0.0, 0.40,
        "fit on the CPU-backend rows (Core i5-4278U, EPYC 9274F, Snapdragon 8cx Gen 3, Cix CP8180, "
        "Ryzen AI 5 340; geerlingguy/ai-benchmarks #33 #51 #53 #54, r/LocalLLaMA 1ghvwsj): "
@@ -99,7 +105,7 @@ const CardClassParams& card_class_params(CardClass card_class) {
   };
   for (const auto& p : kTable)
     if (p.card_class == card_class) return p;
-  return kTable[10];
+  return kTable[11];
 }
 
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) {
@@ -162,6 +168,7 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
       if (card_class == CardClass::intel_alchemist) return kLlamaIntel;
       if (card_class == CardClass::intel_gpu) return kLlamaIntelXe2;
       if (card_class == CardClass::intel_igpu) return kLlamaIntelIgpu;
+      if (card_class == CardClass::intel_hbm) return kLlamaIntelXe2;
       if (card_class == CardClass::nvidia_gddr) return kLlamaCudaGddr;
       if (card_class == CardClass::nvidia_hbm) return kLlamaCudaHbm;
       return kLlamaAmd;

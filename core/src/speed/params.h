@@ -22,6 +22,7 @@ enum class CardClass {
   intel_gpu,        // Xe2 (Battlemage) and later discrete cards, data-centre Xe
   intel_alchemist,  // Xe-HPG (Arc A-series): no coopmat under Vulkan, slow SYCL Q4_0 GEMV
   intel_igpu,       // Intel iGPUs on shared LPDDR (Lunar Lake Arc 140V)
+  intel_hbm,        // Data Center GPU Max (Ponte Vecchio, HBM2e)
   cpu,  // llama.cpp's CPU backend on a CPU "card" (segment "cpu"): system memory, SIMD cores
   other
 };
