@@ -49,8 +49,8 @@ const CardClassParams& card_class_params(CardClass card_class) {
   // allreduce_latency_s: one all-reduce after attention and one after the MLP per layer; fit on
   // the MI300X TP8 vLLM rows (AMD performance page, OCI blog); NVLink value taken at half of it,
   // checked on NVIDIA TP rows (NIM fp8 TP2 on H100, vLLM CI TP2/TP4 on H200: within 19%).
-  // Values as fitted, with backend_params(): median |error| 6.2%, worst 26% over the 105 rows
-  // (tests/speed_validation_test).
+  // Values as fitted, with backend_params(): median |error| 6.3% over the 132 rows, every row
+  // within 35% but the Nov-2024 Arc A770 Vulkan one (+82%; tests/speed_validation_test).
   static const CardClassParams kTable[] = {
       {CardClass::nvidia_hbm, "nvidia-hbm", 0.80, 0.60, 0.068, 4.0, 12e-6, 0.25,
        "bandwidth: fit on H100/A100 vLLM and llama.cpp f16 rows (RRZE read ceiling 95%); "
