@@ -300,9 +300,8 @@ TEST_CASE("backend: CPU entries run the cpu backend only; NVIDIA Vulkan differs 
   REQUIRE_FALSE(vulkan_on_cpu.has_value());
   CHECK(vulkan_on_cpu.error().field == "backend");
   // The serving runtimes are not sized on CPUs.
-  auto vllm_on_cpu =
-      size_with({{"model", "llama-3.2-3b-instruct"}, {"runtime", "vllm"}, {"card", "epyc-9274f"}},
-                *catalog);
+  auto vllm_on_cpu = size_with(
+      {{"model", "llama-3.2-3b-instruct"}, {"runtime", "vllm"}, {"card", "epyc-9274f"}}, *catalog);
   REQUIRE_FALSE(vllm_on_cpu.has_value());
   CHECK(vllm_on_cpu.error().message.find("CPU") != std::string::npos);
   // Twelve DDR5 channels read faster than two DDR3L ones.

@@ -137,22 +137,26 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
   // bandwidth) of its four dense rows: B580 SYCL Llama 2 7B (PR #13885) 139 us, B580 SYCL Qwen2
   // 7B (ipex-llm #12991) 69 us, Arc Pro B70 SYCL 39 us and Vulkan 103 us (kyuz0 logs).
   static const StepCostParams kLlamaIntelXe2{
-      0.3e-3, 90e-6, 0.1e-3, 0.36e-3, 512,
-      "llama.cpp SYCL/Vulkan on Intel Battlemage: fit on B580 / Arc Pro B70 rows"};
+      0.3e-3,  90e-6, 0.1e-3,
+      0.36e-3, 512,   "llama.cpp SYCL/Vulkan on Intel Battlemage: fit on B580 / Arc Pro B70 rows"};
   // Lunar Lake's iGPU spends ~0.6 ms (SYCL, Llama 2 7B, PR #13109) and ~1.0 ms (Vulkan, Llama 3.2
   // 1B, lhl/intel-inference) per layer beyond its weight reads; one value for both.
   static const StepCostParams kLlamaIntelIgpu{
-      0.3e-3, 750e-6, 0.1e-3, 0.36e-3, 512,
-      "llama.cpp SYCL/Vulkan on the Arc 140V iGPU: fit on its two rows"};
+      0.3e-3,  750e-6, 0.1e-3,
+      0.36e-3, 512,    "llama.cpp SYCL/Vulkan on the Arc 140V iGPU: fit on its two rows"};
   static const StepCostParams kLlamaAmd{
       0.3e-3,  40e-6, 0.1e-3,
       0.36e-3, 512,   "llama.cpp ROCm/Vulkan: fit on RX 7900 XTX / RX 9070 XT rows"};
   // llama.cpp's CPU backend: every graph node ends in a barrier across the worker threads, so a
   // layer's ~15 small ops cost tens of microseconds each on top of the weight reads.
-  static const StepCostParams kLlamaCpu{
-      0.3e-3, 400e-6, 0.1e-3, 0.0, 512,
-      "llama.cpp CPU backend: per-layer cost fit on the CPU rows (TinyLlama / Llama 3.2 3B / Llama 2 "
-      "7B)"};
+  static const StepCostParams kLlamaCpu{0.3e-3,
+                                        400e-6,
+                                        0.1e-3,
+                                        0.0,
+                                        512,
+                                        "llama.cpp CPU backend: per-layer cost fit on the CPU rows "
+                                        "(TinyLlama / Llama 3.2 3B / Llama 2 "
+                                        "7B)"};
   static const StepCostParams kServing{
       0.8e-3, 15e-6, 0.3e-3,
       0.0,    8192,  "vLLM/SGLang/TRT-LLM/TGI with CUDA graphs: fit on vLLM rows"};
@@ -306,32 +310,46 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
       // graph (llama.cpp PR #6766, May 2024) and the MMVQ rework (PR #7716, June 2024) removed most
       // of the per-layer launch cost; these builds keep the runtime family's 80 / 150 us (fit on
       // the XiongjieDai May-2024 and Dec-2023 rows).
-      {Backend::cuda, CardClass::nvidia_gddr, "2024-06",
-       {keep, keep, keep, keep, 0.0, "llama.cpp CUDA before CUDA graphs: the XiongjieDai rows' fit"}},
-      {Backend::cuda, CardClass::nvidia_hbm, "2024-06",
-       {keep, keep, keep, keep, 0.0, "llama.cpp CUDA before CUDA graphs: the XiongjieDai rows' fit"}},
+      {Backend::cuda,
+       CardClass::nvidia_gddr,
+       "2024-06",
+       {keep, keep, keep, keep, 0.0,
+        "llama.cpp CUDA before CUDA graphs: the XiongjieDai rows' fit"}},
+      {Backend::cuda,
+       CardClass::nvidia_hbm,
+       "2024-06",
+       {keep, keep, keep, keep, 0.0,
+        "llama.cpp CUDA before CUDA graphs: the XiongjieDai rows' fit"}},
       // Current CUDA builds: the per-layer remainder (step time less the weight reads at the
       // class bandwidth) of the dense rows measured since: RTX 3090 36 us and RTX 4090 26 us
       // (Llama 2 7B Q4_0, b4011, r/LocalLLaMA 1ghvwsj), RTX 3090 20 us (Llama 3 8B Q4_0 at
       // ubatch 1, PR #15802); checked on the RTX 4090 MoE rows (PR #16834). No current HBM row
       // is in the set: the same launch path is assumed there (an estimate).
-      {Backend::cuda, CardClass::nvidia_gddr, nullptr,
+      {Backend::cuda,
+       CardClass::nvidia_gddr,
+       nullptr,
        {keep, 26e-6, keep, keep, 55e-6,
         "llama.cpp CUDA, current builds (CUDA graphs): per-layer cost fit on the Nov-2024 and "
         "Sep-2025 RTX 3090 / 4090 dense rows"}},
-      {Backend::cuda, CardClass::nvidia_hbm, nullptr,
+      {Backend::cuda,
+       CardClass::nvidia_hbm,
+       nullptr,
        {keep, 26e-6, keep, keep, 55e-6,
         "llama.cpp CUDA, current builds: the GeForce per-layer fit, assumed (no current HBM row)"}},
       // NVIDIA under Vulkan: one command buffer per graph split, no CUDA graphs; the median
       // per-layer remainder of its five rows (RTX 4090 / 2080 Ti / 3060 Llama 3.2 3B, geerlingguy
       // #43 #46 #40; RTX 3090 gpt-oss-20b and Llama 3.1 8B Q8_0, PR #21024).
-      {Backend::vulkan, CardClass::nvidia_gddr, nullptr,
+      {Backend::vulkan,
+       CardClass::nvidia_gddr,
+       nullptr,
        {keep, 35e-6, keep, keep, 55e-6,
         "llama.cpp Vulkan on GeForce: per-layer cost fit on the 5 NVIDIA Vulkan rows; class "
         "bandwidth and prefill"}},
       // HIP launches one kernel per op (no graph capture on these builds): a larger per-layer
       // cost than Vulkan's one command buffer per graph split, at the class bandwidth.
-      {Backend::rocm, CardClass::amd_gddr, nullptr,
+      {Backend::rocm,
+       CardClass::amd_gddr,
+       nullptr,
        {0.75, 85e-6, 0.25, keep, 0.0,
         "llama.cpp ROCm on Radeon / Radeon 8060S: fit on the 11 ROCm rows (RX 7900 XTX PR #26284, "
         "issues #20934, ROCm #4868; Strix Halo lhl/strix-halo-testing, geerlingguy #21, "
@@ -339,7 +357,9 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
         "Q4_0 ROCm rows added later check it: 8060S -11%, Nov-2024 W7900 / XTX +17% / +16%"}},
       // RADV/AMDVLK GEMV shaders read closer to the DRAM peak than the HIP MMVQ path
       // (issue #20934: 172 vs 137 t/s on one RX 7900 XTX, same model and build).
-      {Backend::vulkan, CardClass::amd_gddr, nullptr,
+      {Backend::vulkan,
+       CardClass::amd_gddr,
+       nullptr,
        {0.85, 65e-6, 0.21, keep, 0.0,
         "llama.cpp Vulkan on Radeon / Radeon 8060S: fit on the 16 Vulkan rows (RX 7900 XTX, "
         "RX 7900 XT llmfit PR #808, RX 9070 XT VulkanForge, Strix Halo lhl/strix-halo-testing, "
@@ -348,7 +368,9 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
       // Alchemist under Vulkan: the dense 8B and MoE 30B rows both read well below the class's
       // bandwidth. No KHR_coopmat on Xe-HPG (llama.cpp enables coopmat1 on Intel for Xe2 and
       // later only): prefill runs the scalar / int-dot shaders, the median of its two pp512 rows.
-      {Backend::vulkan, CardClass::intel_alchemist, nullptr,
+      {Backend::vulkan,
+       CardClass::intel_alchemist,
+       nullptr,
        {0.60, keep, 0.024, keep, 0.0,
         "llama.cpp Vulkan on Arc A770: bandwidth fit on the A770 Vulkan rows (issues #17628, "
         "#20893) at the Intel per-layer cost; prefill on its two pp512 rows (2x A770 MoE, "
@@ -356,23 +378,31 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
       // Alchemist under SYCL: the Q4_0 GEMV without the reorder optimisation (off by default on
       // Xe-HPG, PR #13973) reads about a quarter of the GDDR6 peak; prefill dequantizes to fp16
       // for oneDNN on XMX.
-      {Backend::sycl, CardClass::intel_alchemist, nullptr,
+      {Backend::sycl,
+       CardClass::intel_alchemist,
+       nullptr,
        {0.273, keep, 0.125, keep, 0.0,
         "llama.cpp SYCL on Arc A770: bandwidth and prefill fit on its two Llama 2 7B Q4_0 rows "
         "(Nov 2024 r/LocalLLaMA 1ghvwsj 42.1 t/s, May 2025 PR #13536 29.9 t/s: +-19% either "
         "way)"}},
-      {Backend::sycl, CardClass::intel_gpu, nullptr,
+      {Backend::sycl,
+       CardClass::intel_gpu,
+       nullptr,
        {keep, 69e-6, 0.25, keep, 0.0,
         "llama.cpp SYCL on Battlemage: class decode values; prefill the median share of the B580 "
         "(PR #13885, ipex-llm #12991) and Arc Pro B70 (kyuz0) pp512 rows"}},
-      {Backend::vulkan, CardClass::intel_gpu, nullptr,
+      {Backend::vulkan,
+       CardClass::intel_gpu,
+       nullptr,
        {keep, keep, 0.185, keep, 0.0,
         "llama.cpp Vulkan on Battlemage: class decode values; prefill on the Arc Pro B70 pp512 row "
         "(KHR_coopmat, kyuz0 logs)"}},
       // CPU backend: the dot kernels unpack 4-bit weights inside the int8 dot product they feed
       // (one shuffle / mask per 32 weights on AVX2 and NEON), a quarter of the GPU GEMV's
       // per-weight dequant count.
-      {Backend::cpu, CardClass::cpu, nullptr,
+      {Backend::cpu,
+       CardClass::cpu,
+       nullptr,
        {keep, keep, keep, 0.25, 0.0,
         "llama.cpp CPU backend: dequant share fit with the cpu class on the five CPU rows"}},
   };
