@@ -90,6 +90,7 @@ Setup make_setup(const SpeedInput& in) {
   s.step = speed::step_cost_params(in.runtime, s.cls.card_class);
   double dequant_scale = 1;
   double llama_moe_layer_s = 0;
+  bool prefill_on_int8 = false;
   if (is_llama_cpp(in.runtime)) {
     // The backend's kernels, not the card alone, set llama.cpp's efficiencies.
     const speed::BackendParams& b =
@@ -101,11 +102,16 @@ Setup make_setup(const SpeedInput& in) {
       s.cls.prefill_compute_fraction = b.prefill_compute_fraction;
     if (b.dequant_scale >= 0) dequant_scale = b.dequant_scale;
     llama_moe_layer_s = b.moe_layer_s;
+    prefill_on_int8 = b.prefill_on_int8;
   }
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
                                                               : in.card.throughput.bf16_flops_per_s;
   s.tensor_flops_per_s = peak_for_matmul(in);
+  // llama.cpp MMQ (CUDA): quantized GGUF weights meet q8_1 activations in int8 mma.
+  if (prefill_on_int8 && in.weight_only_quant && in.bits_per_weight <= 8.5 &&
+      in.card.throughput.int8_ops_per_s > 0)
+    s.tensor_flops_per_s = in.card.throughput.int8_ops_per_s;
   s.vector_flops_per_s = fp16 * s.cls.vector_to_tensor_ratio * s.cls.int_dot_speedup;
   const bool measured_gemv = in.bench && in.bench->gemv_efficiency.has_value();
   if (in.bench) {

@@ -320,6 +320,13 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
        "2024-06",
        {keep, keep, keep, keep, 0.0,
         "llama.cpp CUDA before CUDA graphs: the XiongjieDai rows' fit"}},
+      // Prefill of quantized weights on current builds runs MMQ on int8 mma (PRs #7676 / #7860,
+      // June 2024; serving-anchors 4.2): 0.30 of the int8 tensor peak, the median measured /
+      // predicted pp512 of the Nov-2024 RTX 3090 / 4090 Q4_0 rows (6073 / 13944 t/s; June 2024's
+      // RTX 3090 Q6_K pp2048 gave 0.20, PR #7860). GeForce lists int8 at 4x its fp32-accumulate
+      // fp16 figure, data-centre cards at 2x, so the same share gives an H100 half the fp16 share
+      // a GeForce card gets. Builds before June 2024 dequantized to fp16 for cuBLAS: the class's
+      // fp16 share.
       // Current CUDA builds: the per-layer remainder (step time less the weight reads at the
       // class bandwidth) of the dense rows measured since: RTX 3090 36 us and RTX 4090 26 us
       // (Llama 2 7B Q4_0, b4011, r/LocalLLaMA 1ghvwsj), RTX 3090 20 us (Llama 3 8B Q4_0 at
@@ -328,14 +335,15 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
       {Backend::cuda,
        CardClass::nvidia_gddr,
        nullptr,
-       {keep, 26e-6, keep, keep, 55e-6,
-        "llama.cpp CUDA, current builds (CUDA graphs): per-layer cost fit on the Nov-2024 and "
-        "Sep-2025 RTX 3090 / 4090 dense rows"}},
+       {keep, 26e-6, 0.30, keep, 55e-6,
+        "llama.cpp CUDA, current builds (CUDA graphs, int8 MMQ): per-layer cost fit on the "
+        "Nov-2024 and Sep-2025 RTX 3090 / 4090 dense rows, prefill on their pp512",
+        true}},
       {Backend::cuda,
        CardClass::nvidia_hbm,
        nullptr,
-       {keep, 26e-6, keep, keep, 55e-6,
-        "llama.cpp CUDA, current builds: the GeForce per-layer fit, assumed (no current HBM row)"}},
+       {keep, 26e-6, 0.30, keep, 55e-6,
+        "llama.cpp CUDA, current builds: the GeForce fits, assumed (no current HBM row)", true}},
       // NVIDIA under Vulkan: one command buffer per graph split, no CUDA graphs; the median
       // per-layer remainder of its five rows (RTX 4090 / 2080 Ti / 3060 Llama 3.2 3B, geerlingguy
       // #43 #46 #40; RTX 3090 gpt-oss-20b and Llama 3.1 8B Q8_0, PR #21024).

@@ -77,6 +77,9 @@ struct BackendParams {
   double dequant_scale;  // multiplies FormatParams::dequant_ops_per_weight
   double moe_layer_s;    // added per MoE layer per step (expert routing outside CUDA graphs)
   const char* source;
+  // The prefill share applies to the card's int8 tensor peak, not its fp16 one, for quantized
+  // GGUF weights: llama.cpp's MMQ kernels quantize activations to q8_1 and run int8 mma.
+  bool prefill_on_int8 = false;
 };
 
 // llama.cpp's MoE prefill (mul_mat_id: tokens sorted per expert, one small matmul each) against
