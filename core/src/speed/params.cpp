@@ -397,8 +397,9 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
        CardClass::intel_gpu,
        nullptr,
        {keep, 69e-6, 0.25, keep, 0.0,
-        "llama.cpp SYCL on Battlemage: class decode values; prefill the median share of the B580 "
-        "(PR #13885, ipex-llm #12991) and Arc Pro B70 (kyuz0) pp512 rows"}},
+        "llama.cpp SYCL on Battlemage: class bandwidth; per-layer cost the median remainder of its "
+        "3 rows (B580 PR #13885 139 us, B580 ipex-llm #12991 69 us, Arc Pro B70 kyuz0 39 us); "
+        "prefill the median share of the same rows' pp512"}},
       {Backend::vulkan,
        CardClass::intel_gpu,
        nullptr,
