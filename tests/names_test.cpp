@@ -86,7 +86,7 @@ TEST_CASE("a name several cards fit is refused with every candidate", "[names]")
       {"h200", {"h200-sxm-141gb", "h200-nvl-141gb"}},
       {"4080", {"rtx-4080-super", "rtx-4080"}},
       {"NVIDIA GeForce RTX 4060 Ti", {"rtx-4060-ti-16gb", "rtx-4060-ti-8gb"}},
-      {"M2", {"apple-m2-max-96gb", "apple-m2-ultra-192gb"}},
+      {"M3", {"apple-m3-max-128gb", "apple-m3-ultra-512gb"}},
   };
   for (const auto& [typed, ids] : cases) {
     INFO(typed);
@@ -96,6 +96,9 @@ TEST_CASE("a name several cards fit is refused with every candidate", "[names]")
     CHECK(contains(card.error().message, "fits several catalog cards"));
     for (const char* id : ids) CHECK(contains(card.error().message, id));
   }
+  // A bare "M2" is the base chip now that the catalog has it; "M2 Max" is still the Max.
+  CHECK(card_id("M2") == "apple-m2-24gb");
+  CHECK(card_id("M2 Max") == "apple-m2-max-96gb");
   // Memory size or form factor settles it.
   CHECK(card_id("RTX 4060 Ti 8GB") == "rtx-4060-ti-8gb");
   CHECK(card_id("h100 sxm") == "h100-sxm-80gb");

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -69,23 +70,31 @@ TEST_CASE(
     if (!r.date.empty()) CHECK((r.date.size() == 7 || r.date.size() == 10));
   }
 
+  // Every backend on at least 5 distinct cards (issue 11).
+  std::map<std::string, std::set<std::string>> cards_by_backend;
+  for (const auto& r : *rows)
+    if (!r.backend.empty()) cards_by_backend[r.backend].insert(r.card);
+  for (const char* backend : {"cuda", "vulkan", "rocm", "metal", "sycl", "cpu"}) {
+    INFO("backend " << backend << ": " << cards_by_backend[backend].size() << " cards");
+    CHECK(cards_by_backend[backend].size() >= 5);
+  }
+
   const ValidationSummary summary = summarize_validation(*rows);
   INFO("worst row: " << summary.worst_id);
   CHECK(summary.median_abs_error_pct <= 10.0);
-  // The 35% cap holds on every row measured within 12 months of the newest one and on the
-  // undated rows; it does not yet hold on older rows: the two Nov-2024 Arc A770 rows (SYCL and
-  // Vulkan, Llama 2 7B Q4_0) run +82%, builds that read half the bandwidth today's do. They are
-  // reported in the "measured before" line; any other row past the cap fails here.
-  const std::string cutoff = recent_cutoff_date(*rows);
-  std::size_t over_cap_old = 0;
+  // Issue 11: no row past 35%. UNMET by one row of the set: the Nov-2024 Arc A770 Vulkan row
+  // (Llama 2 7B Q4_0, build ab3d71f9, r/LocalLLaMA 1ghvwsj) is predicted +82%, 47 points over
+  // the cap. It is the only Intel Vulkan row from before the 2025 int-dot GEMV shaders (PR
+  // #14903), so an era parameter for it would be fitted on that one row; it stays unfitted and
+  // named here. Any other row past 35% fails, and so does this one if it ever comes within.
+  const std::set<std::string> known_over_cap = {"rd1ghvwsj-a770-vk-llama2-7b-q4_0"};
   for (const auto& r : *rows) {
-    if (std::fabs(r.error_pct) <= 35.0) continue;
-    const bool old = r.date.size() >= 7 && r.date.substr(0, 7) < cutoff;
     INFO("row " << r.id << " (" << r.date << "): " << r.error_pct << "%");
-    CHECK(old);
-    over_cap_old += old ? 1 : 0;
+    if (known_over_cap.count(r.id))
+      CHECK(std::fabs(r.error_pct) > 35.0);
+    else
+      CHECK(std::fabs(r.error_pct) <= 35.0);
   }
-  CHECK(over_cap_old <= 2);
   std::size_t backends_checked = 0;
   for (const auto& group : summarize_by_backend(*rows)) {
     if (group.summary.rows < 5) continue;
@@ -94,9 +103,9 @@ TEST_CASE(
     CHECK(group.summary.median_abs_error_pct <= 12.0);
     ++backends_checked;
   }
-  CHECK(backends_checked >= 4);  // cuda, metal, rocm, vulkan
+  CHECK(backends_checked >= 6);  // cuda, metal, rocm, vulkan, sycl, cpu
   const ValidationSummary prefill = summarize_prefill(*rows);
-  CHECK(prefill.rows >= 40);
+  CHECK(prefill.rows >= 60);
   CHECK(prefill.median_abs_error_pct <= 20.0);
   // The --json document carries the backend, date and build of every row and the same summaries.
   const std::string doc = validation_json_text(*rows);
@@ -260,4 +269,86 @@ TEST_CASE("backend: a llama.cpp/Ollama key, defaulted per vendor, refused where 
         Backend::sycl);
   CHECK(default_backend(RuntimeId::llamacpp, *catalog->find_card("rx-7900-xtx").value()) ==
         Backend::rocm);
+}
+
+TEST_CASE("backend: CPU entries run the cpu backend only; NVIDIA Vulkan differs from CUDA",
+          "[speed][backend]") {
+  auto catalog = load_builtin_catalog();
+  REQUIRE(catalog.has_value());
+  auto with = [&](std::vector<std::pair<std::string, std::string>> extra) {
+    std::vector<std::pair<std::string, std::string>> fields = {{"model", "llama-3.2-3b-instruct"},
+                                                               {"quant", "q4_k_m"},
+                                                               {"runtime", "llama.cpp"},
+                                                               {"prompt_tokens", "0"},
+                                                               {"output_tokens", "128"}};
+    fields.insert(fields.end(), extra.begin(), extra.end());
+    return size_with(fields, *catalog);
+  };
+  // A CPU entry defaults to the cpu backend and is memory-bound: 2 GB of weights over 25.6 GB/s
+  // dual-channel DDR3L cannot give more than ~12.8 tok/s, whatever the fit.
+  auto cpu = with({{"card", "core-i5-4278u"}});
+  REQUIRE(cpu.has_value());
+  bool named = false;
+  for (const auto& line : cpu->assumptions) named |= line.rfind("backend cpu", 0) == 0;
+  CHECK(named);
+  CHECK(decode_of(cpu) > 3.0);
+  CHECK(decode_of(cpu) < 12.8);
+  auto cuda_on_cpu = with({{"card", "core-i5-4278u"}, {"backend", "cuda"}});
+  REQUIRE_FALSE(cuda_on_cpu.has_value());
+  CHECK(cuda_on_cpu.error().field == "backend");
+  auto vulkan_on_cpu = with({{"card", "epyc-9274f"}, {"backend", "vulkan"}});
+  REQUIRE_FALSE(vulkan_on_cpu.has_value());
+  CHECK(vulkan_on_cpu.error().field == "backend");
+  // The serving runtimes are not sized on CPUs.
+  auto vllm_on_cpu = size_with(
+      {{"model", "llama-3.2-3b-instruct"}, {"runtime", "vllm"}, {"card", "epyc-9274f"}}, *catalog);
+  REQUIRE_FALSE(vllm_on_cpu.has_value());
+  CHECK(vllm_on_cpu.error().message.find("CPU") != std::string::npos);
+  // Twelve DDR5 channels read faster than two DDR3L ones.
+  auto epyc = with({{"card", "epyc-9274f"}});
+  REQUIRE(epyc.has_value());
+  CHECK(decode_of(epyc) > 4 * decode_of(cpu));
+  // NVIDIA under Vulkan has no CUDA graphs: a larger per-layer cost, so a slower small model.
+  auto cuda = with({{"card", "rtx-4090"}});
+  auto vulkan = with({{"card", "rtx-4090"}, {"backend", "vulkan"}});
+  REQUIRE(cuda.has_value());
+  REQUIRE(vulkan.has_value());
+  CHECK(decode_of(cuda) > decode_of(vulkan) * 1.03);
+}
+
+TEST_CASE("speed: a llama.cpp build month selects its era's parameters", "[speed][backend]") {
+  auto catalog = load_builtin_catalog();
+  REQUIRE(catalog.has_value());
+  RequestText text;
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"model", "llama-3.1-8b-instruct"},
+                                                        {"quant", "q4_k_m"},
+                                                        {"runtime", "llama.cpp"},
+                                                        {"card", "rtx-4090"},
+                                                        {"prompt_tokens", "0"},
+                                                        {"output_tokens", "128"}})
+    text.set(key, value);
+  auto built = build_request(text, *catalog, RequestKind::size);
+  REQUIRE(built.has_value());
+  SizingRequest request = built->request;
+  auto current = size(request);
+  request.knobs.llama_build_month = "2025-11";
+  auto recent = size(request);
+  request.knobs.llama_build_month = "2024-03";
+  auto before_graphs = size(request);
+  REQUIRE(current.has_value());
+  REQUIRE(recent.has_value());
+  REQUIRE(before_graphs.has_value());
+  // A recent build is a current build; one from before CUDA graphs pays 80 instead of 26 us per
+  // layer: 32 layers x 54 us = 1.7 ms more per token.
+  CHECK(decode_of(recent) == Approx(decode_of(current)));
+  const double extra_s = 1.0 / decode_of(before_graphs) - 1.0 / decode_of(current);
+  CHECK(extra_s == Approx(32 * 54e-6).epsilon(0.05));
+  // A month that is not YYYY-MM leaves no speed estimate and says why.
+  request.knobs.llama_build_month = "2024-13";
+  auto bad_month = size(request);
+  REQUIRE(bad_month.has_value());
+  CHECK_FALSE(bad_month->speed.has_value());
+  REQUIRE(bad_month->speed_error.has_value());
+  CHECK(bad_month->speed_error->field == "llama_build_month");
 }

@@ -51,6 +51,9 @@ struct RuntimeKnobs {
   std::optional<std::uint32_t>
       cpu_moe_layers;  // llama.cpp --n-cpu-moe: experts of the first N layers on the CPU
   std::optional<double> host_bandwidth_bytes_per_s;  // system memory, for offloaded layers
+  // llama.cpp / Ollama build month "YYYY-MM" (unset: a current build). Older builds ran slower
+  // kernels; the speed model keeps their parameters per backend and era (speed/params.cpp).
+  std::optional<std::string> llama_build_month;
 };
 
 }  // namespace headroom

@@ -27,6 +27,7 @@ struct SpeedInput {
   std::uint32_t gpus = 1;  // tensor parallel degree
   RuntimeId runtime = RuntimeId::vllm;
   Backend backend = Backend::cuda;  // llama.cpp / Ollama only; the serving runtimes ignore it
+  std::string llama_build_month;    // "YYYY-MM" of the llama.cpp build; empty: a current build
   // Model facts (whole model, not per GPU).
   std::uint64_t total_params = 0;
   std::uint64_t active_params = 0;        // per token (MoE: routed experts in use + shared)

@@ -57,6 +57,8 @@ std::optional<std::string> runtime_refuses_card(RuntimeId runtime, const Card& c
     return std::optional<std::string>(std::string(name) + " does not run on " + what + " (" +
                                       card.name + ")");
   };
+  // CPU entries of the catalog (segment "cpu") are sized for llama.cpp's CPU backend only.
+  if (card.segment == "cpu" && !is_llama_cpp(runtime)) return refuse("CPUs in this catalog");
   switch (runtime) {
     case RuntimeId::trtllm:
       if (vendor != "nvidia") return refuse("non-NVIDIA cards");

@@ -139,6 +139,9 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   request.workload.output_tokens = json_util::get_uint(row, "output_tokens").value_or(128);
   request.workload.users = json_util::get_uint(row, "users").value_or(1);
   if (auto e = read_knobs(row, where, request.knobs)) return *e;
+  // A llama.cpp row's measurement month stands for its build's (builds are days to weeks old).
+  if (is_llama_cpp(*runtime) && out.date.size() >= 7)
+    request.knobs.llama_build_month = out.date.substr(0, 7);
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   auto report = size(request);
   if (!report) return parse_failure(where, "could not be sized: " + report.error().message);

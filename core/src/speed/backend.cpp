@@ -34,6 +34,7 @@ Backend default_backend(RuntimeId runtime, const Card& card) {
   // later (Ollama docs/gpu.md), and AMD documents llama.cpp on ROCm; Vulkan is the fallback.
   // Intel: llama.cpp's Intel GPU backend is SYCL (docs/backend/SYCL.md); Ollama has no SYCL
   // build, its Intel GPU path is Vulkan.
+  if (card.segment == "cpu") return Backend::cpu;
   if (card.vendor == "nvidia") return Backend::cuda;
   if (card.vendor == "amd") return Backend::rocm;
   if (card.vendor == "apple") return Backend::metal;
@@ -43,6 +44,13 @@ Backend default_backend(RuntimeId runtime, const Card& card) {
 
 std::optional<std::string> backend_refuses_card(Backend backend, const Card& card) {
   const std::string key = backend_key(backend);
+  // A CPU "card" (segment "cpu") runs llama.cpp's CPU backend and nothing else.
+  const bool cpu_card = card.segment == "cpu";
+  if (cpu_card != (backend == Backend::cpu)) {
+    if (cpu_card) return "backend " + key + " needs a GPU; " + card.name + " is a CPU (use cpu)";
+    return std::string("backend cpu runs no layer on ") + card.name +
+           "; pick a CPU from the catalog (segment cpu) or size a CPU run with n_gpu_layers 0";
+  }
   const auto only = [&](const char* vendor, const char* who) -> std::optional<std::string> {
     if (card.vendor == vendor) return std::nullopt;
     return "backend " + key + " runs on " + who + " GPUs only; " + card.name + " is " +
@@ -60,8 +68,6 @@ std::optional<std::string> backend_refuses_card(Backend backend, const Card& car
       // llama.cpp's SYCL NVIDIA/AMD targets are experimental; the speed model has no figures.
       return only("intel", "Intel");
     case Backend::cpu:
-      return std::string("backend cpu runs no layer on ") + card.name +
-             "; size a CPU run with n_gpu_layers 0 and the card's backend";
     case Backend::vulkan:
       break;
   }

@@ -43,6 +43,8 @@ std::optional<Error> check_input(const SpeedInput& in) {
   if ((in.host_layer_share > 0 || in.host_expert_share > 0) && !(in.host_bandwidth_bytes_per_s > 0))
     return bad("host_bandwidth_bytes_per_s",
                "must be above zero when layers run from system memory");
+  if (!in.llama_build_month.empty() && !speed::is_build_month(in.llama_build_month))
+    return bad("llama_build_month", "must be a month YYYY-MM (e.g. 2025-06)");
   if (in.bench) {
     if (!(in.bench->read_bytes_per_s > 0))
       return bad("bench.read_bytes_per_s", "must be above zero");
@@ -87,20 +89,29 @@ Setup make_setup(const SpeedInput& in) {
   s.cls = speed::card_class_params(speed::classify_card(in.card));
   s.step = speed::step_cost_params(in.runtime, s.cls.card_class);
   double dequant_scale = 1;
+  double llama_moe_layer_s = 0;
+  bool prefill_on_int8 = false;
   if (is_llama_cpp(in.runtime)) {
     // The backend's kernels, not the card alone, set llama.cpp's efficiencies.
-    const speed::BackendParams& b = speed::backend_params(in.backend, s.cls.card_class);
+    const speed::BackendParams& b =
+        speed::backend_params(in.backend, s.cls.card_class, in.llama_build_month);
     if (b.decode_bandwidth_fraction >= 0)
       s.cls.decode_bandwidth_fraction = b.decode_bandwidth_fraction;
     if (b.per_layer_s >= 0) s.step.per_layer_s = b.per_layer_s;
     if (b.prefill_compute_fraction >= 0)
       s.cls.prefill_compute_fraction = b.prefill_compute_fraction;
     if (b.dequant_scale >= 0) dequant_scale = b.dequant_scale;
+    llama_moe_layer_s = b.moe_layer_s;
+    prefill_on_int8 = b.prefill_on_int8;
   }
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
                                                               : in.card.throughput.bf16_flops_per_s;
   s.tensor_flops_per_s = peak_for_matmul(in);
+  // llama.cpp MMQ (CUDA): quantized GGUF weights meet q8_1 activations in int8 mma.
+  if (prefill_on_int8 && in.weight_only_quant && in.bits_per_weight <= 8.5 &&
+      in.card.throughput.int8_ops_per_s > 0)
+    s.tensor_flops_per_s = in.card.throughput.int8_ops_per_s;
   s.vector_flops_per_s = fp16 * s.cls.vector_to_tensor_ratio * s.cls.int_dot_speedup;
   const bool measured_gemv = in.bench && in.bench->gemv_efficiency.has_value();
   if (in.bench) {
@@ -124,7 +135,10 @@ Setup make_setup(const SpeedInput& in) {
   } else {
     s.dense_bytes = active;
   }
-  if (s.expert_bytes > 0) s.moe = speed::moe_kernel_params(in.runtime, in.weight_dtype);
+  if (s.expert_bytes > 0) {
+    s.moe = speed::moe_kernel_params(in.runtime, in.weight_dtype);
+    s.moe.per_moe_layer_s += llama_moe_layer_s;
+  }
   return s;
 }
 

@@ -15,6 +15,7 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 }  // namespace
 
 CardClass classify_card(const Card& card) {
+  if (card.segment == "cpu") return CardClass::cpu;
   const bool hbm = starts_with(card.memory_type, "HBM");
   if (card.vendor == "nvidia") return hbm ? CardClass::nvidia_hbm : CardClass::nvidia_gddr;
   if (card.vendor == "amd") return hbm ? CardClass::amd_hbm : CardClass::amd_gddr;
@@ -25,7 +26,11 @@ CardClass classify_card(const Card& card) {
                              card.architecture[7] <= '9';
     return m3_or_later ? CardClass::apple_soc_m3 : CardClass::apple_soc;
   }
-  if (card.vendor == "intel") return CardClass::intel_gpu;
+  if (card.vendor == "intel") {
+    if (starts_with(card.architecture, "Xe-HPG")) return CardClass::intel_alchemist;
+    if (hbm) return CardClass::intel_hbm;
+    return card.unified_memory ? CardClass::intel_igpu : CardClass::intel_gpu;
+  }
   return CardClass::other;
 }
 
@@ -44,8 +49,8 @@ const CardClassParams& card_class_params(CardClass card_class) {
   // allreduce_latency_s: one all-reduce after attention and one after the MLP per layer; fit on
   // the MI300X TP8 vLLM rows (AMD performance page, OCI blog); NVLink value taken at half of it,
   // checked on NVIDIA TP rows (NIM fp8 TP2 on H100, vLLM CI TP2/TP4 on H200: within 19%).
-  // Values as fitted, with backend_params(): median |error| 6.2%, worst 26% over the 105 rows
-  // (tests/speed_validation_test).
+  // Values as fitted, with backend_params(): median |error| 6.3% over the 132 rows, every row
+  // within 35% but the Nov-2024 Arc A770 Vulkan one (+82%; tests/speed_validation_test).
   static const CardClassParams kTable[] = {
       {CardClass::nvidia_hbm, "nvidia-hbm", 0.80, 0.60, 0.068, 4.0, 12e-6, 0.25,
        "bandwidth: fit on H100/A100 vLLM and llama.cpp f16 rows (RRZE read ceiling 95%); "
@@ -72,14 +77,35 @@ const CardClassParams& card_class_params(CardClass card_class) {
        "M3 Max (XiongjieDai) and M4 Pro (llmfit PR #812) Q4_K_M rows"},
       {CardClass::intel_gpu, "intel-gpu", 0.80, 0.40, 0.5, 4.0, 25e-6, 0.35,
        "bandwidth: fit with the llama.cpp Intel step cost on Arc A770 Vulkan (llama.cpp issues "
-       "#17628, #20893) and Arc B580 SYCL (ipex-llm issue #12991) Q4_K_M rows; other values as AMD "
+       "#17628, #20893) and Arc B580 SYCL (ipex-llm issue #12991) Q4_K_M rows, checked on the "
+       "Battlemage rows added later (B580 PR #13885, Arc Pro B70 kyuz0 logs); other values as AMD "
        "GDDR, with a wider range"},
+      {CardClass::intel_alchemist, "intel-alchemist", 0.80, 0.40, 0.5, 4.0, 25e-6, 0.35,
+       "as intel-gpu; its llama.cpp backends set their own shares (backend_params)"},
+      // Prefill: the median measured / predicted pp512 of the two Arc 140V rows (SYCL PR #13109,
+      // Vulkan lhl/intel-inference) as a share of the 33.5 TFLOPS XMX figure.
+      {CardClass::intel_igpu, "intel-igpu", 0.80, 0.17, 0.5, 4.0, 25e-6, 0.35,
+       "bandwidth as intel-gpu (the share of the LPDDR5X peak the GPU reads is not separately "
+       "measured); prefill fit on the two Arc 140V pp512 rows (SYCL, Vulkan)"},
+      // A CPU card's fp16 field is its all-core FP32 SIMD FMA peak (cards.json): llama.cpp's CPU
+      // kernels dot int8-quantized activations against the packed weights (ggml-cpu
+      // vec_dot_q4_K_q8_K and the repacked Q4_0 GEMMs: AVX2 vpmaddubsw, NEON sdot), four int8
+      // products per FP32 lane.
+      // Ponte Vecchio under SYCL reads a small share of its HBM2e per token: fit on the two Max
+      // 1550 Llama 2 7B Q4_0 rows (PR #12035 73 t/s, PR #13973 74.5 t/s, reorder on in both);
+      // one card's rows, so an estimate for other data-centre Xe parts.
+      {CardClass::intel_hbm, "intel-hbm", 0.113, 0.044, 0.5, 4.0, 25e-6, 0.40,
+       "fit on the two Max 1550 SYCL rows (PR #12035, #13973): bandwidth and prefill shares"},
+      {CardClass::cpu, "cpu", 0.65, 0.80, 1.0, 4.0, 0.0, 0.40,
+       "fit on the CPU-backend rows (Core i5-4278U, EPYC 9274F, Snapdragon 8cx Gen 3, Cix CP8180, "
+       "Ryzen AI 5 340; geerlingguy/ai-benchmarks #33 #51 #53 #54, r/LocalLLaMA 1ghvwsj): "
+       "bandwidth share of channels x MT/s and prefill share of the SIMD peak, both as a group"},
       {CardClass::other, "other", 0.70, 0.40, 0.5, 1.0, 25e-6, 0.40,
        "no validation rows: conservative defaults with a wide range"},
   };
   for (const auto& p : kTable)
     if (p.card_class == card_class) return p;
-  return kTable[7];
+  return kTable[11];
 }
 
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) {
@@ -107,9 +133,30 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
   static const StepCostParams kLlamaIntel{
       0.3e-3,  130e-6, 0.1e-3,
       0.36e-3, 512,    "llama.cpp Vulkan/SYCL on Intel Arc: fit on A770 / B580 rows"};
+  // Battlemage: the median per-layer remainder (step time less the weight reads at the class
+  // bandwidth) of its four dense rows: B580 SYCL Llama 2 7B (PR #13885) 139 us, B580 SYCL Qwen2
+  // 7B (ipex-llm #12991) 69 us, Arc Pro B70 SYCL 39 us and Vulkan 103 us (kyuz0 logs).
+  static const StepCostParams kLlamaIntelXe2{
+      0.3e-3,  90e-6, 0.1e-3,
+      0.36e-3, 512,   "llama.cpp SYCL/Vulkan on Intel Battlemage: fit on B580 / Arc Pro B70 rows"};
+  // Lunar Lake's iGPU spends ~0.6 ms (SYCL, Llama 2 7B, PR #13109) and ~1.0 ms (Vulkan, Llama 3.2
+  // 1B, lhl/intel-inference) per layer beyond its weight reads; one value for both.
+  static const StepCostParams kLlamaIntelIgpu{
+      0.3e-3,  750e-6, 0.1e-3,
+      0.36e-3, 512,    "llama.cpp SYCL/Vulkan on the Arc 140V iGPU: fit on its two rows"};
   static const StepCostParams kLlamaAmd{
       0.3e-3,  40e-6, 0.1e-3,
       0.36e-3, 512,   "llama.cpp ROCm/Vulkan: fit on RX 7900 XTX / RX 9070 XT rows"};
+  // llama.cpp's CPU backend: every graph node ends in a barrier across the worker threads, so a
+  // layer's ~15 small ops cost tens of microseconds each on top of the weight reads.
+  static const StepCostParams kLlamaCpu{0.3e-3,
+                                        400e-6,
+                                        0.1e-3,
+                                        0.0,
+                                        512,
+                                        "llama.cpp CPU backend: per-layer cost fit on the CPU rows "
+                                        "(TinyLlama / Llama 3.2 3B / Llama 2 "
+                                        "7B)"};
   static const StepCostParams kServing{
       0.8e-3, 15e-6, 0.3e-3,
       0.0,    8192,  "vLLM/SGLang/TRT-LLM/TGI with CUDA graphs: fit on vLLM rows"};
@@ -119,9 +166,13 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
   switch (runtime) {
     case RuntimeId::llamacpp:
     case RuntimeId::ollama:
+      if (card_class == CardClass::cpu) return kLlamaCpu;
       if (card_class == CardClass::apple_soc || card_class == CardClass::apple_soc_m3)
         return kLlamaMetal;
-      if (card_class == CardClass::intel_gpu) return kLlamaIntel;
+      if (card_class == CardClass::intel_alchemist) return kLlamaIntel;
+      if (card_class == CardClass::intel_gpu) return kLlamaIntelXe2;
+      if (card_class == CardClass::intel_igpu) return kLlamaIntelIgpu;
+      if (card_class == CardClass::intel_hbm) return kLlamaIntelXe2;
       if (card_class == CardClass::nvidia_gddr) return kLlamaCudaGddr;
       if (card_class == CardClass::nvidia_hbm) return kLlamaCudaHbm;
       return kLlamaAmd;
@@ -227,29 +278,87 @@ const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) 
   }
 }
 
-const BackendParams& backend_params(Backend backend, CardClass card_class) {
-  // Fits over the llama.cpp rows of tests/data/speed_validation.json, per backend and card
-  // class, never per row (each entry names its rows). Decode: the bandwidth share and the
+bool is_build_month(std::string_view text) {
+  if (text.size() != 7 || text[4] != '-') return false;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (i != 4 && (text[i] < '0' || text[i] > '9')) return false;
+  const int month = (text[5] - '0') * 10 + (text[6] - '0');
+  return month >= 1 && month <= 12;
+}
+
+const BackendParams& backend_params(Backend backend, CardClass card_class,
+                                    std::string_view build_month) {
+  // Fits over the llama.cpp rows of tests/data/speed_validation.json, per backend, card class and
+  // build era, never per row (each entry names its rows). Decode: the bandwidth share and the
   // per-layer cost together, from rows of one backend that differ in layer count and bytes per
   // token (a 3B model's step is mostly per-layer cost, a 70B's mostly weight reads). Prefill: the
   // median measured / predicted pp512 of the entry's dense rows, as a share of the catalog's
   // fp16 tensor peak; llama.cpp's quantized prefill goes through its own MMQ / dequant + matmul
   // kernels (ROCm: hipBLAS or MMQ; Vulkan: coopmat shaders where the driver has them), which
-  // reach far less of that peak than a vendor GEMM. Combinations without an entry, or without
-  // enough rows to fit (NVIDIA Vulkan: 2 rows that disagree, MoE against dense), keep the card
-  // class's values and are reported as such.
+  // reach far less of that peak than a vendor GEMM. An entry with `before` holds for builds older
+  // than that month only; the entry without it is the current build. Combinations without an
+  // entry keep the card class's values and are reported as such.
   struct Entry {
     Backend backend;
     CardClass card_class;
+    const char* before;  // "YYYY-MM": builds older than this; nullptr: current builds
     BackendParams params;
   };
   constexpr double keep = -1;
   static const Entry kTable[] = {
+      // CUDA before June 2024: every kernel launched one by one. CUDA graph capture of the decode
+      // graph (llama.cpp PR #6766, May 2024) and the MMVQ rework (PR #7716, June 2024) removed most
+      // of the per-layer launch cost; these builds keep the runtime family's 80 / 150 us (fit on
+      // the XiongjieDai May-2024 and Dec-2023 rows).
+      {Backend::cuda,
+       CardClass::nvidia_gddr,
+       "2024-06",
+       {keep, keep, keep, keep, 0.0,
+        "llama.cpp CUDA before CUDA graphs: the XiongjieDai rows' fit"}},
+      {Backend::cuda,
+       CardClass::nvidia_hbm,
+       "2024-06",
+       {keep, keep, keep, keep, 0.0,
+        "llama.cpp CUDA before CUDA graphs: the XiongjieDai rows' fit"}},
+      // Prefill of quantized weights on current builds runs MMQ on int8 mma (PRs #7676 / #7860,
+      // June 2024; serving-anchors 4.2): 0.30 of the int8 tensor peak, the median measured /
+      // predicted pp512 of the Nov-2024 RTX 3090 / 4090 Q4_0 rows (6073 / 13944 t/s; June 2024's
+      // RTX 3090 Q6_K pp2048 gave 0.20, PR #7860). GeForce lists int8 at 4x its fp32-accumulate
+      // fp16 figure, data-centre cards at 2x, so the same share gives an H100 half the fp16 share
+      // a GeForce card gets. Builds before June 2024 dequantized to fp16 for cuBLAS: the class's
+      // fp16 share.
+      // Current CUDA builds: the per-layer remainder (step time less the weight reads at the
+      // class bandwidth) of the dense rows measured since: RTX 3090 36 us and RTX 4090 26 us
+      // (Llama 2 7B Q4_0, b4011, r/LocalLLaMA 1ghvwsj), RTX 3090 20 us (Llama 3 8B Q4_0 at
+      // ubatch 1, PR #15802); checked on the RTX 4090 MoE rows (PR #16834). No current HBM row
+      // is in the set: the same launch path is assumed there (an estimate).
+      {Backend::cuda,
+       CardClass::nvidia_gddr,
+       nullptr,
+       {keep, 26e-6, 0.30, keep, 55e-6,
+        "llama.cpp CUDA, current builds (CUDA graphs, int8 MMQ): per-layer cost fit on the "
+        "Nov-2024 and Sep-2025 RTX 3090 / 4090 dense rows, prefill on their pp512",
+        true}},
+      {Backend::cuda,
+       CardClass::nvidia_hbm,
+       nullptr,
+       {keep, 26e-6, 0.30, keep, 55e-6,
+        "llama.cpp CUDA, current builds: the GeForce fits, assumed (no current HBM row)", true}},
+      // NVIDIA under Vulkan: one command buffer per graph split, no CUDA graphs; the median
+      // per-layer remainder of its five rows (RTX 4090 / 2080 Ti / 3060 Llama 3.2 3B, geerlingguy
+      // #43 #46 #40; RTX 3090 gpt-oss-20b and Llama 3.1 8B Q8_0, PR #21024).
+      {Backend::vulkan,
+       CardClass::nvidia_gddr,
+       nullptr,
+       {keep, 35e-6, keep, keep, 55e-6,
+        "llama.cpp Vulkan on GeForce: per-layer cost fit on the 5 NVIDIA Vulkan rows; class "
+        "bandwidth and prefill"}},
       // HIP launches one kernel per op (no graph capture on these builds): a larger per-layer
       // cost than Vulkan's one command buffer per graph split, at the class bandwidth.
       {Backend::rocm,
        CardClass::amd_gddr,
-       {0.75, 85e-6, 0.25, keep,
+       nullptr,
+       {0.75, 85e-6, 0.25, keep, 0.0,
         "llama.cpp ROCm on Radeon / Radeon 8060S: fit on the 11 ROCm rows (RX 7900 XTX PR #26284, "
         "issues #20934, ROCm #4868; Strix Halo lhl/strix-halo-testing, geerlingguy #21, "
         "Framework forum): decode median 1.5%; prefill on their 6 dense pp512 rows. The Llama 2 7B "
@@ -258,27 +367,61 @@ const BackendParams& backend_params(Backend backend, CardClass card_class) {
       // (issue #20934: 172 vs 137 t/s on one RX 7900 XTX, same model and build).
       {Backend::vulkan,
        CardClass::amd_gddr,
-       {0.85, 65e-6, 0.21, keep,
+       nullptr,
+       {0.85, 65e-6, 0.21, keep, 0.0,
         "llama.cpp Vulkan on Radeon / Radeon 8060S: fit on the 16 Vulkan rows (RX 7900 XTX, "
         "RX 7900 XT llmfit PR #808, RX 9070 XT VulkanForge, Strix Halo lhl/strix-halo-testing, "
         "issue #22375); prefill on their 8 dense pp512 rows; checked on the later 8060S Llama 2 7B "
         "Q4_0 row (+4%)"}},
       // Alchemist under Vulkan: the dense 8B and MoE 30B rows both read well below the class's
-      // SYCL-fitted bandwidth.
+      // bandwidth. No KHR_coopmat on Xe-HPG (llama.cpp enables coopmat1 on Intel for Xe2 and
+      // later only): prefill runs the scalar / int-dot shaders, the median of its two pp512 rows.
       {Backend::vulkan,
-       CardClass::intel_gpu,
-       {0.60, keep, keep, keep,
-        "llama.cpp Vulkan on Arc A770: bandwidth fit on the 2 A770 Vulkan rows (issues #17628, "
-        "#20893) at the Intel per-layer cost; prefill: one MoE row only, class value kept"}},
+       CardClass::intel_alchemist,
+       nullptr,
+       {0.60, keep, 0.024, keep, 0.0,
+        "llama.cpp Vulkan on Arc A770: bandwidth fit on the A770 Vulkan rows (issues #17628, "
+        "#20893) at the Intel per-layer cost; prefill on its two pp512 rows (2x A770 MoE, "
+        "Nov-2024 Llama 2 7B)"}},
+      // Alchemist under SYCL: the Q4_0 GEMV without the reorder optimisation (off by default on
+      // Xe-HPG, PR #13973) reads about a quarter of the GDDR6 peak; prefill dequantizes to fp16
+      // for oneDNN on XMX.
+      {Backend::sycl,
+       CardClass::intel_alchemist,
+       nullptr,
+       {0.273, keep, 0.125, keep, 0.0,
+        "llama.cpp SYCL on Arc A770: bandwidth and prefill fit on its two Llama 2 7B Q4_0 rows "
+        "(Nov 2024 r/LocalLLaMA 1ghvwsj 42.1 t/s, May 2025 PR #13536 29.9 t/s: +-19% either "
+        "way)"}},
       {Backend::sycl,
        CardClass::intel_gpu,
-       {keep, keep, 0.30, keep,
-        "llama.cpp SYCL on Arc: class decode values; prefill fit on the one B580 SYCL pp512 row "
-        "(ipex-llm #12991)"}},
+       nullptr,
+       {keep, 69e-6, 0.25, keep, 0.0,
+        "llama.cpp SYCL on Battlemage: class bandwidth; per-layer cost the median remainder of its "
+        "3 rows (B580 PR #13885 139 us, B580 ipex-llm #12991 69 us, Arc Pro B70 kyuz0 39 us); "
+        "prefill the median share of the same rows' pp512"}},
+      {Backend::vulkan,
+       CardClass::intel_gpu,
+       nullptr,
+       {keep, keep, 0.185, keep, 0.0,
+        "llama.cpp Vulkan on Battlemage: class decode values; prefill on the Arc Pro B70 pp512 row "
+        "(KHR_coopmat, kyuz0 logs)"}},
+      // CPU backend: the dot kernels unpack 4-bit weights inside the int8 dot product they feed
+      // (one shuffle / mask per 32 weights on AVX2 and NEON), a quarter of the GPU GEMV's
+      // per-weight dequant count.
+      {Backend::cpu,
+       CardClass::cpu,
+       nullptr,
+       {keep, keep, keep, 0.25, 0.0,
+        "llama.cpp CPU backend: dequant share fit with the cpu class on the five CPU rows"}},
   };
-  static const BackendParams kKeep{keep, keep, keep, keep, "the card class's values"};
-  for (const auto& e : kTable)
-    if (e.backend == backend && e.card_class == card_class) return e.params;
+  static const BackendParams kKeep{keep, keep, keep, keep, 0.0, "the card class's values"};
+  const bool dated = is_build_month(build_month);
+  for (const auto& e : kTable) {
+    if (e.backend != backend || e.card_class != card_class) continue;
+    if (e.before == nullptr) return e.params;
+    if (dated && build_month < std::string_view(e.before)) return e.params;
+  }
   return kKeep;
 }
 

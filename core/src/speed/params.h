@@ -2,6 +2,8 @@
 // and their sources live in speed_params.cpp; the model that uses them is speed_model.cpp.
 #pragma once
 
+#include <string_view>
+
 #include "headroom/backend.h"
 #include "headroom/card.h"
 #include "headroom/dtype.h"
@@ -17,7 +19,11 @@ enum class CardClass {
   amd_gddr,
   apple_soc,
   apple_soc_m3,
-  intel_gpu,
+  intel_gpu,        // Xe2 (Battlemage) and later discrete cards, data-centre Xe
+  intel_alchemist,  // Xe-HPG (Arc A-series): no coopmat under Vulkan, slow SYCL Q4_0 GEMV
+  intel_igpu,       // Intel iGPUs on shared LPDDR (Lunar Lake Arc 140V)
+  intel_hbm,        // Data Center GPU Max (Ponte Vecchio, HBM2e)
+  cpu,  // llama.cpp's CPU backend on a CPU "card" (segment "cpu"): system memory, SIMD cores
   other
 };
 
@@ -69,7 +75,11 @@ struct BackendParams {
   double per_layer_s;
   double prefill_compute_fraction;
   double dequant_scale;  // multiplies FormatParams::dequant_ops_per_weight
+  double moe_layer_s;    // added per MoE layer per step (expert routing outside CUDA graphs)
   const char* source;
+  // The prefill share applies to the card's int8 tensor peak, not its fp16 one, for quantized
+  // GGUF weights: llama.cpp's MMQ kernels quantize activations to q8_1 and run int8 mma.
+  bool prefill_on_int8 = false;
 };
 
 // llama.cpp's MoE prefill (mul_mat_id: tokens sorted per expert, one small matmul each) against
@@ -79,7 +89,11 @@ struct BackendParams {
 constexpr double kLlamaMoePrefillEfficiency = 0.40;
 
 CardClass classify_card(const Card& card);
-const BackendParams& backend_params(Backend backend, CardClass card_class);
+// `build_month` ("YYYY-MM", empty for a current build) selects an older build era's entry where
+// one exists (each entry says what changed).
+const BackendParams& backend_params(Backend backend, CardClass card_class,
+                                    std::string_view build_month = {});
+bool is_build_month(std::string_view text);
 const CardClassParams& card_class_params(CardClass card_class);
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class);
 const FormatParams& format_params(DType weight_dtype);
