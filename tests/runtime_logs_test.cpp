@@ -229,3 +229,50 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b start-ups on one H100 80GB that fail",
   CHECK(0.95 * 79.18 - 65.9651 - gib(triton->memory.activation_bytes) - non_torch(*triton) ==
         Approx(1.71).margin(0.15));
 }
+
+TEST_CASE("llama.cpp acceptance: sliding-window cache per stream, padded to 256",
+          "[sizing][acceptance][llamacpp]") {
+  // Gemma 3 270M (google/gemma-3-270m config.json: 18 layers, five sliding (window 512) then one
+  // full, 1 KV head x 256, so 1 KiB of f16 K+V per cell and layer). Measured KV buffers of live
+  // llama-server runs, f16 KV, default n_ubatch 512, -np as given:
+  //  - unslothai/unsloth PR #5225 (2026-05-03, "verified bit-exact" against llama-server):
+  //    ctx 4096 with -np 1/2/4/8: 27/42/72/72 MiB; ctx 8192 with -np 1/2: 39/54 MiB;
+  //  - unslothai/unsloth PR #7530 (2026-07-28, llama.cpp build 10107 / 857c97607): ctx 1024 with
+  //    3 slots: 1536 cells, 27.0 MiB; with 4 slots: 1024 cells, 18.0 MiB (n_ctx_seq rounds up).
+  // The log figures alone fix the shape: 8192 - 4096 tokens add 12 MiB = 3 full layers x 1 KiB.
+  // Each stream's sliding cache is PAD(min(n_ctx_seq, 512 + 512), 256) cells (llama-kv-cache-
+  // iswa.cpp); before this rule Headroom held one window + ubatch for all slots (27 MiB at -np 2).
+  // Tolerance: exact.
+  auto arch = parse_hf_config(R"({"model_type": "gemma3_text", "hidden_size": 640,
+    "intermediate_size": 2048, "num_hidden_layers": 18, "num_attention_heads": 4,
+    "num_key_value_heads": 1, "head_dim": 256, "sliding_window": 512, "vocab_size": 262144,
+    "max_position_embeddings": 32768, "layer_types": [
+    "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention",
+    "sliding_attention", "full_attention", "sliding_attention", "sliding_attention",
+    "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+    "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention",
+    "sliding_attention", "full_attention"]})",
+                              "gemma-3-270m");
+  REQUIRE(arch);
+  struct Row {
+    std::uint64_t ctx;
+    std::uint32_t slots;
+    double kv_mib;
+  };
+  const Row rows[] = {{4096, 1, 27}, {4096, 2, 42}, {4096, 4, 72}, {4096, 8, 72},
+                      {8192, 1, 39}, {8192, 2, 54}, {1024, 3, 27}, {1024, 4, 18}};
+  for (const Row& row : rows) {
+    INFO("ctx " << row.ctx << ", -np " << row.slots);
+    SizingRequest r;
+    r.model = arch.value();
+    r.weight_format = "q8_0";
+    r.runtime = RuntimeId::llamacpp;
+    r.card = *catalog().find_card("rtx-4090").value();
+    r.workload = {64, 64, 1};
+    r.knobs.ctx_size_tokens = row.ctx;
+    r.knobs.parallel_slots = row.slots;
+    auto report = size(r);
+    REQUIRE(report);
+    CHECK(mib(report->memory.kv_cache_capacity_bytes) == Approx(row.kv_mib).epsilon(1e-9));
+  }
+}
