@@ -276,3 +276,31 @@ TEST_CASE("llama.cpp acceptance: sliding-window cache per stream, padded to 256"
     CHECK(mib(report->memory.kv_cache_capacity_bytes) == Approx(row.kv_mib).epsilon(1e-9));
   }
 }
+
+TEST_CASE("llama.cpp acceptance: Gated DeltaNet state cells of a Qwen3.5 GGUF",
+          "[sizing][acceptance][llamacpp]") {
+  // JamePeng/llama-cpp-python issue #78 (llama.cpp under llama-cpp-python, CUDA0, one
+  // sequence): a 32-layer qwen35 GGUF whose log skips the recurrent state on layers 3, 7, ...,
+  // 31 (the 8 full-attention layers) and prints "llama_memory_recurrent: size = 50.25 MiB
+  // (1 cells, 32 layers, 1 seqs), R (f32): 2.25 MiB, S (f32): 48.00 MiB": per Gated DeltaNet
+  // layer 96 KiB of f32 conv state (3 x (2 x 16 x 128 + 32 x 128) x 4 B) and 2 MiB of f32 delta
+  // state (32 x 128 x 128 x 4 B). Qwen3.5-35B-A3B has the same GDN heads (16 key, 32 value, 128
+  // wide, conv 4; its catalog config) on 30 of its 40 layers, so llama.cpp keeps
+  // 30 x (96 KiB + 2 MiB) per slot, and KV only on its 10 full-attention layers.
+  // Tolerance: exact.
+  const double per_layer_mib = (2.25 + 48.00) / 24;
+  auto r = request("qwen3.5-35b-a3b", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+  r.workload = {1024, 1024, 1};
+  r.knobs.ctx_size_tokens = 8192;
+  for (std::uint32_t slots : {1u, 4u}) {
+    INFO("-np " << slots);
+    r.knobs.parallel_slots = slots;
+    auto report = size(r);
+    REQUIRE(report);
+    CHECK(mib(report->memory.state_bytes_per_sequence) == Approx(30 * per_layer_mib));
+    // 10 layers x 2 KV heads x 256 x (K + V) x f16 = 20 KiB per token over n_ctx 8192.
+    CHECK(report->memory.kv_bytes_per_token == 10u * 2 * 256 * 2 * 2);
+    CHECK(mib(report->memory.kv_cache_capacity_bytes) ==
+          Approx(8192.0 * 20 / 1024 + slots * 30 * per_layer_mib));
+  }
+}
