@@ -68,8 +68,7 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   // With -np N (Headroom's slots, Ollama's num_parallel) the cache is not unified: every
   // sequence gets its own stream of n_ctx_seq = PAD(n_ctx / N, 256) cells and n_ctx becomes
   // n_ctx_seq x N, which can round up (src/llama-context.cpp: "rounding down" in the log).
-  const std::uint64_t padded_ctx =
-      pad_to(std::max<std::uint64_t>(requested_ctx, 1), fa ? 256 : 32);
+  const std::uint64_t padded_ctx = pad_to(std::max<std::uint64_t>(requested_ctx, 1), fa ? 256 : 32);
   const std::uint64_t n_ctx_seq =
       slots > 1 ? pad_to(std::max<std::uint64_t>(padded_ctx / slots, 1), 256) : padded_ctx;
   const std::uint64_t n_ctx = n_ctx_seq * slots;
