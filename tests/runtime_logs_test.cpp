@@ -205,9 +205,11 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b start-ups on one H100 80GB that fail",
   CHECK(marlin->verdict == Verdict::does_not_fit);
   CHECK(marlin->verdict_reason.find("cannot start") != std::string::npos);
   // Headroom's weights are the checkpoint's layout (64.38 GiB under vLLM's Triton MXFP4
-  // backend, #33155 below). Marlin pads the experts (mxfp4.py create_weights: intermediate to a
-  // multiple of 128, 2880 -> 2944), so that run loaded 1.59 GiB more. With the logged weights,
-  // Headroom's activation and non-torch terms land on the logged budget within 0.15 GiB.
+  // backend, #33155 below). Marlin pads the expert shapes (mxfp4.py create_weights at
+  // vllm@007d500: intermediate to a multiple of 128, 2880 -> 2944, and hidden to 256), the
+  // likely reason that run loaded 1.59 GiB more; the padding rule of 0.10.1 itself was not read.
+  // With the logged weights, Headroom's activation and non-torch terms land on the logged budget
+  // within 0.15 GiB.
   CHECK(0.9 * 79.18 - 65.9651 - gib(marlin->memory.activation_bytes) - non_torch(*marlin) ==
         Approx(-2.14).margin(0.15));
 
