@@ -147,3 +147,25 @@ TEST_CASE("runtimes refuse the accelerators they do not support", "[catalog]") {
   CHECK(runtime_refuses_card(RuntimeId::llamacpp, gaudi));
   CHECK_FALSE(runtime_refuses_card(RuntimeId::tgi, gaudi));
 }
+
+TEST_CASE("Qwen3-VL vision towers match the published ViT counts", "[catalog]") {
+  // OpenExplorer's ports of Qwen3-VL list the vision and language parameters counted from the
+  // upstream checkpoints' tensors (https://huggingface.co/OpenExplorer/Qwen3-VL-2B-Instruct,
+  // -4B-Instruct, -8B-Instruct): 407.0M, 415.3M and 576.4M for the vision model, rounded to
+  // 0.1M. The tower is patch embedding (Conv3d over 2 frames), 24 or 27 ViT blocks, the
+  // 2x2-merge projector and one more projector per deepstack layer.
+  struct Row {
+    const char* id;
+    double vision_params;
+    double text_params;
+  };
+  for (const Row& row : {Row{"qwen3-vl-2b-instruct", 407.0e6, 1.721e9},
+                         Row{"qwen3-vl-4b-instruct", 415.3e6, 4.022e9},
+                         Row{"qwen3-vl-8b-instruct", 576.4e6, 8.191e9}}) {
+    INFO(row.id);
+    const auto& arch = catalog().find_model(row.id).value()->arch;
+    CHECK(static_cast<double>(arch.vision_params) == Approx(row.vision_params).margin(0.05e6));
+    CHECK(static_cast<double>(total_params(arch) - arch.vision_params) ==
+          Approx(row.text_params).margin(0.5e6));
+  }
+}

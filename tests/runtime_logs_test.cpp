@@ -8,6 +8,7 @@
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
 #include "headroom/units.h"
+#include "runtime/kv_layout.h"
 #include "sizing_fixtures.h"
 
 using namespace headroom;
@@ -175,4 +176,184 @@ TEST_CASE("llama.cpp acceptance: Qwen2.5-3B Q8_0 on an RTX 4080 SUPER, large-voc
   REQUIRE(report);
   CHECK(mib(report->memory.kv_cache_capacity_bytes) == Approx(144.00).epsilon(1e-9));
   CHECK(mib(report->memory.activation_bytes) == Approx(300.75).epsilon(0.005));
+}
+
+TEST_CASE("vLLM acceptance: gpt-oss-120b start-ups on one H100 80GB that fail",
+          "[sizing][acceptance][vllm]") {
+  // Both runs leave max_model_len at vLLM's default, the model's 131072 tokens, which the
+  // requests below pass explicitly. vLLM checks at start-up that one such sequence fits
+  // (kv_cache_utils.check_enough_kv_cache_memory) and exits otherwise, so neither is "fits".
+  auto run = [](double util, std::uint64_t batched) {
+    auto r = request("gpt-oss-120b", "native", RuntimeId::vllm, "h100-sxm-80gb");
+    r.knobs.gpu_memory_utilization = util;
+    r.knobs.max_model_len_tokens = 131072;
+    r.knobs.max_num_batched_tokens = batched;
+    return size(r);
+  };
+  auto non_torch = [](const SizingReport& report) {
+    for (const auto& item : report.memory.items)
+      if (item.name == "non-torch memory") return gib(item.bytes);
+    return 0.0;
+  };
+
+  // vllm-project/vllm issue #23278 (2025-08-20, vLLM 0.10.1, `vllm serve openai/gpt-oss-120b`,
+  // all defaults: gpu_memory_utilization 0.9, max_num_batched_tokens 8192): "Using the Marlin
+  // kernel" (no native FP4 on Hopper), "Model loading took 65.9651 GiB", "Available KV cache
+  // memory: -2.14 GiB", "EngineCore failed to start".
+  auto marlin = run(0.9, 8192);
+  REQUIRE(marlin);
+  CHECK(marlin->verdict == Verdict::does_not_fit);
+  CHECK(marlin->verdict_reason.find("cannot start") != std::string::npos);
+  // Headroom's weights are the checkpoint's layout (64.38 GiB under vLLM's Triton MXFP4
+  // backend, #33155 below). Marlin pads the expert shapes (mxfp4.py create_weights at
+  // vllm@007d500: intermediate to a multiple of 128, 2880 -> 2944, and hidden to 256), the
+  // likely reason that run loaded 1.59 GiB more; the padding rule of 0.10.1 itself was not read.
+  // With the logged weights, Headroom's activation and non-torch terms land on the logged budget
+  // within 0.15 GiB.
+  CHECK(0.9 * 79.18 - 65.9651 - gib(marlin->memory.activation_bytes) - non_torch(*marlin) ==
+        Approx(-2.14).margin(0.15));
+
+  // vllm-project/vllm issue #27508 (comment of 2025-10-31, vLLM V1 of that month,
+  // gpu_worker.py:298): `vllm serve openai/gpt-oss-120b --gpu-memory-utilization 0.95
+  // --max-num-batched-tokens 1024`: "Available KV cache memory: 1.71 GiB", then "EngineCore
+  // failed to start" asking for a shorter context or more memory (131072 tokens need 4.5 GiB).
+  auto triton = run(0.95, 1024);
+  REQUIRE(triton);
+  CHECK(triton->verdict == Verdict::does_not_fit);
+  CHECK(triton->verdict_reason.find("refuses to start") != std::string::npos);
+  // Known gap, bounded: Headroom reserves 3.38 GiB there, 1.67 GiB more than the log. The quoted
+  // log has no "Model loading took" line; with the Marlin layout of #23278 (65.97 GiB) the rule
+  // gives 1.78 GiB (0.07 from the log), with the Triton layout (64.38 GiB, #33155: vLLM 0.14.1,
+  // "Using Triton backend", "Model loading took 64.38 GiB") it gives 3.38. Which backend that
+  // run used is not in the log, so the case bounds the error instead of fitting to it.
+  const double kv = gib(triton->memory.kv_cache_capacity_bytes);
+  CHECK(kv >= 1.71);
+  CHECK(kv <= 1.71 + 1.8);
+  CHECK(0.95 * 79.18 - 65.9651 - gib(triton->memory.activation_bytes) - non_torch(*triton) ==
+        Approx(1.71).margin(0.15));
+}
+
+TEST_CASE("llama.cpp acceptance: sliding-window cache per stream, padded to 256",
+          "[sizing][acceptance][llamacpp]") {
+  // Gemma 3 270M (google/gemma-3-270m config.json: 18 layers, five sliding (window 512) then one
+  // full, 1 KV head x 256, so 1 KiB of f16 K+V per cell and layer). Measured KV buffers of live
+  // llama-server runs, f16 KV, default n_ubatch 512, -np as given:
+  //  - unslothai/unsloth PR #5225 (2026-05-03, "verified bit-exact" against llama-server):
+  //    ctx 4096 with -np 1/2/4/8: 27/42/72/72 MiB; ctx 8192 with -np 1/2: 39/54 MiB;
+  //  - unslothai/unsloth PR #7530 (2026-07-28, llama.cpp build 10107 / 857c97607): ctx 1024 with
+  //    3 slots: 1536 cells, 27.0 MiB; with 4 slots: 1024 cells, 18.0 MiB (n_ctx_seq rounds up).
+  // The log figures alone fix the shape: 8192 - 4096 tokens add 12 MiB = 3 full layers x 1 KiB.
+  // Each stream's sliding cache is PAD(min(n_ctx_seq, 512 + 512), 256) cells (llama-kv-cache-
+  // iswa.cpp); before this rule Headroom held one window + ubatch for all slots (27 MiB at -np 2).
+  // Tolerance: exact.
+  auto arch = parse_hf_config(R"({"model_type": "gemma3_text", "hidden_size": 640,
+    "intermediate_size": 2048, "num_hidden_layers": 18, "num_attention_heads": 4,
+    "num_key_value_heads": 1, "head_dim": 256, "sliding_window": 512, "vocab_size": 262144,
+    "max_position_embeddings": 32768, "layer_types": [
+    "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention",
+    "sliding_attention", "full_attention", "sliding_attention", "sliding_attention",
+    "sliding_attention", "sliding_attention", "sliding_attention", "full_attention",
+    "sliding_attention", "sliding_attention", "sliding_attention", "sliding_attention",
+    "sliding_attention", "full_attention"]})",
+                              "gemma-3-270m");
+  REQUIRE(arch);
+  struct Row {
+    std::uint64_t ctx;
+    std::uint32_t slots;
+    double kv_mib;
+  };
+  const Row rows[] = {{4096, 1, 27}, {4096, 2, 42}, {4096, 4, 72}, {4096, 8, 72},
+                      {8192, 1, 39}, {8192, 2, 54}, {1024, 3, 27}, {1024, 4, 18}};
+  for (const Row& row : rows) {
+    INFO("ctx " << row.ctx << ", -np " << row.slots);
+    SizingRequest r;
+    r.model = arch.value();
+    r.weight_format = "q8_0";
+    r.runtime = RuntimeId::llamacpp;
+    r.card = *catalog().find_card("rtx-4090").value();
+    r.workload = {64, 64, 1};
+    r.knobs.ctx_size_tokens = row.ctx;
+    r.knobs.parallel_slots = row.slots;
+    auto report = size(r);
+    REQUIRE(report);
+    CHECK(mib(report->memory.kv_cache_capacity_bytes) == Approx(row.kv_mib).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("llama.cpp acceptance: Gated DeltaNet state cells of a Qwen3.5 GGUF",
+          "[sizing][acceptance][llamacpp]") {
+  // JamePeng/llama-cpp-python issue #78 (llama.cpp under llama-cpp-python, CUDA0, one
+  // sequence): a 32-layer qwen35 GGUF whose log skips the recurrent state on layers 3, 7, ...,
+  // 31 (the 8 full-attention layers) and prints "llama_memory_recurrent: size = 50.25 MiB
+  // (1 cells, 32 layers, 1 seqs), R (f32): 2.25 MiB, S (f32): 48.00 MiB": per Gated DeltaNet
+  // layer 96 KiB of f32 conv state (3 x (2 x 16 x 128 + 32 x 128) x 4 B) and 2 MiB of f32 delta
+  // state (32 x 128 x 128 x 4 B). Qwen3.5-35B-A3B has the same GDN heads (16 key, 32 value, 128
+  // wide, conv 4; its catalog config) on 30 of its 40 layers, so llama.cpp keeps
+  // 30 x (96 KiB + 2 MiB) per slot, and KV only on its 10 full-attention layers.
+  // Tolerance: exact.
+  const double per_layer_mib = (2.25 + 48.00) / 24;
+  auto r = request("qwen3.5-35b-a3b", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+  r.workload = {1024, 1024, 1};
+  r.knobs.ctx_size_tokens = 8192;
+  for (std::uint32_t slots : {1u, 4u}) {
+    INFO("-np " << slots);
+    r.knobs.parallel_slots = slots;
+    auto report = size(r);
+    REQUIRE(report);
+    CHECK(mib(report->memory.state_bytes_per_sequence) == Approx(30 * per_layer_mib));
+    // 10 layers x 2 KV heads x 256 x (K + V) x f16 = 20 KiB per token over n_ctx 8192.
+    CHECK(report->memory.kv_bytes_per_token == 10u * 2 * 256 * 2 * 2);
+    CHECK(mib(report->memory.kv_cache_capacity_bytes) ==
+          Approx(8192.0 * 20 / 1024 + slots * 30 * per_layer_mib));
+  }
+}
+
+TEST_CASE("vLLM acceptance: Qwen3.6-35B-A3B hybrid pool, blocks and concurrency",
+          "[sizing][acceptance][vllm]") {
+  // noonghunna/club-3090 issues #612 and #652 (RTX 5090, vLLM v0.24.0, Qwen3.6-35B-A3B NVFP4,
+  // kv_cache_dtype fp8, max_model_len 131072, max_num_seqs 1, enable_prefix_caching True):
+  //   #612: "Available KV cache memory: 5.98 GiB", "GPU KV cache size: 567,978 tokens",
+  //         "Maximum concurrency for 131,072 tokens per request: 4.33x";
+  //   #652: 6.01 GiB, 569,878 tokens, 4.35x.
+  // Headroom's vLLM layout for the model: 10 full-attention layers of 2 KV heads x 256 x (K + V)
+  // in fp8 (1,024 B per token and layer), 30 Gated DeltaNet layers whose state page (bf16 conv
+  // 49,152 B + f32 delta state 2,097,152 B, the config's mamba_ssm_dtype) sets the block to
+  // 16 x cdiv(2,146,304, 16 x 1,024) = 2,096 tokens. vLLM groups the 40 layers into 4 groups of
+  // 10 (1 attention, 3 GDN) over one pool of 10 x 2,096 x 1,024 B blocks; a request holds
+  // cdiv(131072, 2096) = 63 attention blocks and, with prefix caching (mamba_cache_mode
+  // "align"), 2 blocks per GDN group: MambaManager keeps the previous step's state block until
+  // the next step frees it (single_type_kv_cache_manager.py, last_state_block_idx). The
+  // logged pools reproduce exactly: floor(5.98 GiB / 21,463,040 B) = 299 blocks,
+  // 299 / (63 + 3 x 2) x 131072 = 567,978 tokens; 300 blocks -> 569,878.
+  // Known gap: Headroom has no prefix-caching setting and counts one state block per group (the
+  // "none" mode), so its concurrency at these lengths is 299 / 66 = 4.53x, not 4.33x (4.6% high).
+  const auto& arch = catalog().find_model("qwen3.6-35b-a3b").value()->arch;
+  const KvLayout layout = make_kv_layout(arch, 1.0, RuntimeId::vllm, 1, true);
+  REQUIRE(layout.groups.size() == 1);
+  const std::uint64_t per_token = layout.groups[0].bytes_per_token;
+  CHECK(per_token == 10u * 2 * 256 * 2);
+  CHECK(layout.min_block_tokens == 2096);
+  const std::uint64_t block_bytes = layout.min_block_tokens * per_token;  // one 10-layer block
+  // The padded state of the 30 GDN layers is three group blocks.
+  CHECK(layout.state_bytes_per_sequence == 3 * block_bytes);
+  struct Row {
+    double available_gib;
+    double tokens;
+    double concurrency;
+  };
+  for (const Row& row : {Row{5.98, 567978, 4.33}, Row{6.01, 569878, 4.35}}) {
+    INFO(row.available_gib << " GiB");
+    const auto blocks = static_cast<std::uint64_t>(row.available_gib * kGiB) / block_bytes;
+    const std::uint64_t attention_blocks = (131072 + layout.min_block_tokens - 1) /
+                                           layout.min_block_tokens;
+    const std::uint64_t state_groups = layout.state_bytes_per_sequence / block_bytes;
+    const double align = static_cast<double>(blocks) /
+                         static_cast<double>(attention_blocks + 2 * state_groups);
+    CHECK(std::floor(align * 131072) == row.tokens);
+    CHECK(align == Approx(row.concurrency).margin(0.005));
+    // What Headroom's own per-request cost (one state block per group) gives instead.
+    const double headroom = static_cast<double>(blocks * block_bytes) /
+                            static_cast<double>(layout.bytes_for(131072, 1, 2096, 0));
+    CHECK(headroom == Approx(row.concurrency * 69.0 / 66.0).epsilon(0.002));
+  }
 }

@@ -208,12 +208,27 @@ std::optional<Error> read_vision(const Json& vision, ModelArch& arch) {
     return invalid("config.vision_config.patch_size", "must be at most image_size");
   const double per_layer = 4 * h * h + 2 * h * inter + 9 * h + inter;
   // Qwen3-VL states its learned position table (num_position_embeddings) instead of an image size.
+  const bool qwen3_vl = json_util::get_uint(vision, "num_position_embeddings").has_value();
   const double positions =
-      json_util::get_uint(vision, "num_position_embeddings")
-          ? static_cast<double>(read_optional(vision, "num_position_embeddings", 0))
-          : (image / patch) * (image / patch);
-  const double params =
+      qwen3_vl ? static_cast<double>(read_optional(vision, "num_position_embeddings", 0))
+               : (image / patch) * (image / patch);
+  double params =
       layers * per_layer + 3 * patch * patch * h + positions * h + h * arch.hidden_size + 2 * h;
+  if (qwen3_vl) {
+    // transformers Qwen3VLVisionModel: a Conv3d patch embedding over temporal_patch_size frames
+    // (with bias), and a patch merger 4h -> 4h -> out_hidden_size after the 2x2 spatial merge,
+    // repeated once per deepstack_visual_indexes entry (those normalise over 4h). Qwen3-VL-8B:
+    // 576.4M with the three deepstack mergers, the gap between Qwen3-8B and the 8.77B checkpoint.
+    const double t = read_optional(vision, "temporal_patch_size", 2);
+    const double merged = 4 * h;
+    const double out = read_optional(vision, "out_hidden_size", arch.hidden_size);
+    const Json* deepstack = json_util::find(vision, "deepstack_visual_indexes");
+    const double stacks =
+        deepstack != nullptr && deepstack->is_array() ? static_cast<double>(deepstack->size()) : 0;
+    const double merger = merged * merged + merged + merged * out + out;
+    params = layers * per_layer + 3 * t * patch * patch * h + h + positions * h + (2 * h + merger) +
+             stacks * (2 * merged + merger);
+  }
   arch.vision_hidden_size = static_cast<std::uint32_t>(h);
   arch.vision_params = static_cast<std::uint64_t>(params);  // at most ~2e16 with the bounds above
   return std::nullopt;

@@ -77,6 +77,10 @@ std::optional<Error> read_qwen_next(const Json& c, ModelArch& a) {
   r.value_heads = read_optional(c, "linear_num_value_heads", 32);
   r.value_head_dim = read_optional(c, "linear_value_head_dim", 128);
   a.attn_output_gate = json_util::get_bool(c, "attn_output_gate").value_or(true);
+  // Qwen3.5/3.6 configs state mamba_ssm_dtype "float32": vLLM takes it for an auto
+  // mamba_ssm_cache_dtype (model_executor/models/config.py Qwen3.5 rewrite, v0.22.1-v0.24.0;
+  // qwen3_5.py get_mamba_state_dtype_from_config), and its v0.24 pools match the f32 page.
+  a.ssm_state_f32 = json_util::get_string(c, "mamba_ssm_dtype").value_or("") == "float32";
   return std::nullopt;
 }
 

@@ -65,7 +65,13 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   const std::uint64_t per_user = w.prompt_tokens + w.output_tokens;
   const std::uint64_t requested_ctx = knobs.ctx_size_tokens.value_or(per_user * slots);
   // n_ctx is padded (256 with flash attention, 32 without: llama-context.cpp / gguf-parser).
-  const std::uint64_t n_ctx = pad_to(std::max<std::uint64_t>(requested_ctx, 1), fa ? 256 : 32);
+  // With -np N (Headroom's slots, Ollama's num_parallel) the cache is not unified: every
+  // sequence gets its own stream of n_ctx_seq = PAD(n_ctx / N, 256) cells and n_ctx becomes
+  // n_ctx_seq x N, which can round up (src/llama-context.cpp: "rounding down" in the log).
+  const std::uint64_t padded_ctx = pad_to(std::max<std::uint64_t>(requested_ctx, 1), fa ? 256 : 32);
+  const std::uint64_t n_ctx_seq =
+      slots > 1 ? pad_to(std::max<std::uint64_t>(padded_ctx / slots, 1), 256) : padded_ctx;
+  const std::uint64_t n_ctx = n_ctx_seq * slots;
   const std::uint64_t ubatch =
       std::min<std::uint64_t>(knobs.ubatch_size_tokens.value_or(kDefaultUbatchTokens), n_ctx);
   in.inputs.ctx_size_tokens = n_ctx;
@@ -115,10 +121,20 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   r.block_tokens = 1;
   r.extra_window_tokens = ubatch;
   r.reserves_kv = true;
-  // Recurrent layers get one state cell per slot (llama_memory_recurrent mem_size = n_seq_max).
-  const std::uint64_t kv_total =
-      add_bytes(in.kv.bytes_for(n_ctx, 1, 1, ubatch),
-                mul_bytes(in.kv.state_bytes_per_sequence, std::max<std::uint32_t>(slots, 1) - 1));
+  // Full-attention layers hold n_ctx cells. Sliding-window and chunked layers hold, per stream,
+  // PAD(min(n_ctx_seq, n_swa + n_ubatch), 256) cells (src/llama-kv-cache-iswa.cpp @02c28f5:
+  // "the SWA cache is always padded to 256"; a unified cache would hold one stream of
+  // PAD(min(n_ctx, n_swa x n_seq + n_ubatch), 256)). Recurrent layers get one state cell per slot
+  // (llama_memory_recurrent mem_size = n_seq_max).
+  const std::uint32_t streams = std::max<std::uint32_t>(slots, 1);
+  std::uint64_t kv_total = mul_bytes(in.kv.state_bytes_per_sequence, streams);
+  for (const KvLayerGroup& group : in.kv.groups) {
+    const std::uint64_t cells =
+        group.window_tokens == 0
+            ? n_ctx
+            : mul_bytes(pad_to(std::min(n_ctx_seq, group.window_tokens + ubatch), 256), streams);
+    kv_total = add_bytes(kv_total, mul_bytes(cells, group.bytes_per_token));
+  }
   // min(): above 2^53 the double product can round past kv_total, and the host share would wrap.
   const std::uint64_t kv_on_gpus =
       std::min(kv_total, bytes_from_double(static_cast<double>(kv_total) * r.kv_gpu_share));
