@@ -8,6 +8,7 @@
 #include "base/saturating.h"
 #include "headroom/speed.h"
 #include "headroom/traffic.h"
+#include "speed/engine.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -69,6 +70,8 @@ struct Setup {
   double dense_bytes = 0;             // weights every token reads (attention, shared, embeddings)
   double expert_bytes = 0;            // all routed-expert weights
   speed::MoeKernelParams moe{1.0, 0.0, ""};  // routed-expert kernels (MoE models only)
+  const speed::EngineParams* engine = nullptr;  // serving engines only (vLLM, SGLang, ...)
+  speed::InterconnectParams link{"", 0, 1, ""};  // tensor-parallel all-reduce
 };
 
 double peak_for_matmul(const SpeedInput& in) {
@@ -97,6 +100,15 @@ Setup make_setup(const SpeedInput& in) {
       s.cls.prefill_compute_fraction = b.prefill_compute_fraction;
     if (b.dequant_scale >= 0) dequant_scale = b.dequant_scale;
   }
+  s.engine = speed::engine_params(in.runtime);
+  if (s.engine) {
+    // The serving engine's own scheduler costs and prefill budget (engine.cpp).
+    s.step.per_step_s = s.engine->per_step_s;
+    s.step.per_layer_s = s.engine->per_layer_s;
+    s.step.per_sequence_s = s.engine->per_sequence_s;
+    s.step.prefill_chunk_tokens = s.engine->prefill_chunk_tokens;
+  }
+  s.link = speed::interconnect_params(in.card, s.cls.allreduce_latency_s);
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
                                                               : in.card.throughput.bf16_flops_per_s;
@@ -143,19 +155,35 @@ double attention_flops(const SpeedInput& in, double tokens, double depth) {
   return 4.0 * in.num_layers * width * tokens * depth;
 }
 
-double fixed_step_seconds(const Setup& s, double sequences) {
+// Fixed and communication cost of one step of `sequences` sequences carrying `tokens` tokens.
+double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   const SpeedInput& in = *s.in;
   double t =
       s.step.per_step_s + in.num_layers * s.step.per_layer_s + sequences * s.step.per_sequence_s;
-  if (s.expert_bytes > 0) t += in.num_layers * s.moe.per_moe_layer_s;  // routing, sort, dispatch
+  double moe_layer_s = s.moe.per_moe_layer_s;
+  if (s.engine) {
+    // Past the engine's largest CUDA graph every kernel is launched from the host.
+    if (sequences > s.engine->max_graph_batch) t += in.num_layers * s.engine->eager_per_layer_s;
+    moe_layer_s = std::max(moe_layer_s, s.engine->per_moe_layer_s);
+  }
+  if (s.expert_bytes > 0) t += in.num_layers * moe_layer_s;  // routing, sort, dispatch
   if (in.gpus > 1) {
-    if (splits_by_layer(in.runtime))
+    if (splits_by_layer(in.runtime)) {
       t += (in.gpus - 1) * s.step.per_gpu_hop_s;
-    else
+    } else if (s.engine) {
+      // Two all-reduces per layer (after attention, after the MLP) of the step's bf16
+      // activations: latency-bound at small batch, bandwidth-bound for prefill chunks.
+      const double bytes = tokens * static_cast<double>(in.hidden_size) * 2.0;
+      t += 2.0 * in.num_layers * speed::allreduce_seconds(s.link, bytes, s.tp);
+    } else {
       t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
+    }
   }
   return t;
 }
+
+// What the engine spends on a request outside the GPU steps (API server, tokenizer): TTFT only.
+double per_request_seconds(const Setup& s) { return s.engine ? s.engine->per_request_s : 0.0; }
 
 struct StepTime {
   double seconds = 0;
@@ -197,7 +225,7 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const double elements = weights * 8.0 / in.bits_per_weight;
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   st.compute_s = matmul_s + dequant_s;
-  st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch);
+  st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch, tokens);
   return st;
 }
 
@@ -225,7 +253,7 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
-  return std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1);
+  return std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1, per_chunk);
 }
 
 double output_tokens(const SpeedInput& in) {
@@ -295,7 +323,7 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   // for half the queue plus its own prompt, then one decode step for its first token.
   const double all_prefill = prefill_seconds(s, users * prompt, prompt);
   const double first_step = decode_step(s, users, prompt, 0).seconds;
-  e.ttft_s = all_prefill * (users + 1) / (2 * users) + first_step;
+  e.ttft_s = all_prefill * (users + 1) / (2 * users) + first_step + per_request_seconds(s);
 
   const double request_s = prefill_seconds(s, prompt, prompt) + out * decode_steady(s).seconds;
   e.requests_per_minute = 60.0 * users / request_s;
@@ -348,7 +376,8 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
   ServiceTimes t;
   t.output_tokens = std::max<std::uint64_t>(input.output_tokens, 1);
   // The same first-token time a lone user gets from estimate_speed().
-  t.prefill_s = prefill_seconds(s, prompt, prompt) + decode_step(s, 1, prompt, 0).seconds;
+  t.prefill_s = prefill_seconds(s, prompt, prompt) + decode_step(s, 1, prompt, 0).seconds +
+                per_request_seconds(s);
   const double depth = prompt + 0.5 * output_tokens(input);
   t.decode_step_s.reserve(max_batch);
   t.prefill_stall_s.reserve(max_batch);

@@ -1,0 +1,85 @@
+// Serving-engine and interconnect parameters. Engine defaults (graph sizes, token budgets,
+// kernels) come from each runtime's source or docs; the fixed costs are fits over groups of
+// rows of tests/data/serving_validation.json and tests/data/speed_validation.json (each entry
+// names its group), never one row at a time.
+#include "speed/engine.h"
+
+#include <string_view>
+
+namespace headroom::speed {
+
+const EngineParams* engine_params(RuntimeId runtime) {
+  static const EngineParams kTable[] = {
+      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", 0.8e-3, 15e-6, 0.3e-3, 0.0, 512, 60e-6, 8192,
+       0.0,
+       "vllm_flash_attn (FA2 Ampere/Ada, FA3 Hopper), FlashInfer on Blackwell; ROCm: AITER/Triton",
+       "Triton fused_moe; Marlin-MoE for int4; FlashInfer-TRTLLM fp4 on Blackwell",
+       "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
+       "graph sizes: [1,2,4]+8..512, capped at min(2 max_num_seqs, 512, budget) "
+       "(vllm/config/vllm.py); budget: max_num_batched_tokens 8192 for the API server on >=70 GiB "
+       "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
+       "attention backends (serving-anchors.md sections 2, 4.1)"},
+      {RuntimeId::sglang, "0.4-0.5", 0.8e-3, 15e-6, 0.3e-3, 0.0, 256, 60e-6, 8192, 0.0,
+       "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
+       "fused_moe_triton, Marlin-MoE; FlashInfer CuTe-DSL on Blackwell",
+       "custom all-reduce (sgl-kernel), NCCL otherwise",
+       "cuda_graph_max_bs 256 and chunked_prefill_size 8192 on 60-160 GB GPUs "
+       "(python/sglang/srt/server_args.py); prefill-first scheduling (managers/scheduler.py); "
+       "overlap scheduler (lmsys.org/blog/2024-12-04-sglang-v0-4)"},
+      {RuntimeId::trtllm, "1.0-1.1 (PyTorch backend)", 0.8e-3, 15e-6, 0.3e-3, 0.0, 128, 60e-6,
+       8192, 0.0, "TRT-LLM FMHA / XQA (generation), trtllm_mla",
+       "CUTLASS MoE, DeepGEMM on Blackwell", "TRT-LLM custom all-reduce (one-shot / two-shot)",
+       "max_num_tokens 8192, max_batch_size 2048; CUDA graphs up to 128 if unset "
+       "(tensorrt_llm/llmapi/llm_args.py); overlap scheduler on "
+       "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e)"},
+      {RuntimeId::tgi, "2.x-3.x", 0.8e-3, 15e-6, 0.3e-3, 0.0, 32, 60e-6, 4096, 0.0,
+       "flash-attention / paged attention (ROCm: CK flash-attention)", "vLLM-derived fused MoE",
+       "NCCL (torch.distributed)",
+       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default "
+       "(backends/v3/src/backend.rs); TGI is in maintenance mode"},
+  };
+  for (const auto& e : kTable)
+    if (e.runtime == runtime) return &e;
+  return nullptr;
+}
+
+InterconnectParams interconnect_params(const Card& card, double class_latency_s) {
+  // Bus bandwidths: nccl-tests all-reduce at 1M-16M elements (aiconfigurator
+  // systems/data/<gpu>/comm/nccl, serving-anchors.md section 5; the collector's element count
+  // is read as bf16, so these are within 2x); latency floors: the graph-captured custom
+  // all-reduce of vLLM/SGLang/TRT-LLM at 1K elements, TP8 (H100 3.4-4.8 us) plus the
+  // runtime's launch around it, as fitted on the NVIDIA TP rows; MI300X from the AMD vLLM TP8
+  // latency rows (the card class's value).
+  static const InterconnectParams kNvlink3{
+      "nvlink3", 12e-6, 230e9,
+      "A100 SXM TP8 NCCL: 75 us at 4M, 215 us at 16M elements (aiconfigurator nccl_perf)"};
+  static const InterconnectParams kNvlink4{
+      "nvlink4", 12e-6, 360e9,
+      "H100 SXM TP8 NCCL: 46.9 us at 4M, 119.8 us at 16M elements (aiconfigurator nccl_perf); "
+      "custom all-reduce 4.5 us at 1K (vLLM)"};
+  static const InterconnectParams kNvlink5{
+      "nvlink5", 12e-6, 720e9, "B200 TP8 NCCL: 48.9 us at 4M, 78.4 us at 16M elements"};
+  static const InterconnectParams kXgmi{
+      "xgmi", 25e-6, 300e9,
+      "MI300X: 7 x 64 GB/s xGMI links, ~48 GB/s usable each (rocm.blogs.amd.com mi300x-rccl-xgmi); "
+      "latency fit on AMD vLLM TP8 rows"};
+  static const InterconnectParams kPcie4{
+      "pcie4", 25e-6, 20e9, "L40S PCIe 4.0 TP2 NCCL: 76.9 us at 1M, 849 us at 16M elements"};
+  static const InterconnectParams kPcie5{
+      "pcie5", 25e-6, 40e9, "RTX PRO 6000 PCIe 5.0 TP8 NCCL: 398 us at 4M, 1409 us at 16M"};
+  const std::string_view link = card.interconnect;
+  if (link == "nvlink3") return kNvlink3;
+  if (link == "nvlink4") return kNvlink4;
+  if (link == "nvlink5") return kNvlink5;
+  if (link == "xgmi") return kXgmi;
+  if (link == "pcie4") return kPcie4;
+  if (link == "pcie5") return kPcie5;
+  return {"unknown", class_latency_s, 20e9, "card class latency, PCIe 4.0 bandwidth"};
+}
+
+double allreduce_seconds(const InterconnectParams& link, double bytes, double gpus) {
+  if (gpus <= 1) return 0;
+  return link.allreduce_latency_s + bytes * 2 * (gpus - 1) / gpus / link.allreduce_bus_bytes_per_s;
+}
+
+}  // namespace headroom::speed

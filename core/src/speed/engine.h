@@ -1,0 +1,47 @@
+// What each serving engine (vLLM, SGLang, TensorRT-LLM, TGI) adds to the roofline: its
+// scheduler's fixed costs, CUDA-graph range, chunked-prefill budget and kernels, per release;
+// and the all-reduce cost of each GPU-to-GPU interconnect. Values and sources in engine.cpp.
+#pragma once
+
+#include <cstdint>
+
+#include "headroom/card.h"
+#include "headroom/runtime.h"
+
+namespace headroom::speed {
+
+struct EngineParams {
+  RuntimeId runtime;
+  const char* version;          // the release the values describe
+  double per_step_s;            // scheduling, sampling, host sync: once per step (graph replay)
+  double per_layer_s;           // launches and small ops per layer per step, inside a graph
+  double per_sequence_s;        // per running sequence per step (metadata, sampling, detokenize)
+  double per_request_s;         // API server, tokenizer, admission: once per request (TTFT)
+  std::uint32_t max_graph_batch;  // the largest captured batch; larger steps launch eagerly
+  double eager_per_layer_s;       // what an eager step adds per layer over a captured one
+  double prefill_chunk_tokens;    // chunked-prefill token budget per step
+  double per_moe_layer_s;  // fused-MoE routing, sort, align and launches per MoE layer per step
+  const char* attention_kernels;
+  const char* moe_kernels;
+  const char* allreduce;
+  const char* source;
+};
+
+// The serving engines only; null for llama.cpp, Ollama and transformers.
+const EngineParams* engine_params(RuntimeId runtime);
+
+struct InterconnectParams {
+  const char* name;
+  double allreduce_latency_s;        // one small (decode-sized) all-reduce
+  double allreduce_bus_bytes_per_s;  // ring bus bandwidth for large messages (nccl-tests busbw)
+  const char* source;
+};
+
+// The card's link ("" = unknown: the card class's latency over PCIe 4.0).
+InterconnectParams interconnect_params(const Card& card, double class_latency_s);
+
+// One all-reduce of `bytes` over `gpus` GPUs: the latency floor plus a ring's
+// 2 (gpus - 1) / gpus bytes per GPU at the bus bandwidth.
+double allreduce_seconds(const InterconnectParams& link, double bytes, double gpus);
+
+}  // namespace headroom::speed
