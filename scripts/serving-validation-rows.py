@@ -10,6 +10,8 @@ import json, sys
 src = json.load(open('tests/data/measurements/serving.json'))['rows']
 cards = {c['id'] for c in json.load(open('core/data/cards.json'))['cards']}
 models = {m['id'] for m in json.load(open('core/data/models.json'))['models']}
+# Weight formats the catalog knows (core/src/formats/catalog_table.cpp); nvfp4 is not one yet.
+formats = {'bf16', 'fp16', 'fp8', 'fp8-channel', 'fp8-block', 'awq', 'gptq', 'mxfp4'}
 out = []
 skipped = []
 for r in src:
@@ -17,6 +19,8 @@ for r in src:
     if r['card'] not in cards: why = 'card not in catalog'
     elif r['model'] not in models: why = 'model not in catalog'
     elif r['prompt_tokens'] is None or r['output_tokens'] is None: why = 'lengths not stated'
+    elif r['quant'].split(' ')[0] not in formats: why = 'weight format not in the catalog'
+    elif (r['gpus'] or 1) > 8: why = 'more than one 8-GPU node (inter-node all-reduce is not modelled)'
     if why:
         skipped.append((r['id'], why)); continue
     m = r['measured']

@@ -9,9 +9,34 @@
 namespace headroom::speed {
 
 const EngineParams* engine_params(RuntimeId runtime) {
+  // Shared fixed costs, fit on the vLLM rows of speed_validation.json before the engines had
+  // entries of their own (params.cpp's step costs): 0.8 ms per step, 15 us per layer, 0.3 ms
+  // per running sequence at small batch.
+  constexpr double kStep = 0.8e-3, kLayer = 15e-6, kSequence = 0.3e-3;
+  // Overlap batch 384: fit on the large-batch throughput rows of the Python engines (AMD MI300X vLLM
+  // 70B/405B bursts of 500-3200) against the batch-256 vLLM row of speed_validation.json (OCI
+  // MI300X 405B), which a smaller value pushes past 35%: a flat 0.3 ms per sequence made batch
+  // 1024 steps 300 ms slower than measured.
+  constexpr double kOverlapBatch = 384;
+  // TensorRT-LLM's C++ batch manager overlaps sooner: overlap batch 48, fit on its
+  // perf-overview bursts (Llama 3.1 8B / 3.3 70B / 405B, Qwen3-235B at 3000 requests, batches in
+  // the hundreds) against the NIM TP2 concurrency-25 row of speed_validation.json.
+  constexpr double kTrtOverlapBatch = 48;
+  // TensorRT-LLM MoE layers (CUTLASS MoE, routing): 60 us each, fit on the InferenceX DeepSeek-R1
+  // B200 rows at concurrency 4-8 (issue #3317), where the roofline alone is 25-40% fast.
+  constexpr double kTrtMoeLayer = 60e-6;
+  // Eager launches past the largest graph: ~4 kernels per layer at ~15 us each (estimate).
+  constexpr double kEager = 60e-6;
+  // MoE prefill (DeepSeek-R1, MLA + 256 experts): 0.33 of the dense rate, from the TTFT the
+  // InferenceX TRT-LLM 8x B200 rows add from 1k to 8k prompts at concurrency 4 (190 -> 323 ms,
+  // issue #3317), the one pair in the set that separates prefill from fixed costs.
+  constexpr double kMoePrefill = 0.33;
+  // per_request_s (each entry): the median TTFT left over after prefill on the runtime's
+  // closed-loop and single-request rows of serving_validation.json with prompts up to 1024
+  // tokens on dense models (the API server, tokenizer and admission around the first step).
   static const EngineParams kTable[] = {
-      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", 0.8e-3, 15e-6, 0.3e-3, 0.0, 512, 60e-6, 8192,
-       0.0,
+      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch, 0.043, 512,
+       kEager, 8192, 0.0, kMoePrefill,
        "vllm_flash_attn (FA2 Ampere/Ada, FA3 Hopper), FlashInfer on Blackwell; ROCm: AITER/Triton",
        "Triton fused_moe; Marlin-MoE for int4; FlashInfer-TRTLLM fp4 on Blackwell",
        "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
@@ -19,20 +44,22 @@ const EngineParams* engine_params(RuntimeId runtime) {
        "(vllm/config/vllm.py); budget: max_num_batched_tokens 8192 for the API server on >=70 GiB "
        "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
        "attention backends (serving-anchors.md sections 2, 4.1)"},
-      {RuntimeId::sglang, "0.4-0.5", 0.8e-3, 15e-6, 0.3e-3, 0.0, 256, 60e-6, 8192, 0.0,
+      {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager, 8192, 0.0,
+       kMoePrefill,
        "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
        "fused_moe_triton, Marlin-MoE; FlashInfer CuTe-DSL on Blackwell",
        "custom all-reduce (sgl-kernel), NCCL otherwise",
        "cuda_graph_max_bs 256 and chunked_prefill_size 8192 on 60-160 GB GPUs "
        "(python/sglang/srt/server_args.py); prefill-first scheduling (managers/scheduler.py); "
        "overlap scheduler (lmsys.org/blog/2024-12-04-sglang-v0-4)"},
-      {RuntimeId::trtllm, "1.0-1.1 (PyTorch backend)", 0.8e-3, 15e-6, 0.3e-3, 0.0, 128, 60e-6,
-       8192, 0.0, "TRT-LLM FMHA / XQA (generation), trtllm_mla",
+      {RuntimeId::trtllm, "1.0-1.1 (PyTorch backend)", kStep, kLayer, kSequence, kTrtOverlapBatch, 0.026,
+       128, kEager, 8192, kTrtMoeLayer, kMoePrefill, "TRT-LLM FMHA / XQA (generation), trtllm_mla",
        "CUTLASS MoE, DeepGEMM on Blackwell", "TRT-LLM custom all-reduce (one-shot / two-shot)",
        "max_num_tokens 8192, max_batch_size 2048; CUDA graphs up to 128 if unset "
        "(tensorrt_llm/llmapi/llm_args.py); overlap scheduler on "
        "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e)"},
-      {RuntimeId::tgi, "2.x-3.x", 0.8e-3, 15e-6, 0.3e-3, 0.0, 32, 60e-6, 4096, 0.0,
+      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096, 0.0,
+       kMoePrefill,
        "flash-attention / paged attention (ROCm: CK flash-attention)", "vLLM-derived fused MoE",
        "NCCL (torch.distributed)",
        "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default "

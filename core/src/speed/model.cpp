@@ -158,8 +158,10 @@ double attention_flops(const SpeedInput& in, double tokens, double depth) {
 // Fixed and communication cost of one step of `sequences` sequences carrying `tokens` tokens.
 double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   const SpeedInput& in = *s.in;
+  const double per_sequence =
+      s.engine ? sequences / (1 + sequences / s.engine->sequence_overlap_batch) : sequences;
   double t =
-      s.step.per_step_s + in.num_layers * s.step.per_layer_s + sequences * s.step.per_sequence_s;
+      s.step.per_step_s + in.num_layers * s.step.per_layer_s + per_sequence * s.step.per_sequence_s;
   double moe_layer_s = s.moe.per_moe_layer_s;
   if (s.engine) {
     // Past the engine's largest CUDA graph every kernel is launched from the host.
@@ -246,8 +248,9 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
     memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
   const double flops = 2.0 * static_cast<double>(in.active_params) * tokens +
                        attention_flops(in, tokens, 0.5 * prompt);
-  const double moe_efficiency =
-      s.expert_bytes > 0 && is_llama_cpp(in.runtime) ? speed::kLlamaMoePrefillEfficiency : 1.0;
+  double moe_efficiency = 1.0;
+  if (s.expert_bytes > 0 && is_llama_cpp(in.runtime)) moe_efficiency = speed::kLlamaMoePrefillEfficiency;
+  if (s.expert_bytes > 0 && s.engine) moe_efficiency = s.engine->moe_prefill_efficiency;
   const double compute_s =
       flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
