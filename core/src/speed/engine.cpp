@@ -36,7 +36,7 @@ const EngineParams* engine_params(RuntimeId runtime) {
   // tokens on dense models (the API server, tokenizer and admission around the first step).
   static const EngineParams kTable[] = {
       {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch, 0.043, 512,
-       kEager, 8192, 0.0, kMoePrefill,
+       kEager, 8192, true, 0.0, kMoePrefill,
        "vllm_flash_attn (FA2 Ampere/Ada, FA3 Hopper), FlashInfer on Blackwell; ROCm: AITER/Triton",
        "Triton fused_moe; Marlin-MoE for int4; FlashInfer-TRTLLM fp4 on Blackwell",
        "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
@@ -44,26 +44,29 @@ const EngineParams* engine_params(RuntimeId runtime) {
        "(vllm/config/vllm.py); budget: max_num_batched_tokens 8192 for the API server on >=70 GiB "
        "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
        "attention backends (serving-anchors.md sections 2, 4.1)"},
-      {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager, 8192, 0.0,
-       kMoePrefill,
+      {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager, 8192, false,
+       0.0, kMoePrefill,
        "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
        "fused_moe_triton, Marlin-MoE; FlashInfer CuTe-DSL on Blackwell",
        "custom all-reduce (sgl-kernel), NCCL otherwise",
        "cuda_graph_max_bs 256 and chunked_prefill_size 8192 on 60-160 GB GPUs "
-       "(python/sglang/srt/server_args.py); prefill-first scheduling (managers/scheduler.py); "
+       "(python/sglang/srt/server_args.py); prefill-first scheduling, a new prefill batch runs "
+       "before the decode batch, enable_mixed_chunk off (get_next_batch_to_run, "
+       "managers/scheduler.py); "
        "overlap scheduler (lmsys.org/blog/2024-12-04-sglang-v0-4)"},
       {RuntimeId::trtllm, "1.0-1.1 (PyTorch backend)", kStep, kLayer, kSequence, kTrtOverlapBatch, 0.026,
-       128, kEager, 8192, kTrtMoeLayer, kMoePrefill, "TRT-LLM FMHA / XQA (generation), trtllm_mla",
+       128, kEager, 8192, true, kTrtMoeLayer, kMoePrefill, "TRT-LLM FMHA / XQA (generation), trtllm_mla",
        "CUTLASS MoE, DeepGEMM on Blackwell", "TRT-LLM custom all-reduce (one-shot / two-shot)",
        "max_num_tokens 8192, max_batch_size 2048; CUDA graphs up to 128 if unset "
        "(tensorrt_llm/llmapi/llm_args.py); overlap scheduler on "
        "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e)"},
-      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096, 0.0,
-       kMoePrefill,
+      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096, false,
+       0.0, kMoePrefill,
        "flash-attention / paged attention (ROCm: CK flash-attention)", "vLLM-derived fused MoE",
        "NCCL (torch.distributed)",
-       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default "
-       "(backends/v3/src/backend.rs); TGI is in maintenance mode"},
+       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default; "
+       "prefill batches run on their own and pause decoding (waiting_served_ratio, "
+       "backends/v3/src/backend.rs); TGI is in maintenance mode"},
   };
   for (const auto& e : kTable)
     if (e.runtime == runtime) return &e;

@@ -23,6 +23,9 @@ struct EngineParams {
   std::uint32_t max_graph_batch;  // the largest captured batch; larger steps launch eagerly
   double eager_per_layer_s;       // what an eager step adds per layer over a captured one
   double prefill_chunk_tokens;    // chunked-prefill token budget per step
+  // Prompts ride in decode steps (chunked prefill mixed with decodes), or run as steps of their
+  // own that pause every running decode (prefill-first schedulers).
+  bool mixes_prefill;
   double per_moe_layer_s;  // fused-MoE routing, sort, align and launches per MoE layer per step
   double moe_prefill_efficiency;  // MoE prefill (tokens sorted per expert) against the dense rate
   const char* attention_kernels;

@@ -390,7 +390,9 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
     t.decode_step_s.push_back(step);
     // A prompt mixed into a decode step adds its compute to the step; the weights are read once.
     // Prompts longer than a chunk run as several mixed steps: their whole prefill, at least.
-    const double mixed = prompt <= s.step.prefill_chunk_tokens
+    // Prefill-first engines (SGLang, TGI) run a prompt as its own step: the whole prefill.
+    const bool own_step = s.engine && !s.engine->mixes_prefill;
+    const double mixed = !own_step && prompt <= s.step.prefill_chunk_tokens
                              ? decode_step(s, batch, depth, prompt).seconds - step
                              : prefill_seconds(s, prompt, prompt);
     t.prefill_stall_s.push_back(std::max(mixed, 1e-9));
