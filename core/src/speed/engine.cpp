@@ -73,6 +73,22 @@ const EngineParams* engine_params(RuntimeId runtime) {
   return nullptr;
 }
 
+std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card) {
+  constexpr double kGiB = 1024.0 * 1024 * 1024;
+  switch (runtime) {
+    case RuntimeId::vllm:
+      // max_num_seqs: 1024 on GPUs with 70 GiB or more that are not A100s, else 256
+      // (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args).
+      return static_cast<double>(card.memory_bytes) >= 70 * kGiB && card.architecture != "Ampere"
+                 ? 1024
+                 : 256;
+    case RuntimeId::trtllm:
+      return 2048;  // max_batch_size (tuning-max-batch-size-and-max-num-tokens.md@16d2467e)
+    default:
+      return 0;  // SGLang, TGI: bounded by their token pools
+  }
+}
+
 InterconnectParams interconnect_params(const Card& card, double class_latency_s) {
   // Bus bandwidths: nccl-tests all-reduce at 1M-16M elements (aiconfigurator
   // systems/data/<gpu>/comm/nccl, serving-anchors.md section 5; the collector's element count

@@ -37,6 +37,10 @@ struct EngineParams {
 // The serving engines only; null for llama.cpp, Ollama and transformers.
 const EngineParams* engine_params(RuntimeId runtime);
 
+// The most sequences the engine runs at once by default on this card (0: no limit of its own,
+// the KV cache decides).
+std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card);
+
 struct InterconnectParams {
   const char* name;
   double allreduce_latency_s;        // one small (decode-sized) all-reduce

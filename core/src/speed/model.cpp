@@ -375,6 +375,9 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
   if (auto err = check_input(input)) return *err;
   if (max_batch == 0) return bad("max_batch", "must be at least 1");
   const Setup s = make_setup(input);
+  // The engine's own cap on running sequences (vLLM's max_num_seqs, TRT-LLM's max_batch_size).
+  const std::uint64_t engine_cap = speed::default_max_sequences(input.runtime, input.card);
+  if (engine_cap > 0) max_batch = std::min(max_batch, engine_cap);
   const double prompt = static_cast<double>(input.prompt_tokens);
   ServiceTimes t;
   t.output_tokens = std::max<std::uint64_t>(input.output_tokens, 1);
