@@ -65,15 +65,14 @@ TEST_CASE("engines: the host's per-sequence cost stops growing linearly at large
   CHECK(speed::engine_params(RuntimeId::transformers) == nullptr);
 }
 
-TEST_CASE("engines: vLLM runs at most max_num_seqs sequences (256 on an A100)",
-          "[speed][engine]") {
+TEST_CASE("engines: vLLM runs at most max_num_seqs sequences (256 on an A100)", "[speed][engine]") {
   // vllm/engine/arg_utils.py: 1024 on >= 70 GiB GPUs that are not A100s, else 256.
   CHECK(speed::default_max_sequences(RuntimeId::vllm,
                                      *test::catalog().find_card("h100-sxm-80gb").value()) == 1024);
   CHECK(speed::default_max_sequences(RuntimeId::vllm,
                                      *test::catalog().find_card("a100-sxm-80gb").value()) == 256);
-  CHECK(speed::default_max_sequences(RuntimeId::vllm,
-                                     *test::catalog().find_card("l40s").value()) == 256);
+  CHECK(speed::default_max_sequences(RuntimeId::vllm, *test::catalog().find_card("l40s").value()) ==
+        256);
   const TrafficEstimate a100 = traffic_of(closed_loop(RuntimeId::vllm, 1000, "a100-sxm-80gb"));
   CHECK(a100.decode_batch <= 256.0);
 }

@@ -127,9 +127,12 @@ TEST_CASE("serving validation: malformed serving rows name the row and the field
   CHECK(field_of(head + R"("arrival": "rate", )" + ok_measured + "}") ==
         "rows[0] (x).request_rate");
   CHECK(field_of(head + R"("arrival": "burst", "users": 4, "measured": {"metric": "e2e_ms",
-                           "value": 3})" + "}") == "rows[0] (x).measured.metric");
+                           "value": 3})" +
+                 "}") == "rows[0] (x).measured.metric");
   CHECK(field_of(head + R"("arrival": "burst", "users": 4, "measured": {"metric": "tpot_ms",
-                           "value": -1})" + "}") == "rows[0] (x).measured.value");
+                           "value": -1})" +
+                 "}") == "rows[0] (x).measured.value");
   CHECK(field_of(head + R"("arrival": "burst", "users": 4, "measured": {"metric": "tpot_ms",
-                           "value": 7, "stat": "p99"})" + "}") == "rows[0] (x).measured.stat");
+                           "value": 7, "stat": "p99"})" +
+                 "}") == "rows[0] (x).measured.stat");
 }

@@ -36,8 +36,8 @@ struct ValidationRow {
   // measured.metric): "tpot_ms", "ttft_ms" or "output_tokens_per_s" (all users together) under
   // `arrival` ("burst" | "closed-loop" | "rate"), as `stat` ("median" | "mean") over requests.
   std::string metric = "decode_tokens_per_s";
-  std::string arrival;  // serving rows only
-  std::string stat;     // serving rows only
+  std::string arrival;         // serving rows only
+  std::string stat;            // serving rows only
   double measured_value = 0;   // in the metric's unit; speed rows: measured_tokens_per_s
   double predicted_value = 0;  // in the metric's unit
 };

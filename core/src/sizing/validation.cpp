@@ -317,8 +317,7 @@ std::vector<ValidationGroup> summarize_by_runtime_metric(const std::vector<Valid
 }
 
 std::vector<ValidationGroup> summarize_serving_by_runtime(const std::vector<ValidationRow>& rows) {
-  return group_by(rows,
-                  [](const ValidationRow& r) { return r.arrival.empty() ? "" : r.runtime; });
+  return group_by(rows, [](const ValidationRow& r) { return r.arrival.empty() ? "" : r.runtime; });
 }
 
 std::string recent_cutoff_date(const std::vector<ValidationRow>& rows) {
@@ -361,7 +360,7 @@ std::string format_validation_table(const std::vector<ValidationRow>& rows) {
     std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %-7s %-10s %9.2f %9.2f %+6.1f%% %-7s\n",
                   r.id.c_str(), r.card.c_str(), r.quant.c_str(), r.runtime.c_str(),
                   // Serving rows: the arrival in the backend column, the metric after the error.
-                  !r.arrival.empty() ? r.arrival.c_str()
+                  !r.arrival.empty()  ? r.arrival.c_str()
                   : r.backend.empty() ? "-"
                                       : r.backend.c_str(),
                   r.date.empty() ? "-" : r.date.c_str(), r.measured_value, r.predicted_value,

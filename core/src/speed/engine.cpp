@@ -13,8 +13,8 @@ const EngineParams* engine_params(RuntimeId runtime) {
   // entries of their own (params.cpp's step costs): 0.8 ms per step, 15 us per layer, 0.3 ms
   // per running sequence at small batch.
   constexpr double kStep = 0.8e-3, kLayer = 15e-6, kSequence = 0.3e-3;
-  // Overlap batch 384: fit on the large-batch throughput rows of the Python engines (AMD MI300X vLLM
-  // 70B/405B bursts of 500-3200) against the batch-256 vLLM row of speed_validation.json (OCI
+  // Overlap batch 384: fit on the large-batch throughput rows of the Python engines (AMD MI300X
+  // vLLM 70B/405B bursts of 500-3200) against the batch-256 vLLM row of speed_validation.json (OCI
   // MI300X 405B), which a smaller value pushes past 35%: a flat 0.3 ms per sequence made batch
   // 1024 steps 300 ms slower than measured.
   constexpr double kOverlapBatch = 384;
@@ -35,8 +35,8 @@ const EngineParams* engine_params(RuntimeId runtime) {
   // closed-loop and single-request rows of serving_validation.json with prompts up to 1024
   // tokens on dense models (the API server, tokenizer and admission around the first step).
   static const EngineParams kTable[] = {
-      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch, 0.043, 512,
-       kEager, 8192, true, 0.0, kMoePrefill,
+      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch, 0.043,
+       512, kEager, 8192, true, 0.0, kMoePrefill,
        "vllm_flash_attn (FA2 Ampere/Ada, FA3 Hopper), FlashInfer on Blackwell; ROCm: AITER/Triton",
        "Triton fused_moe; Marlin-MoE for int4; FlashInfer-TRTLLM fp4 on Blackwell",
        "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
@@ -44,8 +44,8 @@ const EngineParams* engine_params(RuntimeId runtime) {
        "(vllm/config/vllm.py); budget: max_num_batched_tokens 8192 for the API server on >=70 GiB "
        "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
        "attention backends (serving-anchors.md sections 2, 4.1)"},
-      {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager, 8192, false,
-       0.0, kMoePrefill,
+      {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager,
+       8192, false, 0.0, kMoePrefill,
        "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
        "fused_moe_triton, Marlin-MoE; FlashInfer CuTe-DSL on Blackwell",
        "custom all-reduce (sgl-kernel), NCCL otherwise",
@@ -54,16 +54,16 @@ const EngineParams* engine_params(RuntimeId runtime) {
        "before the decode batch, enable_mixed_chunk off (get_next_batch_to_run, "
        "managers/scheduler.py); "
        "overlap scheduler (lmsys.org/blog/2024-12-04-sglang-v0-4)"},
-      {RuntimeId::trtllm, "1.0-1.1 (PyTorch backend)", kStep, kLayer, kSequence, kTrtOverlapBatch, 0.026,
-       128, kEager, 8192, true, kTrtMoeLayer, kMoePrefill, "TRT-LLM FMHA / XQA (generation), trtllm_mla",
-       "CUTLASS MoE, DeepGEMM on Blackwell", "TRT-LLM custom all-reduce (one-shot / two-shot)",
+      {RuntimeId::trtllm, "1.0-1.1 (PyTorch backend)", kStep, kLayer, kSequence, kTrtOverlapBatch,
+       0.026, 128, kEager, 8192, true, kTrtMoeLayer, kMoePrefill,
+       "TRT-LLM FMHA / XQA (generation), trtllm_mla", "CUTLASS MoE, DeepGEMM on Blackwell",
+       "TRT-LLM custom all-reduce (one-shot / two-shot)",
        "max_num_tokens 8192, max_batch_size 2048; CUDA graphs up to 128 if unset "
        "(tensorrt_llm/llmapi/llm_args.py); overlap scheduler on "
        "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e)"},
-      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096, false,
-       0.0, kMoePrefill,
-       "flash-attention / paged attention (ROCm: CK flash-attention)", "vLLM-derived fused MoE",
-       "NCCL (torch.distributed)",
+      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096,
+       false, 0.0, kMoePrefill, "flash-attention / paged attention (ROCm: CK flash-attention)",
+       "vLLM-derived fused MoE", "NCCL (torch.distributed)",
        "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default; "
        "prefill batches run on their own and pause decoding (waiting_served_ratio, "
        "backends/v3/src/backend.rs); TGI is in maintenance mode"},
@@ -103,8 +103,8 @@ InterconnectParams interconnect_params(const Card& card, double class_latency_s)
       "nvlink4", 12e-6, 360e9,
       "H100 SXM TP8 NCCL: 46.9 us at 4M, 119.8 us at 16M elements (aiconfigurator nccl_perf); "
       "custom all-reduce 4.5 us at 1K (vLLM)"};
-  static const InterconnectParams kNvlink5{
-      "nvlink5", 12e-6, 720e9, "B200 TP8 NCCL: 48.9 us at 4M, 78.4 us at 16M elements"};
+  static const InterconnectParams kNvlink5{"nvlink5", 12e-6, 720e9,
+                                           "B200 TP8 NCCL: 48.9 us at 4M, 78.4 us at 16M elements"};
   static const InterconnectParams kXgmi{
       "xgmi", 25e-6, 300e9,
       "MI300X: 7 x 64 GB/s xGMI links, ~48 GB/s usable each (rocm.blogs.amd.com mi300x-rccl-xgmi); "

@@ -12,14 +12,14 @@ namespace headroom::speed {
 
 struct EngineParams {
   RuntimeId runtime;
-  const char* version;          // the release the values describe
-  double per_step_s;            // scheduling, sampling, host sync: once per step (graph replay)
-  double per_layer_s;           // launches and small ops per layer per step, inside a graph
-  double per_sequence_s;        // per running sequence per step (metadata, sampling, detokenize)
+  const char* version;    // the release the values describe
+  double per_step_s;      // scheduling, sampling, host sync: once per step (graph replay)
+  double per_layer_s;     // launches and small ops per layer per step, inside a graph
+  double per_sequence_s;  // per running sequence per step (metadata, sampling, detokenize)
   // The host's per-sequence work overlaps the GPU's step as the batch grows: B sequences cost
   // per_sequence_s * B / (1 + B / sequence_overlap_batch), at most per_sequence_s times it.
   double sequence_overlap_batch;
-  double per_request_s;         // API server, tokenizer, admission: once per request (TTFT)
+  double per_request_s;           // API server, tokenizer, admission: once per request (TTFT)
   std::uint32_t max_graph_batch;  // the largest captured batch; larger steps launch eagerly
   double eager_per_layer_s;       // what an eager step adds per layer over a captured one
   double prefill_chunk_tokens;    // chunked-prefill token budget per step

@@ -69,8 +69,8 @@ struct Setup {
   double dequant_ops_per_weight = 0;  // 0 when weights are used as stored or bench measured it
   double dense_bytes = 0;             // weights every token reads (attention, shared, embeddings)
   double expert_bytes = 0;            // all routed-expert weights
-  speed::MoeKernelParams moe{1.0, 0.0, ""};  // routed-expert kernels (MoE models only)
-  const speed::EngineParams* engine = nullptr;  // serving engines only (vLLM, SGLang, ...)
+  speed::MoeKernelParams moe{1.0, 0.0, ""};      // routed-expert kernels (MoE models only)
+  const speed::EngineParams* engine = nullptr;   // serving engines only (vLLM, SGLang, ...)
   speed::InterconnectParams link{"", 0, 1, ""};  // tensor-parallel all-reduce
 };
 
@@ -249,7 +249,8 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   const double flops = 2.0 * static_cast<double>(in.active_params) * tokens +
                        attention_flops(in, tokens, 0.5 * prompt);
   double moe_efficiency = 1.0;
-  if (s.expert_bytes > 0 && is_llama_cpp(in.runtime)) moe_efficiency = speed::kLlamaMoePrefillEfficiency;
+  if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
+    moe_efficiency = speed::kLlamaMoePrefillEfficiency;
   if (s.expert_bytes > 0 && s.engine) moe_efficiency = s.engine->moe_prefill_efficiency;
   const double compute_s =
       flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency);
