@@ -57,9 +57,9 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   //   runtime  rows  median  rows past 50%   (issue: median <= 15%, 0 rows past 50%)
   //   vllm      73   36.4%   28
   //   sglang    32   24.9%    9
-  //   trtllm    41   45.7%   20
+  //   trtllm    41   43.0%   20
   //   tgi       27   29.3%    7
-  // TPOT alone is closest (medians vllm 30.3%, sglang 16.7%, trtllm 22.3%, tgi 20.7%); TTFT is
+  // TPOT alone is closest (medians vllm 30.3%, sglang 16.7%, trtllm 18.5%, tgi 20.7%); TTFT is
   // furthest (36-68%: burst TTFT, MoE prefill, benchmark-harness overheads). README, "How
   // accurate is the speed model?", lists what is missing.
   struct Limit {
@@ -68,7 +68,7 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
     std::size_t over_50;
   };
   const Limit kThresholds[] = {
-      {"vllm", 37.0, 28}, {"sglang", 25.5, 9}, {"trtllm", 46.5, 20}, {"tgi", 30.0, 7}};
+      {"vllm", 37.0, 28}, {"sglang", 25.5, 9}, {"trtllm", 43.5, 20}, {"tgi", 30.0, 7}};
   const auto by_runtime = summarize_serving_by_runtime(*rows);
   for (const Limit& limit : kThresholds) {
     INFO(limit.runtime);

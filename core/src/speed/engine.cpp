@@ -22,9 +22,10 @@ const EngineParams* engine_params(RuntimeId runtime) {
   // perf-overview bursts (Llama 3.1 8B / 3.3 70B / 405B, Qwen3-235B at 3000 requests, batches in
   // the hundreds) against the NIM TP2 concurrency-25 row of speed_validation.json.
   constexpr double kTrtOverlapBatch = 48;
-  // TensorRT-LLM MoE layers (CUTLASS MoE, routing): 60 us each, fit on the InferenceX DeepSeek-R1
-  // B200 rows at concurrency 4-8 (issue #3317), where the roofline alone is 25-40% fast.
-  constexpr double kTrtMoeLayer = 60e-6;
+  // TensorRT-LLM MoE layers (CUTLASS MoE, routing): 30 us each, the value with the least median
+  // |error| over the 7 InferenceX DeepSeek-R1 B200 TPOT rows (concurrency 4-128, issue #3317;
+  // 8%, against 25-40% too fast at concurrency 4-8 without it).
+  constexpr double kTrtMoeLayer = 30e-6;
   // Eager launches past the largest graph: ~4 kernels per layer at ~15 us each (estimate).
   constexpr double kEager = 60e-6;
   // MoE prefill (DeepSeek-R1, MLA + 256 experts): 0.33 of the dense rate, from the TTFT the
