@@ -309,3 +309,37 @@ TEST_CASE("traffic: size() adds the section only off burst", "[traffic][sizing]"
     warned |= line.find("grows without bound") != std::string::npos;
   CHECK(warned);
 }
+
+TEST_CASE("traffic: a burst within the batch limit prefills its prompts one after another",
+          "[traffic]") {
+  // 4 requests at once, batch limit 8, prefill (= stall, no stall table) 0.1 s, step 0.01 s, 11
+  // output tokens (10 gaps). Prompt k's first token comes at 0.1 k s: mean and median 0.25 s.
+  // Its decode is stalled by the 4 - k prompts behind it: mean 1.5 x 0.1 s over 10 gaps, so
+  // TPOT 0.01 + 0.015 = 0.025 s. The last request ends at 0.4 + 10 x 0.01 = 0.5 s: 8 req/s.
+  auto e = burst_traffic(flat(0.1, 0.01, 11, 8), 4);
+  REQUIRE(e);
+  CHECK(e->arrival == Arrival::burst);
+  CHECK(e->ttft_s.mean == Approx(0.25).epsilon(1e-9));
+  CHECK(e->ttft_s.median == Approx(0.25).epsilon(1e-9));
+  CHECK(e->itl_s.mean == Approx(0.025).epsilon(1e-9));
+  CHECK(e->request_rate_per_s == Approx(8).epsilon(1e-9));
+  CHECK(e->output_tokens_per_s == Approx(88).epsilon(1e-9));
+  CHECK(e->decode_batch == 4);
+  CHECK_FALSE(burst_traffic(flat(0.1, 0.01, 11, 8), 0));  // no requests: refused
+}
+
+TEST_CASE("traffic: a long burst runs at the full batch's closed-loop throughput", "[traffic]") {
+  // 1000 requests over a batch limit of 8: all but the first and last waves run as a closed
+  // loop of 8 users, so throughput is within 2% of it and the median request waits for about
+  // (500 - 8) completions at that rate.
+  const ServiceTimes t = flat(0.05, 0.01, 101, 8);
+  auto loop = closed_loop_traffic(t, 8);
+  auto burst = burst_traffic(t, 1000);
+  REQUIRE(loop);
+  REQUIRE(burst);
+  CHECK(burst->output_tokens_per_s == Approx(loop->output_tokens_per_s).epsilon(0.02));
+  CHECK(burst->ttft_s.median ==
+        Approx(loop->ttft_s.mean + (500.5 - 8) / loop->request_rate_per_s).epsilon(1e-9));
+  CHECK(burst->ttft_s.p90 > burst->ttft_s.median);
+  CHECK(burst->itl_s.mean == Approx(loop->itl_s.mean).epsilon(0.01));
+}

@@ -31,6 +31,9 @@ struct Card {
   CardThroughput throughput;
   std::uint64_t l2_cache_bytes = 0;  // last-level on-chip cache
   bool unified_memory = false;       // shares memory with the CPU (Apple, APUs)
+  // GPU-to-GPU link of the card's multi-GPU systems, for tensor-parallel all-reduce: "nvlink3",
+  // "nvlink4", "nvlink5", "xgmi" (AMD Infinity Fabric), "pcie4", "pcie5"; "" unknown (PCIe).
+  std::string interconnect;
   std::uint32_t vulkan_vendor_id = 0;
   std::vector<std::uint32_t> vulkan_device_ids;
   std::vector<std::string> aliases;  // device names as drivers report them ("NVIDIA H200")

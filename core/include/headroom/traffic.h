@@ -65,6 +65,11 @@ struct TrafficEstimate {
 
 Result<TrafficEstimate> closed_loop_traffic(const ServiceTimes& times, std::uint64_t users);
 Result<TrafficEstimate> poisson_traffic(const ServiceTimes& times, double request_rate_per_s);
+// A finite burst: `requests` sent at t=0 (a benchmark with no concurrency cap), at most the
+// batch limit served at once. The first wave's prompts are prefilled one after another; later
+// requests start as earlier ones finish, at the closed-loop throughput of a full batch. Figures
+// are over all the burst's requests; output_tokens_per_s is total output over the makespan.
+Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t requests);
 
 // The highest load that still meets every target: TTFT at p90, ITL as the mean gap (TPOT, as
 // benchmarks report it). Closed loop: whole users (`limit` meets, limit + 1 does not); rate:

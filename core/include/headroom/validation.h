@@ -32,6 +32,14 @@ struct ValidationRow {
   double predicted_prompt_tokens_per_s = 0;
   std::string bound;     // "memory" | "compute"
   bool offload = false;  // llama.cpp partial offload: n_gpu_layers or n_cpu_moe set
+  // What is compared. Speed rows: "decode_tokens_per_s" on `basis`. Serving rows (a
+  // measured.metric): "tpot_ms", "ttft_ms" or "output_tokens_per_s" (all users together) under
+  // `arrival` ("burst" | "closed-loop" | "rate"), as `stat` ("median" | "mean") over requests.
+  std::string metric = "decode_tokens_per_s";
+  std::string arrival;         // serving rows only
+  std::string stat;            // serving rows only
+  double measured_value = 0;   // in the metric's unit; speed rows: measured_tokens_per_s
+  double predicted_value = 0;  // in the metric's unit
 };
 
 struct ValidationSummary {
@@ -43,6 +51,10 @@ struct ValidationSummary {
 
 // Rows refer to catalog cards and models (or carry an "inline_config" with Hugging Face
 // config.json fields); an unknown id or a malformed row gives an error naming the row.
+// A row whose "measured" names a "metric" (tpot_ms, ttft_ms, output_tokens_per_s) and a "value"
+// is a serving row: it gives "arrival" (burst, closed-loop, rate) with "users" (burst: requests
+// sent at once; closed-loop: concurrent clients) or "request_rate" (requests/s), and is
+// predicted by the traffic model under that arrival pattern.
 // llama.cpp rows may set "n_gpu_layers", "n_cpu_moe", "ctx_size", "flash_attention" and
 // "host_memory": {"channels", "mt_per_s", "bus_bytes"} (the system memory of a partial offload;
 // its effective bandwidth is the DIMMs' peak at the speed model's one efficiency factor).
@@ -58,6 +70,9 @@ struct ValidationGroup {
 };
 std::vector<ValidationGroup> summarize_by_backend(const std::vector<ValidationRow>& rows);
 std::vector<ValidationGroup> summarize_by_card_class(const std::vector<ValidationRow>& rows);
+// Serving rows by runtime and metric ("vllm tpot_ms", ...), and by runtime over all metrics.
+std::vector<ValidationGroup> summarize_by_runtime_metric(const std::vector<ValidationRow>& rows);
+std::vector<ValidationGroup> summarize_serving_by_runtime(const std::vector<ValidationRow>& rows);
 // Rows measured more than 12 months before the newest dated row (builds that old differ from
 // today's kernels) as "older", the rest as "recent", rows without a date as "undated".
 std::string recent_cutoff_date(const std::vector<ValidationRow>& rows);  // "YYYY-MM"

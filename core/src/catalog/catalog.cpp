@@ -98,6 +98,7 @@ Result<std::vector<Card>> parse_cards_catalog(std::string_view json_text) {
     if (card.throughput.fp16_flops_per_s == 0)
       card.throughput.fp16_flops_per_s = card.throughput.bf16_flops_per_s;
     card.l2_cache_bytes = json_util::get_uint(entry, "l2_cache_bytes").value_or(0);
+    card.interconnect = json_util::get_string(entry, "interconnect").value_or("");
     card.unified_memory = json_util::get_bool(entry, "unified_memory").value_or(false);
     if (const Json* vulkan = json_util::find(entry, "vulkan")) {
       card.vulkan_vendor_id =

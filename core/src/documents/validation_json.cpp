@@ -20,6 +20,11 @@ std::string validation_json_text(const std::vector<ValidationRow>& rows) {
                     {"date", row.date},
                     {"build", row.build},
                     {"basis", row.basis},
+                    {"metric", row.metric},
+                    {"arrival", row.arrival},
+                    {"stat", row.stat},
+                    {"measured_value", row.measured_value},
+                    {"predicted_value", row.predicted_value},
                     {"measured_tokens_per_s", row.measured_tokens_per_s},
                     {"predicted_tokens_per_s", row.predicted_tokens_per_s},
                     {"error_pct", row.error_pct},
@@ -48,7 +53,9 @@ std::string validation_json_text(const std::vector<ValidationRow>& rows) {
                     {"by_card_class", groups_json(summarize_by_card_class(rows))},
                     {"recent_since", recent_cutoff_date(rows)},
                     {"by_age", groups_json(summarize_by_age(rows))},
-                    {"prefill", summary_json(summarize_prefill(rows))}};
+                    {"prefill", summary_json(summarize_prefill(rows))},
+                    {"serving_by_runtime", groups_json(summarize_serving_by_runtime(rows))},
+                    {"serving_by_runtime_metric", groups_json(summarize_by_runtime_metric(rows))}};
   return doc.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -9,6 +9,8 @@
 
 #include "base/json_util.h"
 #include "headroom/sizing.h"
+#include "headroom/traffic.h"
+#include "sizing/internal.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -89,6 +91,57 @@ Result<double> predicted_rate(const SpeedEstimate& e, const std::string& basis,
   return parse_failure(field + ".measured.basis", "must be decode, end_to_end or steady_state");
 }
 
+// A serving row's arrival pattern and load, into the request (the burst is predicted from the
+// closed-loop service times, so the request asks for those).
+std::optional<Error> read_serving_load(const Json& row, const std::string& where,
+                                       ValidationRow& out, SizingRequest& request) {
+  out.arrival = json_util::get_string(row, "arrival").value_or("");
+  if (out.arrival == "rate") {
+    auto rate = json_util::get_number(row, "request_rate");
+    if (!rate || !(*rate > 0))
+      return parse_failure(where + ".request_rate", "must be above zero with arrival rate");
+    request.traffic.arrival = Arrival::rate;
+    request.traffic.request_rate_per_s = *rate;
+    return std::nullopt;
+  }
+  if (out.arrival != "burst" && out.arrival != "closed-loop")
+    return parse_failure(where + ".arrival", "must be burst, closed-loop or rate");
+  std::optional<std::uint64_t> users;
+  if (auto e = read_count(row, "users", 1, 100000, where, users)) return e;
+  if (!users) return parse_failure(where + ".users", "is missing (requests or concurrent users)");
+  request.workload.users = *users;
+  request.traffic.arrival = Arrival::closed_loop;
+  return std::nullopt;
+}
+
+// The traffic model's figure for a serving row's metric, in the metric's unit.
+Result<double> predicted_serving(const SizingRequest& request, const ValidationRow& out,
+                                 const std::string& where) {
+  ServiceTimes times;
+  auto report = evaluate(request, &times);
+  if (!report) return parse_failure(where, "could not be sized: " + report.error().message);
+  if (!report->traffic) {
+    const std::string why = report->traffic_error ? report->traffic_error->message
+                            : report->speed_error ? report->speed_error->message
+                                                  : std::string("no traffic estimate");
+    return parse_failure(where, "has no traffic estimate: " + why);
+  }
+  TrafficEstimate t = *report->traffic;
+  if (out.arrival == "burst") {
+    auto burst = burst_traffic(times, request.workload.users);
+    if (!burst) return parse_failure(where, "has no burst estimate: " + burst.error().message);
+    t = *burst;
+  }
+  if (t.saturated)
+    return parse_failure(where, "is predicted saturated (rate above the predicted capacity)");
+  const bool mean = out.stat == "mean";
+  if (out.metric == "tpot_ms") return 1000.0 * t.itl_s.mean;  // a request's mean gap
+  if (out.metric == "ttft_ms") return 1000.0 * (mean ? t.ttft_s.mean : t.ttft_s.median);
+  if (out.metric == "output_tokens_per_s") return t.output_tokens_per_s;
+  return parse_failure(where + ".measured.metric",
+                       "must be tpot_ms, ttft_ms or output_tokens_per_s");
+}
+
 Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std::string& field) {
   ValidationRow out;
   out.id = json_util::get_string(row, "id").value_or("");
@@ -116,10 +169,22 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   }
   const Json* measured = json_util::find(row, "measured");
   if (measured == nullptr) return parse_failure(where + ".measured", "is missing");
+  const bool serving = json_util::find(*measured, "metric") != nullptr;
+  if (serving) {
+    out.metric = json_util::get_string(*measured, "metric").value_or("");
+    out.stat = json_util::get_string(*measured, "stat").value_or("median");
+    if (out.stat != "median" && out.stat != "mean")
+      return parse_failure(where + ".measured.stat", "must be median or mean");
+    auto value = json_util::get_number(*measured, "value");
+    if (!value || !(*value > 0))
+      return parse_failure(where + ".measured.value", "must be above zero");
+    out.measured_value = *value;
+    out.basis = "traffic";
+  }
   auto decode = json_util::get_number(*measured, "decode_tokens_per_s");
-  if (!decode || *decode <= 0)
+  if (!serving && (!decode || *decode <= 0))
     return parse_failure(where + ".measured.decode_tokens_per_s", "must be above zero");
-  out.measured_tokens_per_s = *decode;
+  if (!serving) out.measured_tokens_per_s = out.measured_value = *decode;
   out.measured_prompt_tokens_per_s =
       json_util::get_number(*measured, "prompt_tokens_per_s").value_or(0);
   out.basis = json_util::get_string(*measured, "basis").value_or("decode");
@@ -143,6 +208,14 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   if (is_llama_cpp(*runtime) && out.date.size() >= 7)
     request.knobs.llama_build_month = out.date.substr(0, 7);
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
+  if (serving) {
+    if (auto e = read_serving_load(row, where, out, request)) return *e;
+    auto predicted = predicted_serving(request, out, where);
+    if (!predicted) return predicted.error();
+    out.predicted_value = *predicted;
+    out.error_pct = (out.predicted_value - out.measured_value) / out.measured_value * 100.0;
+    return out;
+  }
   auto report = size(request);
   if (!report) return parse_failure(where, "could not be sized: " + report.error().message);
   if (!report->speed)
@@ -153,7 +226,7 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   auto predicted = predicted_rate(e, out.basis, static_cast<double>(request.workload.output_tokens),
                                   static_cast<double>(request.workload.users), where);
   if (!predicted) return predicted.error();
-  out.predicted_tokens_per_s = *predicted;
+  out.predicted_tokens_per_s = out.predicted_value = *predicted;
   out.error_pct =
       (out.predicted_tokens_per_s - out.measured_tokens_per_s) / out.measured_tokens_per_s * 100.0;
   out.predicted_prompt_tokens_per_s = e.prefill_tokens_per_s;
@@ -240,6 +313,16 @@ std::vector<ValidationGroup> summarize_by_card_class(const std::vector<Validatio
   return group_by(rows, [](const ValidationRow& r) { return r.card_class; });
 }
 
+std::vector<ValidationGroup> summarize_by_runtime_metric(const std::vector<ValidationRow>& rows) {
+  return group_by(rows, [](const ValidationRow& r) {
+    return r.arrival.empty() ? std::string() : r.runtime + " " + r.metric;
+  });
+}
+
+std::vector<ValidationGroup> summarize_serving_by_runtime(const std::vector<ValidationRow>& rows) {
+  return group_by(rows, [](const ValidationRow& r) { return r.arrival.empty() ? "" : r.runtime; });
+}
+
 std::string recent_cutoff_date(const std::vector<ValidationRow>& rows) {
   std::string newest;
   for (const auto& r : rows)
@@ -279,9 +362,12 @@ std::string format_validation_table(const std::vector<ValidationRow>& rows) {
   for (const auto& r : rows) {
     std::snprintf(line, sizeof line, "%-46s %-22s %-8s %-9s %-7s %-10s %9.2f %9.2f %+6.1f%% %-7s\n",
                   r.id.c_str(), r.card.c_str(), r.quant.c_str(), r.runtime.c_str(),
-                  r.backend.empty() ? "-" : r.backend.c_str(),
-                  r.date.empty() ? "-" : r.date.c_str(), r.measured_tokens_per_s,
-                  r.predicted_tokens_per_s, r.error_pct, r.bound.c_str());
+                  // Serving rows: the arrival in the backend column, the metric after the error.
+                  !r.arrival.empty()  ? r.arrival.c_str()
+                  : r.backend.empty() ? "-"
+                                      : r.backend.c_str(),
+                  r.date.empty() ? "-" : r.date.c_str(), r.measured_value, r.predicted_value,
+                  r.error_pct, r.arrival.empty() ? r.bound.c_str() : r.metric.c_str());
     text += line;
   }
   const auto summary_line = [&](const std::string& label, const ValidationSummary& s) {
@@ -304,6 +390,10 @@ std::string format_validation_table(const std::vector<ValidationRow>& rows) {
                  g.summary);
   }
   summary_line("prefill (prompt tok/s, reported)", summarize_prefill(rows));
+  for (const auto& g : summarize_serving_by_runtime(rows))
+    summary_line("serving " + g.name, g.summary);
+  for (const auto& g : summarize_by_runtime_metric(rows))
+    summary_line("serving " + g.name, g.summary);
   return text;
 }
 

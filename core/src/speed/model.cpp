@@ -8,6 +8,7 @@
 #include "base/saturating.h"
 #include "headroom/speed.h"
 #include "headroom/traffic.h"
+#include "speed/engine.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -70,7 +71,9 @@ struct Setup {
   double dequant_ops_per_weight = 0;  // 0 when weights are used as stored or bench measured it
   double dense_bytes = 0;             // weights every token reads (attention, shared, embeddings)
   double expert_bytes = 0;            // all routed-expert weights
-  speed::MoeKernelParams moe{1.0, 0.0, ""};  // routed-expert kernels (MoE models only)
+  speed::MoeKernelParams moe{1.0, 0.0, ""};      // routed-expert kernels (MoE models only)
+  const speed::EngineParams* engine = nullptr;   // serving engines only (vLLM, SGLang, ...)
+  speed::InterconnectParams link{"", 0, 1, ""};  // tensor-parallel all-reduce
 };
 
 double peak_for_matmul(const SpeedInput& in) {
@@ -104,6 +107,15 @@ Setup make_setup(const SpeedInput& in) {
     llama_moe_layer_s = b.moe_layer_s;
     prefill_on_int8 = b.prefill_on_int8;
   }
+  s.engine = speed::engine_params(in.runtime);
+  if (s.engine) {
+    // The serving engine's own scheduler costs and prefill budget (engine.cpp).
+    s.step.per_step_s = s.engine->per_step_s;
+    s.step.per_layer_s = s.engine->per_layer_s;
+    s.step.per_sequence_s = s.engine->per_sequence_s;
+    s.step.prefill_chunk_tokens = s.engine->prefill_chunk_tokens;
+  }
+  s.link = speed::interconnect_params(in.card, s.cls.allreduce_latency_s);
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
                                                               : in.card.throughput.bf16_flops_per_s;
@@ -157,19 +169,37 @@ double attention_flops(const SpeedInput& in, double tokens, double depth) {
   return 4.0 * in.num_layers * width * tokens * depth;
 }
 
-double fixed_step_seconds(const Setup& s, double sequences) {
+// Fixed and communication cost of one step of `sequences` sequences carrying `tokens` tokens.
+double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   const SpeedInput& in = *s.in;
+  const double per_sequence =
+      s.engine ? sequences / (1 + sequences / s.engine->sequence_overlap_batch) : sequences;
   double t =
-      s.step.per_step_s + in.num_layers * s.step.per_layer_s + sequences * s.step.per_sequence_s;
-  if (s.expert_bytes > 0) t += in.num_layers * s.moe.per_moe_layer_s;  // routing, sort, dispatch
+      s.step.per_step_s + in.num_layers * s.step.per_layer_s + per_sequence * s.step.per_sequence_s;
+  double moe_layer_s = s.moe.per_moe_layer_s;
+  if (s.engine) {
+    // Past the engine's largest CUDA graph every kernel is launched from the host.
+    if (sequences > s.engine->max_graph_batch) t += in.num_layers * s.engine->eager_per_layer_s;
+    moe_layer_s = std::max(moe_layer_s, s.engine->per_moe_layer_s);
+  }
+  if (s.expert_bytes > 0) t += in.num_layers * moe_layer_s;  // routing, sort, dispatch
   if (in.gpus > 1) {
-    if (splits_by_layer(in.runtime))
+    if (splits_by_layer(in.runtime)) {
       t += (in.gpus - 1) * s.step.per_gpu_hop_s;
-    else
+    } else if (s.engine) {
+      // Two all-reduces per layer (after attention, after the MLP) of the step's bf16
+      // activations: latency-bound at small batch, bandwidth-bound for prefill chunks.
+      const double bytes = tokens * static_cast<double>(in.hidden_size) * 2.0;
+      t += 2.0 * in.num_layers * speed::allreduce_seconds(s.link, bytes, s.tp);
+    } else {
       t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
+    }
   }
   return t;
 }
+
+// What the engine spends on a request outside the GPU steps (API server, tokenizer): TTFT only.
+double per_request_seconds(const Setup& s) { return s.engine ? s.engine->per_request_s : 0.0; }
 
 struct StepTime {
   double seconds = 0;
@@ -211,7 +241,7 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const double elements = weights * 8.0 / in.bits_per_weight;
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   st.compute_s = matmul_s + dequant_s;
-  st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch);
+  st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch, tokens);
   return st;
 }
 
@@ -232,14 +262,16 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
     memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
   const double flops = 2.0 * static_cast<double>(in.active_params) * tokens +
                        attention_flops(in, tokens, 0.5 * prompt);
-  const double moe_efficiency =
-      s.expert_bytes > 0 && is_llama_cpp(in.runtime) ? speed::kLlamaMoePrefillEfficiency : 1.0;
+  double moe_efficiency = 1.0;
+  if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
+    moe_efficiency = speed::kLlamaMoePrefillEfficiency;
+  if (s.expert_bytes > 0 && s.engine) moe_efficiency = s.engine->moe_prefill_efficiency;
   const double compute_s =
       flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
-  return std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1);
+  return std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1, per_chunk);
 }
 
 double output_tokens(const SpeedInput& in) {
@@ -309,7 +341,7 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   // for half the queue plus its own prompt, then one decode step for its first token.
   const double all_prefill = prefill_seconds(s, users * prompt, prompt);
   const double first_step = decode_step(s, users, prompt, 0).seconds;
-  e.ttft_s = all_prefill * (users + 1) / (2 * users) + first_step;
+  e.ttft_s = all_prefill * (users + 1) / (2 * users) + first_step + per_request_seconds(s);
 
   const double request_s = prefill_seconds(s, prompt, prompt) + out * decode_steady(s).seconds;
   e.requests_per_minute = 60.0 * users / request_s;
@@ -358,11 +390,15 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
   if (auto err = check_input(input)) return *err;
   if (max_batch == 0) return bad("max_batch", "must be at least 1");
   const Setup s = make_setup(input);
+  // The engine's own cap on running sequences (vLLM's max_num_seqs, TRT-LLM's max_batch_size).
+  const std::uint64_t engine_cap = speed::default_max_sequences(input.runtime, input.card);
+  if (engine_cap > 0) max_batch = std::min(max_batch, engine_cap);
   const double prompt = static_cast<double>(input.prompt_tokens);
   ServiceTimes t;
   t.output_tokens = std::max<std::uint64_t>(input.output_tokens, 1);
   // The same first-token time a lone user gets from estimate_speed().
-  t.prefill_s = prefill_seconds(s, prompt, prompt) + decode_step(s, 1, prompt, 0).seconds;
+  t.prefill_s = prefill_seconds(s, prompt, prompt) + decode_step(s, 1, prompt, 0).seconds +
+                per_request_seconds(s);
   const double depth = prompt + 0.5 * output_tokens(input);
   t.decode_step_s.reserve(max_batch);
   t.prefill_stall_s.reserve(max_batch);
@@ -372,7 +408,9 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
     t.decode_step_s.push_back(step);
     // A prompt mixed into a decode step adds its compute to the step; the weights are read once.
     // Prompts longer than a chunk run as several mixed steps: their whole prefill, at least.
-    const double mixed = prompt <= s.step.prefill_chunk_tokens
+    // Prefill-first engines (SGLang, TGI) run a prompt as its own step: the whole prefill.
+    const bool own_step = s.engine && !s.engine->mixes_prefill;
+    const double mixed = !own_step && prompt <= s.step.prefill_chunk_tokens
                              ? decode_step(s, batch, depth, prompt).seconds - step
                              : prefill_seconds(s, prompt, prompt);
     t.prefill_stall_s.push_back(std::max(mixed, 1e-9));

