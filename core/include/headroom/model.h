@@ -166,6 +166,7 @@ struct ModelArch {
   // (index_n_heads x index_head_dim queries, one shared key of index_head_dim cached per token).
   std::uint32_t index_n_heads = 0;
   std::uint32_t index_head_dim = 0;
+  std::uint32_t index_topk = 0;  // tokens each query attends to after the indexer's selection
 
   std::uint64_t vision_params = 0;  // image encoder of a multimodal checkpoint (vLLM loads it)
   std::uint32_t vision_hidden_size = 0;

@@ -166,6 +166,7 @@ std::optional<Error> read_layer_shapes(const Json& c, ModelArch& a) {
       return not_modelled(f, "indexers shared across layers (index_topk_freq, indexer_types)");
     a.index_n_heads = read_optional(c, "index_n_heads", 0);
     a.index_head_dim = read_optional(c, "index_head_dim", 0);
+    a.index_topk = read_optional(c, "index_topk", 2048);
     if (a.index_n_heads == 0 || a.index_head_dim == 0)
       return missing(a.index_n_heads == 0 ? "index_n_heads" : "index_head_dim");
     if (!a.is_mla()) return missing("kv_lora_rank");

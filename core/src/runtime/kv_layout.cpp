@@ -122,6 +122,7 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
       // The indexer scores every earlier token, so its keys grow with the sequence.
       add(0, indexer);
       layout.indexer_bytes_per_token = add_bytes(layout.indexer_bytes_per_token, indexer);
+      layout.sparse_bytes_per_token = add_bytes(layout.sparse_bytes_per_token, per_layer);
     }
   }
   layout.state_bytes_per_sequence = state_bytes(arch, runtime, tp);
