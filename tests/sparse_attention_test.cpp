@@ -244,6 +244,32 @@ TEST_CASE("Nemotron-NAS: per-block attention and FFN widths, KV on attention blo
       "bad");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().field == "config.block_configs[0].attention.n_heads_in_group");
+  // Hostile or malformed block lists: one line naming the field, never a crash.
+  const std::pair<const char*, const char*> broken[] = {
+      {R"("block_configs": [])", "config.block_configs"},
+      {R"("block_configs": [1])", "config.block_configs[0]"},
+      {R"("block_configs": [{"attention": {"no_op": true}, "ffn": {"ffn_mult": -1}}])",
+       "config.block_configs[0].ffn.ffn_mult"},
+      {R"("block_configs": [{"attention": {"no_op": true}, "ffn": {"ffn_mult": "x"}}])",
+       "config.block_configs[0].ffn.ffn_mult"},
+      {R"("block_configs": [{"attention": {"no_op": true}, "ffn": {"ffn_mult": 1},
+          "extra": 0}, {"attention": {"no_op": true}, "ffn": {"no_op": true}}])",
+       "config.block_configs"}};
+  for (const auto& [blocks, field] : broken) {
+    const std::string doc = std::string(R"({"model_type": "nemotron-nas", "hidden_size": 256,
+        "num_hidden_layers": 1, "num_attention_heads": 8, "vocab_size": 100, )") +
+                            blocks + "}";
+    auto refused_blocks = parse_hf_config(doc, "broken");
+    INFO(blocks);
+    REQUIRE_FALSE(refused_blocks);
+    CHECK(refused_blocks.error().field == field);
+  }
+  // MiMo-V2-Flash's per-layer lists must cover every layer with 0/1 entries.
+  std::string mimo = replace_all(read_config("XiaomiMiMo--MiMo-V2-Flash"),
+                                 "\"num_hidden_layers\": 48", "\"num_hidden_layers\": 47");
+  auto short_list = parse_hf_config(mimo, "mimo");
+  REQUIRE_FALSE(short_list);
+  CHECK(short_list.error().field == "config.hybrid_layer_pattern");
 }
 
 TEST_CASE("gemma3n, deepseek_v4 and Gemma 4 with per-layer embeddings are refused by name",

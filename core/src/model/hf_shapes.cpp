@@ -120,11 +120,10 @@ std::optional<Error> normalize_nemotron_nas(Json& c) {
     const Json* ffn = json_util::find(block, "ffn");
     if (attention == nullptr || ffn == nullptr || !attention->is_object() || !ffn->is_object())
       return parse_failure(field, "must have attention and ffn objects");
-    if (json_util::find(*attention, "sparsify") && !(*attention)["sparsify"].is_null())
+    if (json_util::find(*attention, "sparsify") != nullptr)  // find() skips null values
       return refused(ErrorCode::unsupported, field + ".attention.sparsify",
                      "sparsified Nemotron-NAS attention blocks are not modelled");
-    if (const Json* window = json_util::find(*attention, "window_length");
-        window != nullptr && !window->is_null())
+    if (json_util::find(*attention, "window_length") != nullptr)
       return refused(ErrorCode::unsupported, field + ".attention.window_length",
                      "windowed Nemotron-NAS attention blocks are not modelled");
     const bool attn_off = json_util::get_bool(*attention, "no_op").value_or(false) ||
