@@ -60,8 +60,7 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 
 }  // namespace
 
-TEST_CASE("DeepSeek-V3.2: MLA plus the lightning indexer, weights and key cache",
-          "[sparse]") {
+TEST_CASE("DeepSeek-V3.2: MLA plus the lightning indexer, weights and key cache", "[sparse]") {
   const ModelArch a = parse("deepseek-ai--DeepSeek-V3.2");
   CHECK(a.family == "deepseek_v32");
   CHECK(a.index_n_heads == 64);
@@ -98,8 +97,7 @@ TEST_CASE("DeepSeek-V3.2: MLA plus the lightning indexer, weights and key cache"
         61ull * (2176 + 256));
 }
 
-TEST_CASE("GLM-5 (glm_moe_dsa): MLA with 64 heads of 256 and an indexer of 32 heads",
-          "[sparse]") {
+TEST_CASE("GLM-5 (glm_moe_dsa): MLA with 64 heads of 256 and an indexer of 32 heads", "[sparse]") {
   const ModelArch a = parse("zai-org--GLM-5");
   CHECK(a.has_indexer());
   CHECK(a.index_n_heads == 32);
@@ -123,8 +121,8 @@ TEST_CASE("Sparse attention: runtimes without a modelled indexer cache are refus
   REQUIRE(vllm);
   // TP8 keeps the whole latent and indexer key on every GPU.
   CHECK(vllm->memory.kv_bytes_per_token == 61ull * 1284);
-  for (RuntimeId runtime : {RuntimeId::trtllm, RuntimeId::tgi, RuntimeId::transformers,
-                            RuntimeId::ollama}) {
+  for (RuntimeId runtime :
+       {RuntimeId::trtllm, RuntimeId::tgi, RuntimeId::transformers, RuntimeId::ollama}) {
     r.runtime = runtime;
     auto refusal = size(r);
     REQUIRE_FALSE(refusal);
@@ -144,8 +142,8 @@ TEST_CASE("Sparse attention: decode reads the latent of index_topk tokens, the i
   r.workload = {65536, 256, 16};
   r.model = parse("deepseek-ai--DeepSeek-V3.2");
   auto sparse = size(r);
-  std::string v3 = replace_all(read_config("deepseek-ai--DeepSeek-V3.2"), "\"deepseek_v32\"",
-                               "\"deepseek_v3\"");
+  std::string v3 =
+      replace_all(read_config("deepseek-ai--DeepSeek-V3.2"), "\"deepseek_v32\"", "\"deepseek_v3\"");
   r.model = parse_hf_config(v3, "v3").value();
   auto dense = size(r);
   REQUIRE(sparse);
@@ -210,8 +208,8 @@ TEST_CASE("Nemotron-NAS: per-block attention and FFN widths, KV on attention blo
   const ModelArch a = parse("nvidia--Llama-3_3-Nemotron-Super-49B-v1");
   CHECK(a.family == "nemotron-nas");
   CHECK(count_attention(a, AttentionKind::none) == 31);  // attention no_op blocks
-  CHECK(a.shape_of(0).ffn_width == 14336);  // ffn_mult 2.625: int(2 x 2.625 x 8192 / 3)
-  CHECK(a.shape_of(1).ffn_width == 28672);  // 5.25
+  CHECK(a.shape_of(0).ffn_width == 14336);   // ffn_mult 2.625: int(2 x 2.625 x 8192 / 3)
+  CHECK(a.shape_of(1).ffn_width == 28672);   // 5.25
   CHECK(a.shape_of(11).ffn_width == 17920);  // 3.28125 -> 17920 (a multiple of 256)
   // "49B" (https://huggingface.co/nvidia/Llama-3_3-Nemotron-Super-49B-v1).
   CHECK(params(a) == Approx(49e9).epsilon(0.02));
@@ -287,7 +285,8 @@ TEST_CASE("gemma3n, deepseek_v4 and Gemma 4 with per-layer embeddings are refuse
   CHECK(gemma3n.error().message.find("gemma3n_text") != std::string::npos);
   CHECK(gemma3n.error().message.find("per-layer embeddings") != std::string::npos);
   std::string e2b = read_config("google--gemma-4-26B-A4B");
-  e2b = replace_all(e2b, "\"hidden_size_per_layer_input\": 0", "\"hidden_size_per_layer_input\": 256");
+  e2b = replace_all(e2b, "\"hidden_size_per_layer_input\": 0",
+                    "\"hidden_size_per_layer_input\": 256");
   auto ple = parse_hf_config(e2b, "e2b");
   REQUIRE_FALSE(ple);
   CHECK(ple.error().message.find("gemma4_text") != std::string::npos);
@@ -345,8 +344,7 @@ TEST_CASE("GGUF: deepseek32 keeps the indexer key per layer, none for the NextN 
   CHECK(arch->index_n_heads == 64);
   CHECK(arch->attention_of(3) == AttentionKind::none);
   // llama.cpp f16, flash attention: 3 layers x (576 x 2 B + 128 x 2 B).
-  CHECK(make_kv_layout(*arch, 2.0, RuntimeId::llamacpp, 1, true).bytes_per_token() ==
-        3ull * 1408);
+  CHECK(make_kv_layout(*arch, 2.0, RuntimeId::llamacpp, 1, true).bytes_per_token() == 3ull * 1408);
   // Broken: the indexer key length is missing.
   auto broken = arch_of(dsa_header(false), "broken.gguf");
   REQUIRE_FALSE(broken);

@@ -41,17 +41,17 @@ struct RecurrentDims {
   bool gated_norm = true;  // Mamba-2 RMSNorm over d_inner before out_proj
 };
 
-// One layer's attention and FFN widths where layers differ (Gemma 4's global layers, MiMo-V2-Flash's
-// sliding layers, Nemotron-NAS blocks); a 0 width means the model-wide value.
+// One layer's attention and FFN widths where layers differ (Gemma 4's global layers,
+// MiMo-V2-Flash's sliding layers, Nemotron-NAS blocks); a 0 width means the model-wide value.
 struct LayerShape {
   std::uint32_t num_heads = 0;
   std::uint32_t num_kv_heads = 0;
   std::uint32_t head_dim = 0;
   std::uint32_t v_head_dim = 0;
-  bool k_eq_v = false;        // no v_proj: V comes from k_proj (Gemma 4 attention_k_eq_v)
-  bool attn_linear = false;   // attention replaced by one hidden x hidden linear (no KV)
+  bool k_eq_v = false;          // no v_proj: V comes from k_proj (Gemma 4 attention_k_eq_v)
+  bool attn_linear = false;     // attention replaced by one hidden x hidden linear (no KV)
   std::uint32_t ffn_width = 0;  // dense FFN width (Nemotron-NAS ffn_mult)
-  bool ffn_linear = false;    // FFN replaced by one hidden x hidden linear
+  bool ffn_linear = false;      // FFN replaced by one hidden x hidden linear
 };
 
 // Per-sequence recurrent state in elements, whole model (all recurrent layers, before TP).

@@ -64,9 +64,8 @@ std::optional<Error> read_mimo_v2(const Json& c, ModelArch& a) {
                                                        {"moe_layer_freq", moe}};
   for (const auto& [key, list] : lists) {
     if (list == nullptr || !list->is_array() || list->size() != a.num_layers)
-      return parse_failure(std::string("config.") + key,
-                           "must list one 0/1 entry per layer (" + std::to_string(a.num_layers) +
-                               ")");
+      return parse_failure(std::string("config.") + key, "must list one 0/1 entry per layer (" +
+                                                             std::to_string(a.num_layers) + ")");
     for (const auto& entry : *list)
       if (!entry.is_number_integer() || entry.get<std::int64_t>() < 0 ||
           entry.get<std::int64_t>() > 1)
@@ -131,9 +130,9 @@ std::optional<Error> normalize_nemotron_nas(Json& c) {
     if (!attn_off) {
       const std::uint32_t group = read_optional(*attention, "n_heads_in_group", 0);
       if (group == 0 || heads % group != 0)
-        return parse_failure(field + ".attention.n_heads_in_group",
-                             "must be a positive divisor of num_attention_heads (" +
-                                 std::to_string(heads) + ")");
+        return parse_failure(
+            field + ".attention.n_heads_in_group",
+            "must be a positive divisor of num_attention_heads (" + std::to_string(heads) + ")");
       if (kv_heads == 0) kv_heads = heads / group;
     }
     const bool ffn_off = json_util::get_bool(*ffn, "no_op").value_or(false) ||
@@ -195,7 +194,8 @@ std::optional<Error> read_layer_shapes(const Json& c, ModelArch& a) {
       } else if (json_util::get_bool(ffn, "replace_with_linear").value_or(false)) {
         s.ffn_linear = true;
       } else {
-        s.ffn_width = ffn_mult_width(json_util::find(ffn, "ffn_mult")->get<double>(), a.hidden_size);
+        s.ffn_width =
+            ffn_mult_width(json_util::find(ffn, "ffn_mult")->get<double>(), a.hidden_size);
       }
     }
   }

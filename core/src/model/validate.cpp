@@ -64,12 +64,14 @@ std::optional<Error> validate_arch(const ModelArch& arch) {
     for (std::uint32_t i = 0; i < arch.num_layers; ++i) {
       const LayerShape s = arch.shape_of(i);
       const std::string at = " (layer " + std::to_string(i) + ")";
-      if (s.num_heads == 0 || s.num_heads > 4096) return bad("layer_shapes.num_heads", "must be 1..4096" + at);
+      if (s.num_heads == 0 || s.num_heads > 4096)
+        return bad("layer_shapes.num_heads", "must be 1..4096" + at);
       if (s.num_kv_heads == 0 || s.num_kv_heads > s.num_heads || s.num_heads % s.num_kv_heads != 0)
         return bad("layer_shapes.num_kv_heads", "must divide the layer's heads" + at);
       if (s.head_dim == 0 || s.head_dim > 4096 || s.v_head_dim > 4096)
         return bad("layer_shapes.head_dim", "must be 1..4096" + at);
-      if (s.ffn_width > (1u << 22)) return bad("layer_shapes.ffn_width", "must be at most 4194304" + at);
+      if (s.ffn_width > (1u << 22))
+        return bad("layer_shapes.ffn_width", "must be at most 4194304" + at);
     }
   }
   if (arch.has_indexer() && (arch.index_n_heads > 4096 || arch.index_head_dim > 4096))

@@ -58,13 +58,14 @@ std::uint64_t indexer_bytes_per_layer(const ModelArch& arch, double kv_bytes_per
                                       bool llama_cpp) {
   if (!arch.has_indexer()) return 0;
   const std::uint64_t dim = arch.index_head_dim;
-  if (llama_cpp) return bytes_from_double(std::ceil(static_cast<double>(dim) * kv_bytes_per_element));
+  if (llama_cpp)
+    return bytes_from_double(std::ceil(static_cast<double>(dim) * kv_bytes_per_element));
   return dim + dim / 128 * 4;
 }
 
 // K + V elements of one token in one attention layer, on one GPU.
-double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp,
-                      std::uint32_t tp, bool flash_attention) {
+double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp, std::uint32_t tp,
+                      bool flash_attention) {
   if (arch.is_mla()) {
     const double latent = arch.kv_lora_rank + arch.qk_rope_head_dim;
     // MLA has no KV heads to split: every tensor-parallel rank keeps the whole latent.
@@ -105,9 +106,8 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
   for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
     const AttentionKind kind = arch.attention_of(layer);
     if (kind == AttentionKind::none) continue;
-    std::uint64_t per_layer = bytes_from_double(
-        std::ceil(layer_elements(arch, layer, llama_cpp, tp, flash_attention) *
-                  kv_bytes_per_element));
+    std::uint64_t per_layer = bytes_from_double(std::ceil(
+        layer_elements(arch, layer, llama_cpp, tp, flash_attention) * kv_bytes_per_element));
     if (budgeted_dsa && kv_bytes_per_element == 1.0) {
       // vLLM rewrites fp8 to fp8_ds_mla and SGLang's NSA pool stores the same record: the
       // latent in fp8, one fp32 scale per 128 latent values and the RoPE part in bf16

@@ -133,8 +133,9 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
   if (a.has_indexer() && r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang &&
       r.runtime != RuntimeId::llamacpp) {
     return refused(ErrorCode::unsupported, "runtime",
-                   a.id + " uses DeepSeek sparse attention, whose indexer key cache Headroom "
-                          "models for vLLM, SGLang and llama.cpp only, not " +
+                   a.id +
+                       " uses DeepSeek sparse attention, whose indexer key cache Headroom "
+                       "models for vLLM, SGLang and llama.cpp only, not " +
                        runtime_profile(r.runtime).name);
   }
   if (auto refusal = runtime_refuses_card(r.runtime, r.card)) {
