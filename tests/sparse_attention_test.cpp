@@ -384,6 +384,27 @@ TEST_CASE("GGUF: gemma4 sizes global and sliding layers with their own widths", 
   CHECK(shared.error().message.find("shared_kv_layers") != std::string::npos);
 }
 
+TEST_CASE("GGUF: deci (Nemotron-NAS) blocks without attention hold no KV", "[sparse][gguf]") {
+  // llama.cpp LLM_ARCH_DECI writes per-layer head_count / head_count_kv / feed_forward_length;
+  // a block with head_count_kv 0 has no attention (no-op or a linear replacement).
+  test::GgufWriter w;
+  w.str("general.architecture", "deci")
+      .u32("deci.block_count", 4)
+      .u32("deci.embedding_length", 8192)
+      .u32_array("deci.attention.head_count", {64, 64, 0, 64})
+      .u32_array("deci.attention.head_count_kv", {8, 0, 0, 8})
+      .u32_array("deci.feed_forward_length", {28672, 14336, 0, 28672})
+      .str_array("tokenizer.ggml.tokens", 1000);
+  w.tensor("token_embd.weight", {8192, 1000}, test::kGgmlQ8_0);
+  auto arch = arch_of(w, "super.gguf");
+  REQUIRE(arch);
+  CHECK(arch->attention_of(1) == AttentionKind::none);
+  CHECK(arch->attention_of(2) == AttentionKind::none);
+  // f16: 2 attention blocks x 8 KV heads x 128 x (K + V) x 2 B.
+  CHECK(make_kv_layout(*arch, 2.0, RuntimeId::llamacpp, 1, true).bytes_per_token() ==
+        2ull * 8 * 128 * 2 * 2);
+}
+
 TEST_CASE("GGUF: gemma3n, deepseek4 and mimo2 files are refused by name", "[sparse][gguf]") {
   for (const char* family : {"gemma3n", "deepseek4", "mimo2"}) {
     test::GgufWriter w;
