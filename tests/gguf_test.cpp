@@ -8,6 +8,7 @@
 
 #include "gguf_writer.h"
 #include "headroom/gguf.h"
+#include "runtime/kv_layout.h"
 
 namespace headroom {
 namespace {
@@ -340,7 +341,7 @@ TEST_CASE("GGUF: sliding-window layer patterns follow llama.cpp", "[gguf]") {
   }
 }
 
-TEST_CASE("GGUF: per-layer head_count_kv takes the maximum, zero-KV layers hold no cache",
+TEST_CASE("GGUF: per-layer head_count_kv sizes each layer's KV, zero-KV layers hold no cache",
           "[gguf]") {
   GgufWriter w;
   w.str("general.architecture", "hybrid")
@@ -357,8 +358,13 @@ TEST_CASE("GGUF: per-layer head_count_kv takes the maximum, zero-KV layers hold 
   CHECK(arch.head_dim == 128);
   CHECK(arch.layer_attention == kinds("FFNF"));
   CHECK(std::any_of(notes.begin(), notes.end(), [](const std::string& n) {
-    return n.find("head_count_kv varies per layer; using its maximum 8") != std::string::npos;
+    return n.find("head_count_kv varies per layer; each layer's KV is sized with its own count") !=
+           std::string::npos;
   }));
+  // K + V in f16 per layer: (8 + 8 + 0 + 4) KV heads x 128 x 2 x 2 B = 10,240 B per token, not
+  // 4 x 8 heads (16,384 B) as the maximum would give.
+  const KvLayout kv = make_kv_layout(arch, 2.0, RuntimeId::llamacpp, 1, true);
+  CHECK(kv.bytes_per_token() == 10240);
 }
 
 TEST_CASE("GGUF: deepseek2 metadata gives MLA layers and MoE fields", "[gguf]") {

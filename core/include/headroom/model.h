@@ -41,6 +41,19 @@ struct RecurrentDims {
   bool gated_norm = true;  // Mamba-2 RMSNorm over d_inner before out_proj
 };
 
+// One layer's attention and FFN widths where layers differ (Gemma 4's global layers,
+// MiMo-V2-Flash's sliding layers, Nemotron-NAS blocks); a 0 width means the model-wide value.
+struct LayerShape {
+  std::uint32_t num_heads = 0;
+  std::uint32_t num_kv_heads = 0;
+  std::uint32_t head_dim = 0;
+  std::uint32_t v_head_dim = 0;
+  bool k_eq_v = false;          // no v_proj: V comes from k_proj (Gemma 4 attention_k_eq_v)
+  bool attn_linear = false;     // attention replaced by one hidden x hidden linear (no KV)
+  std::uint32_t ffn_width = 0;  // dense FFN width (Nemotron-NAS ffn_mult)
+  bool ffn_linear = false;      // FFN replaced by one hidden x hidden linear
+};
+
 // Per-sequence recurrent state in elements, whole model (all recurrent layers, before TP).
 struct StateElements {
   std::uint64_t conv = 0;  // convolution windows
@@ -132,6 +145,9 @@ struct ModelArch {
   bool ffn_bias = false;          // biases on the MLP projections (Phi, StarCoder2)
   bool attn_output_gate = false;  // q_proj twice as wide, the half gates the output (Qwen3-Next)
 
+  // Per-layer widths; empty: every layer uses the fields above.
+  std::vector<LayerShape> layer_shapes;
+
   // Mixture of experts (num_experts == 0: dense).
   std::uint32_t num_experts = 0;
   std::uint32_t experts_per_token = 0;
@@ -145,6 +161,12 @@ struct ModelArch {
   std::uint32_t q_lora_rank = 0;
   std::uint32_t qk_rope_head_dim = 0;
   std::uint32_t qk_nope_head_dim = 0;
+
+  // DeepSeek sparse attention (DeepSeek-V3.2, GLM-5): the lightning indexer on every MLA layer
+  // (index_n_heads x index_head_dim queries, one shared key of index_head_dim cached per token).
+  std::uint32_t index_n_heads = 0;
+  std::uint32_t index_head_dim = 0;
+  std::uint32_t index_topk = 0;  // tokens each query attends to after the indexer's selection
 
   std::uint64_t vision_params = 0;  // image encoder of a multimodal checkpoint (vLLM loads it)
   std::uint32_t vision_hidden_size = 0;
@@ -160,6 +182,17 @@ struct ModelArch {
 
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return kv_lora_rank > 0; }
+  bool has_indexer() const { return index_n_heads > 0 && index_head_dim > 0; }
+  // Layer `layer`'s widths with the model-wide values filled in.
+  LayerShape shape_of(std::uint32_t layer) const {
+    LayerShape s = layer < layer_shapes.size() ? layer_shapes[layer] : LayerShape{};
+    if (s.num_heads == 0) s.num_heads = num_heads;
+    if (s.num_kv_heads == 0) s.num_kv_heads = num_kv_heads;
+    if (s.head_dim == 0) s.head_dim = head_dim;
+    if (s.v_head_dim == 0) s.v_head_dim = s.head_dim == head_dim ? v_head_dim : s.head_dim;
+    if (s.ffn_width == 0) s.ffn_width = intermediate_size;
+    return s;
+  }
   bool layer_is_moe(std::uint32_t layer) const {
     if (layer < layer_ffn.size()) return is_moe() && layer_ffn[layer] == FfnKind::moe;
     return is_moe() && layer >= first_dense_layers;

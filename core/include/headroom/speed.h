@@ -35,6 +35,10 @@ struct SpeedInput {
   std::uint64_t active_weight_bytes = 0;  // weights read per decode step at batch 1
   std::uint64_t kv_bytes_per_token = 0;   // whole model, all layers
   std::uint64_t state_bytes_per_sequence = 0;  // recurrent state, whole model (hybrids)
+  // DeepSeek sparse attention: the part of kv_bytes_per_token (the MLA latent) that a decode
+  // step reads for at most sparse_topk_tokens selected tokens; the indexer keys are read whole.
+  std::uint64_t sparse_kv_bytes_per_token = 0;
+  std::uint64_t sparse_topk_tokens = 0;
   std::uint32_t num_layers = 0;
   std::uint32_t hidden_size = 0;
   std::uint32_t num_heads = 0;

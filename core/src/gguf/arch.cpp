@@ -176,8 +176,15 @@ void set_heads(ArchKeys& keys, ModelArch& arch, std::vector<std::string>& notes)
       return;
     }
     if (std::adjacent_find(values.begin(), values.end(), std::not_equal_to<>()) != values.end()) {
-      notes.push_back(keys.key(suffix) + " varies per layer; using its maximum " +
-                      std::to_string(*std::max_element(values.begin(), values.end())));
+      // Each layer keeps its own count (Nemotron-NAS / deci blocks, Gemma 4's global layers):
+      // the KV cache is sized per layer; the maximum stands for the model-wide figure.
+      notes.push_back(keys.key(suffix) + " varies per layer; each layer's KV is sized with its " +
+                      "own count (model-wide maximum " +
+                      std::to_string(*std::max_element(values.begin(), values.end())) + ")");
+      arch.layer_shapes.resize(arch.num_layers);
+      const bool kv = std::string_view(suffix).ends_with("_kv");
+      for (std::uint32_t il = 0; il < arch.num_layers; ++il)
+        (kv ? arch.layer_shapes[il].num_kv_heads : arch.layer_shapes[il].num_heads) = values[il];
     }
   }
   arch.num_kv_heads = keys.count("attention.head_count_kv", arch.num_heads);
@@ -241,6 +248,59 @@ Result<std::uint32_t> vocab_size(const GgufHeader& header, ArchKeys& keys) {
                            " nor token_embd.weight gives the vocabulary size");
 }
 
+// Sliding layers with their own head size (Gemma 4: attention.key_length_swa 256 against the
+// global layers' key_length 512; llama_hparams n_embd_head_k_swa).
+void set_swa_widths(ArchKeys& keys, ModelArch& arch) {
+  if (!keys.has("attention.key_length_swa")) return;
+  const std::uint32_t k = keys.count("attention.key_length_swa");
+  const std::uint32_t v = keys.count("attention.value_length_swa", k);
+  arch.layer_shapes.resize(arch.num_layers);
+  for (std::uint32_t il = 0; il < arch.num_layers; ++il) {
+    if (arch.attention_of(il) != AttentionKind::sliding) continue;
+    arch.layer_shapes[il].head_dim = k;
+    arch.layer_shapes[il].v_head_dim = v;
+  }
+}
+
+// DeepSeek sparse attention (llama.cpp LLM_ARCH_DEEPSEEK32 "deepseek32", LLM_ARCH_GLM_DSA
+// "glm-dsa"): the indexer's heads, key length and top-k; the NextN (MTP) blocks counted in
+// block_count get no cache in these architectures (llama_model::create_memory filters them).
+std::optional<Error> set_indexer(ArchKeys& keys, const std::string& family, ModelArch& arch) {
+  if (family != "deepseek32" && family != "glm-dsa") return std::nullopt;
+  if (!arch.is_mla())
+    return parse_failure(field_of(keys.key("attention.kv_lora_rank")),
+                         "is missing (needed for the " + family + " architecture)");
+  arch.index_n_heads = keys.required("attention.indexer.head_count");
+  arch.index_head_dim = keys.required("attention.indexer.key_length");
+  arch.index_topk = keys.count("attention.indexer.top_k", 2048);
+  if (keys.error) return keys.error;
+  const std::uint32_t nextn = keys.count("nextn_predict_layers");
+  if (nextn >= arch.num_layers)
+    return parse_failure(field_of(keys.key("nextn_predict_layers")),
+                         "must be below block_count (" + std::to_string(arch.num_layers) + ")");
+  for (std::uint32_t il = arch.num_layers - nextn; il < arch.num_layers; ++il)
+    arch.layer_attention[il] = AttentionKind::none;
+  return std::nullopt;
+}
+
+// llama.cpp architectures whose layers Headroom does not model, refused by name with the reason.
+std::optional<std::string> unmodelled_arch(const GgufHeader& header, const std::string& family) {
+  if (family == "gemma3n")
+    return "per-layer embeddings, AltUp and the KV shared by its last layers are not modelled";
+  if (family == "deepseek4")
+    return "its compressed sparse attention and hyper-connections are not modelled";
+  if (family == "mimo2")
+    return "its per-layer sliding-window head layout in GGUF is not verified";
+  if (family == "gemma4" && (header.find("gemma4.attention.shared_kv_layers") != nullptr &&
+                             header.get_uint("gemma4.attention.shared_kv_layers").value_or(1) > 0))
+    return "KV shared across its last attention.shared_kv_layers layers (Gemma 4 E2B/E4B) is "
+           "not modelled";
+  if (family == "gemma4" && header.find("gemma4.embedding_length_per_layer_input") != nullptr &&
+      header.get_uint("gemma4.embedding_length_per_layer_input").value_or(1) > 0)
+    return "per-layer embeddings (embedding_length_per_layer_input) are not modelled";
+  return std::nullopt;
+}
+
 bool has_attention_bias(const GgufHeader& header) {
   return std::any_of(header.tensors.begin(), header.tensors.end(), [](const TensorSpec& t) {
     return t.role == TensorRole::attn_bias &&
@@ -274,6 +334,10 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
       }
     }
   }
+  if (const auto why = unmodelled_arch(header, *family)) {
+    return refused(ErrorCode::unsupported, field_of("general.architecture"),
+                   "architecture '" + *family + "' is not supported: " + *why);
+  }
   ModelArch arch;
   arch.id = std::string(id);
   arch.name = header.get_string("general.name").value_or(std::string(id));
@@ -304,6 +368,9 @@ Result<ModelArch> arch_from_gguf(const GgufHeader& header, std::string_view id,
   if (!vocab) return vocab.error();
   arch.vocab_size = *vocab;
   set_layer_attention(keys, *family, arch, out_notes);
+  if (keys.error) return *keys.error;
+  set_swa_widths(keys, arch);
+  if (auto error = set_indexer(keys, *family, arch)) return *error;
   if (keys.error) return *keys.error;
   if (hybrid) {
     if (auto error = set_recurrent_layers(header, *family, arch)) return *error;

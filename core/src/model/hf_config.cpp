@@ -22,10 +22,13 @@ constexpr const char* kSupportedFamilies[] = {
     // Attention families whose fields the common reader covers (hf_families.cpp for the rest).
     "glm4_moe", "glm4_moe_lite", "kimi_k2", "minimax_m2", "qwen3_vl_text", "qwen3_vl_moe_text",
     "cohere2", "olmo3", "smollm3", "seed_oss", "ernie4_5", "ernie4_5_moe", "exaone4", "granitemoe",
-    "phi", "gpt_neox", "llama4_text"};
+    "phi", "gpt_neox", "llama4_text",
+    // Per-layer widths and the sparse-attention indexer (hf_shapes.cpp).
+    "deepseek_v32", "glm_moe_dsa", "gemma4_text", "mimo_v2_flash", "nemotron-nas"};
 
 // Families refused by name with the reason (hf_families.cpp normalize_family_keys).
-constexpr const char* kRefusedFamilies[] = {"hunyuan_v1_moe", "falcon", "lfm2_moe"};
+constexpr const char* kRefusedFamilies[] = {"hunyuan_v1_moe", "falcon",       "lfm2_moe",
+                                            "gemma3n",        "gemma3n_text", "deepseek_v4"};
 
 bool is_supported(const std::string& family) {
   return std::find(std::begin(kSupportedFamilies), std::end(kSupportedFamilies), family) !=

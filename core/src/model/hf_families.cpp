@@ -33,6 +33,21 @@ std::optional<Error> normalize_family_keys(Json& config, const std::string& fami
       config["num_hidden_layers"] = types->size();
     else if (const auto pattern = json_util::get_string(config, "hybrid_override_pattern"))
       config["num_hidden_layers"] = pattern->size();
+  } else if (family == "nemotron-nas") {
+    return normalize_nemotron_nas(config);
+  } else if (family == "gemma4_text") {
+    rename(config, "top_k_experts", "num_experts_per_tok");
+  } else if (family == "gemma3n" || family == "gemma3n_text") {
+    return not_modelled(family,
+                        "its per-layer embeddings (a vocab_size_per_layer_input x layers x "
+                        "hidden_size_per_layer_input table that runtimes may keep off the GPU), "
+                        "AltUp and LAuReL weights and the KV its last num_kv_shared_layers "
+                        "layers share are not modelled");
+  } else if (family == "deepseek_v4") {
+    return not_modelled(family,
+                        "its compressed sparse attention (compress_ratios 4 / 128 per layer, "
+                        "with their own compressed-KV and indexer caches), hyper-connections "
+                        "(hc_mult) and hash-routed layers are not modelled");
   } else if (family == "hunyuan_v1_moe") {
     return not_modelled(family,
                         "per-layer expert counts and cross-layer KV sharing (CLA) of its "
@@ -49,7 +64,10 @@ std::optional<Error> normalize_family_keys(Json& config, const std::string& fami
 std::optional<Error> read_family_layers(const Json& c, ModelArch& a) {
   const std::string& f = a.family;
   const std::uint32_t n = a.num_layers;
-  if (f == "phi" || f == "starcoder2" || f == "gpt_neox") {
+  if (f == "gemma4_text" || f == "mimo_v2_flash" || f == "nemotron-nas" || f == "deepseek_v32" ||
+      f == "glm_moe_dsa") {
+    return read_layer_shapes(c, a);
+  } else if (f == "phi" || f == "starcoder2" || f == "gpt_neox") {
     // fc1/fc2 (c_fc/c_proj, dense_h_to_4h/dense_4h_to_h), no gate; biases on every projection
     // (StarCoder2: when use_bias, its default).
     a.gated_ffn = false;

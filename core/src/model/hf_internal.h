@@ -37,4 +37,12 @@ std::optional<Error> normalize_family_keys(Json& config, const std::string& fami
 // MoE interval, Phi's non-gated MLP, Llama 4 interleaving ...).
 std::optional<Error> read_family_layers(const Json& config, ModelArch& arch);
 
+// Nemotron-NAS: derives intermediate_size and num_key_value_heads from block_configs so the
+// common reader can run (hf_shapes.cpp).
+std::optional<Error> normalize_nemotron_nas(Json& config);
+
+// Per-layer widths (Gemma 4, MiMo-V2-Flash, Nemotron-NAS) and the sparse-attention indexer
+// (DeepSeek-V3.2, GLM-5), after the common read (hf_shapes.cpp).
+std::optional<Error> read_layer_shapes(const Json& config, ModelArch& arch);
+
 }  // namespace headroom::hf

@@ -10,7 +10,8 @@ namespace {
 
 bool has_extra_norms(const std::string& family) {
   // Gemma 2/3 add post-attention and post-FFN norms to every block.
-  return family == "gemma2" || family == "gemma3" || family == "gemma3_text";
+  return family == "gemma2" || family == "gemma3" || family == "gemma3_text" ||
+         family == "gemma4_text";
 }
 
 bool has_qk_norm(const std::string& family) {
@@ -18,7 +19,20 @@ bool has_qk_norm(const std::string& family) {
          family == "gemma3_text" || family == "olmo2" || family == "qwen3_next" ||
          family == "qwen3_5_moe_text" || family == "qwen3_5_text" || family == "qwen3_vl_text" ||
          family == "qwen3_vl_moe_text" || family == "lfm2" || family == "olmo3" ||
-         family == "exaone4" || family == "minimax_m2";
+         family == "exaone4" || family == "minimax_m2" || family == "gemma4_text";
+}
+
+// DeepSeek sparse attention's lightning indexer (DeepSeek-V3.2-Exp inference/model.py Indexer,
+// llama.cpp blk.N.indexer.*): wq_b q_lora -> heads x dim, wk hidden -> dim, its LayerNorm
+// (weight + bias), weights_proj hidden -> heads. No q_lora_rank: the query comes from hidden.
+void add_indexer(const ModelArch& a, int layer, TensorListBuilder& out) {
+  const std::uint64_t heads = a.index_n_heads, dim = a.index_head_dim;
+  const std::uint64_t q_in = a.q_lora_rank > 0 ? a.q_lora_rank : a.hidden_size;
+  out.add_layer(layer, "indexer.attn_q_b.weight", TensorRole::attn_q_b, heads * dim, q_in);
+  out.add_layer(layer, "indexer.attn_k.weight", TensorRole::attn_k, dim, a.hidden_size);
+  out.add_layer(layer, "indexer.k_norm.weight", TensorRole::attn_norm, 1, dim);
+  out.add_layer(layer, "indexer.k_norm.bias", TensorRole::attn_norm, 1, dim);
+  out.add_layer(layer, "indexer.proj.weight", TensorRole::other, heads, a.hidden_size);
 }
 
 void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
@@ -40,28 +54,38 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
                   std::uint64_t{a.num_heads} * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank);
     out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden,
                   std::uint64_t{a.num_heads} * a.v_head_dim);
+    if (a.has_indexer()) add_indexer(a, layer, out);
     return;
   }
-  const std::uint64_t q_width = std::uint64_t{a.num_heads} * a.head_dim;
-  const std::uint64_t kv_width = std::uint64_t{a.num_kv_heads} * a.head_dim;
+  // Per-layer widths (Gemma 4 global layers, MiMo-V2 sliding layers, Nemotron-NAS blocks).
+  const LayerShape shape = a.shape_of(static_cast<std::uint32_t>(layer));
+  const std::uint64_t q_width = std::uint64_t{shape.num_heads} * shape.head_dim;
+  const std::uint64_t k_width = std::uint64_t{shape.num_kv_heads} * shape.head_dim;
+  const std::uint64_t v_width = std::uint64_t{shape.num_kv_heads} * shape.v_head_dim;
+  const std::uint64_t o_width = std::uint64_t{shape.num_heads} * shape.v_head_dim;
   // A gated-output q_proj (Qwen3-Next) emits the query and the gate.
   out.add_layer(layer, "attn_q.weight", TensorRole::attn_q,
                 a.attn_output_gate ? 2 * q_width : q_width, hidden);
-  out.add_layer(layer, "attn_k.weight", TensorRole::attn_k, kv_width, hidden);
-  out.add_layer(layer, "attn_v.weight", TensorRole::attn_v, kv_width, hidden);
-  out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden, q_width);
+  out.add_layer(layer, "attn_k.weight", TensorRole::attn_k, k_width, hidden);
+  if (!shape.k_eq_v) out.add_layer(layer, "attn_v.weight", TensorRole::attn_v, v_width, hidden);
+  out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden, o_width);
   if (a.attention_bias) {
     out.add_layer(layer, "attn_q.bias", TensorRole::attn_bias, 1, q_width);
-    out.add_layer(layer, "attn_k.bias", TensorRole::attn_bias, 1, kv_width);
-    out.add_layer(layer, "attn_v.bias", TensorRole::attn_bias, 1, kv_width);
+    out.add_layer(layer, "attn_k.bias", TensorRole::attn_bias, 1, k_width);
+    if (!shape.k_eq_v) out.add_layer(layer, "attn_v.bias", TensorRole::attn_bias, 1, v_width);
     if (a.family == "gpt_oss" || a.family == "phi" || a.family == "starcoder2" ||
         a.family == "gpt_neox")
       out.add_layer(layer, "attn_output.bias", TensorRole::attn_bias, 1, hidden);
   }
   if (has_qk_norm(a.family)) {
-    out.add_layer(layer, "attn_q_norm.weight", TensorRole::attn_norm, 1, a.head_dim);
-    out.add_layer(layer, "attn_k_norm.weight", TensorRole::attn_norm, 1, a.head_dim);
+    out.add_layer(layer, "attn_q_norm.weight", TensorRole::attn_norm, 1, shape.head_dim);
+    out.add_layer(layer, "attn_k_norm.weight", TensorRole::attn_norm, 1, shape.head_dim);
   }
+  // MiMo-V2-Flash: a learned sink logit per head on its sliding layers
+  // (add_swa_attention_sink_bias).
+  if (a.family == "mimo_v2_flash" &&
+      a.attention_of(static_cast<std::uint32_t>(layer)) == AttentionKind::sliding)
+    out.add_layer(layer, "attn_sinks.weight", TensorRole::attn_sinks, 1, shape.num_heads);
   if (a.family == "gpt_oss")
     out.add_layer(layer, "attn_sinks.weight", TensorRole::attn_sinks, 1, a.num_heads);
 }
@@ -71,12 +95,17 @@ void add_ffn(const ModelArch& a, int layer, TensorListBuilder& out) {
   const FfnKind kind = a.ffn_of(static_cast<std::uint32_t>(layer));
   if (kind == FfnKind::none) return;
   if (kind == FfnKind::dense) {
-    if (a.gated_ffn)
-      out.add_layer(layer, "ffn_gate.weight", TensorRole::ffn_gate, a.intermediate_size, hidden);
-    out.add_layer(layer, "ffn_up.weight", TensorRole::ffn_up, a.intermediate_size, hidden);
-    out.add_layer(layer, "ffn_down.weight", TensorRole::ffn_down, hidden, a.intermediate_size);
+    const LayerShape shape = a.shape_of(static_cast<std::uint32_t>(layer));
+    if (shape.ffn_linear) {  // Nemotron-NAS replace_with_linear
+      out.add_layer(layer, "ffn_linear.weight", TensorRole::ffn_down, hidden, hidden);
+      return;
+    }
+    const std::uint64_t width = shape.ffn_width;
+    if (a.gated_ffn) out.add_layer(layer, "ffn_gate.weight", TensorRole::ffn_gate, width, hidden);
+    out.add_layer(layer, "ffn_up.weight", TensorRole::ffn_up, width, hidden);
+    out.add_layer(layer, "ffn_down.weight", TensorRole::ffn_down, hidden, width);
     if (a.ffn_bias) {
-      out.add_layer(layer, "ffn_up.bias", TensorRole::ffn_bias, 1, a.intermediate_size);
+      out.add_layer(layer, "ffn_up.bias", TensorRole::ffn_bias, 1, width);
       out.add_layer(layer, "ffn_down.bias", TensorRole::ffn_bias, 1, hidden);
     }
     return;
@@ -199,6 +228,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& a) {
     // A hybrid layer holds attention, a recurrent mixer, or both (Falcon-H1).
     if (a.attention_of(static_cast<std::uint32_t>(layer)) != AttentionKind::none)
       add_attention(a, layer, out);
+    else if (a.shape_of(static_cast<std::uint32_t>(layer)).attn_linear)  // Nemotron-NAS
+      out.add_layer(layer, "attn_linear.weight", TensorRole::attn_o, a.hidden_size, a.hidden_size);
     add_recurrent_mixer(a, layer, out);
     add_ffn(a, layer, out);
   }

@@ -58,6 +58,24 @@ std::optional<Error> validate_arch(const ModelArch& arch) {
       (!arch.layer_ffn.empty() && arch.layer_ffn.size() != arch.num_layers)) {
     return bad("layer_state", "and layer_ffn must have one entry per layer");
   }
+  if (!arch.layer_shapes.empty()) {
+    if (arch.layer_shapes.size() != arch.num_layers)
+      return bad("layer_shapes", "must have one entry per layer");
+    for (std::uint32_t i = 0; i < arch.num_layers; ++i) {
+      const LayerShape s = arch.shape_of(i);
+      const std::string at = " (layer " + std::to_string(i) + ")";
+      if (s.num_heads == 0 || s.num_heads > 4096)
+        return bad("layer_shapes.num_heads", "must be 1..4096" + at);
+      if (s.num_kv_heads == 0 || s.num_kv_heads > s.num_heads || s.num_heads % s.num_kv_heads != 0)
+        return bad("layer_shapes.num_kv_heads", "must divide the layer's heads" + at);
+      if (s.head_dim == 0 || s.head_dim > 4096 || s.v_head_dim > 4096)
+        return bad("layer_shapes.head_dim", "must be 1..4096" + at);
+      if (s.ffn_width > (1u << 22))
+        return bad("layer_shapes.ffn_width", "must be at most 4194304" + at);
+    }
+  }
+  if (arch.has_indexer() && (arch.index_n_heads > 4096 || arch.index_head_dim > 4096))
+    return bad("index_head_dim", "and index_n_heads must be at most 4096");
   if (arch.has_recurrent_state()) {
     // Bounds far above any published mixer (d_inner 16384, N 256, K 4), so that state elements
     // (d_inner x N x layers) stay far inside uint64 and the byte arithmetic.

@@ -49,44 +49,84 @@ std::uint64_t state_bytes(const ModelArch& arch, RuntimeId runtime, std::uint32_
   return bytes_from_double(std::ceil(bytes / split));
 }
 
+// The lightning indexer's key cache per token per layer (DeepSeek-V3.2, GLM-5). vLLM
+// (DeepseekV32IndexerCache: head_size = index_head_dim + index_head_dim / 128 x 4, uint8) and
+// SGLang (NSA index_k_with_scale buffer, the same formula) keep fp8 keys plus one fp32 scale per
+// 128 values whatever the KV dtype: 132 B for index_head_dim 128. llama.cpp (llama_kv_cache_dsa)
+// keeps one head of index_head_dim in the K cache type, without scale.
+std::uint64_t indexer_bytes_per_layer(const ModelArch& arch, double kv_bytes_per_element,
+                                      bool llama_cpp) {
+  if (!arch.has_indexer()) return 0;
+  const std::uint64_t dim = arch.index_head_dim;
+  if (llama_cpp)
+    return bytes_from_double(std::ceil(static_cast<double>(dim) * kv_bytes_per_element));
+  return dim + dim / 128 * 4;
+}
+
+// K + V elements of one token in one attention layer, on one GPU.
+double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp, std::uint32_t tp,
+                      bool flash_attention) {
+  if (arch.is_mla()) {
+    const double latent = arch.kv_lora_rank + arch.qk_rope_head_dim;
+    // MLA has no KV heads to split: every tensor-parallel rank keeps the whole latent.
+    return llama_cpp && !flash_attention ? latent + arch.kv_lora_rank : latent;
+  }
+  // Per-layer widths: Gemma 4's global layers and MiMo-V2's sliding layers have their own KV
+  // heads and head sizes. Gemma 4's K=V layers still cache V (the value is k_proj's output
+  // before the key's norm and RoPE, so the two differ).
+  const LayerShape shape = arch.shape_of(layer);
+  // Under tensor parallelism KV heads are split; with fewer KV heads than GPUs each GPU
+  // keeps one replicated head (vLLM QKVParallelLinear).
+  const double heads = llama_cpp
+                           ? std::ceil(static_cast<double>(shape.num_kv_heads) / tp)
+                           : std::max(1.0, std::ceil(static_cast<double>(shape.num_kv_heads) / tp));
+  return heads * (shape.head_dim + shape.v_head_dim);
+}
+
 }  // namespace
 
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
                         std::uint32_t tensor_parallel, bool flash_attention) {
   const bool llama_cpp = is_llama_cpp(runtime);
   const std::uint32_t tp = std::max<std::uint32_t>(tensor_parallel, 1);
-  // Elements per token per layer, on one GPU.
-  double elements = 0;
-  if (arch.is_mla()) {
-    const double latent = arch.kv_lora_rank + arch.qk_rope_head_dim;
-    // MLA has no KV heads to split: every tensor-parallel rank keeps the whole latent.
-    elements = llama_cpp && !flash_attention ? latent + arch.kv_lora_rank : latent;
-  } else {
-    // Under tensor parallelism KV heads are split; with fewer KV heads than GPUs each GPU
-    // keeps one replicated head (vLLM QKVParallelLinear).
-    const double heads =
-        llama_cpp ? std::ceil(static_cast<double>(arch.num_kv_heads) / tp)
-                  : std::max(1.0, std::ceil(static_cast<double>(arch.num_kv_heads) / tp));
-    elements = heads * (arch.head_dim + arch.v_head_dim);
-  }
-  const std::uint64_t per_layer = bytes_from_double(std::ceil(elements * kv_bytes_per_element));
+  const bool budgeted_dsa = arch.has_indexer() && arch.is_mla() &&
+                            (runtime == RuntimeId::vllm || runtime == RuntimeId::sglang);
+  const std::uint64_t indexer = indexer_bytes_per_layer(arch, kv_bytes_per_element, llama_cpp);
   KvLayout layout;
-  auto add = [&](std::uint64_t window) {
+  std::uint64_t first_layer_bytes = 0;  // one attention layer's page per token (vLLM hybrids)
+  auto add = [&](std::uint64_t window, std::uint64_t bytes) {
     for (auto& group : layout.groups) {
       if (group.window_tokens == window) {
-        group.bytes_per_token = add_bytes(group.bytes_per_token, per_layer);
+        group.bytes_per_token = add_bytes(group.bytes_per_token, bytes);
         return;
       }
     }
-    layout.groups.push_back(KvLayerGroup{per_layer, window});
+    layout.groups.push_back(KvLayerGroup{bytes, window});
   };
   for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
     const AttentionKind kind = arch.attention_of(layer);
     if (kind == AttentionKind::none) continue;
+    std::uint64_t per_layer = bytes_from_double(std::ceil(
+        layer_elements(arch, layer, llama_cpp, tp, flash_attention) * kv_bytes_per_element));
+    if (budgeted_dsa && kv_bytes_per_element == 1.0) {
+      // vLLM rewrites fp8 to fp8_ds_mla and SGLang's NSA pool stores the same record: the
+      // latent in fp8, one fp32 scale per 128 latent values and the RoPE part in bf16
+      // (512 + 16 + 128 = 656 B for DeepSeek-V3.2).
+      per_layer = std::uint64_t{arch.kv_lora_rank} + arch.kv_lora_rank / 128 * 4 +
+                  std::uint64_t{arch.qk_rope_head_dim} * 2;
+    }
+    if (first_layer_bytes == 0) first_layer_bytes = per_layer;
     const bool windowed = kind == AttentionKind::sliding || kind == AttentionKind::chunked;
-    add(windowed ? arch.sliding_window_tokens : 0);
+    add(windowed ? arch.sliding_window_tokens : 0, per_layer);
+    if (indexer > 0) {
+      // The indexer scores every earlier token, so its keys grow with the sequence.
+      add(0, indexer);
+      layout.indexer_bytes_per_token = add_bytes(layout.indexer_bytes_per_token, indexer);
+      layout.sparse_bytes_per_token = add_bytes(layout.sparse_bytes_per_token, per_layer);
+    }
   }
   layout.state_bytes_per_sequence = state_bytes(arch, runtime, tp);
+  const std::uint64_t per_layer = first_layer_bytes;
   if (runtime == RuntimeId::vllm && layout.state_bytes_per_sequence > 0 && per_layer > 0) {
     // vLLM (HybridAttentionMambaModelConfig, no prefix caching) raises the attention block to
     // 16 x cdiv(mamba_page, 16 x attn_1tok) tokens and pads each recurrent layer's state page to

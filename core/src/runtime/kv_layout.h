@@ -23,6 +23,11 @@ struct KvLayout {
   // vLLM hybrids: the attention block size that makes one attention page as large as one
   // recurrent layer's state page (0: the runtime's default block size applies).
   std::uint64_t min_block_tokens = 0;
+  // DeepSeek sparse attention: the indexer's key cache per token, all layers, one GPU; already
+  // counted in the full-attention group (shown apart because it is not K or V).
+  std::uint64_t indexer_bytes_per_token = 0;
+  // ... and the MLA latent of those layers, which a decode step reads for index_topk tokens only.
+  std::uint64_t sparse_bytes_per_token = 0;
   std::uint64_t bytes_per_token() const;  // all attention layers (inside any window)
   // KV bytes for `sequences` sequences of `tokens` each, allocated in blocks of
   // `block_tokens` per sequence, plus each sequence's recurrent state; `extra_window_tokens` is

@@ -44,6 +44,9 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const No
   s.kv_bytes_per_token = mul_bytes(kv.bytes_per_token(), is_llama_cpp(r.runtime) ? 1 : r.gpus);
   s.state_bytes_per_sequence =
       mul_bytes(kv.state_bytes_per_sequence, is_llama_cpp(r.runtime) ? 1 : r.gpus);
+  s.sparse_kv_bytes_per_token =
+      mul_bytes(kv.sparse_bytes_per_token, is_llama_cpp(r.runtime) ? 1 : r.gpus);
+  s.sparse_topk_tokens = a.index_topk;
   s.num_layers = a.num_layers;
   s.hidden_size = a.hidden_size;
   s.num_heads = a.num_heads;

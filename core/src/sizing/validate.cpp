@@ -128,6 +128,16 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
                        " attention heads to divide evenly; use a divisor of " +
                        count_text(a.num_heads));
   }
+  // DeepSeek sparse attention keeps an indexer key cache beside the MLA latent; Headroom knows its
+  // layout in vLLM, SGLang and llama.cpp only (runtime/kv_layout.cpp).
+  if (a.has_indexer() && r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang &&
+      r.runtime != RuntimeId::llamacpp) {
+    return refused(ErrorCode::unsupported, "runtime",
+                   a.id +
+                       " uses DeepSeek sparse attention, whose indexer key cache Headroom "
+                       "models for vLLM, SGLang and llama.cpp only, not " +
+                       runtime_profile(r.runtime).name);
+  }
   if (auto refusal = runtime_refuses_card(r.runtime, r.card)) {
     return refused(ErrorCode::unsupported, "card", *refusal);
   }

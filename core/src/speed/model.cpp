@@ -213,8 +213,14 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const SpeedInput& in = *s.in;
   const double weights = weights_read_bytes(s, batch + mixed_prefill);
   // Recurrent layers read their per-sequence state and write the updated state back each step.
-  const double kv = batch * (static_cast<double>(in.kv_bytes_per_token) * depth +
-                             2.0 * static_cast<double>(in.state_bytes_per_sequence));
+  // Sparse attention (DeepSeek-V3.2) reads the latent of index_topk tokens only.
+  const double sparse = static_cast<double>(in.sparse_kv_bytes_per_token);
+  const double sparse_depth = in.sparse_topk_tokens > 0
+                                  ? std::min(depth, static_cast<double>(in.sparse_topk_tokens))
+                                  : depth;
+  const double kv =
+      batch * ((static_cast<double>(in.kv_bytes_per_token) - sparse) * depth +
+               sparse * sparse_depth + 2.0 * static_cast<double>(in.state_bytes_per_sequence));
   StepTime st;
   // Layers offloaded to the CPU (llama.cpp -ngl) stream their weights and KV from system memory,
   // one after the GPU's layers; their arithmetic hides behind that stream at decode batch sizes.
