@@ -281,8 +281,10 @@ SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog)
     c.reject("file", "the file is larger than the 512 KB a result may take");
   } else if (const std::size_t at = invalid_utf8_at(bytes); at != std::string_view::npos) {
     c.reject("file", "the file is not valid UTF-8 (byte " + std::to_string(at) + ")");
-  } else {
-    if (const std::string problem = structure_problem(bytes); !problem.empty()) {
+  }
+  json doc;
+  if (out.rejections.empty()) {
+    if (const std::string problem = parse_scanned(bytes, doc); !problem.empty()) {
       c.reject("file", "the document " + problem);
     }
   }
@@ -290,7 +292,6 @@ SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog)
     finish(out);
     return out;
   }
-  const json doc = json::parse(bytes, nullptr, false);
   out.canonical_json = doc.dump();
   out.sha256 = sha256_hex(out.canonical_json);
   if (doc.is_object()) {
@@ -301,7 +302,7 @@ SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog)
       }
     }
   }
-  // The tree just parsed: no second parse of the same bytes (structure_problem() has already
+  // The tree just parsed: no second parse of the same bytes (parse_scanned() has already
   // ruled out what parse_bench_report() checks on the text).
   auto report = bench_report_from_doc(doc);
   if (!report) {

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace headroom::results_text {
 
 // The offset of the first byte that breaks strict UTF-8 (RFC 3629), or npos.
@@ -17,6 +19,9 @@ std::size_t invalid_utf8_at(std::string_view s);
 // "" when the document's structure is acceptable, else why not ("nests deeper than 8 levels",
 // "repeats the key ...", "holds a non-finite number ...").
 std::string structure_problem(std::string_view json_text);
+// structure_problem() and the parse in one pass: "" and `doc` filled, or the problem (`doc` is
+// then unspecified).
+std::string parse_scanned(std::string_view json_text, nlohmann::json& doc);
 
 std::string hex_id(std::uint32_t v);
 std::string lower(std::string_view s);
