@@ -15,36 +15,13 @@
 #include "headroom/model.h"
 #include "headroom/sizing.h"
 #include "runtime/kv_layout.h"
+#include "config_fixtures.h"
 #include "sizing_fixtures.h"
 
 namespace headroom {
 namespace {
 
-std::string read_config(const std::string& name) {
-  std::ifstream in(std::string(HEADROOM_TEST_DATA_DIR) + "/configs/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-ModelArch parse(const std::string& name) {
-  const std::string text = read_config(name);
-  REQUIRE_FALSE(text.empty());
-  auto arch = parse_hf_config(text, name);
-  INFO(name << ": " << (arch ? std::string() : arch.error().message));
-  REQUIRE(arch);
-  return arch.value();
-}
-
-double params(const ModelArch& a) { return static_cast<double>(total_params(a)); }
-double active(const ModelArch& a) { return static_cast<double>(active_params(a)); }
-
-std::size_t count_attention(const ModelArch& a, AttentionKind kind) {
-  std::size_t n = 0;
-  for (std::uint32_t i = 0; i < a.num_layers; ++i)
-    if (a.attention_of(i) == kind) ++n;
-  return n;
-}
+using namespace fixtures;
 
 bool has_tensor(const ModelArch& a, const std::string& name) {
   const auto tensors = model_tensors(a);
