@@ -2,6 +2,8 @@
 // published parameter counts, and every card x runtime answers with memory and speed.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <set>
 
@@ -38,6 +40,14 @@ TEST_CASE("catalogs hold at least 40 models and 60 cards with sources", "[catalo
     if (card.segment != "cpu") vendors.insert(card.vendor);
   }
   CHECK(vendors == std::set<std::string>{"amd", "apple", "intel", "nvidia"});
+}
+
+TEST_CASE("the catalogs are strict JSON, readable by any tool", "[catalog]") {
+  // The core reads Python's bare Infinity / NaN in a user's config.json; the catalog files are
+  // ours and stay RFC 8259 JSON (a config that had such a literal stores null, and says so).
+  for (const std::string_view text : {embedded::models_json(), embedded::cards_json()}) {
+    CHECK_FALSE(nlohmann::json::parse(text, nullptr, false).is_discarded());
+  }
 }
 
 TEST_CASE("architectures reproduce the published parameter counts", "[catalog]") {
