@@ -170,7 +170,18 @@ Data inputs_of(const Catalog& catalog, const Scenario& s) {
     o.set("key", std::string(backend_key(b)));
     backends.push_back(o);
   }
+  // The card classes the filter offers, in catalog order.
+  list classes;
+  std::vector<std::string> seen;
+  for (const Card& card : catalog.cards) {
+    if (std::find(seen.begin(), seen.end(), card.segment) != seen.end()) continue;
+    seen.push_back(card.segment);
+    Data o;
+    o.set("key", card.segment);
+    classes.push_back(o);
+  }
   Data d;
+  d.set("classes", classes);
   d.set("models", models);
   d.set("formats", formats);
   d.set("kv_dtypes", kv_dtypes);
@@ -195,6 +206,8 @@ Result<Page> home_page(const SiteInputs& in) {
     row.set("id", fit.card->id);
     row.set("name", fit.card->name);
     row.set("vendor", fit.card->vendor);
+    row.set("segment", fit.card->segment);
+    row.set("memory_bytes", std::to_string(fit.card->memory_bytes));
     row.set("memory_gib", gib(static_cast<double>(fit.card->usable_memory_bytes)));
     row.set("calibrated", fit.measured);
     if (!fit.sized()) {

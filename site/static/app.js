@@ -79,6 +79,8 @@ function render(compare) {
     row.className = fit.verdict || 'refused';
     row.dataset.card = fit.card;
     row.dataset.vendor = fit.vendor;
+    row.dataset.segment = fit.segment;
+    row.dataset.memory = String(fit.memory_bytes);
     const link = document.createElement('a');
     link.href = `cards/${encodeURIComponent(fit.card)}.html`;
     link.textContent = fit.name;

@@ -1,5 +1,6 @@
 // Sorting and filtering of the comparison table in the page: sort buttons in the headers
-// (keyboard-usable, aria-sort says the order), a vendor filter and "only cards that fit". The
+// (keyboard-usable, aria-sort says the order), vendor, memory and card-class filters and "only
+// cards that fit". The
 // core's order (best first) is the "Verdict" sort; the view survives a recomputed table.
 
 const COLLATOR = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -54,8 +55,12 @@ export function tableView(table, filters, onChange) {
     });
     const vendor = filters ? filters.elements.vendor.value : '';
     const fitsOnly = filters ? filters.elements.fits_only.checked : false;
+    const minGib = filters ? Number(filters.elements.min_memory.value || 0) : 0;
+    const cardClass = filters ? filters.elements.card_class.value : '';
     for (const row of rows) {
       row.hidden = (vendor && row.dataset.vendor !== vendor) ||
+                   (minGib > 0 && Number(row.dataset.memory) < minGib * 2 ** 30) ||
+                   (cardClass && row.dataset.segment !== cardClass) ||
                    (fitsOnly && !row.classList.contains('fits') && !row.classList.contains('tight'));
     }
   }
@@ -72,6 +77,8 @@ export function tableView(table, filters, onChange) {
       }
       if (filters && filters.elements.vendor.value) out.vendor = filters.elements.vendor.value;
       if (filters && filters.elements.fits_only.checked) out.fits = '1';
+      if (filters && filters.elements.min_memory.value) out.memory = filters.elements.min_memory.value;
+      if (filters && filters.elements.card_class.value) out.class = filters.elements.card_class.value;
       return out;
     },
     restore(search) {
@@ -86,6 +93,12 @@ export function tableView(table, filters, onChange) {
           filters.elements.vendor.value = vendor;
         }
         filters.elements.fits_only.checked = search.get('fits') === '1';
+        // Only a value the select offers: a hand-edited link cannot set an option that is not there.
+        for (const [param, name] of [['memory', 'min_memory'], ['class', 'card_class']]) {
+          const value = search.get(param);
+          const select = filters.elements[name];
+          if (value && [...select.options].some((o) => o.value === value)) select.value = value;
+        }
       }
       apply();
     },

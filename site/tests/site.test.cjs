@@ -429,6 +429,23 @@ test('sort headers and filters work from the keyboard and travel in the URL', as
   assert.ok(visible.length > 0 && visible.every((v) => v === 'amd'), JSON.stringify(visible));
   assert.match(page.url(), /vendor=amd/);
   assert.match(page.url(), /sort=4-/);
+  await page.selectOption('select[name=card_class]', 'consumer');
+  const consumer = await page.$$eval('table.compare tbody tr:not([hidden])', (rows) => rows.map((tr) => tr.dataset.segment));
+  assert.ok(consumer.length > 0 && consumer.every((s) => s === 'consumer'));
+  await page.selectOption('select[name=card_class]', '');
+  // Memory and card class: the rows left are the CLI's rows with that class and memory.
+  await page.selectOption('select[name=vendor]', '');
+  await page.selectOption('select[name=min_memory]', '80');
+  await page.selectOption('select[name=card_class]', 'datacenter');
+  const users = await page.inputValue('input[name=users]');
+  const cli = cliCompare([...HOME_ARGS, '--users', users]).cards;
+  const expected = cli.filter((c) => c.segment === 'datacenter' && c.memory_bytes >= 80 * 2 ** 30)
+    .map((c) => c.card).sort();
+  const shown = (await page.$$eval('table.compare tbody tr:not([hidden])', (rows) => rows.map((tr) => tr.dataset.card))).sort();
+  assert.ok(expected.length > 3 && expected.length < cli.length / 2, JSON.stringify(expected));
+  assert.deepStrictEqual(shown, expected);
+  assert.match(page.url(), /memory=80/);
+  assert.match(page.url(), /class=datacenter/);
   // The link restores the same view.
   const again = await open(page.url());
   await again.page.waitForSelector('th[aria-sort=descending] button.sort');

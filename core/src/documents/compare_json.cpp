@@ -55,7 +55,11 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
   return rows_document<CardFit>(
       kCompareSchema, "cards", fits,
       [](const CardFit& fit) {
-        return Json{{"card", fit.card->id}, {"name", fit.card->name}, {"vendor", fit.card->vendor}};
+        return Json{{"card", fit.card->id},
+                    {"name", fit.card->name},
+                    {"vendor", fit.card->vendor},
+                    {"segment", fit.card->segment},
+                    {"memory_bytes", fit.card->memory_bytes}};
       },
       [](const SizingReport& r) {
         return with_workload(Json{{"model", r.inputs.model_id},
