@@ -62,13 +62,14 @@ std::string render_text(const SizingReport& r, const Card& card, bool color) {
   out += text;
   std::snprintf(text, sizeof text,
                 "workload: %llu user%s x (%llu prompt + %llu output tokens)   %.2fB params (%.2fB "
-                "active), %.2f bits/weight\n\n",
+                "active per token, %.2fB with the embedding), %.2f bits/weight\n\n",
                 static_cast<unsigned long long>(in.workload.users),
                 in.workload.users == 1 ? "" : "s",
                 static_cast<unsigned long long>(in.workload.prompt_tokens),
                 static_cast<unsigned long long>(in.workload.output_tokens),
                 static_cast<double>(in.total_params) / 1e9,
-                static_cast<double>(in.active_params) / 1e9, in.bits_per_weight);
+                static_cast<double>(in.active_params) / 1e9,
+                static_cast<double>(in.active_params_with_embedding) / 1e9, in.bits_per_weight);
   out += text;
   out += "memory per GPU\n";
   for (const auto& item : m.items)

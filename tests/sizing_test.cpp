@@ -384,3 +384,27 @@ TEST_CASE("Ollama's 4096-token default context is flagged for longer requests", 
   REQUIRE(explicit_ctx);
   for (const auto& line : explicit_ctx->advice) CHECK(line.find("num_ctx") == std::string::npos);
 }
+
+TEST_CASE("active parameters: per token, and with the embedding as model cards count them",
+          "[sizing]") {
+  // Model cards differ: Llama 4 Scout's "17B active" and Qwen3-30B-A3B's "3.3B activated"
+  // include the input embedding table, which a token reads one row of; the speed model counts
+  // only the matmul weights a token touches. Both figures are reported.
+  const auto both = [](const char* model) {
+    SizingRequest r = request(model, "bf16", RuntimeId::vllm, "h200-sxm-141gb");
+    r.gpus = 8;
+    auto report = size(r);
+    INFO(model << ": " << (report ? std::string() : report.error().message));
+    REQUIRE(report);
+    return std::pair{report->inputs.active_params, report->inputs.active_params_with_embedding};
+  };
+  const auto [scout, scout_card] = both("llama-4-scout-17b-16e-instruct");
+  CHECK(static_cast<double>(scout_card) == Approx(17e9).epsilon(0.02));
+  CHECK(scout_card - scout == 202048ull * 5120);  // vocab x hidden (untied)
+  const auto [qwen, qwen_card] = both("qwen3-30b-a3b");
+  CHECK(static_cast<double>(qwen_card) == Approx(3.3e9).epsilon(0.02));
+  CHECK(qwen_card - qwen == 151936ull * 2048);
+  // Tied embeddings are the output head, already counted per token: the figures agree.
+  const auto [tied, tied_card] = both("llama-3.2-1b-instruct");
+  CHECK(tied == tied_card);
+}

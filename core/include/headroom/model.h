@@ -231,6 +231,10 @@ std::uint64_t active_params(const ModelArch& arch);
 // instead of once per figure (a table over every card builds it for each card).
 std::uint64_t total_params(const std::vector<TensorSpec>& tensors);
 std::uint64_t active_params(const ModelArch& arch, const std::vector<TensorSpec>& tensors);
+// active_params plus the input embedding table, as model cards count "activated parameters"
+// ("17B active" for Llama 4 Scout); the speed model reads only active_params per token.
+std::uint64_t active_params_with_embedding(const ModelArch& arch,
+                                           const std::vector<TensorSpec>& tensors);
 
 // The recurrent state one sequence keeps, in elements (all zero for attention-only models).
 StateElements recurrent_state_elements(const ModelArch& arch);

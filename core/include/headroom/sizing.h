@@ -103,7 +103,8 @@ struct NormalizedInputs {
   double gpu_memory_utilization = 0;  // vLLM / SGLang budget fraction
   bool flash_attention = false;
   std::uint64_t total_params = 0;
-  std::uint64_t active_params = 0;
+  std::uint64_t active_params = 0;                 // matmul weights one token reads
+  std::uint64_t active_params_with_embedding = 0;  // + the embedding table, as model cards count
   double bits_per_weight = 0;
 };
 

@@ -52,6 +52,7 @@ std::string size_json_text(const SizingReport& r, int indent) {
         {"flash_attention", in.flash_attention},
         {"total_params", in.total_params},
         {"active_params", in.active_params},
+        {"active_params_with_embedding", in.active_params_with_embedding},
         {"bits_per_weight", in.bits_per_weight}}},
   };
   if (r.speed) {

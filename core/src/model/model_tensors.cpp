@@ -270,6 +270,15 @@ std::uint64_t active_params(const ModelArch& arch, const std::vector<TensorSpec>
   return active;
 }
 
+std::uint64_t active_params_with_embedding(const ModelArch& arch,
+                                           const std::vector<TensorSpec>& tensors) {
+  std::uint64_t embedding = 0;
+  for (const auto& tensor : tensors) {
+    if (tensor.role == TensorRole::token_embd && !arch.tie_embeddings) embedding += tensor.elements();
+  }
+  return active_params(arch, tensors) + embedding;
+}
+
 std::uint64_t total_params(const ModelArch& arch) { return total_params(model_tensors(arch)); }
 
 std::uint64_t active_params(const ModelArch& arch) {

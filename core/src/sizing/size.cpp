@@ -89,6 +89,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times) {
   std::vector<TensorSpec> native = model_tensors(a);
   const std::uint64_t total = total_params(native);
   const std::uint64_t active = active_params(a, native);
+  const std::uint64_t active_with_embedding = active_params_with_embedding(a, native);
   auto tensors = apply_weight_format(a, std::move(native), *format);
   if (!tensors) return tensors.error();
 
@@ -108,6 +109,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times) {
   const WeightPlacement weights = place_weights(a, tensors.value(), r.runtime, r.gpus);
   in.total_params = total;
   in.active_params = active;
+  in.active_params_with_embedding = active_with_embedding;
   in.bits_per_weight = weights.bits_per_weight;
   const double kv_element_bytes = kv_dtype->id == "auto" ? 2.0 : kv_dtype->bytes_per_element;
   const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, fa);
