@@ -74,6 +74,19 @@ const EngineParams* engine_params(RuntimeId runtime) {
   return nullptr;
 }
 
+double engine_prefill_scale(CardClass card_class, bool moe) {
+  // AMD Instinct (ROCm: hipBLASLt GEMMs, CK / AITER attention and fused MoE) prefills below the
+  // rate the NVIDIA rows fit. Dense: 0.62, the value with the least median |error| over the
+  // long-prompt TTFT rows of Llama 3.1 405B on 8x MI300X (dstack TGI, 10000-token prompts,
+  // bursts of 1, 8, 64: -37/-62/-41% at 1.0; -8/-44/-13% at 0.62). MoE: 0.35 (with the MoE
+  // prefill factor), the value with the least median |error| over the 10 InferenceX SGLang rows
+  // of DeepSeek-R1 8k/1k on 8x MI325X, TTFT and TPOT together at concurrency 4-64 (issue #3318):
+  // 16.5%, from TTFT -61..-76% at 1.0; it may absorb a harness overhead these rows carry
+  constexpr double kAmdDense = 0.62, kAmdMoe = 0.35;
+  if (card_class != CardClass::amd_hbm) return 1.0;
+  return moe ? kAmdMoe : kAmdDense;
+}
+
 std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card) {
   constexpr double kGiB = 1024.0 * 1024 * 1024;
   switch (runtime) {

@@ -74,6 +74,7 @@ struct Setup {
   speed::MoeKernelParams moe{1.0, 0.0, ""};      // routed-expert kernels (MoE models only)
   const speed::EngineParams* engine = nullptr;   // serving engines only (vLLM, SGLang, ...)
   speed::InterconnectParams link{"", 0, 1, ""};  // tensor-parallel all-reduce
+  double prefill_scale = 1;  // the serving engine's prefill rate on this card class
 };
 
 double peak_for_matmul(const SpeedInput& in) {
@@ -114,6 +115,7 @@ Setup make_setup(const SpeedInput& in) {
     s.step.per_layer_s = s.engine->per_layer_s;
     s.step.per_sequence_s = s.engine->per_sequence_s;
     s.step.prefill_chunk_tokens = s.engine->prefill_chunk_tokens;
+    s.prefill_scale = speed::engine_prefill_scale(s.cls.card_class, in.num_experts > 0);
   }
   s.link = speed::interconnect_params(in.card, s.cls.allreduce_latency_s);
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
@@ -273,7 +275,8 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
     moe_efficiency = speed::kLlamaMoePrefillEfficiency;
   if (s.expert_bytes > 0 && s.engine) moe_efficiency = s.engine->moe_prefill_efficiency;
   const double compute_s =
-      flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency);
+      flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency *
+               s.prefill_scale);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
