@@ -274,9 +274,8 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
     moe_efficiency = speed::kLlamaMoePrefillEfficiency;
   if (s.expert_bytes > 0 && s.engine) moe_efficiency = s.engine->moe_prefill_efficiency;
-  const double compute_s =
-      flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency *
-               s.prefill_scale);
+  const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction *
+                                    moe_efficiency * s.prefill_scale);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
