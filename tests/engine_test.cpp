@@ -107,3 +107,25 @@ TEST_CASE("engines: all-reduce latency and bandwidth follow the card's interconn
   CHECK(slow.itl_s.mean > fast.itl_s.mean);
   CHECK(slow.itl_s.mean / fast.itl_s.mean < 0.5 * slow.ttft_s.median / fast.ttft_s.median);
 }
+
+TEST_CASE("engines: serving prefill on AMD Instinct runs below the NVIDIA-fitted rate",
+          "[speed][engine]") {
+  using speed::CardClass;
+  CHECK(speed::engine_prefill_scale(CardClass::nvidia_hbm, false) == 1.0);
+  CHECK(speed::engine_prefill_scale(CardClass::nvidia_hbm, true) == 1.0);
+  const double dense = speed::engine_prefill_scale(CardClass::amd_hbm, false);
+  const double moe = speed::engine_prefill_scale(CardClass::amd_hbm, true);
+  CHECK(dense < 1.0);
+  CHECK(moe < dense);  // ROCm fused MoE lags further than its dense GEMMs
+  // A lone 8k-token prompt on one MI300X against the same card classed as NVIDIA HBM: the card
+  // classes alone put the TTFTs 1.26x apart (the scale at 1.0), the serving scale adds
+  // its 1 / 0.62 on the prefill (1.91 with it).
+  SizingRequest amd = closed_loop(RuntimeId::vllm, 1, "mi300x");
+  amd.workload.prompt_tokens = 8192;
+  SizingRequest as_nvidia = amd;
+  as_nvidia.card.vendor = "nvidia";
+  const double on_amd = traffic_of(amd).ttft_s.median;
+  const double on_nvidia = traffic_of(as_nvidia).ttft_s.median;
+  CHECK(on_amd / on_nvidia > 1.6);
+  CHECK(on_amd / on_nvidia < 2.2);
+}

@@ -55,12 +55,13 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   // NOT MET YET. What the model reaches (all metrics of a runtime together) is asserted instead,
   // so a change that makes it worse fails; the gap to the issue's thresholds, per runtime:
   //   runtime  rows  median  rows past 50%   (issue: median <= 15%, 0 rows past 50%)
-  //   vllm      73   36.4%   28
-  //   sglang    32   24.9%    9
+  //   vllm      73   29.5%   23
+  //   sglang    32   22.1%    4
   //   trtllm    41   43.0%   20
-  //   tgi       27   29.3%    7
-  // TPOT alone is closest (medians vllm 30.3%, sglang 16.7%, trtllm 18.5%, tgi 20.7%); TTFT is
-  // furthest (36-68%: burst TTFT, MoE prefill, benchmark-harness overheads). README, "How
+  //   tgi       27   20.0%    4
+  // TPOT alone is closest (medians vllm 27.2%, sglang 17.5%, trtllm 18.5%, tgi 15.9%); TTFT is
+  // furthest on vLLM and TensorRT-LLM (37.1%, 66.8%: the bursts of 1000 whose throughput the
+  // model overstates, the 2024 vLLM MI300X bursts, InferenceX harness overheads). README, "How
   // accurate is the speed model?", lists what is missing.
   struct Limit {
     const char* runtime;
@@ -68,7 +69,7 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
     std::size_t over_50;
   };
   const Limit kThresholds[] = {
-      {"vllm", 37.0, 28}, {"sglang", 25.5, 9}, {"trtllm", 43.5, 20}, {"tgi", 30.0, 7}};
+      {"vllm", 30.0, 23}, {"sglang", 22.5, 4}, {"trtllm", 43.5, 20}, {"tgi", 20.5, 4}};
   const auto by_runtime = summarize_serving_by_runtime(*rows);
   for (const Limit& limit : kThresholds) {
     INFO(limit.runtime);

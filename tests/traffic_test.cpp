@@ -328,6 +328,33 @@ TEST_CASE("traffic: a burst within the batch limit prefills its prompts one afte
   CHECK_FALSE(burst_traffic(flat(0.1, 0.01, 11, 8), 0));  // no requests: refused
 }
 
+TEST_CASE("traffic: a burst's prompts packed into full prefill steps cost their share",
+          "[traffic]") {
+  // As above, but the engine packs queued prompts into token-budget steps where each costs
+  // 0.02 s: prompt k's first token at 0.1 + 0.02 (k - 1) s, i.e. 0.10, 0.12, 0.14, 0.16 (mean and
+  // median 0.13 s). The 4 - k prompts behind stall its 10 gaps by 1.5 x 0.02 s on average: TPOT
+  // 0.01 + 0.003 s. The last request ends at 0.16 + 10 x 0.01 = 0.26 s.
+  ServiceTimes t = flat(0.1, 0.01, 11, 8);
+  t.batched_prefill_s = 0.02;
+  auto e = burst_traffic(t, 4);
+  REQUIRE(e);
+  CHECK(e->ttft_s.mean == Approx(0.13).epsilon(1e-9));
+  CHECK(e->ttft_s.median == Approx(0.13).epsilon(1e-9));
+  CHECK(e->itl_s.mean == Approx(0.013).epsilon(1e-9));
+  CHECK(e->request_rate_per_s == Approx(4 / 0.26).epsilon(1e-9));
+  // Steady traffic has no queue at t=0 to pack: closed-loop figures do not move with it.
+  auto packed = closed_loop_traffic(t, 4);
+  auto plain = closed_loop_traffic(flat(0.1, 0.01, 11, 8), 4);
+  REQUIRE(packed);
+  REQUIRE(plain);
+  CHECK(packed->ttft_s.median == plain->ttft_s.median);
+  CHECK(packed->itl_s.mean == plain->itl_s.mean);
+  t.batched_prefill_s = -1;
+  auto bad = burst_traffic(t, 4);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().field == "batched_prefill_s");
+}
+
 TEST_CASE("traffic: a long burst runs at the full batch's closed-loop throughput", "[traffic]") {
   // 1000 requests over a batch limit of 8: all but the first and last waves run as a closed
   // loop of 8 users, so throughput is within 2% of it and the median request waits for about

@@ -36,6 +36,9 @@ struct ServiceTimes {
   // prefill_stall_s[b - 1]: the time one prompt adds to a decode step of b sequences it is mixed
   // into (chunked prefill). Empty: a prompt holds the server for prefill_s.
   std::vector<double> prefill_stall_s;
+  // One prompt's share of a prefill step the engine fills to its token budget with queued
+  // prompts (a burst's first wave). 0: no such batching; a burst prompt costs its stall.
+  double batched_prefill_s = 0;
   std::uint64_t output_tokens = 1;
 };
 

@@ -32,12 +32,19 @@ const EngineParams* engine_params(RuntimeId runtime) {
   // InferenceX TRT-LLM 8x B200 rows add from 1k to 8k prompts at concurrency 4 (190 -> 323 ms,
   // issue #3317), the one pair in the set that separates prefill from fixed costs.
   constexpr double kMoePrefill = 0.33;
+  // vLLM's MoE prefill (Triton fused_moe, Marlin-MoE for mxfp4 on Hopper): 0.15 of the dense
+  // rate, the value with the least median |error| over its 27 MoE rows of
+  // serving_validation.json (gs bursts of 500-1000: DeepSeek-R1 8x H200, Qwen3-235B 4-8x H100,
+  // gpt-oss-20b/120b on A100/H100; all metrics) among 0.33/0.25/0.22/0.18/0.15/0.12: 43.0% ->
+  // 33.2%. Bursts of full 8192-token chunks show it; the TRT-LLM pair behind kMoePrefill runs
+  // CUTLASS MoE.
+  constexpr double kVllmMoePrefill = 0.15;
   // per_request_s (each entry): the median TTFT left over after prefill on the runtime's
   // closed-loop and single-request rows of serving_validation.json with prompts up to 1024
   // tokens on dense models (the API server, tokenizer and admission around the first step).
   static const EngineParams kTable[] = {
       {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch, 0.043,
-       512, kEager, 8192, true, 0.0, kMoePrefill,
+       512, kEager, 8192, true, 0.0, kVllmMoePrefill,
        "vllm_flash_attn (FA2 Ampere/Ada, FA3 Hopper), FlashInfer on Blackwell; ROCm: AITER/Triton",
        "Triton fused_moe; Marlin-MoE for int4; FlashInfer-TRTLLM fp4 on Blackwell",
        "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
@@ -72,6 +79,19 @@ const EngineParams* engine_params(RuntimeId runtime) {
   for (const auto& e : kTable)
     if (e.runtime == runtime) return &e;
   return nullptr;
+}
+
+double engine_prefill_scale(CardClass card_class, bool moe) {
+  // AMD Instinct (ROCm: hipBLASLt GEMMs, CK / AITER attention and fused MoE) prefills below the
+  // rate the NVIDIA rows fit. Dense: 0.62, the value with the least median |error| over the
+  // long-prompt TTFT rows of Llama 3.1 405B on 8x MI300X (dstack TGI, 10000-token prompts,
+  // bursts of 1, 8, 64: -37/-62/-41% at 1.0; -8/-44/-13% at 0.62). MoE: 0.35 (with the MoE
+  // prefill factor), the value with the least median |error| over the 10 InferenceX SGLang rows
+  // of DeepSeek-R1 8k/1k on 8x MI325X, TTFT and TPOT together at concurrency 4-64 (issue #3318):
+  // 16.5%, from TTFT -61..-76% at 1.0; it may absorb a harness overhead these rows carry
+  constexpr double kAmdDense = 0.62, kAmdMoe = 0.35;
+  if (card_class != CardClass::amd_hbm) return 1.0;
+  return moe ? kAmdMoe : kAmdDense;
 }
 
 std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card) {

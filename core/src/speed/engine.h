@@ -7,6 +7,7 @@
 
 #include "headroom/card.h"
 #include "headroom/runtime.h"
+#include "speed/params.h"
 
 namespace headroom::speed {
 
@@ -36,6 +37,10 @@ struct EngineParams {
 
 // The serving engines only; null for llama.cpp, Ollama and transformers.
 const EngineParams* engine_params(RuntimeId runtime);
+
+// The serving engines' prefill GEMM and attention rate on this card class, against the card
+// class's prefill_compute_fraction (1: as fitted on the NVIDIA rows).
+double engine_prefill_scale(CardClass card_class, bool moe);
 
 // The most sequences the engine runs at once by default on this card (0: no limit of its own,
 // the KV cache decides).

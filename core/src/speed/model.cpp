@@ -74,6 +74,7 @@ struct Setup {
   speed::MoeKernelParams moe{1.0, 0.0, ""};      // routed-expert kernels (MoE models only)
   const speed::EngineParams* engine = nullptr;   // serving engines only (vLLM, SGLang, ...)
   speed::InterconnectParams link{"", 0, 1, ""};  // tensor-parallel all-reduce
+  double prefill_scale = 1;  // the serving engine's prefill rate on this card class
 };
 
 double peak_for_matmul(const SpeedInput& in) {
@@ -114,6 +115,7 @@ Setup make_setup(const SpeedInput& in) {
     s.step.per_layer_s = s.engine->per_layer_s;
     s.step.per_sequence_s = s.engine->per_sequence_s;
     s.step.prefill_chunk_tokens = s.engine->prefill_chunk_tokens;
+    s.prefill_scale = speed::engine_prefill_scale(s.cls.card_class, in.num_experts > 0);
   }
   s.link = speed::interconnect_params(in.card, s.cls.allreduce_latency_s);
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
@@ -272,8 +274,8 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
     moe_efficiency = speed::kLlamaMoePrefillEfficiency;
   if (s.expert_bytes > 0 && s.engine) moe_efficiency = s.engine->moe_prefill_efficiency;
-  const double compute_s =
-      flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * moe_efficiency);
+  const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction *
+                                    moe_efficiency * s.prefill_scale);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
@@ -405,6 +407,17 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
   // The same first-token time a lone user gets from estimate_speed().
   t.prefill_s = prefill_seconds(s, prompt, prompt) + decode_step(s, 1, prompt, 0).seconds +
                 per_request_seconds(s);
+  // Queued prompts share chunked-prefill steps up to the token budget (vLLM's
+  // max_num_batched_tokens, TRT-LLM's max_num_tokens): the weights are read once per step and
+  // the GEMMs run at full-chunk width, so a burst's prompts cost their share. Prefill-first
+  // engines (SGLang, TGI) keep one prompt per step: their burst rows (TGI 405B on MI300X, n=4 to
+  // 1024: ~50-60 ms more median TTFT per request ahead, about one forward pass each; SGLang
+  // bursts of 1000 on H100/H200) are closer so than with full prefill batches (TGI burst TTFT
+  // median 36% -> 59%).
+  if (s.engine && s.engine->mixes_prefill && prompt > 0) {
+    const double per_step = std::max(1.0, std::floor(s.step.prefill_chunk_tokens / prompt));
+    t.batched_prefill_s = prefill_seconds(s, per_step * prompt, prompt) / per_step;
+  }
   const double depth = prompt + 0.5 * output_tokens(input);
   t.decode_step_s.reserve(max_batch);
   t.prefill_stall_s.reserve(max_batch);

@@ -65,6 +65,8 @@ std::optional<Error> check_times(const ServiceTimes& t) {
   for (const double s : t.prefill_stall_s) {
     if (!(s > 0) || !std::isfinite(s)) return invalid("prefill_stall_s", "must be above zero");
   }
+  if (!(t.batched_prefill_s >= 0) || !std::isfinite(t.batched_prefill_s))
+    return invalid("batched_prefill_s", "must be zero or above");
   return std::nullopt;
 }
 
@@ -251,7 +253,9 @@ Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t r
   if (!steady) return steady.error();
   const double rate = steady->request_rate_per_s;
   const double gaps = decode_gaps(times);
-  const double stall = stall_at(times, served);
+  // The first wave's prompts all wait at t=0, so the engine packs them into full prefill steps.
+  const double stall =
+      times.batched_prefill_s > 0 ? times.batched_prefill_s : stall_at(times, served);
   const double step = step_at(times, served);
   // First wave, prompt k = 1..served: its first token after its own prefill and the k - 1
   // prompts ahead of it; during its decode the served - k prompts behind it stall its steps.
