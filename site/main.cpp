@@ -129,7 +129,8 @@ void read_results(const fs::path& dir, site::SiteInputs& in, cli::CheckedFiles& 
 }
 
 int build(const fs::path& out, const fs::path& templates, const fs::path& results,
-          const fs::path& validation, const fs::path& wasm, const std::string& base_url,
+          const fs::path& validation, const fs::path& serving, const fs::path& wasm,
+          const std::string& base_url,
           const fs::path& local) {
   auto catalog = load_builtin_catalog();
   if (!catalog) throw SiteError{"built-in catalog: " + catalog.error().message};
@@ -157,6 +158,9 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
   auto rows = run_validation(catalog.value(), read_file(validation));
   if (!rows) throw SiteError{validation.string() + ": " + rows.error().message};
   in.validation = std::move(rows).value();
+  auto serving_rows = run_validation(catalog.value(), read_file(serving));
+  if (!serving_rows) throw SiteError{serving.string() + ": " + serving_rows.error().message};
+  in.serving_validation = std::move(serving_rows).value();
 
   std::vector<std::pair<std::string, std::string>> partials;
   for (const char* name : kPartials) {
@@ -206,6 +210,7 @@ int main(int argc, char** argv) {
   std::string out, results, base_url, wasm, local;
   std::string templates = HEADROOM_TEMPLATES_DIR;
   std::string validation = HEADROOM_VALIDATION_FILE;
+  std::string serving = HEADROOM_SERVING_VALIDATION_FILE;
   auto* build_cmd = app.add_subcommand("build", "Render every page into --out");
   build_cmd->add_option("--out", out, "output folder")->required();
   build_cmd->add_option("--results", results, "folder of headroom-bench result files (results/)");
@@ -216,6 +221,8 @@ int main(int argc, char** argv) {
                         "absolute URL of the site root, for canonical links");
   build_cmd->add_option("--templates", templates, "the Mustache templates (templates/)");
   build_cmd->add_option("--validation", validation, "the speed validation set");
+  build_cmd->add_option("--serving-validation", serving,
+                        "the serving validation set (TPOT, TTFT, throughput under traffic)");
   build_cmd->add_option(
       "--wasm", wasm, "the wasm build folder (headroom.js, headroom.wasm): the pages' live table");
   try {
@@ -227,7 +234,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return build(out, templates, results, validation, wasm, base_url, local);
+    return build(out, templates, results, validation, serving, wasm, base_url, local);
   } catch (const SiteError& e) {
     std::cerr << "headroom-site: " << e.message << "\n";
   } catch (const std::exception& e) {

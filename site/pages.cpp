@@ -471,6 +471,21 @@ Result<Page> reality_page(const SiteInputs& in) {
   return Page{"reality.html", "reality", d};
 }
 
+// Medians of a set of rows by some grouping, as `headroom validate` prints them.
+list group_rows(const std::vector<ValidationGroup>& groups) {
+  list out;
+  for (const ValidationGroup& g : groups) {
+    Data row;
+    row.set("name", g.name);
+    row.set("rows", std::to_string(g.summary.rows));
+    row.set("median", fixed(g.summary.median_abs_error_pct, 1));
+    row.set("worst", fixed(g.summary.max_abs_error_pct, 1));
+    row.set("worst_id", g.summary.worst_id);
+    out.push_back(row);
+  }
+  return out;
+}
+
 Page accuracy_page(const SiteInputs& in) {
   list rows;
   for (const ValidationRow& v : in.validation) {
@@ -480,19 +495,49 @@ Page accuracy_page(const SiteInputs& in) {
     row.set("model", v.model);
     row.set("quant", v.quant);
     row.set("runtime", v.runtime);
+    row.set("backend", v.backend);
+    row.set("date", v.date);
     row.set("measured", fixed(v.measured_tokens_per_s, 1));
     row.set("predicted", fixed(v.predicted_tokens_per_s, 1));
     row.set("error", fixed(v.error_pct, 1));
     row.set("source", v.source);
     rows.push_back(row);
   }
+  list serving;
+  for (const ValidationRow& v : in.serving_validation) {
+    Data row;
+    row.set("id", v.id);
+    row.set("card", v.card);
+    row.set("model", v.model);
+    row.set("quant", v.quant);
+    row.set("runtime", v.runtime);
+    row.set("metric", v.metric);
+    row.set("arrival", v.arrival);
+    row.set("measured", fixed(v.measured_value, 1));
+    row.set("predicted", fixed(v.predicted_value, 1));
+    row.set("error", fixed(v.error_pct, 1));
+    row.set("source", v.source);
+    serving.push_back(row);
+  }
   const ValidationSummary summary = summarize_validation(in.validation);
+  const ValidationSummary prefill = summarize_prefill(in.validation);
+  const ValidationSummary serving_summary = summarize_validation(in.serving_validation);
   Data d = common(in, "", "How accurate is Headroom?", "accuracy.html");
   d.set("rows", rows);
   d.set("count", std::to_string(summary.rows));
   d.set("median", fixed(summary.median_abs_error_pct, 1));
   d.set("worst", fixed(summary.max_abs_error_pct, 1));
   d.set("worst_id", summary.worst_id);
+  d.set("prefill_count", std::to_string(prefill.rows));
+  d.set("prefill_median", fixed(prefill.median_abs_error_pct, 1));
+  d.set("by_backend", group_rows(summarize_by_backend(in.validation)));
+  d.set("by_class", group_rows(summarize_by_card_class(in.validation)));
+  d.set("by_age", group_rows(summarize_by_age(in.validation)));
+  d.set("serving", serving);
+  d.set("serving_count", std::to_string(serving_summary.rows));
+  d.set("serving_median", fixed(serving_summary.median_abs_error_pct, 1));
+  d.set("serving_by_runtime", group_rows(summarize_serving_by_runtime(in.serving_validation)));
+  d.set("serving_by_metric", group_rows(summarize_by_runtime_metric(in.serving_validation)));
   return Page{"accuracy.html", "accuracy", d};
 }
 

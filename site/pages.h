@@ -23,6 +23,7 @@ struct SiteInputs {
   std::vector<BenchReport> results;           // headroom-bench files under --results
   std::vector<std::string> result_names;      // their file names, same order
   std::vector<ValidationRow> validation;      // the speed validation set, run
+  std::vector<ValidationRow> serving_validation;  // the serving set (TPOT, TTFT, throughput)
   MeasuredCards measured;                     // per card: the aggregate `headroom size` uses
   std::string base_url;                       // absolute URL of the site root, or "" (relative)
   // A result measured on this machine and not submitted (the main command's quick bench): shown

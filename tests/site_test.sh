@@ -4,6 +4,7 @@
 # "N passed, M failed".
 set -u
 site="$1"
+cli="${2:-}"
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -88,6 +89,29 @@ printf '{"schema": "headroom.bench.v1"' >"$tmp/cut.json"
 rc=$?
 check "a broken --local file is one line naming it, exit 2" \
   bash -c "[[ $rc -eq 2 && \$(wc -l <'$tmp/err') -eq 1 ]] && grep -q -- '--local' '$tmp/err'"
+
+# The accuracy page: both validation sets, row for row what `headroom validate --json` gives.
+if [[ -n "$cli" ]]; then
+  here_data="$here/tests/data"
+  for set in speed serving; do
+    "$cli" validate --json "$here_data/${set}_validation.json" >"$tmp/$set.json"
+  done
+  check "the accuracy page shows every validation row with the CLI's error" python3 - \
+    "$tmp/a/accuracy.html" "$tmp/speed.json" "$tmp/serving.json" <<'PY'
+import html, json, re, sys
+page = open(sys.argv[1]).read()
+tables = re.findall(r'<table class="accuracy">.*?<tbody>(.*?)</tbody>', page, re.S)
+assert len(tables) == 2, len(tables)
+for body, doc in zip(tables, sys.argv[2:]):
+    rows = json.load(open(doc))["rows"]
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
+             for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    assert len(cells) == len(rows), (len(cells), len(rows))
+    for got, want in zip(cells, rows):
+        assert html.unescape(got[0]) == want["id"], (got[0], want["id"])
+        assert float(got[-2]) == round(want["error_pct"], 1) or abs(float(got[-2]) - want["error_pct"]) < 0.051, (got, want["error_pct"])
+PY
+fi
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
