@@ -83,11 +83,11 @@ Result<std::vector<TensorSpec>> apply_hf(const ModelArch& arch, std::vector<Tens
     return tensors;
   }
   const DType kept = kept_dtype(arch);
-  const bool experts_only = id == "mxfp4";
+  const bool experts_only = id == "mxfp4" || id == "nvfp4-experts";
   if (experts_only && std::none_of(tensors.begin(), tensors.end(),
                                    [](const TensorSpec& t) { return is_routed_expert(t.role); })) {
     return refused(ErrorCode::unsupported, "quant",
-                   "weight_format 'mxfp4' stores MoE experts only, and model '" + arch.id +
+                   "weight_format '" + id + "' stores MoE experts only, and model '" + arch.id +
                        "' has no expert tensors; choose awq, gptq, fp8 or a GGUF type");
   }
   const bool mlp_only = id == "nvfp4-mlp";

@@ -266,6 +266,18 @@ std::vector<WeightFormat> hf_formats() {
                  std::string(kNvfp4Blog) +
                      "; ModelOpt NVFP4_MLP_ONLY_CFG; nvidia/MiniMax-M2.5-NVFP4 config.json ignore "
                      "[lm_head, *.self_attn*, *.block_sparse_moe.gate]"});
+  out.push_back({"nvfp4-experts",
+                 "NVFP4 (ModelOpt, routed experts only)",
+                 "hf",
+                 "Routed MoE expert weights in NVFP4 (fp4 e2m1, fp8 e4m3 scale per 16); attention, "
+                 "shared experts, dense layers, router, embeddings and lm_head stay 16-bit.",
+                 4.5,
+                 DType::nvfp4,
+                 {nvfp4_cost},
+                 {"vllm", "sglang", "trtllm"},
+                 std::string(kNvfp4Blog) +
+                     "; nvidia MoE NVFP4 checkpoints (Qwen3.5-122B-A10B, Kimi-K2.6, GLM-5.1) "
+                     "config.json ignore *self_attn*, *shared_expert*, dense layers"});
   out.push_back({"native",
                  "Native checkpoint",
                  "native",
