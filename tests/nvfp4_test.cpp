@@ -232,7 +232,7 @@ TEST_CASE("NVFP4: runtimes and cards without an NVFP4 path are refused with the 
   }
 }
 
-TEST_CASE("--quant nvfp4 on a catalog model, and a quant contradicting config.json", "[nvfp4]") {
+TEST_CASE("quant nvfp4 on a catalog model, and a quant contradicting config.json", "[nvfp4]") {
   // Llama-3.1-8B on an RTX 5090 in vLLM: the 32 blocks' linear layers at 4.5 bits,
   // embeddings and lm_head (128256 x 4096 each) in bf16. Per block: q 4096x4096, k and v
   // 1024x4096, o 4096x4096, gate/up 14336x4096, down 4096x14336 = 218,103,808 weights x 9/16 =
