@@ -4,10 +4,12 @@
 // Configs: tests/data/configs (SOURCES.md), verbatim from ai-dynamo/aiconfigurator.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "headroom/compare.h"
 #include "headroom/request.h"
 #include "headroom/weight_format.h"
 #include "sizing_fixtures.h"
@@ -264,6 +266,27 @@ TEST_CASE("quant nvfp4 on a catalog model, and a quant contradicting config.json
   CHECK(contains(built.error().message, "whose config.json says nvfp4-experts"));
   text.fields.back().second = "nvfp4-experts";
   CHECK(build_request(text, test::catalog(), RequestKind::size));
+}
+
+TEST_CASE("the reality check lists nvfp4 only where the card runs it", "[nvfp4]") {
+  auto rows = [](const char* card) {
+    SizingRequest r = test::request("llama-3.1-8b-instruct", "native", RuntimeId::sglang, card);
+    r.workload = {1000, 200, 1};
+    auto fits = compare_formats(r);
+    REQUIRE(fits);
+    std::vector<std::string> ids;
+    for (const auto& fit : fits.value()) ids.push_back(fit.format);
+    return ids;
+  };
+  const auto has = [](const std::vector<std::string>& ids, const char* id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  const auto hopper = rows("h100-sxm-80gb");  // SGLang: no NVFP4 before Blackwell
+  CHECK(has(hopper, "awq"));
+  CHECK_FALSE(has(hopper, "nvfp4"));
+  const auto blackwell = rows("b200-180gb");
+  CHECK(has(blackwell, "nvfp4"));
+  CHECK_FALSE(has(blackwell, "nvfp4-experts"));  // a checkpoint recipe, not a choice
 }
 
 }  // namespace headroom
