@@ -253,6 +253,15 @@ TEST_CASE("quant nvfp4 on a catalog model, and a quant contradicting config.json
   REQUIRE_FALSE(trt);
   CHECK(contains(trt.error().message, "Ada Lovelace"));
 
+  // NVIDIA's repo names: "-FP4" (older releases) and "-NVFP4" read as the base plus nvfp4.
+  for (const char* repo : {"nvidia/Llama-3.3-70B-Instruct-FP4", "nvidia/Qwen3-32B-NVFP4"}) {
+    auto name = test::catalog().read_model_name(repo);
+    INFO(repo);
+    REQUIRE(name);
+    REQUIRE_FALSE(name->formats.empty());
+    CHECK(name->formats.front() == "nvfp4");
+  }
+
   // A config.json that says NVFP4 contradicts --quant awq; --quant nvfp4 agrees with it.
   RequestText text;
   text.model_arch = parse("nvidia--MiniMax-M2.5-NVFP4");
