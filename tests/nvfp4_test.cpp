@@ -163,8 +163,7 @@ TEST_CASE("config.json: ModelOpt quant_algo picks the format; unknown algorithms
   CHECK(read(R"({"quant_method": "modelopt", "quantization": {"quant_algo": "nvfp4",
              "group_size": 16, "exclude_modules": ["lm_head"]}})")
             .native_quant == "nvfp4");
-  CHECK(read(R"({"quant_method": "modelopt", "quant_algo": "FP8"})").native_quant ==
-        "fp8_static");
+  CHECK(read(R"({"quant_method": "modelopt", "quant_algo": "FP8"})").native_quant == "fp8_static");
   CHECK(read(R"({"quant_method": "modelopt", "quant_algo": "FP8_PB_WO"})").native_quant ==
         "fp8-block");
   const ModelArch fp8 = read(R"({"quant_method": "modelopt", "quant_algo": "FP8"})");
@@ -179,9 +178,10 @@ TEST_CASE("config.json: ModelOpt quant_algo picks the format; unknown algorithms
     CHECK((t.dtype == DType::nvfp4) == linear);
   }
 
-  for (const char* bad : {R"({"quant_method": "modelopt", "quant_algo": "MIXED_PRECISION"})",
-                          R"({"quant_method": "modelopt"})",
-                          R"({"quant_method": "modelopt", "quant_algo": "NVFP4", "group_size": 32})"}) {
+  for (const char* bad :
+       {R"({"quant_method": "modelopt", "quant_algo": "MIXED_PRECISION"})",
+        R"({"quant_method": "modelopt"})",
+        R"({"quant_method": "modelopt", "quant_algo": "NVFP4", "group_size": 32})"}) {
     INFO(bad);
     SizingRequest r = on(read(bad), RuntimeId::vllm, "b200-180gb");
     auto report = size(r);
@@ -224,8 +224,8 @@ TEST_CASE("NVFP4: runtimes and cards without an NVFP4 path are refused with the 
   REQUIRE_FALSE(volta);
   CHECK(contains(volta.error().message, "compute capability 7.5"));
   // Runtimes with no NVFP4 loader.
-  for (RuntimeId runtime : {RuntimeId::llamacpp, RuntimeId::ollama, RuntimeId::tgi,
-                            RuntimeId::transformers}) {
+  for (RuntimeId runtime :
+       {RuntimeId::llamacpp, RuntimeId::ollama, RuntimeId::tgi, RuntimeId::transformers}) {
     auto report = size(on(a, runtime, "b200-180gb"));
     INFO(runtime_profile(runtime).key);
     REQUIRE_FALSE(report);

@@ -14,7 +14,8 @@
 //   projections); embed_tokens, lm_head, norms and the router gate stay bf16.
 // - ModelOpt NVFP4 quantizes the Linear layers not matched by exclude_modules / ignore; lm_head
 //   is always excluded (nvidia/Qwen3-32B-NVFP4 hf_quant_config.json: ["lm_head"]). Recipes that
-//   also exclude *self_attn* (NVFP4_MLP_ONLY_CFG, nvidia/MiniMax-M2.5-NVFP4) leave attention 16-bit.
+//   also exclude *self_attn* (NVFP4_MLP_ONLY_CFG, nvidia/MiniMax-M2.5-NVFP4) leave attention
+//   16-bit.
 #include <algorithm>
 #include <cctype>
 #include <utility>

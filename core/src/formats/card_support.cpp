@@ -9,7 +9,8 @@
 //   PetitNvFp4Config claims NVFP4 checkpoints on gfx90a/gfx942 (CDNA 2/3) and gives a method to
 //   Linear layers only: no fused-MoE method, so MoE checkpoints are refused there.
 // - SGLang python/sglang/srt/layers/quantization/modelopt_quant.py: ModelOptFp4Config
-//   get_min_capability() = 100; ModelOptNvFp4FusedMoEMethod raises "Please use Blackwell and above".
+//   get_min_capability() = 100; ModelOptNvFp4FusedMoEMethod raises "Please use Blackwell and
+//   above".
 // - TensorRT-LLM: ModelOpt support matrix (nvidia.github.io/Model-Optimizer/guides/
 //   0_support_matrix.html) "FP4 ... GPUs: Blackwell and Later", deployment TensorRT-LLM.
 #include <string>

@@ -281,8 +281,7 @@ std::string modelopt_format(const Json& quant, ModelArch& arch) {
       const std::string& name = item.get_ref<const std::string&>();
       // self_attn (transformers), linear_attn (Qwen3.5 DeltaNet), attn (DeepSeek-V4 "*.attn.*").
       if (name.find("self_attn") != std::string::npos ||
-          name.find("linear_attn") != std::string::npos ||
-          name.find(".attn.") != std::string::npos)
+          name.find("linear_attn") != std::string::npos || name.find(".attn.") != std::string::npos)
         attention_kept = true;
       if (name.find("shared_expert") != std::string::npos) shared_kept = true;
     }

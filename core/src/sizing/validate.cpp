@@ -186,7 +186,8 @@ Result<CheckedRequest> check_request(const SizingRequest& r) {
   const WeightFormat* stored =
       checked.format->family == "native" ? native_weight_format(r.model) : checked.format;
   // gpt-oss's MXFP4 experts on llama.cpp are the GGUF MXFP4_MOE file: same weights, other home.
-  if (stored != nullptr && stored != checked.format && !runtime_offers(stored->runtimes, r.runtime) &&
+  if (stored != nullptr && stored != checked.format &&
+      !runtime_offers(stored->runtimes, r.runtime) &&
       counterpart_for_runtime(*stored, key) == nullptr) {
     return refused(ErrorCode::unsupported, "quant",
                    "model '" + r.model.id + "' is stored as " + stored->id + " (" + stored->name +
