@@ -185,10 +185,10 @@ Result<CheckedRequest> check_request(const SizingRequest& r) {
   const std::string key = runtime_profile(r.runtime).key;
   const WeightFormat* stored =
       checked.format->family == "native" ? native_weight_format(r.model) : checked.format;
-  // gpt-oss's MXFP4 experts on llama.cpp are the GGUF MXFP4_MOE file: same weights, other home.
-  if (stored != nullptr && stored != checked.format &&
-      !runtime_offers(stored->runtimes, r.runtime) &&
-      counterpart_for_runtime(*stored, key) == nullptr) {
+  // Checked for NVFP4 checkpoints only for now: the catalog's fp8 / mxfp4 / gptq checkpoints on
+  // llama.cpp or TGI have long been sized as stored, and changing that is a separate decision.
+  if (stored != nullptr && stored != checked.format && stored->main_dtype == DType::nvfp4 &&
+      !runtime_offers(stored->runtimes, r.runtime)) {
     return refused(ErrorCode::unsupported, "quant",
                    "model '" + r.model.id + "' is stored as " + stored->id + " (" + stored->name +
                        "), which " + runtime_name + " cannot serve; it is served by " +
