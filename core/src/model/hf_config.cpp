@@ -286,7 +286,7 @@ std::string modelopt_format(const Json& quant, ModelArch& arch) {
       if (name.find("shared_expert") != std::string::npos) shared_kept = true;
     }
   }
-  const std::string kept = " (lm_head and " + std::to_string(excluded) +
+  const std::string kept = " (" + std::to_string(excluded) +
                            " ignore/exclude_modules entries stay 16-bit" +
                            (attention_kept ? ", attention among them)" : ")");
   // FP8 KV scales in the checkpoint (hf_quant_config kv_cache_quant_algo, or config.json
