@@ -58,6 +58,7 @@ enum class DType {
   int4_gptq_g32 = 1009,
   fp8_e4m3_rowwise = 1010,   // fp8 + one fp32 scale per output row (compressed-tensors channel)
   fp8_e4m3_block128 = 1011,  // fp8 + one fp32 scale per 128x128 block (DeepSeek weight_scale_inv)
+  nvfp4 = 1012,              // fp4 e2m1 + one fp8 e4m3 scale per 16 inputs (ModelOpt NVFP4)
 };
 
 struct DTypeInfo {

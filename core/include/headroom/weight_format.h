@@ -3,10 +3,12 @@
 // tensor list into the exact per-tensor storage types the format really uses.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "headroom/card.h"
 #include "headroom/dtype.h"
 #include "headroom/model.h"
 #include "headroom/result.h"
@@ -66,6 +68,18 @@ std::string formats_at_width(const WeightFormat& format, std::string_view runtim
 Result<std::vector<TensorSpec>> apply_weight_format(const ModelArch& arch,
                                                     std::vector<TensorSpec> tensors,
                                                     const WeightFormat& format);
+
+// The catalog format a checkpoint's own quantization (ModelArch.native_quant, read from
+// config.json) is stored in: fp8-block for DeepSeek's "fp8", nvfp4 for ModelOpt NVFP4; nullptr when
+// the checkpoint is unquantized, read from a GGUF file, or its quantization is unknown.
+const WeightFormat* native_weight_format(const ModelArch& arch);
+
+// Why `runtime` (a RuntimeProfile key) cannot run `format` on `card`, naming the card and the
+// reason, or nothing. Only formats whose kernels need particular hardware answer: NVFP4 needs
+// Blackwell FP4 tensor cores in SGLang and TensorRT-LLM; vLLM falls back to FP4 Marlin on NVIDIA
+// from compute capability 7.5 and to Petit on AMD CDNA 2/3 (dense layers only).
+std::optional<std::string> format_refuses_card(const WeightFormat& format, std::string_view runtime,
+                                               const Card& card, bool moe);
 
 // One short line for `headroom formats` and advice, e.g.
 // "+0.196 PPL (+2.9%) vs f16 on Llama-3-8B (wikitext-2); llama.cpp tools/perplexity/README.md".

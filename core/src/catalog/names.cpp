@@ -147,6 +147,10 @@ const std::vector<FormatMarker>& format_markers() {
       {"unsloth-bnb-4bit", {"bnb-nf4", "bnb-nf4-nodq"}},
       {"bnb-4bit", {"bnb-nf4", "bnb-nf4-nodq"}},
       {"mxfp4", {"mxfp4", "mxfp4-gguf"}},
+      // NVIDIA's ModelOpt releases: "-NVFP4" (nvidia/Qwen3-32B-NVFP4) and the older "-FP4"
+      // (nvidia/Llama-3.3-70B-Instruct-FP4, nvidia/DeepSeek-R1-FP4), both NVFP4.
+      {"nvfp4", {"nvfp4", "nvfp4-mlp", "nvfp4-experts"}},
+      {"fp4", {"nvfp4", "nvfp4-mlp", "nvfp4-experts"}},
       {"bf16", {"bf16", "bf16-gguf"}},
       {"fp16", {"fp16", "f16"}},
   };

@@ -121,6 +121,18 @@ class Builder {
     if (!have_model_)
       return invalid("model", "is required (a catalog id, a config.json or a GGUF file)");
     if (!have_runtime_) return invalid("runtime", "is required (see `headroom runtimes`)");
+    // A config.json that declares its checkpoint's quantization (ModelOpt NVFP4, FP8, AWQ...)
+    // fixes the weights as published: another quant contradicts it, as a repo name would.
+    if (text.model_arch && have_quant_ && !text.model_from_gguf) {
+      const WeightFormat* stored = native_weight_format(r.model);
+      auto asked = find_weight_format(r.weight_format);
+      if (stored != nullptr && asked && asked.value() != stored &&
+          asked.value()->family != "native") {
+        return invalid("quant", "'" + r.weight_format + "' contradicts model '" + r.model.id +
+                                    "', whose config.json says " + stored->id +
+                                    "; leave quant out");
+      }
+    }
     if (text.model_from_gguf && r.weight_format != "native") {
       return invalid("quant",
                      "contradicts the GGUF file, whose tensors already have their types; "

@@ -25,6 +25,16 @@ constexpr const char* kGptOss =
     "OpenAI gpt-oss model card arXiv 2508.10925: MoE weights post-trained in MXFP4, the release "
     "is the reference";
 
+constexpr const char* kNvfp4Blog =
+    "NVIDIA Technical Blog 'Introducing NVFP4 for Efficient and Accurate Low-Precision Inference' "
+    "(2025-06-24, developer.nvidia.com/blog/introducing-nvfp4-for-efficient-and-accurate-low-"
+    "precision-inference): fp4 e2m1 values, one fp8 e4m3 scale per 16, one fp32 scale per tensor";
+// NVIDIA's Nemotron 3 Nano card, as quoted at https://www.fleek.sh/blog/nvfp4-quantization:
+// MMLU-Pro 78.3 (BF16) -> 77.4 (NVFP4).
+constexpr const char* kNvfp4Quality =
+    "NVIDIA-Nemotron-3-Nano-30B-A3B BF16 vs NVFP4 results (MMLU-Pro 78.3 -> 77.4) as quoted at "
+    "https://www.fleek.sh/blog/nvfp4-quantization";
+
 const Runtimes kHfRuntimes = {"vllm", "sglang", "trtllm", "tgi", "transformers"};
 const Runtimes kGgufRuntimes = {"llama.cpp", "ollama"};
 
@@ -227,6 +237,47 @@ std::vector<WeightFormat> hf_formats() {
                  {"vllm", "sglang", "trtllm", "transformers"},
                  "OCP Microscaling Formats v1.0; gpt-oss safetensors *_blocks (uint8) + *_scales "
                  "(e8m0) per 32 values"});
+  // vLLM: ModelOptNvFp4Config (modelopt.py, get_min_capability 75): FP4 tensor cores on
+  // Blackwell, the FP4 Marlin weight-only kernel elsewhere. SGLang ModelOptFp4Config and
+  // TensorRT-LLM need Blackwell (format_refuses_card). llama.cpp/Ollama have no NVFP4 GGUF type,
+  // TGI and transformers no ModelOpt loader.
+  const QualityCost nvfp4_cost{"recovery_pct", 77.4 / 78.3 * 100.0, "bf16",
+                               "Nemotron-3-Nano-30B-A3B (MMLU-Pro)", kNvfp4Quality};
+  out.push_back({"nvfp4",
+                 "NVFP4 (ModelOpt)",
+                 "hf",
+                 "Block linear layers in NVFP4: fp4 e2m1 with one fp8 e4m3 scale per 16 inputs and "
+                 "an fp32 scale per tensor; embeddings, lm_head, norms and router stay 16-bit.",
+                 4.5,
+                 DType::nvfp4,
+                 {nvfp4_cost},
+                 {"vllm", "sglang", "trtllm"},
+                 std::string(kNvfp4Blog) +
+                     "; ModelOpt hf_quant_config.json quant_algo NVFP4, group_size 16"});
+  out.push_back({"nvfp4-mlp",
+                 "NVFP4 (ModelOpt, MLP/experts only)",
+                 "hf",
+                 "MLP and MoE expert linear layers in NVFP4 (fp4 e2m1, fp8 e4m3 scale per 16); "
+                 "attention, router, embeddings and lm_head stay 16-bit (ignore *self_attn*).",
+                 4.5,
+                 DType::nvfp4,
+                 {nvfp4_cost},
+                 {"vllm", "sglang", "trtllm"},
+                 std::string(kNvfp4Blog) +
+                     "; ModelOpt NVFP4_MLP_ONLY_CFG; nvidia/MiniMax-M2.5-NVFP4 config.json ignore "
+                     "[lm_head, *.self_attn*, *.block_sparse_moe.gate]"});
+  out.push_back({"nvfp4-experts",
+                 "NVFP4 (ModelOpt, routed experts only)",
+                 "hf",
+                 "Routed MoE expert weights in NVFP4 (fp4 e2m1, fp8 e4m3 scale per 16); attention, "
+                 "shared experts, dense layers, router, embeddings and lm_head stay 16-bit.",
+                 4.5,
+                 DType::nvfp4,
+                 {nvfp4_cost},
+                 {"vllm", "sglang", "trtllm"},
+                 std::string(kNvfp4Blog) +
+                     "; nvidia MoE NVFP4 checkpoints (Qwen3.5-122B-A10B, Kimi-K2.6, GLM-5.1) "
+                     "config.json ignore *self_attn*, *shared_expert*, dense layers"});
   out.push_back({"native",
                  "Native checkpoint",
                  "native",

@@ -50,6 +50,9 @@ constexpr std::pair<const char*, const char*> kAliases[] = {
     {"bnb_8bit", "bnb-int8"},
     {"llm_int8", "bnb-int8"},
     {"mxfp4_moe", "mxfp4-gguf"},
+    {"modelopt_fp4", "nvfp4"},  // vLLM's --quantization name for ModelOpt NVFP4
+    {"w4a16_nvfp4", "nvfp4"},   // ModelOpt quant_algo: the same weights, weight-only kernels
+    {"nvfp4_mlp_only", "nvfp4-mlp"},
     {"q4_k", "q4_k_m"},
     {"q5_k", "q5_k_m"},
     {"q3_k", "q3_k_m"},

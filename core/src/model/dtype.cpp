@@ -57,6 +57,11 @@ const std::vector<DTypeInfo>& dtype_table() {
       // One fp32 per 128x128 block, counted over the flattened tensor (16384 values per scale).
       {DType::fp8_e4m3_block128, "fp8_e4m3_block128", 16384, 16384 * 8 + 32, 0, false,
        "DeepSeek-V3 quantization_config weight_block_size [128, 128], weight_scale_inv fp32", true},
+      // NVFP4: 16 fp4 e2m1 values + one fp8 e4m3 scale along the input dim = 72 bits (4.5 bpw);
+      // the two fp32 per-tensor scales (weight_scale_2, input_scale), 8 bytes a tensor, left out.
+      {DType::nvfp4, "nvfp4", 16, 16 * 4 + 8, 0, false,
+       "NVIDIA blog 'Introducing NVFP4' (E2M1 + E4M3 scale per 16 + FP32 per tensor); vLLM "
+       "ModelOptNvFp4LinearMethod weight uint8 [out, in/2], weight_scale fp8 [out, in/16]"},
       {DType::fp8_e5m2, "fp8_e5m2", 1, 8, 0, false, "OCP 8-bit floating point spec (E5M2)"},
       // LLM.int8 / W8A8: int8 weights plus one fp32 scale per output row (bitsandbytes SCB).
       {DType::int8_rowwise, "int8", 1, 8, 32, false,

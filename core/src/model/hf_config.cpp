@@ -1,6 +1,7 @@
 // Hugging Face config.json -> ModelArch. Field names and defaults follow each family's
 // configuration class in huggingface/transformers (models/<family>/configuration_<family>.py).
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "base/json_util.h"
@@ -257,6 +258,65 @@ std::string compressed_tensors_format(const Json& quant) {
   return "compressed-tensors";
 }
 
+// ModelOpt (NVIDIA Model Optimizer) exports: quant_method "modelopt" with quant_algo beside it
+// (config.json) or in a nested "quantization" object (hf_quant_config.json's layout); vLLM
+// modelopt.py from_config reads both. ignore / exclude_modules name what stays 16-bit: lm_head
+// always, and in NVFP4_MLP_ONLY recipes (nvidia/MiniMax-M2.5-NVFP4) every *self_attn*.
+std::string modelopt_format(const Json& quant, ModelArch& arch) {
+  const Json* nested = json_util::find(quant, "quantization");
+  const Json& body = (nested != nullptr && nested->is_object()) ? *nested : quant;
+  std::string algo = json_util::get_string(body, "quant_algo").value_or("");
+  std::transform(algo.begin(), algo.end(), algo.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::size_t excluded = 0;
+  bool attention_kept = false;
+  bool shared_kept = false;
+  const Json* lists[] = {json_util::find(body, "ignore"), json_util::find(body, "exclude_modules"),
+                         &body != &quant ? json_util::find(quant, "ignore") : nullptr};
+  for (const Json* list : lists) {
+    if (list == nullptr || !list->is_array()) continue;
+    for (const Json& item : *list) {
+      if (!item.is_string()) continue;
+      ++excluded;
+      const std::string& name = item.get_ref<const std::string&>();
+      // self_attn (transformers), linear_attn (Qwen3.5 DeltaNet), attn (DeepSeek-V4 "*.attn.*").
+      if (name.find("self_attn") != std::string::npos ||
+          name.find("linear_attn") != std::string::npos || name.find(".attn.") != std::string::npos)
+        attention_kept = true;
+      if (name.find("shared_expert") != std::string::npos) shared_kept = true;
+    }
+  }
+  const std::string kept = " (" + std::to_string(excluded) +
+                           " ignore/exclude_modules entries stay 16-bit" +
+                           (attention_kept ? ", attention among them)" : ")");
+  // FP8 KV scales in the checkpoint (hf_quant_config kv_cache_quant_algo, or config.json
+  // kv_cache_scheme {type float, num_bits 8}) do not choose the cache type: the request does.
+  const std::string kv_algo = json_util::get_string(body, "kv_cache_quant_algo").value_or("");
+  const Json* kv_scheme = json_util::find(body, "kv_cache_scheme");
+  if (kv_algo == "FP8" || (kv_scheme != nullptr && kv_scheme->is_object() &&
+                           json_util::get_uint(*kv_scheme, "num_bits").value_or(0) == 8)) {
+    arch.notes.push_back(
+        "the checkpoint ships FP8 KV-cache scales; the KV cache is sized as kv_cache_dtype says "
+        "(pass fp8 for an FP8 cache)");
+  }
+  if (algo == "NVFP4" || algo == "W4A16_NVFP4") {
+    const std::uint64_t group = json_util::get_uint(body, "group_size").value_or(16);
+    if (group != 16) return "modelopt NVFP4 group_size " + std::to_string(group);
+    arch.notes.push_back("config.json quantization_config: ModelOpt " + algo +
+                         ", fp4 e2m1 + fp8 scale per 16 (4.5 bits a weight)" + kept);
+    // NVIDIA's MoE recipes leave attention and shared experts 16-bit: routed experts only.
+    if (attention_kept && arch.is_moe() && (shared_kept || arch.num_shared_experts == 0))
+      return "nvfp4-experts";
+    return attention_kept ? "nvfp4-mlp" : "nvfp4";
+  }
+  if (algo == "FP8" || algo == "FP8_PER_CHANNEL_PER_TOKEN" || algo == "FP8_PB_WO") {
+    arch.notes.push_back("config.json quantization_config: ModelOpt " + algo + kept);
+    return algo == "FP8" ? "fp8_static" : algo == "FP8_PB_WO" ? "fp8-block" : "fp8-channel";
+  }
+  // MIXED_PRECISION (per-layer quantized_layers) and newer algorithms are refused by name.
+  return "modelopt " + (algo.empty() ? std::string("without quant_algo") : algo);
+}
+
 void read_native_quant(const Json& config, ModelArch& arch) {
   const Json* quant = json_util::find(config, "quantization_config");
   if (quant == nullptr) return;
@@ -274,6 +334,8 @@ void read_native_quant(const Json& config, ModelArch& arch) {
         json_util::get_bool(*quant, "load_in_8bit").value_or(false) ? "bnb-int8" : "bnb-nf4";
   } else if (method == "compressed-tensors") {
     arch.native_quant = compressed_tensors_format(*quant);
+  } else if (method == "modelopt" || method == "modelopt_fp4") {
+    arch.native_quant = modelopt_format(*quant, arch);
   } else if (!method.empty()) {
     arch.native_quant = method;
   }

@@ -91,11 +91,14 @@ Result<std::vector<FormatFit>> compare_formats(const SizingRequest& request) {
   const std::string runtime = runtime_profile(request.runtime).key;
   for (const auto& format : weight_formats()) {
     // Skip formats the runtime cannot load, the fp32 reference and checkpoint-only "native".
+    // The NVFP4 MLP/experts-only recipes are published checkpoints; nvfp4 stands for the format.
     if (format.id == "native" || format.id == "fp32" || format.id == "mxfp4" ||
-        format.id == "mxfp4-gguf")
+        format.id == "mxfp4-gguf" || format.id == "nvfp4-mlp" || format.id == "nvfp4-experts")
       continue;
     if (std::find(format.runtimes.begin(), format.runtimes.end(), runtime) == format.runtimes.end())
       continue;
+    // Nor formats whose kernels this card lacks (NVFP4 in SGLang / TensorRT-LLM before Blackwell).
+    if (format_refuses_card(format, runtime, request.card, request.model.is_moe())) continue;
     SizingRequest one = request;
     one.with_advice = false;  // the rows carry no advice; it re-runs the model many times over
     one.weight_format = format.id;

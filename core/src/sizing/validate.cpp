@@ -11,6 +11,12 @@ namespace {
 
 std::string count_text(std::uint64_t value) { return std::to_string(value); }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+  return list;
+}
+
 bool runtime_offers(const std::vector<std::string>& runtimes, RuntimeId id) {
   const std::string key = runtime_profile(id).key;
   return runtimes.empty() || std::find(runtimes.begin(), runtimes.end(), key) != runtimes.end();
@@ -174,6 +180,23 @@ Result<CheckedRequest> check_request(const SizingRequest& r) {
                        runtime_name + ": it is " + family +
                        (nearby.empty() ? std::string(" (see `headroom formats`)")
                                        : "; this runtime serves " + nearby));
+  }
+  // The weights as stored: a checkpoint's own quantization (config.json) when quant is native.
+  const std::string key = runtime_profile(r.runtime).key;
+  const WeightFormat* stored =
+      checked.format->family == "native" ? native_weight_format(r.model) : checked.format;
+  // Checked for NVFP4 checkpoints only for now: the catalog's fp8 / mxfp4 / gptq checkpoints on
+  // llama.cpp or TGI have long been sized as stored, and changing that is a separate decision.
+  if (stored != nullptr && stored != checked.format && stored->main_dtype == DType::nvfp4 &&
+      !runtime_offers(stored->runtimes, r.runtime)) {
+    return refused(ErrorCode::unsupported, "quant",
+                   "model '" + r.model.id + "' is stored as " + stored->id + " (" + stored->name +
+                       "), which " + runtime_name + " cannot serve; it is served by " +
+                       joined(stored->runtimes));
+  }
+  if (stored != nullptr) {
+    if (auto why = format_refuses_card(*stored, key, r.card, r.model.is_moe()))
+      return refused(ErrorCode::unsupported, "card", *why);
   }
   auto kv_dtype = find_kv_dtype(r.kv_dtype);
   if (!kv_dtype) return kv_dtype.error();
