@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "headroom/weight_format.h"
+#include "sizing/internal.h"
 
 namespace headroom {
 namespace {
@@ -20,8 +21,8 @@ int rank(const CardFit& fit) {
   return 3;
 }
 
-void run(SizedRun& out, const SizingRequest& request) {
-  auto report = size(request);
+void run(SizedRun& out, const SizingRequest& request, PreparedWeights* weights = nullptr) {
+  auto report = size_cached(request, weights);
   if (report) {
     out.report = std::move(report).value();
   } else {
@@ -63,6 +64,7 @@ Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingR
   SizingRequest checked = request;
   checked.model_validated = true;
   std::vector<CardFit> fits;
+  PreparedWeights weights;  // the model's tensors in the format: the same on every card
   for (const auto& card : catalog.cards) {
     if (!vendor.empty() && card.vendor != vendor) continue;
     SizingRequest one = checked;
@@ -76,7 +78,7 @@ Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingR
       one.bench = it->second;
       fit.measured = true;
     }
-    run(fit, one);
+    run(fit, one, &weights);
     fits.push_back(std::move(fit));
   }
   std::stable_sort(fits.begin(), fits.end(), [](const CardFit& a, const CardFit& b) {

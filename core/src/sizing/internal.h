@@ -43,8 +43,25 @@ struct VerdictInputs {
 };
 void decide_verdict(const VerdictInputs& in, SizingReport& report);
 
+// A model's weight tensors in one format with its parameter counts: the same for every card of
+// a comparison table, so compare_cards() builds them once instead of once per card (the largest
+// share of one card's sizing).
+// One cache serves one model (the caller's promise); it is rebuilt when the format changes.
+struct PreparedWeights {
+  const WeightFormat* format = nullptr;  // null: empty
+  std::uint64_t total_params = 0;
+  std::uint64_t active_params = 0;
+  std::uint64_t active_params_with_embedding = 0;
+  std::vector<TensorSpec> tensors;
+};
+
 // `times`, when given, receives the speed model's service times for the traffic model.
-Result<SizingReport> evaluate(const SizingRequest& request, ServiceTimes* times = nullptr);
+// `weights`, when given, is a cache for this request's model: used when it holds the request's
+// format, else filled.
+Result<SizingReport> evaluate(const SizingRequest& request, ServiceTimes* times = nullptr,
+                              PreparedWeights* weights = nullptr);
+// size() with that cache.
+Result<SizingReport> size_cached(const SizingRequest& request, PreparedWeights* weights);
 std::vector<std::string> make_advice(const SizingRequest& request, const SizingReport& report);
 
 }  // namespace headroom

@@ -78,7 +78,8 @@ const char* to_string(Verdict verdict) {
   return "does-not-fit";
 }
 
-Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times) {
+Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
+                              PreparedWeights* cache) {
   auto checked = check_request(r);
   if (!checked) return checked.error();
   const ModelArch& a = r.model;
@@ -86,12 +87,25 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times) {
   const WeightFormat* format = checked->format;
   const KvDtype* kv_dtype = checked->kv_dtype;
   const bool fa = checked->flash_attention;
-  std::vector<TensorSpec> native = model_tensors(a);
-  const std::uint64_t total = total_params(native);
-  const std::uint64_t active = active_params(a, native);
-  const std::uint64_t active_with_embedding = active_params_with_embedding(a, native);
-  auto tensors = apply_weight_format(a, std::move(native), *format);
-  if (!tensors) return tensors.error();
+  PreparedWeights local;
+  PreparedWeights& prepared = cache != nullptr ? *cache : local;
+  if (prepared.format != format) {
+    std::vector<TensorSpec> native = model_tensors(a);
+    prepared.total_params = total_params(native);
+    prepared.active_params = active_params(a, native);
+    prepared.active_params_with_embedding = active_params_with_embedding(a, native);
+    auto formatted = apply_weight_format(a, std::move(native), *format);
+    if (!formatted) {
+      prepared.format = nullptr;
+      return formatted.error();
+    }
+    prepared.tensors = std::move(formatted).value();
+    prepared.format = format;
+  }
+  const std::uint64_t total = prepared.total_params;
+  const std::uint64_t active = prepared.active_params;
+  const std::uint64_t active_with_embedding = prepared.active_params_with_embedding;
+  const std::vector<TensorSpec>& tensors = prepared.tensors;
 
   SizingReport report;
   NormalizedInputs& in = report.inputs;
@@ -106,7 +120,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times) {
   in.context_tokens_per_user = r.workload.prompt_tokens + r.workload.output_tokens;
   in.flash_attention = fa;
 
-  const WeightPlacement weights = place_weights(a, tensors.value(), r.runtime, r.gpus);
+  const WeightPlacement weights = place_weights(a, tensors, r.runtime, r.gpus);
   in.total_params = total;
   in.active_params = active;
   in.active_params_with_embedding = active_with_embedding;
@@ -219,9 +233,11 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times) {
   return report;
 }
 
-Result<SizingReport> size(const SizingRequest& request) {
+Result<SizingReport> size(const SizingRequest& request) { return size_cached(request, nullptr); }
+
+Result<SizingReport> size_cached(const SizingRequest& request, PreparedWeights* weights) {
   ServiceTimes times;
-  auto report = evaluate(request, &times);
+  auto report = evaluate(request, &times, weights);
   if (!report) return report;
   const TrafficSettings& traffic = request.traffic;
   if (report->traffic && (traffic.ttft_target_s || traffic.itl_target_s)) {
