@@ -1,5 +1,7 @@
 #include "model_source.h"
 
+#include <cstdio>
+
 #include "file_byte_source.h"
 #include "headroom/gguf.h"
 #include "text_file.h"
@@ -35,9 +37,25 @@ Result<ModelChoice> from_gguf(const std::string& path) {
   return ModelChoice{std::move(arch).value(), true};
 }
 
+// The folder part of a path, with its slash ("" for a bare file name).
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
 Result<ModelChoice> from_config(const std::string& path) {
   auto text = read_text_file(path, "model", kMaxConfigBytes);
   if (!text) return text.error();
+  // A ModelOpt checkpoint's quantization may sit beside config.json, as vLLM reads it.
+  const std::string quant_path = folder_of(path) + "hf_quant_config.json";
+  if (std::FILE* probe = std::fopen(quant_path.c_str(), "rb")) {
+    std::fclose(probe);
+    auto quant = read_text_file(quant_path, "model", kMaxConfigBytes);
+    if (!quant) return quant.error();
+    auto merged = with_hf_quant_config(text.value(), quant.value());
+    if (!merged) return in_file(quant_path, merged.error());
+    text = std::move(merged);
+  }
   auto arch = parse_hf_config(text.value(), base_name(path));
   if (!arch) return in_file(path, arch.error());
   return ModelChoice{std::move(arch).value(), false};

@@ -174,5 +174,23 @@ if "$headroom" "${base[@]}" --arrival rate --request-rate 100000 >"$tmp/out" 2>"
 
 if "$headroom" --version | grep -qE '^headroom [0-9]+\.[0-9]+\.[0-9]+$'; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --version"; fi
 
+# A ModelOpt checkpoint whose quantization sits in hf_quant_config.json beside config.json (as
+# vLLM reads it, vllm/transformers_utils/config.py): NVFP4 weights, not the config's bf16.
+mkdir -p "$tmp/modelopt"
+python3 - "$(dirname "$0")/../core/data/models.json" "$tmp/modelopt/config.json" <<'PY'
+import json, sys
+models = json.load(open(sys.argv[1]))["models"]
+json.dump(next(m for m in models if m["id"] == "llama-3.1-8b-instruct")["config"], open(sys.argv[2], "w"))
+PY
+expect_ok "doc['inputs']['bits_per_weight'] == 16" size --model "$tmp/modelopt/config.json" --runtime vllm --card rtx-5090 --json
+# ModelOpt's layout (vllm/model_executor/layers/quantization/modelopt.py reads "quantization").
+printf '%s' '{"producer": {"name": "modelopt"}, "quantization": {"quant_algo": "NVFP4", "group_size": 16, "exclude_modules": ["lm_head"]}}' >"$tmp/modelopt/hf_quant_config.json"
+expect_ok "4.5 < doc['inputs']['bits_per_weight'] < 7" size --model "$tmp/modelopt/config.json" --runtime vllm --card rtx-5090 --json
+expect_error "NVFP4" size --model "$tmp/modelopt/config.json" --runtime llama.cpp --card rtx-5090
+printf '%s' '{"quantization": 3}' >"$tmp/modelopt/hf_quant_config.json"
+expect_error "hf_quant_config.json: hf_quant_config.quantization must be an object" size --model "$tmp/modelopt/config.json" --runtime vllm --card rtx-5090
+printf '%s' '{"quantization": ' >"$tmp/modelopt/hf_quant_config.json"
+expect_error "hf_quant_config.json is not a JSON object" size --model "$tmp/modelopt/config.json" --runtime vllm --card rtx-5090
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

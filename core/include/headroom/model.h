@@ -218,6 +218,11 @@ struct ModelArch {
 // Parses a Hugging Face config.json text. Fields that matter and are missing give an error
 // naming them ("config.num_key_value_heads ..."); unknown architectures are refused.
 Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view id);
+// config.json with the hf_quant_config.json a ModelOpt checkpoint keeps beside it: its
+// "quantization" becomes the quantization_config (quant_method modelopt) when config.json has
+// none. The merged config.json text, or why hf_quant_config.json cannot be read.
+Result<std::string> with_hf_quant_config(std::string_view config_json,
+                                         std::string_view hf_quant_config_json);
 
 // The weight tensors of an architecture, in unquantized form (dtype = native_dtype), shaped as
 // the runtimes store them. Returns arch.tensors when the architecture came with its own list.
