@@ -486,37 +486,34 @@ list group_rows(const std::vector<ValidationGroup>& groups) {
   return out;
 }
 
+// One row of either validation table: what both show, then the columns of its own.
+Data validation_row(const ValidationRow& v) {
+  Data row;
+  row.set("id", v.id);
+  row.set("card", v.card);
+  row.set("model", v.model);
+  row.set("quant", v.quant);
+  row.set("runtime", v.runtime);
+  row.set("measured", fixed(v.measured_value, 1));
+  row.set("predicted", fixed(v.predicted_value, 1));
+  row.set("error", fixed(v.error_pct, 1));
+  row.set("source", v.source);
+  return row;
+}
+
 Page accuracy_page(const SiteInputs& in) {
   list rows;
   for (const ValidationRow& v : in.validation) {
-    Data row;
-    row.set("id", v.id);
-    row.set("card", v.card);
-    row.set("model", v.model);
-    row.set("quant", v.quant);
-    row.set("runtime", v.runtime);
+    Data row = validation_row(v);
     row.set("backend", v.backend);
     row.set("date", v.date);
-    row.set("measured", fixed(v.measured_tokens_per_s, 1));
-    row.set("predicted", fixed(v.predicted_tokens_per_s, 1));
-    row.set("error", fixed(v.error_pct, 1));
-    row.set("source", v.source);
     rows.push_back(row);
   }
   list serving;
   for (const ValidationRow& v : in.serving_validation) {
-    Data row;
-    row.set("id", v.id);
-    row.set("card", v.card);
-    row.set("model", v.model);
-    row.set("quant", v.quant);
-    row.set("runtime", v.runtime);
+    Data row = validation_row(v);
     row.set("metric", v.metric);
     row.set("arrival", v.arrival);
-    row.set("measured", fixed(v.measured_value, 1));
-    row.set("predicted", fixed(v.predicted_value, 1));
-    row.set("error", fixed(v.error_pct, 1));
-    row.set("source", v.source);
     serving.push_back(row);
   }
   const ValidationSummary summary = summarize_validation(in.validation);

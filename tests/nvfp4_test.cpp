@@ -12,26 +12,14 @@
 #include "headroom/compare.h"
 #include "headroom/request.h"
 #include "headroom/weight_format.h"
+#include "config_fixtures.h"
 #include "sizing_fixtures.h"
 
 namespace headroom {
 namespace {
 
-std::string read_config(const std::string& name) {
-  std::ifstream in(std::string(HEADROOM_TEST_DATA_DIR) + "/configs/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-ModelArch parse(const std::string& name) {
-  const std::string text = read_config(name);
-  REQUIRE_FALSE(text.empty());
-  auto arch = parse_hf_config(text, name);
-  INFO(name << ": " << (arch ? std::string() : arch.error().message));
-  REQUIRE(arch);
-  return arch.value();
-}
+using fixtures::parse;
+using fixtures::read_config;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

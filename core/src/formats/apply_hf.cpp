@@ -28,32 +28,6 @@ namespace headroom {
 
 namespace {
 
-// The nn.Linear weights inside the decoder blocks (the router excluded).
-bool is_block_linear(TensorRole role) {
-  switch (role) {
-    case TensorRole::attn_q:
-    case TensorRole::attn_k:
-    case TensorRole::attn_v:
-    case TensorRole::attn_qkv:
-    case TensorRole::attn_o:
-    case TensorRole::attn_q_a:
-    case TensorRole::attn_q_b:
-    case TensorRole::attn_kv_a:
-    case TensorRole::attn_kv_b:
-    case TensorRole::ffn_gate:
-    case TensorRole::ffn_up:
-    case TensorRole::ffn_down:
-    case TensorRole::ffn_gate_up:
-    case TensorRole::ffn_gate_shexp:
-    case TensorRole::ffn_up_shexp:
-    case TensorRole::ffn_down_shexp:
-    case TensorRole::ssm:
-      return true;
-    default:
-      return is_routed_expert(role);
-  }
-}
-
 // The FFN side of a block: dense MLP, shared and routed experts (what NVFP4_MLP_ONLY_CFG touches).
 bool is_ffn_linear(TensorRole role) {
   switch (role) {
@@ -67,6 +41,25 @@ bool is_ffn_linear(TensorRole role) {
       return true;
     default:
       return is_routed_expert(role);
+  }
+}
+
+// The nn.Linear weights inside the decoder blocks (the router excluded).
+bool is_block_linear(TensorRole role) {
+  switch (role) {
+    case TensorRole::attn_q:
+    case TensorRole::attn_k:
+    case TensorRole::attn_v:
+    case TensorRole::attn_qkv:
+    case TensorRole::attn_o:
+    case TensorRole::attn_q_a:
+    case TensorRole::attn_q_b:
+    case TensorRole::attn_kv_a:
+    case TensorRole::attn_kv_b:
+    case TensorRole::ssm:
+      return true;
+    default:
+      return is_ffn_linear(role);
   }
 }
 
