@@ -2,14 +2,12 @@
 // templates/. The output is plain files (relative links, no server logic) and the same inputs
 // give the same bytes. Exit status: 0 written, 2 bad input (one line on stderr).
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <kainjow/mustache.hpp>
@@ -18,6 +16,7 @@
 #include "headroom/documents.h"
 #include "headroom/results.h"
 #include "pages.h"
+#include "parallel.h"
 #include "results_cmd.h"
 
 namespace fs = std::filesystem;
@@ -97,29 +96,21 @@ void read_results(const fs::path& dir, site::SiteInputs& in, cli::CheckedFiles& 
     std::string error;
   };
   std::vector<Checked> slots(files.size());
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
-      try {
-        // CI has validated results/ on the way in; what must hold here is that each file reads
-        // as a bench report (the pages escape whatever strings it carries).
-        slots[i].check = check_submission(read_file(files[i]), *in.catalog);
-        // The canonical text (as long as the file) served its sha256; 10,000 of them would be
-        // held to the end of the build for nothing.
-        std::string().swap(slots[i].check.canonical_json);
-        if (!slots[i].check.report) {
-          slots[i].error = files[i].string() + ": " + slots[i].check.rejections.front().message;
-        }
-      } catch (const SiteError& e) {
-        slots[i].error = e.message;
+  site::for_each_index(files.size(), [&](std::size_t i) {
+    try {
+      // CI has validated results/ on the way in; what must hold here is that each file reads
+      // as a bench report (the pages escape whatever strings it carries).
+      slots[i].check = check_submission(read_file(files[i]), *in.catalog);
+      // The canonical text (as long as the file) served its sha256; 10,000 of them would be
+      // held to the end of the build for nothing.
+      std::string().swap(slots[i].check.canonical_json);
+      if (!slots[i].check.report) {
+        slots[i].error = files[i].string() + ": " + slots[i].check.rejections.front().message;
       }
+    } catch (const SiteError& e) {
+      slots[i].error = e.message;
     }
-  };
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads && t < files.size(); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (!slots[i].error.empty()) throw SiteError{slots[i].error};
     in.results.push_back(derive_bench_metrics(*slots[i].check.report));

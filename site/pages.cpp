@@ -1,9 +1,7 @@
 #include "pages.h"
 
 #include <algorithm>
-#include <atomic>
 #include <optional>
-#include <thread>
 #include <cstdio>
 
 #include "headroom/backend.h"
@@ -11,6 +9,7 @@
 #include "headroom/kv_dtype.h"
 #include "headroom/units.h"
 #include "headroom/weight_format.h"
+#include "parallel.h"
 
 namespace headroom::site {
 namespace {
@@ -616,17 +615,9 @@ Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
   // The pages are independent, so they are built on every core, each into its own slot.
   const auto& all_cards = inputs.catalog->cards;
   std::vector<std::optional<Result<Page>>> built(all_cards.size());
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < all_cards.size();) {
-      built[i].emplace(card_page(inputs, all_cards[i]));
-    }
-  };
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads && t < all_cards.size(); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  for_each_index(all_cards.size(), [&](std::size_t i) {
+    built[i].emplace(card_page(inputs, all_cards[i]));
+  });
   list cards;
   for (std::size_t i = 0; i < all_cards.size(); ++i) {
     const Card& card = all_cards[i];

@@ -15,8 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-// One SAX pass before the document is built: depth, duplicate keys and non-finite numbers (a
-// literal like 1e999 parses to infinity), which the DOM would hide or let through.
+// The checks of the SAX pass that builds the document: depth, duplicate keys and non-finite
+// numbers (a literal like 1e999 parses to infinity), which the DOM would hide or let through.
 class StructureScan {
  public:
   bool null() { return true; }
@@ -108,12 +108,6 @@ std::size_t invalid_utf8_at(std::string_view s) {
     i += extra + 1;
   }
   return std::string_view::npos;
-}
-
-std::string structure_problem(std::string_view json_text) {
-  StructureScan scan;
-  json::sax_parse(json_text, &scan);
-  return scan.problem.value_or("");
 }
 
 namespace {

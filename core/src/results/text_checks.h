@@ -16,11 +16,9 @@ namespace headroom::results_text {
 // The offset of the first byte that breaks strict UTF-8 (RFC 3629), or npos.
 std::size_t invalid_utf8_at(std::string_view s);
 
-// "" when the document's structure is acceptable, else why not ("nests deeper than 8 levels",
-// "repeats the key ...", "holds a non-finite number ...").
-std::string structure_problem(std::string_view json_text);
-// structure_problem() and the parse in one pass: "" and `doc` filled, or the problem (`doc` is
-// then unspecified).
+// One pass over the document: "" and `doc` filled when its structure is acceptable, else why not
+// ("nests deeper than 8 levels", "has a duplicate key ...", "holds a number that is not
+// finite ..."; `doc` is then unspecified).
 std::string parse_scanned(std::string_view json_text, nlohmann::json& doc);
 
 std::string hex_id(std::uint32_t v);
