@@ -133,18 +133,6 @@ SubmissionCheck rejected_file(const std::string& message) {
   return c;
 }
 
-Result<std::vector<std::string>> read_maintainers(const fs::path& root) {
-  std::error_code ec;
-  const fs::path file = root / kMaintainersName;
-  if (!fs::exists(file, ec)) return std::vector<std::string>{};
-  auto text = read_capped(file.string());
-  if (!text) return text.error();
-  auto list = parse_maintainers(text.value());
-  if (!list)
-    return refused(list.error().code, list.error().field,
-                   file.string() + ": " + list.error().message);
-  return list;
-}
 
 // Checks an index.json against its folder: it parses, names this folder, and lists exactly the
 // result files present (an unlisted file is one an interrupted or hand-made add left behind).
@@ -218,6 +206,19 @@ void print_text(std::ostream& out, const CheckedFile& f) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> read_maintainers(const fs::path& root) {
+  std::error_code ec;
+  const fs::path file = root / kMaintainersName;
+  if (!fs::exists(file, ec)) return std::vector<std::string>{};
+  auto text = read_capped(file.string());
+  if (!text) return text.error();
+  auto list = parse_maintainers(text.value());
+  if (!list)
+    return refused(list.error().code, list.error().field,
+                   file.string() + ": " + list.error().message);
+  return list;
+}
 
 FileWriter& posix_writer() {
   static PosixWriter writer;

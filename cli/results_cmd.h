@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <iosfwd>
 #include <map>
 #include <optional>
@@ -45,6 +46,9 @@ int results_validate(const Catalog& catalog, const std::vector<std::string>& pat
 // refused leaves the folder as it was).
 int results_add(const Catalog& catalog, const std::vector<std::string>& paths,
                 const std::string& into, FileWriter& writer, std::ostream& out, std::ostream& err);
+
+// The sha256s results/maintainers.json lists under `root` (none when the file is absent).
+Result<std::vector<std::string>> read_maintainers(const std::filesystem::path& root);
 
 // The measured figures `headroom size --card X` uses instead of the spec: the aggregate of the
 // card's current trusted files under `results_dir`, as a bench report with its origin line set.

@@ -372,25 +372,62 @@ Data card_results(const SiteInputs& in, const Card& card) {
   return d;
 }
 
-Result<Page> card_page(const SiteInputs& in, const Card& card) {
+// The catalog models that fit one card at one workload, in catalog order.
+struct FittingModel {
+  std::size_t model = 0;  // index into catalog.models
+  Verdict verdict = Verdict::fits;
+  std::optional<double> decode_tokens_per_s_per_user;
+};
+// [workload][card index]: what every card page lists.
+using CardWorkloadFits = std::vector<std::vector<std::vector<FittingModel>>>;
+
+// One compare_cards() a catalog model and workload (the model's tensors built once for every
+// card, as the comparison table does) instead of one size() per card: the same reports, with
+// each card's measured aggregate, a fraction of the time.
+CardWorkloadFits card_workload_fits(const SiteInputs& in) {
+  const Catalog& catalog = *in.catalog;
+  const std::size_t n_models = catalog.models.size();
+  const std::size_t n_workloads = std::size(kCardWorkloads);
+  std::vector<std::vector<CardFit>> slots(n_workloads * n_models);
+  for_each_index(slots.size(), [&](std::size_t i) {
+    const Scenario& s = kCardWorkloads[i / n_models];
+    if (catalog.cards.empty()) return;
+    SizingRequest r = request_for(catalog.models[i % n_models], catalog.cards.front(), s);
+    r.with_advice = false;  // the verdict is all the lists show
+    auto fits = compare_cards(catalog, r, "", in.measured);
+    if (fits) slots[i] = std::move(fits).value();  // a model the workload cannot run: no card
+  });
+  CardWorkloadFits out(n_workloads,
+                       std::vector<std::vector<FittingModel>>(catalog.cards.size()));
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    for (const CardFit& fit : slots[i]) {
+      if (!fit.sized() || fit.report.verdict == Verdict::does_not_fit) continue;
+      FittingModel m;
+      m.model = i % n_models;
+      m.verdict = fit.report.verdict;
+      if (fit.report.speed) m.decode_tokens_per_s_per_user = fit.report.speed->decode_tokens_per_s_per_user;
+      out[i / n_models][static_cast<std::size_t>(fit.card - catalog.cards.data())].push_back(m);
+    }
+  }
+  return out;
+}
+
+Result<Page> card_page(const SiteInputs& in, const Card& card,
+                       const std::vector<std::vector<FittingModel>>& fits_by_workload) {
   const Catalog& catalog = *in.catalog;
   list workloads;
-  for (const Scenario& s : kCardWorkloads) {
+  for (std::size_t k = 0; k < std::size(kCardWorkloads); ++k) {
     list fitting;
-    for (const CatalogModel& model : catalog.models) {
-      SizingRequest r = request_for(model, card, s);
-      r.with_advice = false;  // the verdict is all this list shows
-      if (const auto it = in.measured.find(card.id); it != in.measured.end()) r.bench = it->second;
-      auto report = size(r);
-      if (!report || report->verdict == Verdict::does_not_fit) continue;
+    for (const FittingModel& f : fits_by_workload[k]) {
       Data m;
-      m.set("name", model.arch.name);
-      m.set("verdict", to_string(report->verdict));
-      m.set("speed", report->speed ? fixed(report->speed->decode_tokens_per_s_per_user, 1) : "");
+      m.set("name", catalog.models[f.model].arch.name);
+      m.set("verdict", to_string(f.verdict));
+      m.set("speed", f.decode_tokens_per_s_per_user ? fixed(*f.decode_tokens_per_s_per_user, 1)
+                                                    : "");
       fitting.push_back(m);
     }
     Data w;
-    w.set("label", s.label);
+    w.set("label", kCardWorkloads[k].label);
     w.set("models", fitting);
     w.set("none", fitting.empty());
     workloads.push_back(w);
@@ -611,12 +648,15 @@ Result<std::vector<Page>> build_pages(const SiteInputs& inputs) {
   Data submit = common(inputs, "", "Submit a headroom-bench result", "submit.html");
   submit.set("check_summary", std::string(kSubmissionChecks));
   pages.push_back(Page{"submit.html", "submit", submit});
-  // A card page sizes every catalog model at three workloads: most of a build without results.
-  // The pages are independent, so they are built on every core, each into its own slot.
+  // Card pages list the catalog models fitting at three workloads: most of a build without
+  // results. The pages are independent, so they are built on every core, each into its slot.
   const auto& all_cards = inputs.catalog->cards;
+  const CardWorkloadFits fits = card_workload_fits(inputs);
   std::vector<std::optional<Result<Page>>> built(all_cards.size());
   for_each_index(all_cards.size(), [&](std::size_t i) {
-    built[i].emplace(card_page(inputs, all_cards[i]));
+    std::vector<std::vector<FittingModel>> per_workload;
+    for (const auto& by_card : fits) per_workload.push_back(by_card[i]);
+    built[i].emplace(card_page(inputs, all_cards[i], per_workload));
   });
   list cards;
   for (std::size_t i = 0; i < all_cards.size(); ++i) {

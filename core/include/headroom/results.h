@@ -79,7 +79,16 @@ struct SubmissionCheck {
 // sample counts, spread, verification, bandwidth against the spec and the read bandwidth) and
 // privacy (paths, user and host names). A structural failure stops there; the others all run,
 // so a file's every problem is listed.
-SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog);
+// What check_submission() computes beyond the checks themselves.
+struct SubmissionCheckOptions {
+  // The canonical text and its sha256: the stored file's name and the key maintainers.json
+  // lists. A reader that needs only the report and the verdict of a file no maintainer lists
+  // (the site generator) skips both, then canonical_json and sha256 are "" and trust_tier() reads
+  // the file as not reproduced. A quarter of one file's check.
+  bool canonical_hash = true;
+};
+SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog,
+                                 const SubmissionCheckOptions& options = {});
 
 // --- Storage: results/<vendor>/<card>/<sha256>.json and an index.json per card folder ---------
 enum class TrustTier { maintainer_reproduced, community, unverified };

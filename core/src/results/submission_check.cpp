@@ -271,7 +271,8 @@ void finish(SubmissionCheck& out) {
 
 }  // namespace
 
-SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog) {
+SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog,
+                                 const SubmissionCheckOptions& options) {
   SubmissionCheck out;
   Checker c(out, catalog);
   // Structure: what can be decided without building the document comes first.
@@ -292,8 +293,10 @@ SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog)
     finish(out);
     return out;
   }
-  out.canonical_json = doc.dump();
-  out.sha256 = sha256_hex(out.canonical_json);
+  if (options.canonical_hash) {
+    out.canonical_json = doc.dump();
+    out.sha256 = sha256_hex(out.canonical_json);
+  }
   if (doc.is_object()) {
     for (const auto& item : doc.items()) {
       if (kTopLevelKeys.count(item.key()) == 0) {

@@ -27,8 +27,8 @@ const BenchResult* best_result(const BenchReport& report, std::string_view kerne
   const BenchResult* best = nullptr;
   for (const auto& r : report.results) {
     if (r.kernel != kernel || !r.verified || !r.skipped.empty() || r.gb_per_s <= 0) continue;
-    if (result_dtype(r) != dtype) continue;
     if (kernel == "gemv" && r.n != n) continue;
+    if (result_dtype(r) != dtype) continue;  // last: it parses the format name
     if (best == nullptr || r.gb_per_s > best->gb_per_s) best = &r;
   }
   return best;
@@ -38,8 +38,9 @@ const BenchResult* best_result(const BenchReport& report, std::string_view kerne
 const BenchResult* fp16_baseline(const BenchReport& report, const BenchResult& r) {
   const BenchResult* base = nullptr;
   for (const auto& b : report.results) {
-    if (b.kernel != "gemv" || result_dtype(b) != DType::f16 || b.m != r.m || b.k != r.k ||
-        b.n != r.n || !usable(b)) {
+    // The format name is parsed last: this runs for every pair of GEMV rows.
+    if (b.kernel != "gemv" || b.m != r.m || b.k != r.k || b.n != r.n || !usable(b) ||
+        result_dtype(b) != DType::f16) {
       continue;
     }
     const bool same = b.variant == r.variant;
