@@ -113,5 +113,30 @@ for body, doc in zip(tables, sys.argv[2:]):
 PY
 fi
 
+# Trust: a flagged file counts for its card's measured figures only when maintainers.json lists
+# its sha256 (the generator hashes just the files listed there, so this is the path to check).
+if [[ -n "$cli" ]]; then
+  flagged="$here/tests/data/submissions/bad/noisy_flagged.json"
+  "$cli" results add "$flagged" --into "$tmp/trust" >/dev/null
+  stored=$(find "$tmp/trust" -name '*.json' ! -name index.json | head -n1)
+  card_id=$(basename "$(dirname "$stored")")
+  "$site" build --out "$tmp/untrusted" --results "$tmp/trust" >/dev/null
+  check "a flagged file alone leaves its card on spec figures" \
+    bash -c "! grep -q '\"$card_id\"' '$tmp/untrusted/measured.json'"
+  printf '{"schema": "headroom.maintainers.v1", "reproduced": ["%s"]}\n' \
+    "$(basename "$stored" .json)" >"$tmp/trust/maintainers.json"
+  "$site" build --out "$tmp/trusted" --results "$tmp/trust" >/dev/null
+  check "the same file listed by a maintainer calibrates its card" \
+    grep -q "\"$card_id\"" "$tmp/trusted/measured.json"
+  # Listed under a name that is not its content's sha256: not trusted.
+  mv "$stored" "$(dirname "$stored")/$(printf 'a%.0s' {1..64}).json"
+  printf '{"schema": "headroom.maintainers.v1", "reproduced": ["%s"]}\n' \
+    "$(printf 'a%.0s' {1..64})" >"$tmp/trust/maintainers.json"
+  rm -f "$(dirname "$stored")/index.json"
+  "$site" build --out "$tmp/misnamed" --results "$tmp/trust" >/dev/null
+  check "a listed name whose content hashes otherwise is not trusted" \
+    bash -c "! grep -q '\"$card_id\"' '$tmp/misnamed/measured.json'"
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
