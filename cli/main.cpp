@@ -10,6 +10,7 @@
 
 #include "headroom/catalog.h"
 #include "headroom/documents.h"
+#include "headroom/memory_validation.h"
 #include "listings.h"
 #include "printable.h"
 #include "render_text.h"
@@ -114,6 +115,14 @@ int run_check_bench(const Catalog& catalog, const std::vector<std::string>& path
 int run_validate(const Catalog& catalog, const std::string& path, bool json) {
   auto text = cli::read_text_file(path, "validation", kMaxDocumentBytes);
   if (!text) return fail(text.error().message);
+  // A set of runtime start-up logs (memory) or of speed measurements, told apart by its schema.
+  if (text->find(std::string("\"") + kMemoryValidationSchema + "\"") != std::string::npos) {
+    auto memory = run_memory_validation(catalog, text.value());
+    if (!memory) return fail(path + ": " + memory.error().message);
+    std::cout << (json ? memory_validation_json_text(memory.value()) + "\n"
+                       : cli::printable(format_memory_validation_table(memory.value()), true));
+    return 0;
+  }
   auto rows = run_validation(catalog, text.value());
   if (!rows) return fail(path + ": " + rows.error().message);
   std::cout << (json ? validation_json_text(rows.value()) + "\n"
@@ -187,9 +196,11 @@ int main(int argc, char** argv) {
   results_add_cmd->add_option("--into", results_into, "results folder (default: results)");
   std::string validation_path;
   auto* validate_cmd =
-      app.add_subcommand("validate", "Predicted vs measured decode speed on a validation set");
+      app.add_subcommand("validate",
+                         "Predicted vs measured on a validation set: speed, serving or memory "
+                         "(runtime start-up logs)");
   validate_cmd
-      ->add_option("file", validation_path, "validation set, e.g. tests/data/speed_validation.json")
+      ->add_option("file", validation_path, "validation set, e.g. tests/data/speed_validation.json or memory_validation.json")
       ->required();
   for (auto* cmd : {models_cmd, cards_cmd, formats_cmd, runtimes_cmd, validate_cmd})
     cmd->add_flag("--json", json, "JSON output");

@@ -18,6 +18,7 @@
 
 #include "headroom/catalog.h"
 #include "headroom/documents.h"
+#include "headroom/memory_validation.h"
 #include "headroom/results.h"
 #include "pages.h"
 #include "parallel.h"
@@ -165,7 +166,8 @@ class StepTimer {
 };
 
 int build(const fs::path& out, const fs::path& templates, const fs::path& results,
-          const fs::path& validation, const fs::path& serving, const fs::path& wasm,
+          const fs::path& validation, const fs::path& serving, const fs::path& memory,
+          const fs::path& wasm,
           const std::string& base_url, const fs::path& local, bool timings) {
   StepTimer timer(timings);
   auto catalog = load_builtin_catalog();
@@ -178,6 +180,7 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
   // result files: neither reads the other.
   struct ValidationSets {
     std::vector<ValidationRow> speed, serving;
+    std::vector<MemoryValidationRow> memory;
   };
   auto validation_sets = std::async(std::launch::async, [&] {
     ValidationSets sets;
@@ -187,6 +190,9 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
     auto serving_rows = run_validation(catalog.value(), read_file(serving));
     if (!serving_rows) throw SiteError{serving.string() + ": " + serving_rows.error().message};
     sets.serving = std::move(serving_rows).value();
+    auto memory_rows = run_memory_validation(catalog.value(), read_file(memory));
+    if (!memory_rows) throw SiteError{memory.string() + ": " + memory_rows.error().message};
+    sets.memory = std::move(memory_rows).value();
     return sets;
   });
   if (!results.empty()) {
@@ -214,6 +220,7 @@ int build(const fs::path& out, const fs::path& templates, const fs::path& result
   ValidationSets sets = validation_sets.get();  // rethrows the thread's SiteError
   in.validation = std::move(sets.speed);
   in.serving_validation = std::move(sets.serving);
+  in.memory_validation = std::move(sets.memory);
   timer.step("validation sets (rest)");
 
   std::vector<std::pair<std::string, std::string>> partials;
@@ -269,6 +276,7 @@ int main(int argc, char** argv) {
   std::string templates = HEADROOM_TEMPLATES_DIR;
   std::string validation = HEADROOM_VALIDATION_FILE;
   std::string serving = HEADROOM_SERVING_VALIDATION_FILE;
+  std::string memory = HEADROOM_MEMORY_VALIDATION_FILE;
   auto* build_cmd = app.add_subcommand("build", "Render every page into --out");
   build_cmd->add_option("--out", out, "output folder")->required();
   build_cmd->add_option("--results", results, "folder of headroom-bench result files (results/)");
@@ -281,6 +289,8 @@ int main(int argc, char** argv) {
   build_cmd->add_option("--validation", validation, "the speed validation set");
   build_cmd->add_option("--serving-validation", serving,
                         "the serving validation set (TPOT, TTFT, throughput under traffic)");
+  build_cmd->add_option("--memory-validation", memory,
+                        "the memory validation set (runtime start-up logs)");
   build_cmd->add_option(
       "--wasm", wasm, "the wasm build folder (headroom.js, headroom.wasm): the pages' live table");
   build_cmd->add_flag("--timings", timings, "print each step's time on stderr");
@@ -293,7 +303,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return build(out, templates, results, validation, serving, wasm, base_url, local, timings);
+    return build(out, templates, results, validation, serving, memory, wasm, base_url, local,
+                 timings);
   } catch (const SiteError& e) {
     std::cerr << "headroom-site: " << e.message << "\n";
   } catch (const std::exception& e) {

@@ -571,6 +571,39 @@ Page accuracy_page(const SiteInputs& in) {
   d.set("serving_median", fixed(serving_summary.median_abs_error_pct, 1));
   d.set("serving_by_runtime", group_rows(summarize_serving_by_runtime(in.serving_validation)));
   d.set("serving_by_metric", group_rows(summarize_by_runtime_metric(in.serving_validation)));
+  list memory;
+  for (const MemoryValidationRow& v : in.memory_validation) {
+    Data row;
+    row.set("id", v.id);
+    row.set("runtime", v.runtime);
+    row.set("version", v.version);
+    row.set("model", v.model);
+    row.set("card", v.card);
+    row.set("metric", v.metric);
+    row.set("measured", memory_figure_text(v.measured));
+    row.set("predicted", memory_figure_text(v.predicted));
+    row.set("tolerance", v.relative ? fixed(v.tolerance * 100, 1) + "%" : memory_figure_text(v.tolerance));
+    row.set("error", fixed(v.error_pct, 2));
+    row.set("source", v.source);
+    memory.push_back(row);
+  }
+  list memory_groups;
+  for (const MemoryValidationSummary& s : summarize_memory_by_runtime(in.memory_validation)) {
+    Data g;
+    g.set("name", s.name);
+    g.set("rows", std::to_string(s.rows));
+    g.set("within", std::to_string(s.within));
+    g.set("median", fixed(s.median_abs_error_pct, 2));
+    g.set("worst", fixed(s.max_abs_error_pct, 2));
+    g.set("worst_id", s.worst_id);
+    memory_groups.push_back(g);
+  }
+  const MemoryValidationSummary memory_summary = summarize_memory_validation(in.memory_validation);
+  d.set("memory", memory);
+  d.set("memory_by_runtime", memory_groups);
+  d.set("memory_count", std::to_string(memory_summary.rows));
+  d.set("memory_within", std::to_string(memory_summary.within));
+  d.set("memory_median", fixed(memory_summary.median_abs_error_pct, 2));
   return Page{"accuracy.html", "accuracy", d};
 }
 

@@ -11,6 +11,7 @@
 #include "headroom/bench_report.h"
 #include "headroom/catalog.h"
 #include "headroom/compare.h"
+#include "headroom/memory_validation.h"
 #include "headroom/validation.h"
 
 namespace headroom::site {
@@ -24,6 +25,7 @@ struct SiteInputs {
   std::vector<std::string> result_names;      // their file names, same order
   std::vector<ValidationRow> validation;      // the speed validation set, run
   std::vector<ValidationRow> serving_validation;  // the serving set (TPOT, TTFT, throughput)
+  std::vector<MemoryValidationRow> memory_validation;  // runtime start-up logs
   MeasuredCards measured;                     // per card: the aggregate `headroom size` uses
   std::string base_url;                       // absolute URL of the site root, or "" (relative)
   // A result measured on this machine and not submitted (the main command's quick bench): shown

@@ -93,15 +93,15 @@ check "a broken --local file is one line naming it, exit 2" \
 # The accuracy page: both validation sets, row for row what `headroom validate --json` gives.
 if [[ -n "$cli" ]]; then
   here_data="$here/tests/data"
-  for set in speed serving; do
+  for set in speed serving memory; do
     "$cli" validate --json "$here_data/${set}_validation.json" >"$tmp/$set.json"
   done
   check "the accuracy page shows every validation row with the CLI's error" python3 - \
-    "$tmp/a/accuracy.html" "$tmp/speed.json" "$tmp/serving.json" <<'PY'
+    "$tmp/a/accuracy.html" "$tmp/speed.json" "$tmp/serving.json" "$tmp/memory.json" <<'PY'
 import html, json, re, sys
 page = open(sys.argv[1]).read()
 tables = re.findall(r'<table class="accuracy">.*?<tbody>(.*?)</tbody>', page, re.S)
-assert len(tables) == 2, len(tables)
+assert len(tables) == 3, len(tables)
 for body, doc in zip(tables, sys.argv[2:]):
     rows = json.load(open(doc))["rows"]
     cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
