@@ -383,10 +383,10 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
       // at ~150 GB/s whatever the model size (Llama 2 13B, Mistral Nemo) and Q4_K_S at two thirds
       // of that: the ratio of the two formats' dequant costs (format_params: 30 vs 20 ops per
       // weight), which a bandwidth share cannot give. dequant_scale 44: the median over its 4
-      // rows of the scale that matches each (37.9-45.0), i.e. ~6 T dequant ops/s against the
+      // rows of the scale that matches each (40.6-45.0), i.e. ~6 T dequant ops/s against the
       // class's int-dot vector rate of 275 T/s: a third of the A770's 19.7 TFLOPS fp32 peak
       // (4096 lanes x 2 x 2.4 GHz), as scalar shaders without packed int8 dots would reach.
-      // Rows: r/LocalLLaMA 1ghvwsj (b3999, Windows, Llama 2 7B Q4_0) and PR #10296's 'Before'
+      // Rows: r/LocalLLaMA 1ghvwsj (b3999, easyfab, Llama 2 7B Q4_0) and PR #10296's 'Before'
       // table (0cc4m, Nov 2024: Llama 3 8B Q4_K_S, Llama 2 13B Q4_0, Mistral Nemo Q4_0).
       // Where it ended is not pinned to a PR: still slow on 2024-12-01 (PR #10597 branch,
       // easyfab, Llama 3 8B Q4_K_M 24.99 t/s: -9% here; not a validation row, a PR branch),
