@@ -305,6 +305,11 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
     BackendParams params;
   };
   constexpr double keep = -1;
+  // Arc A770 under Vulkan: one bandwidth share and one prefill share for both build eras (fits in
+  // the entries below); builds before 2025 add the dequant cost of their ALU-bound mat-vec shaders.
+  constexpr double kAlchemistVulkanBandwidth = 0.60;
+  constexpr double kAlchemistVulkanPrefill = 0.036;
+  constexpr double kAlchemistVulkan2024Dequant = 44;
   static const Entry kTable[] = {
       // CUDA before June 2024: every kernel launched one by one. CUDA graph capture of the decode
       // graph (llama.cpp PR #6766, May 2024) and the MMVQ rework (PR #7716, June 2024) removed most
@@ -373,16 +378,42 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
         "RX 7900 XT llmfit PR #808, RX 9070 XT VulkanForge, Strix Halo lhl/strix-halo-testing, "
         "issue #22375); prefill on their 8 dense pp512 rows; checked on the later 8060S Llama 2 7B "
         "Q4_0 row (+4%)"}},
+      // Alchemist under Vulkan before 2025: the mat-vec shaders of those builds were bound by
+      // their dequantization arithmetic on Xe-HPG, not by GDDR6. On one card and build, Q4_0 ran
+      // at ~150 GB/s whatever the model size (Llama 2 13B, Mistral Nemo) and Q4_K_S at two thirds
+      // of that: the ratio of the two formats' dequant costs (format_params: 30 vs 20 ops per
+      // weight), which a bandwidth share cannot give. dequant_scale 44: the median over its 4
+      // rows of the scale that matches each (40.6-45.0), i.e. ~6 T dequant ops/s against the
+      // class's int-dot vector rate of 275 T/s: a third of the A770's 19.7 TFLOPS fp32 peak
+      // (4096 lanes x 2 x 2.4 GHz), as scalar shaders without packed int8 dots would reach.
+      // Rows: r/LocalLLaMA 1ghvwsj (b3999, easyfab, Llama 2 7B Q4_0) and PR #10296's 'Before'
+      // table (0cc4m, Nov 2024: Llama 3 8B Q4_K_S, Llama 2 13B Q4_0, Mistral Nemo Q4_0).
+      // Where it ended is not pinned to a PR: still slow on 2024-12-01 (PR #10597 branch,
+      // easyfab, Llama 3 8B Q4_K_M 24.99 t/s: -9% here; not a validation row, a PR branch),
+      // fast by b5589 (June 2025, PR #14001 Gemma 2 2B row, +17% on the current entry), with no
+      // A770 Vulkan row in between. The Intel-specific mat-vec changes in that window are PR
+      // #10665 (two rows per workgroup on Intel, 2024-12-13) and PR #10846 (multi-row k-quants,
+      // 2024-12-26): the era ends with 2024. The int-dot mat-vec shaders (PR #14903, Sep 2025)
+      // came after the June 2025 row. Bandwidth and prefill: the current entry's (its one pp512
+      // row, +130% at that share, is no group to fit an era prefill on).
+      {Backend::vulkan,
+       CardClass::intel_alchemist,
+       "2025-01",
+       {kAlchemistVulkanBandwidth, keep, kAlchemistVulkanPrefill, kAlchemistVulkan2024Dequant, 0.0,
+        "llama.cpp Vulkan on Arc A770 before 2025 (dequant-bound mat-vec shaders until the Dec "
+        "2024 Intel mat-vec PRs #10665 / #10846): dequant cost fit on its 4 rows (r/LocalLLaMA "
+        "1ghvwsj b3999 Llama 2 7B Q4_0; PR #10296 'Before': Llama 3 8B Q4_K_S, Llama 2 13B Q4_0, "
+        "Mistral Nemo Q4_0)"}},
       // Alchemist under Vulkan: the dense 8B and MoE 30B rows both read well below the class's
       // bandwidth. No KHR_coopmat on Xe-HPG (llama.cpp enables coopmat1 on Intel for Xe2 and
       // later only): prefill runs the scalar / int-dot shaders, the median of its two pp512 rows.
       {Backend::vulkan,
        CardClass::intel_alchemist,
        nullptr,
-       {0.60, keep, 0.024, keep, 0.0,
+       {kAlchemistVulkanBandwidth, keep, kAlchemistVulkanPrefill, keep, 0.0,
         "llama.cpp Vulkan on Arc A770: bandwidth fit on the A770 Vulkan rows (issues #17628, "
-        "#20893) at the Intel per-layer cost; prefill on its two pp512 rows (2x A770 MoE, "
-        "Nov-2024 Llama 2 7B)"}},
+        "#20893) at the Intel per-layer cost; prefill on its two pp512 rows (2x A770 MoE b7548, "
+        "Gemma 2 2B b5589 PR #14001)"}},
       // Alchemist under SYCL: the Q4_0 GEMV without the reorder optimisation (off by default on
       // Xe-HPG, PR #13973) reads about a quarter of the GDDR6 peak; prefill dequantizes to fp16
       // for oneDNN on XMX.
