@@ -120,7 +120,8 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   in.context_tokens_per_user = r.workload.prompt_tokens + r.workload.output_tokens;
   in.flash_attention = fa;
 
-  const WeightPlacement weights = place_weights(a, tensors, r.runtime, r.gpus);
+  const WeightPlacement weights =
+      place_weights(a, tensors, r.runtime, r.gpus, mxfp4_moe_backend(r.runtime, r.card));
   in.total_params = total;
   in.active_params = active;
   in.active_params_with_embedding = active_with_embedding;
