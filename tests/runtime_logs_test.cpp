@@ -349,8 +349,8 @@ TEST_CASE("vLLM acceptance: Qwen3.6-35B-A3B hybrid pool, blocks and concurrency"
   // the next step frees it (single_type_kv_cache_manager.py, last_state_block_idx). The
   // logged pools reproduce exactly: floor(5.98 GiB / 21,463,040 B) = 299 blocks,
   // 299 / (63 + 3 x 2) x 131072 = 567,978 tokens; 300 blocks -> 569,878.
-  // Known gap: Headroom has no prefix-caching setting and counts one state block per group (the
-  // "none" mode), so its concurrency at these lengths is 299 / 66 = 4.53x, not 4.33x (4.6% high).
+  // Headroom's --prefix-caching on holds those 2 blocks per GDN group; with it off (the "none"
+  // mode, one block) the concurrency at these lengths would be 299 / 66 = 4.53x, 4.6% high.
   const auto& arch = catalog().find_model("qwen3.6-35b-a3b").value()->arch;
   const KvLayout layout = make_kv_layout(arch, 1.0, RuntimeId::vllm, 1, true);
   REQUIRE(layout.groups.size() == 1);
@@ -375,11 +375,35 @@ TEST_CASE("vLLM acceptance: Qwen3.6-35B-A3B hybrid pool, blocks and concurrency"
                          static_cast<double>(attention_blocks + 2 * state_groups);
     CHECK(std::floor(align * 131072) == row.tokens);
     CHECK(align == Approx(row.concurrency).margin(0.005));
-    // What Headroom's own per-request cost (one state block per group) gives instead.
-    const double headroom = static_cast<double>(blocks * block_bytes) /
-                            static_cast<double>(layout.bytes_for(131072, 1, 2096, 0));
-    CHECK(headroom == Approx(row.concurrency * 69.0 / 66.0).epsilon(0.002));
+    // Headroom's own per-request cost: with prefix caching it is the logged concurrency;
+    // without, one state block per group.
+    const KvLayout cached = make_kv_layout(arch, 1.0, RuntimeId::vllm, 1, true, true);
+    const double with_cache = static_cast<double>(blocks * block_bytes) /
+                              static_cast<double>(cached.bytes_for(131072, 1, 2096, 0));
+    CHECK(std::floor(with_cache * 131072) == row.tokens);
+    const double without = static_cast<double>(blocks * block_bytes) /
+                           static_cast<double>(layout.bytes_for(131072, 1, 2096, 0));
+    CHECK(without == Approx(row.concurrency * 69.0 / 66.0).epsilon(0.002));
   }
+  // The request knob reaches the layout: max users at 131072 tokens on the logged pool's card.
+  auto r = request("qwen3.6-35b-a3b", "native", RuntimeId::vllm, "rtx-5090");
+  r.kv_dtype = "fp8";
+  r.knobs.max_model_len_tokens = 131072;
+  r.workload = {131072 - 1024, 1024, 1};
+  auto off = size(r);
+  r.knobs.prefix_caching = true;
+  auto on = size(r);
+  REQUIRE(off);
+  REQUIRE(on);
+  CHECK(on->memory.state_bytes_per_sequence == off->memory.state_bytes_per_sequence);
+  CHECK(on->memory.kv_cache_bytes - off->memory.kv_cache_bytes ==
+        layout.state_bytes_per_sequence);
+  CHECK(on->max_users <= off->max_users);
+  auto sglang = request("qwen3.6-35b-a3b", "native", RuntimeId::sglang, "rtx-5090");
+  sglang.knobs.prefix_caching = true;
+  auto refused_knob = size(sglang);
+  REQUIRE_FALSE(refused_knob);
+  CHECK(refused_knob.error().field == "prefix_caching");
 }
 
 TEST_CASE("llama.cpp acceptance: Qwen3-Next-80B-A3B keeps KV on its 12 attention layers only",

@@ -28,9 +28,12 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   if (a.has_recurrent_state()) {
     const char* rule =
         is_llama_cpp(r.runtime) ? "conv and SSM state in f32, one cell per slot (llama.cpp)"
+        : r.runtime == RuntimeId::vllm && k.prefix_caching.value_or(false)
+            ? "state in the model dtype (Nemotron-H SSM in f32), pages padded to the attention "
+              "block; prefix caching (mamba_cache_mode align): 2 state blocks held per request"
         : r.runtime == RuntimeId::vllm
             ? "state in the model dtype (Nemotron-H SSM in f32), pages padded to the attention "
-              "block; no prefix caching (mamba_cache_mode none)"
+              "block; no prefix caching (mamba_cache_mode none, --prefix-caching off)"
         : r.runtime == RuntimeId::sglang
             ? "conv state bf16, SSM state f32, in a mamba pool of 0.9 / 1.9 of the KV budget "
               "(--mamba-full-memory-ratio 0.9) with 5 state slots per running request"

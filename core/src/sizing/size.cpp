@@ -127,7 +127,8 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   in.active_params_with_embedding = active_with_embedding;
   in.bits_per_weight = weights.bits_per_weight;
   const double kv_element_bytes = kv_dtype->id == "auto" ? 2.0 : kv_dtype->bytes_per_element;
-  const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, fa);
+  const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, fa,
+                                     r.knobs.prefix_caching.value_or(false));
   // The KV arithmetic saturates at kByteCeiling; a workload that reaches it is no sizing question
   // (every figure after it would be the ceiling), so it is refused with the workload named.
   if (kv.bytes_for(in.context_tokens_per_user, r.workload.users, 1) >= kByteCeiling) {
