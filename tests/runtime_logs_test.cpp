@@ -469,3 +469,38 @@ TEST_CASE("vLLM acceptance: Nemotron-Nano-9B-v2 attention block of 672 tokens",
   // 27 padded Mamba pages of 1,312 attention tokens each.
   CHECK(now.state_bytes_per_sequence == 27u * 1312 * 4096);
 }
+
+TEST_CASE("vLLM acceptance: Llama 4 Scout bf16 start-ups on H100s", "[sizing][acceptance][vllm]") {
+  // vllm-project/vllm issue #16712 (2025-04-16, vLLM main of that day): Llama-4-Scout-17B-16E-
+  // Instruct bf16 on 2 x H100 NVL, TP2, --gpu-memory-utilization 0.99 --max-model-len 1000
+  // --kv-cache-dtype fp8, every combination "torch.OutOfMemoryError: CUDA out of memory. Tried
+  // to allocate 1.25 GiB. GPU 1 has a total capacity of 93.02 GiB of which 1.18 GiB is free.
+  // Process ... has 91.82 GiB memory in use": the weights alone needed more than
+  // 91.82 + 1.25 GiB per GPU. Headroom's per-GPU share of the 107.8B bf16 weights is 100.4 GiB.
+  auto nvl = request("llama-4-scout-17b-16e-instruct", "native", RuntimeId::vllm, "h100-nvl-94gb");
+  nvl.gpus = 2;
+  nvl.kv_dtype = "fp8";
+  nvl.knobs.gpu_memory_utilization = 0.99;
+  nvl.knobs.max_model_len_tokens = 1000;
+  nvl.workload = {500, 500, 1};
+  auto failed = size(nvl);
+  REQUIRE(failed);
+  CHECK(gib(failed->memory.capacity_bytes) == Approx(93.02).margin(0.05));
+  CHECK(gib(failed->memory.weights_bytes) > 91.82 + 1.25);
+  CHECK(failed->verdict == Verdict::does_not_fit);
+  // Same issue family, #16330 (comment of 2025-04-09): the same checkpoint on 4 x H100 with
+  // --tensor-parallel-size 4 --gpu-memory-utilization 0.95 --max-model-len 49152
+  // --max-num-batched-tokens 8192 --max-num-seqs 256 --enforce-eager "was able to solve that
+  // error": it starts. Headroom leaves 17 GiB of KV per GPU there.
+  auto four = request("llama-4-scout-17b-16e-instruct", "native", RuntimeId::vllm,
+                      "h100-sxm-80gb");
+  four.gpus = 4;
+  four.knobs.gpu_memory_utilization = 0.95;
+  four.knobs.max_model_len_tokens = 49152;
+  four.knobs.max_num_batched_tokens = 8192;
+  four.workload = {1024, 1024, 1};
+  auto started = size(four);
+  REQUIRE(started);
+  CHECK(started->verdict != Verdict::does_not_fit);
+  CHECK(gib(started->memory.kv_cache_capacity_bytes) > 1.0);
+}
