@@ -504,3 +504,32 @@ TEST_CASE("vLLM acceptance: Llama 4 Scout bf16 start-ups on H100s", "[sizing][ac
   CHECK(started->verdict != Verdict::does_not_fit);
   CHECK(gib(started->memory.kv_cache_capacity_bytes) > 1.0);
 }
+
+TEST_CASE("SGLang acceptance: DeepSeek-V3.2 NSA pool cells on 8 x B200",
+          "[sizing][acceptance][sglang]") {
+  // sgl-project/sglang PR #11309 (2025-10-07, "Include indexer kv cache when estimating kv
+  // cache size", SGLang main of that day): `python -m sglang.launch_server --model
+  // deepseek-ai/DeepSeek-V3.2-Exp --tp 8 --dp 8 --enable-dp-attention` on 8 x B200, KV dtype
+  // left at auto. With the PR: "KV Cache is allocated. #tokens: 975424, KV size: 43.67 GB"
+  // (GB = GiB); on main before it: "#tokens: 1462784, KV size: 54.52 GB", a size that left the
+  // indexer keys out. SGLang stores DSA KV as fp8_e4m3 on SM100 when the dtype is auto
+  // (server_args.py), in the NSA pool's 656 B record per layer (512 fp8 latent + 4 fp32 scales +
+  // 64 bf16 RoPE values) plus 132 B of indexer key (128 fp8 + one fp32 scale): 61 x 788 =
+  // 48,068 B per token; MLA's latent is not split under TP or DP attention.
+  // Tolerance: 0.01 GiB (the log's rounding).
+  auto r = request("deepseek-v3.2", "native", RuntimeId::sglang, "b200-180gb");
+  r.gpus = 8;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(report->inputs.kv_dtype == "auto");
+  CHECK(report->memory.kv_bytes_per_token == 61u * (656 + 132));
+  const double per_token = static_cast<double>(report->memory.kv_bytes_per_token);
+  CHECK(975424 * per_token / kGiB == Approx(43.67).margin(0.01));
+  CHECK(1462784 * 61.0 * 656 / kGiB == Approx(54.52).margin(0.01));
+  // Below compute capability 10 SGLang keeps bfloat16: 61 x (1,152 + 132) on an H200.
+  auto hopper = request("deepseek-v3.2", "native", RuntimeId::sglang, "h200-sxm-141gb");
+  hopper.gpus = 8;
+  auto h200 = size(hopper);
+  REQUIRE(h200);
+  CHECK(h200->memory.kv_bytes_per_token == 61u * (1152 + 132));
+}

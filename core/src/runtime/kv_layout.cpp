@@ -30,6 +30,13 @@ std::uint64_t KvLayout::bytes_for(std::uint64_t tokens, std::uint64_t sequences,
                    mul_bytes(mul_bytes(state_bytes_per_sequence, state_copies), sequences));
 }
 
+double auto_kv_bytes_per_element(const ModelArch& arch, RuntimeId runtime, const Card& card) {
+  // Every NVIDIA Blackwell part (SM100, SM103, SM120) reports a major capability of 10 or more.
+  const bool sm10_plus = card.vendor == "nvidia" && card.architecture.rfind("Blackwell", 0) == 0;
+  if (runtime == RuntimeId::sglang && arch.has_indexer() && arch.is_mla() && sm10_plus) return 1.0;
+  return 2.0;
+}
+
 namespace {
 
 std::uint64_t state_bytes(const ModelArch& arch, RuntimeId runtime, std::uint32_t tp) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "headroom/card.h"
 #include "headroom/model.h"
 #include "headroom/runtime.h"
 
@@ -39,6 +40,12 @@ struct KvLayout {
   std::uint64_t bytes_for(std::uint64_t tokens, std::uint64_t sequences, std::uint64_t block_tokens,
                           std::uint64_t extra_window_tokens = 0) const;
 };
+
+// Bytes per KV element a runtime uses when the KV dtype is left at auto: the model's 16-bit type,
+// except SGLang's DeepSeek sparse attention (DSA) models, which it stores as fp8_e4m3 on compute
+// capability 10 and up (server_args.py: "Setting KV cache dtype to fp8_e4m3 for DeepSeek DSA
+// on SM10 device"; bfloat16 below).
+double auto_kv_bytes_per_element(const ModelArch& arch, RuntimeId runtime, const Card& card);
 
 // K and V element counts per token follow the runtime's cache layout: vLLM stores the MLA
 // latent (kv_lora_rank + rope dims) once per token; llama.cpp keeps it as K (latent + rope) and

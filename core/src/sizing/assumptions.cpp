@@ -2,6 +2,7 @@
 // each with the value used, so a reader can check it against their own setup.
 #include <cstdio>
 
+#include "runtime/kv_layout.h"
 #include "sizing/internal.h"
 #include "speed/params.h"
 
@@ -23,8 +24,12 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   std::vector<std::string> out = r.name_notes;
   out.insert(out.end(), a.notes.begin(), a.notes.end());
   const RuntimeKnobs& k = r.knobs;
-  if (r.kv_dtype == "auto")
+  if (r.kv_dtype == "auto" && auto_kv_bytes_per_element(a, r.runtime, r.card) < 2.0) {
+    out.push_back("KV cache in fp8_e4m3: SGLang's default for DeepSeek sparse attention on "
+                  "compute capability 10+ (--kv-cache-dtype auto)");
+  } else if (r.kv_dtype == "auto") {
     out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
+  }
   if (a.has_recurrent_state()) {
     const char* rule =
         is_llama_cpp(r.runtime) ? "conv and SSM state in f32, one cell per slot (llama.cpp)"
