@@ -60,7 +60,12 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
         tensor.role == TensorRole::vision) {
       // a row gather (or an image encoder run once per image), not a read per token
     } else if (is_routed_expert(tensor.role) && arch.num_experts > 0) {
-      placement.active_bytes += bytes / arch.num_experts * arch.experts_per_token;
+      // The Triton backend's second copy of the block scales is kept, never read.
+      const std::uint64_t read = mxfp4_experts && mxfp4 == Mxfp4MoeBackend::triton &&
+                                         tensor.dtype == DType::mxfp4
+                                     ? bytes - tensor.elements() / 32
+                                     : bytes;
+      placement.active_bytes += read / arch.num_experts * arch.experts_per_token;
     } else {
       placement.active_bytes += bytes;
     }
