@@ -31,6 +31,8 @@ constexpr FlagSpec kFlags[] = {
     {"parallel", "--parallel", "llama.cpp/Ollama parallel slots (default: users)"},
     {"ubatch_size", "--ubatch-size", "llama.cpp n_ubatch (default 512)"},
     {"flash_attention", "--flash-attention", "llama.cpp/Ollama: on | off"},
+    {"prefix_caching", "--prefix-caching",
+     "vLLM: on | off (hybrid models then hold 2 state blocks per request; default off)"},
     {"n_gpu_layers", "--n-gpu-layers",
      "llama.cpp/Ollama -ngl: layers on the GPU (default all + output head)"},
     {"n_cpu_moe", "--n-cpu-moe",

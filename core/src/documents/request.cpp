@@ -62,7 +62,8 @@ class Builder {
     if (key == "card") return card(text);
     if (key == "vendor") return vendor(text);
     if (key == "bench") return bench(text);
-    if (key == "flash_attention") return flash_attention(text);
+    if (key == "flash_attention") return on_off(key, text, r.knobs.flash_attention);
+    if (key == "prefix_caching") return on_off(key, text, r.knobs.prefix_caching);
     if (key == "backend") {
       auto backend = parse_backend(text);
       if (!backend) return backend.error();
@@ -299,13 +300,14 @@ class Builder {
     return std::nullopt;
   }
 
-  std::optional<Error> flash_attention(const std::string& text) {
+  static std::optional<Error> on_off(const std::string& key, const std::string& text,
+                                     std::optional<bool>& out) {
     if (text == "on" || text == "true") {
-      out_.request.knobs.flash_attention = true;
+      out = true;
     } else if (text == "off" || text == "false") {
-      out_.request.knobs.flash_attention = false;
+      out = false;
     } else {
-      return invalid("flash_attention", "must be on or off (got '" + text + "')");
+      return invalid(key, "must be on or off (got '" + text + "')");
     }
     return std::nullopt;
   }
@@ -338,6 +340,7 @@ const std::vector<std::string_view>& request_keys() {
                                                       "parallel",
                                                       "ubatch_size",
                                                       "flash_attention",
+                                                      "prefix_caching",
                                                       "n_gpu_layers",
                                                       "n_cpu_moe",
                                                       "host_bandwidth_gb_per_s",

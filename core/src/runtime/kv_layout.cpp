@@ -26,7 +26,15 @@ std::uint64_t KvLayout::bytes_for(std::uint64_t tokens, std::uint64_t sequences,
     const std::uint64_t per_sequence = mul_bytes(mul_bytes(blocks, block), group.bytes_per_token);
     total = add_bytes(total, mul_bytes(per_sequence, sequences));
   }
-  return add_bytes(total, mul_bytes(state_bytes_per_sequence, sequences));
+  return add_bytes(total,
+                   mul_bytes(mul_bytes(state_bytes_per_sequence, state_copies), sequences));
+}
+
+double auto_kv_bytes_per_element(const ModelArch& arch, RuntimeId runtime, const Card& card) {
+  // Every NVIDIA Blackwell part (SM100, SM103, SM120) reports a major capability of 10 or more.
+  const bool sm10_plus = card.vendor == "nvidia" && card.architecture.rfind("Blackwell", 0) == 0;
+  if (runtime == RuntimeId::sglang && arch.has_indexer() && arch.is_mla() && sm10_plus) return 1.0;
+  return 2.0;
 }
 
 namespace {
@@ -86,7 +94,7 @@ double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp
 }  // namespace
 
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
-                        std::uint32_t tensor_parallel, bool flash_attention) {
+                        std::uint32_t tensor_parallel, bool flash_attention, bool prefix_caching) {
   const bool llama_cpp = is_llama_cpp(runtime);
   const std::uint32_t tp = std::max<std::uint32_t>(tensor_parallel, 1);
   const bool budgeted_dsa = arch.has_indexer() && arch.is_mla() &&
@@ -139,6 +147,10 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
     layout.min_block_tokens = 16 * ((page + unit - 1) / unit);
     layout.state_bytes_per_sequence =
         mul_bytes(state_layers, mul_bytes(layout.min_block_tokens, per_layer));
+    // Prefix caching ("align" mode) keeps 2 blocks per state group and request. The block size
+    // stays the one above for Gated DeltaNet (2,096 tokens in the Qwen3.6 v0.24 logs); Mamba-2
+    // models also align it to their chunk size there, which is not modelled.
+    if (prefix_caching) layout.state_copies = 2;
   }
   return layout;
 }

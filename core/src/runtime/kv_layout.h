@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "headroom/card.h"
 #include "headroom/model.h"
 #include "headroom/runtime.h"
 
@@ -20,6 +21,10 @@ struct KvLayout {
   // Recurrent state (Mamba, Gated DeltaNet, short conv) one sequence keeps, whatever its length,
   // on one GPU; 0 for attention-only models.
   std::uint64_t state_bytes_per_sequence = 0;
+  // State copies a runtime holds per sequence: 2 for vLLM's prefix caching on hybrids
+  // (mamba_cache_mode "align": MambaManager keeps the previous step's state block until the next
+  // step frees it, single_type_kv_cache_manager.py), else 1. Decode still reads one.
+  std::uint32_t state_copies = 1;
   // vLLM hybrids: the attention block size that makes one attention page as large as one
   // recurrent layer's state page (0: the runtime's default block size applies).
   std::uint64_t min_block_tokens = 0;
@@ -30,11 +35,17 @@ struct KvLayout {
   std::uint64_t sparse_bytes_per_token = 0;
   std::uint64_t bytes_per_token() const;  // all attention layers (inside any window)
   // KV bytes for `sequences` sequences of `tokens` each, allocated in blocks of
-  // `block_tokens` per sequence, plus each sequence's recurrent state; `extra_window_tokens` is
+  // `block_tokens` per sequence, plus each sequence's recurrent state copies; `extra_window_tokens` is
   // what a runtime keeps beyond the window (llama.cpp keeps n_ubatch more).
   std::uint64_t bytes_for(std::uint64_t tokens, std::uint64_t sequences, std::uint64_t block_tokens,
                           std::uint64_t extra_window_tokens = 0) const;
 };
+
+// Bytes per KV element a runtime uses when the KV dtype is left at auto: the model's 16-bit type,
+// except SGLang's DeepSeek sparse attention (DSA) models, which it stores as fp8_e4m3 on compute
+// capability 10 and up (server_args.py: "Setting KV cache dtype to fp8_e4m3 for DeepSeek DSA
+// on SM10 device"; bfloat16 below).
+double auto_kv_bytes_per_element(const ModelArch& arch, RuntimeId runtime, const Card& card);
 
 // K and V element counts per token follow the runtime's cache layout: vLLM stores the MLA
 // latent (kv_lora_rank + rope dims) once per token; llama.cpp keeps it as K (latent + rope) and
@@ -43,7 +54,9 @@ struct KvLayout {
 // in f32 (llama_model::create_memory); vLLM uses the model dtype for both (mamba_cache_dtype
 // auto), f32 for Nemotron-H's SSM state; SGLang keeps conv in bf16 and the SSM state in f32
 // (--mamba-ssm-dtype default). Tensor parallelism splits heads and conv channels.
+// `prefix_caching`: vLLM's --enable-prefix-caching (hybrids hold two state copies).
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
-                        std::uint32_t tensor_parallel, bool flash_attention);
+                        std::uint32_t tensor_parallel, bool flash_attention,
+                        bool prefix_caching = false);
 
 }  // namespace headroom

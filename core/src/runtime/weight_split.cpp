@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "runtime/mxfp4_moe.h"
+
 namespace headroom {
 namespace {
 
@@ -22,24 +24,10 @@ bool replicated_under_tp(const TensorSpec& tensor, const ModelArch& arch, std::u
   }
 }
 
-// vLLM's MXFP4 MoE kernels pad each expert's intermediate width to a multiple of 256 when
-// they create the weights (vllm/model_executor/layers/quantization/mxfp4.py create_weights,
-// e.g. 2880 -> 3072 for gpt-oss). With it gpt-oss-20b/120b weigh 13.45/64.5 GiB against the
-// 13.47/64.38 GiB vLLM logged on H100 (llm-d empirical-vllm-memory-results.md); without, 5% less.
-std::uint64_t padded_expert_bytes(const TensorSpec& tensor, const ModelArch& arch,
-                                  std::uint32_t gpus, std::uint64_t bytes) {
-  if (tensor.dtype != DType::mxfp4 || !is_routed_expert(tensor.role) ||
-      arch.moe_intermediate_size == 0)
-    return bytes;
-  const std::uint64_t width = (arch.moe_intermediate_size + gpus - 1) / gpus;
-  const std::uint64_t padded = (width + 255) / 256 * 256;
-  return bytes / width * padded;
-}
-
 }  // namespace
 
 WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,
-                              RuntimeId runtime, std::uint32_t gpus) {
+                              RuntimeId runtime, std::uint32_t gpus, Mxfp4MoeBackend mxfp4) {
   const bool llama_cpp = is_llama_cpp(runtime);
   const std::uint32_t n = std::max<std::uint32_t>(gpus, 1);
   WeightPlacement placement;
@@ -50,11 +38,15 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
   std::uint64_t output_bytes = 0;
   placement.layer_bytes.assign(arch.num_layers, 0);
   placement.layer_expert_bytes.assign(arch.num_layers, 0);
+  // The MoE backends re-lay out MXFP4 experts (and their biases) only.
+  bool mxfp4_experts = false;
+  for (const auto& tensor : tensors)
+    mxfp4_experts |= is_routed_expert(tensor.role) && tensor.dtype == DType::mxfp4;
   for (const auto& tensor : tensors) {
     // llama.cpp loads an image encoder from a separate mmproj file, only when asked.
     if (llama_cpp && tensor.role == TensorRole::vision) continue;
     std::uint64_t bytes = tensor_bytes(tensor.dtype, tensor.rows, tensor.cols);
-    if (!llama_cpp) bytes = padded_expert_bytes(tensor, arch, n, bytes);
+    if (mxfp4_experts) bytes = mxfp4_moe_bytes(tensor, arch, n, mxfp4, bytes);
     placement.total_bytes += bytes;
     elements += tensor.elements();
     bytes_by_type[tensor.dtype] += bytes;
@@ -68,7 +60,12 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
         tensor.role == TensorRole::vision) {
       // a row gather (or an image encoder run once per image), not a read per token
     } else if (is_routed_expert(tensor.role) && arch.num_experts > 0) {
-      placement.active_bytes += bytes / arch.num_experts * arch.experts_per_token;
+      // The Triton backend's second copy of the block scales is kept, never read.
+      const std::uint64_t read = mxfp4_experts && mxfp4 == Mxfp4MoeBackend::triton &&
+                                         tensor.dtype == DType::mxfp4
+                                     ? bytes - tensor.elements() / 32
+                                     : bytes;
+      placement.active_bytes += read / arch.num_experts * arch.experts_per_token;
     } else {
       placement.active_bytes += bytes;
     }

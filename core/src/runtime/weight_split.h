@@ -7,6 +7,7 @@
 
 #include "headroom/model.h"
 #include "headroom/runtime.h"
+#include "runtime/mxfp4_moe.h"
 
 namespace headroom {
 
@@ -26,7 +27,8 @@ struct WeightPlacement {
   DType dominant_dtype = DType::bf16;  // the type holding most bytes
 };
 
+// `mxfp4` is the layout the runtime keeps MXFP4 MoE experts in (runtime/mxfp4_moe.h).
 WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,
-                              RuntimeId runtime, std::uint32_t gpus);
+                              RuntimeId runtime, std::uint32_t gpus, Mxfp4MoeBackend mxfp4);
 
 }  // namespace headroom

@@ -2,6 +2,7 @@
 // each with the value used, so a reader can check it against their own setup.
 #include <cstdio>
 
+#include "runtime/kv_layout.h"
 #include "sizing/internal.h"
 #include "speed/params.h"
 
@@ -23,14 +24,21 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   std::vector<std::string> out = r.name_notes;
   out.insert(out.end(), a.notes.begin(), a.notes.end());
   const RuntimeKnobs& k = r.knobs;
-  if (r.kv_dtype == "auto")
+  if (r.kv_dtype == "auto" && auto_kv_bytes_per_element(a, r.runtime, r.card) < 2.0) {
+    out.push_back("KV cache in fp8_e4m3: SGLang's default for DeepSeek sparse attention on "
+                  "compute capability 10+ (--kv-cache-dtype auto)");
+  } else if (r.kv_dtype == "auto") {
     out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
+  }
   if (a.has_recurrent_state()) {
     const char* rule =
         is_llama_cpp(r.runtime) ? "conv and SSM state in f32, one cell per slot (llama.cpp)"
+        : r.runtime == RuntimeId::vllm && k.prefix_caching.value_or(false)
+            ? "state in the model dtype (Nemotron-H SSM in f32), pages padded to the attention "
+              "block; prefix caching (mamba_cache_mode align): 2 state blocks held per request"
         : r.runtime == RuntimeId::vllm
             ? "state in the model dtype (Nemotron-H SSM in f32), pages padded to the attention "
-              "block; no prefix caching (mamba_cache_mode none)"
+              "block; no prefix caching (mamba_cache_mode none, --prefix-caching off)"
         : r.runtime == RuntimeId::sglang
             ? "conv state bf16, SSM state f32, in a mamba pool of 0.9 / 1.9 of the KV budget "
               "(--mamba-full-memory-ratio 0.9) with 5 state slots per running request"

@@ -120,13 +120,17 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   in.context_tokens_per_user = r.workload.prompt_tokens + r.workload.output_tokens;
   in.flash_attention = fa;
 
-  const WeightPlacement weights = place_weights(a, tensors, r.runtime, r.gpus);
+  const WeightPlacement weights =
+      place_weights(a, tensors, r.runtime, r.gpus, mxfp4_moe_backend(r.runtime, r.card));
   in.total_params = total;
   in.active_params = active;
   in.active_params_with_embedding = active_with_embedding;
   in.bits_per_weight = weights.bits_per_weight;
-  const double kv_element_bytes = kv_dtype->id == "auto" ? 2.0 : kv_dtype->bytes_per_element;
-  const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, fa);
+  const double kv_element_bytes = kv_dtype->id == "auto"
+                                      ? auto_kv_bytes_per_element(a, r.runtime, r.card)
+                                      : kv_dtype->bytes_per_element;
+  const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, fa,
+                                     r.knobs.prefix_caching.value_or(false));
   // The KV arithmetic saturates at kByteCeiling; a workload that reaches it is no sizing question
   // (every figure after it would be the ceiling), so it is refused with the workload named.
   if (kv.bytes_for(in.context_tokens_per_user, r.workload.users, 1) >= kByteCeiling) {

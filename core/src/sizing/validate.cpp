@@ -86,6 +86,11 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
       }
     }
   }
+  if (k.prefix_caching && r.runtime != RuntimeId::vllm) {
+    return invalid("prefix_caching", std::string("is a vLLM setting (--enable-prefix-caching); ") +
+                                         runtime_profile(r.runtime).name +
+                                         " keeps its own prefix cache");
+  }
   if (r.backend && !is_llama_cpp(r.runtime)) {
     return invalid("backend", std::string("is a llama.cpp/Ollama setting; ") +
                                   runtime_profile(r.runtime).name + " has no backend choice");
