@@ -6,19 +6,15 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "headroom/model.h"
+#include "test_data.h"
 
 namespace headroom::fixtures {
 
 inline std::string read_config(const std::string& name) {
-  std::ifstream in(std::string(HEADROOM_TEST_DATA_DIR) + "/configs/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return test::read_test_data("configs/" + name + ".json");
 }
 
 inline ModelArch parse(const std::string& name) {

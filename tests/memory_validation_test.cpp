@@ -2,25 +2,17 @@
 // logged figure within its row's tolerance, and malformed sets refused naming the row.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "headroom/catalog.h"
 #include "headroom/memory_validation.h"
+#include "test_data.h"
 
 using namespace headroom;
 
 namespace {
-
-std::string read_set() {
-  std::ifstream file(std::string(HEADROOM_TEST_DATA_DIR) + "/memory_validation.json");
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 const Catalog& catalog() {
   static const Catalog kCatalog = load_builtin_catalog().value();
@@ -42,7 +34,7 @@ const char* kGoodRow =
 
 TEST_CASE("memory validation: every start-up log figure within its tolerance",
           "[sizing][acceptance][validation]") {
-  auto rows = run_memory_validation(catalog(), read_set());
+  auto rows = run_memory_validation(catalog(), test::read_test_data("memory_validation.json"));
   if (!rows) FAIL(rows.error().field << ": " << rows.error().message);
   std::cout << format_memory_validation_table(*rows);
   std::set<std::string> runtimes, metrics;

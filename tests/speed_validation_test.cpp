@@ -4,11 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "headroom/catalog.h"
@@ -16,17 +14,13 @@
 #include "headroom/request.h"
 #include "headroom/sizing.h"
 #include "headroom/validation.h"
+#include "test_data.h"
 
 using namespace headroom;
 
 namespace {
 
-std::string read_validation_file() {
-  std::ifstream file(std::string(HEADROOM_TEST_DATA_DIR) + "/speed_validation.json");
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+std::string read_validation_file() { return test::read_test_data("speed_validation.json"); }
 
 }  // namespace
 
@@ -308,21 +302,32 @@ TEST_CASE("backend: CPU entries run the cpu backend only; NVIDIA Vulkan differs 
   CHECK(decode_of(cuda) > decode_of(vulkan) * 1.03);
 }
 
-TEST_CASE("speed: a llama.cpp build month selects its era's parameters", "[speed][backend]") {
-  auto catalog = load_builtin_catalog();
-  REQUIRE(catalog.has_value());
+namespace {
+
+// Llama 3.1 8B decoding 128 tokens on llama.cpp, through the request builder the CLI uses.
+SizingRequest llama_decode_request(const Catalog& catalog, const std::string& card,
+                                   const std::string& quant, const std::string& backend = "") {
   RequestText text;
   for (const auto& [key, value] :
        std::vector<std::pair<std::string, std::string>>{{"model", "llama-3.1-8b-instruct"},
-                                                        {"quant", "q4_k_m"},
+                                                        {"quant", quant},
                                                         {"runtime", "llama.cpp"},
-                                                        {"card", "rtx-4090"},
+                                                        {"card", card},
                                                         {"prompt_tokens", "0"},
                                                         {"output_tokens", "128"}})
     text.set(key, value);
-  auto built = build_request(text, *catalog, RequestKind::size);
+  if (!backend.empty()) text.set("backend", backend);
+  auto built = build_request(text, catalog, RequestKind::size);
   REQUIRE(built.has_value());
-  SizingRequest request = built->request;
+  return built->request;
+}
+
+}  // namespace
+
+TEST_CASE("speed: a llama.cpp build month selects its era's parameters", "[speed][backend]") {
+  auto catalog = load_builtin_catalog();
+  REQUIRE(catalog.has_value());
+  SizingRequest request = llama_decode_request(*catalog, "rtx-4090", "q4_k_m");
   auto current = size(request);
   request.knobs.llama_build_month = "2025-11";
   auto recent = size(request);
@@ -349,19 +354,7 @@ TEST_CASE("speed: Arc A770 Vulkan builds before 2025 are dequant-bound", "[speed
   auto catalog = load_builtin_catalog();
   REQUIRE(catalog.has_value());
   auto decode = [&](const std::string& quant, const std::string& month) {
-    RequestText text;
-    for (const auto& [key, value] :
-         std::vector<std::pair<std::string, std::string>>{{"model", "llama-3.1-8b-instruct"},
-                                                          {"quant", quant},
-                                                          {"runtime", "llama.cpp"},
-                                                          {"card", "arc-a770-16gb"},
-                                                          {"backend", "vulkan"},
-                                                          {"prompt_tokens", "0"},
-                                                          {"output_tokens", "128"}})
-      text.set(key, value);
-    auto built = build_request(text, *catalog, RequestKind::size);
-    REQUIRE(built.has_value());
-    SizingRequest request = built->request;
+    SizingRequest request = llama_decode_request(*catalog, "arc-a770-16gb", quant, "vulkan");
     if (!month.empty()) request.knobs.llama_build_month = month;
     return decode_of(size(request));
   };
