@@ -11,6 +11,7 @@
 #include "headroom/sizing.h"
 #include "headroom/weight_format.h"
 #include "runtime/memory.h"
+#include "runtime/weight_split.h"
 
 namespace headroom {
 
@@ -53,6 +54,15 @@ struct PreparedWeights {
   std::uint64_t active_params = 0;
   std::uint64_t active_params_with_embedding = 0;
   std::vector<TensorSpec> tensors;
+  // Where those tensors land: the same for every card of one runtime, GPU count and MXFP4 MoE
+  // layout, and the next largest share of one card's sizing after the tensors themselves.
+  struct Placed {
+    RuntimeId runtime;
+    std::uint32_t gpus;
+    Mxfp4MoeBackend mxfp4;
+    WeightPlacement placement;
+  };
+  std::vector<Placed> placements;
 };
 
 // `times`, when given, receives the speed model's service times for the traffic model.

@@ -100,6 +100,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
       return formatted.error();
     }
     prepared.tensors = std::move(formatted).value();
+    prepared.placements.clear();
     prepared.format = format;
   }
   const std::uint64_t total = prepared.total_params;
@@ -120,8 +121,18 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   in.context_tokens_per_user = r.workload.prompt_tokens + r.workload.output_tokens;
   in.flash_attention = fa;
 
-  const WeightPlacement weights =
-      place_weights(a, tensors, r.runtime, r.gpus, mxfp4_moe_backend(r.runtime, r.card));
+  const Mxfp4MoeBackend mxfp4 = mxfp4_moe_backend(r.runtime, r.card);
+  auto placed = std::find_if(prepared.placements.begin(), prepared.placements.end(),
+                             [&](const PreparedWeights::Placed& p) {
+                               return p.runtime == r.runtime && p.gpus == r.gpus &&
+                                      p.mxfp4 == mxfp4;
+                             });
+  if (placed == prepared.placements.end()) {
+    prepared.placements.push_back(
+        {r.runtime, r.gpus, mxfp4, place_weights(a, tensors, r.runtime, r.gpus, mxfp4)});
+    placed = prepared.placements.end() - 1;
+  }
+  const WeightPlacement weights = placed->placement;  // a copy: the cache may grow later
   in.total_params = total;
   in.active_params = active;
   in.active_params_with_embedding = active_with_embedding;
