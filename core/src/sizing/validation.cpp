@@ -135,7 +135,9 @@ Result<double> predicted_serving(const SizingRequest& request, const ValidationR
   if (t.saturated)
     return parse_failure(where, "is predicted saturated (rate above the predicted capacity)");
   const bool mean = out.stat == "mean";
-  if (out.metric == "tpot_ms") return 1000.0 * t.itl_s.mean;  // a request's mean gap
+  // TPOT is a request's mean gap; a burst's itl_s spreads it over the requests.
+  if (out.metric == "tpot_ms")
+    return 1000.0 * (out.arrival == "burst" && !mean ? t.itl_s.median : t.itl_s.mean);
   if (out.metric == "ttft_ms") return 1000.0 * (mean ? t.ttft_s.mean : t.ttft_s.median);
   if (out.metric == "output_tokens_per_s") return t.output_tokens_per_s;
   return parse_failure(where + ".measured.metric",
@@ -207,6 +209,8 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   // A llama.cpp row's measurement month stands for its build's (builds are days to weeks old).
   if (is_llama_cpp(*runtime) && out.date.size() >= 7)
     request.knobs.llama_build_month = out.date.substr(0, 7);
+  // A serving row's build names the engine release its figures describe.
+  if (!is_llama_cpp(*runtime) && !out.build.empty()) request.knobs.engine_version = out.build;
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   if (serving) {
     if (auto e = read_serving_load(row, where, out, request)) return *e;
