@@ -74,6 +74,21 @@ struct TrafficEstimate {
   double output_tokens_per_s = 0;
 };
 
+// Server options that hold a request's first token back (TensorRT-LLM's LLM API):
+// stream_interval N answers every N iterations, so the first token waits N - 1 more steps;
+// batch_wait_timeout_iters / batch_wait_max_tokens_ratio hold new prompts up to that many
+// iterations for the step's token budget to fill to the ratio.
+struct FirstTokenHold {
+  std::uint32_t stream_interval = 1;
+  std::uint32_t batch_wait_iters = 0;
+  double batch_wait_tokens_ratio = 0;
+};
+// A closed-loop or rate estimate with the hold added to its TTFT: the stream interval's steps at
+// the mean gap, and the batching wait of a request arriving into a window that closes at the
+// timeout or when the prompts waiting fill the ratio (arrivals at the estimate's rate).
+Result<TrafficEstimate> hold_first_tokens(const TrafficEstimate& estimate,
+                                          const ServiceTimes& times, const FirstTokenHold& hold);
+
 Result<TrafficEstimate> closed_loop_traffic(const ServiceTimes& times, std::uint64_t users);
 Result<TrafficEstimate> poisson_traffic(const ServiceTimes& times, double request_rate_per_s);
 // A finite burst: `requests` sent at t=0 (a benchmark with no concurrency cap), at most the

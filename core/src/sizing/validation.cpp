@@ -115,8 +115,8 @@ std::optional<Error> read_serving_load(const Json& row, const std::string& where
 }
 
 // The traffic model's figure for a serving row's metric, in the metric's unit.
-Result<double> predicted_serving(const SizingRequest& request, const ValidationRow& out,
-                                 const std::string& where) {
+Result<double> predicted_serving(const SizingRequest& request, const Json& row,
+                                 const ValidationRow& out, const std::string& where) {
   ServiceTimes times;
   auto report = evaluate(request, &times);
   if (!report) return parse_failure(where, "could not be sized: " + report.error().message);
@@ -131,6 +131,27 @@ Result<double> predicted_serving(const SizingRequest& request, const ValidationR
     auto burst = burst_traffic(times, request.workload.users);
     if (!burst) return parse_failure(where, "has no burst estimate: " + burst.error().message);
     t = *burst;
+  }
+  // Server options the source's runs set that hold first tokens back (TensorRT-LLM).
+  FirstTokenHold hold;
+  for (const auto& [key, target] : {std::pair{"stream_interval", &hold.stream_interval},
+                                    std::pair{"batch_wait_timeout_iters", &hold.batch_wait_iters}}) {
+    std::optional<std::uint64_t> value;
+    if (auto e = read_count(row, key, key == std::string("stream_interval") ? 1 : 0, 1000, where,
+                            value))
+      return *e;
+    if (value) *target = static_cast<std::uint32_t>(*value);
+  }
+  if (const Json* ratio = json_util::find(row, "batch_wait_max_tokens_ratio")) {
+    auto value = json_util::get_number(row, "batch_wait_max_tokens_ratio");
+    if (!ratio->is_number() || !value || !(*value >= 0 && *value <= 1))
+      return parse_failure(where + ".batch_wait_max_tokens_ratio", "must be a number in [0, 1]");
+    hold.batch_wait_tokens_ratio = *value;
+  }
+  if (out.arrival != "burst" && (hold.stream_interval > 1 || hold.batch_wait_iters > 0)) {
+    auto held = hold_first_tokens(t, times, hold);
+    if (!held) return parse_failure(where + "." + held.error().field, held.error().message);
+    t = *held;
   }
   if (t.saturated)
     return parse_failure(where, "is predicted saturated (rate above the predicted capacity)");
@@ -214,7 +235,7 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   if (serving) {
     if (auto e = read_serving_load(row, where, out, request)) return *e;
-    auto predicted = predicted_serving(request, out, where);
+    auto predicted = predicted_serving(request, row, out, where);
     if (!predicted) return predicted.error();
     out.predicted_value = *predicted;
     out.error_pct = (out.predicted_value - out.measured_value) / out.measured_value * 100.0;

@@ -426,6 +426,36 @@ Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t r
   return e;
 }
 
+Result<TrafficEstimate> hold_first_tokens(const TrafficEstimate& estimate,
+                                          const ServiceTimes& times, const FirstTokenHold& hold) {
+  if (hold.stream_interval == 0) return invalid("stream_interval", "must be at least 1");
+  if (!(hold.batch_wait_tokens_ratio >= 0 && hold.batch_wait_tokens_ratio <= 1))
+    return invalid("batch_wait_max_tokens_ratio", "must be in [0, 1]");
+  TrafficEstimate e = estimate;
+  const double gap = e.itl_s.mean;
+  double add = (hold.stream_interval - 1) * gap;
+  const double rate = e.request_rate_per_s;
+  if (hold.batch_wait_iters > 0 && rate > 0) {
+    // The window opens with the first waiting prompt and closes at the timeout or once the
+    // prompts waiting hold the ratio of the budget; a request's mean wait in it is
+    // (T + (rate T) T / 2) / (1 + rate T): the first waits T, later ones half of it on average.
+    double window = hold.batch_wait_iters * gap;
+    if (hold.batch_wait_tokens_ratio > 0 && times.prompt_tokens > 0) {
+      const double prompts =
+          hold.batch_wait_tokens_ratio * times.prefill_budget_tokens / times.prompt_tokens;
+      window = std::min(window, std::max(0.0, prompts - 1) / rate);
+    }
+    add += (window + rate * window * window / 2) / (1 + rate * window);
+  }
+  e.ttft_s.mean += add;
+  e.ttft_s.median += add;
+  e.ttft_s.p90 += add;
+  e.e2e_s.mean += add;
+  e.e2e_s.median += add;
+  e.e2e_s.p90 += add;
+  return e;
+}
+
 namespace {
 
 struct Check {
