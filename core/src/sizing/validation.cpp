@@ -134,8 +134,9 @@ Result<double> predicted_serving(const SizingRequest& request, const Json& row,
   }
   // Server options the source's runs set that hold first tokens back (TensorRT-LLM).
   FirstTokenHold hold;
-  for (const auto& [key, target] : {std::pair{"stream_interval", &hold.stream_interval},
-                                    std::pair{"batch_wait_timeout_iters", &hold.batch_wait_iters}}) {
+  for (const auto& [key, target] :
+       {std::pair{"stream_interval", &hold.stream_interval},
+        std::pair{"batch_wait_timeout_iters", &hold.batch_wait_iters}}) {
     std::optional<std::uint64_t> value;
     if (auto e = read_count(row, key, key == std::string("stream_interval") ? 1 : 0, 1000, where,
                             value))

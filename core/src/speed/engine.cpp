@@ -18,10 +18,12 @@ Release parse_release(std::string_view build) {
     if (!digit(build[i]) || (i > 0 && (digit(build[i - 1]) || build[i - 1] == '.'))) continue;
     std::size_t j = i;
     int major = 0, minor = 0;
-    while (j < build.size() && digit(build[j]) && major < 1000) major = major * 10 + (build[j++] - '0');
+    while (j < build.size() && digit(build[j]) && major < 1000)
+      major = major * 10 + (build[j++] - '0');
     if (j + 1 >= build.size() || build[j] != '.' || !digit(build[j + 1])) continue;
     ++j;
-    while (j < build.size() && digit(build[j]) && minor < 1000) minor = minor * 10 + (build[j++] - '0');
+    while (j < build.size() && digit(build[j]) && minor < 1000)
+      minor = minor * 10 + (build[j++] - '0');
     return {major, minor};
   }
   return {};

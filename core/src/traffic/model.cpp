@@ -304,8 +304,8 @@ std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
         partial_tokens = partial_tokens + tokens - admitted * prompt;
         if (partial_tokens < 0) partial_tokens = 0;
       }
-      const double prefill_share = t.batched_prefill_s > 0 ? t.batched_prefill_s
-                                                            : stall_at(t, std::max(running, 1.0));
+      const double prefill_share =
+          t.batched_prefill_s > 0 ? t.batched_prefill_s : stall_at(t, std::max(running, 1.0));
       step_s = (running > 0 ? step_at(t, running) : 0) + tokens / prompt * prefill_share;
       if (running == 0 && tokens == 0) return std::nullopt;  // nothing can move
     }
@@ -331,11 +331,10 @@ std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
   // A lone prompt's first token comes prefill_s after it is sent (API server, its prefill, the
   // step that samples it); the steps above hold only its prefill share, so every first token
   // is offset by the rest.
-  const double lone_step_s = t.mixes_prefill
-                                 ? std::min(prompt, t.prefill_budget_tokens) / prompt *
-                                       (t.batched_prefill_s > 0 ? t.batched_prefill_s
-                                                                : stall_at(t, 1))
-                                 : stall_at(t, 1);
+  const double lone_share = t.batched_prefill_s > 0 ? t.batched_prefill_s : stall_at(t, 1);
+  const double lone_step_s =
+      t.mixes_prefill ? std::min(prompt, t.prefill_budget_tokens) / prompt * lone_share
+                      : stall_at(t, 1);
   const double offset = std::max(0.0, t.prefill_s - lone_step_s);
   SteppedWave w;
   for (const Cohort& c : cohorts) {
