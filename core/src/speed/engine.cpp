@@ -127,7 +127,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
                                     "Triton fused_moe",
                                     "custom all-reduce on CUDA; RCCL on ROCm before vllm PR #14125",
                                     "max_num_seqs 256 (vllm/engine/arg_utils.py, v0.6); chunked "
-                                    "prefill budget 512 (docs/source/models/performance.rst)"};
+                                    "prefill budget 512 (docs/source/models/performance.rst); "
+                                    "CUDA graphs to batch 256 (V0 _BATCH_SIZES_TO_CAPTURE)"};
   const Release release = parse_release(version);
   if (runtime == RuntimeId::vllm && release.known() && release.major == 0 && release.minor < 8)
     return &kVllmV0;
