@@ -32,6 +32,9 @@ for r in src:
         'prompt_tokens': round(r['prompt_tokens']), 'output_tokens': round(r['output_tokens']),
         'arrival': r['arrival'],
     }
+    # Server options the source's runs set that hold first tokens back (TensorRT-LLM).
+    for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio'):
+        if r.get(key) is not None: base[key] = r[key]
     # Burst rows without a concurrency figure sent num_prompts requests at once.
     users = r['users'] if r['users'] is not None else r.get('num_prompts')
     if r['arrival'] == 'rate':
@@ -53,6 +56,7 @@ for r in src:
         row.update(base)
         row['measured'] = {'metric': metric, 'value': value, 'stat': stat}
         row['source'] = r['source'] + ('' if field == metric else f" (field {field})")
+        if r.get('settings_source'): row['settings_source'] = r['settings_source']
         out.append(row)
 doc = {
     'schema': 'headroom.speed_validation.v1',

@@ -77,6 +77,37 @@ TEST_CASE("engines: vLLM runs at most max_num_seqs sequences (256 on an A100)", 
   CHECK(a100.decode_batch <= 256.0);
 }
 
+TEST_CASE("engines: a build string selects the engine release (vLLM V0 before 0.8)",
+          "[speed][engine]") {
+  CHECK(speed::parse_release("0.6.3.dev116+g151ef4ef").major == 0);
+  CHECK(speed::parse_release("0.6.3.dev116+g151ef4ef").minor == 6);
+  CHECK(speed::parse_release("vLLM 0.21.0").minor == 21);
+  // An image tag names ROCm's version first: the engine's follows "vllm_".
+  CHECK(speed::parse_release("rocm/vllm:rocm7.0.0_vllm_0.10.2_20251006").minor == 10);
+  CHECK_FALSE(speed::parse_release("vLLM CI build 9515").known());
+  CHECK_FALSE(speed::parse_release("").known());
+  const Card& h100 = *test::catalog().find_card("h100-sxm-80gb").value();
+  // V0: max_num_seqs 256 on every GPU, 512-token chunked-prefill budget, heavier host costs.
+  const speed::EngineParams* v0 = speed::engine_params(RuntimeId::vllm, "0.6.3");
+  const speed::EngineParams* v1 = speed::engine_params(RuntimeId::vllm, "0.11.0");
+  REQUIRE(v0 != nullptr);
+  REQUIRE(v1 != nullptr);
+  CHECK(v0 != v1);
+  CHECK(v0->prefill_chunk_tokens == 512);
+  CHECK(v1->prefill_chunk_tokens == 8192);
+  CHECK(v0->per_sequence_s > v1->per_sequence_s);
+  CHECK(speed::default_max_sequences(RuntimeId::vllm, h100, "0.6.3") == 256);
+  CHECK(speed::default_max_sequences(RuntimeId::vllm, h100, "0.11.0") == 1024);
+  // No release named: the current one.
+  CHECK(speed::engine_params(RuntimeId::vllm, "vLLM CI build 9515") == v1);
+  CHECK(speed::engine_params(RuntimeId::vllm) == v1);
+  // Other engines have one entry whatever the build.
+  CHECK(speed::engine_params(RuntimeId::sglang, "0.3.0") == speed::engine_params(RuntimeId::sglang));
+  // SGLang admits on new_token_ratio (0.7) of the output; the others hold it all.
+  CHECK(speed::kv_output_share(RuntimeId::sglang) == 0.7);
+  CHECK(speed::kv_output_share(RuntimeId::trtllm) == 1.0);
+}
+
 TEST_CASE("engines: all-reduce latency and bandwidth follow the card's interconnect",
           "[speed][engine]") {
   const Card h100 = *test::catalog().find_card("h100-sxm-80gb").value();

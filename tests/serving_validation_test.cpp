@@ -55,21 +55,27 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   // NOT MET YET. What the model reaches (all metrics of a runtime together) is asserted instead,
   // so a change that makes it worse fails; the gap to the issue's thresholds, per runtime:
   //   runtime  rows  median  rows past 50%   (issue: median <= 15%, 0 rows past 50%)
-  //   vllm      73   29.5%   23
-  //   sglang    32   22.1%    4
-  //   trtllm    41   43.0%   20
-  //   tgi       27   20.0%    4
-  // TPOT alone is closest (medians vllm 27.2%, sglang 17.5%, trtllm 18.5%, tgi 15.9%); TTFT is
-  // furthest on vLLM and TensorRT-LLM (37.1%, 66.8%: the bursts of 1000 whose throughput the
-  // model overstates, the 2024 vLLM MI300X bursts, InferenceX harness overheads). README, "How
-  // accurate is the speed model?", lists what is missing.
+  //   vllm      73   15.1%   13              (0.1 points over; 13 rows)
+  //   sglang    32   19.5%    5
+  //   trtllm    41   34.2%   13
+  //   tgi       27   20.0%    5
+  // By metric: TPOT vllm 15.1%, sglang 17.8%, trtllm 14.8%, tgi 16.1%; TTFT is furthest
+  // (vllm 20.2%, sglang 24.8%, trtllm 30.8%, tgi 25.1%). What is left past 50%: TensorRT-LLM's
+  // TTFT on the two InferenceX closed loops that delay batching (c64/c128: +62/+70%, the
+  // Poisson window over-waits), its perf-overview throughput
+  // (-50..-68%: likely FP8 KV cache and CUDA graphs to 8192 in those runs, not in the rows), the
+  // GPUStack TensorRT-LLM bursts on gpt-oss-120b / DeepSeek-R1 / Qwen3-32B (5-6x slower than
+  // predicted), gpt-oss on vLLM (the memory model leaves it no KV cache on one H100, so the
+  // batch is not capped; A100 gpt-oss-20b TPOT), SGLang's burst TTFT on DeepSeek-R1 and
+  // Qwen3-235B (+100..+128%: it batches prefills that the one-prompt-per-step rule serializes),
+  // and TGI's 2024 MI300X short-prompt bursts. README, "How accurate is the speed model?".
   struct Limit {
     const char* runtime;
     double median_pct;
     std::size_t over_50;
   };
   const Limit kThresholds[] = {
-      {"vllm", 30.0, 23}, {"sglang", 22.5, 4}, {"trtllm", 43.5, 20}, {"tgi", 20.5, 4}};
+      {"vllm", 15.5, 13}, {"sglang", 20.0, 5}, {"trtllm", 34.5, 13}, {"tgi", 20.5, 5}};
   const auto by_runtime = summarize_serving_by_runtime(*rows);
   for (const Limit& limit : kThresholds) {
     INFO(limit.runtime);
@@ -136,4 +142,9 @@ TEST_CASE("serving validation: malformed serving rows name the row and the field
   CHECK(field_of(head + R"("arrival": "burst", "users": 4, "measured": {"metric": "tpot_ms",
                            "value": 7, "stat": "p99"})" +
                  "}") == "rows[0] (x).measured.stat");
+  CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "stream_interval": 0, )" +
+                 ok_measured + "}") == "rows[0] (x).stream_interval");
+  CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "batch_wait_max_tokens_ratio":
+                           "high", )" +
+                 ok_measured + "}") == "rows[0] (x).batch_wait_max_tokens_ratio");
 }

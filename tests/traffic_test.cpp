@@ -355,6 +355,90 @@ TEST_CASE("traffic: a burst's prompts packed into full prefill steps cost their 
   CHECK(bad.error().field == "batched_prefill_s");
 }
 
+TEST_CASE("traffic: a burst stepped through a token budget shared with the decodes",
+          "[traffic]") {
+  // Budget 10 tokens a step, 4-token prompts, 4 requests, each prompt's share of a full step
+  // 0.02 s, decode steps 0.01 s, 11 output tokens (10 gaps). Step 1: nothing runs, 10 prompt
+  // tokens: prompts 1-2 done (2 tokens of prompt 3 carried), 10/4 x 0.02 = 0.05 s. Step 2: 2
+  // decodes leave 8 tokens, 6 are wanted: prompts 3-4 done, 0.01 + 6/4 x 0.02 = 0.04 s (clock
+  // 0.09). Then 0.01 s steps: prompts 1-2 end after step 11 (clock 0.18), 3-4 after step 12
+  // (0.19). A lone prompt's step is 4/4 x 0.02 s, so first tokens are offset by prefill_s - 0.02
+  // = 0.08 s: TTFT 0.13, 0.13, 0.17, 0.17; TPOT (0.18 - 0.05) / 10 = 0.013 and (0.19 - 0.09) /
+  // 10 = 0.010; makespan 0.19 + 0.08 = 0.27 s.
+  ServiceTimes t = flat(0.1, 0.01, 11, 8);
+  t.batched_prefill_s = 0.02;
+  t.prefill_budget_tokens = 10;
+  t.prompt_tokens = 4;
+  auto e = burst_traffic(t, 4);
+  REQUIRE(e);
+  CHECK(e->ttft_s.mean == Approx(0.15).epsilon(1e-9));
+  CHECK(e->ttft_s.median == Approx(0.13).epsilon(1e-9));
+  CHECK(e->ttft_s.p90 == Approx(0.17).epsilon(1e-9));
+  CHECK(e->itl_s.mean == Approx(0.0115).epsilon(1e-9));
+  CHECK(e->itl_s.median == Approx(0.010).epsilon(1e-9));
+  CHECK(e->request_rate_per_s == Approx(4 / 0.27).epsilon(1e-9));
+  CHECK(e->output_tokens_per_s == Approx(44 / 0.27).epsilon(1e-9));
+  // Prefill-first (each prompt a step of its own, 0.1 s, decodes paused), 3 requests, 3 output
+  // tokens: first tokens at 0.1, 0.2, 0.3 s; two decode steps end at 0.32 s: TPOT 0.11, 0.06,
+  // 0.01 s.
+  ServiceTimes p = flat(0.1, 0.01, 3, 8);
+  p.prefill_budget_tokens = 100;
+  p.prompt_tokens = 10;
+  p.mixes_prefill = false;
+  auto f = burst_traffic(p, 3);
+  REQUIRE(f);
+  CHECK(f->ttft_s.mean == Approx(0.2).epsilon(1e-9));
+  CHECK(f->ttft_s.median == Approx(0.2).epsilon(1e-9));
+  CHECK(f->itl_s.mean == Approx(0.06).epsilon(1e-9));
+  CHECK(f->itl_s.median == Approx(0.06).epsilon(1e-9));
+  CHECK(f->request_rate_per_s == Approx(3 / 0.32).epsilon(1e-9));
+  // More requests than the batch holds: the rest wait for slots. Cap 2, prefill-first as
+  // above, 4 requests: 1-2 prefilled (0.1, 0.2), decoded to 0.22; 3-4 then (0.32, 0.42), done
+  // at 0.44 s.
+  ServiceTimes q = flat(0.1, 0.01, 3, 2);
+  q.prefill_budget_tokens = 100;
+  q.prompt_tokens = 10;
+  q.mixes_prefill = false;
+  auto g = burst_traffic(q, 4);
+  REQUIRE(g);
+  CHECK(g->ttft_s.mean == Approx((0.1 + 0.2 + 0.32 + 0.42) / 4).epsilon(1e-9));
+  CHECK(g->request_rate_per_s == Approx(4 / 0.44).epsilon(1e-9));
+  q.prefill_budget_tokens = -1;
+  auto bad = burst_traffic(q, 4);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().field == "prefill_budget_tokens");
+}
+
+TEST_CASE("traffic: a server that streams every N steps or waits to batch prompts holds TTFT",
+          "[traffic]") {
+  TrafficEstimate e;
+  e.itl_s = {0.02, 0.02, 0.02};
+  e.ttft_s = {0.1, 0.1, 0.1};
+  e.request_rate_per_s = 3;
+  ServiceTimes t = flat(0.1, 0.02, 11, 8);
+  t.prefill_budget_tokens = 8192;
+  t.prompt_tokens = 1024;
+  // stream_interval 10: the first answer after 9 more steps of 0.02 s.
+  auto streamed = hold_first_tokens(e, t, {10, 0, 0});
+  REQUIRE(streamed);
+  CHECK(streamed->ttft_s.median == Approx(0.1 + 9 * 0.02).epsilon(1e-12));
+  // Waiting up to 40 steps (0.8 s) for 0.8 x 8192 tokens (6.4 prompts; 5.4 more arrive in
+  // 1.8 s at 3/s, so the timeout closes the window): T = 0.8, rate T = 2.4, a request's mean
+  // wait (0.8 + 2.4 x 0.4) / 3.4.
+  auto waited = hold_first_tokens(e, t, {1, 40, 0.8});
+  REQUIRE(waited);
+  CHECK(waited->ttft_s.mean == Approx(0.1 + (0.8 + 2.4 * 0.4) / 3.4).epsilon(1e-12));
+  // At 30/s the 5.4 prompts arrive in 0.18 s, before the timeout.
+  e.request_rate_per_s = 30;
+  auto filled = hold_first_tokens(e, t, {1, 40, 0.8});
+  REQUIRE(filled);
+  const double window = 5.4 / 30;
+  CHECK(filled->ttft_s.mean ==
+        Approx(0.1 + (window + 30 * window * window / 2) / (1 + 30 * window)).epsilon(1e-9));
+  CHECK(hold_first_tokens(e, t, {0, 0, 0}).error().field == "stream_interval");
+  CHECK(hold_first_tokens(e, t, {1, 40, 1.5}).error().field == "batch_wait_max_tokens_ratio");
+}
+
 TEST_CASE("traffic: a long burst runs at the full batch's closed-loop throughput", "[traffic]") {
   // 1000 requests over a batch limit of 8: all but the first and last waves run as a closed
   // loop of 8 users, so throughput is within 2% of it and the median request waits for about

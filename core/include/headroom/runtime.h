@@ -57,6 +57,9 @@ struct RuntimeKnobs {
   // llama.cpp / Ollama build month "YYYY-MM" (unset: a current build). Older builds ran slower
   // kernels; the speed model keeps their parameters per backend and era (speed/params.cpp).
   std::optional<std::string> llama_build_month;
+  // Serving engine build (vLLM "0.6.3", ...; unset: the current releases). Older engines
+  // scheduled differently; speed/engine.cpp keeps their parameters per release.
+  std::optional<std::string> engine_version;
 };
 
 }  // namespace headroom

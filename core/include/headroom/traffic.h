@@ -40,6 +40,14 @@ struct ServiceTimes {
   // prompts (a burst's first wave). 0: no such batching; a burst prompt costs its stall.
   double batched_prefill_s = 0;
   std::uint64_t output_tokens = 1;
+  // A serving engine's step budget (vLLM max_num_batched_tokens, TRT-LLM max_num_tokens): with
+  // it and the prompt length a burst is stepped through as the scheduler runs it (decode tokens
+  // take their share of each step's budget; prompts join as it frees). 0: the closed form.
+  double prefill_budget_tokens = 0;
+  double prompt_tokens = 0;
+  // Prompts ride in decode steps (chunked prefill), or run as steps of their own that pause
+  // decoding (prefill-first schedulers: one prompt per step).
+  bool mixes_prefill = true;
 };
 
 // The speed model's service times for this input, batches 1..max_batch.
@@ -66,12 +74,29 @@ struct TrafficEstimate {
   double output_tokens_per_s = 0;
 };
 
+// Server options that hold a request's first token back (TensorRT-LLM's LLM API):
+// stream_interval N answers every N iterations, so the first token waits N - 1 more steps;
+// batch_wait_timeout_iters / batch_wait_max_tokens_ratio hold new prompts up to that many
+// iterations for the step's token budget to fill to the ratio.
+struct FirstTokenHold {
+  std::uint32_t stream_interval = 1;
+  std::uint32_t batch_wait_iters = 0;
+  double batch_wait_tokens_ratio = 0;
+};
+// A closed-loop or rate estimate with the hold added to its TTFT: the stream interval's steps at
+// the mean gap, and the batching wait of a request arriving into a window that closes at the
+// timeout or when the prompts waiting fill the ratio (arrivals at the estimate's rate).
+Result<TrafficEstimate> hold_first_tokens(const TrafficEstimate& estimate,
+                                          const ServiceTimes& times, const FirstTokenHold& hold);
+
 Result<TrafficEstimate> closed_loop_traffic(const ServiceTimes& times, std::uint64_t users);
 Result<TrafficEstimate> poisson_traffic(const ServiceTimes& times, double request_rate_per_s);
 // A finite burst: `requests` sent at t=0 (a benchmark with no concurrency cap), at most the
 // batch limit served at once. The first wave's prompts are prefilled one after another; later
 // requests start as earlier ones finish, at the closed-loop throughput of a full batch. Figures
 // are over all the burst's requests; output_tokens_per_s is total output over the makespan.
+// With a step budget in `times` the burst is stepped instead (see ServiceTimes), and itl_s
+// holds the spread of per-request TPOT (a request's mean gap) over the burst's requests.
 Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t requests);
 
 // The highest load that still meets every target: TTFT at p90, ITL as the mean gap (TPOT, as

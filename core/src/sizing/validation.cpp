@@ -115,8 +115,8 @@ std::optional<Error> read_serving_load(const Json& row, const std::string& where
 }
 
 // The traffic model's figure for a serving row's metric, in the metric's unit.
-Result<double> predicted_serving(const SizingRequest& request, const ValidationRow& out,
-                                 const std::string& where) {
+Result<double> predicted_serving(const SizingRequest& request, const Json& row,
+                                 const ValidationRow& out, const std::string& where) {
   ServiceTimes times;
   auto report = evaluate(request, &times);
   if (!report) return parse_failure(where, "could not be sized: " + report.error().message);
@@ -132,10 +132,34 @@ Result<double> predicted_serving(const SizingRequest& request, const ValidationR
     if (!burst) return parse_failure(where, "has no burst estimate: " + burst.error().message);
     t = *burst;
   }
+  // Server options the source's runs set that hold first tokens back (TensorRT-LLM).
+  FirstTokenHold hold;
+  for (const auto& [key, target] :
+       {std::pair{"stream_interval", &hold.stream_interval},
+        std::pair{"batch_wait_timeout_iters", &hold.batch_wait_iters}}) {
+    std::optional<std::uint64_t> value;
+    if (auto e = read_count(row, key, key == std::string("stream_interval") ? 1 : 0, 1000, where,
+                            value))
+      return *e;
+    if (value) *target = static_cast<std::uint32_t>(*value);
+  }
+  if (const Json* ratio = json_util::find(row, "batch_wait_max_tokens_ratio")) {
+    auto value = json_util::get_number(row, "batch_wait_max_tokens_ratio");
+    if (!ratio->is_number() || !value || !(*value >= 0 && *value <= 1))
+      return parse_failure(where + ".batch_wait_max_tokens_ratio", "must be a number in [0, 1]");
+    hold.batch_wait_tokens_ratio = *value;
+  }
+  if (out.arrival != "burst" && (hold.stream_interval > 1 || hold.batch_wait_iters > 0)) {
+    auto held = hold_first_tokens(t, times, hold);
+    if (!held) return parse_failure(where + "." + held.error().field, held.error().message);
+    t = *held;
+  }
   if (t.saturated)
     return parse_failure(where, "is predicted saturated (rate above the predicted capacity)");
   const bool mean = out.stat == "mean";
-  if (out.metric == "tpot_ms") return 1000.0 * t.itl_s.mean;  // a request's mean gap
+  // TPOT is a request's mean gap; a burst's itl_s spreads it over the requests.
+  if (out.metric == "tpot_ms")
+    return 1000.0 * (out.arrival == "burst" && !mean ? t.itl_s.median : t.itl_s.mean);
   if (out.metric == "ttft_ms") return 1000.0 * (mean ? t.ttft_s.mean : t.ttft_s.median);
   if (out.metric == "output_tokens_per_s") return t.output_tokens_per_s;
   return parse_failure(where + ".measured.metric",
@@ -207,10 +231,12 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   // A llama.cpp row's measurement month stands for its build's (builds are days to weeks old).
   if (is_llama_cpp(*runtime) && out.date.size() >= 7)
     request.knobs.llama_build_month = out.date.substr(0, 7);
+  // A serving row's build names the engine release its figures describe.
+  if (!is_llama_cpp(*runtime) && !out.build.empty()) request.knobs.engine_version = out.build;
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   if (serving) {
     if (auto e = read_serving_load(row, where, out, request)) return *e;
-    auto predicted = predicted_serving(request, out, where);
+    auto predicted = predicted_serving(request, row, out, where);
     if (!predicted) return predicted.error();
     out.predicted_value = *predicted;
     out.error_pct = (out.predicted_value - out.measured_value) / out.measured_value * 100.0;

@@ -4,11 +4,32 @@
 // names its group), never one row at a time.
 #include "speed/engine.h"
 
+#include <cctype>
 #include <string_view>
 
 namespace headroom::speed {
 
-const EngineParams* engine_params(RuntimeId runtime) {
+Release parse_release(std::string_view build) {
+  // An image tag names the platform's version before the engine's: read after "vllm_".
+  const std::size_t tag = build.find("vllm_");
+  if (tag != std::string_view::npos) build.remove_prefix(tag + 5);
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t i = 0; i < build.size(); ++i) {
+    if (!digit(build[i]) || (i > 0 && (digit(build[i - 1]) || build[i - 1] == '.'))) continue;
+    std::size_t j = i;
+    int major = 0, minor = 0;
+    while (j < build.size() && digit(build[j]) && major < 1000)
+      major = major * 10 + (build[j++] - '0');
+    if (j + 1 >= build.size() || build[j] != '.' || !digit(build[j + 1])) continue;
+    ++j;
+    while (j < build.size() && digit(build[j]) && minor < 1000)
+      minor = minor * 10 + (build[j++] - '0');
+    return {major, minor};
+  }
+  return {};
+}
+
+const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   // Shared fixed costs, fit on the vLLM rows of speed_validation.json before the engines had
   // entries of their own (params.cpp's step costs): 0.8 ms per step, 15 us per layer, 0.3 ms
   // per running sequence at small batch.
@@ -18,10 +39,12 @@ const EngineParams* engine_params(RuntimeId runtime) {
   // MI300X 405B), which a smaller value pushes past 35%: a flat 0.3 ms per sequence made batch
   // 1024 steps 300 ms slower than measured.
   constexpr double kOverlapBatch = 384;
-  // TensorRT-LLM's C++ batch manager overlaps sooner: overlap batch 48, fit on its
+  // TensorRT-LLM's C++ batch manager overlaps sooner: overlap batch 32, fit on its
   // perf-overview bursts (Llama 3.1 8B / 3.3 70B / 405B, Qwen3-235B at 3000 requests, batches in
-  // the hundreds) against the NIM TP2 concurrency-25 row of speed_validation.json.
-  constexpr double kTrtOverlapBatch = 48;
+  // the hundreds; stepped bursts, serving_validation.json's TensorRT-LLM rows 44.6% median
+  // against 46.9% at 48) within the NIM TP2 concurrency-25 row of speed_validation.json (+31% at
+  // 32, past its 35% cap below 24).
+  constexpr double kTrtOverlapBatch = 32;
   // TensorRT-LLM MoE layers (CUTLASS MoE, routing): 30 us each, the value with the least median
   // |error| over the 7 InferenceX DeepSeek-R1 B200 TPOT rows (concurrency 4-128, issue #3317;
   // 8%, against 25-40% too fast at concurrency 4-8 without it).
@@ -76,6 +99,39 @@ const EngineParams* engine_params(RuntimeId runtime) {
        "prefill batches run on their own and pause decoding (waiting_served_ratio, "
        "backends/v3/src/backend.rs); TGI is in maintenance mode"},
   };
+  // vLLM before 0.8 ran the V0 engine (V1 became the default in 0.8.0). Its defaults differ:
+  // max_num_seqs 256 on every GPU (EngineArgs); chunked prefill on for models over 32K context
+  // with a 512-token budget ("512 is the default max_num_batched_tokens for chunked prefill",
+  // docs/source/models/performance.rst), decode-first. Its host costs are a fit over its 18 rows
+  // of serving_validation.json (dstack 8x MI300X Llama 3.1 405B bf16, vLLM 0.6.3, bursts of 1 to
+  // 1024, TPOT/TTFT/throughput together; least median |error| on a grid): per step 8 ms, per
+  // sequence 3 ms (overlap batch 256), per request 0.3 s. V0's Python scheduler and
+  // output processing ran per sequence every step (blog.vllm.ai/2024/09/05/perf-update.html:
+  // API server 33%, scheduling 29% of the time on 0.5.3); and on ROCm the all-reduce went
+  // through RCCL, vLLM's custom all-reduce came to ROCm in March 2025 (vllm PR #14125), about
+  // 2 x 126 calls x ~30 us more per step, which the per-step figure takes.
+  static const EngineParams kVllmV0{RuntimeId::vllm,
+                                    "0.5-0.7 (V0 engine)",
+                                    8e-3,
+                                    kLayer,
+                                    3e-3,
+                                    256,
+                                    0.24,
+                                    256,
+                                    kEager,
+                                    512,
+                                    true,
+                                    0.0,
+                                    kVllmMoePrefill,
+                                    "xformers / FlashAttention (CUDA), CK / Triton (ROCm)",
+                                    "Triton fused_moe",
+                                    "custom all-reduce on CUDA; RCCL on ROCm before vllm PR #14125",
+                                    "max_num_seqs 256 (vllm/engine/arg_utils.py, v0.6); chunked "
+                                    "prefill budget 512 (docs/source/models/performance.rst); "
+                                    "CUDA graphs to batch 256 (V0 _BATCH_SIZES_TO_CAPTURE)"};
+  const Release release = parse_release(version);
+  if (runtime == RuntimeId::vllm && release.known() && release.major == 0 && release.minor < 8)
+    return &kVllmV0;
   for (const auto& e : kTable)
     if (e.runtime == runtime) return &e;
   return nullptr;
@@ -94,10 +150,14 @@ double engine_prefill_scale(CardClass card_class, bool moe) {
   return moe ? kAmdMoe : kAmdDense;
 }
 
-std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card) {
+std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
+                                    std::string_view version) {
   constexpr double kGiB = 1024.0 * 1024 * 1024;
+  const Release release = parse_release(version);
   switch (runtime) {
     case RuntimeId::vllm:
+      // V0 (before 0.8): max_num_seqs 256 on every GPU (EngineArgs default).
+      if (release.known() && release.major == 0 && release.minor < 8) return 256;
       // max_num_seqs: 1024 on GPUs with 70 GiB or more that are not A100s, else 256
       // (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args).
       return static_cast<double>(card.memory_bytes) >= 70 * kGiB && card.architecture != "Ampere"
@@ -107,6 +167,22 @@ std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card) {
       return 2048;  // max_batch_size (tuning-max-batch-size-and-max-num-tokens.md@16d2467e)
     default:
       return 0;  // SGLang, TGI: bounded by their token pools
+  }
+}
+
+double kv_output_share(RuntimeId runtime) {
+  switch (runtime) {
+    case RuntimeId::vllm:
+      // Paged KV: blocks are allocated as tokens are scheduled, none reserved for the output
+      // (vllm/v1/core/kv_cache_manager.py allocate_slots); full, it preempts the newest.
+      return 1.0;
+    case RuntimeId::sglang:
+      // Admission reserves new_token_ratio x max_new_tokens, starting at 0.7 and decaying
+      // (SGLANG_INIT_NEW_TOKEN_RATIO, python/sglang/srt/managers/schedule_policy.py
+      // PrefillAdder); it retracts requests when the pool runs out.
+      return 0.7;
+    default:
+      return 1.0;  // TensorRT-LLM GUARANTEED_NO_EVICT, TGI: prompt + max_new_tokens reserved
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "headroom/card.h"
 #include "headroom/runtime.h"
@@ -35,8 +36,19 @@ struct EngineParams {
   const char* source;
 };
 
-// The serving engines only; null for llama.cpp, Ollama and transformers.
-const EngineParams* engine_params(RuntimeId runtime);
+// The release a build string names, as (major, minor): "0.6.3.dev116+g151ef4ef" -> (0, 6),
+// "vLLM 0.21.0" -> (0, 21), "rocm/vllm:rocm7.0.0_vllm_0.10.2_20251006" -> (0, 10); (-1, -1)
+// when it names none ("" or "vLLM CI build 9515").
+struct Release {
+  int major = -1;
+  int minor = -1;
+  bool known() const { return major >= 0; }
+};
+Release parse_release(std::string_view build);
+
+// The serving engines only; null for llama.cpp, Ollama and transformers. `version` is the
+// engine build the figures are for ("" or unparsed: the current releases in the table).
+const EngineParams* engine_params(RuntimeId runtime, std::string_view version = {});
 
 // The serving engines' prefill GEMM and attention rate on this card class, against the card
 // class's prefill_compute_fraction (1: as fitted on the NVIDIA rows).
@@ -44,7 +56,14 @@ double engine_prefill_scale(CardClass card_class, bool moe);
 
 // The most sequences the engine runs at once by default on this card (0: no limit of its own,
 // the KV cache decides).
-std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card);
+std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
+                                    std::string_view version = {});
+
+// The share of a request's output tokens the engine holds KV room for while it runs:
+// vLLM allocates blocks as tokens arrive (a running sequence holds half its output on
+// average), SGLang reserves new_token_ratio of the rest, TensorRT-LLM (GUARANTEED_NO_EVICT) and
+// TGI the whole max_tokens. 1 for the others. More run at once than prompt + output implies.
+double kv_output_share(RuntimeId runtime);
 
 struct InterconnectParams {
   const char* name;

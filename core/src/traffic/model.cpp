@@ -244,15 +244,150 @@ Result<TrafficEstimate> closed_loop_traffic(const ServiceTimes& times, std::uint
   return e;
 }
 
+namespace {
+
+// Requests that got their first token in the same step: they decode in lockstep and, with
+// fixed output lengths, finish together.
+struct Cohort {
+  double size = 0;
+  double first_token_s = 0;
+  double finish_step = 0;  // the step count after which its last token is out
+  double tpot_s = 0;
+};
+
+// Quantile p of a figure over requests, from cohorts sorted by that figure.
+double cohort_quantile(const std::vector<std::pair<double, double>>& value_size, double total,
+                       double p) {
+  double seen = 0;
+  for (const auto& [value, size] : value_size) {
+    seen += size;
+    if (seen >= p * total) return value;
+  }
+  return value_size.empty() ? 0 : value_size.back().first;
+}
+
+// The burst stepped as the engine schedules it. Each step: every running sequence decodes one
+// token; a chunked-prefill engine fills the rest of its token budget (budget minus the running
+// decodes, vLLM's decode-first order) with queued prompts, which return their first token at
+// the step's end; a prefill-first engine instead runs one queued prompt as a step of its own
+// while a slot is free, pausing the decodes. Prompts beyond the batch limit wait for slots.
+struct SteppedWave {
+  std::vector<std::pair<double, double>> ttft, tpot;  // (seconds, requests), in start order
+  double makespan_s = 0;
+};
+
+std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
+  const double cap = batch_cap(t);
+  const double gaps = decode_gaps(t);
+  const double prompt = t.prompt_tokens;
+  constexpr double kMaxSteps = 2e6;  // past this the closed form answers (huge bursts)
+  std::vector<Cohort> cohorts;
+  std::size_t first_running = 0;  // cohorts finish in the order they start
+  double clock = 0, steps = 0, running = 0, waiting = n, partial_tokens = 0;
+  while (waiting > 0 || running > 0) {
+    if (++steps > kMaxSteps) return std::nullopt;
+    double admitted = 0, step_s = 0;
+    const double slots = cap - running;
+    if (!t.mixes_prefill && waiting > 0 && slots >= 1) {
+      admitted = 1;  // a prefill step: the decodes wait
+      step_s = stall_at(t, std::max(running, 1.0));
+      steps -= 1;  // no decode token this step
+    } else {
+      double tokens = 0;
+      if (t.mixes_prefill && waiting > 0 && slots >= 1) {
+        const double room = std::max(0.0, t.prefill_budget_tokens - running);
+        tokens = std::min(room, std::min(waiting, std::floor(slots)) * prompt - partial_tokens);
+        // At least one prompt's first chunk gets in when nothing runs.
+        if (running == 0) tokens = std::max(tokens, std::min(prompt, t.prefill_budget_tokens));
+        tokens = std::max(tokens, 0.0);
+        admitted = std::floor((partial_tokens + tokens) / prompt + 1e-9);
+        partial_tokens = partial_tokens + tokens - admitted * prompt;
+        if (partial_tokens < 0) partial_tokens = 0;
+      }
+      const double prefill_share =
+          t.batched_prefill_s > 0 ? t.batched_prefill_s : stall_at(t, std::max(running, 1.0));
+      step_s = (running > 0 ? step_at(t, running) : 0) + tokens / prompt * prefill_share;
+      if (running == 0 && tokens == 0) return std::nullopt;  // nothing can move
+    }
+    clock += step_s;
+    // Sequences whose last token came out this step leave the batch.
+    while (first_running < cohorts.size() && cohorts[first_running].finish_step <= steps) {
+      Cohort& c = cohorts[first_running++];
+      c.tpot_s = gaps > 0 ? (clock - c.first_token_s) / gaps : 0;
+      running -= c.size;
+    }
+    if (admitted > 0) {
+      Cohort c{admitted, clock, steps + gaps, 0};
+      waiting -= admitted;
+      if (gaps > 0) {
+        running += admitted;
+        cohorts.push_back(c);
+      } else {
+        cohorts.push_back(c);
+        ++first_running;
+      }
+    }
+  }
+  // A lone prompt's first token comes prefill_s after it is sent (API server, its prefill, the
+  // step that samples it); the steps above hold only its prefill share, so every first token
+  // is offset by the rest.
+  const double lone_share = t.batched_prefill_s > 0 ? t.batched_prefill_s : stall_at(t, 1);
+  const double lone_step_s =
+      t.mixes_prefill ? std::min(prompt, t.prefill_budget_tokens) / prompt * lone_share
+                      : stall_at(t, 1);
+  const double offset = std::max(0.0, t.prefill_s - lone_step_s);
+  SteppedWave w;
+  for (const Cohort& c : cohorts) {
+    w.ttft.emplace_back(c.first_token_s + offset, c.size);
+    w.tpot.emplace_back(c.tpot_s, c.size);
+  }
+  w.makespan_s = clock + offset;
+  return w;
+}
+
+Spread spread_of(std::vector<std::pair<double, double>> value_size, double total) {
+  std::sort(value_size.begin(), value_size.end());
+  double sum = 0;
+  for (const auto& [value, size] : value_size) sum += value * size;
+  return {sum / total, cohort_quantile(value_size, total, 0.5),
+          cohort_quantile(value_size, total, 0.9)};
+}
+
+}  // namespace
+
 Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t requests) {
   if (auto err = check_times(times)) return *err;
   if (requests == 0) return invalid("users", "must be at least 1");
+  if (!(times.prefill_budget_tokens >= 0) || !std::isfinite(times.prefill_budget_tokens))
+    return invalid("prefill_budget_tokens", "must be zero or above");
+  if (!(times.prompt_tokens >= 0) || !std::isfinite(times.prompt_tokens))
+    return invalid("prompt_tokens", "must be zero or above");
   const double n = static_cast<double>(requests);
   const double served = std::min(n, batch_cap(times));
   auto steady = closed_loop_traffic(times, static_cast<std::uint64_t>(served));
   if (!steady) return steady.error();
-  const double rate = steady->request_rate_per_s;
   const double gaps = decode_gaps(times);
+  const double rate = steady->request_rate_per_s;
+  // Stepped as the engine schedules it, every request (the waves past the batch limit too:
+  // with fixed output lengths a wave's sequences finish together and free their slots at once).
+  std::optional<SteppedWave> wave;
+  if (times.prefill_budget_tokens > 0 && times.prompt_tokens > 0) wave = stepped_burst(times, n);
+  if (wave) {
+    TrafficEstimate e;
+    e.arrival = Arrival::burst;
+    e.users = requests;
+    e.decode_batch = served;
+    e.concurrency = n;
+    e.capacity_requests_per_s = steady->capacity_requests_per_s;
+    e.ttft_s = spread_of(wave->ttft, n);
+    e.itl_s = spread_of(wave->tpot, n);
+    e.e2e_s = {e.ttft_s.mean + gaps * e.itl_s.mean, e.ttft_s.median + gaps * e.itl_s.mean,
+               e.ttft_s.p90 + gaps * e.itl_s.mean};
+    e.request_rate_per_s = n / wave->makespan_s;
+    e.output_tokens_per_s = e.request_rate_per_s *
+                            static_cast<double>(std::max<std::uint64_t>(times.output_tokens, 1));
+    return e;
+  }
   // The first wave's prompts all wait at t=0, so the engine packs them into full prefill steps.
   const double stall =
       times.batched_prefill_s > 0 ? times.batched_prefill_s : stall_at(times, served);
@@ -287,6 +422,36 @@ Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t r
   e.request_rate_per_s = n / makespan;
   e.output_tokens_per_s =
       e.request_rate_per_s * static_cast<double>(std::max<std::uint64_t>(times.output_tokens, 1));
+  return e;
+}
+
+Result<TrafficEstimate> hold_first_tokens(const TrafficEstimate& estimate,
+                                          const ServiceTimes& times, const FirstTokenHold& hold) {
+  if (hold.stream_interval == 0) return invalid("stream_interval", "must be at least 1");
+  if (!(hold.batch_wait_tokens_ratio >= 0 && hold.batch_wait_tokens_ratio <= 1))
+    return invalid("batch_wait_max_tokens_ratio", "must be in [0, 1]");
+  TrafficEstimate e = estimate;
+  const double gap = e.itl_s.mean;
+  double add = (hold.stream_interval - 1) * gap;
+  const double rate = e.request_rate_per_s;
+  if (hold.batch_wait_iters > 0 && rate > 0) {
+    // The window opens with the first waiting prompt and closes at the timeout or once the
+    // prompts waiting hold the ratio of the budget; a request's mean wait in it is
+    // (T + (rate T) T / 2) / (1 + rate T): the first waits T, later ones half of it on average.
+    double window = hold.batch_wait_iters * gap;
+    if (hold.batch_wait_tokens_ratio > 0 && times.prompt_tokens > 0) {
+      const double prompts =
+          hold.batch_wait_tokens_ratio * times.prefill_budget_tokens / times.prompt_tokens;
+      window = std::min(window, std::max(0.0, prompts - 1) / rate);
+    }
+    add += (window + rate * window * window / 2) / (1 + rate * window);
+  }
+  e.ttft_s.mean += add;
+  e.ttft_s.median += add;
+  e.ttft_s.p90 += add;
+  e.e2e_s.mean += add;
+  e.e2e_s.median += add;
+  e.e2e_s.p90 += add;
   return e;
 }
 
