@@ -225,10 +225,18 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     report.traffic_error = refused(ErrorCode::unsupported, "arrival",
                                    "closed-loop and rate arrivals are modelled for continuous "
                                    "batching runtimes; transformers runs static batches");
+  } else if (r.traffic.arrival != Arrival::burst && report.speed && rm.reserves_kv && !llama &&
+             report.max_users == 0) {
+    // A serving engine that reserves its KV cache at start-up and finds no room does not start;
+    // queueing every request into one batch would describe a server that does not exist.
+    report.traffic_error = refused(ErrorCode::unsupported, "kv_cache",
+                                   "the KV cache holds no sequence at these lengths and settings "
+                                   "(the runtime cannot start), so there is no traffic to model");
   } else if (r.traffic.arrival != Arrival::burst && report.speed) {
     // The most sequences decoding at once: llama.cpp's slots, else what the KV cache holds at
-    // these lengths (the users asked for when it holds none), within vLLM's largest default
-    // max_num_seqs (1024; 256 on cards under 70 GiB, not modelled).
+    // these lengths (the users asked for when it holds none: llama.cpp and transformers grow
+    // theirs), within vLLM's largest default max_num_seqs (1024; 256 on cards under 70 GiB,
+    // not modelled).
     std::uint64_t cap = report.max_users > 0 ? report.max_users : r.workload.users;
     if (llama && in.parallel_slots > 0) cap = in.parallel_slots;
     cap = std::clamp<std::uint64_t>(cap, 1, 1024);
