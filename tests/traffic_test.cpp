@@ -310,6 +310,32 @@ TEST_CASE("traffic: size() adds the section only off burst", "[traffic][sizing]"
   CHECK(warned);
 }
 
+TEST_CASE("traffic: an engine whose KV cache holds no sequence gets no traffic estimate",
+          "[traffic][sizing]") {
+  // gpt-oss-120b's MXFP4 weights (64.3 GiB) and vLLM's profile run leave no KV cache on one
+  // 80 GiB H100 at gpu_memory_utilization 0.9: the server does not start, so queueing the
+  // users into one batch (what the traffic model did) would describe a server that isn't there.
+  SizingRequest r = test::request("gpt-oss-120b", "mxfp4", RuntimeId::vllm, "h100-sxm-80gb");
+  r.workload.prompt_tokens = 215;
+  r.workload.output_tokens = 195;
+  r.workload.users = 100;
+  r.traffic.arrival = Arrival::closed_loop;
+  auto none = size(r);
+  REQUIRE(none);
+  REQUIRE(none->max_users == 0);
+  CHECK_FALSE(none->traffic);
+  REQUIRE(none->traffic_error);
+  CHECK(none->traffic_error->field == "kv_cache");
+  // With more of the card given to the engine the KV cache holds sequences again, and the
+  // traffic model batches no more of them than it holds.
+  r.knobs.gpu_memory_utilization = 0.95;
+  auto some = size(r);
+  REQUIRE(some);
+  REQUIRE(some->max_users > 0);
+  REQUIRE(some->traffic);
+  CHECK(some->traffic->decode_batch <= static_cast<double>(some->max_users));
+}
+
 TEST_CASE("traffic: a burst within the batch limit prefills its prompts one after another",
           "[traffic]") {
   // 4 requests at once, batch limit 8, prefill (= stall, no stall table) 0.1 s, step 0.01 s, 11
