@@ -3,6 +3,10 @@
 //    tokenizer arrays included, with the multi-gigabyte data region never touched;
 //  - size(): milliseconds per call, advice included (each advice line re-runs the model), and
 //    the time to parse the embedded catalogs.
+//  - `--compare-json REQUEST`: the whole-table call the page makes (compare_response_json, the
+//    function behind the wasm API's compare()) in this process, the request's users set to
+//    4 + i on call i: milliseconds, the median of 15 after 20 warm-up calls, as
+//    tests/perf/site_perf.cjs times the wasm call, so the two figures compare side by side.
 // `--smoke` runs each measurement once (ctest checks that it works, not how fast).
 #include <algorithm>
 #include <chrono>
@@ -13,6 +17,7 @@
 
 #include "../gguf_writer.h"
 #include "headroom/catalog.h"
+#include "headroom/documents.h"
 #include "headroom/gguf.h"
 #include "headroom/sizing.h"
 #include "headroom/units.h"
@@ -129,7 +134,32 @@ void size_figures(int runs) {
 
 }  // namespace
 
+// The request's "users" replaced by `users` (the request is a flat JSON object the caller wrote).
+std::string with_users(const std::string& request, int users) {
+  std::string out = request;
+  out.insert(out.rfind('}'), ", \"users\": " + std::to_string(users));
+  return out;
+}
+
+int compare_figure(const std::string& request) {
+  const Catalog catalog = load_builtin_catalog().value();
+  if (compare_response_json(request, catalog).find("\"ok\": true") == std::string::npos &&
+      compare_response_json(request, catalog).find("\"ok\":true") == std::string::npos) {
+    std::fprintf(stderr, "headroom_perf: the request is refused: %s\n",
+                 compare_response_json(request, catalog).substr(0, 200).c_str());
+    return 2;
+  }
+  for (int i = 0; i < 20; ++i) (void)compare_response_json(with_users(request, 1 + i), catalog);
+  int call = 0;
+  const double ms = median_ms(15, [&] {
+    (void)compare_response_json(with_users(request, 4 + call++), catalog);
+  });
+  std::printf("%.3f\n", ms);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--compare-json") == 0) return compare_figure(argv[2]);
   const bool smoke = argc > 1 && std::strcmp(argv[1], "--smoke") == 0;
   const int runs = smoke ? 1 : 15;
   gguf_figures(runs);

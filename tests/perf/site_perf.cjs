@@ -11,7 +11,6 @@ const root = process.env.SITE;
 const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const request = { model: 'llama-3.1-8b-instruct', quant: 'q4_k_m', runtime: 'llama.cpp',
                   prompt_tokens: 2000, output_tokens: 500, users: 4 };
-const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const server = http.createServer((req, res) => {
   const file = path.join(root, new URL(req.url, 'http://x').pathname);
@@ -40,15 +39,11 @@ server.listen(0, '127.0.0.1', async () => {
   }, request);
   await browser.close();
   server.close();
-  const cli = process.env.CLI;
-  const run = (args) => { const t0 = process.hrtime.bigint(); execFileSync(cli, args); return Number(process.hrtime.bigint() - t0) / 1e6; };
-  const full = [], base = [];
-  for (let i = 0; i < 15; i++) {
-    full.push(run(['compare', '--model', request.model, '--quant', request.quant, '--runtime', request.runtime,
-                   '--prompt-tokens', '2000', '--output-tokens', '500', '--users', String(4 + i), '--json']));
-    base.push(run(['runtimes', '--json']));
-  }
-  const nativeMs = median(full) - median(base);
+  // Native, side by side: the same function in this machine's native build, in one process
+  // (headroom_perf --compare-json: warm-up, then the median of 15 calls, users 4 + i as above).
+  const perf = process.env.PERF;
+  const { users, ...without_users } = request;
+  const nativeMs = Number(execFileSync(perf, ['--compare-json', JSON.stringify(without_users)]).toString());
   console.log(`whole-table recompute (compare() on every card): wasm in Chromium ${wasmMs.toFixed(1)} ms, ` +
               `native ${nativeMs.toFixed(1)} ms (ratio ${(wasmMs / nativeMs).toFixed(2)})`);
 });

@@ -43,4 +43,4 @@ done
 printf 'home page weight (HTML + CSS + JS + wasm, gzipped): %d KB\n' $((home / 1000))
 printf 'wasm + glue (headroom.wasm + headroom.js + headroom-api.js, gzipped): %d KB\n' \
   $(( ($(gz "$tmp/plain/headroom.wasm") + $(gz "$tmp/plain/headroom.js") + $(gz "$tmp/plain/headroom-api.js")) / 1000 ))
-SITE="$tmp/plain" CLI="$native/cli/headroom" node "$here/tests/perf/site_perf.cjs"
+SITE="$tmp/plain" PERF="$native/tests/headroom_perf" node "$here/tests/perf/site_perf.cjs"

@@ -39,11 +39,12 @@ std::string size_json_text(const SizingReport& report, int indent = 2);
 // max_context_tokens, decode_tokens_per_s_per_user, decode_tokens_per_s_total, ttft_s,
 // weights_bytes, free_bytes, verdict_reason, memory {capacity_bytes, weights_bytes, kv_cache_bytes,
 // kv_cache_capacity_bytes, activation_bytes, runtime_overhead_bytes, free_bytes}, error}]}.
-std::string compare_json_text(const std::vector<CardFit>& fits);
+// `indent` as size_json_text: 2 for people, -1 (compact) for the wasm responses.
+std::string compare_json_text(const std::vector<CardFit>& fits, int indent = 2);
 
 // headroom.reality.v1: {"schema", "inputs", "formats": [{format, quality, verdict, weights_bytes,
 // bits_per_weight, decode_tokens_per_s_per_user, speedup_vs_fp16, ideal_speedup_vs_fp16, error}]}.
-std::string reality_json_text(const std::vector<FormatFit>& fits);
+std::string reality_json_text(const std::vector<FormatFit>& fits, int indent = 2);
 
 // headroom.validation.v1: every row of a validation run and the summary.
 std::string validation_json_text(const std::vector<ValidationRow>& rows);

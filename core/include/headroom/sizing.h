@@ -50,6 +50,9 @@ struct SizingRequest {
   // Advice re-runs the model with one change each (GPUs, formats, offload): off where only the
   // verdict and figures are wanted (the site's card pages size every model on every card).
   bool with_advice = true;
+  // The assumption lines (a dozen formatted sentences): off where no one reads them (the rows
+  // of a comparison table).
+  bool with_assumptions = true;
   // The caller has run validate_arch(model) already (a table sizes one model on every card; the
   // catalog's models passed it when loaded): sizing skips that per-request check. Nothing else
   // is skipped.

@@ -28,7 +28,7 @@ Json with_workload(Json inputs, const SizingReport& r) {
 // with `head`; a refused row carries "verdict": null and the error, a sized one `body`'s fields.
 template <typename Fit>
 std::string rows_document(const char* schema, const char* list_key, const std::vector<Fit>& fits,
-                          const std::function<Json(const Fit&)>& head,
+                          int indent, const std::function<Json(const Fit&)>& head,
                           const std::function<Json(const SizingReport&)>& inputs_of,
                           const std::function<void(const Fit&, Json&)>& body) {
   Json rows = Json::array();
@@ -45,15 +45,19 @@ std::string rows_document(const char* schema, const char* list_key, const std::v
     }
     rows.push_back(std::move(row));
   }
-  const Json doc = {{"schema", schema}, {"inputs", inputs}, {list_key, rows}};
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace);
+  // Moved in, not listed in an initializer (that copies every row).
+  Json doc = Json::object();
+  doc["schema"] = schema;
+  doc["inputs"] = std::move(inputs);
+  doc[list_key] = std::move(rows);
+  return doc.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace
 
-std::string compare_json_text(const std::vector<CardFit>& fits) {
+std::string compare_json_text(const std::vector<CardFit>& fits, int indent) {
   return rows_document<CardFit>(
-      kCompareSchema, "cards", fits,
+      kCompareSchema, "cards", fits, indent,
       [](const CardFit& fit) {
         return Json{{"card", fit.card->id},
                     {"name", fit.card->name},
@@ -93,9 +97,9 @@ std::string compare_json_text(const std::vector<CardFit>& fits) {
       });
 }
 
-std::string reality_json_text(const std::vector<FormatFit>& fits) {
+std::string reality_json_text(const std::vector<FormatFit>& fits, int indent) {
   return rows_document<FormatFit>(
-      kRealitySchema, "formats", fits,
+      kRealitySchema, "formats", fits, indent,
       [](const FormatFit& fit) {
         return Json{{"format", fit.format}, {"quality", fit.quality}};
       },

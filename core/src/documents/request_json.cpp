@@ -96,7 +96,7 @@ std::string compare_response_json(std::string_view request_json, const Catalog& 
   auto fits = measured ? compare_cards(catalog, built->request, built->vendor, *measured)
                        : compare_cards(catalog, built->request, built->vendor);
   if (!fits) return error_response_json(fits.error());
-  return "{\"ok\":true,\"compare\":" + compare_json_text(fits.value()) + "}";
+  return "{\"ok\":true,\"compare\":" + compare_json_text(fits.value(), -1) + "}";
 }
 
 std::string reality_response_json(std::string_view request_json, const Catalog& catalog,
@@ -106,7 +106,7 @@ std::string reality_response_json(std::string_view request_json, const Catalog& 
   calibrate(built->request, measured);
   auto fits = compare_formats(built->request);
   if (!fits) return error_response_json(fits.error());
-  return "{\"ok\":true,\"reality\":" + reality_json_text(fits.value()) + "}";
+  return "{\"ok\":true,\"reality\":" + reality_json_text(fits.value(), -1) + "}";
 }
 
 std::string catalog_response_json(std::string_view kind, const Catalog& catalog) {

@@ -51,24 +51,26 @@ bool depends_on_format(const Error& error) {
 Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingRequest& request,
                                            const std::string& vendor,
                                            const MeasuredCards& measured) {
+  PreparedWeights weights;  // the model's tensors in the format: the same on every card
   if (!catalog.cards.empty()) {
     SizingRequest probe = request;
     probe.with_advice = false;
     probe.card = catalog.cards.front();
-    auto report = size(probe);
+    auto report = size_cached(probe, &weights);
     if (!report && !depends_on_card(report.error())) return report.error();
   }
   // The model is checked once here, so every card's run skips that check (it builds the whole
   // tensor list, a large share of one card's time).
   if (auto error = validate_arch(request.model)) return *error;
-  SizingRequest checked = request;
-  checked.model_validated = true;
+  // One request for every card, only its card and bench changed: the model is copied once.
+  SizingRequest one = request;
+  one.model_validated = true;
+  one.with_advice = false;  // the rows carry no advice; it re-runs the model many times over
+  one.with_assumptions = false;  // nor assumption lines
   std::vector<CardFit> fits;
-  PreparedWeights weights;  // the model's tensors in the format: the same on every card
+  fits.reserve(catalog.cards.size());
   for (const auto& card : catalog.cards) {
     if (!vendor.empty() && card.vendor != vendor) continue;
-    SizingRequest one = checked;
-    one.with_advice = false;  // the rows carry no advice; it re-runs the model many times over
     one.card = card;
     CardFit fit;
     fit.card = &card;
@@ -103,6 +105,7 @@ Result<std::vector<FormatFit>> compare_formats(const SizingRequest& request) {
     if (format_refuses_card(format, runtime, request.card, request.model.is_moe())) continue;
     SizingRequest one = request;
     one.with_advice = false;  // the rows carry no advice; it re-runs the model many times over
+    one.with_assumptions = false;
     one.weight_format = format.id;
     FormatFit fit;
     fit.format = format.id;

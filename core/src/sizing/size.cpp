@@ -212,7 +212,9 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     if (!calibration) return calibration.error();
     speed_input.bench = calibration.value();
   }
-  report.assumptions = assumptions_of(r, in, rm.host_layer_share > 0 || rm.host_expert_share > 0);
+  if (r.with_assumptions)
+    report.assumptions =
+        assumptions_of(r, in, rm.host_layer_share > 0 || rm.host_expert_share > 0);
   auto speed = estimate_speed(speed_input);
   if (speed) {
     report.speed = speed.value();
