@@ -134,3 +134,33 @@ TEST_CASE("a measured AWQ GEMV reaches `size --quant awq --bench` (was silently 
           0.9 * with_fast->speed->decode_tokens_per_s_per_user);
   }
 }
+
+TEST_CASE("a bench report says whose kernels it describes", "[bench][speed]") {
+  // headroom-bench runs Vulkan shaders: on llama.cpp's Vulkan backend its figures are that
+  // backend's own; on CUDA (the default for an NVIDIA card) and on vLLM they stand in, and the
+  // assumptions say so.
+  auto stands_in = [](const SizingReport& report) {
+    for (const auto& line : report.assumptions)
+      if (line.find("stand in for") != std::string::npos) return true;
+    return false;
+  };
+  SizingRequest request = rtx_4090_request();
+  request.bench = bench_on(0x10DE, 900, 700);
+  auto cuda = size(request);
+  REQUIRE(cuda);
+  CHECK(stands_in(*cuda));
+  request.backend = Backend::vulkan;
+  auto vulkan = size(request);
+  REQUIRE(vulkan);
+  CHECK_FALSE(stands_in(*vulkan));
+  request.backend.reset();
+  request.runtime = RuntimeId::vllm;
+  request.weight_format = "awq";
+  auto vllm = size(request);
+  REQUIRE(vllm);
+  CHECK(stands_in(*vllm));
+  request.bench.reset();
+  auto none = size(request);
+  REQUIRE(none);
+  CHECK_FALSE(stands_in(*none));
+}
