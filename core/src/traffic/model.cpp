@@ -370,15 +370,20 @@ Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t r
   const double rate = steady->request_rate_per_s;
   // Stepped as the engine schedules it, every request (the waves past the batch limit too:
   // with fixed output lengths a wave's sequences finish together and free their slots at once).
-  std::optional<SteppedWave> wave;
-  if (times.prefill_budget_tokens > 0 && times.prompt_tokens > 0) wave = stepped_burst(times, n);
-  if (wave) {
+  // What both burst estimates below share.
+  const auto burst_estimate = [&] {
     TrafficEstimate e;
     e.arrival = Arrival::burst;
     e.users = requests;
     e.decode_batch = served;
     e.concurrency = n;
     e.capacity_requests_per_s = steady->capacity_requests_per_s;
+    return e;
+  };
+  std::optional<SteppedWave> wave;
+  if (times.prefill_budget_tokens > 0 && times.prompt_tokens > 0) wave = stepped_burst(times, n);
+  if (wave) {
+    TrafficEstimate e = burst_estimate();
     e.ttft_s = spread_of(wave->ttft, n);
     e.itl_s = spread_of(wave->tpot, n);
     e.e2e_s = {e.ttft_s.mean + gaps * e.itl_s.mean, e.ttft_s.median + gaps * e.itl_s.mean,
@@ -403,12 +408,7 @@ Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t r
     if (k <= served) return times.prefill_s + (k - 1) * stall;
     return steady->ttft_s.mean + (k - served) / rate;
   };
-  TrafficEstimate e;
-  e.arrival = Arrival::burst;
-  e.users = requests;
-  e.decode_batch = served;
-  e.concurrency = n;
-  e.capacity_requests_per_s = steady->capacity_requests_per_s;
+  TrafficEstimate e = burst_estimate();
   e.ttft_s.mean = (served * first_ttft_mean + later * later_ttft_mean) / n;
   e.ttft_s.median = ttft_of(0.5 * (n + 1));
   e.ttft_s.p90 = ttft_of(0.9 * n);
