@@ -439,8 +439,8 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
     t.mixes_prefill = s.engine->mixes_prefill;
   }
   const double depth = prompt + 0.5 * output_tokens(input);
-  t.decode_step_s.reserve(max_batch);
-  t.prefill_stall_s.reserve(max_batch);
+  t.decode_step_s.reserve(static_cast<std::size_t>(max_batch));
+  t.prefill_stall_s.reserve(static_cast<std::size_t>(max_batch));
   for (std::uint64_t b = 1; b <= max_batch; ++b) {
     const double batch = static_cast<double>(b);
     const double step = decode_step(s, batch, depth, 0).seconds;
