@@ -160,3 +160,22 @@ TEST_CASE("engines: serving prefill on AMD Instinct runs below the NVIDIA-fitted
   CHECK(on_amd / on_nvidia > 1.6);
   CHECK(on_amd / on_nvidia < 2.2);
 }
+
+TEST_CASE("engine: the report names the release its serving figures describe", "[engine]") {
+  // Issue 12: the per-runtime parameters are for given releases, and the speed note says which.
+  for (RuntimeId runtime : {RuntimeId::vllm, RuntimeId::sglang, RuntimeId::trtllm, RuntimeId::tgi}) {
+    auto report = size(request("llama-3.1-8b-instruct", "bf16", runtime, "h100-sxm-80gb"));
+    REQUIRE(report);
+    REQUIRE(report->speed);
+    const speed::EngineParams* engine = speed::engine_params(runtime);
+    REQUIRE(engine != nullptr);
+    INFO(report->speed->model_note);
+    CHECK(report->speed->model_note.find(std::string("engine figures of ") +
+                                         runtime_profile(runtime).key + " " + engine->version) !=
+          std::string::npos);
+  }
+  auto llama = size(request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090"));
+  REQUIRE(llama);
+  REQUIRE(llama->speed);
+  CHECK(llama->speed->model_note.find("engine figures") == std::string::npos);
+}

@@ -379,7 +379,12 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   e.speedup_vs_fp16 = decode_together(s16).seconds / d.seconds;
   e.ideal_speedup_vs_fp16 = scale;
 
-  e.model_note = std::string(scheduling_note(input)) + "; card class " + s.cls.name + ".";
+  e.model_note = std::string(scheduling_note(input)) + "; card class " + s.cls.name;
+  // Which release the serving engine's scheduler costs describe (speed/engine.cpp).
+  if (s.engine)
+    e.model_note += std::string("; engine figures of ") + runtime_profile(input.runtime).key +
+                    " " + s.engine->version;
+  e.model_note += ".";
   // Inputs at the edge of their ranges can still divide by a step time of 0 or overflow to inf;
   // an estimate with inf or NaN in it is no estimate (JSON would print null, text "inf").
   for (const double figure :
