@@ -8,25 +8,19 @@
 #include <nlohmann/json.hpp>
 
 #include "headroom/results.h"
+#include "base/stats.h"
 
 namespace headroom {
 namespace {
-
-double median_of(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 MetricSummary summarize(const std::vector<double>& values) {
   MetricSummary s;
   s.count = values.size();
   if (values.empty()) return s;
-  s.median = median_of(values);
+  s.median = median(values);
   std::vector<double> deviations;
   for (const double v : values) deviations.push_back(std::fabs(v - s.median));
-  s.mad = median_of(deviations);
+  s.mad = median(deviations);
   const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
   s.spread = s.median > 0 ? (*hi - *lo) / s.median : 0;
   return s;

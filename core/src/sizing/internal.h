@@ -9,6 +9,7 @@
 
 #include "headroom/kv_dtype.h"
 #include "headroom/sizing.h"
+#include "headroom/validation.h"
 #include "headroom/weight_format.h"
 #include "runtime/memory.h"
 #include "runtime/weight_split.h"
@@ -73,5 +74,9 @@ Result<SizingReport> evaluate(const SizingRequest& request, ServiceTimes* times 
 // size() with that cache.
 Result<SizingReport> size_cached(const SizingRequest& request, PreparedWeights* weights);
 std::vector<std::string> make_advice(const SizingRequest& request, const SizingReport& report);
+
+// Rows, median and largest |error| (and its id: the last of equal ones) of (error %, id) pairs:
+// the summary of every validation set (validation.cpp, memory_validation.cpp).
+ValidationSummary summarize_errors(const std::vector<std::pair<double, std::string>>& errors);
 
 }  // namespace headroom

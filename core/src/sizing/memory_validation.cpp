@@ -1,17 +1,18 @@
 // Sizes each memory validation row's request and compares one term with the runtime's log.
 #include "headroom/memory_validation.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "base/json_util.h"
 #include "headroom/documents.h"
 #include "headroom/runtime.h"
 #include "headroom/sizing.h"
 #include "headroom/units.h"
+#include "sizing/internal.h"
 
 namespace headroom {
 namespace {
@@ -49,29 +50,20 @@ constexpr const char* kMetrics =
     "kv_cache_gib, kv_cache_mib, weights_gib, weights_mib, host_mib, activation_gib, "
     "compute_buffer_mib, non_torch_gib, kv_pool_tokens, gpu_memory_utilization";
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 MemoryValidationSummary summarize(const std::vector<const MemoryValidationRow*>& rows,
                                   std::string name) {
+  std::vector<std::pair<double, std::string>> errors;
   MemoryValidationSummary s;
   s.name = std::move(name);
-  std::vector<double> errors;
   for (const MemoryValidationRow* r : rows) {
-    ++s.rows;
+    errors.emplace_back(r->error_pct, r->id);
     s.within += r->within ? 1 : 0;
-    const double e = std::fabs(r->error_pct);
-    errors.push_back(e);
-    if (s.worst_id.empty() || e > s.max_abs_error_pct) {
-      s.max_abs_error_pct = e;
-      s.worst_id = r->id;
-    }
   }
-  s.median_abs_error_pct = median(errors);
+  const ValidationSummary common = summarize_errors(errors);
+  s.rows = common.rows;
+  s.median_abs_error_pct = common.median_abs_error_pct;
+  s.max_abs_error_pct = common.max_abs_error_pct;
+  s.worst_id = common.worst_id;
   return s;
 }
 
@@ -89,7 +81,7 @@ Result<std::vector<MemoryValidationRow>> run_memory_validation(const Catalog& ca
   if (rows == nullptr || !rows->is_array() || rows->empty())
     return parse_failure("memory_validation.rows", "must be a non-empty array");
   std::vector<MemoryValidationRow> out;
-  std::map<std::string, bool> seen;
+  std::set<std::string> seen;
   for (std::size_t i = 0; i < rows->size(); ++i) {
     const Json& row = (*rows)[i];
     std::string where = "rows[" + std::to_string(i) + "]";
@@ -97,8 +89,7 @@ Result<std::vector<MemoryValidationRow>> run_memory_validation(const Catalog& ca
     v.id = json_util::get_string(row, "id").value_or("");
     if (v.id.empty()) return parse_failure(where + ".id", "is missing");
     where += " (" + v.id + ")";
-    if (seen[v.id]) return parse_failure(where + ".id", "is used by an earlier row");
-    seen[v.id] = true;
+    if (!seen.insert(v.id).second) return parse_failure(where + ".id", "is used by an earlier row");
     v.version = json_util::get_string(row, "version").value_or("");
     v.source = json_util::get_string(row, "source").value_or("");
     if (v.version.empty()) return parse_failure(where + ".version", "is missing (the runtime version of the log)");

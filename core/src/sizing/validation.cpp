@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "base/json_util.h"
+#include "base/stats.h"
 #include "headroom/sizing.h"
 #include "headroom/traffic.h"
 #include "sizing/internal.h"
@@ -280,28 +281,22 @@ Result<std::vector<ValidationRow>> run_validation(const Catalog& catalog,
   return out;
 }
 
-namespace {
-
 ValidationSummary summarize_errors(const std::vector<std::pair<double, std::string>>& errors) {
   ValidationSummary s;
   s.rows = errors.size();
   if (errors.empty()) return s;
-  std::vector<double> sorted;
+  std::vector<double> abs_errors;
   for (const auto& [error, id] : errors) {
     const double abs_error = std::fabs(error);
-    sorted.push_back(abs_error);
+    abs_errors.push_back(abs_error);
     if (abs_error >= s.max_abs_error_pct) {
       s.max_abs_error_pct = abs_error;
       s.worst_id = id;
     }
   }
-  std::sort(sorted.begin(), sorted.end());
-  const std::size_t n = sorted.size();
-  s.median_abs_error_pct = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  s.median_abs_error_pct = median(std::move(abs_errors));
   return s;
 }
-
-}  // namespace
 
 ValidationSummary summarize_validation(const std::vector<ValidationRow>& rows) {
   std::vector<std::pair<double, std::string>> errors;
