@@ -389,9 +389,9 @@ CardWorkloadFits card_workload_fits(const SiteInputs& in) {
   const std::size_t n_models = catalog.models.size();
   const std::size_t n_workloads = std::size(kCardWorkloads);
   std::vector<std::vector<CardFit>> slots(n_workloads * n_models);
+  if (catalog.cards.empty()) return CardWorkloadFits(n_workloads);
   for_each_index(slots.size(), [&](std::size_t i) {
     const Scenario& s = kCardWorkloads[i / n_models];
-    if (catalog.cards.empty()) return;
     SizingRequest r = request_for(catalog.models[i % n_models], catalog.cards.front(), s);
     r.with_advice = false;  // the verdict is all the lists show
     auto fits = compare_cards(catalog, r, "", in.measured);
@@ -507,18 +507,20 @@ Result<Page> reality_page(const SiteInputs& in) {
   return Page{"reality.html", "reality", d};
 }
 
-// Medians of a set of rows by some grouping, as `headroom validate` prints them.
+// One group's medians, as `headroom validate` prints them (errors to `decimals` places).
+Data group_row(const std::string& name, const ValidationSummary& s, int decimals) {
+  Data row;
+  row.set("name", name);
+  row.set("rows", std::to_string(s.rows));
+  row.set("median", fixed(s.median_abs_error_pct, decimals));
+  row.set("worst", fixed(s.max_abs_error_pct, decimals));
+  row.set("worst_id", s.worst_id);
+  return row;
+}
+
 list group_rows(const std::vector<ValidationGroup>& groups) {
   list out;
-  for (const ValidationGroup& g : groups) {
-    Data row;
-    row.set("name", g.name);
-    row.set("rows", std::to_string(g.summary.rows));
-    row.set("median", fixed(g.summary.median_abs_error_pct, 1));
-    row.set("worst", fixed(g.summary.max_abs_error_pct, 1));
-    row.set("worst_id", g.summary.worst_id);
-    out.push_back(row);
-  }
+  for (const ValidationGroup& g : groups) out.push_back(group_row(g.name, g.summary, 1));
   return out;
 }
 
@@ -589,21 +591,16 @@ Page accuracy_page(const SiteInputs& in) {
   }
   list memory_groups;
   for (const MemoryValidationSummary& s : summarize_memory_by_runtime(in.memory_validation)) {
-    Data g;
-    g.set("name", s.name);
-    g.set("rows", std::to_string(s.rows));
+    Data g = group_row(s.name, s.errors, 2);  // memory errors are hundredths of a percent
     g.set("within", std::to_string(s.within));
-    g.set("median", fixed(s.median_abs_error_pct, 2));
-    g.set("worst", fixed(s.max_abs_error_pct, 2));
-    g.set("worst_id", s.worst_id);
     memory_groups.push_back(g);
   }
   const MemoryValidationSummary memory_summary = summarize_memory_validation(in.memory_validation);
   d.set("memory", memory);
   d.set("memory_by_runtime", memory_groups);
-  d.set("memory_count", std::to_string(memory_summary.rows));
+  d.set("memory_count", std::to_string(memory_summary.errors.rows));
   d.set("memory_within", std::to_string(memory_summary.within));
-  d.set("memory_median", fixed(memory_summary.median_abs_error_pct, 2));
+  d.set("memory_median", fixed(memory_summary.errors.median_abs_error_pct, 2));
   return Page{"accuracy.html", "accuracy", d};
 }
 

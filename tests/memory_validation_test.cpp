@@ -56,7 +56,7 @@ TEST_CASE("memory validation: every start-up log figure within its tolerance",
     CHECK(metrics.count(m) == 1);
   }
   const auto summary = summarize_memory_validation(*rows);
-  CHECK(summary.rows == rows->size());
+  CHECK(summary.errors.rows == rows->size());
   CHECK(summary.within == rows->size());
   const std::string doc = memory_validation_json_text(*rows);
   for (const char* key : {"\"schema\": \"headroom.memory_validation_report.v1\"", "\"by_runtime\"",

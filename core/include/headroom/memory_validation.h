@@ -11,6 +11,7 @@
 
 #include "headroom/catalog.h"
 #include "headroom/result.h"
+#include "headroom/validation.h"
 
 namespace headroom {
 
@@ -42,12 +43,9 @@ Result<std::vector<MemoryValidationRow>> run_memory_validation(const Catalog& ca
                                                                std::string_view json_text);
 
 struct MemoryValidationSummary {
-  std::string name;  // "" overall, else the runtime
-  std::size_t rows = 0;
-  std::size_t within = 0;
-  double median_abs_error_pct = 0;
-  double max_abs_error_pct = 0;
-  std::string worst_id;
+  std::string name;         // "" overall, else the runtime
+  ValidationSummary errors;  // rows, median and largest |error|, as every validation set's
+  std::size_t within = 0;   // rows within their tolerance
 };
 MemoryValidationSummary summarize_memory_validation(const std::vector<MemoryValidationRow>& rows);
 // One summary per runtime, in first-seen order.

@@ -26,11 +26,11 @@ std::string memory_validation_json_text(const std::vector<MemoryValidationRow>& 
                     {"source", r.source}});
   }
   const auto summary_json = [](const MemoryValidationSummary& s) {
-    return Json{{"rows", s.rows},
+    return Json{{"rows", s.errors.rows},
                 {"within", s.within},
-                {"median_abs_error_pct", s.median_abs_error_pct},
-                {"max_abs_error_pct", s.max_abs_error_pct},
-                {"worst", s.worst_id}};
+                {"median_abs_error_pct", s.errors.median_abs_error_pct},
+                {"max_abs_error_pct", s.errors.max_abs_error_pct},
+                {"worst", s.errors.worst_id}};
   };
   Json by_runtime = Json::object();
   for (const auto& s : summarize_memory_by_runtime(rows)) by_runtime[s.name] = summary_json(s);

@@ -98,15 +98,12 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   // read and GEMV figures describe. No public run maps them to another backend's kernels yet, so
   // the other backends and the serving runtimes use them as they stand, and say so.
   if (r.bench) {
-    const bool vulkan = is_llama_cpp(r.runtime) &&
-                        r.backend.value_or(default_backend(r.runtime, r.card)) == Backend::vulkan;
-    if (!vulkan) {
+    const bool llama = is_llama_cpp(r.runtime);
+    const Backend backend = r.backend.value_or(default_backend(r.runtime, r.card));
+    if (!llama || backend != Backend::vulkan) {
       out.push_back(std::string("the measured Vulkan read and GEMV figures stand in for ") +
-                    (is_llama_cpp(r.runtime)
-                         ? std::string("the ") +
-                               backend_key(r.backend.value_or(default_backend(r.runtime, r.card))) +
-                               " backend's"
-                         : std::string(runtime_profile(r.runtime).key) + "'s") +
+                    (llama ? std::string("the ") + backend_key(backend) + " backend's"
+                           : std::string(runtime_profile(r.runtime).key) + "'s") +
                     " own kernels (not yet calibrated against them)");
     }
   }

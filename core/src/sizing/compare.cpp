@@ -55,6 +55,7 @@ Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingR
   if (!catalog.cards.empty()) {
     SizingRequest probe = request;
     probe.with_advice = false;
+    probe.with_assumptions = false;  // only its error, if any, is read
     probe.card = catalog.cards.front();
     auto report = size_cached(probe, &weights);
     if (!report && !depends_on_card(report.error())) return report.error();

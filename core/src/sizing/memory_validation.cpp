@@ -59,11 +59,7 @@ MemoryValidationSummary summarize(const std::vector<const MemoryValidationRow*>&
     errors.emplace_back(r->error_pct, r->id);
     s.within += r->within ? 1 : 0;
   }
-  const ValidationSummary common = summarize_errors(errors);
-  s.rows = common.rows;
-  s.median_abs_error_pct = common.median_abs_error_pct;
-  s.max_abs_error_pct = common.max_abs_error_pct;
-  s.worst_id = common.worst_id;
+  s.errors = summarize_errors(errors);
   return s;
 }
 
@@ -186,8 +182,9 @@ std::string format_memory_validation_table(const std::vector<MemoryValidationRow
   const auto summary_line = [&](const MemoryValidationSummary& s, const char* prefix) {
     std::snprintf(line, sizeof line,
                   "%s%s%zu rows, %zu within tolerance, median |error| %.2f%%, worst %.2f%% (%s)\n",
-                  prefix, s.name.empty() ? "" : (s.name + ": ").c_str(), s.rows, s.within,
-                  s.median_abs_error_pct, s.max_abs_error_pct, s.worst_id.c_str());
+                  prefix, s.name.empty() ? "" : (s.name + ": ").c_str(), s.errors.rows, s.within,
+                  s.errors.median_abs_error_pct, s.errors.max_abs_error_pct,
+                  s.errors.worst_id.c_str());
     out += line;
   };
   summary_line(summarize_memory_validation(rows), "");
