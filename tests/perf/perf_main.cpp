@@ -135,18 +135,23 @@ void size_figures(int runs) {
 }  // namespace
 
 // The request's "users" replaced by `users` (the request is a flat JSON object the caller wrote).
+// Text that is no object is passed on as it is, for the core to refuse.
 std::string with_users(const std::string& request, int users) {
+  const std::size_t end = request.rfind('}');
+  if (end == std::string::npos) return request;
+  const std::size_t last = request.find_last_not_of(" \t\n", end == 0 ? 0 : end - 1);
+  const bool empty = last != std::string::npos && request[last] == '{';
   std::string out = request;
-  out.insert(out.rfind('}'), ", \"users\": " + std::to_string(users));
+  out.insert(end, std::string(empty ? "" : ", ") + "\"users\": " + std::to_string(users));
   return out;
 }
 
 int compare_figure(const std::string& request) {
   const Catalog catalog = load_builtin_catalog().value();
-  if (compare_response_json(request, catalog).find("\"ok\": true") == std::string::npos &&
-      compare_response_json(request, catalog).find("\"ok\":true") == std::string::npos) {
+  const std::string first = compare_response_json(with_users(request, 1), catalog);
+  if (first.rfind("{\"ok\":true", 0) != 0) {  // the envelope request_json.cpp writes
     std::fprintf(stderr, "headroom_perf: the request is refused: %s\n",
-                 compare_response_json(request, catalog).substr(0, 200).c_str());
+                 first.substr(0, 200).c_str());
     return 2;
   }
   for (int i = 0; i < 20; ++i) (void)compare_response_json(with_users(request, 1 + i), catalog);
