@@ -132,7 +132,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
         {r.runtime, r.gpus, mxfp4, place_weights(a, tensors, r.runtime, r.gpus, mxfp4)});
     placed = prepared.placements.end() - 1;
   }
-  const WeightPlacement weights = placed->placement;  // a copy: the cache may grow later
+  const WeightPlacement& weights = placed->placement;  // the cache is not touched again below
   in.total_params = total;
   in.active_params = active;
   in.active_params_with_embedding = active_with_embedding;
