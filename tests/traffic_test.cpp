@@ -407,11 +407,14 @@ TEST_CASE("traffic: a burst stepped through a token budget shared with the decod
   // Prefill-first (each prompt a step of its own, 0.1 s, decodes paused), 3 requests, 3 output
   // tokens: first tokens at 0.1, 0.2, 0.3 s; two decode steps end at 0.32 s: TPOT 0.11, 0.06,
   // 0.01 s.
-  ServiceTimes p = flat(0.1, 0.01, 3, 8);
-  p.prefill_budget_tokens = 100;
-  p.prompt_tokens = 10;
-  p.mixes_prefill = false;
-  auto f = burst_traffic(p, 3);
+  const auto prefill_first = [](std::size_t batch_cap) {
+    ServiceTimes x = flat(0.1, 0.01, 3, batch_cap);
+    x.prefill_budget_tokens = 100;
+    x.prompt_tokens = 10;
+    x.mixes_prefill = false;
+    return x;
+  };
+  auto f = burst_traffic(prefill_first(8), 3);
   REQUIRE(f);
   CHECK(f->ttft_s.mean == Approx(0.2).epsilon(1e-9));
   CHECK(f->ttft_s.median == Approx(0.2).epsilon(1e-9));
@@ -421,10 +424,7 @@ TEST_CASE("traffic: a burst stepped through a token budget shared with the decod
   // More requests than the batch holds: the rest wait for slots. Cap 2, prefill-first as
   // above, 4 requests: 1-2 prefilled (0.1, 0.2), decoded to 0.22; 3-4 then (0.32, 0.42), done
   // at 0.44 s.
-  ServiceTimes q = flat(0.1, 0.01, 3, 2);
-  q.prefill_budget_tokens = 100;
-  q.prompt_tokens = 10;
-  q.mixes_prefill = false;
+  ServiceTimes q = prefill_first(2);
   auto g = burst_traffic(q, 4);
   REQUIRE(g);
   CHECK(g->ttft_s.mean == Approx((0.1 + 0.2 + 0.32 + 0.42) / 4).epsilon(1e-9));
