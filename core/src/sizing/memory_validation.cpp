@@ -69,7 +69,8 @@ Result<std::vector<MemoryValidationRow>> run_memory_validation(const Catalog& ca
                                                                std::string_view json_text) {
   if (json_util::nests_too_deep(json_text)) return json_util::too_deep("memory_validation", "the set");
   const auto doc = json_util::parse(json_text);
-  if (!doc || !doc->is_object()) return parse_failure("memory_validation", "is not a JSON object");
+  if (!doc) return parse_failure("memory_validation", "is not valid JSON");
+  if (!doc->is_object()) return parse_failure("memory_validation", "is not a JSON object");
   if (json_util::get_string(*doc, "schema").value_or("") != kMemoryValidationSchema)
     return parse_failure("memory_validation.schema",
                          std::string("must be \"") + kMemoryValidationSchema + "\"");
