@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string_view>
 #include <cstdio>
 
 #include "headroom/backend.h"
@@ -44,6 +45,9 @@ constexpr const char* kRealityCards[] = {"rtx-4090", "h100-sxm-80gb"};
 std::string fixed(double value, int decimals) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  // A tiny negative error rounds to "-0.00": shown as the zero it is.
+  if (text[0] == '-' && std::string_view(text + 1).find_first_not_of("0.") == std::string_view::npos)
+    return text + 1;
   return text;
 }
 
