@@ -19,6 +19,7 @@ namespace headroom {
 struct BenchCalibration {
   double read_bytes_per_s = 0;            // measured DRAM read bandwidth
   std::optional<double> gemv_efficiency;  // best n=1 GEMV GB/s for the format / read GB/s
+  std::optional<double> f16_gemv_efficiency;  // the same for f16 weights: the speedup's baseline
   std::string device_name;
 };
 

@@ -2,6 +2,7 @@
 // each with the value used, so a reader can check it against their own setup.
 #include <cstdio>
 
+#include "headroom/units.h"
 #include "runtime/kv_layout.h"
 #include "sizing/internal.h"
 #include "speed/params.h"
@@ -16,10 +17,39 @@ std::string gib_text(std::uint64_t bytes) {
   return text;
 }
 
+// headroom-bench's kernels are Vulkan compute shaders: its GEMV figures are llama.cpp's Vulkan
+// backend's own; every other backend and serving runtime keeps its fitted kernel share and takes
+// the card's measured DRAM from the bench (speed model, make_setup).
+std::string bench_line(const SizingRequest& r, const BenchCalibration& bench, DType weight_dtype) {
+  const bool llama = is_llama_cpp(r.runtime);
+  const Backend backend = r.backend.value_or(default_backend(r.runtime, r.card));
+  const std::string format = dtype_info(weight_dtype).id;
+  if (llama && backend == Backend::vulkan && bench.gemv_efficiency)
+    return "decode from the measured Vulkan " + format + " GEMV (" +
+           format_bandwidth(bench.read_bytes_per_s * *bench.gemv_efficiency) +
+           "): the Vulkan backend's own kernels";
+  const speed::CardClass card_class = speed::classify_card(r.card);
+  char share[200];
+  std::snprintf(share, sizeof share, "%.0f%% of the %.0f%% of spec a streaming read usually reaches on %s cards",
+                100.0 * speed::bench_card_factor(r.card, bench.read_bytes_per_s),
+                100.0 * speed::stream_read_params(card_class).fraction,
+                speed::card_class_params(card_class).name);
+  const std::string whose = llama ? std::string("the ") + backend_key(backend) + " backend's"
+                                  : std::string(runtime_profile(r.runtime).key) + "'s";
+  std::string text = "the measured read " + format_bandwidth(bench.read_bytes_per_s) + " (" +
+                     share + ") scales " + whose + " own fitted bandwidth";
+  if (llama && backend == Backend::vulkan)
+    text += "; the bench file has no " + format + " GEMV";
+  else
+    text += "; the bench's Vulkan GEMV figures describe llama.cpp's Vulkan kernels, not these";
+  return text;
+}
+
 }  // namespace
 
 std::vector<std::string> assumptions_of(const SizingRequest& r, const NormalizedInputs& in,
-                                        bool offloaded) {
+                                        bool offloaded, const BenchCalibration* bench,
+                                        DType weight_dtype) {
   const ModelArch& a = r.model;
   std::vector<std::string> out = r.name_notes;
   out.insert(out.end(), a.notes.begin(), a.notes.end());
@@ -94,19 +124,7 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
       out.push_back(text);
     }
   }
-  // headroom-bench's kernels are Vulkan compute shaders: llama.cpp's Vulkan backend is what its
-  // read and GEMV figures describe. No public run maps them to another backend's kernels yet, so
-  // the other backends and the serving runtimes use them as they stand, and say so.
-  if (r.bench) {
-    const bool llama = is_llama_cpp(r.runtime);
-    const Backend backend = r.backend.value_or(default_backend(r.runtime, r.card));
-    if (!llama || backend != Backend::vulkan) {
-      out.push_back(std::string("the measured Vulkan read and GEMV figures stand in for ") +
-                    (llama ? std::string("the ") + backend_key(backend) + " backend's"
-                           : std::string(runtime_profile(r.runtime).key) + "'s") +
-                    " own kernels (not yet calibrated against them)");
-    }
-  }
+  if (bench) out.push_back(bench_line(r, *bench, weight_dtype));
   if (!r.bench_origin.empty()) out.push_back(r.bench_origin);  // last: where the figures came from
   return out;
 }

@@ -30,8 +30,11 @@ struct CheckedRequest {
 Result<CheckedRequest> check_request(const SizingRequest& request);
 
 // Every default the model applied where the request was silent, so a reader can check them.
+// `bench`: the calibration the speed model received (null without --bench), `weight_dtype` the
+// format whose GEMV it looked up.
 std::vector<std::string> assumptions_of(const SizingRequest& request, const NormalizedInputs& in,
-                                        bool offloaded);
+                                        bool offloaded, const BenchCalibration* bench,
+                                        DType weight_dtype);
 
 // The verdict and its one-sentence reason from the memory terms the runtime model produced.
 struct VerdictInputs {

@@ -214,7 +214,8 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   }
   if (r.with_assumptions)
     report.assumptions =
-        assumptions_of(r, in, rm.host_layer_share > 0 || rm.host_expert_share > 0);
+        assumptions_of(r, in, rm.host_layer_share > 0 || rm.host_expert_share > 0,
+                       speed_input.bench ? &*speed_input.bench : nullptr, weights.dominant_dtype);
   auto speed = estimate_speed(speed_input);
   if (speed) {
     report.speed = speed.value();

@@ -38,6 +38,7 @@ Result<BenchCalibration> calibrate_from_bench(const BenchReport& report, const C
   calibration.read_bytes_per_s = *read;
   calibration.device_name = report.device.name;
   calibration.gemv_efficiency = gemv_efficiency(report, weight_dtype);
+  calibration.f16_gemv_efficiency = gemv_efficiency(report, DType::f16);
   return calibration;
 }
 

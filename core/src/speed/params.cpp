@@ -108,6 +108,40 @@ const CardClassParams& card_class_params(CardClass card_class) {
   return kTable[11];
 }
 
+const StreamReadParams& stream_read_params(CardClass card_class) {
+  // Measured streaming reads (CUDA/HIP; a read kernel's DRAM share is the memory system's, and a
+  // Vulkan read reaches the same on these parts: llama.cpp's Vulkan f16 GEMV on an RTX 4070 reached
+  // 93-95%, PR #10991 / #11595). Classes without a published read use the median of the measured
+  // four, and say so.
+  static const StreamReadParams kNvidiaHbm{
+      0.91, "median of RRZE gpu-benches reads: H100 PCIe 95% (gpu-stream/h100_pcie.txt), A100 40GB "
+            "96% and A100 80GB 87% (gpu-stream/a100_40.txt, a100_80.txt), H200 81% "
+            "(gpu-l2-cache/h200.txt)"};
+  static const StreamReadParams kNvidiaGddr{
+      0.96, "L40 read 98% (RRZE gpu-benches gpu-stream/l40.txt), RTX 3090 Ti CUDA bf16 GEMV 95% "
+            "(llama.cpp PR #15131)"};
+  static const StreamReadParams kAmdHbm{
+      0.79, "MI300X read 4.2 of 5.3 TB/s (RRZE gpu-benches gpu-stream/mi300x.txt)"};
+  static const StreamReadParams kAmdGddr{
+      0.84, "Radeon PRO W7800 Vulkan f16 GEMV 486 of 576 GB/s (llama.cpp issue #11559)"};
+  static const StreamReadParams kUnmeasured{
+      0.875, "no published streaming read for this class: the median of the four measured "
+             "classes (0.79, 0.84, 0.91, 0.96), an estimate"};
+  switch (card_class) {
+    case CardClass::nvidia_hbm: return kNvidiaHbm;
+    case CardClass::nvidia_gddr: return kNvidiaGddr;
+    case CardClass::amd_hbm: return kAmdHbm;
+    case CardClass::amd_gddr: return kAmdGddr;
+    default: return kUnmeasured;
+  }
+}
+
+double bench_card_factor(const Card& card, double read_bytes_per_s) {
+  const double usual =
+      stream_read_params(classify_card(card)).fraction * card.bandwidth_bytes_per_s;
+  return usual > 0 ? read_bytes_per_s / usual : 1.0;
+}
+
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) {
   // per_layer_s: kernel launch and small-op time per layer per step: the intercept of time per
   // token against bytes read on the batch-1 rows of each runtime family (XiongjieDai F16 vs Q4

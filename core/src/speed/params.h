@@ -95,6 +95,19 @@ const BackendParams& backend_params(Backend backend, CardClass card_class,
                                     std::string_view build_month = {});
 bool is_build_month(std::string_view text);
 const CardClassParams& card_class_params(CardClass card_class);
+
+// The share of spec DRAM bandwidth a streaming read kernel usually reaches on a card class, and
+// where that figure comes from. A headroom-bench read against it says how far one card sits from
+// its class (memory clocks, power limits, a laptop variant): the factor that carries a bench run
+// to the backends whose own kernels the bench does not run.
+struct StreamReadParams {
+  double fraction;
+  const char* source;
+};
+const StreamReadParams& stream_read_params(CardClass card_class);
+// A measured read over the share its class usually reaches: 1 for a card that reads like its
+// class, 0.9 for one whose DRAM delivers 10% less.
+double bench_card_factor(const Card& card, double read_bytes_per_s);
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class);
 const FormatParams& format_params(DType weight_dtype);
 const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype);
