@@ -48,6 +48,29 @@ expect_error "--backend is a llama.cpp/Ollama setting" size --model llama-3.1-8b
   --runtime vllm --card rtx-4090 --backend cuda
 expect_error "--backend must be cuda, vulkan, rocm, metal, sycl or cpu" size \
   --model llama-3.1-8b-instruct --runtime llama.cpp --card rtx-4090 --backend opencl
+# Engine releases and llama.cpp build months: the runtime they belong to, and their spelling.
+expect_error "--engine-version must be a release like 0.6.3 (got 'latest')" "${base[@]}" \
+  --engine-version latest
+expect_error "--engine-version is a serving-engine release" size --model llama-3.1-8b-instruct \
+  --quant q4_k_m --runtime llama.cpp --card rtx-4090 --engine-version 0.6.3
+expect_error "ran the V0 engine, whose figures are measured on AMD Instinct cards only" \
+  "${base[@]}" --engine-version 0.6.3
+expect_error "--llama-build is a llama.cpp/Ollama build month" "${base[@]}" --llama-build 2024-05
+expect_error "--llama-build must be a month YYYY-MM (got '2024-13')" size \
+  --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card rtx-4090 \
+  --llama-build 2024-13
+# The V0 engine on the MI300X it was fitted on: its note names the release, and its host costs
+# make a single 405B request decode slower than the current engine's.
+v0=(size --model llama-3.1-405b-instruct --runtime vllm --card mi300x --gpus 8 --json)
+expect_ok "'vllm 0.5-0.7 (V0 engine)' in doc['speed']['model_note']" "${v0[@]}" --engine-version 0.6.3
+"$headroom" "${v0[@]}" >"$tmp/v1.json" 2>/dev/null
+expect_ok "doc['speed']['decode_tokens_per_s_per_user'] < json.load(open('$tmp/v1.json'))['speed']['decode_tokens_per_s_per_user']" \
+  "${v0[@]}" --engine-version 0.6.3
+# An Alchemist card's 2024 Vulkan build era (llama.cpp PR #10296) decodes slower than a current one.
+a770=(size --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card arc-a770 --backend vulkan --json)
+"$headroom" "${a770[@]}" >"$tmp/a770.json" 2>/dev/null
+expect_ok "doc['speed']['decode_tokens_per_s_per_user'] < 0.7 * json.load(open('$tmp/a770.json'))['speed']['decode_tokens_per_s_per_user']" \
+  "${a770[@]}" --llama-build 2024-11
 expect_error "--users must be a whole number (got '-3')" "${base[@]}" --users -3
 expect_error "--prompt-tokens must be a whole number (got 'lots')" "${base[@]}" --prompt-tokens lots
 expect_error "users must be 1..100000 (got 0)" "${base[@]}" --users 0

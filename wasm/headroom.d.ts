@@ -20,10 +20,13 @@ export interface SizeRequest {
   parallel?: number;
   ubatch_size?: number;
   flash_attention?: boolean | 'on' | 'off';
+  prefix_caching?: boolean | 'on' | 'off';  // vLLM only
   n_gpu_layers?: number;
   n_cpu_moe?: number;
   host_bandwidth_gb_per_s?: number;
   backend?: 'cuda' | 'vulkan' | 'rocm' | 'metal' | 'sycl' | 'cpu';  // llama.cpp / Ollama only
+  engine_version?: string;     // serving engine release the speed figures describe ('0.6.3'; default: current)
+  llama_build_month?: string;  // llama.cpp / Ollama build month 'YYYY-MM' (default: a current build)
   arrival?: 'burst' | 'closed-loop' | 'rate';  // default burst: every user at once
   request_rate?: number;                       // requests/s (Poisson), with arrival 'rate'
   ttft_target_s?: number;                      // p90 time-to-first-token target (not with burst)

@@ -126,6 +126,23 @@ test('wasm requests go through the CLI\'s request rules', async () => {
   assert.strictEqual(withCard.field, 'card');
 });
 
+test('wasm size() takes an engine release and a llama.cpp build month as the CLI does', async () => {
+  const headroom = await load();
+  const v0 = { model: 'llama-3.1-405b-instruct', runtime: 'vllm', card: 'mi300x', gpus: 8, engine_version: '0.6.3' };
+  const wasm = headroom.size(v0);
+  assert.strictEqual(wasm.ok, true, JSON.stringify(wasm));
+  assert.match(wasm.report.speed.model_note, /vllm 0\.5-0\.7 \(V0 engine\)/);
+  const native = JSON.parse(execFileSync(cliPath, ['size', '--model', v0.model, '--runtime', 'vllm',
+    '--card', 'mi300x', '--gpus', '8', '--engine-version', '0.6.3', '--json']).toString());
+  assert.deepStrictEqual(wasm.report.speed, native.speed);
+  const bad = headroom.size({ ...scenario, engine_version: 'latest' });
+  assert.strictEqual(bad.ok, false);
+  assert.strictEqual(bad.field, 'engine_version');
+  const wrongRuntime = headroom.size({ ...scenario, llama_build_month: '2024-11' });
+  assert.strictEqual(wrongRuntime.ok, false);
+  assert.strictEqual(wrongRuntime.field, 'llama_build_month');
+});
+
 // A small GGUF written by tests/make_gguf.py: a header followed by a sparse hole for the tensors.
 function tinyGguf() {
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'headroom-gguf-'));

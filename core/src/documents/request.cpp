@@ -64,6 +64,8 @@ class Builder {
     if (key == "bench") return bench(text);
     if (key == "flash_attention") return on_off(key, text, r.knobs.flash_attention);
     if (key == "prefix_caching") return on_off(key, text, r.knobs.prefix_caching);
+    if (key == "engine_version") return assign(k.engine_version.emplace(), key, text);
+    if (key == "llama_build_month") return assign(k.llama_build_month.emplace(), key, text);
     if (key == "backend") {
       auto backend = parse_backend(text);
       if (!backend) return backend.error();
@@ -346,6 +348,8 @@ const std::vector<std::string_view>& request_keys() {
                                                       "host_bandwidth_gb_per_s",
                                                       "bench",
                                                       "backend",
+                                                      "engine_version",
+                                                      "llama_build_month",
                                                       "arrival",
                                                       "request_rate",
                                                       "ttft_target_s",

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "sizing/internal.h"
+#include "speed/engine.h"
+#include "speed/params.h"
 
 namespace headroom {
 namespace {
@@ -90,6 +92,35 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
     return invalid("prefix_caching", std::string("is a vLLM setting (--enable-prefix-caching); ") +
                                          runtime_profile(r.runtime).name +
                                          " keeps its own prefix cache");
+  }
+  if (k.engine_version) {
+    if (is_llama_cpp(r.runtime) || r.runtime == RuntimeId::transformers)
+      return invalid("engine_version", std::string("is a serving-engine release (vLLM, SGLang, "
+                                                   "TensorRT-LLM, TGI); ") +
+                                           runtime_profile(r.runtime).name +
+                                           (is_llama_cpp(r.runtime) ? " takes llama_build_month"
+                                                                    : " has no engine entry"));
+    const speed::Release release = speed::parse_release(*k.engine_version);
+    if (!release.known())
+      return invalid("engine_version",
+                     "must be a release like 0.6.3 (got '" + *k.engine_version + "')");
+    // The V0 engine's host costs are fitted on MI300X rows only (speed/engine.cpp): on any other
+    // card they would be a guess presented as a figure.
+    if (r.runtime == RuntimeId::vllm && release.major == 0 && release.minor < 8 &&
+        r.card.vendor != "amd")
+      return invalid("engine_version",
+                     "vLLM " + *k.engine_version +
+                         " ran the V0 engine, whose figures are measured on AMD Instinct cards "
+                         "only; Headroom has none for " + r.card.name + " (use 0.8 or later)");
+  }
+  if (k.llama_build_month) {
+    if (!is_llama_cpp(r.runtime))
+      return invalid("llama_build_month", std::string("is a llama.cpp/Ollama build month; ") +
+                                              runtime_profile(r.runtime).name +
+                                              " takes engine_version");
+    if (!speed::is_build_month(*k.llama_build_month))
+      return invalid("llama_build_month",
+                     "must be a month YYYY-MM (got '" + *k.llama_build_month + "')");
   }
   if (r.backend && !is_llama_cpp(r.runtime)) {
     return invalid("backend", std::string("is a llama.cpp/Ollama setting; ") +

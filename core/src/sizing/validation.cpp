@@ -12,6 +12,7 @@
 #include "headroom/sizing.h"
 #include "headroom/traffic.h"
 #include "sizing/internal.h"
+#include "speed/engine.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -233,7 +234,10 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   if (is_llama_cpp(*runtime) && out.date.size() >= 7)
     request.knobs.llama_build_month = out.date.substr(0, 7);
   // A serving row's build names the engine release its figures describe.
-  if (!is_llama_cpp(*runtime) && !out.build.empty()) request.knobs.engine_version = out.build;
+  // Builds that name no release ("nightly", a commit) describe the current engines.
+  if (!is_llama_cpp(*runtime) && *runtime != RuntimeId::transformers &&
+      speed::parse_release(out.build).known())
+    request.knobs.engine_version = out.build;
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   if (serving) {
     if (auto e = read_serving_load(row, where, out, request)) return *e;
