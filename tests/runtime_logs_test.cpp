@@ -188,6 +188,26 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b on one H100 under v0.10.2 starts and se
   CHECK(rocm->memory.activation_bytes == rocm_current->memory.activation_bytes);
 }
 
+TEST_CASE("llama.cpp acceptance: Mamba-2 recurrent state of a 52-layer Nemotron-H MoE",
+          "[sizing][acceptance][llamacpp][hybrid]") {
+  // ollama/ollama issue #17692 (2026-08-12, Ollama's llama.cpp engine, ROCm, one sequence),
+  // model "nemotron3.5-lightning:30b":
+  //   "llama_memory_recurrent: size = 47.62 MiB (1 cells, 52 layers, 1 seqs 0 rs_seq),
+  //    R (f32): 1.62 MiB, S (f32): 46.00 MiB".
+  // That model (a LatentMoE variant, refused by Headroom for its moe_latent_size) is not
+  // Nemotron 3 Nano, but the two figures pin its 23 Mamba-2 layers to Nano's shapes: R = 23 x
+  // (K - 1) x (d_inner + 2 G N) x 4 B with K 4, d_inner 4096, G 8, N 128 is 1.617 MiB and S = 23
+  // x d_inner x N x 4 B is 46.00 MiB. Headroom's llama.cpp state for Nemotron 3 Nano (same
+  // pattern of 52 layers, 23 of them Mamba-2) must land on the logged sizes.
+  const auto& arch = catalog().find_model("nemotron-3-nano-30b-a3b").value()->arch;
+  const StateElements e = recurrent_state_elements(arch);
+  CHECK(mib(e.conv * 4) == Approx(1.62).margin(0.005));
+  CHECK(mib(e.ssm * 4) == Approx(46.00).margin(0.005));
+  const KvLayout layout = make_kv_layout(arch, 2.0, RuntimeId::llamacpp, 1, true);
+  CHECK(mib(layout.state_bytes_per_sequence) == Approx(47.62).margin(0.005));
+  CHECK(arch.num_layers == 52);
+}
+
 TEST_CASE("llama.cpp acceptance: sliding-window cache per stream, padded to 256",
           "[sizing][acceptance][llamacpp]") {
   // Gemma 3 270M (google/gemma-3-270m config.json: 18 layers, five sliding (window 512) then one
