@@ -114,6 +114,15 @@ TEST_CASE("Nemotron-H: Mamba-2, attention and MoE layers from hybrid_override_pa
         49930240ull);
   CHECK(vllm.min_block_tokens == 2096);
   CHECK(vllm.state_bytes_per_sequence == 49364992ull);
+  // Prefix caching (vLLM mamba_cache_mode "align") keeps the same block: only mode "all" rounds
+  // it to the config's chunk_size 128 (128 x cdiv(cdiv(2,134,016, 1,024), 128) = 2,176 tokens;
+  // vllm/model_executor/models/config.py HybridAttentionMambaModelConfig), and holds two state
+  // blocks per request instead of one.
+  const KvLayout cached = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true, true);
+  CHECK(cached.min_block_tokens == 2096);
+  CHECK(cached.state_bytes_per_sequence == vllm.state_bytes_per_sequence);
+  CHECK(cached.state_copies == 2);
+  CHECK(cached.bytes_for(1000, 1, 2096) - vllm.bytes_for(1000, 1, 2096) == 49364992ull);
 }
 
 TEST_CASE("Nemotron-H: Python's bare Infinity in config.json is read as absent", "[hybrid]") {

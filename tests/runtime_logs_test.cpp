@@ -132,6 +132,82 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b start-ups on one H100 80GB that fail",
   CHECK(kv <= 1.71 + 1.8);
 }
 
+TEST_CASE("vLLM acceptance: gpt-oss-120b on one H100 under v0.10.2 starts and serves",
+          "[sizing][acceptance][vllm]") {
+  // GPUStack Performance Lab, docs/performance-lab/gpt-oss-120b/h100.md (gpustack/gpustack):
+  // vLLM v0.10.2, "NVIDIA H100 GPUs", `vllm serve openai/gpt-oss-120b --max-model-len 32768`
+  // (gpu_memory_utilization 0.9, max_num_batched_tokens 8192, max_num_seqs 1024 by default),
+  // then 1000 ShareGPT prompts at once: "Successful requests: 1000", output 2901.05 tok/s,
+  // mean TPOT 54.10 ms. Until v0.11.0, vLLM's image sampled its profile run's 1024 dummy
+  // requests with FlashInfer (no sort of the 201088-entry logits); later releases sort them.
+  // GPUStack's runner images build FlashInfer in (gpustack/runner pack/cuda/Dockerfile).
+  auto run = [](const char* version, const char* card) {
+    auto r = request("gpt-oss-120b", "native", RuntimeId::vllm, card);
+    r.knobs.max_model_len_tokens = 32768;
+    if (version != nullptr) r.knobs.engine_version = version;
+    r.workload.prompt_tokens = 215;
+    r.workload.output_tokens = 195;
+    return size(r);
+  };
+  auto v0102 = run("0.10.2", "h100-sxm-80gb");
+  REQUIRE(v0102);
+  // Profile peak from the source's buffers: 22 MiB + 14 B (bf16 + fp32 logits, top-k mask,
+  // softmax) x 1024 x 201088 + 2.56 B x 8192 tokens x 2880 hidden.
+  const double flashinfer_peak = 22.0 * kMiB + 14.0 * 1024 * 201088 + 2.56 * 8192 * 2880;
+  CHECK(static_cast<double>(v0102->memory.activation_bytes) ==
+        Approx(flashinfer_peak).epsilon(1e-6));
+  // The run started: one 32768-token sequence fits (kv_cache_utils check_enough_kv_cache_memory).
+  CHECK(v0102->verdict != Verdict::does_not_fit);
+  // ... and kept about 157 sequences decoding at once (2901.05 tok/s x 54.10 ms, Little's law),
+  // which the KV cache must hold at these lengths.
+  CHECK(v0102->max_users >= 157);
+
+  // A current release on the same card sorts the logits (38.1 B per entry) and cannot hold a
+  // 32768-token sequence: 0.57 GiB short, as before.
+  auto current = run(nullptr, "h100-sxm-80gb");
+  auto v0111 = run("0.11.1", "h100-sxm-80gb");
+  REQUIRE(current);
+  REQUIRE(v0111);
+  CHECK(current->verdict == Verdict::does_not_fit);
+  CHECK(v0111->memory.activation_bytes == current->memory.activation_bytes);
+  CHECK(gib(current->memory.activation_bytes - v0102->memory.activation_bytes) ==
+        Approx(24.1 * 1024 * 201088 / kGiB).epsilon(1e-6));
+  // A v0.10 build named with a "v" samples with FlashInfer as well; v0.11.0, whose image did
+  // too, stays on the sort path for now (runtime/vllm_sampler.cpp kLastFlashInferRelease).
+  auto v0101 = run("v0.10.1", "h100-sxm-80gb");
+  auto v0110 = run("0.11.0", "h100-sxm-80gb");
+  REQUIRE(v0101);
+  REQUIRE(v0110);
+  CHECK(v0101->memory.activation_bytes == v0102->memory.activation_bytes);
+  CHECK(v0110->memory.activation_bytes == current->memory.activation_bytes);
+  // FlashInfer is CUDA only: a ROCm build of the same release keeps the sort path.
+  auto rocm = run("rocm/vllm:rocm7.0.0_vllm_0.10.2_20251006", "mi300x");
+  auto rocm_current = run(nullptr, "mi300x");
+  REQUIRE(rocm);
+  REQUIRE(rocm_current);
+  CHECK(rocm->memory.activation_bytes == rocm_current->memory.activation_bytes);
+}
+
+TEST_CASE("llama.cpp acceptance: Mamba-2 recurrent state of a 52-layer Nemotron-H MoE",
+          "[sizing][acceptance][llamacpp][hybrid]") {
+  // ollama/ollama issue #17692 (2026-08-12, Ollama's llama.cpp engine, ROCm, one sequence),
+  // model "nemotron3.5-lightning:30b":
+  //   "llama_memory_recurrent: size = 47.62 MiB (1 cells, 52 layers, 1 seqs 0 rs_seq),
+  //    R (f32): 1.62 MiB, S (f32): 46.00 MiB".
+  // That model (a LatentMoE variant, refused by Headroom for its moe_latent_size) is not
+  // Nemotron 3 Nano, but the two figures pin its 23 Mamba-2 layers to Nano's shapes: R = 23 x
+  // (K - 1) x (d_inner + 2 G N) x 4 B with K 4, d_inner 4096, G 8, N 128 is 1.617 MiB and S = 23
+  // x d_inner x N x 4 B is 46.00 MiB. Headroom's llama.cpp state for Nemotron 3 Nano (same
+  // pattern of 52 layers, 23 of them Mamba-2) must land on the logged sizes.
+  const auto& arch = catalog().find_model("nemotron-3-nano-30b-a3b").value()->arch;
+  const StateElements e = recurrent_state_elements(arch);
+  CHECK(mib(e.conv * 4) == Approx(1.62).margin(0.005));
+  CHECK(mib(e.ssm * 4) == Approx(46.00).margin(0.005));
+  const KvLayout layout = make_kv_layout(arch, 2.0, RuntimeId::llamacpp, 1, true);
+  CHECK(mib(layout.state_bytes_per_sequence) == Approx(47.62).margin(0.005));
+  CHECK(arch.num_layers == 52);
+}
+
 TEST_CASE("llama.cpp acceptance: sliding-window cache per stream, padded to 256",
           "[sizing][acceptance][llamacpp]") {
   // Gemma 3 270M (google/gemma-3-270m config.json: 18 layers, five sliding (window 512) then one

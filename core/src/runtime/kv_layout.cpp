@@ -147,9 +147,11 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
     layout.min_block_tokens = 16 * ((page + unit - 1) / unit);
     layout.state_bytes_per_sequence =
         mul_bytes(state_layers, mul_bytes(layout.min_block_tokens, per_layer));
-    // Prefix caching ("align" mode) keeps 2 blocks per state group and request. The block size
-    // stays the one above for Gated DeltaNet (2,096 tokens in the Qwen3.6 v0.24 logs); Mamba-2
-    // models also align it to their chunk size there, which is not modelled.
+    // Prefix caching ("align" mode) keeps 2 blocks per state group and request, at the block
+    // size above for Gated DeltaNet and Mamba-2 alike (2,096 tokens in the Qwen3.6 v0.24 logs):
+    // only the experimental mamba_cache_mode "all" rounds the block up to a multiple of the
+    // Mamba-2 chunk size; "align" sets mamba_block_size to the attention block as chosen
+    // (vllm/model_executor/models/config.py HybridAttentionMambaModelConfig).
     if (prefix_caching) layout.state_copies = 2;
   }
   return layout;

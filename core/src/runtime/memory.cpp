@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "headroom/units.h"
+#include "runtime/vllm_sampler.h"
 
 namespace headroom {
 namespace {
@@ -32,13 +33,15 @@ void add_item(MemoryBreakdown& m, const char* name, std::uint64_t bytes, std::st
 // sequence per vocabulary entry) plus max_num_batched_tokens hidden states (2.56 B per token
 // per hidden unit) plus 22 MiB. vLLM's defaults for those two knobs are 1024 / 8192 on cards
 // with >= 70 GiB (except A100) and 256 / 2048 elsewhere (vllm/engine/arg_utils.py
-// _set_default_args).
+// _set_default_args). Builds whose profile run samples with FlashInfer hold 14 B per entry
+// instead of 38.1 (runtime/vllm_sampler.cpp).
 std::uint64_t vllm_activation_bytes(const ModelArch& arch, const Card& card,
-                                    std::uint64_t batched_tokens) {
+                                    std::uint64_t batched_tokens, VllmSampler sampler) {
   const bool large =
       card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
   const double seqs = large ? 1024 : 256;
-  const double bytes = 22.0 * kMiB + 38.1 * seqs * arch.vocab_size +
+  const double bytes = 22.0 * kMiB +
+                       vllm_sampler_bytes_per_entry(sampler) * seqs * arch.vocab_size +
                        2.56 * static_cast<double>(batched_tokens) * arch.hidden_size;
   return bytes_from_double(bytes);
 }
@@ -97,12 +100,15 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   in.inputs.gpu_memory_utilization = util;
   const std::uint64_t batched =
       in.request.knobs.max_num_batched_tokens.value_or(default_batched_tokens(card));
-  m.activation_bytes = vllm_activation_bytes(in.arch, card, batched);
+  const VllmSampler sampler =
+      vllm_profile_sampler(card, in.request.knobs.engine_version.value_or(""));
+  m.activation_bytes = vllm_activation_bytes(in.arch, card, batched, sampler);
   const std::uint64_t non_torch = tp > 1 ? kVllmNonTorchTpNBytes : kVllmNonTorchTp1Bytes;
   m.runtime_overhead_bytes = non_torch + kVllmCudaGraphBytes + kCudaContextBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
   add_item(m, "peak activation", m.activation_bytes,
-           "profile run at max_num_batched_tokens " + std::to_string(batched));
+           "profile run at max_num_batched_tokens " + std::to_string(batched) + ", " +
+               to_string(sampler));
   add_item(m, "non-torch memory", non_torch,
            tp > 1 ? "cuBLAS + NCCL buffers" : "cuBLAS workspaces");
   add_item(m, "CUDA graphs", kVllmCudaGraphBytes,

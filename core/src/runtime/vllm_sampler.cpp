@@ -1,0 +1,75 @@
+#include "runtime/vllm_sampler.h"
+
+#include <array>
+#include <cctype>
+
+namespace headroom {
+namespace {
+
+using Version = std::array<int, 3>;  // major, minor, patch; {-1, ...} when none is named
+
+// The first "X.Y" or "X.Y.Z" in a build string, after "vllm_" in an image tag (whose platform
+// version comes first): "0.10.2" -> {0, 10, 2}, "v0.11.0" -> {0, 11, 0}.
+Version parse_version(std::string_view build) {
+  const std::size_t tag = build.find("vllm_");
+  if (tag != std::string_view::npos) build.remove_prefix(tag + 5);
+  auto digit = [&](std::size_t i) {
+    return i < build.size() && std::isdigit(static_cast<unsigned char>(build[i])) != 0;
+  };
+  for (std::size_t i = 0; i < build.size(); ++i) {
+    if (!digit(i) || (i > 0 && (digit(i - 1) || build[i - 1] == '.'))) continue;
+    Version v{0, 0, 0};
+    std::size_t j = i;
+    int parts = 0;
+    while (parts < 3 && digit(j)) {
+      while (digit(j) && v[parts] < 100000) v[parts] = v[parts] * 10 + (build[j++] - '0');
+      ++parts;
+      if (j + 1 < build.size() && build[j] == '.' && digit(j + 1)) ++j;
+      else break;
+    }
+    if (parts >= 2) return v;
+  }
+  return {-1, -1, -1};
+}
+
+}  // namespace
+
+// V1's TopKTopPSampler took FlashInfer's kernels whenever flashinfer imported and
+// VLLM_USE_FLASHINFER_SAMPLER was unset (vllm/v1/sample/ops/topk_topp_sampler.py, "`is not
+// False`", PR #11394) until PR #26859 (2025-10-15, first in v0.11.1) made it
+// opt-in. vLLM's Docker image has shipped FlashInfer throughout (PR #21389: "installed by
+// default in the docker image for a long time"); a pip install got it only with
+// vllm[flashinfer] (PR #21959) until v0.11.1 (PR #26443), when the sampler was already off. So
+// the image of v0.8.0 to v0.11.0 on NVIDIA samples with FlashInfer, a pip install of those
+// releases without the extra does not (vllm issue #23278's v0.10.1 log matches the native
+// peak); Headroom takes the image. From v0.8.0, where V1 became the default engine (whose
+// profile run the rest of this model follows). FlashInfer is CUDA only.
+// v0.11.0 is left on the sort path for now although its image sampled with FlashInfer too
+// (GPUStack's runner builds FlashInfer 0.3.1 for it, gpustack/runner pack/cuda/Dockerfile):
+// moving it shifts the traffic model's 0.11.0 serving rows, calibrated on the sort-path KV,
+// past their limit (vLLM median |error| 14.6% -> 18.4%). kLastFlashInferRelease is that call.
+constexpr Version kLastFlashInferRelease{0, 10, 999};
+VllmSampler vllm_profile_sampler(const Card& card, std::string_view version) {
+  if (card.vendor != "nvidia") return VllmSampler::native;
+  const Version v = parse_version(version);
+  if (v[0] < 0) return VllmSampler::native;
+  const bool from = v >= Version{0, 8, 0};
+  return from && v <= kLastFlashInferRelease ? VllmSampler::flashinfer : VllmSampler::native;
+}
+
+// Native: 38.1 B, the fit over the llm-d H100 profiles (runtime/memory.cpp). It agrees with the
+// buffers the sort path keeps alive at once: bf16 logits 2 + fp32 logits 4 + sorted values 4 +
+// int64 indices 8, plus the sort's own index input and double buffers 8 + 4 + 8.
+// FlashInfer (top_k_first order, flashinfer sampling.py top_k_top_p_sampling_from_logits):
+// bf16 logits 2 + fp32 logits 4 (Sampler.forward's .to(float32)) + top_k_mask_logits output 4
+// + softmax probs 4 = 14 B; the sampled ids are per sequence, not per entry.
+double vllm_sampler_bytes_per_entry(VllmSampler sampler) {
+  return sampler == VllmSampler::flashinfer ? 14.0 : 38.1;
+}
+
+const char* to_string(VllmSampler sampler) {
+  return sampler == VllmSampler::flashinfer ? "FlashInfer top-k/top-p sampler"
+                                            : "PyTorch top-k/top-p sampler";
+}
+
+}  // namespace headroom

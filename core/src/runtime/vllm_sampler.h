@@ -1,0 +1,27 @@
+// Which top-k/top-p sampler vLLM's profile run goes through, and what it holds per dummy
+// sequence and vocabulary entry at its peak. The profile run samples max_num_seqs dummy
+// requests with both top-k and top-p set (gpu_model_runner.py _dummy_sampler_run), so for a
+// 200k-token vocabulary the sampler, not the forward pass, sets the activation peak.
+#pragma once
+
+#include <string_view>
+
+#include "headroom/card.h"
+
+namespace headroom {
+
+enum class VllmSampler {
+  native,      // PyTorch sort-based top-k/top-p (apply_top_k_top_p)
+  flashinfer,  // flashinfer.sampling.top_k_top_p_sampling_from_logits, no sort
+};
+
+// The sampler a vLLM build runs on this card. `version` is the engine build ("0.10.2",
+// "v0.11.0", "rocm/vllm:..._vllm_0.10.2_..."); empty or unparsed: the current releases.
+VllmSampler vllm_profile_sampler(const Card& card, std::string_view version);
+
+// Bytes the sampler holds per dummy sequence per vocabulary entry at its peak.
+double vllm_sampler_bytes_per_entry(VllmSampler sampler);
+
+const char* to_string(VllmSampler sampler);
+
+}  // namespace headroom
