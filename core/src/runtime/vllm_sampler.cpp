@@ -1,38 +1,8 @@
 #include "runtime/vllm_sampler.h"
 
-#include <array>
-#include <cctype>
+#include "base/release.h"
 
 namespace headroom {
-namespace {
-
-using Version = std::array<int, 3>;  // major, minor, patch; {-1, ...} when none is named
-
-// The first "X.Y" or "X.Y.Z" in a build string, after "vllm_" in an image tag (whose platform
-// version comes first): "0.10.2" -> {0, 10, 2}, "v0.11.0" -> {0, 11, 0}.
-Version parse_version(std::string_view build) {
-  const std::size_t tag = build.find("vllm_");
-  if (tag != std::string_view::npos) build.remove_prefix(tag + 5);
-  auto digit = [&](std::size_t i) {
-    return i < build.size() && std::isdigit(static_cast<unsigned char>(build[i])) != 0;
-  };
-  for (std::size_t i = 0; i < build.size(); ++i) {
-    if (!digit(i) || (i > 0 && (digit(i - 1) || build[i - 1] == '.'))) continue;
-    Version v{0, 0, 0};
-    std::size_t j = i;
-    int parts = 0;
-    while (parts < 3 && digit(j)) {
-      while (digit(j) && v[parts] < 100000) v[parts] = v[parts] * 10 + (build[j++] - '0');
-      ++parts;
-      if (j + 1 < build.size() && build[j] == '.' && digit(j + 1)) ++j;
-      else break;
-    }
-    if (parts >= 2) return v;
-  }
-  return {-1, -1, -1};
-}
-
-}  // namespace
 
 // V1's TopKTopPSampler took FlashInfer's kernels whenever flashinfer imported and
 // VLLM_USE_FLASHINFER_SAMPLER was unset (vllm/v1/sample/ops/topk_topp_sampler.py, "`is not
@@ -47,14 +17,14 @@ Version parse_version(std::string_view build) {
 // v0.11.0 is left on the sort path for now although its image sampled with FlashInfer too
 // (GPUStack's runner builds FlashInfer 0.3.1 for it, gpustack/runner pack/cuda/Dockerfile):
 // moving it shifts the traffic model's 0.11.0 serving rows, calibrated on the sort-path KV,
-// past their limit (vLLM median |error| 14.6% -> 18.4%). kLastFlashInferRelease is that call.
-constexpr Version kLastFlashInferRelease{0, 10, 999};
+// past their limit (vLLM median |error| 14.6% -> 18.4%). kLastFlashInferMinor is that call.
+constexpr int kLastFlashInferMinor = 10;  // 0.10.x: the last release line on FlashInfer here
 VllmSampler vllm_profile_sampler(const Card& card, std::string_view version) {
   if (card.vendor != "nvidia") return VllmSampler::native;
-  const Version v = parse_version(version);
-  if (v[0] < 0) return VllmSampler::native;
-  const bool from = v >= Version{0, 8, 0};
-  return from && v <= kLastFlashInferRelease ? VllmSampler::flashinfer : VllmSampler::native;
+  const Release release = parse_release(version);
+  if (!release.known() || release.before(0, 8) || !release.before(0, kLastFlashInferMinor + 1))
+    return VllmSampler::native;
+  return VllmSampler::flashinfer;
 }
 
 // Native: 38.1 B, the fit over the llm-d H100 profiles (runtime/memory.cpp). It agrees with the

@@ -106,7 +106,7 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                      "must be a release like 0.6.3 (got '" + *k.engine_version + "')");
     // The V0 engine's host costs are fitted on MI300X rows only (speed/engine.cpp): on any other
     // card they would be a guess presented as a figure.
-    if (r.runtime == RuntimeId::vllm && release.major == 0 && release.minor < 8 &&
+    if (r.runtime == RuntimeId::vllm && release.before(0, 8) &&
         r.card.vendor != "amd")
       return invalid("engine_version",
                      "vLLM " + *k.engine_version +

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/release.h"
 #include "headroom/card.h"
 #include "headroom/runtime.h"
 #include "speed/params.h"
@@ -36,15 +37,9 @@ struct EngineParams {
   const char* source;
 };
 
-// The release a build string names, as (major, minor): "0.6.3.dev116+g151ef4ef" -> (0, 6),
-// "vLLM 0.21.0" -> (0, 21), "rocm/vllm:rocm7.0.0_vllm_0.10.2_20251006" -> (0, 10); (-1, -1)
-// when it names none ("" or "vLLM CI build 9515").
-struct Release {
-  int major = -1;
-  int minor = -1;
-  bool known() const { return major >= 0; }
-};
-Release parse_release(std::string_view build);
+// One release reader for the whole core (base/release.h).
+using headroom::parse_release;
+using headroom::Release;
 
 // The serving engines only; null for llama.cpp, Ollama and transformers. `version` is the
 // engine build the figures are for ("" or unparsed: the current releases in the table).
