@@ -346,7 +346,8 @@ TEST_CASE("vLLM acceptance: Qwen3.6-35B-A3B hybrid pool, blocks and concurrency"
   auto on = size(r);
   REQUIRE(off);
   REQUIRE(on);
-  CHECK(on->memory.state_bytes_per_sequence == off->memory.state_bytes_per_sequence);
+  // The report's state per sequence counts both blocks prefix caching holds.
+  CHECK(on->memory.state_bytes_per_sequence == 2 * off->memory.state_bytes_per_sequence);
   CHECK(on->memory.kv_cache_bytes - off->memory.kv_cache_bytes ==
         layout.state_bytes_per_sequence);
   CHECK(on->max_users <= off->max_users);

@@ -156,7 +156,10 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   const std::uint32_t kv_split =
       llama ? r.gpus : 1;  // llama.cpp splits layers; TP already split heads
   m.kv_bytes_per_token = (kv.bytes_per_token() + kv_split - 1) / kv_split;
-  m.state_bytes_per_sequence = (kv.state_bytes_per_sequence + kv_split - 1) / kv_split;
+  // Every copy the runtime holds per sequence (vLLM prefix caching keeps 2 state blocks); the
+  // speed model reads one per step.
+  m.state_bytes_per_sequence =
+      mul_bytes((kv.state_bytes_per_sequence + kv_split - 1) / kv_split, kv.state_copies);
 
   const Workload& w = r.workload;
   const std::uint64_t per_user = in.context_tokens_per_user;
