@@ -52,18 +52,20 @@ Result<std::vector<CardFit>> compare_cards(const Catalog& catalog, const SizingR
                                            const std::string& vendor,
                                            const MeasuredCards& measured) {
   // The model is checked once here, so the probe and every card's run skip that check (it
-  // builds the whole tensor list, a large share of one card's time).
-  if (auto error = validate_arch(request.model)) return *error;
+  // builds the whole tensor list, a large share of one card's time). A model that fails it
+  // goes through the probe's full check, so a request error still comes first, as in size().
+  const auto arch_error = validate_arch(request.model);
   PreparedWeights weights;  // the model's tensors in the format: the same on every card
   if (!catalog.cards.empty()) {
     SizingRequest probe = request;
-    probe.model_validated = true;
+    probe.model_validated = !arch_error;
     probe.with_advice = false;
     probe.with_assumptions = false;  // only its error, if any, is read
     probe.card = catalog.cards.front();
     auto report = size_cached(probe, &weights);
     if (!report && !depends_on_card(report.error())) return report.error();
   }
+  if (arch_error) return *arch_error;
   // One request for every card, only its card and bench changed: the model is copied once.
   SizingRequest one = request;
   one.model_validated = true;
