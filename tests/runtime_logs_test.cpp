@@ -485,3 +485,29 @@ TEST_CASE("SGLang acceptance: DeepSeek-V3.2 NSA pool cells on 8 x B200",
   REQUIRE(h200);
   CHECK(h200->memory.kv_bytes_per_token == 61u * (1152 + 132));
 }
+
+TEST_CASE("vLLM 0.21 and later take the CUDA graph estimate out of the KV budget",
+          "[runtime][vllm]") {
+  // "CUDA graph memory profiling is enabled (default since v0.21.0). The current
+  // --gpu-memory-utilization=0.8200 is equivalent to --gpu-memory-utilization=0.8048 without CUDA
+  // graph memory profiling" (vLLM v0.27.1 start-up log, gpustack/runner PR #251): the budget is
+  // the same, the graphs now sit inside it.
+  auto graphs_of = [](const SizingReport& report) {
+    for (const auto& item : report.memory.items)
+      if (item.name == "CUDA graphs") return item.bytes;
+    return std::uint64_t{0};
+  };
+  auto r = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  r.knobs.engine_version = "0.20.2";
+  auto before = size(r);
+  r.knobs.engine_version = "0.27.1";
+  auto after = size(r);
+  REQUIRE(before);
+  REQUIRE(after);
+  const std::uint64_t graphs = graphs_of(*after);
+  REQUIRE(graphs > 0);
+  CHECK(graphs_of(*before) == graphs);
+  CHECK(before->memory.kv_cache_capacity_bytes - after->memory.kv_cache_capacity_bytes == graphs);
+  CHECK(after->memory.free_bytes - before->memory.free_bytes == static_cast<std::int64_t>(graphs));
+  CHECK(after->max_users <= before->max_users);
+}

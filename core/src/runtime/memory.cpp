@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/release.h"
 #include "headroom/units.h"
 #include "runtime/vllm_sampler.h"
 
@@ -111,14 +112,25 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
                to_string(sampler));
   add_item(m, "non-torch memory", non_torch,
            tp > 1 ? "cuBLAS + NCCL buffers" : "cuBLAS workspaces");
+  // From v0.21.0 the profile run captures dummy CUDA graphs and takes their estimate out of the
+  // KV budget (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, added off by default in vllm PR #30515;
+  // "CUDA graph memory profiling is enabled (default since v0.21.0)", v0.27.1 start-up log in
+  // gpustack/runner PR #251). Earlier releases capture them after sizing the KV cache, outside
+  // the budget. vLLM's own estimate extrapolates the second graph linearly and can exceed what
+  // the graphs take (vllm issues #45178, #50780); the typical figure stands in for it.
+  const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
+  const bool graphs_in_budget = release.known() && !release.before(0, 21);
   add_item(m, "CUDA graphs", kVllmCudaGraphBytes,
-           "captured after the KV cache, outside the budget");
+           graphs_in_budget ? "estimated by the profile run, inside the budget (v0.21+)"
+                            : "captured after the KV cache, outside the budget");
   add_item(m, "CUDA context", kCudaContextBytes, "held before vLLM allocates");
   const double budget = util * static_cast<double>(m.capacity_bytes);
-  set_kv_capacity(r, budget, static_cast<double>(m.weights_bytes + m.activation_bytes + non_torch),
-                  "gpu_memory_utilization x total");
+  const std::uint64_t in_budget =
+      m.weights_bytes + m.activation_bytes + non_torch + (graphs_in_budget ? kVllmCudaGraphBytes : 0);
+  set_kv_capacity(r, budget, static_cast<double>(in_budget), "gpu_memory_utilization x total");
   add_item(m, "KV cache (reserved)", m.kv_cache_capacity_bytes,
-           "budget - weights - activation - non-torch");
+           graphs_in_budget ? "budget - weights - activation - non-torch - CUDA graphs"
+                            : "budget - weights - activation - non-torch");
   finish(r);
   return r;
 }
