@@ -363,7 +363,7 @@ TEST_CASE("GGUF: per-layer head_count_kv sizes each layer's KV, zero-KV layers h
   }));
   // K + V in f16 per layer: (8 + 8 + 0 + 4) KV heads x 128 x 2 x 2 B = 10,240 B per token, not
   // 4 x 8 heads (16,384 B) as the maximum would give.
-  const KvLayout kv = make_kv_layout(arch, 2.0, RuntimeId::llamacpp, 1, true);
+  const KvLayout kv = make_kv_layout(arch, 2.0, RuntimeId::llamacpp, 1, false);
   CHECK(kv.bytes_per_token() == 10240);
 }
 

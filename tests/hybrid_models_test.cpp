@@ -258,7 +258,28 @@ TEST_CASE("GLM-4.7-Flash (glm4_moe_lite) is an MLA model", "[hybrid]") {
   // https://docs.nvidia.com/nemo/megatron-bridge/nightly/models/glm/glm47.html).
   CHECK(params(a) == Approx(30e9).epsilon(0.02));
   // MLA latent: 47 layers x (512 + 64) x 2 B = 54,144 B/token (vLLM).
-  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 54144);
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, false).bytes_per_token() == 54144);
+  // llama.cpp since its V-less cache (PR #19067, 2026-01-24) stores the same latent as K only,
+  // with flash attention or without; builds before it kept the latent again as V (512 more).
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, false).bytes_per_token() == 54144);
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, true).bytes_per_token() ==
+        47ull * (576 + 512) * 2);
+}
+
+TEST_CASE("llama.cpp's MLA cache follows the build, not flash attention", "[hybrid]") {
+  auto kv_of = [](const char* flash, const char* month) {
+    SizingRequest r = test::request("glm-4.7-flash", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+    r.knobs.flash_attention = std::string(flash) == "on";
+    if (month[0] != '\0') r.knobs.llama_build_month = month;
+    auto sized = size(r);
+    REQUIRE(sized);
+    return sized->memory.kv_bytes_per_token;
+  };
+  CHECK(kv_of("on", "") == 54144);
+  CHECK(kv_of("off", "") == 54144);
+  CHECK(kv_of("on", "2026-03") == 54144);
+  CHECK(kv_of("on", "2025-06") == 47ull * 1088 * 2);
+  CHECK(kv_of("off", "2026-01") == 47ull * 1088 * 2);
 }
 
 TEST_CASE("Phi-2: non-gated GELU MLP with biases", "[hybrid]") {

@@ -203,7 +203,7 @@ TEST_CASE("llama.cpp acceptance: Mamba-2 recurrent state of a 52-layer Nemotron-
   const StateElements e = recurrent_state_elements(arch);
   CHECK(mib(e.conv * 4) == Approx(1.62).margin(0.005));
   CHECK(mib(e.ssm * 4) == Approx(46.00).margin(0.005));
-  const KvLayout layout = make_kv_layout(arch, 2.0, RuntimeId::llamacpp, 1, true);
+  const KvLayout layout = make_kv_layout(arch, 2.0, RuntimeId::llamacpp, 1, false);
   CHECK(mib(layout.state_bytes_per_sequence) == Approx(47.62).margin(0.005));
   CHECK(arch.num_layers == 52);
 }
@@ -303,7 +303,7 @@ TEST_CASE("vLLM acceptance: Qwen3.6-35B-A3B hybrid pool, blocks and concurrency"
   // Headroom's --prefix-caching on holds those 2 blocks per GDN group; with it off (the "none"
   // mode, one block) the concurrency at these lengths would be 299 / 66 = 4.53x, 4.6% high.
   const auto& arch = catalog().find_model("qwen3.6-35b-a3b").value()->arch;
-  const KvLayout layout = make_kv_layout(arch, 1.0, RuntimeId::vllm, 1, true);
+  const KvLayout layout = make_kv_layout(arch, 1.0, RuntimeId::vllm, 1, false);
   REQUIRE(layout.groups.size() == 1);
   const std::uint64_t per_token = layout.groups[0].bytes_per_token;
   CHECK(per_token == 10u * 2 * 256 * 2);
@@ -328,7 +328,7 @@ TEST_CASE("vLLM acceptance: Qwen3.6-35B-A3B hybrid pool, blocks and concurrency"
     CHECK(align == Approx(row.concurrency).margin(0.005));
     // Headroom's own per-request cost: with prefix caching it is the logged concurrency;
     // without, one state block per group.
-    const KvLayout cached = make_kv_layout(arch, 1.0, RuntimeId::vllm, 1, true, true);
+    const KvLayout cached = make_kv_layout(arch, 1.0, RuntimeId::vllm, 1, false, true);
     const double with_cache = static_cast<double>(blocks * block_bytes) /
                               static_cast<double>(cached.bytes_for(131072, 1, 2096, 0));
     CHECK(std::floor(with_cache * 131072) == row.tokens);
@@ -413,10 +413,10 @@ TEST_CASE("vLLM acceptance: Nemotron-Nano-9B-v2 attention block of 672 tokens",
   for (std::uint32_t tp : {1u, 2u, 4u}) {
     INFO("TP " << tp);
     // Every shape divides by the TP size, so the block does not depend on it.
-    CHECK(make_kv_layout(then, 2.0, RuntimeId::vllm, tp, true).min_block_tokens == 672);
-    CHECK(make_kv_layout(arch.value(), 2.0, RuntimeId::vllm, tp, true).min_block_tokens == 1312);
+    CHECK(make_kv_layout(then, 2.0, RuntimeId::vllm, tp, false).min_block_tokens == 672);
+    CHECK(make_kv_layout(arch.value(), 2.0, RuntimeId::vllm, tp, false).min_block_tokens == 1312);
   }
-  const KvLayout now = make_kv_layout(arch.value(), 2.0, RuntimeId::vllm, 1, true);
+  const KvLayout now = make_kv_layout(arch.value(), 2.0, RuntimeId::vllm, 1, false);
   CHECK(now.bytes_per_token() == 4u * 4096);
   // 27 padded Mamba pages of 1,312 attention tokens each.
   CHECK(now.state_bytes_per_sequence == 27u * 1312 * 4096);

@@ -59,18 +59,18 @@ TEST_CASE("DeepSeek-V3.2: MLA plus the lightning indexer, weights and key cache"
 
   // KV per token, 61 layers, one GPU:
   // vLLM/SGLang bf16: latent (512 + 64) x 2 B + indexer 128 fp8 + 4 B scale = 1,284 B a layer.
-  const KvLayout vllm = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true);
+  const KvLayout vllm = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, false);
   CHECK(vllm.bytes_per_token() == 61ull * 1284);
   CHECK(vllm.indexer_bytes_per_token == 61ull * 132);
-  CHECK(make_kv_layout(a, 2.0, RuntimeId::sglang, 8, true).bytes_per_token() == 61ull * 1284);
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::sglang, 8, false).bytes_per_token() == 61ull * 1284);
   // fp8: vLLM's fp8_ds_mla record 512 fp8 + 4 x 4 B scales + 64 x 2 B rope = 656 B, + 132.
-  CHECK(make_kv_layout(a, 1.0, RuntimeId::vllm, 1, true).bytes_per_token() == 61ull * 788);
-  CHECK(make_kv_layout(a, 1.0, RuntimeId::sglang, 1, true).bytes_per_token() == 61ull * 788);
+  CHECK(make_kv_layout(a, 1.0, RuntimeId::vllm, 1, false).bytes_per_token() == 61ull * 788);
+  CHECK(make_kv_layout(a, 1.0, RuntimeId::sglang, 1, false).bytes_per_token() == 61ull * 788);
   // llama.cpp f16 (llama_kv_cache_dsa): K 576 x 2 B + the indexer key 128 x 2 B, no scale;
-  // without flash attention the latent V (512) is kept as well.
-  CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, true).bytes_per_token() ==
-        61ull * (1152 + 256));
+  // a build before the V-less cache (PR #19067) kept the latent V (512) as well.
   CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, false).bytes_per_token() ==
+        61ull * (1152 + 256));
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::llamacpp, 1, true).bytes_per_token() ==
         61ull * (2176 + 256));
 }
 
@@ -86,7 +86,7 @@ TEST_CASE("GLM-5 (glm_moe_dsa): MLA with 64 heads of 256 and an indexer of 32 he
   CHECK(active(a) == Approx(40e9).epsilon(0.03));
   CHECK(active(a) - 154880.0 * 6144 == Approx(40e9).epsilon(0.01));
   // 78 layers x (576 x 2 B + 132 B).
-  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 78ull * 1284);
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, false).bytes_per_token() == 78ull * 1284);
 }
 
 TEST_CASE("Sparse attention: runtimes without a modelled indexer cache are refused by name",
@@ -157,7 +157,7 @@ TEST_CASE("Gemma 4: global layers with their own head size, KV heads and K=V", "
   CHECK(active(a) == Approx(3.8e9).epsilon(0.02));
   // KV bf16, one GPU: 25 sliding x 8 x (256 + 256) x 2 B = 204,800 B inside the 1,024 window;
   // 5 global x 2 x (512 + 512) x 2 B = 20,480 B growing with the context (V kept, K=V or not).
-  const KvLayout kv = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true);
+  const KvLayout kv = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, false);
   REQUIRE(kv.groups.size() == 2);
   CHECK(kv.bytes_per_token() == 204800 + 20480);
   CHECK(kv.bytes_for(100000, 1, 1) == 1024ull * 204800 + 100000ull * 20480);
@@ -177,7 +177,7 @@ TEST_CASE("MiMo-V2-Flash: sliding layers with 8 KV heads, global layers with 4",
   CHECK(active(a) == Approx(15e9).epsilon(0.03));
   // KV bf16, one GPU: K 192 + V 128 per head; 9 x 4 heads x 320 x 2 B = 23,040 B (global) and
   // 39 x 8 x 320 x 2 B = 199,680 B held for at most the 128-token window.
-  const KvLayout kv = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true);
+  const KvLayout kv = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, false);
   CHECK(kv.bytes_per_token() == 23040 + 199680);
   CHECK(kv.bytes_for(8192, 1, 1) == 8192ull * 23040 + 128ull * 199680);
 }
@@ -193,7 +193,7 @@ TEST_CASE("Nemotron-NAS: per-block attention and FFN widths, KV on attention blo
   // "49B" (https://huggingface.co/nvidia/Llama-3_3-Nemotron-Super-49B-v1).
   CHECK(params(a) == Approx(49e9).epsilon(0.02));
   // 49 attention blocks x 8 KV heads (64 / n_heads_in_group 8) x 128 x 2 x 2 B.
-  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, true).bytes_per_token() == 49ull * 4096);
+  CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, false).bytes_per_token() == 49ull * 4096);
 
   // A constructed block list: linear replacements and no-op FFNs.
   const std::string text = R"({"model_type": "nemotron-nas", "hidden_size": 256,
@@ -211,7 +211,7 @@ TEST_CASE("Nemotron-NAS: per-block attention and FFN widths, KV on attention blo
   CHECK(has_tensor(*small, "blk.1.attn_linear.weight"));
   CHECK_FALSE(has_tensor(*small, "blk.1.ffn_up.weight"));
   CHECK(has_tensor(*small, "blk.2.ffn_linear.weight"));
-  CHECK(make_kv_layout(*small, 2.0, RuntimeId::vllm, 1, true).bytes_per_token() ==
+  CHECK(make_kv_layout(*small, 2.0, RuntimeId::vllm, 1, false).bytes_per_token() ==
         2ull * 32 * 2 * 2);  // one attention block: 2 KV heads x 32 x (K + V) x 2 B
 
   auto bad = parse_hf_config(
@@ -322,8 +322,8 @@ TEST_CASE("GGUF: deepseek32 keeps the indexer key per layer, none for the NextN 
   CHECK(arch->index_head_dim == 128);
   CHECK(arch->index_n_heads == 64);
   CHECK(arch->attention_of(3) == AttentionKind::none);
-  // llama.cpp f16, flash attention: 3 layers x (576 x 2 B + 128 x 2 B).
-  CHECK(make_kv_layout(*arch, 2.0, RuntimeId::llamacpp, 1, true).bytes_per_token() == 3ull * 1408);
+  // llama.cpp f16, a current build: 3 layers x (576 x 2 B + 128 x 2 B).
+  CHECK(make_kv_layout(*arch, 2.0, RuntimeId::llamacpp, 1, false).bytes_per_token() == 3ull * 1408);
   // Broken: the indexer key length is missing.
   auto broken = arch_of(dsa_header(false), "broken.gguf");
   REQUIRE_FALSE(broken);

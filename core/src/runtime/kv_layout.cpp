@@ -73,11 +73,11 @@ std::uint64_t indexer_bytes_per_layer(const ModelArch& arch, double kv_bytes_per
 
 // K + V elements of one token in one attention layer, on one GPU.
 double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp, std::uint32_t tp,
-                      bool flash_attention) {
+                      bool llama_mla_keeps_v) {
   if (arch.is_mla()) {
     const double latent = arch.kv_lora_rank + arch.qk_rope_head_dim;
     // MLA has no KV heads to split: every tensor-parallel rank keeps the whole latent.
-    return llama_cpp && !flash_attention ? latent + arch.kv_lora_rank : latent;
+    return llama_cpp && llama_mla_keeps_v ? latent + arch.kv_lora_rank : latent;
   }
   // Per-layer widths: Gemma 4's global layers and MiMo-V2's sliding layers have their own KV
   // heads and head sizes. Gemma 4's K=V layers still cache V (the value is k_proj's output
@@ -94,7 +94,8 @@ double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp
 }  // namespace
 
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
-                        std::uint32_t tensor_parallel, bool flash_attention, bool prefix_caching) {
+                        std::uint32_t tensor_parallel, bool llama_mla_keeps_v,
+                        bool prefix_caching) {
   const bool llama_cpp = is_llama_cpp(runtime);
   const std::uint32_t tp = std::max<std::uint32_t>(tensor_parallel, 1);
   const bool budgeted_dsa = arch.has_indexer() && arch.is_mla() &&
@@ -115,7 +116,7 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
     const AttentionKind kind = arch.attention_of(layer);
     if (kind == AttentionKind::none) continue;
     std::uint64_t per_layer = bytes_from_double(std::ceil(
-        layer_elements(arch, layer, llama_cpp, tp, flash_attention) * kv_bytes_per_element));
+        layer_elements(arch, layer, llama_cpp, tp, llama_mla_keeps_v) * kv_bytes_per_element));
     if (budgeted_dsa && kv_bytes_per_element == 1.0) {
       // vLLM rewrites fp8 to fp8_ds_mla and SGLang's NSA pool stores the same record: the
       // latent in fp8, one fp32 scale per 128 latent values and the RoPE part in bf16

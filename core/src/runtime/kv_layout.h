@@ -48,15 +48,16 @@ struct KvLayout {
 double auto_kv_bytes_per_element(const ModelArch& arch, RuntimeId runtime, const Card& card);
 
 // K and V element counts per token follow the runtime's cache layout: vLLM stores the MLA
-// latent (kv_lora_rank + rope dims) once per token; llama.cpp keeps it as K (latent + rope) and
-// V (latent) unless flash attention lets V be a view of K.
+// latent (kv_lora_rank + rope dims) once per token; so does llama.cpp since its V-less cache
+// (PR #19067, 2026-01-24: "const bool has_v = !is_mla" in llama-kv-cache.cpp), flash attention
+// or not; `llama_mla_keeps_v`: a build before it, which kept the latent again as V.
 // The recurrent state's element types follow the runtime: llama.cpp keeps conv and SSM state
 // in f32 (llama_model::create_memory); vLLM uses the model dtype for both (mamba_cache_dtype
 // auto), f32 for Nemotron-H's SSM state; SGLang keeps conv in bf16 and the SSM state in f32
 // (--mamba-ssm-dtype default). Tensor parallelism splits heads and conv channels.
 // `prefix_caching`: vLLM's --enable-prefix-caching (hybrids hold two state copies).
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
-                        std::uint32_t tensor_parallel, bool flash_attention,
+                        std::uint32_t tensor_parallel, bool llama_mla_keeps_v,
                         bool prefix_caching = false);
 
 }  // namespace headroom

@@ -140,7 +140,11 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   const double kv_element_bytes = kv_dtype->id == "auto"
                                       ? auto_kv_bytes_per_element(a, r.runtime, r.card)
                                       : kv_dtype->bytes_per_element;
-  const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, fa,
+  // llama.cpp builds before its V-less MLA cache (PR #19067, merged 2026-01-24; a month names
+  // the build, so January 2026 counts as before) kept the latent twice.
+  const bool llama_mla_keeps_v = llama && r.knobs.llama_build_month &&
+                                 *r.knobs.llama_build_month < std::string("2026-02");
+  const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, llama_mla_keeps_v,
                                      r.knobs.prefix_caching.value_or(false));
   // The KV arithmetic saturates at kByteCeiling; a workload that reaches it is no sizing question
   // (every figure after it would be the ceiling), so it is refused with the workload named.
