@@ -34,6 +34,10 @@ struct EngineParams {
   const char* moe_kernels;
   const char* allreduce;
   const char* source;
+  // Host time per streamed response (detokenize the new tokens, build the API chunk), per running
+  // sequence each stream interval; a step lasts at least the batch's responses. 0: not modelled
+  // (inside per_sequence_s).
+  double streamed_response_s;
 };
 
 // The release a build string names, as (major, minor): "0.6.3.dev116+g151ef4ef" -> (0, 6),

@@ -250,6 +250,10 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   st.compute_s = matmul_s + dequant_s;
   st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch, tokens);
+  // Streamed responses are built on the host while the GPU runs the next step (overlap
+  // scheduler): past the GPU's time they set the step (speed/engine.cpp).
+  if (s.engine && s.engine->streamed_response_s > 0 && in.stream_interval > 0)
+    st.seconds = std::max(st.seconds, batch * s.engine->streamed_response_s / in.stream_interval);
   return st;
 }
 
