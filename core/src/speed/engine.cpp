@@ -106,7 +106,10 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "TRT-LLM custom all-reduce (one-shot / two-shot)",
        "max_num_tokens 8192, max_batch_size 2048; CUDA graphs up to 128 if unset "
        "(tensorrt_llm/llmapi/llm_args.py); overlap scheduler on "
-       "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e)",
+       "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e); "
+       "stream_interval 1: every running request answered each iteration when streamed, the "
+       "first token at once (docs/source/blogs/tech_blog/"
+       "blog8_Scaling_Expert_Parallelism_in_TensorRT-LLM_part2.md)",
        kTrtStreamedResponse},
       {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096,
        false, 0.0, kMoePrefill, "flash-attention / paged attention (ROCm: CK flash-attention)",
