@@ -44,7 +44,7 @@ for r in src:
     # Server options the source's runs set that hold first tokens back (TensorRT-LLM), how the
     # clients got their tokens (streaming, stream_interval) and the KV cache dtype of the run.
     for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio',
-                'streaming', 'kv_dtype'):
+                'streaming', 'kv_dtype', 'cuda_graph_max_batch'):
         if r.get(key) is not None: base[key] = r[key]
     # Burst rows without a concurrency figure sent num_prompts requests at once.
     users = r['users'] if r['users'] is not None else r.get('num_prompts')

@@ -153,6 +153,8 @@ TEST_CASE("serving validation: malformed serving rows name the row and the field
   CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "streaming": false, )" +
                  ok_measured + "}")
             .empty());
+  CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "cuda_graph_max_batch": 0, )" +
+                 ok_measured + "}") == "rows[0] (x).cuda_graph_max_batch");
   CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "batch_wait_max_tokens_ratio":
                            "high", )" +
                  ok_measured + "}") == "rows[0] (x).batch_wait_max_tokens_ratio");

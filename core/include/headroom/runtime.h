@@ -64,6 +64,9 @@ struct RuntimeKnobs {
   // step, as streaming clients get by default); 0: not streamed, answered when done
   // (trtllm-bench throughput). Each streamed response costs the host time (speed/engine.cpp).
   std::optional<std::uint32_t> stream_interval;
+  // Serving engine: the largest CUDA-graph batch the server captures (TensorRT-LLM
+  // cuda_graph_config batch_sizes / max_batch_size); unset: the engine's default.
+  std::optional<std::uint32_t> cuda_graph_max_batch;
 };
 
 }  // namespace headroom

@@ -241,6 +241,9 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
         return parse_failure(where + ".stream_interval", "is set but streaming is false");
       if (!*streaming) request.knobs.stream_interval = 0;
     }
+    std::optional<std::uint64_t> graphs;
+    if (auto e = read_count(row, "cuda_graph_max_batch", 1, 65536, where, graphs)) return *e;
+    if (graphs) request.knobs.cuda_graph_max_batch = static_cast<std::uint32_t>(*graphs);
   }
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   if (serving) {

@@ -41,10 +41,10 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   constexpr double kOverlapBatch = 384;
   // TensorRT-LLM's batch manager overlaps sooner: overlap batch 24, the value with the least
   // median |error| over its 10 perf-overview throughput rows of serving_validation.json
-  // (trtllm-bench, not streamed, FP8 KV cache; Llama 3.1 8B / 3.3 70B / 405B, Qwen3-235B, 3000
-  // requests; 12.5% among 8/16/24/32/48/64/128: 9.8/8.4/12.5/13.9/16.5/22.4/37.2%) that keeps
-  // the NIM TP2 concurrency-25 row of speed_validation.json within its 35% cap (+33.8%; 37.3%
-  // at 16).
+  // (trtllm-bench, not streamed, FP8 KV cache, CUDA graphs to 8192; Llama 3.1 8B / 3.3 70B /
+  // 405B, Qwen3-235B, 3000 requests; 9.8% among 8/12/16/20/24/32/48:
+  // 15.6/12.6/11.8/11.0/9.8/10.5/14.1%), which also keeps the NIM TP2 concurrency-25 row of
+  // speed_validation.json within its 35% cap (+33.8%; 35.4% at 20).
   constexpr double kTrtOverlapBatch = 24;
   // TensorRT-LLM MoE layers (CUTLASS MoE, routing): 30 us each, the value with the least median
   // |error| over the 7 InferenceX DeepSeek-R1 B200 TPOT rows (concurrency 4-128, issue #3317;

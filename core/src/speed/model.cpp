@@ -181,7 +181,9 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   double moe_layer_s = s.moe.per_moe_layer_s;
   if (s.engine) {
     // Past the engine's largest CUDA graph every kernel is launched from the host.
-    if (sequences > s.engine->max_graph_batch) t += in.num_layers * s.engine->eager_per_layer_s;
+    const double graphs =
+        in.cuda_graph_max_batch > 0 ? in.cuda_graph_max_batch : s.engine->max_graph_batch;
+    if (sequences > graphs) t += in.num_layers * s.engine->eager_per_layer_s;
     moe_layer_s = std::max(moe_layer_s, s.engine->per_moe_layer_s);
   }
   if (s.expert_bytes > 0) t += in.num_layers * moe_layer_s;  // routing, sort, dispatch
