@@ -40,8 +40,10 @@ for r in src:
         'prompt_tokens': round(r['prompt_tokens']), 'output_tokens': round(r['output_tokens']),
         'arrival': r['arrival'],
     }
-    # Server options the source's runs set that hold first tokens back (TensorRT-LLM).
-    for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio'):
+    # Server options the source's runs set that hold first tokens back (TensorRT-LLM), how the
+    # clients got their tokens (streaming, stream_interval) and the KV cache dtype of the run.
+    for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio',
+                'streaming', 'kv_dtype', 'cuda_graph_max_batch'):
         if r.get(key) is not None: base[key] = r[key]
     # Burst rows without a concurrency figure sent num_prompts requests at once.
     users = r['users'] if r['users'] is not None else r.get('num_prompts')

@@ -65,6 +65,48 @@ TEST_CASE("engines: the host's per-sequence cost stops growing linearly at large
   CHECK(speed::engine_params(RuntimeId::transformers) == nullptr);
 }
 
+TEST_CASE("engines: TensorRT-LLM's streamed responses set the step at large batch",
+          "[speed][engine]") {
+  // trtllm-serve answers every running request each stream_interval steps on the host; at 1000
+  // users the batch's responses outlast the GPU's step, so the host's rate of responses caps the
+  // output tokens. Not streamed (trtllm-bench) or every 10 steps, the GPU sets the step again.
+  const speed::EngineParams* trt = speed::engine_params(RuntimeId::trtllm);
+  REQUIRE(trt != nullptr);
+  REQUIRE(trt->streamed_response_s > 0);
+  SizingRequest r = closed_loop(RuntimeId::trtllm, 1000);
+  const TrafficEstimate streamed = traffic_of(r);
+  // 220 of a request's 221 tokens come from decode steps (the first from its prefill).
+  CHECK(streamed.output_tokens_per_s * 220 / 221 <= (1 + 1e-9) / trt->streamed_response_s);
+  CHECK(streamed.itl_s.mean >= streamed.decode_batch * trt->streamed_response_s * (1 - 1e-9));
+  r.knobs.stream_interval = 0;
+  const TrafficEstimate whole = traffic_of(r);
+  r.knobs.stream_interval = 10;
+  const TrafficEstimate every_10 = traffic_of(r);
+  CHECK(whole.output_tokens_per_s > 1.2 * streamed.output_tokens_per_s);
+  CHECK(every_10.output_tokens_per_s > 1.2 * streamed.output_tokens_per_s);
+  CHECK(every_10.output_tokens_per_s <= whole.output_tokens_per_s * (1 + 1e-9));
+  // trtllm-bench's perf-overview runs capture CUDA graphs to batch 8192: no eager steps past 128.
+  r.knobs.stream_interval = 0;
+  r.knobs.cuda_graph_max_batch = 8192;
+  const TrafficEstimate graphed = traffic_of(r);
+  REQUIRE(whole.decode_batch > 128);
+  CHECK(graphed.output_tokens_per_s > whole.output_tokens_per_s);
+  // A few users: the GPU's step is longer than four responses; streaming changes nothing.
+  SizingRequest few = closed_loop(RuntimeId::trtllm, 4);
+  const double few_streamed = traffic_of(few).itl_s.mean;
+  few.knobs.stream_interval = 0;
+  CHECK(traffic_of(few).itl_s.mean == Approx(few_streamed).epsilon(1e-12));
+  // The other engines keep their host cost inside per_sequence_s.
+  for (RuntimeId other : {RuntimeId::vllm, RuntimeId::sglang, RuntimeId::tgi}) {
+    INFO(runtime_profile(other).key);
+    CHECK(speed::engine_params(other)->streamed_response_s == 0);
+    SizingRequest v = closed_loop(other, 1000);
+    const double v_streamed = traffic_of(v).output_tokens_per_s;
+    v.knobs.stream_interval = 0;
+    CHECK(traffic_of(v).output_tokens_per_s == Approx(v_streamed).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("engines: vLLM runs at most max_num_seqs sequences (256 on an A100)", "[speed][engine]") {
   // vllm/engine/arg_utils.py: 1024 on >= 70 GiB GPUs that are not A100s, else 256.
   CHECK(speed::default_max_sequences(RuntimeId::vllm,

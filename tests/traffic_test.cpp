@@ -435,8 +435,7 @@ TEST_CASE("traffic: a burst stepped through a token budget shared with the decod
   CHECK(bad.error().field == "prefill_budget_tokens");
 }
 
-TEST_CASE("traffic: a server that streams every N steps or waits to batch prompts holds TTFT",
-          "[traffic]") {
+TEST_CASE("traffic: a server that waits to batch prompts holds TTFT", "[traffic]") {
   TrafficEstimate e;
   e.itl_s = {0.02, 0.02, 0.02};
   e.ttft_s = {0.1, 0.1, 0.1};
@@ -444,25 +443,24 @@ TEST_CASE("traffic: a server that streams every N steps or waits to batch prompt
   ServiceTimes t = flat(0.1, 0.02, 11, 8);
   t.prefill_budget_tokens = 8192;
   t.prompt_tokens = 1024;
-  // stream_interval 10: the first answer after 9 more steps of 0.02 s.
-  auto streamed = hold_first_tokens(e, t, {10, 0, 0});
-  REQUIRE(streamed);
-  CHECK(streamed->ttft_s.median == Approx(0.1 + 9 * 0.02).epsilon(1e-12));
+  // No wait configured: TTFT as estimated.
+  auto none = hold_first_tokens(e, t, {0, 0});
+  REQUIRE(none);
+  CHECK(none->ttft_s.median == Approx(0.1).epsilon(1e-12));
   // Waiting up to 40 steps (0.8 s) for 0.8 x 8192 tokens (6.4 prompts; 5.4 more arrive in
   // 1.8 s at 3/s, so the timeout closes the window): T = 0.8, rate T = 2.4, a request's mean
   // wait (0.8 + 2.4 x 0.4) / 3.4.
-  auto waited = hold_first_tokens(e, t, {1, 40, 0.8});
+  auto waited = hold_first_tokens(e, t, {40, 0.8});
   REQUIRE(waited);
   CHECK(waited->ttft_s.mean == Approx(0.1 + (0.8 + 2.4 * 0.4) / 3.4).epsilon(1e-12));
   // At 30/s the 5.4 prompts arrive in 0.18 s, before the timeout.
   e.request_rate_per_s = 30;
-  auto filled = hold_first_tokens(e, t, {1, 40, 0.8});
+  auto filled = hold_first_tokens(e, t, {40, 0.8});
   REQUIRE(filled);
   const double window = 5.4 / 30;
   CHECK(filled->ttft_s.mean ==
         Approx(0.1 + (window + 30 * window * window / 2) / (1 + 30 * window)).epsilon(1e-9));
-  CHECK(hold_first_tokens(e, t, {0, 0, 0}).error().field == "stream_interval");
-  CHECK(hold_first_tokens(e, t, {1, 40, 1.5}).error().field == "batch_wait_max_tokens_ratio");
+  CHECK(hold_first_tokens(e, t, {40, 1.5}).error().field == "batch_wait_max_tokens_ratio");
 }
 
 TEST_CASE("traffic: a long burst runs at the full batch's closed-loop throughput", "[traffic]") {

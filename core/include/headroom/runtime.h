@@ -60,6 +60,13 @@ struct RuntimeKnobs {
   // Serving engine build (vLLM "0.6.3", ...; unset: the current releases). Older engines
   // scheduled differently; speed/engine.cpp keeps their parameters per release.
   std::optional<std::string> engine_version;
+  // Serving engine: streamed responses every N steps (TensorRT-LLM stream_interval; unset: every
+  // step, as streaming clients get by default); 0: not streamed, answered when done
+  // (trtllm-bench throughput). Each streamed response costs the host time (speed/engine.cpp).
+  std::optional<std::uint32_t> stream_interval;
+  // Serving engine: the largest CUDA-graph batch the server captures (TensorRT-LLM
+  // cuda_graph_config batch_sizes / max_batch_size); unset: the engine's default.
+  std::optional<std::uint32_t> cuda_graph_max_batch;
 };
 
 }  // namespace headroom

@@ -30,6 +30,8 @@ struct SpeedInput {
   Backend backend = Backend::cuda;  // llama.cpp / Ollama only; the serving runtimes ignore it
   std::string llama_build_month;    // "YYYY-MM" of the llama.cpp build; empty: a current build
   std::string engine_version;  // serving engine build ("0.6.3"); empty: the current releases
+  std::uint32_t stream_interval = 1;  // streamed responses every N steps; 0: not streamed
+  std::uint32_t cuda_graph_max_batch = 0;  // largest captured batch; 0: the engine's default
   // Model facts (whole model, not per GPU).
   std::uint64_t total_params = 0;
   std::uint64_t active_params = 0;        // per token (MoE: routed experts in use + shared)

@@ -75,17 +75,18 @@ struct TrafficEstimate {
 };
 
 // Server options that hold a request's first token back (TensorRT-LLM's LLM API):
-// stream_interval N answers every N iterations, so the first token waits N - 1 more steps;
 // batch_wait_timeout_iters / batch_wait_max_tokens_ratio hold new prompts up to that many
-// iterations for the step's token budget to fill to the ratio.
+// iterations for the step's token budget to fill to the ratio. (stream_interval does not: the
+// first token is answered at once, "except for the first token for the sake of
+// time-to-first-token latency", TensorRT-LLM tech blog 8, "Support Stream Interval"; its host
+// cost is the speed model's.)
 struct FirstTokenHold {
-  std::uint32_t stream_interval = 1;
   std::uint32_t batch_wait_iters = 0;
   double batch_wait_tokens_ratio = 0;
 };
-// A closed-loop or rate estimate with the hold added to its TTFT: the stream interval's steps at
-// the mean gap, and the batching wait of a request arriving into a window that closes at the
-// timeout or when the prompts waiting fill the ratio (arrivals at the estimate's rate).
+// A closed-loop or rate estimate with the hold added to its TTFT: the batching wait of a request
+// arriving into a window that closes at the timeout or when the prompts waiting fill the ratio
+// (arrivals at the estimate's rate).
 Result<TrafficEstimate> hold_first_tokens(const TrafficEstimate& estimate,
                                           const ServiceTimes& times, const FirstTokenHold& hold);
 

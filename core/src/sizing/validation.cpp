@@ -136,22 +136,16 @@ Result<double> predicted_serving(const SizingRequest& request, const Json& row,
   }
   // Server options the source's runs set that hold first tokens back (TensorRT-LLM).
   FirstTokenHold hold;
-  for (const auto& [key, target] :
-       {std::pair{"stream_interval", &hold.stream_interval},
-        std::pair{"batch_wait_timeout_iters", &hold.batch_wait_iters}}) {
-    std::optional<std::uint64_t> value;
-    if (auto e = read_count(row, key, key == std::string("stream_interval") ? 1 : 0, 1000, where,
-                            value))
-      return *e;
-    if (value) *target = static_cast<std::uint32_t>(*value);
-  }
+  std::optional<std::uint64_t> wait_iters;
+  if (auto e = read_count(row, "batch_wait_timeout_iters", 0, 1000, where, wait_iters)) return *e;
+  if (wait_iters) hold.batch_wait_iters = static_cast<std::uint32_t>(*wait_iters);
   if (const Json* ratio = json_util::find(row, "batch_wait_max_tokens_ratio")) {
     auto value = json_util::get_number(row, "batch_wait_max_tokens_ratio");
     if (!ratio->is_number() || !value || !(*value >= 0 && *value <= 1))
       return parse_failure(where + ".batch_wait_max_tokens_ratio", "must be a number in [0, 1]");
     hold.batch_wait_tokens_ratio = *value;
   }
-  if (out.arrival != "burst" && (hold.stream_interval > 1 || hold.batch_wait_iters > 0)) {
+  if (out.arrival != "burst" && hold.batch_wait_iters > 0) {
     auto held = hold_first_tokens(t, times, hold);
     if (!held) return parse_failure(where + "." + held.error().field, held.error().message);
     t = *held;
@@ -238,6 +232,23 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   if (!is_llama_cpp(*runtime) && *runtime != RuntimeId::transformers &&
       speed::parse_release(out.build).known())
     request.knobs.engine_version = out.build;
+  // How the source's clients got their tokens: streamed every stream_interval steps (default 1),
+  // or not streamed ("streaming": false, trtllm-bench throughput's default).
+  if (!is_llama_cpp(*runtime)) {
+    std::optional<std::uint64_t> interval;
+    if (auto e = read_count(row, "stream_interval", 1, 1000, where, interval)) return *e;
+    if (interval) request.knobs.stream_interval = static_cast<std::uint32_t>(*interval);
+    if (json_util::find(row, "streaming") != nullptr) {
+      auto streaming = json_util::get_bool(row, "streaming");
+      if (!streaming) return parse_failure(where + ".streaming", "must be true or false");
+      if (!*streaming && interval)
+        return parse_failure(where + ".stream_interval", "is set but streaming is false");
+      if (!*streaming) request.knobs.stream_interval = 0;
+    }
+    std::optional<std::uint64_t> graphs;
+    if (auto e = read_count(row, "cuda_graph_max_batch", 1, 65536, where, graphs)) return *e;
+    if (graphs) request.knobs.cuda_graph_max_batch = static_cast<std::uint32_t>(*graphs);
+  }
   out.offload = request.knobs.gpu_layers.has_value() || request.knobs.cpu_moe_layers.has_value();
   if (serving) {
     if (auto e = read_serving_load(row, where, out, request)) return *e;

@@ -19,16 +19,29 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   // MI300X 405B), which a smaller value pushes past 35%: a flat 0.3 ms per sequence made batch
   // 1024 steps 300 ms slower than measured.
   constexpr double kOverlapBatch = 384;
-  // TensorRT-LLM's C++ batch manager overlaps sooner: overlap batch 32, fit on its
-  // perf-overview bursts (Llama 3.1 8B / 3.3 70B / 405B, Qwen3-235B at 3000 requests, batches in
-  // the hundreds; stepped bursts, serving_validation.json's TensorRT-LLM rows 44.6% median
-  // against 46.9% at 48) within the NIM TP2 concurrency-25 row of speed_validation.json (+31% at
-  // 32, past its 35% cap below 24).
-  constexpr double kTrtOverlapBatch = 32;
+  // TensorRT-LLM's batch manager overlaps sooner: overlap batch 24, the value with the least
+  // median |error| over its 10 perf-overview throughput rows of serving_validation.json
+  // (trtllm-bench, not streamed, FP8 KV cache, CUDA graphs to 8192; Llama 3.1 8B / 3.3 70B /
+  // 405B, Qwen3-235B, 3000 requests; 9.8% among 8/12/16/20/24/32/48:
+  // 15.6/12.6/11.8/11.0/9.8/10.5/14.1%), which also keeps the NIM TP2 concurrency-25 row of
+  // speed_validation.json within its 35% cap (+33.8%; 35.4% at 20).
+  constexpr double kTrtOverlapBatch = 24;
   // TensorRT-LLM MoE layers (CUTLASS MoE, routing): 30 us each, the value with the least median
   // |error| over the 7 InferenceX DeepSeek-R1 B200 TPOT rows (concurrency 4-128, issue #3317;
   // 8%, against 25-40% too fast at concurrency 4-8 without it).
   constexpr double kTrtMoeLayer = 30e-6;
+  // TensorRT-LLM streamed responses: with streaming clients trtllm-serve answers every running
+  // request each stream_interval iterations (default 1), and "for each response, TensorRT LLM
+  // must perform detokenization ... and OpenAI API protocol objects need to be initialized",
+  // "reduced streaming performance when compared to non-streaming" (NVIDIA/TensorRT-LLM
+  // docs/source/blogs/tech_blog/blog8_Scaling_Expert_Parallelism_in_TensorRT-LLM_part2.md,
+  // "Support Stream Interval"; PR #5284). The Python host then sets the step once the batch is
+  // large. 200 us per response: the value with the least median |error| over the 17 GPUStack
+  // TensorRT-LLM rows of serving_validation.json (trtllm-serve 1.0.0 / 1.2.0rc1 under vllm bench
+  // serve, streamed every step: bursts of 1000 ShareGPT requests for Qwen3-32B bf16/fp8 and
+  // gpt-oss-120b on H100, DeepSeek-R1 on 8x H200, Qwen3-14B on A100, and Qwen3-8B at 4 users;
+  // all metrics) among 150/175/200/225/250/300 us: 35.4/27.5/26.4/36.3/44.9/35.8%.
+  constexpr double kTrtStreamedResponse = 200e-6;
   // Eager launches past the largest graph: ~4 kernels per layer at ~15 us each (estimate).
   constexpr double kEager = 60e-6;
   // MoE prefill (DeepSeek-R1, MLA + 256 experts): 0.33 of the dense rate, from the TTFT the
@@ -54,7 +67,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "graph sizes: [1,2,4]+8..512, capped at min(2 max_num_seqs, 512, budget) "
        "(vllm/config/vllm.py); budget: max_num_batched_tokens 8192 for the API server on >=70 GiB "
        "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
-       "attention backends (serving-anchors.md sections 2, 4.1)"},
+       "attention backends (serving-anchors.md sections 2, 4.1)",
+       0.0},
       {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager,
        8192, false, 0.0, kMoePrefill,
        "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
@@ -64,20 +78,26 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "(python/sglang/srt/server_args.py); prefill-first scheduling, a new prefill batch runs "
        "before the decode batch, enable_mixed_chunk off (get_next_batch_to_run, "
        "managers/scheduler.py); "
-       "overlap scheduler (lmsys.org/blog/2024-12-04-sglang-v0-4)"},
+       "overlap scheduler (lmsys.org/blog/2024-12-04-sglang-v0-4)",
+       0.0},
       {RuntimeId::trtllm, "1.0-1.1 (PyTorch backend)", kStep, kLayer, kSequence, kTrtOverlapBatch,
        0.026, 128, kEager, 8192, true, kTrtMoeLayer, kMoePrefill,
        "TRT-LLM FMHA / XQA (generation), trtllm_mla", "CUTLASS MoE, DeepGEMM on Blackwell",
        "TRT-LLM custom all-reduce (one-shot / two-shot)",
        "max_num_tokens 8192, max_batch_size 2048; CUDA graphs up to 128 if unset "
        "(tensorrt_llm/llmapi/llm_args.py); overlap scheduler on "
-       "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e)"},
+       "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e); "
+       "stream_interval 1: every running request answered each iteration when streamed, the "
+       "first token at once (docs/source/blogs/tech_blog/"
+       "blog8_Scaling_Expert_Parallelism_in_TensorRT-LLM_part2.md)",
+       kTrtStreamedResponse},
       {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096,
        false, 0.0, kMoePrefill, "flash-attention / paged attention (ROCm: CK flash-attention)",
        "vLLM-derived fused MoE", "NCCL (torch.distributed)",
        "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default; "
        "prefill batches run on their own and pause decoding (waiting_served_ratio, "
-       "backends/v3/src/backend.rs); TGI is in maintenance mode"},
+       "backends/v3/src/backend.rs); TGI is in maintenance mode",
+       0.0},
   };
   // vLLM before 0.8 ran the V0 engine (V1 became the default in 0.8.0). Its defaults differ:
   // max_num_seqs 256 on every GPU (EngineArgs); chunked prefill on for models over 32K context
@@ -108,7 +128,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
                                     "custom all-reduce on CUDA; RCCL on ROCm before vllm PR #14125",
                                     "max_num_seqs 256 (vllm/engine/arg_utils.py, v0.6); chunked "
                                     "prefill budget 512 (docs/source/models/performance.rst); "
-                                    "CUDA graphs to batch 256 (V0 _BATCH_SIZES_TO_CAPTURE)"};
+                                    "CUDA graphs to batch 256 (V0 _BATCH_SIZES_TO_CAPTURE)",
+                                    0.0};
   const Release release = parse_release(version);
   if (runtime == RuntimeId::vllm && release.known() && release.major == 0 && release.minor < 8)
     return &kVllmV0;

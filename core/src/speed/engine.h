@@ -35,6 +35,10 @@ struct EngineParams {
   const char* moe_kernels;
   const char* allreduce;
   const char* source;
+  // Host time per streamed response (detokenize the new tokens, build the API chunk), per running
+  // sequence each stream interval; a step lasts at least the batch's responses. 0: not modelled
+  // (inside per_sequence_s).
+  double streamed_response_s;
 };
 
 // One release reader for the whole core (base/release.h).

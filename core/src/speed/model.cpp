@@ -192,7 +192,9 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   double moe_layer_s = s.moe.per_moe_layer_s;
   if (s.engine) {
     // Past the engine's largest CUDA graph every kernel is launched from the host.
-    if (sequences > s.engine->max_graph_batch) t += in.num_layers * s.engine->eager_per_layer_s;
+    const double graphs =
+        in.cuda_graph_max_batch > 0 ? in.cuda_graph_max_batch : s.engine->max_graph_batch;
+    if (sequences > graphs) t += in.num_layers * s.engine->eager_per_layer_s;
     moe_layer_s = std::max(moe_layer_s, s.engine->per_moe_layer_s);
   }
   if (s.expert_bytes > 0) t += in.num_layers * moe_layer_s;  // routing, sort, dispatch
@@ -261,6 +263,10 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   st.compute_s = matmul_s + dequant_s;
   st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch, tokens);
+  // Streamed responses are built on the host while the GPU runs the next step (overlap
+  // scheduler): past the GPU's time they set the step (speed/engine.cpp).
+  if (s.engine && s.engine->streamed_response_s > 0 && in.stream_interval > 0)
+    st.seconds = std::max(st.seconds, batch * s.engine->streamed_response_s / in.stream_interval);
   return st;
 }
 

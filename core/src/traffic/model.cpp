@@ -427,12 +427,11 @@ Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t r
 
 Result<TrafficEstimate> hold_first_tokens(const TrafficEstimate& estimate,
                                           const ServiceTimes& times, const FirstTokenHold& hold) {
-  if (hold.stream_interval == 0) return invalid("stream_interval", "must be at least 1");
   if (!(hold.batch_wait_tokens_ratio >= 0 && hold.batch_wait_tokens_ratio <= 1))
     return invalid("batch_wait_max_tokens_ratio", "must be in [0, 1]");
   TrafficEstimate e = estimate;
   const double gap = e.itl_s.mean;
-  double add = (hold.stream_interval - 1) * gap;
+  double add = 0;
   const double rate = e.request_rate_per_s;
   if (hold.batch_wait_iters > 0 && rate > 0) {
     // The window opens with the first waiting prompt and closes at the timeout or once the
