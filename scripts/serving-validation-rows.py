@@ -41,8 +41,10 @@ for r in src:
         'prompt_tokens': round(r['prompt_tokens']), 'output_tokens': round(r['output_tokens']),
         'arrival': r['arrival'],
     }
-    # Server options the source's runs set that hold first tokens back (TensorRT-LLM).
-    for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio'):
+    # Server options the source's runs set: those that hold first tokens back (TensorRT-LLM),
+    # and TGI's prompt-token budget per prefill batch.
+    for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio',
+                'max_batch_prefill_tokens'):
         if r.get(key) is not None: base[key] = r[key]
     # Burst rows without a concurrency figure sent num_prompts requests at once.
     users = r['users'] if r['users'] is not None else r.get('num_prompts')

@@ -29,6 +29,9 @@ struct SpeedInput {
   Backend backend = Backend::cuda;  // llama.cpp / Ollama only; the serving runtimes ignore it
   std::string llama_build_month;    // "YYYY-MM" of the llama.cpp build; empty: a current build
   std::string engine_version;  // serving engine build ("0.6.3"); empty: the current releases
+  // The serving engine's prompt-token budget per step as the run set it (vLLM
+  // max_num_batched_tokens, TGI max_batch_prefill_tokens); 0: the engine's default.
+  double prefill_budget_tokens = 0;
   // Model facts (whole model, not per GPU).
   std::uint64_t total_params = 0;
   std::uint64_t active_params = 0;        // per token (MoE: routed experts in use + shared)

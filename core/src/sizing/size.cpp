@@ -203,6 +203,8 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   SpeedInput speed_input = make_speed_input(r, a, in, weights, kv);
   speed_input.llama_build_month = r.knobs.llama_build_month.value_or("");
   speed_input.engine_version = r.knobs.engine_version.value_or("");
+  if (r.knobs.max_num_batched_tokens)
+    speed_input.prefill_budget_tokens = static_cast<double>(*r.knobs.max_num_batched_tokens);
   speed_input.host_layer_share = rm.host_layer_share;
   speed_input.host_expert_share = rm.host_expert_share;
   speed_input.host_bandwidth_bytes_per_s =

@@ -5,9 +5,23 @@
 #include "speed/engine.h"
 
 #include <cctype>
+#include <limits>
 #include <string_view>
 
 namespace headroom::speed {
+
+namespace {
+
+// TGI's per-sequence host cost and all-reduce extra: the pair with the least median |error|
+// over its 27 rows of serving_validation.json (dstack 8x MI300X Llama 3.1 405B bf16, TGI
+// sha-11d7af7, bursts of 1-1024 at 80 and 10000 prompt tokens; TPOT, TTFT and throughput
+// together) on a grid of 0.3-0.8 ms x 0-50 us: 7.9% (none past 50%), from 20.0% with the shared
+// 0.3 ms (overlapped) and no extra. TGI's server loops over every request in Python after each
+// step (generate_token: stopping criteria, detokenize, Generation messages, flash_causal_lm.py)
+// and the router awaits that gRPC reply before the next step, so nothing overlaps.
+constexpr double kTgiSequence = 0.6e-3, kTgiAllreduceExtra = 40e-6;
+
+}  // namespace
 
 Release parse_release(std::string_view build) {
   // An image tag names the platform's version before the engine's: read after "vllm_".
@@ -39,6 +53,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   // MI300X 405B), which a smaller value pushes past 35%: a flat 0.3 ms per sequence made batch
   // 1024 steps 300 ms slower than measured.
   constexpr double kOverlapBatch = 384;
+  // TGI: none (kTgiSequence).
+  constexpr double kNoOverlap = std::numeric_limits<double>::infinity();
   // TensorRT-LLM's C++ batch manager overlaps sooner: overlap batch 32, fit on its
   // perf-overview bursts (Llama 3.1 8B / 3.3 70B / 405B, Qwen3-235B at 3000 requests, batches in
   // the hundreds; stepped bursts, serving_validation.json's TensorRT-LLM rows 44.6% median
@@ -92,12 +108,17 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "max_num_tokens 8192, max_batch_size 2048; CUDA graphs up to 128 if unset "
        "(tensorrt_llm/llmapi/llm_args.py); overlap scheduler on "
        "(docs/source/performance/tuning-max-batch-size-and-max-num-tokens.md@16d2467e)"},
-      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096,
+      // max_batch_prefill_tokens: 2.x defaults it to max_input_tokens + 50, and max_input_tokens
+      // to min(max_position_embeddings, 4096) - 1: 4145 for a model with 4096+ positions
+      // (launcher/src/main.rs@11d7af73, 2.3.x); 3.x computes it from peak FLOP/s and VRAM.
+      // Rows whose runs raised max_input_tokens give their own (max_batch_prefill_tokens).
+      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kTgiSequence, kNoOverlap, 0.046, 32, kEager, 4145,
        false, 0.0, kMoePrefill, "flash-attention / paged attention (ROCm: CK flash-attention)",
-       "vLLM-derived fused MoE", "NCCL (torch.distributed)",
-       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default; "
-       "prefill batches run on their own and pause decoding (waiting_served_ratio, "
-       "backends/v3/src/backend.rs); TGI is in maintenance mode"},
+       "vLLM-derived fused MoE", "NCCL/RCCL (torch.distributed.all_reduce, no custom all-reduce)",
+       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens max_input_tokens "
+       "+ 50 (2.x launcher); prefill batches run on their own and pause decoding "
+       "(waiting_served_ratio 0.3, max_waiting_tokens 20, backends/v3/src/backend.rs@11d7af73); "
+       "all-reduce torch.distributed (layers/tensor_parallel.py); TGI is in maintenance mode"},
   };
   // vLLM before 0.8 ran the V0 engine (V1 became the default in 0.8.0). Its defaults differ:
   // max_num_seqs 256 on every GPU (EngineArgs); chunked prefill on for models over 32K context
@@ -135,6 +156,39 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   for (const auto& e : kTable)
     if (e.runtime == runtime) return &e;
   return nullptr;
+}
+
+PrefillBatching prefill_batching(RuntimeId runtime) {
+  switch (runtime) {
+    case RuntimeId::sglang:
+      // PrefillAdder fills a prefill batch with waiting requests up to max_prefill_tokens
+      // (16384) and chunked_prefill_size (rem_input_tokens / rem_chunk_tokens,
+      // managers/schedule_policy.py); get_next_batch_to_run runs a new prefill batch whenever one
+      // forms, so they run back to back while requests wait and the pool has room.
+      return {true, false, 0, 0, true,
+              "PrefillAdder budgets max_prefill_tokens / chunked_prefill_size "
+              "(python/sglang/srt/managers/schedule_policy.py, scheduler.py)"};
+    case RuntimeId::tgi:
+      // batching_task (backends/v3/src/backend.rs@11d7af73): the first request wakes the idle
+      // loop and is prefilled with what is queued then; afterwards each decode step of the
+      // running batch may be preceded by one prefill batch (Queue::next_batch fills it up to
+      // max_batch_prefill_tokens and the KV budget), formed only when it holds at least
+      // floor(waiting_served_ratio x batch) requests (0.3) or max_waiting_tokens (20) decode
+      // steps have passed (launcher/src/main.rs defaults).
+      return {true, true, 0.3, 20, true,
+              "batching_task / Queue::next_batch (backends/v3/src/{backend,queue}.rs@11d7af73)"};
+    default:
+      return {};
+  }
+}
+
+
+double engine_allreduce_extra_s(RuntimeId runtime) {
+  // TGI calls torch.distributed.all_reduce (NCCL / RCCL, layers/tensor_parallel.py@11d7af73),
+  // not a one-shot custom kernel; NCCL's TP8 floor on H100 is 15.7 us against 4.5 us custom
+  // (serving-anchors.md section 5). 40 us more per call: fit with TGI's per-sequence cost (see
+  // its entry) on the 27 dstack 8x MI300X TGI rows.
+  return runtime == RuntimeId::tgi ? kTgiAllreduceExtra : 0.0;
 }
 
 double engine_prefill_scale(CardClass card_class, bool moe) {

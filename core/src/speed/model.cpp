@@ -115,6 +115,7 @@ Setup make_setup(const SpeedInput& in) {
     s.step.per_layer_s = s.engine->per_layer_s;
     s.step.per_sequence_s = s.engine->per_sequence_s;
     s.step.prefill_chunk_tokens = s.engine->prefill_chunk_tokens;
+    if (in.prefill_budget_tokens > 0) s.step.prefill_chunk_tokens = in.prefill_budget_tokens;
     s.prefill_scale = speed::engine_prefill_scale(s.cls.card_class, in.num_experts > 0);
   }
   s.link = speed::interconnect_params(in.card, s.cls.allreduce_latency_s);
@@ -192,7 +193,9 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
       // Two all-reduces per layer (after attention, after the MLP) of the step's bf16
       // activations: latency-bound at small batch, bandwidth-bound for prefill chunks.
       const double bytes = tokens * static_cast<double>(in.hidden_size) * 2.0;
-      t += 2.0 * in.num_layers * speed::allreduce_seconds(s.link, bytes, s.tp);
+      t += 2.0 * in.num_layers *
+           (speed::allreduce_seconds(s.link, bytes, s.tp) +
+            speed::engine_allreduce_extra_s(in.runtime));
     } else {
       t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
     }
@@ -442,6 +445,22 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
     t.prefill_budget_tokens = s.step.prefill_chunk_tokens;
     t.prompt_tokens = prompt;
     t.mixes_prefill = s.engine->mixes_prefill;
+  }
+  // Prefill-first engines that batch queued prompts (speed/engine.cpp prefill_batching): one
+  // prefill step of k prompts, for every k the token budget and the batch limit allow.
+  const speed::PrefillBatching batching = speed::prefill_batching(input.runtime);
+  if (s.engine && !s.engine->mixes_prefill && batching.batches_prompts && prompt > 0) {
+    const double fit = std::floor(s.step.prefill_chunk_tokens / prompt);
+    const auto most = static_cast<std::uint64_t>(
+        std::min(std::max(fit, 1.0), static_cast<double>(std::max<std::uint64_t>(max_batch, 1))));
+    t.prefill_batch_s.reserve(static_cast<std::size_t>(most));
+    for (std::uint64_t k = 1; k <= most; ++k)
+      t.prefill_batch_s.push_back(
+          std::max(prefill_seconds(s, static_cast<double>(k) * prompt, prompt), 1e-9));
+    t.decode_after_prefill = batching.decode_after_prefill;
+    t.waiting_served_ratio = batching.waiting_served_ratio;
+    t.max_waiting_steps = batching.max_waiting_steps;
+    t.first_prefill_alone = batching.first_prefill_alone;
   }
   const double depth = prompt + 0.5 * output_tokens(input);
   t.decode_step_s.reserve(static_cast<std::size_t>(max_batch));
