@@ -42,9 +42,9 @@ for r in src:
         'arrival': r['arrival'],
     }
     # Server options the source's runs set: those that hold first tokens back (TensorRT-LLM),
-    # and TGI's prompt-token budget per prefill batch.
+    # TGI's prompt-token budget per prefill batch, and the KV cache dtype.
     for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio',
-                'max_batch_prefill_tokens'):
+                'max_batch_prefill_tokens', 'kv_dtype'):
         if r.get(key) is not None: base[key] = r[key]
     # Burst rows without a concurrency figure sent num_prompts requests at once.
     users = r['users'] if r['users'] is not None else r.get('num_prompts')
