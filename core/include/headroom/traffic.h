@@ -46,7 +46,7 @@ struct ServiceTimes {
   double prefill_budget_tokens = 0;
   double prompt_tokens = 0;
   // Prompts ride in decode steps (chunked prefill), or run as steps of their own that pause
-  // decoding (prefill-first schedulers: one prompt per step).
+  // decoding (prefill-first schedulers: one prompt a step, or prefill_batch_s).
   bool mixes_prefill = true;
   // Prefill-first engines batch queued prompts into one prefill step up to prefill_budget_tokens
   // (TGI max_batch_prefill_tokens, SGLang chunked_prefill_size): prefill_batch_s[k - 1] is such

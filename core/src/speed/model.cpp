@@ -430,17 +430,12 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
   // Queued prompts share chunked-prefill steps up to the token budget (vLLM's
   // max_num_batched_tokens, TRT-LLM's max_num_tokens): the weights are read once per step and
   // the GEMMs run at full-chunk width, so a burst's prompts cost their share. Prefill-first
-  // engines (SGLang, TGI) keep one prompt per step: their burst rows (TGI 405B on MI300X, n=4 to
-  // 1024: ~50-60 ms more median TTFT per request ahead, about one forward pass each; SGLang
-  // bursts of 1000 on H100/H200) are closer so than with full prefill batches (TGI burst TTFT
-  // median 36% -> 59%).
+  // engines (SGLang, TGI) batch prompts in steps of their own instead (prefill_batch_s below).
   if (s.engine && s.engine->mixes_prefill && prompt > 0) {
     const double per_step = std::max(1.0, std::floor(s.step.prefill_chunk_tokens / prompt));
     t.batched_prefill_s = prefill_seconds(s, per_step * prompt, prompt) / per_step;
   }
-  // With the budget a burst is stepped as the engine schedules it (burst_traffic). Batching
-  // queued prompts into full prefill steps was tried for the prefill-first engines too: SGLang
-  // 19.5% -> 22.1%, TGI 20.0% -> 29.0% median over their serving rows, so they keep one a step.
+  // With the budget a burst is stepped as the engine schedules it (burst_traffic).
   if (s.engine && prompt > 0) {
     t.prefill_budget_tokens = s.step.prefill_chunk_tokens;
     t.prompt_tokens = prompt;
