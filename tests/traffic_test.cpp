@@ -435,6 +435,57 @@ TEST_CASE("traffic: a burst stepped through a token budget shared with the decod
   CHECK(bad.error().field == "prefill_budget_tokens");
 }
 
+TEST_CASE("traffic: a prefill-first burst batches queued prompts up to the budget", "[traffic]") {
+  // 10-token prompts, budget 30: a prefill step holds 1-3 prompts at 0.1 / 0.15 / 0.2 s; decode
+  // steps 0.01 s, 3 output tokens (2 gaps), 5 requests, the first prefilled alone.
+  const auto batching = [] {
+    ServiceTimes x = flat(0.1, 0.01, 3, 8);
+    x.prefill_budget_tokens = 30;
+    x.prompt_tokens = 10;
+    x.mixes_prefill = false;
+    x.prefill_batch_s = {0.1, 0.15, 0.2};
+    x.first_prefill_alone = true;
+    return x;
+  };
+  // SGLang (prefill batches back to back): 1 alone (first token 0.1), 3 (0.3), 1 (0.4); two
+  // decode steps end at 0.42 s. TTFT mean (0.1 + 3 x 0.3 + 0.4) / 5 = 0.28, median 0.3; TPOT
+  // (0.42 - 0.1) / 2 = 0.16, 0.06 (x3), 0.01: median 0.06, mean 0.07.
+  auto s = burst_traffic(batching(), 5);
+  REQUIRE(s);
+  CHECK(s->ttft_s.mean == Approx(0.28).epsilon(1e-9));
+  CHECK(s->ttft_s.median == Approx(0.3).epsilon(1e-9));
+  CHECK(s->itl_s.median == Approx(0.06).epsilon(1e-9));
+  CHECK(s->itl_s.mean == Approx(0.07).epsilon(1e-9));
+  CHECK(s->request_rate_per_s == Approx(5 / 0.42).epsilon(1e-9));
+  // TGI (a decode step after each prefill batch, except the one that started an empty batch):
+  // 1 alone (0.1), 3 at once (0.3), one decode (0.31), the last prompt (0.41), then decodes at
+  // 0.42 (the first four finish) and 0.43. TTFT mean (0.1 + 0.9 + 0.41) / 5 = 0.282.
+  ServiceTimes tgi = batching();
+  tgi.decode_after_prefill = true;
+  tgi.waiting_served_ratio = 0.3;
+  tgi.max_waiting_steps = 20;
+  auto t = burst_traffic(tgi, 5);
+  REQUIRE(t);
+  CHECK(t->ttft_s.mean == Approx(0.282).epsilon(1e-9));
+  CHECK(t->itl_s.mean == Approx((0.16 + 3 * 0.06 + 0.01) / 5).epsilon(1e-9));
+  CHECK(t->request_rate_per_s == Approx(5 / 0.43).epsilon(1e-9));
+  // waiting_served_ratio 0.5: one waiting prompt against 4 running is below floor(0.5 x 4), so it
+  // waits until max_waiting_steps (3) pass or the batch drains: the first four finish at 0.32,
+  // the last prompt is prefilled alone (0.42) and decoded to 0.44.
+  tgi.waiting_served_ratio = 0.5;
+  tgi.max_waiting_steps = 3;
+  auto w = burst_traffic(tgi, 5);
+  REQUIRE(w);
+  CHECK(w->ttft_s.mean == Approx((0.1 + 0.9 + 0.42) / 5).epsilon(1e-9));
+  CHECK(w->request_rate_per_s == Approx(5 / 0.44).epsilon(1e-9));
+  ServiceTimes bad = batching();
+  bad.prefill_batch_s[1] = 0;
+  CHECK(burst_traffic(bad, 5).error().field == "prefill_batch_s");
+  bad = batching();
+  bad.waiting_served_ratio = -1;
+  CHECK(burst_traffic(bad, 5).error().field == "waiting_served_ratio");
+}
+
 TEST_CASE("traffic: a server that waits to batch prompts holds TTFT", "[traffic]") {
   TrafficEstimate e;
   e.itl_s = {0.02, 0.02, 0.02};

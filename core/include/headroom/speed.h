@@ -32,6 +32,9 @@ struct SpeedInput {
   std::string engine_version;  // serving engine build ("0.6.3"); empty: the current releases
   std::uint32_t stream_interval = 1;  // streamed responses every N steps; 0: not streamed
   std::uint32_t cuda_graph_max_batch = 0;  // largest captured batch; 0: the engine's default
+  // The serving engine's prompt-token budget per step as the run set it (vLLM
+  // max_num_batched_tokens, TGI max_batch_prefill_tokens); 0: the engine's default.
+  double prefill_budget_tokens = 0;
   // Model facts (whole model, not per GPU).
   std::uint64_t total_params = 0;
   std::uint64_t active_params = 0;        // per token (MoE: routed experts in use + shared)

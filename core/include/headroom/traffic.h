@@ -46,8 +46,23 @@ struct ServiceTimes {
   double prefill_budget_tokens = 0;
   double prompt_tokens = 0;
   // Prompts ride in decode steps (chunked prefill), or run as steps of their own that pause
-  // decoding (prefill-first schedulers: one prompt per step).
+  // decoding (prefill-first schedulers: one prompt a step, or prefill_batch_s).
   bool mixes_prefill = true;
+  // Prefill-first engines batch queued prompts into one prefill step up to prefill_budget_tokens
+  // (TGI max_batch_prefill_tokens, SGLang chunked_prefill_size): prefill_batch_s[k - 1] is such
+  // a step holding k prompts, so its size is the most prompts a step takes. Empty: one prompt a
+  // step, at its stall.
+  std::vector<double> prefill_batch_s;
+  // TGI's router runs one decode step of the whole batch after every prefill batch, and forms a
+  // new prefill batch only when the waiting prompts reach waiting_served_ratio of the running
+  // batch or max_waiting_steps decode steps have passed since the last one. SGLang's scheduler
+  // runs prefill batches back to back (false, 0, 0).
+  bool decode_after_prefill = false;
+  double waiting_served_ratio = 0;
+  std::uint32_t max_waiting_steps = 0;
+  // A burst's first request reaches the idle engine ahead of the rest (still being sent and
+  // tokenized), and its prefill step starts with it alone.
+  bool first_prefill_alone = false;
 };
 
 // The speed model's service times for this input, batches 1..max_batch.

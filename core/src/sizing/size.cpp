@@ -212,6 +212,8 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   speed_input.engine_version = r.knobs.engine_version.value_or("");
   speed_input.stream_interval = r.knobs.stream_interval.value_or(1);
   speed_input.cuda_graph_max_batch = r.knobs.cuda_graph_max_batch.value_or(0);
+  if (r.knobs.max_num_batched_tokens)
+    speed_input.prefill_budget_tokens = static_cast<double>(*r.knobs.max_num_batched_tokens);
   speed_input.host_layer_share = rm.host_layer_share;
   speed_input.host_expert_share = rm.host_expert_share;
   speed_input.host_bandwidth_bytes_per_s =

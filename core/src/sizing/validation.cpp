@@ -61,6 +61,12 @@ std::optional<Error> read_knobs(const Json& row, const std::string& where, Runti
   if (layers) knobs.gpu_layers = static_cast<std::uint32_t>(*layers);
   if (cpu_moe) knobs.cpu_moe_layers = static_cast<std::uint32_t>(*cpu_moe);
   if (ctx) knobs.ctx_size_tokens = *ctx;
+  // A serving run's prompt-token budget per step (TGI --max-batch-prefill-tokens, or its
+  // default max_input_tokens + 50 when the run raised --max-input-tokens).
+  std::optional<std::uint64_t> prefill_budget;
+  if (auto e = read_count(row, "max_batch_prefill_tokens", 1, 16777216, where, prefill_budget))
+    return e;
+  if (prefill_budget) knobs.max_num_batched_tokens = *prefill_budget;
   if (json_util::find(row, "flash_attention")) {
     auto fa = json_util::get_bool(row, "flash_attention");
     if (!fa) return parse_failure(where + ".flash_attention", "must be true or false");

@@ -4,10 +4,23 @@
 // names its group), never one row at a time.
 #include "speed/engine.h"
 
-#include <cctype>
+#include <limits>
 #include <string_view>
 
 namespace headroom::speed {
+
+namespace {
+
+// TGI's per-sequence host cost and all-reduce extra: the pair with the least median |error|
+// over its 27 rows of serving_validation.json (dstack 8x MI300X Llama 3.1 405B bf16, TGI
+// sha-11d7af7, bursts of 1-1024 at 80 and 10000 prompt tokens; TPOT, TTFT and throughput
+// together) on a grid of 0.3-0.8 ms x 0-50 us: 7.9% (none past 50%), from 20.0% with the shared
+// 0.3 ms (overlapped) and no extra. TGI's server loops over every request in Python after each
+// step (generate_token: stopping criteria, detokenize, Generation messages, flash_causal_lm.py)
+// and the router awaits that gRPC reply before the next step, so nothing overlaps.
+constexpr double kTgiSequence = 0.6e-3, kTgiAllreduceExtra = 40e-6;
+
+}  // namespace
 
 const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   // Shared fixed costs, fit on the vLLM rows of speed_validation.json before the engines had
@@ -26,6 +39,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   // 15.6/12.6/11.8/11.0/9.8/10.5/14.1%), which also keeps the NIM TP2 concurrency-25 row of
   // speed_validation.json within its 35% cap (+33.8%; 35.4% at 20).
   constexpr double kTrtOverlapBatch = 24;
+  // TGI: none (kTgiSequence).
+  constexpr double kNoOverlap = std::numeric_limits<double>::infinity();
   // TensorRT-LLM MoE layers (CUTLASS MoE, routing): 30 us each, the value with the least median
   // |error| over the 7 InferenceX DeepSeek-R1 B200 TPOT rows (concurrency 4-128, issue #3317;
   // 8%, against 25-40% too fast at concurrency 4-8 without it).
@@ -69,8 +84,12 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
        "attention backends (serving-anchors.md sections 2, 4.1)",
        0.0},
+      // MoE prefill: fused_moe_triton, the Triton kernel family of vLLM's fused_moe, at vLLM's
+      // 0.15 (kVllmMoePrefill): SGLang 19.5% -> 17.1% median over its 32 rows with the prefill
+      // batches below; the burst TTFT of DeepSeek-R1 8x H200 and Qwen3-235B 8x H100 go from
+      // -45/-35% at 0.33 to +2/+25%.
       {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager,
-       8192, false, 0.0, kMoePrefill,
+       8192, false, 0.0, kVllmMoePrefill,
        "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
        "fused_moe_triton, Marlin-MoE; FlashInfer CuTe-DSL on Blackwell",
        "custom all-reduce (sgl-kernel), NCCL otherwise",
@@ -91,12 +110,17 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "first token at once (docs/source/blogs/tech_blog/"
        "blog8_Scaling_Expert_Parallelism_in_TensorRT-LLM_part2.md)",
        kTrtStreamedResponse},
-      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kSequence, kOverlapBatch, 0.046, 32, kEager, 4096,
+      // max_batch_prefill_tokens: 2.x defaults it to max_input_tokens + 50, and max_input_tokens
+      // to min(max_position_embeddings, 4096) - 1: 4145 for a model with 4096+ positions
+      // (launcher/src/main.rs@11d7af73, 2.3.x); 3.x computes it from peak FLOP/s and VRAM.
+      // Rows whose runs raised max_input_tokens give their own (max_batch_prefill_tokens).
+      {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kTgiSequence, kNoOverlap, 0.046, 32, kEager, 4145,
        false, 0.0, kMoePrefill, "flash-attention / paged attention (ROCm: CK flash-attention)",
-       "vLLM-derived fused MoE", "NCCL (torch.distributed)",
-       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens 4096 default; "
-       "prefill batches run on their own and pause decoding (waiting_served_ratio, "
-       "backends/v3/src/backend.rs); TGI is in maintenance mode",
+       "vLLM-derived fused MoE", "NCCL/RCCL (torch.distributed.all_reduce, no custom all-reduce)",
+       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens max_input_tokens "
+       "+ 50 (2.x launcher); prefill batches run on their own and pause decoding "
+       "(waiting_served_ratio 0.3, max_waiting_tokens 20, backends/v3/src/backend.rs@11d7af73); "
+       "all-reduce torch.distributed (layers/tensor_parallel.py); TGI is in maintenance mode",
        0.0},
   };
   // vLLM before 0.8 ran the V0 engine (V1 became the default in 0.8.0). Its defaults differ:
@@ -138,15 +162,51 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   return nullptr;
 }
 
+PrefillBatching prefill_batching(RuntimeId runtime) {
+  switch (runtime) {
+    case RuntimeId::sglang:
+      // PrefillAdder fills a prefill batch with waiting requests up to max_prefill_tokens
+      // (16384) and chunked_prefill_size (rem_input_tokens / rem_chunk_tokens,
+      // managers/schedule_policy.py); get_next_batch_to_run runs a new prefill batch whenever one
+      // forms, so they run back to back while requests wait and the pool has room.
+      return {true, false, 0, 0, true,
+              "PrefillAdder budgets max_prefill_tokens / chunked_prefill_size "
+              "(python/sglang/srt/managers/schedule_policy.py, scheduler.py)"};
+    case RuntimeId::tgi:
+      // batching_task (backends/v3/src/backend.rs@11d7af73): the first request wakes the idle
+      // loop and is prefilled with what is queued then; afterwards each decode step of the
+      // running batch may be preceded by one prefill batch (Queue::next_batch fills it up to
+      // max_batch_prefill_tokens and the KV budget), formed only when it holds at least
+      // floor(waiting_served_ratio x batch) requests (0.3) or max_waiting_tokens (20) decode
+      // steps have passed (launcher/src/main.rs defaults).
+      return {true, true, 0.3, 20, true,
+              "batching_task / Queue::next_batch (backends/v3/src/{backend,queue}.rs@11d7af73)"};
+    default:
+      return {};
+  }
+}
+
+
+double engine_allreduce_extra_s(RuntimeId runtime) {
+  // TGI calls torch.distributed.all_reduce (NCCL / RCCL, layers/tensor_parallel.py@11d7af73),
+  // not a one-shot custom kernel; NCCL's TP8 floor on H100 is 15.7 us against 4.5 us custom
+  // (serving-anchors.md section 5). 40 us more per call: fit with TGI's per-sequence cost (see
+  // its entry) on the 27 dstack 8x MI300X TGI rows.
+  return runtime == RuntimeId::tgi ? kTgiAllreduceExtra : 0.0;
+}
+
 double engine_prefill_scale(CardClass card_class, bool moe) {
   // AMD Instinct (ROCm: hipBLASLt GEMMs, CK / AITER attention and fused MoE) prefills below the
   // rate the NVIDIA rows fit. Dense: 0.62, the value with the least median |error| over the
   // long-prompt TTFT rows of Llama 3.1 405B on 8x MI300X (dstack TGI, 10000-token prompts,
-  // bursts of 1, 8, 64: -37/-62/-41% at 1.0; -8/-44/-13% at 0.62). MoE: 0.35 (with the MoE
-  // prefill factor), the value with the least median |error| over the 10 InferenceX SGLang rows
-  // of DeepSeek-R1 8k/1k on 8x MI325X, TTFT and TPOT together at concurrency 4-64 (issue #3318):
-  // 16.5%, from TTFT -61..-76% at 1.0; it may absorb a harness overhead these rows carry
-  constexpr double kAmdDense = 0.62, kAmdMoe = 0.35;
+  // bursts of 1, 8, 64: -37/-62/-41% at 1.0; -8/-44/-13% at 0.62, one prompt a prefill step;
+  // with TGI's prefill batches -8/-2/-2%). MoE: 0.35 against SGLang's MoE prefill factor of
+  // 0.33, the value with the least median |error| over the 10 InferenceX SGLang rows of
+  // DeepSeek-R1 8k/1k on 8x MI325X, TTFT and TPOT together at concurrency 4-64 (issue #3318):
+  // 16.5%, from TTFT -61..-76% at 1.0; it may absorb a harness overhead these rows carry. Now
+  // 0.77 against SGLang's 0.15 (Triton fused_moe, vLLM's value): the same product, 0.1155, so
+  // the same figures on those rows (AITER's fused MoE on ROCm is not the Triton kernel).
+  constexpr double kAmdDense = 0.62, kAmdMoe = 0.77;
   if (card_class != CardClass::amd_hbm) return 1.0;
   return moe ? kAmdMoe : kAmdDense;
 }

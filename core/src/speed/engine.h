@@ -49,6 +49,22 @@ using headroom::Release;
 // engine build the figures are for ("" or unparsed: the current releases in the table).
 const EngineParams* engine_params(RuntimeId runtime, std::string_view version = {});
 
+// How a prefill-first engine (mixes_prefill false) forms its prefill batches; what
+// ServiceTimes' fields of the same names hold.
+struct PrefillBatching {
+  bool batches_prompts = false;  // queued prompts share a prefill step up to the token budget
+  bool decode_after_prefill = false;
+  double waiting_served_ratio = 0;
+  std::uint32_t max_waiting_steps = 0;
+  bool first_prefill_alone = false;
+  const char* source = "";
+};
+PrefillBatching prefill_batching(RuntimeId runtime);
+
+// What each tensor-parallel all-reduce costs this engine over the link's graph-captured custom
+// all-reduce (interconnect_params): 0 for the engines that ship one.
+double engine_allreduce_extra_s(RuntimeId runtime);
+
 // The serving engines' prefill GEMM and attention rate on this card class, against the card
 // class's prefill_compute_fraction (1: as fitted on the NVIDIA rows).
 double engine_prefill_scale(CardClass card_class, bool moe);

@@ -118,6 +118,7 @@ Setup make_setup(const SpeedInput& in) {
     s.step.per_layer_s = s.engine->per_layer_s;
     s.step.per_sequence_s = s.engine->per_sequence_s;
     s.step.prefill_chunk_tokens = s.engine->prefill_chunk_tokens;
+    if (in.prefill_budget_tokens > 0) s.step.prefill_chunk_tokens = in.prefill_budget_tokens;
     s.prefill_scale = speed::engine_prefill_scale(s.cls.card_class, in.num_experts > 0);
   }
   s.link = speed::interconnect_params(in.card, s.cls.allreduce_latency_s);
@@ -205,7 +206,9 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
       // Two all-reduces per layer (after attention, after the MLP) of the step's bf16
       // activations: latency-bound at small batch, bandwidth-bound for prefill chunks.
       const double bytes = tokens * static_cast<double>(in.hidden_size) * 2.0;
-      t += 2.0 * in.num_layers * speed::allreduce_seconds(s.link, bytes, s.tp);
+      t += 2.0 * in.num_layers *
+           (speed::allreduce_seconds(s.link, bytes, s.tp) +
+            speed::engine_allreduce_extra_s(in.runtime));
     } else {
       t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
     }
@@ -446,21 +449,32 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
   // Queued prompts share chunked-prefill steps up to the token budget (vLLM's
   // max_num_batched_tokens, TRT-LLM's max_num_tokens): the weights are read once per step and
   // the GEMMs run at full-chunk width, so a burst's prompts cost their share. Prefill-first
-  // engines (SGLang, TGI) keep one prompt per step: their burst rows (TGI 405B on MI300X, n=4 to
-  // 1024: ~50-60 ms more median TTFT per request ahead, about one forward pass each; SGLang
-  // bursts of 1000 on H100/H200) are closer so than with full prefill batches (TGI burst TTFT
-  // median 36% -> 59%).
+  // engines (SGLang, TGI) batch prompts in steps of their own instead (prefill_batch_s below).
   if (s.engine && s.engine->mixes_prefill && prompt > 0) {
     const double per_step = std::max(1.0, std::floor(s.step.prefill_chunk_tokens / prompt));
     t.batched_prefill_s = prefill_seconds(s, per_step * prompt, prompt) / per_step;
   }
-  // With the budget a burst is stepped as the engine schedules it (burst_traffic). Batching
-  // queued prompts into full prefill steps was tried for the prefill-first engines too: SGLang
-  // 19.5% -> 22.1%, TGI 20.0% -> 29.0% median over their serving rows, so they keep one a step.
+  // With the budget a burst is stepped as the engine schedules it (burst_traffic).
   if (s.engine && prompt > 0) {
     t.prefill_budget_tokens = s.step.prefill_chunk_tokens;
     t.prompt_tokens = prompt;
     t.mixes_prefill = s.engine->mixes_prefill;
+  }
+  // Prefill-first engines that batch queued prompts (speed/engine.cpp prefill_batching): one
+  // prefill step of k prompts, for every k the token budget and the batch limit allow.
+  const speed::PrefillBatching batching = speed::prefill_batching(input.runtime);
+  if (s.engine && !s.engine->mixes_prefill && batching.batches_prompts && prompt > 0) {
+    const double fit = std::floor(s.step.prefill_chunk_tokens / prompt);
+    const auto most = static_cast<std::uint64_t>(
+        std::min(std::max(fit, 1.0), static_cast<double>(std::max<std::uint64_t>(max_batch, 1))));
+    t.prefill_batch_s.reserve(static_cast<std::size_t>(most));
+    for (std::uint64_t k = 1; k <= most; ++k)
+      t.prefill_batch_s.push_back(
+          std::max(prefill_seconds(s, static_cast<double>(k) * prompt, prompt), 1e-9));
+    t.decode_after_prefill = batching.decode_after_prefill;
+    t.waiting_served_ratio = batching.waiting_served_ratio;
+    t.max_waiting_steps = batching.max_waiting_steps;
+    t.first_prefill_alone = batching.first_prefill_alone;
   }
   const double depth = prompt + 0.5 * output_tokens(input);
   t.decode_step_s.reserve(static_cast<std::size_t>(max_batch));

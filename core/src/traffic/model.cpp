@@ -67,6 +67,11 @@ std::optional<Error> check_times(const ServiceTimes& t) {
   }
   if (!(t.batched_prefill_s >= 0) || !std::isfinite(t.batched_prefill_s))
     return invalid("batched_prefill_s", "must be zero or above");
+  for (const double s : t.prefill_batch_s) {
+    if (!(s > 0) || !std::isfinite(s)) return invalid("prefill_batch_s", "must be above zero");
+  }
+  if (!(t.waiting_served_ratio >= 0) || !std::isfinite(t.waiting_served_ratio))
+    return invalid("waiting_served_ratio", "must be zero or above");
   return std::nullopt;
 }
 
@@ -284,15 +289,38 @@ std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
   std::vector<Cohort> cohorts;
   std::size_t first_running = 0;  // cohorts finish in the order they start
   double clock = 0, steps = 0, running = 0, waiting = n, partial_tokens = 0;
+  // Prefill-first batching state: the last step was a prefill (and it started from an empty
+  // batch), decode steps since the last prefill.
+  bool last_prefill = false, last_from_empty = false;
+  double decodes_since_prefill = 0;
+  const bool batches_prompts = !t.mixes_prefill && !t.prefill_batch_s.empty();
   while (waiting > 0 || running > 0) {
     if (++steps > kMaxSteps) return std::nullopt;
     double admitted = 0, step_s = 0;
     const double slots = cap - running;
-    if (!t.mixes_prefill && waiting > 0 && slots >= 1) {
-      admitted = 1;  // a prefill step: the decodes wait
-      step_s = stall_at(t, std::max(running, 1.0));
+    double take = waiting > 0 && slots >= 1 ? 1 : 0;  // prompts the prefill step would hold
+    if (batches_prompts && take > 0) {
+      const double most = static_cast<double>(t.prefill_batch_s.size());
+      take = std::min({waiting, std::floor(slots), most});
+      if (t.first_prefill_alone && clock == 0) take = 1;
+      // TGI: a decode step follows each prefill batch (two prefills in a row only when the
+      // first started an empty batch), and a new batch forms once it holds the served ratio of
+      // the running batch or the decodes have waited max_waiting_steps.
+      if (t.decode_after_prefill && last_prefill && !last_from_empty) take = 0;
+      const bool waited = decodes_since_prefill + 1 >= t.max_waiting_steps;
+      if (running > 0 && !waited && take < std::floor(t.waiting_served_ratio * running)) take = 0;
+    }
+    if (!t.mixes_prefill && take > 0) {
+      admitted = take;  // a prefill step: the decodes wait
+      step_s = batches_prompts ? t.prefill_batch_s[static_cast<std::size_t>(take) - 1]
+                               : stall_at(t, std::max(running, 1.0));
+      last_from_empty = running == 0;
+      last_prefill = true;
+      decodes_since_prefill = 0;
       steps -= 1;  // no decode token this step
     } else {
+      last_prefill = false;
+      decodes_since_prefill += 1;
       double tokens = 0;
       if (t.mixes_prefill && waiting > 0 && slots >= 1) {
         const double room = std::max(0.0, t.prefill_budget_tokens - running);
@@ -333,8 +361,9 @@ std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
   // is offset by the rest.
   const double lone_share = t.batched_prefill_s > 0 ? t.batched_prefill_s : stall_at(t, 1);
   const double lone_step_s =
-      t.mixes_prefill ? std::min(prompt, t.prefill_budget_tokens) / prompt * lone_share
-                      : stall_at(t, 1);
+      t.mixes_prefill        ? std::min(prompt, t.prefill_budget_tokens) / prompt * lone_share
+      : t.prefill_batch_s.empty() ? stall_at(t, 1)
+                                  : t.prefill_batch_s.front();
   const double offset = std::max(0.0, t.prefill_s - lone_step_s);
   SteppedWave w;
   for (const Cohort& c : cohorts) {
