@@ -529,3 +529,62 @@ TEST_CASE("traffic: a long burst runs at the full batch's closed-loop throughput
   CHECK(burst->ttft_s.p90 > burst->ttft_s.median);
   CHECK(burst->itl_s.mean == Approx(loop->itl_s.mean).epsilon(0.01));
 }
+
+TEST_CASE("traffic: a stepped burst whose replies have two lengths", "[traffic]") {
+  // Two prompts of 100 tokens, both in the first step (budget 1000, 0.05 s of prefill each:
+  // step 1 takes 0.1 s); half the replies have 3 tokens, half 5 (mean 4). Decode steps take
+  // 0.02 s at batch 2 and 0.01 s at batch 1. The short reply ends at step 3 (0.14 s), the long
+  // one at step 5 (0.14 + 2 x 0.01 = 0.16 s). First tokens at 0.1 s plus the lone prompt's
+  // offset, prefill_s - its step's share = 0.1 - 0.05: TTFT 0.15 s each. TPOT: short
+  // (0.14 - 0.1) / 2 = 0.02, long (0.16 - 0.1) / 4 = 0.015. Makespan 0.16 + 0.05 = 0.21 s for
+  // 3 + 5 tokens.
+  ServiceTimes t;
+  t.prefill_s = 0.1;
+  t.decode_step_s = {0.01, 0.02};  // batch 1, batch 2
+  t.output_tokens = 4;
+  t.prompt_tokens = 100;
+  t.prefill_budget_tokens = 1000;
+  t.batched_prefill_s = 0.05;
+  t.output_classes = {{3, 0.5}, {5, 0.5}};
+  auto spread = burst_traffic(t, 2);
+  REQUIRE(spread);
+  CHECK(spread->ttft_s.median == Approx(0.15).epsilon(1e-12));
+  CHECK(spread->itl_s.mean == Approx(0.0175).epsilon(1e-12));
+  CHECK(spread->itl_s.median == Approx(0.015).epsilon(1e-12));
+  CHECK(spread->itl_s.p90 == Approx(0.02).epsilon(1e-12));
+  CHECK(spread->output_tokens_per_s == Approx(8 / 0.21).epsilon(1e-12));
+  // Fixed lengths of 4: both end at step 4 (0.1 + 3 x 0.02 = 0.16 s), TPOT 0.06 / 3 = 0.02.
+  ServiceTimes fixed = t;
+  fixed.output_classes.clear();
+  auto same = burst_traffic(fixed, 2);
+  REQUIRE(same);
+  CHECK(same->itl_s.mean == Approx(0.02).epsilon(1e-12));
+  CHECK(same->output_tokens_per_s == Approx(8 / 0.21).epsilon(1e-12));
+  // Shares that do not sum to 1 are refused, naming the field.
+  t.output_classes = {{3, 0.5}, {5, 0.4}};
+  auto bad = burst_traffic(t, 2);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().field == "output_classes");
+}
+
+TEST_CASE("traffic: an output-length spread keeps its mean and widens with its cv",
+          "[traffic]") {
+  auto one = spread_output_lengths(200, 0, 16);
+  REQUIRE(one);
+  REQUIRE(one->size() == 1);
+  CHECK(one->front().tokens == 200);
+  auto wide = spread_output_lengths(200, 1, 16);
+  auto narrow = spread_output_lengths(200, 0.5, 16);
+  REQUIRE(wide);
+  REQUIRE(narrow);
+  REQUIRE(wide->size() == 16);
+  double mean = 0;
+  for (const auto& c : *wide) mean += c.tokens * c.share;
+  CHECK(mean == Approx(200).epsilon(1e-9));
+  // A right-skewed law: the median class below the mean, the top class far above it.
+  CHECK((*wide)[8].tokens < 200);
+  CHECK(wide->back().tokens > narrow->back().tokens);
+  CHECK(wide->front().tokens < narrow->front().tokens);
+  CHECK(spread_output_lengths(200, -1, 16).error().field == "output_length_cv");
+  CHECK(spread_output_lengths(0, 1, 16).error().field == "output_tokens");
+}

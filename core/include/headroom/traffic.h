@@ -63,7 +63,24 @@ struct ServiceTimes {
   // A burst's first request reaches the idle engine ahead of the rest (still being sent and
   // tokenized), and its prefill step starts with it alone.
   bool first_prefill_alone = false;
+  // A stepped burst's output lengths when they vary per request (ShareGPT replies end where
+  // the dataset's reply ends): classes of `tokens` each holding `share` of the requests,
+  // shares summing to 1. Each admitted group splits by these shares, so its sequences leave
+  // the batch one class at a time and the burst lasts until its longest class ends. Empty:
+  // every request has output_tokens (the default).
+  struct OutputClass {
+    double tokens = 1;
+    double share = 1;
+  };
+  std::vector<OutputClass> output_classes;
 };
+
+// Output lengths of coefficient of variation `cv` around `mean_tokens` as `classes` classes
+// of equal share: the midpoint quantiles of a lognormal of that mean and cv (a right-skewed
+// length, never below 1 token), rescaled so their mean is mean_tokens. cv 0 gives one class.
+Result<std::vector<ServiceTimes::OutputClass>> spread_output_lengths(double mean_tokens,
+                                                                     double cv,
+                                                                     std::uint32_t classes);
 
 // The speed model's service times for this input, batches 1..max_batch.
 Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_batch);

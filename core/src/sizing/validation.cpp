@@ -122,6 +122,10 @@ std::optional<Error> read_serving_load(const Json& row, const std::string& where
   return std::nullopt;
 }
 
+// Classes an output-length spread is cut into: enough that the longest replies (the top
+// 1/16th) set the burst's tail apart from the rest.
+constexpr std::uint32_t kOutputClasses = 16;
+
 // The traffic model's figure for a serving row's metric, in the metric's unit.
 Result<double> predicted_serving(const SizingRequest& request, const Json& row,
                                  const ValidationRow& out, const std::string& where) {
@@ -136,6 +140,18 @@ Result<double> predicted_serving(const SizingRequest& request, const Json& row,
   }
   TrafficEstimate t = *report->traffic;
   if (out.arrival == "burst") {
+    // Output lengths that vary per request (a ShareGPT burst: each reply as long as the
+    // dataset's), as a coefficient of variation around the row's mean output.
+    if (const Json* cv = json_util::find(row, "output_length_cv")) {
+      auto value = json_util::get_number(row, "output_length_cv");
+      if (!cv->is_number() || !value)
+        return parse_failure(where + ".output_length_cv", "must be a number from 0 to 4");
+      auto classes = spread_output_lengths(static_cast<double>(times.output_tokens), *value,
+                                           kOutputClasses);
+      if (!classes) return parse_failure(where + "." + classes.error().field,
+                                         classes.error().message);
+      times.output_classes = *classes;
+    }
     auto burst = burst_traffic(times, request.workload.users);
     if (!burst) return parse_failure(where, "has no burst estimate: " + burst.error().message);
     t = *burst;

@@ -16,7 +16,9 @@
 //   batch limit, or rho >= 1, is saturation (the queue grows without bound).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <queue>
 
 #include "headroom/traffic.h"
 
@@ -72,6 +74,16 @@ std::optional<Error> check_times(const ServiceTimes& t) {
   }
   if (!(t.waiting_served_ratio >= 0) || !std::isfinite(t.waiting_served_ratio))
     return invalid("waiting_served_ratio", "must be zero or above");
+  double shares = 0;
+  for (const auto& c : t.output_classes) {
+    if (!(c.tokens >= 1) || !std::isfinite(c.tokens))
+      return invalid("output_classes", "each class needs at least 1 output token");
+    if (!(c.share > 0) || !std::isfinite(c.share))
+      return invalid("output_classes", "each class needs a share above zero");
+    shares += c.share;
+  }
+  if (!t.output_classes.empty() && std::abs(shares - 1) > 1e-9)
+    return invalid("output_classes", "shares must sum to 1");
   return std::nullopt;
 }
 
@@ -258,6 +270,7 @@ struct Cohort {
   double first_token_s = 0;
   double finish_step = 0;  // the step count after which its last token is out
   double tpot_s = 0;
+  double gaps = 0;  // its output tokens after the first
 };
 
 // Quantile p of a figure over requests, from cohorts sorted by that figure.
@@ -279,15 +292,21 @@ double cohort_quantile(const std::vector<std::pair<double, double>>& value_size,
 struct SteppedWave {
   std::vector<std::pair<double, double>> ttft, tpot;  // (seconds, requests), in start order
   double makespan_s = 0;
+  double output_tokens = 0;  // over the burst
 };
 
 std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
   const double cap = batch_cap(t);
-  const double gaps = decode_gaps(t);
   const double prompt = t.prompt_tokens;
   constexpr double kMaxSteps = 2e6;  // past this the closed form answers (huge bursts)
+  // Output classes: one of output_tokens unless the lengths vary per request.
+  std::vector<ServiceTimes::OutputClass> classes = t.output_classes;
+  if (classes.empty()) classes.push_back({static_cast<double>(decode_gaps(t) + 1), 1});
   std::vector<Cohort> cohorts;
-  std::size_t first_running = 0;  // cohorts finish in the order they start
+  // Running cohorts by finish step, earliest first (with varied lengths a later cohort can
+  // finish first).
+  using Finish = std::pair<double, std::size_t>;
+  std::priority_queue<Finish, std::vector<Finish>, std::greater<Finish>> finishing;
   double clock = 0, steps = 0, running = 0, waiting = n, partial_tokens = 0;
   // Prefill-first batching state: the last step was a prefill (and it started from an empty
   // batch), decode steps since the last prefill.
@@ -339,20 +358,21 @@ std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
     }
     clock += step_s;
     // Sequences whose last token came out this step leave the batch.
-    while (first_running < cohorts.size() && cohorts[first_running].finish_step <= steps) {
-      Cohort& c = cohorts[first_running++];
-      c.tpot_s = gaps > 0 ? (clock - c.first_token_s) / gaps : 0;
+    while (!finishing.empty() && finishing.top().first <= steps) {
+      Cohort& c = cohorts[finishing.top().second];
+      finishing.pop();
+      c.tpot_s = (clock - c.first_token_s) / c.gaps;
       running -= c.size;
     }
     if (admitted > 0) {
-      Cohort c{admitted, clock, steps + gaps, 0};
       waiting -= admitted;
-      if (gaps > 0) {
-        running += admitted;
-        cohorts.push_back(c);
-      } else {
-        cohorts.push_back(c);
-        ++first_running;
+      for (const auto& k : classes) {
+        const double gaps = k.tokens - 1;
+        cohorts.push_back(Cohort{admitted * k.share, clock, steps + gaps, 0, gaps});
+        if (gaps > 0) {
+          running += admitted * k.share;
+          finishing.emplace(steps + gaps, cohorts.size() - 1);
+        }
       }
     }
   }
@@ -369,6 +389,7 @@ std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
   for (const Cohort& c : cohorts) {
     w.ttft.emplace_back(c.first_token_s + offset, c.size);
     w.tpot.emplace_back(c.tpot_s, c.size);
+    w.output_tokens += c.size * (c.gaps + 1);
   }
   w.makespan_s = clock + offset;
   return w;
@@ -418,8 +439,7 @@ Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t r
     e.e2e_s = {e.ttft_s.mean + gaps * e.itl_s.mean, e.ttft_s.median + gaps * e.itl_s.mean,
                e.ttft_s.p90 + gaps * e.itl_s.mean};
     e.request_rate_per_s = n / wave->makespan_s;
-    e.output_tokens_per_s = e.request_rate_per_s *
-                            static_cast<double>(std::max<std::uint64_t>(times.output_tokens, 1));
+    e.output_tokens_per_s = wave->output_tokens / wave->makespan_s;
     return e;
   }
   // The first wave's prompts all wait at t=0, so the engine packs them into full prefill steps.
