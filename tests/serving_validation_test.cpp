@@ -56,16 +56,18 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   // so a change that makes it worse fails; the gap to the issue's thresholds, per runtime:
   //   runtime  rows  median  rows past 50%   (issue: median <= 15%, 0 rows past 50%)
   //   vllm      73   14.2%   10
-  //   sglang    32   17.4%    4
+  //   sglang    32   16.7%    4
   //   trtllm    41   16.1%   10
   //   tgi       27    7.9%    0              (met)
   // By metric: TPOT vllm 14.2%, sglang 16.7%, trtllm 13.5%, tgi 7.7%; TTFT vllm 16.5%, sglang
-  // 16.2%, trtllm 44.9%, tgi 9.3%. vLLM's MoE prefill was refit on its 27 MoE rows (0.15 ->
+  // 16.2%, trtllm 46.7%, tgi 9.3%. The InferenceX rows carry their random dataset's mean
+  // lengths (range ratio 0.8) and the AMD MoE prefill scale was refit on the MI325X rows: SGLang
+  // 17.4% -> 16.7%, TensorRT-LLM TTFT 44.9% -> 46.7% (its median unchanged). vLLM's MoE prefill was refit on its 27 MoE rows (0.15 ->
   // 0.33 of the dense rate, core/src/speed/engine.cpp): 15.1% and 14 rows past 50% before. What
   // is left past 50%: gpt-oss on vLLM (TP2/TP4 gpt-oss-120b TPOT +132/+204%, A100 gpt-oss-20b),
   // TensorRT-LLM's GPUStack bursts (gpt-oss-120b / DeepSeek-R1 / Qwen3-32B: throughput
   // +83..+280%, TTFT -78..-86%) and its InferenceX DeepSeek-R1 closed loops at 4-16 users (TTFT
-  // -61..-69%), SGLang's GPUStack ShareGPT bursts (DeepSeek-R1 8x H200 throughput +64/+52%,
+  // -62..-69%), SGLang's GPUStack ShareGPT bursts (DeepSeek-R1 8x H200 throughput +64/+52%,
   // gpt-oss-120b on one H100 TTFT -54%). ShareGPT's output lengths vary per request; the rows
   // keep fixed lengths because a spread (output_length_cv, traffic_test) did not lower the
   // median of those bursts at any cv tried (README). README, "How accurate is the speed model?".
@@ -75,7 +77,7 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
     std::size_t over_50;
   };
   const Limit kThresholds[] = {
-      {"vllm", 14.3, 10}, {"sglang", 17.5, 4}, {"trtllm", 16.5, 10}, {"tgi", 8.0, 0}};
+      {"vllm", 14.3, 10}, {"sglang", 16.8, 4}, {"trtllm", 16.5, 10}, {"tgi", 8.0, 0}};
   const auto by_runtime = summarize_serving_by_runtime(*rows);
   for (const Limit& limit : kThresholds) {
     INFO(limit.runtime);
