@@ -61,7 +61,10 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   constexpr double kEager = 60e-6;
   // MoE prefill (DeepSeek-R1, MLA + 256 experts): 0.33 of the dense rate, from the TTFT the
   // InferenceX TRT-LLM 8x B200 rows add from 1k to 8k prompts at concurrency 4 (190 -> 323 ms,
-  // issue #3317), the one pair in the set that separates prefill from fixed costs.
+  // issue #3317), the one pair in the set that separates prefill from fixed costs. With the
+  // rows' mean lengths (922 -> 7372 prompt tokens, InferenceX's range ratio 0.8) the same pair
+  // gives 0.28; not applied: it trades the Qwen3-235B perf-overview throughput (-12.8 / -32.7% ->
+  // -15.6 / -35.4%) for that 8k TTFT (-46.7 -> -41.2%), TensorRT-LLM's median 16.1% either way.
   constexpr double kMoePrefill = 0.33;
   // vLLM's MoE prefill (Triton fused_moe, Marlin-MoE for mxfp4 on Hopper): 0.33 of the dense
   // rate, the value with the least median |error| over its 27 MoE rows of
