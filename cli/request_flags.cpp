@@ -25,6 +25,9 @@ constexpr FlagSpec kFlags[] = {
     {"output_tokens", "--output-tokens", "output tokens per request (default 256)"},
     {"users", "--users", "concurrent requests (default 1)"},
     {"max_model_len", "--max-model-len", "vLLM/SGLang/TGI/TRT-LLM longest sequence"},
+    {"max_num_batched_tokens", "--max-num-batched-tokens",
+     "prompt tokens per engine step: vLLM max_num_batched_tokens, SGLang chunked_prefill_size, "
+     "TRT-LLM max_num_tokens, TGI max_batch_prefill_tokens (default: the engine's)"},
     {"gpu_memory_utilization", "--gpu-memory-utilization",
      "vLLM budget fraction (default 0.9); SGLang mem_fraction_static"},
     {"ctx_size", "--ctx-size", "llama.cpp/Ollama n_ctx over all slots"},

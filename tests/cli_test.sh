@@ -71,6 +71,15 @@ a770=(size --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --ca
 "$headroom" "${a770[@]}" >"$tmp/a770.json" 2>/dev/null
 expect_ok "doc['speed']['decode_tokens_per_s_per_user'] < 0.7 * json.load(open('$tmp/a770.json'))['speed']['decode_tokens_per_s_per_user']" \
   "${a770[@]}" --llama-build 2024-11
+# The engine's prompt-token budget per step: a serving-engine setting; vLLM profiles its
+# activations at it (2.56 B per token and hidden unit: 6144 tokens x 4096 less at 2048).
+expect_error "--max-num-batched-tokens is a serving-engine setting" size \
+  --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card rtx-4090 \
+  --max-num-batched-tokens 2048
+expect_error "--max-num-batched-tokens must be 1..16777216" "${base[@]}" --max-num-batched-tokens 0
+"$headroom" "${base[@]}" --json >"$tmp/budget8192.json" 2>/dev/null
+expect_ok "abs(json.load(open('$tmp/budget8192.json'))['memory']['activation_bytes'] - doc['memory']['activation_bytes'] - 2.56 * 6144 * 4096) < 1024 and 'max_num_batched_tokens 2048' in doc['memory']['items'][1]['note']" \
+  "${base[@]}" --max-num-batched-tokens 2048 --json
 expect_error "--users must be a whole number (got '-3')" "${base[@]}" --users -3
 expect_error "--prompt-tokens must be a whole number (got 'lots')" "${base[@]}" --prompt-tokens lots
 expect_error "users must be 1..100000 (got 0)" "${base[@]}" --users 0

@@ -15,6 +15,7 @@ export interface SizeRequest {
   output_tokens?: number;
   users?: number;
   max_model_len?: number;
+  max_num_batched_tokens?: number;  // prompt tokens per engine step (vLLM, SGLang, TRT-LLM, TGI)
   gpu_memory_utilization?: number;
   ctx_size?: number;
   parallel?: number;

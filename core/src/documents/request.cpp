@@ -112,6 +112,8 @@ class Builder {
       k.gpu_layers = clamped(*value);
     else if (key == "n_cpu_moe")
       k.cpu_moe_layers = clamped(*value);
+    else if (key == "max_num_batched_tokens")
+      k.max_num_batched_tokens = *value;
     return std::nullopt;
   }
 
@@ -337,6 +339,7 @@ const std::vector<std::string_view>& request_keys() {
                                                       "output_tokens",
                                                       "users",
                                                       "max_model_len",
+                                                      "max_num_batched_tokens",
                                                       "gpu_memory_utilization",
                                                       "ctx_size",
                                                       "parallel",

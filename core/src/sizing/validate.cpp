@@ -88,6 +88,10 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
       }
     }
   }
+  if (k.max_num_batched_tokens && (is_llama_cpp(r.runtime) || r.runtime == RuntimeId::transformers))
+    return invalid("max_num_batched_tokens",
+                   std::string("is a serving-engine setting; ") + runtime_profile(r.runtime).name +
+                       (is_llama_cpp(r.runtime) ? " takes ubatch_size" : " has no token budget"));
   if (k.prefix_caching && r.runtime != RuntimeId::vllm) {
     return invalid("prefix_caching", std::string("is a vLLM setting (--enable-prefix-caching); ") +
                                          runtime_profile(r.runtime).name +
