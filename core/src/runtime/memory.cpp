@@ -101,8 +101,8 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   in.inputs.gpu_memory_utilization = util;
   const std::uint64_t batched =
       in.request.knobs.max_num_batched_tokens.value_or(default_batched_tokens(card));
-  const VllmSampler sampler =
-      vllm_profile_sampler(card, in.request.knobs.engine_version.value_or(""));
+  const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
+  const VllmSampler sampler = vllm_profile_sampler(card, release);
   m.activation_bytes = vllm_activation_bytes(in.arch, card, batched, sampler);
   const std::uint64_t non_torch = tp > 1 ? kVllmNonTorchTpNBytes : kVllmNonTorchTp1Bytes;
   m.runtime_overhead_bytes = non_torch + kVllmCudaGraphBytes + kCudaContextBytes;
@@ -118,7 +118,6 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   // gpustack/runner PR #251). Earlier releases capture them after sizing the KV cache, outside
   // the budget. vLLM's own estimate extrapolates the second graph linearly and can exceed what
   // the graphs take (vllm issues #45178, #50780); the typical figure stands in for it.
-  const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
   const bool graphs_in_budget = release.known() && !release.before(0, 21);
   add_item(m, "CUDA graphs", kVllmCudaGraphBytes,
            graphs_in_budget ? "estimated by the profile run, inside the budget (v0.21+)"

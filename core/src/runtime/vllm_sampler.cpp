@@ -1,7 +1,5 @@
 #include "runtime/vllm_sampler.h"
 
-#include "base/release.h"
-
 namespace headroom {
 
 // V1's TopKTopPSampler took FlashInfer's kernels whenever flashinfer imported and
@@ -19,9 +17,8 @@ namespace headroom {
 // moving it shifts the traffic model's 0.11.0 serving rows, calibrated on the sort-path KV,
 // past their limit (vLLM median |error| 14.6% -> 18.4%). kLastFlashInferMinor is that call.
 constexpr int kLastFlashInferMinor = 10;  // 0.10.x: the last release line on FlashInfer here
-VllmSampler vllm_profile_sampler(const Card& card, std::string_view version) {
+VllmSampler vllm_profile_sampler(const Card& card, const Release& release) {
   if (card.vendor != "nvidia") return VllmSampler::native;
-  const Release release = parse_release(version);
   if (!release.known() || release.before(0, 8) || !release.before(0, kLastFlashInferMinor + 1))
     return VllmSampler::native;
   return VllmSampler::flashinfer;

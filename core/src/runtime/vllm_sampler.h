@@ -4,8 +4,7 @@
 // 200k-token vocabulary the sampler, not the forward pass, sets the activation peak.
 #pragma once
 
-#include <string_view>
-
+#include "base/release.h"
 #include "headroom/card.h"
 
 namespace headroom {
@@ -15,9 +14,9 @@ enum class VllmSampler {
   flashinfer,  // flashinfer.sampling.top_k_top_p_sampling_from_logits, no sort
 };
 
-// The sampler a vLLM build runs on this card. `version` is the engine build ("0.10.2",
-// "v0.11.0", "rocm/vllm:..._vllm_0.10.2_..."); empty or unparsed: the current releases.
-VllmSampler vllm_profile_sampler(const Card& card, std::string_view version);
+// The sampler a vLLM build runs on this card. `release` is the engine build's (parse_release of
+// "0.10.2", "v0.11.0", "rocm/vllm:..._vllm_0.10.2_..."); unknown: the current releases.
+VllmSampler vllm_profile_sampler(const Card& card, const Release& release);
 
 // Bytes the sampler holds per dummy sequence per vocabulary entry at its peak.
 double vllm_sampler_bytes_per_entry(VllmSampler sampler);

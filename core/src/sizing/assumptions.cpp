@@ -24,7 +24,8 @@ std::string bench_line(const SizingRequest& r, const BenchCalibration& bench, DT
   const bool llama = is_llama_cpp(r.runtime);
   const Backend backend = r.backend.value_or(default_backend(r.runtime, r.card));
   const std::string format = dtype_info(weight_dtype).id;
-  if (llama && backend == Backend::vulkan && bench.gemv_efficiency)
+  const bool vulkan_kernels = speed::bench_gemv_is_the_kernel(r.runtime, backend);
+  if (vulkan_kernels && bench.gemv_efficiency)
     return "decode from the measured Vulkan " + format + " GEMV (" +
            format_bandwidth(bench.read_bytes_per_s * *bench.gemv_efficiency) +
            "): the Vulkan backend's own kernels";
@@ -38,7 +39,7 @@ std::string bench_line(const SizingRequest& r, const BenchCalibration& bench, DT
                                   : std::string(runtime_profile(r.runtime).key) + "'s";
   std::string text = "the measured read " + format_bandwidth(bench.read_bytes_per_s) + " (" +
                      share + ") scales " + whose + " own fitted bandwidth";
-  if (llama && backend == Backend::vulkan)
+  if (vulkan_kernels)
     text += "; the bench file has no " + format + " GEMV";
   else
     text += "; the bench's Vulkan GEMV figures describe llama.cpp's Vulkan kernels, not these";

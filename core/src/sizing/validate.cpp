@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "base/release.h"
 #include "sizing/internal.h"
-#include "speed/engine.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -104,7 +104,7 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                                            runtime_profile(r.runtime).name +
                                            (is_llama_cpp(r.runtime) ? " takes llama_build_month"
                                                                     : " has no engine entry"));
-    const speed::Release release = speed::parse_release(*k.engine_version);
+    const Release release = parse_release(*k.engine_version);
     if (!release.known())
       return invalid("engine_version",
                      "must be a release like 0.6.3 (got '" + *k.engine_version + "')");

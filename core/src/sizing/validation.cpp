@@ -8,11 +8,11 @@
 #include <optional>
 
 #include "base/json_util.h"
+#include "base/release.h"
 #include "base/stats.h"
 #include "headroom/sizing.h"
 #include "headroom/traffic.h"
 #include "sizing/internal.h"
-#include "speed/engine.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -252,7 +252,7 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   // A serving row's build names the engine release its figures describe.
   // Builds that name no release ("nightly", a commit) describe the current engines.
   if (!is_llama_cpp(*runtime) && *runtime != RuntimeId::transformers &&
-      speed::parse_release(out.build).known())
+      parse_release(out.build).known())
     request.knobs.engine_version = out.build;
   // How the source's clients got their tokens: streamed every stream_interval steps (default 1),
   // or not streamed ("streaming": false, trtllm-bench throughput's default).

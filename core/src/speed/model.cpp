@@ -135,7 +135,7 @@ Setup make_setup(const SpeedInput& in) {
   // own figure (dequantization included). Every other path keeps its own fitted kernel share and
   // takes from the bench only how far this card's DRAM sits from its class.
   const bool measured_gemv = in.bench && in.bench->gemv_efficiency.has_value() &&
-                             is_llama_cpp(in.runtime) && in.backend == Backend::vulkan;
+                             speed::bench_gemv_is_the_kernel(in.runtime, in.backend);
   s.bandwidth_bytes_per_s = in.card.bandwidth_bytes_per_s * s.cls.decode_bandwidth_fraction;
   if (measured_gemv) {
     s.bandwidth_bytes_per_s = in.bench->read_bytes_per_s * *in.bench->gemv_efficiency;

@@ -108,6 +108,11 @@ const StreamReadParams& stream_read_params(CardClass card_class);
 // A measured read over the share its class usually reaches: 1 for a card that reads like its
 // class, 0.9 for one whose DRAM delivers 10% less.
 double bench_card_factor(const Card& card, double read_bytes_per_s);
+// headroom-bench's GEMV shaders are llama.cpp's Vulkan backend's own kernels: only there does a
+// measured GEMV stand for decode (every other path takes bench_card_factor instead).
+inline bool bench_gemv_is_the_kernel(RuntimeId runtime, Backend backend) {
+  return is_llama_cpp(runtime) && backend == Backend::vulkan;
+}
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class);
 const FormatParams& format_params(DType weight_dtype);
 const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype);
