@@ -28,6 +28,11 @@ constexpr FlagSpec kFlags[] = {
     {"max_num_batched_tokens", "--max-num-batched-tokens",
      "prompt tokens per engine step: vLLM max_num_batched_tokens, SGLang chunked_prefill_size, "
      "TRT-LLM max_num_tokens, TGI max_batch_prefill_tokens (default: the engine's)"},
+    {"stream_interval", "--stream-interval",
+     "TensorRT-LLM stream_interval: responses streamed every N steps (default 1); 0: not streamed"},
+    {"cuda_graph_max_batch", "--cuda-graph-max-batch",
+     "largest CUDA-graph batch the engine captures (vLLM max_cudagraph_capture_size, SGLang "
+     "cuda_graph_max_bs, TRT-LLM cuda_graph_config.max_batch_size; default: the engine's)"},
     {"gpu_memory_utilization", "--gpu-memory-utilization",
      "vLLM budget fraction (default 0.9); SGLang mem_fraction_static"},
     {"ctx_size", "--ctx-size", "llama.cpp/Ollama n_ctx over all slots"},

@@ -80,6 +80,23 @@ expect_error "--max-num-batched-tokens must be 1..16777216" "${base[@]}" --max-n
 "$headroom" "${base[@]}" --json >"$tmp/budget8192.json" 2>/dev/null
 expect_ok "abs(json.load(open('$tmp/budget8192.json'))['memory']['activation_bytes'] - doc['memory']['activation_bytes'] - 2.56 * 6144 * 4096) < 1024 and 'max_num_batched_tokens 2048' in doc['memory']['items'][1]['note']" \
   "${base[@]}" --max-num-batched-tokens 2048 --json
+# TensorRT-LLM's host cost per streamed response: streaming every 10th step lifts a large batch's
+# decode; the knob is refused where Headroom does not model it, and out of range.
+trt=(size --model llama-3.1-8b-instruct --runtime trtllm --card h100-sxm-80gb --users 256 --json)
+"$headroom" "${trt[@]}" >"$tmp/trt1.json" 2>/dev/null
+expect_ok "doc['speed']['decode_tokens_per_s_total'] > 1.2 * json.load(open('$tmp/trt1.json'))['speed']['decode_tokens_per_s_total']" \
+  "${trt[@]}" --stream-interval 10
+expect_error "--stream-interval is modelled for TensorRT-LLM only" "${base[@]}" --stream-interval 4
+expect_error "--stream-interval must be 0..1000" "${trt[@]}" --stream-interval 1001
+# Steps past the largest CUDA graph launch every layer from the host: 64 users decode slower
+# with graphs captured up to batch 8.
+graphs=(size --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --users 64 --json)
+"$headroom" "${graphs[@]}" >"$tmp/graphs.json" 2>/dev/null
+expect_ok "doc['speed']['decode_tokens_per_s_total'] < json.load(open('$tmp/graphs.json'))['speed']['decode_tokens_per_s_total']" \
+  "${graphs[@]}" --cuda-graph-max-batch 8
+expect_error "--cuda-graph-max-batch is a serving-engine setting" size \
+  --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card rtx-4090 --cuda-graph-max-batch 8
+expect_error "--cuda-graph-max-batch must be 1..65536" "${graphs[@]}" --cuda-graph-max-batch 0
 expect_error "--users must be a whole number (got '-3')" "${base[@]}" --users -3
 expect_error "--prompt-tokens must be a whole number (got 'lots')" "${base[@]}" --prompt-tokens lots
 expect_error "users must be 1..100000 (got 0)" "${base[@]}" --users 0

@@ -153,9 +153,14 @@ TEST_CASE("serving validation: malformed serving rows name the row and the field
   CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "streaming": false,
                            "stream_interval": 4, )" +
                  ok_measured + "}") == "rows[0] (x).stream_interval");
-  CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "streaming": false, )" +
+  // Not streamed: modelled for TensorRT-LLM (its per-response host cost), refused elsewhere.
+  std::string trt_head = head;
+  trt_head.replace(trt_head.find("\"vllm\""), 6, "\"trtllm\"");
+  CHECK(field_of(trt_head + R"("arrival": "closed-loop", "users": 4, "streaming": false, )" +
                  ok_measured + "}")
             .empty());
+  CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "streaming": false, )" +
+                 ok_measured + "}") == "rows[0] (x)");
   CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "cuda_graph_max_batch": 0, )" +
                  ok_measured + "}") == "rows[0] (x).cuda_graph_max_batch");
   CHECK(field_of(head + R"("arrival": "closed-loop", "users": 4, "batch_wait_max_tokens_ratio":

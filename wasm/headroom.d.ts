@@ -16,6 +16,8 @@ export interface SizeRequest {
   users?: number;
   max_model_len?: number;
   max_num_batched_tokens?: number;  // prompt tokens per engine step (vLLM, SGLang, TRT-LLM, TGI)
+  stream_interval?: number;         // TensorRT-LLM: responses streamed every N steps; 0: not streamed
+  cuda_graph_max_batch?: number;    // largest CUDA-graph batch (vLLM, SGLang, TRT-LLM, TGI)
   gpu_memory_utilization?: number;
   ctx_size?: number;
   parallel?: number;

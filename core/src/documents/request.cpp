@@ -114,6 +114,10 @@ class Builder {
       k.cpu_moe_layers = clamped(*value);
     else if (key == "max_num_batched_tokens")
       k.max_num_batched_tokens = *value;
+    else if (key == "stream_interval")
+      k.stream_interval = clamped(*value);
+    else if (key == "cuda_graph_max_batch")
+      k.cuda_graph_max_batch = clamped(*value);
     return std::nullopt;
   }
 
@@ -340,6 +344,8 @@ const std::vector<std::string_view>& request_keys() {
                                                       "users",
                                                       "max_model_len",
                                                       "max_num_batched_tokens",
+                                                      "stream_interval",
+                                                      "cuda_graph_max_batch",
                                                       "gpu_memory_utilization",
                                                       "ctx_size",
                                                       "parallel",

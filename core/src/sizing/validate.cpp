@@ -63,6 +63,10 @@ std::optional<Error> check_numbers(const SizingRequest& r) {
   if (outside<std::uint64_t>(k.max_num_batched_tokens, 1, kMaxTokens)) {
     return invalid("max_num_batched_tokens", tokens);
   }
+  if (outside<std::uint32_t>(k.stream_interval, 0, 1000))
+    return invalid("stream_interval", "must be 0..1000 (0: responses not streamed)");
+  if (outside<std::uint32_t>(k.cuda_graph_max_batch, 1, 65536))
+    return invalid("cuda_graph_max_batch", "must be 1..65536");
   if (k.host_bandwidth_bytes_per_s &&
       !(*k.host_bandwidth_bytes_per_s >= 1e9 && *k.host_bandwidth_bytes_per_s <= 2e12)) {
     return invalid("host_bandwidth_gb_per_s", "must be 1..2000 GB/s");
@@ -92,6 +96,17 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
     return invalid("max_num_batched_tokens",
                    std::string("is a serving-engine setting; ") + runtime_profile(r.runtime).name +
                        (is_llama_cpp(r.runtime) ? " takes ubatch_size" : " has no token budget"));
+  // Headroom models a per-response host cost only for TensorRT-LLM (speed/engine.cpp); taking
+  // the knob elsewhere would change nothing and say nothing.
+  if (k.stream_interval && r.runtime != RuntimeId::trtllm)
+    return invalid("stream_interval",
+                   std::string("is modelled for TensorRT-LLM only (its host cost per streamed "
+                               "response); ") +
+                       runtime_profile(r.runtime).name + " is sized as streaming every step");
+  if (k.cuda_graph_max_batch && (is_llama_cpp(r.runtime) || r.runtime == RuntimeId::transformers))
+    return invalid("cuda_graph_max_batch",
+                   std::string("is a serving-engine setting (vLLM, SGLang, TensorRT-LLM, TGI); ") +
+                       runtime_profile(r.runtime).name + " has no CUDA-graph batch sizes");
   if (k.prefix_caching && r.runtime != RuntimeId::vllm) {
     return invalid("prefix_caching", std::string("is a vLLM setting (--enable-prefix-caching); ") +
                                          runtime_profile(r.runtime).name +
