@@ -281,3 +281,29 @@ TEST_CASE("engines: TGI and SGLang prefill a burst's queued prompts together up 
   CHECK(v.prefill_batch_s.empty());
   CHECK(speed::prefill_batching(RuntimeId::trtllm).batches_prompts == false);
 }
+
+TEST_CASE("engines: TensorRT-LLM holds sliding-window layers at full length", "[engine][memory]") {
+  // gpt-oss alternates 128-token sliding-window layers with full ones. TensorRT-LLM gives every
+  // layer blocks for the whole sequence unless kv_cache_config.max_attention_window is set, so a
+  // sequence costs all layers' KV for all its tokens; vLLM's sliding layers stop at the window.
+  SizingRequest r = request("gpt-oss-120b", "mxfp4", RuntimeId::trtllm, "h100-sxm-80gb");
+  r.workload.prompt_tokens = 216;
+  r.workload.output_tokens = 200;  // 416 tokens: 13 of TensorRT-LLM's 32-token blocks
+  r.workload.users = 1000;
+  r.with_advice = false;
+  auto trt = size(r);
+  REQUIRE(trt);
+  const std::uint64_t per_sequence = 416 * trt->memory.kv_bytes_per_token;
+  REQUIRE(per_sequence > 0);
+  CHECK(trt->max_users == trt->memory.kv_cache_capacity_bytes / per_sequence);
+  // vLLM's 18 sliding layers hold 128 of the 416 tokens (16-token blocks divide both): a
+  // sequence needs (18 x 416 + 18 x 128) / (36 x 416) = 0.65 of TensorRT-LLM's. On an H200, where
+  // vLLM's start-up leaves room for the KV cache.
+  r.runtime = RuntimeId::vllm;
+  r.card = *headroom::test::catalog().find_card("h200-sxm-141gb").value();
+  auto vllm = size(r);
+  REQUIRE(vllm);
+  REQUIRE(vllm->max_users > 0);
+  CHECK(vllm->memory.kv_bytes_per_token == trt->memory.kv_bytes_per_token);
+  CHECK(vllm->max_users > vllm->memory.kv_cache_capacity_bytes / per_sequence * 3 / 2);
+}

@@ -125,7 +125,16 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
                   std::uint64_t{arch.qk_rope_head_dim} * 2;
     }
     if (first_layer_bytes == 0) first_layer_bytes = per_layer;
-    const bool windowed = kind == AttentionKind::sliding || kind == AttentionKind::chunked;
+    // TensorRT-LLM sizes every layer's blocks for the whole sequence unless the run sets
+    // kv_cache_config.max_attention_window ("if kv_cache_config.max_attention_window is None: Use
+    // max_seq_len as default max_attention_window", KVCacheManager in
+    // tensorrt_llm/_torch/pyexecutor/resource_manager.py, 1.0-1.2); a model's sliding window only
+    // masks its attention (modeling_gpt_oss.py passes attention_window_size per forward call).
+    // Per-layer windows are an opt-in ("max_attention_window: [128, 128, 128, 131072]  # This
+    // allows KV cache manager to possibly improve memory efficiency",
+    // examples/models/core/exaone/README.md); no run in the validation set sets it.
+    const bool windowed = (kind == AttentionKind::sliding || kind == AttentionKind::chunked) &&
+                          runtime != RuntimeId::trtllm;
     add(windowed ? arch.sliding_window_tokens : 0, per_layer);
     if (indexer > 0) {
       // The indexer scores every earlier token, so its keys grow with the sequence.
