@@ -28,6 +28,9 @@ constexpr FlagSpec kFlags[] = {
     {"max_num_batched_tokens", "--max-num-batched-tokens",
      "prompt tokens per engine step: vLLM max_num_batched_tokens, SGLang chunked_prefill_size, "
      "TRT-LLM max_num_tokens, TGI max_batch_prefill_tokens (default: the engine's)"},
+    {"max_num_seqs", "--max-num-seqs",
+     "vLLM sequences run at once and sampled by its profile run (default 1024 on cards with "
+     "70 GiB or more, else 256)"},
     {"gpu_memory_utilization", "--gpu-memory-utilization",
      "vLLM budget fraction (default 0.9); SGLang mem_fraction_static"},
     {"ctx_size", "--ctx-size", "llama.cpp/Ollama n_ctx over all slots"},

@@ -215,11 +215,21 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b on one H100 under v0.14.1 at utilizatio
   r.knobs.engine_version = "0.14.1";
   r.knobs.gpu_memory_utilization = 0.97;
   r.knobs.max_model_len_tokens = 5120;
-  r.knobs.max_num_batched_tokens = 5120;
+  r.knobs.max_num_seqs = 1;
   r.knobs.prefix_caching = true;
   auto report = size(r);
   REQUIRE(report);
   CHECK(gib(report->memory.weights_bytes) == Approx(64.38).epsilon(0.003));
+  // One dummy request through the sort path and the 5120-token budget the log compiled for:
+  // 22 MiB + 38.1 B x 1 x 201,088 entries + 2.56 B x 5120 tokens x 2880 hidden.
+  const double peak = 22.0 * kMiB + 38.1 * 201088 + 2.56 * 5120 * 2880;
+  CHECK(static_cast<double>(report->memory.activation_bytes) == Approx(peak).epsilon(1e-6));
+  CHECK(report->max_users <= 1);
+  // The budget rule leaves the rest of 0.97 x 79.18 GiB to the KV cache: 12.3 GiB.
+  CHECK(gib(report->memory.kv_cache_capacity_bytes) ==
+        Approx(0.97 * gib(report->memory.capacity_bytes) - gib(report->memory.weights_bytes) -
+               gib(report->memory.activation_bytes) - 0.13)
+            .margin(0.005));
   std::uint64_t graphs = 0;
   std::string graphs_note;
   for (const auto& item : report->memory.items)

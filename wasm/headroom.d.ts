@@ -16,6 +16,7 @@ export interface SizeRequest {
   users?: number;
   max_model_len?: number;
   max_num_batched_tokens?: number;  // prompt tokens per engine step (vLLM, SGLang, TRT-LLM, TGI)
+  max_num_seqs?: number;  // vLLM: sequences run at once, dummy requests of its profile run
   gpu_memory_utilization?: number;
   ctx_size?: number;
   parallel?: number;

@@ -114,6 +114,8 @@ class Builder {
       k.cpu_moe_layers = clamped(*value);
     else if (key == "max_num_batched_tokens")
       k.max_num_batched_tokens = *value;
+    else if (key == "max_num_seqs")
+      k.max_num_seqs = clamped(*value);
     return std::nullopt;
   }
 
@@ -340,6 +342,7 @@ const std::vector<std::string_view>& request_keys() {
                                                       "users",
                                                       "max_model_len",
                                                       "max_num_batched_tokens",
+                                                      "max_num_seqs",
                                                       "gpu_memory_utilization",
                                                       "ctx_size",
                                                       "parallel",

@@ -63,6 +63,8 @@ std::optional<Error> check_numbers(const SizingRequest& r) {
   if (outside<std::uint64_t>(k.max_num_batched_tokens, 1, kMaxTokens)) {
     return invalid("max_num_batched_tokens", tokens);
   }
+  if (outside<std::uint32_t>(k.max_num_seqs, 1, 65536))
+    return invalid("max_num_seqs", "must be 1..65536");
   if (k.host_bandwidth_bytes_per_s &&
       !(*k.host_bandwidth_bytes_per_s >= 1e9 && *k.host_bandwidth_bytes_per_s <= 2e12)) {
     return invalid("host_bandwidth_gb_per_s", "must be 1..2000 GB/s");
@@ -92,6 +94,12 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
     return invalid("max_num_batched_tokens",
                    std::string("is a serving-engine setting; ") + runtime_profile(r.runtime).name +
                        (is_llama_cpp(r.runtime) ? " takes ubatch_size" : " has no token budget"));
+  if (k.max_num_seqs && r.runtime != RuntimeId::vllm) {
+    return invalid("max_num_seqs", std::string("is a vLLM setting (--max-num-seqs); ") +
+                                       runtime_profile(r.runtime).name +
+                                       (is_llama_cpp(r.runtime) ? " takes parallel"
+                                                                : " keeps its own batch limit"));
+  }
   if (k.prefix_caching && r.runtime != RuntimeId::vllm) {
     return invalid("prefix_caching", std::string("is a vLLM setting (--enable-prefix-caching); ") +
                                          runtime_profile(r.runtime).name +
