@@ -24,8 +24,8 @@ namespace headroom {
 // FlashInferBackend.supports_compute_capability, SM75 and later), so Volta keeps the sort path
 // there.
 // Unnamed releases stay on the sort path: the acceptance cases behind the 38.1 B fit ran it.
-constexpr int kLastFlashInferMinor = 10;    // 0.10.x: the last release line on FlashInfer here
-constexpr int kFlashInferAgainMinor = 21;   // 0.21.0: FlashInfer by default again (PR #40376)
+constexpr int kLastFlashInferMinor = 10;   // 0.10.x: the last release line on FlashInfer here
+constexpr int kFlashInferAgainMinor = 21;  // 0.21.0: FlashInfer by default again (PR #40376)
 VllmSampler vllm_profile_sampler(const Card& card, const Release& release) {
   if (card.vendor != "nvidia") return VllmSampler::native;
   if (!release.known() || release.before(0, 8)) return VllmSampler::native;
