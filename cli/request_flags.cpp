@@ -33,6 +33,9 @@ constexpr FlagSpec kFlags[] = {
     {"cuda_graph_max_batch", "--cuda-graph-max-batch",
      "largest CUDA-graph batch the engine captures (vLLM max_cudagraph_capture_size, SGLang "
      "cuda_graph_max_bs, TRT-LLM cuda_graph_config.max_batch_size; default: the engine's)"},
+    {"max_num_seqs", "--max-num-seqs",
+     "vLLM sequences run at once and sampled by its profile run (default 1024 on cards with "
+     "70 GiB or more, else 256)"},
     {"gpu_memory_utilization", "--gpu-memory-utilization",
      "vLLM budget fraction (default 0.9); SGLang mem_fraction_static"},
     {"ctx_size", "--ctx-size", "llama.cpp/Ollama n_ctx over all slots"},

@@ -97,6 +97,14 @@ expect_ok "doc['speed']['decode_tokens_per_s_total'] < json.load(open('$tmp/grap
 expect_error "--cuda-graph-max-batch is a serving-engine setting" size \
   --model llama-3.1-8b-instruct --quant q4_k_m --runtime llama.cpp --card rtx-4090 --cuda-graph-max-batch 8
 expect_error "--cuda-graph-max-batch must be 1..65536" "${graphs[@]}" --cuda-graph-max-batch 0
+# vLLM's max_num_seqs: the scheduler's cap and the dummy requests its profile run samples
+# (38.1 B per request and vocabulary entry on the sort path: 1023 x 128,256 less at 1).
+expect_error "--max-num-seqs is a vLLM setting" size --model llama-3.1-8b-instruct \
+  --runtime sglang --card h100-sxm-80gb --max-num-seqs 8
+expect_error "--max-num-seqs must be 1..65536" "${base[@]}" --max-num-seqs 0
+"$headroom" "${base[@]}" --json >"$tmp/seqs1024.json" 2>/dev/null
+expect_ok "abs(json.load(open('$tmp/seqs1024.json'))['memory']['activation_bytes'] - doc['memory']['activation_bytes'] - 38.1 * 1023 * 128256) < 1024 and doc['max_users'] == 1" \
+  "${base[@]}" --max-num-seqs 1 --max-num-batched-tokens 8192 --json
 expect_error "--users must be a whole number (got '-3')" "${base[@]}" --users -3
 expect_error "--prompt-tokens must be a whole number (got 'lots')" "${base[@]}" --prompt-tokens lots
 expect_error "users must be 1..100000 (got 0)" "${base[@]}" --users 0

@@ -11,6 +11,7 @@
 #include "headroom/sizing.h"
 #include "headroom/units.h"
 #include "runtime/kv_layout.h"
+#include "runtime/memory.h"
 #include "sizing_fixtures.h"
 
 using namespace headroom;
@@ -173,7 +174,7 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b on one H100 under v0.10.2 starts and se
   CHECK(gib(current->memory.activation_bytes - v0102->memory.activation_bytes) ==
         Approx(24.1 * 1024 * 201088 / kGiB).epsilon(1e-6));
   // A v0.10 build named with a "v" samples with FlashInfer as well; v0.11.0, whose image did
-  // too, stays on the sort path for now (runtime/vllm_sampler.cpp kLastFlashInferRelease).
+  // too, stays on the sort path for now (runtime/vllm_sampler.cpp kLastFlashInferMinor).
   auto v0101 = run("v0.10.1", "h100-sxm-80gb");
   auto v0110 = run("0.11.0", "h100-sxm-80gb");
   REQUIRE(v0101);
@@ -186,6 +187,69 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b on one H100 under v0.10.2 starts and se
   REQUIRE(rocm);
   REQUIRE(rocm_current);
   CHECK(rocm->memory.activation_bytes == rocm_current->memory.activation_bytes);
+}
+
+TEST_CASE("vLLM acceptance: gpt-oss-120b on one H100 under v0.14.1 at utilization 0.97",
+          "[sizing][acceptance][vllm]") {
+  // vllm-project/vllm issue #33155 (2026-01-27, vLLM 0.14.1, uv run, one H100), second start-up:
+  // `vllm serve openai/gpt-oss-120b --gpu-memory-utilization 0.97 -O3 --enable-chunked-prefill
+  // --enable-prefix-caching --async-scheduling --max_num_seqs 1 --max-model-len 5120`: "Using
+  // Triton backend", "Model loading took 64.38 GiB memory", "compile range (1, 5120)" (the
+  // default max_num_batched_tokens cut to max_num_seqs x max_model_len), then out of memory. The
+  // stored thread ends at "torch.compile takes 4.51 s in total": which step failed is not shown.
+  // What the source of that release says about the settings:
+  // - -O3 is -O2, the default (vllm/config/vllm.py: OPTIMIZATION_LEVEL_03 repeats
+  //   OPTIMIZATION_LEVEL_02, FULL_AND_PIECEWISE graphs, no max-autotune), so it adds nothing.
+  // - gpt-oss raises max_cudagraph_capture_size to 1024 (vllm/model_executor/models/config.py
+  //   GptOssForCausalLMConfig, "from 67 to 83" graphs); before v0.21 they are captured after the
+  //   KV cache is allocated, outside the budget.
+  // - The KV budget is gpu_memory_utilization x total - (weights + profile peak + non-torch
+  //   increase) (gpu_worker.py determine_available_memory, mem_utils non_kv_cache_memory): the
+  //   CUDA context held at start-up is outside it as well.
+  // So 3% of the card must hold the context, the graphs and whatever is allocated after the KV
+  // cache. Headroom counts 0.61 + 0.40 GiB there and leaves 1.37 GiB free; the log shows vLLM
+  // needed more. gpt-oss-120b's graph pool on this card measured 660 MiB in issue #27508's
+  // out-of-memory report (v0.11, "660.00 MiB allocated in private pools"), which closes 0.25 GiB
+  // of it. The rest is not identified; the case bounds Headroom's miss instead of fitting it.
+  auto r = request("gpt-oss-120b", "native", RuntimeId::vllm, "h100-sxm-80gb");
+  r.knobs.engine_version = "0.14.1";
+  r.knobs.gpu_memory_utilization = 0.97;
+  r.knobs.max_model_len_tokens = 5120;
+  r.knobs.max_num_seqs = 1;
+  r.knobs.prefix_caching = true;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(gib(report->memory.weights_bytes) == Approx(64.38).epsilon(0.003));
+  // One dummy request through the sort path and the 5120-token budget the log compiled for:
+  // 22 MiB + 38.1 B x 1 x 201,088 entries + 2.56 B x 5120 tokens x 2880 hidden.
+  const double peak = 22.0 * kMiB + 38.1 * 201088 + 2.56 * 5120 * 2880;
+  CHECK(static_cast<double>(report->memory.activation_bytes) == Approx(peak).epsilon(1e-6));
+  CHECK(report->max_users <= 1);
+  // The budget rule leaves the rest of 0.97 x 79.18 GiB to the KV cache: 12.3 GiB.
+  CHECK(gib(report->memory.kv_cache_capacity_bytes) ==
+        Approx(0.97 * gib(report->memory.capacity_bytes) - gib(report->memory.weights_bytes) -
+               gib(report->memory.activation_bytes) - 0.13)
+            .margin(0.005));
+  std::uint64_t graphs = 0;
+  std::string graphs_note;
+  for (const auto& item : report->memory.items)
+    if (item.name == "CUDA graphs") {
+      graphs = item.bytes;
+      graphs_note = item.note;
+    }
+  CHECK(graphs_note.find("outside the budget") != std::string::npos);
+  const double capacity = gib(report->memory.capacity_bytes);
+  const double outside = (1 - 0.97) * capacity;  // what the budget leaves of the card
+  CHECK(outside == Approx(2.38).margin(0.01));
+  // Headroom's free memory is what it leaves of those 2.38 GiB after the context and graphs.
+  const double free_gib = static_cast<double>(report->memory.free_bytes) / kGiB;
+  CHECK(free_gib == Approx(outside - gib(kCudaContextBytes) - gib(graphs)).margin(0.005));
+  CHECK(free_gib == Approx(1.37).margin(0.01));
+  // The miss is bounded by the room outside the budget: more than the 0.25 GiB the measured
+  // graph pool explains, less than the 1.77 GiB the context leaves.
+  CHECK(free_gib > 0.66 - gib(graphs));
+  CHECK(free_gib < outside - gib(kCudaContextBytes));
+  CHECK(report->verdict != Verdict::does_not_fit);  // the known miss: flip it once explained
 }
 
 TEST_CASE("llama.cpp acceptance: Mamba-2 recurrent state of a 52-layer Nemotron-H MoE",
@@ -507,7 +571,41 @@ TEST_CASE("vLLM 0.21 and later take the CUDA graph estimate out of the KV budget
   const std::uint64_t graphs = graphs_of(*after);
   REQUIRE(graphs > 0);
   CHECK(graphs_of(*before) == graphs);
-  CHECK(before->memory.kv_cache_capacity_bytes - after->memory.kv_cache_capacity_bytes == graphs);
+  // 0.27.1 also samples its profile run with FlashInfer (vllm PR #40376, from v0.21.0), so its
+  // peak activation is lower; the graphs take their share out of the budget on top of that.
+  REQUIRE(before->memory.activation_bytes > after->memory.activation_bytes);
+  const std::uint64_t sampler_saving =
+      before->memory.activation_bytes - after->memory.activation_bytes;
+  CHECK(static_cast<std::int64_t>(after->memory.kv_cache_capacity_bytes) -
+            static_cast<std::int64_t>(before->memory.kv_cache_capacity_bytes) ==
+        static_cast<std::int64_t>(sampler_saving) - static_cast<std::int64_t>(graphs));
   CHECK(after->memory.free_bytes - before->memory.free_bytes == static_cast<std::int64_t>(graphs));
-  CHECK(after->max_users <= before->max_users);
+}
+
+TEST_CASE("vLLM's profile-run sampler by release: FlashInfer again from v0.21.0",
+          "[runtime][vllm]") {
+  // vllm PR #40376 (opened 2026-04-20) turned the FlashInfer top-k/top-p sampler back on by
+  // default ("VLLM_USE_FLASHINFER_SAMPLER ... else True", vllm/envs.py), first shipped in v0.21.0
+  // (vllm PR #44405 names the release). Between v0.11.1 (PR #26859) and v0.21.0 it was opt-in.
+  // The profile run samples 1024 dummy requests on an H100; Llama-3.1's 128,256-entry vocabulary
+  // then holds 14 B per entry under FlashInfer against the sort path's 38.1 B.
+  auto activation = [](const char* version, const char* card) {
+    auto r = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, card);
+    r.knobs.engine_version = version;
+    auto report = size(r);
+    REQUIRE(report);
+    return report->memory.activation_bytes;
+  };
+  const double saving = 24.1 * 1024 * 128256;  // (38.1 - 14) B x 1024 requests x vocabulary
+  const std::uint64_t v020 = activation("0.20.2", "h100-sxm-80gb");
+  const std::uint64_t v021 = activation("0.21.0", "h100-sxm-80gb");
+  const std::uint64_t v027 = activation("v0.27.1", "h100-sxm-80gb");
+  CHECK(static_cast<double>(v020 - v021) == Approx(saving).epsilon(1e-6));
+  CHECK(v027 == v021);
+  // The 0.10 image sampled with FlashInfer too; 0.11.1 to 0.20 sort.
+  CHECK(activation("0.10.2", "h100-sxm-80gb") == v021);
+  CHECK(activation("0.11.1", "h100-sxm-80gb") == v020);
+  // FlashInfer's gate needs SM75 or later: a V100 sorts under 0.21 as well. ROCm never uses it.
+  CHECK(activation("0.21.0", "v100-sxm2-32gb") == activation("0.20.2", "v100-sxm2-32gb"));
+  CHECK(activation("0.21.0", "mi300x") == activation("0.20.2", "mi300x"));
 }

@@ -338,3 +338,27 @@ TEST_CASE("active parameters: per token, and with the embedding as model cards c
   const auto [tied, tied_card] = both("llama-3.2-1b-instruct");
   CHECK(tied == tied_card);
 }
+
+TEST_CASE("vLLM max_num_seqs caps the users that run at once", "[sizing][vllm]") {
+  // The scheduler admits at most max_num_seqs running requests (vLLM --max-num-seqs); the rest
+  // wait however much KV cache is left. 8 users fit an H100's KV cache at these lengths many
+  // times over, so only the cap can refuse 16 of them.
+  auto r = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  r.knobs.max_num_seqs = 8;
+  r.workload = {1024, 256, 8};
+  auto eight = size(r);
+  REQUIRE(eight);
+  CHECK(eight->verdict != Verdict::does_not_fit);
+  CHECK(eight->max_users == 8);
+  r.workload.users = 16;
+  auto sixteen = size(r);
+  REQUIRE(sixteen);
+  CHECK(sixteen->verdict == Verdict::does_not_fit);
+  CHECK(sixteen->verdict_reason.find("at most 8 sequences") != std::string::npos);
+  // Without the knob the default (1024 here) does not bind at 16 users.
+  r.knobs.max_num_seqs.reset();
+  auto unset = size(r);
+  REQUIRE(unset);
+  CHECK(unset->verdict != Verdict::does_not_fit);
+  CHECK(unset->max_users > 16);
+}

@@ -18,6 +18,7 @@ export interface SizeRequest {
   max_num_batched_tokens?: number;  // prompt tokens per engine step (vLLM, SGLang, TRT-LLM, TGI)
   stream_interval?: number;         // TensorRT-LLM: responses streamed every N steps; 0: not streamed
   cuda_graph_max_batch?: number;    // largest CUDA-graph batch (vLLM, SGLang, TRT-LLM, TGI)
+  max_num_seqs?: number;  // vLLM: sequences run at once, dummy requests of its profile run
   gpu_memory_utilization?: number;
   ctx_size?: number;
   parallel?: number;

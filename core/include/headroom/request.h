@@ -35,7 +35,7 @@ struct RequestText {
 
 // The request keys, in documented order: model, quant, kv_cache_dtype, runtime, card, vendor,
 // gpus, prompt_tokens, output_tokens, users, max_model_len, max_num_batched_tokens,
-// gpu_memory_utilization, ctx_size,
+// max_num_seqs, gpu_memory_utilization, ctx_size,
 // parallel, ubatch_size, flash_attention, prefix_caching, n_gpu_layers, n_cpu_moe,
 // host_bandwidth_gb_per_s, bench, backend, engine_version, llama_build_month, arrival,
 // request_rate, ttft_target_s, itl_target_s.

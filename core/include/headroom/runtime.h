@@ -43,6 +43,9 @@ struct RuntimeKnobs {
   std::optional<std::uint64_t> max_model_len_tokens;    // vLLM/SGLang/TGI/TRT-LLM
   std::optional<double> gpu_memory_utilization;         // vLLM (also SGLang mem_fraction_static)
   std::optional<std::uint64_t> max_num_batched_tokens;  // vLLM/TRT-LLM activation profile size
+  // vLLM --max-num-seqs: the sequences it runs at once, and the dummy requests its profile run
+  // samples (their logits set the activation peak for a large vocabulary).
+  std::optional<std::uint32_t> max_num_seqs;
   // vLLM --enable-prefix-caching: hybrids then run mamba_cache_mode "align" (2 state blocks held
   // per request and state group); off by default for hybrids, no memory effect on the others.
   std::optional<bool> prefix_caching;

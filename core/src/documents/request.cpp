@@ -118,6 +118,8 @@ class Builder {
       k.stream_interval = clamped(*value);
     else if (key == "cuda_graph_max_batch")
       k.cuda_graph_max_batch = clamped(*value);
+    else if (key == "max_num_seqs")
+      k.max_num_seqs = clamped(*value);
     return std::nullopt;
   }
 
@@ -346,6 +348,7 @@ const std::vector<std::string_view>& request_keys() {
                                                       "max_num_batched_tokens",
                                                       "stream_interval",
                                                       "cuda_graph_max_batch",
+                                                      "max_num_seqs",
                                                       "gpu_memory_utilization",
                                                       "ctx_size",
                                                       "parallel",

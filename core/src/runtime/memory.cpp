@@ -28,6 +28,12 @@ void add_item(MemoryBreakdown& m, const char* name, std::uint64_t bytes, std::st
   m.items.push_back(MemoryItem{name, bytes, std::move(note)});
 }
 
+// vLLM's larger defaults (max_num_seqs 1024, max_num_batched_tokens 8192) apply on cards with
+// >= 70 GiB except A100 (vllm/engine/arg_utils.py _set_default_args).
+bool vllm_large_card(const Card& card) {
+  return card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
+}
+
 // vLLM V1 profile-run peak. Fitted on the five H100 profiles published by llm-d (Llama-3.1-8B
 // 4.76, Llama-3.3-70B 4.84, Qwen3-0.6B 5.56, Qwen3-32B 5.64, gpt-oss-20b 7.38 GiB): the
 // peak follows the sampler's fp32 logits for max_num_seqs dummy sequences (38.1 B per
@@ -36,21 +42,24 @@ void add_item(MemoryBreakdown& m, const char* name, std::uint64_t bytes, std::st
 // with >= 70 GiB (except A100) and 256 / 2048 elsewhere (vllm/engine/arg_utils.py
 // _set_default_args). Builds whose profile run samples with FlashInfer hold 14 B per entry
 // instead of 38.1 (runtime/vllm_sampler.cpp).
-std::uint64_t vllm_activation_bytes(const ModelArch& arch, const Card& card,
+// The dummy requests the profile run samples: _dummy_run spreads max_num_batched_tokens over
+// min(max_num_seqs, max_num_batched_tokens) requests, one sampled row each
+// (v1/worker/gpu_model_runner.py profile_run, _dummy_sampler_run).
+std::uint64_t vllm_profile_requests(std::uint64_t max_num_seqs, std::uint64_t batched_tokens) {
+  return std::min(max_num_seqs, batched_tokens);
+}
+
+std::uint64_t vllm_activation_bytes(const ModelArch& arch, std::uint64_t requests,
                                     std::uint64_t batched_tokens, VllmSampler sampler) {
-  const bool large =
-      card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
-  const double seqs = large ? 1024 : 256;
-  const double bytes = 22.0 * kMiB +
-                       vllm_sampler_bytes_per_entry(sampler) * seqs * arch.vocab_size +
-                       2.56 * static_cast<double>(batched_tokens) * arch.hidden_size;
+  const double bytes =
+      22.0 * kMiB +
+      vllm_sampler_bytes_per_entry(sampler) * static_cast<double>(requests) * arch.vocab_size +
+      2.56 * static_cast<double>(batched_tokens) * arch.hidden_size;
   return bytes_from_double(bytes);
 }
 
 std::uint64_t default_batched_tokens(const Card& card) {
-  const bool large =
-      card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
-  return large ? 8192 : 2048;
+  return vllm_large_card(card) ? 8192 : 2048;
 }
 
 // aiconfigurator's activation estimate for TRT-LLM/SGLang-style engines:
@@ -99,17 +108,30 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   r.block_tokens = std::max<std::uint64_t>(16, in.kv.min_block_tokens);
   const double util = in.request.knobs.gpu_memory_utilization.value_or(0.9);
   in.inputs.gpu_memory_utilization = util;
-  const std::uint64_t batched =
-      in.request.knobs.max_num_batched_tokens.value_or(default_batched_tokens(card));
-  const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
+  const RuntimeKnobs& knobs = in.request.knobs;
+  const std::uint64_t max_num_seqs =
+      knobs.max_num_seqs.value_or(vllm_large_card(card) ? 1024 : 256);
+  std::uint64_t batched = knobs.max_num_batched_tokens.value_or(default_batched_tokens(card));
+  // A default budget is cut to what max_num_seqs sequences of max_model_len can take
+  // (config/scheduler.py: min(max_num_seqs x max_model_len, default)); vLLM issue #33155 logs
+  // "compile range (1, 5120)" at --max-num-seqs 1 --max-model-len 5120. max_model_len defaults
+  // to the model's context, as in vLLM; with the default max_num_seqs the cut never binds.
+  const std::uint64_t max_model_len =
+      knobs.max_model_len_tokens.value_or(in.arch.max_context_tokens);
+  if (!knobs.max_num_batched_tokens && knobs.max_num_seqs && max_model_len > 0)
+    batched = std::min(batched, max_num_seqs * max_model_len);
+  const std::uint64_t requests = vllm_profile_requests(max_num_seqs, batched);
+  if (knobs.max_num_seqs) r.max_sequences = *knobs.max_num_seqs;  // the scheduler's cap
+  const Release release = parse_release(knobs.engine_version.value_or(""));
   const VllmSampler sampler = vllm_profile_sampler(card, release);
-  m.activation_bytes = vllm_activation_bytes(in.arch, card, batched, sampler);
+  m.activation_bytes = vllm_activation_bytes(in.arch, requests, batched, sampler);
   const std::uint64_t non_torch = tp > 1 ? kVllmNonTorchTpNBytes : kVllmNonTorchTp1Bytes;
   m.runtime_overhead_bytes = non_torch + kVllmCudaGraphBytes + kCudaContextBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU, as stored");
   add_item(m, "peak activation", m.activation_bytes,
            "profile run at max_num_batched_tokens " + std::to_string(batched) + ", " +
-               to_string(sampler));
+               std::to_string(requests) + (requests == 1 ? " request" : " requests") +
+               " through the " + to_string(sampler));
   add_item(m, "non-torch memory", non_torch,
            tp > 1 ? "cuBLAS + NCCL buffers" : "cuBLAS workspaces");
   // From v0.21.0 the profile run captures dummy CUDA graphs and takes their estimate out of the

@@ -16,10 +16,21 @@ namespace headroom {
 // (GPUStack's runner builds FlashInfer 0.3.1 for it, gpustack/runner pack/cuda/Dockerfile):
 // moving it shifts the traffic model's 0.11.0 serving rows, calibrated on the sort-path KV,
 // past their limit (vLLM median |error| 14.6% -> 18.4%). kLastFlashInferMinor is that call.
-constexpr int kLastFlashInferMinor = 10;  // 0.10.x: the last release line on FlashInfer here
+// vllm PR #40376 ("[Perf] Enable FlashInfer top-k/top-p sampler by default", opened 2026-04-20
+// after FlashInfer PR #2456 fixed the NaN-input crashes behind #26859) made it the default
+// again: VLLM_USE_FLASHINFER_SAMPLER unset means on "when the hardware supports it" (vllm/envs.py),
+// first in v0.21.0 (vllm PR #44405: "vLLM v0.21.0 enabled FlashInfer top-k/top-p sampling by
+// default (#40376)"). The gate is FlashInfer's attention capability check (PR #29415, #42472:
+// FlashInferBackend.supports_compute_capability, SM75 and later), so Volta keeps the sort path
+// there.
+// Unnamed releases stay on the sort path: the acceptance cases behind the 38.1 B fit ran it.
+constexpr int kLastFlashInferMinor = 10;   // 0.10.x: the last release line on FlashInfer here
+constexpr int kFlashInferAgainMinor = 21;  // 0.21.0: FlashInfer by default again (PR #40376)
 VllmSampler vllm_profile_sampler(const Card& card, const Release& release) {
   if (card.vendor != "nvidia") return VllmSampler::native;
-  if (!release.known() || release.before(0, 8) || !release.before(0, kLastFlashInferMinor + 1))
+  if (!release.known() || release.before(0, 8)) return VllmSampler::native;
+  if (release.before(0, kLastFlashInferMinor + 1)) return VllmSampler::flashinfer;
+  if (release.before(0, kFlashInferAgainMinor) || card.architecture == "Volta")
     return VllmSampler::native;
   return VllmSampler::flashinfer;
 }

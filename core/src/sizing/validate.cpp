@@ -67,6 +67,8 @@ std::optional<Error> check_numbers(const SizingRequest& r) {
     return invalid("stream_interval", "must be 0..1000 (0: responses not streamed)");
   if (outside<std::uint32_t>(k.cuda_graph_max_batch, 1, 65536))
     return invalid("cuda_graph_max_batch", "must be 1..65536");
+  if (outside<std::uint32_t>(k.max_num_seqs, 1, 65536))
+    return invalid("max_num_seqs", "must be 1..65536");
   if (k.host_bandwidth_bytes_per_s &&
       !(*k.host_bandwidth_bytes_per_s >= 1e9 && *k.host_bandwidth_bytes_per_s <= 2e12)) {
     return invalid("host_bandwidth_gb_per_s", "must be 1..2000 GB/s");
@@ -107,6 +109,12 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
     return invalid("cuda_graph_max_batch",
                    std::string("is a serving-engine setting (vLLM, SGLang, TensorRT-LLM, TGI); ") +
                        runtime_profile(r.runtime).name + " has no CUDA-graph batch sizes");
+  if (k.max_num_seqs && r.runtime != RuntimeId::vllm) {
+    return invalid("max_num_seqs", std::string("is a vLLM setting (--max-num-seqs); ") +
+                                       runtime_profile(r.runtime).name +
+                                       (is_llama_cpp(r.runtime) ? " takes parallel"
+                                                                : " keeps its own batch limit"));
+  }
   if (k.prefix_caching && r.runtime != RuntimeId::vllm) {
     return invalid("prefix_caching", std::string("is a vLLM setting (--enable-prefix-caching); ") +
                                          runtime_profile(r.runtime).name +

@@ -54,6 +54,12 @@ void decide_verdict(const VerdictInputs& in, SizingReport& report) {
                                    bytes_text(m.kv_cache_bytes) + " but " +
                                    bytes_text(m.kv_cache_capacity_bytes) + " is reserved: only " +
                                    std::to_string(in.max_users) + " run at once, the rest queue");
+  } else if (budgeted && rm.max_sequences > 0 && in.users > rm.max_sequences) {
+    // The scheduler's own cap (vLLM max_num_seqs, SGLang's state slots): the KV cache has room,
+    // the scheduler does not.
+    set(Verdict::does_not_fit, "the runtime runs at most " + std::to_string(rm.max_sequences) +
+                                   " sequences at once; of " + std::to_string(in.users) +
+                                   " users the rest queue");
   } else if (budgeted && static_cast<double>(m.kv_cache_bytes) >
                              kTightKvShare * static_cast<double>(m.kv_cache_capacity_bytes)) {
     set(Verdict::tight,
