@@ -105,6 +105,9 @@ expect_error "--max-num-seqs must be 1..65536" "${base[@]}" --max-num-seqs 0
 "$headroom" "${base[@]}" --json >"$tmp/seqs1024.json" 2>/dev/null
 expect_ok "abs(json.load(open('$tmp/seqs1024.json'))['memory']['activation_bytes'] - doc['memory']['activation_bytes'] - 38.1 * 1023 * 128256) < 1024 and doc['max_users'] == 1" \
   "${base[@]}" --max-num-seqs 1 --max-num-batched-tokens 8192 --json
+# The engine refuses prompts past its max_model_len: the longest context is capped there even
+# where the KV cache would hold more (an 8B model on an H100 holds 131072 tokens).
+expect_ok "doc['max_context_tokens'] == 8192" "${base[@]}" --max-model-len 8192 --json
 expect_error "--users must be a whole number (got '-3')" "${base[@]}" --users -3
 expect_error "--prompt-tokens must be a whole number (got 'lots')" "${base[@]}" --prompt-tokens lots
 expect_error "users must be 1..100000 (got 0)" "${base[@]}" --users 0

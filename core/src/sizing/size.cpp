@@ -195,8 +195,13 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   report.max_users = one_seq ? kv_room / one_seq : 0;
   if (rm.max_sequences > 0)
     report.max_users = std::min<std::uint64_t>(report.max_users, rm.max_sequences);
+  // A serving engine refuses prompts past the max_model_len it was started with, however much
+  // KV room is left.
+  std::uint64_t context_cap = std::min(model_max, kMaxTokens);
+  if (!llama && r.knobs.max_model_len_tokens)
+    context_cap = std::min(context_cap, *r.knobs.max_model_len_tokens);
   report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens,
-                                              kv_split, std::min(model_max, kMaxTokens));
+                                              kv_split, context_cap);
 
   VerdictInputs verdict{rm,
                         m,
