@@ -201,6 +201,58 @@ void split_mamba_pool(const MemoryInputs& in, RuntimeMemory& r) {
                          std::to_string(kSglangSlotsPerRequest) + " per request)";
 }
 
+// SGLang's hybrid sliding-window pool (model_config.py is_hybrid_swa_model: Llama 4, gpt-oss,
+// and in later releases MiMo-V2-Flash, Step-3.5, Gemma 4): model_runner.py
+// set_num_token_hybrid splits the pool into full-layer and window-layer token pools of
+// full_max = bytes / (full + r x window bytes per token) and r x full_max tokens
+// (--swa-full-tokens-ratio r = 0.8), so neither pool borrows from the other. Before sglang PR
+// #17220 (merged 2026-01-16, "Before: SWARadixCache only inserts new tokens into the radix tree
+// when (chunked) prefill finishes or a whole request finishes, so out of window tokens can't be
+// evicted during decoding"; v0.5.8) a running request's window layers keep every token it has
+// decoded, only the prompt's older tokens being evictable: the window pool binds first.
+constexpr double kSglangSwaFullTokensRatio = 0.8;
+
+bool sglang_hybrid_swa(const ModelArch& arch) {
+  for (const char* family : {"gpt_oss", "llama4", "llama4_text", "mimo_v2_flash", "step3p5"})
+    if (arch.family == family) return true;
+  return false;
+}
+
+void split_swa_pool(const MemoryInputs& in, RuntimeMemory& r) {
+  std::uint64_t full_bytes = 0, window_bytes = 0, window = 0;
+  for (const auto& g : in.kv.groups) {
+    if (g.window_tokens == 0) {
+      full_bytes += g.bytes_per_token;
+    } else {
+      window_bytes += g.bytes_per_token;
+      window = std::max(window, g.window_tokens);
+    }
+  }
+  if (full_bytes == 0 || window_bytes == 0) return;
+  const double pool = static_cast<double>(r.memory.kv_cache_capacity_bytes);
+  const double full_tokens = std::floor(
+      pool / (static_cast<double>(full_bytes) + kSglangSwaFullTokensRatio * window_bytes));
+  const double window_tokens = std::floor(full_tokens * kSglangSwaFullTokensRatio);
+  const Workload& w = in.request.workload;
+  const double prompt = static_cast<double>(w.prompt_tokens);
+  const double output = static_cast<double>(w.output_tokens);
+  const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
+  const bool keeps_decoded = release.known() && release.before(0, 5, 8);
+  const double held = keeps_decoded ? std::min(prompt, static_cast<double>(window)) + output
+                                     : std::min(prompt + output, static_cast<double>(window));
+  const double per_user = prompt + output;
+  if (per_user <= 0 || held <= 0) return;
+  const double sequences = std::min(full_tokens / per_user, window_tokens / held);
+  r.max_sequences = static_cast<std::uint32_t>(std::min(std::floor(sequences), 4294967295.0));
+  if (r.max_sequences == 0 && r.startup_failure.empty())
+    r.startup_failure = "the sliding-window pool holds no sequence at these lengths";
+  r.memory.items.back().note +=
+      " (" + std::to_string(static_cast<std::uint64_t>(full_tokens)) + " full-layer + " +
+      std::to_string(static_cast<std::uint64_t>(window_tokens)) +
+      " window-layer tokens, --swa-full-tokens-ratio 0.8" +
+      (keeps_decoded ? "; decoded tokens held in the window pool" : "") + ")";
+}
+
 RuntimeMemory sglang(const MemoryInputs& in) {
   RuntimeMemory r;
   MemoryBreakdown& m = r.memory;
@@ -233,6 +285,7 @@ RuntimeMemory sglang(const MemoryInputs& in) {
   add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes,
            "mem_fraction_static x free memory before loading - weights");
   if (in.kv.state_bytes_per_sequence > 0) split_mamba_pool(in, r);
+  if (in.kv.state_bytes_per_sequence == 0 && sglang_hybrid_swa(in.arch)) split_swa_pool(in, r);
   finish(r);
   return r;
 }
