@@ -5,6 +5,7 @@
 
 #include "base/release.h"
 #include "headroom/units.h"
+#include "runtime/sglang_defaults.h"
 #include "runtime/vllm_sampler.h"
 
 namespace headroom {
@@ -134,23 +135,6 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   return r;
 }
 
-// SGLang's defaults by GPU memory (server_args.py _handle_gpu_memory_settings, the rule since
-// sgl-project/sglang PR #10975, v0.5.4): chunked_prefill_size 2048 below 35 GiB, 4096 below
-// 60 GiB, 8192 below 160 GiB, 16384 above; cuda_graph_max_bs 8 below 20 GiB, 24 (TP<4) / 80
-// below 35 GiB, 32 / 160 below 60 GiB, 256 / 512 below 160 GiB, 512 above.
-struct SglangDefaults {
-  std::uint64_t chunked_prefill = 8192;
-  std::uint64_t cuda_graph_max_bs = 256;
-};
-
-SglangDefaults sglang_defaults(double gpu_mem_mib, std::uint32_t tp) {
-  if (gpu_mem_mib < 20 * 1024) return {2048, 8};
-  if (gpu_mem_mib < 35 * 1024) return {2048, tp < 4 ? 24u : 80u};
-  if (gpu_mem_mib < 60 * 1024) return {4096, tp < 4 ? 32u : 160u};
-  if (gpu_mem_mib < 160 * 1024) return {8192, tp < 4 ? 256u : 512u};
-  return {16384, 512};
-}
-
 // Default mem_fraction_static (same function): reserved MiB = 512 (attention-backend metadata)
 // + 1.5 x max(chunked_prefill_size, 2048) (prefill activations) + 2 x cuda_graph_max_bs
 // + 1024 x TP / 8, at least 10 GiB on cards above 60 GiB; fraction = round((gpu_mem -
@@ -231,7 +215,8 @@ void split_swa_pool(const MemoryInputs& in, RuntimeMemory& r) {
   if (full_bytes == 0 || window_bytes == 0) return;
   const double pool = static_cast<double>(r.memory.kv_cache_capacity_bytes);
   const double full_tokens = std::floor(
-      pool / (static_cast<double>(full_bytes) + kSglangSwaFullTokensRatio * window_bytes));
+      pool / (static_cast<double>(full_bytes) +
+              kSglangSwaFullTokensRatio * static_cast<double>(window_bytes)));
   const double window_tokens = std::floor(full_tokens * kSglangSwaFullTokensRatio);
   const Workload& w = in.request.workload;
   const double prompt = static_cast<double>(w.prompt_tokens);
