@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "headroom/sizing.h"
@@ -151,6 +152,81 @@ TEST_CASE("engines: a build string selects the engine release (vLLM V0 before 0.
   // SGLang admits on new_token_ratio (0.7) of the output; the others hold it all.
   CHECK(speed::kv_output_share(RuntimeId::sglang) == 0.7);
   CHECK(speed::kv_output_share(RuntimeId::trtllm) == 1.0);
+}
+
+TEST_CASE("engines: a release's patch number orders SGLang builds", "[speed][engine]") {
+  // SGLang numbers its releases 0.5.N: the patch is what tells them apart.
+  CHECK(speed::parse_release("0.5.3rc0").patch == 3);
+  CHECK(speed::parse_release("0.5.5.post1").patch == 5);
+  CHECK(speed::parse_release("0.5.19 (lmsysorg/sglang:v0.5.19-rocm700-mi30x)").patch == 19);
+  CHECK(speed::parse_release("vLLM 0.21").patch == 0);
+  CHECK(speed::parse_release("0.5.3rc0").before(0, 5, 8));
+  CHECK_FALSE(speed::parse_release("0.5.19").before(0, 5, 8));
+  // (major, minor) comparisons are what they were: 0.8.3 is not before 0.8.
+  CHECK_FALSE(speed::parse_release("0.8.3").before(0, 8));
+  CHECK(speed::parse_release("0.7.9").before(0, 8));
+}
+
+TEST_CASE("engines: SGLang captures CUDA graphs up to its cuda_graph_max_bs default",
+          "[speed][engine]") {
+  // server_args.py _handle_gpu_memory_settings: 256 at TP1-2 and 512 at TP4+ on 60-160 GiB cards,
+  // 32 / 160 on 35-60 GiB cards; the other engines keep their entry's range.
+  const Card& h100 = *test::catalog().find_card("h100-sxm-80gb").value();
+  const Card& l40s = *test::catalog().find_card("l40s").value();
+  const speed::EngineParams& sglang = *speed::engine_params(RuntimeId::sglang);
+  const speed::EngineParams& vllm = *speed::engine_params(RuntimeId::vllm);
+  CHECK(speed::default_graph_batch(sglang, h100, 1) == 256);
+  CHECK(speed::default_graph_batch(sglang, h100, 8) == 512);
+  CHECK(speed::default_graph_batch(sglang, l40s, 1) == 32);
+  CHECK(speed::default_graph_batch(vllm, h100, 8) == vllm.max_graph_batch);
+  // A 400-sequence step at TP8 replays a graph: no eager launches, so it is faster than the same
+  // step with the graphs capped at 256 (the row key cuda_graph_max_batch).
+  SizingRequest r = closed_loop(RuntimeId::sglang, 400, "h100-sxm-80gb", 8, "qwen3-32b");
+  const double graphed = traffic_of(r).itl_s.mean;
+  r.knobs.cuda_graph_max_batch = 256;
+  CHECK(traffic_of(r).itl_s.mean > graphed);
+}
+
+TEST_CASE("engines: SGLang's sliding-window pool holds gpt-oss's decoded tokens before 0.5.8",
+          "[speed][engine][memory]") {
+  // model_runner set_num_token_hybrid: full-layer tokens F = pool / (full + 0.8 x window bytes
+  // per token), window-layer tokens 0.8 F. gpt-oss has 18 full and 18 window (128-token) layers
+  // of equal width, so F = pool / (32.4 x layer bytes). Before sglang PR #17220 a request's window
+  // layers keep min(prompt, 128) + output tokens; since, min(prompt + output, 128).
+  SizingRequest r = request("gpt-oss-120b", "mxfp4", RuntimeId::sglang, "h100-sxm-80gb");
+  r.workload.prompt_tokens = 215;
+  r.workload.output_tokens = 196;
+  r.workload.users = 1000;
+  r.with_advice = false;
+  r.knobs.engine_version = "0.5.3rc0";
+  auto old = size(r);
+  REQUIRE(old);
+  const double pool = static_cast<double>(old->memory.kv_cache_capacity_bytes);
+  const double layer = static_cast<double>(old->memory.kv_bytes_per_token) / 36;
+  const double full = std::floor(pool / (32.4 * layer));
+  const double window = std::floor(0.8 * full);
+  const double expected = std::floor(std::min(full / 411, window / (128 + 196)));
+  CHECK(static_cast<double>(old->max_users) == expected);
+  // One shared pool would have held more: 18 layers x 411 tokens + 18 x 128 per request.
+  CHECK(static_cast<double>(old->max_users) < std::floor(pool / (layer * 18 * (411 + 128))));
+  // Long replies: before 0.5.8 the window pool fills with decoded tokens and binds; a release
+  // that frees out-of-window tokens while decoding is bound by the full-layer pool.
+  r.workload.output_tokens = 2000;
+  auto long_old = size(r);
+  REQUIRE(long_old);
+  CHECK(static_cast<double>(long_old->max_users) == std::floor(window / (128 + 2000)));
+  r.knobs.engine_version = "0.5.19";
+  auto long_current = size(r);
+  REQUIRE(long_current);
+  CHECK(static_cast<double>(long_current->max_users) == std::floor(full / 2215));
+  CHECK(long_current->max_users > long_old->max_users);
+  // A model without window layers keeps the one shared pool.
+  SizingRequest dense = closed_loop(RuntimeId::sglang, 1000, "h100-sxm-80gb", 1, "qwen3-32b");
+  dense.knobs.engine_version = "0.5.3rc0";
+  auto one_pool = size(dense);
+  REQUIRE(one_pool);
+  CHECK(one_pool->max_users ==
+        one_pool->memory.kv_cache_capacity_bytes / (one_pool->memory.kv_bytes_per_token * 454));
 }
 
 TEST_CASE("engines: all-reduce latency and bandwidth follow the card's interconnect",
