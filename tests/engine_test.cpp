@@ -192,7 +192,8 @@ TEST_CASE("engines: SGLang's sliding-window pool holds gpt-oss's decoded tokens 
   // model_runner set_num_token_hybrid: full-layer tokens F = pool / (full + 0.8 x window bytes
   // per token), window-layer tokens 0.8 F. gpt-oss has 18 full and 18 window (128-token) layers
   // of equal width, so F = pool / (32.4 x layer bytes). Before sglang PR #17220 a request's window
-  // layers keep min(prompt, 128) + output tokens; since, min(prompt + output, 128).
+  // layers keep its prompt (locked by tree node) and every decoded token; since, at most two
+  // windows (256 tokens).
   SizingRequest r = request("gpt-oss-120b", "mxfp4", RuntimeId::sglang, "h100-sxm-80gb");
   r.workload.prompt_tokens = 215;
   r.workload.output_tokens = 196;
@@ -205,16 +206,16 @@ TEST_CASE("engines: SGLang's sliding-window pool holds gpt-oss's decoded tokens 
   const double layer = static_cast<double>(old->memory.kv_bytes_per_token) / 36;
   const double full = std::floor(pool / (32.4 * layer));
   const double window = std::floor(0.8 * full);
-  const double expected = std::floor(std::min(full / 411, window / (128 + 196)));
+  const double expected = std::floor(std::min(full / 411, window / 411));
   CHECK(static_cast<double>(old->max_users) == expected);
   // One shared pool would have held more: 18 layers x 411 tokens + 18 x 128 per request.
   CHECK(static_cast<double>(old->max_users) < std::floor(pool / (layer * 18 * (411 + 128))));
-  // Long replies: before 0.5.8 the window pool fills with decoded tokens and binds; a release
-  // that frees out-of-window tokens while decoding is bound by the full-layer pool.
+  // Long replies: a release that frees out-of-window tokens while decoding is bound by the
+  // full-layer pool instead.
   r.workload.output_tokens = 2000;
   auto long_old = size(r);
   REQUIRE(long_old);
-  CHECK(static_cast<double>(long_old->max_users) == std::floor(window / (128 + 2000)));
+  CHECK(static_cast<double>(long_old->max_users) == std::floor(window / 2215));
   r.knobs.engine_version = "0.5.19";
   auto long_current = size(r);
   REQUIRE(long_current);

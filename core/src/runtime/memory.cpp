@@ -192,8 +192,13 @@ void split_mamba_pool(const MemoryInputs& in, RuntimeMemory& r) {
 // (--swa-full-tokens-ratio r = 0.8), so neither pool borrows from the other. Before sglang PR
 // #17220 (merged 2026-01-16, "Before: SWARadixCache only inserts new tokens into the radix tree
 // when (chunked) prefill finishes or a whole request finishes, so out of window tokens can't be
-// evicted during decoding"; v0.5.8) a running request's window layers keep every token it has
-// decoded, only the prompt's older tokens being evictable: the window pool binds first.
+// evicted during decoding"; taken as v0.5.8, the first release after it, not checked against the
+// release notes) a running request's window layers keep every token it has decoded, and its
+// prompt too: SWARadixCache.inc_lock_ref locks window-layer tokens by tree node, from the last
+// node up to the window, and a request's prompt is one node per chunked-prefill chunk, so the
+// whole chunk stays locked. The window pool, 0.8 of the full one, then binds first. Since, the
+// schedule batch frees out-of-window tokens every window of decode steps, so a request holds up
+// to 2 windows (sglang PR #22645: "each request holds up to 2 * sliding_window_size SWA tokens").
 constexpr double kSglangSwaFullTokensRatio = 0.8;
 
 bool sglang_hybrid_swa(const ModelArch& arch) {
@@ -202,7 +207,7 @@ bool sglang_hybrid_swa(const ModelArch& arch) {
   return false;
 }
 
-void split_swa_pool(const MemoryInputs& in, RuntimeMemory& r) {
+void split_swa_pool(const MemoryInputs& in, std::uint64_t chunked_prefill_tokens, RuntimeMemory& r) {
   std::uint64_t full_bytes = 0, window_bytes = 0, window = 0;
   for (const auto& g : in.kv.groups) {
     if (g.window_tokens == 0) {
@@ -223,8 +228,11 @@ void split_swa_pool(const MemoryInputs& in, RuntimeMemory& r) {
   const double output = static_cast<double>(w.output_tokens);
   const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
   const bool keeps_decoded = release.known() && release.before(0, 5, 8);
-  const double held = keeps_decoded ? std::min(prompt, static_cast<double>(window)) + output
-                                     : std::min(prompt + output, static_cast<double>(window));
+  const double chunk = static_cast<double>(
+      in.request.knobs.max_num_batched_tokens.value_or(chunked_prefill_tokens));
+  const double held =
+      keeps_decoded ? std::min(prompt, std::max(static_cast<double>(window), chunk)) + output
+                    : std::min(prompt + output, 2.0 * static_cast<double>(window));
   const double per_user = prompt + output;
   if (per_user <= 0 || held <= 0) return;
   const double sequences = std::min(full_tokens / per_user, window_tokens / held);
@@ -235,7 +243,7 @@ void split_swa_pool(const MemoryInputs& in, RuntimeMemory& r) {
       " (" + std::to_string(static_cast<std::uint64_t>(full_tokens)) + " full-layer + " +
       std::to_string(static_cast<std::uint64_t>(window_tokens)) +
       " window-layer tokens, --swa-full-tokens-ratio 0.8" +
-      (keeps_decoded ? "; decoded tokens held in the window pool" : "") + ")";
+      (keeps_decoded ? "; prompt and decoded tokens held in the window pool" : "") + ")";
 }
 
 RuntimeMemory sglang(const MemoryInputs& in) {
@@ -270,7 +278,7 @@ RuntimeMemory sglang(const MemoryInputs& in) {
   add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes,
            "mem_fraction_static x free memory before loading - weights");
   if (in.kv.state_bytes_per_sequence > 0) split_mamba_pool(in, r);
-  if (in.kv.state_bytes_per_sequence == 0 && sglang_hybrid_swa(in.arch)) split_swa_pool(in, r);
+  if (in.kv.state_bytes_per_sequence == 0 && sglang_hybrid_swa(in.arch)) split_swa_pool(in, defaults.chunked_prefill, r);
   finish(r);
   return r;
 }
