@@ -207,7 +207,8 @@ bool sglang_hybrid_swa(const ModelArch& arch) {
   return false;
 }
 
-void split_swa_pool(const MemoryInputs& in, std::uint64_t chunked_prefill_tokens, RuntimeMemory& r) {
+void split_swa_pool(const MemoryInputs& in, std::uint64_t chunked_prefill_tokens,
+                    RuntimeMemory& r) {
   std::uint64_t full_bytes = 0, window_bytes = 0, window = 0;
   for (const auto& g : in.kv.groups) {
     if (g.window_tokens == 0) {
@@ -219,20 +220,20 @@ void split_swa_pool(const MemoryInputs& in, std::uint64_t chunked_prefill_tokens
   }
   if (full_bytes == 0 || window_bytes == 0) return;
   const double pool = static_cast<double>(r.memory.kv_cache_capacity_bytes);
-  const double full_tokens = std::floor(
-      pool / (static_cast<double>(full_bytes) +
-              kSglangSwaFullTokensRatio * static_cast<double>(window_bytes)));
+  const double full_tokens =
+      std::floor(pool / (static_cast<double>(full_bytes) +
+                         kSglangSwaFullTokensRatio * static_cast<double>(window_bytes)));
   const double window_tokens = std::floor(full_tokens * kSglangSwaFullTokensRatio);
   const Workload& w = in.request.workload;
   const double prompt = static_cast<double>(w.prompt_tokens);
   const double output = static_cast<double>(w.output_tokens);
   const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
   const bool keeps_decoded = release.known() && release.before(0, 5, 8);
-  const double chunk = static_cast<double>(
-      in.request.knobs.max_num_batched_tokens.value_or(chunked_prefill_tokens));
-  const double held =
-      keeps_decoded ? std::min(prompt, std::max(static_cast<double>(window), chunk)) + output
-                    : std::min(prompt + output, 2.0 * static_cast<double>(window));
+  const double chunk =
+      static_cast<double>(in.request.knobs.max_num_batched_tokens.value_or(chunked_prefill_tokens));
+  const double held = keeps_decoded
+                          ? std::min(prompt, std::max(static_cast<double>(window), chunk)) + output
+                          : std::min(prompt + output, 2.0 * static_cast<double>(window));
   const double per_user = prompt + output;
   if (per_user <= 0 || held <= 0) return;
   const double sequences = std::min(full_tokens / per_user, window_tokens / held);
@@ -278,7 +279,8 @@ RuntimeMemory sglang(const MemoryInputs& in) {
   add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes,
            "mem_fraction_static x free memory before loading - weights");
   if (in.kv.state_bytes_per_sequence > 0) split_mamba_pool(in, r);
-  if (in.kv.state_bytes_per_sequence == 0 && sglang_hybrid_swa(in.arch)) split_swa_pool(in, defaults.chunked_prefill, r);
+  if (in.kv.state_bytes_per_sequence == 0 && sglang_hybrid_swa(in.arch))
+    split_swa_pool(in, defaults.chunked_prefill, r);
   finish(r);
   return r;
 }
