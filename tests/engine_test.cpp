@@ -187,13 +187,13 @@ TEST_CASE("engines: SGLang captures CUDA graphs up to its cuda_graph_max_bs defa
   CHECK(traffic_of(r).itl_s.mean > graphed);
 }
 
-TEST_CASE("engines: SGLang's sliding-window pool holds gpt-oss's decoded tokens before 0.5.8",
+TEST_CASE("engines: SGLang pools gpt-oss's window layers apart only from 0.5.9",
           "[speed][engine][memory]") {
-  // model_runner set_num_token_hybrid: full-layer tokens F = pool / (full + 0.8 x window bytes
-  // per token), window-layer tokens 0.8 F. gpt-oss has 18 full and 18 window (128-token) layers
-  // of equal width, so F = pool / (32.4 x layer bytes). Before sglang PR #17220 a request's window
-  // layers keep its prompt (locked by tree node) and every decoded token; since, at most two
-  // windows (256 tokens).
+  // Through the 0.5.x releases server_args set disable_hybrid_swa_memory for gpt-oss, so its 18
+  // window (128-token) layers cache every token like its 18 full layers: one pool. The hybrid
+  // pool (model_runner set_num_token_hybrid) has full-layer tokens F = pool / (full + 0.8 x
+  // window bytes per token) and 0.8 F window-layer tokens, a request holding at most 2 windows
+  // there; gpt-oss's layers have one width, so F = pool / (32.4 x layer bytes).
   SizingRequest r = request("gpt-oss-120b", "mxfp4", RuntimeId::sglang, "h100-sxm-80gb");
   r.workload.prompt_tokens = 215;
   r.workload.output_tokens = 196;
@@ -203,27 +203,34 @@ TEST_CASE("engines: SGLang's sliding-window pool holds gpt-oss's decoded tokens 
   auto old = size(r);
   REQUIRE(old);
   const double pool = static_cast<double>(old->memory.kv_cache_capacity_bytes);
-  const double layer = static_cast<double>(old->memory.kv_bytes_per_token) / 36;
+  const double all_layers = static_cast<double>(old->memory.kv_bytes_per_token);
+  const double layer = all_layers / 36;
+  CHECK(static_cast<double>(old->max_users) == std::floor(pool / (all_layers * 411)));
+  // The window savings a shared pool would give (18 layers x 128 tokens) are not there.
+  CHECK(static_cast<double>(old->max_users) < std::floor(pool / (layer * 18 * (411 + 128))));
+  r.knobs.engine_version = "0.5.19";
+  auto pooled = size(r);
+  REQUIRE(pooled);
   const double full = std::floor(pool / (32.4 * layer));
   const double window = std::floor(0.8 * full);
-  const double expected = std::floor(std::min(full / 411, window / 411));
-  CHECK(static_cast<double>(old->max_users) == expected);
-  // One shared pool would have held more: 18 layers x 411 tokens + 18 x 128 per request.
-  CHECK(static_cast<double>(old->max_users) < std::floor(pool / (layer * 18 * (411 + 128))));
-  // Long replies: a release that frees out-of-window tokens while decoding is bound by the
-  // full-layer pool instead.
+  CHECK(static_cast<double>(pooled->max_users) == std::floor(std::min(full / 411, window / 256)));
+  CHECK(pooled->max_users > old->max_users);
+  // Long replies: the window pool holds two windows a request, the full-layer pool binds.
   r.workload.output_tokens = 2000;
-  auto long_old = size(r);
-  REQUIRE(long_old);
-  CHECK(static_cast<double>(long_old->max_users) == std::floor(window / 2215));
-  r.knobs.engine_version = "0.5.19";
-  auto long_current = size(r);
-  REQUIRE(long_current);
-  CHECK(static_cast<double>(long_current->max_users) == std::floor(full / 2215));
-  CHECK(long_current->max_users > long_old->max_users);
+  auto long_replies = size(r);
+  REQUIRE(long_replies);
+  CHECK(static_cast<double>(long_replies->max_users) == std::floor(full / 2215));
+  // Gemma 2 is no hybrid model to SGLang: its window (4096-token) layers hold every token.
+  SizingRequest gemma = request("gemma-2-9b-it", "bf16", RuntimeId::sglang, "h100-sxm-80gb");
+  gemma.workload.prompt_tokens = 6000;
+  gemma.workload.output_tokens = 2000;
+  gemma.workload.users = 100;
+  gemma.with_advice = false;
+  auto g = size(gemma);
+  REQUIRE(g);
+  CHECK(g->max_users == g->memory.kv_cache_capacity_bytes / (g->memory.kv_bytes_per_token * 8000));
   // A model without window layers keeps the one shared pool.
   SizingRequest dense = closed_loop(RuntimeId::sglang, 1000, "h100-sxm-80gb", 1, "qwen3-32b");
-  dense.knobs.engine_version = "0.5.3rc0";
   auto one_pool = size(dense);
   REQUIRE(one_pool);
   CHECK(one_pool->max_users ==

@@ -185,30 +185,27 @@ void split_mamba_pool(const MemoryInputs& in, RuntimeMemory& r) {
                          std::to_string(kSglangSlotsPerRequest) + " per request)";
 }
 
-// SGLang's hybrid sliding-window pool (model_config.py is_hybrid_swa_model: Llama 4, gpt-oss,
-// and in later releases MiMo-V2-Flash, Step-3.5, Gemma 4): model_runner.py
-// set_num_token_hybrid splits the pool into full-layer and window-layer token pools of
-// full_max = bytes / (full + r x window bytes per token) and r x full_max tokens
-// (--swa-full-tokens-ratio r = 0.8), so neither pool borrows from the other. Before sglang PR
-// #17220 (merged 2026-01-16, "Before: SWARadixCache only inserts new tokens into the radix tree
-// when (chunked) prefill finishes or a whole request finishes, so out of window tokens can't be
-// evicted during decoding"; taken as v0.5.8, the first release after it, not checked against the
-// release notes) a running request's window layers keep every token it has decoded, and its
-// prompt too: SWARadixCache.inc_lock_ref locks window-layer tokens by tree node, from the last
-// node up to the window, and a request's prompt is one node per chunked-prefill chunk, so the
-// whole chunk stays locked. The window pool, 0.8 of the full one, then binds first. Since, the
-// schedule batch frees out-of-window tokens every window of decode steps, so a request holds up
-// to 2 windows (sglang PR #22645: "each request holds up to 2 * sliding_window_size SWA tokens").
+// SGLang's hybrid sliding-window pool (model_config.py is_hybrid_swa_model, unless
+// server_args sets disable_hybrid_swa_memory): model_runner.py set_num_token_hybrid splits the
+// pool into full-layer and window-layer token pools of full_max = bytes / (full + r x window
+// bytes per token) and r x full_max tokens (--swa-full-tokens-ratio r = 0.8), so neither pool
+// borrows from the other; releases since sglang PR #17220 (merged 2026-01-16) free out-of-window
+// tokens every window of decode steps, so a running request holds up to 2 windows there (sglang
+// PR #22645: "each request holds up to 2 * sliding_window_size SWA tokens"). Models with window
+// layers that SGLang does not pool apart (Gemma 2/3 are not in is_hybrid_swa_model; gpt-oss,
+// though listed, had disable_hybrid_swa_memory = True set unconditionally in
+// _handle_model_specific_adjustments through the 0.5.x releases read here, and sglang PR #17630
+// of 2026-01-23 still enables it by editing server_args; sgl-project's 0.5.9 takes the hybrid
+// path, ovg-project/kvcached PR #263) cache every token in every layer.
 constexpr double kSglangSwaFullTokensRatio = 0.8;
 
-bool sglang_hybrid_swa(const ModelArch& arch) {
-  for (const char* family : {"gpt_oss", "llama4", "llama4_text", "mimo_v2_flash", "step3p5"})
-    if (arch.family == family) return true;
+bool sglang_pools_windows(const ModelArch& arch, const Release& release) {
+  if (arch.family == "llama4" || arch.family == "llama4_text") return true;
+  if (arch.family == "gpt_oss") return !release.known() || !release.before(0, 5, 9);
   return false;
 }
 
-void split_swa_pool(const MemoryInputs& in, std::uint64_t chunked_prefill_tokens,
-                    RuntimeMemory& r) {
+void size_window_layers(const MemoryInputs& in, RuntimeMemory& r) {
   std::uint64_t full_bytes = 0, window_bytes = 0, window = 0;
   for (const auto& g : in.kv.groups) {
     if (g.window_tokens == 0) {
@@ -218,33 +215,33 @@ void split_swa_pool(const MemoryInputs& in, std::uint64_t chunked_prefill_tokens
       window = std::max(window, g.window_tokens);
     }
   }
-  if (full_bytes == 0 || window_bytes == 0) return;
+  if (window_bytes == 0) return;
   const double pool = static_cast<double>(r.memory.kv_cache_capacity_bytes);
-  const double full_tokens =
-      std::floor(pool / (static_cast<double>(full_bytes) +
-                         kSglangSwaFullTokensRatio * static_cast<double>(window_bytes)));
-  const double window_tokens = std::floor(full_tokens * kSglangSwaFullTokensRatio);
   const Workload& w = in.request.workload;
-  const double prompt = static_cast<double>(w.prompt_tokens);
-  const double output = static_cast<double>(w.output_tokens);
+  const double per_user = static_cast<double>(w.prompt_tokens + w.output_tokens);
+  if (per_user <= 0) return;
   const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
-  const bool keeps_decoded = release.known() && release.before(0, 5, 8);
-  const double chunk =
-      static_cast<double>(in.request.knobs.max_num_batched_tokens.value_or(chunked_prefill_tokens));
-  const double held = keeps_decoded
-                          ? std::min(prompt, std::max(static_cast<double>(window), chunk)) + output
-                          : std::min(prompt + output, 2.0 * static_cast<double>(window));
-  const double per_user = prompt + output;
-  if (per_user <= 0 || held <= 0) return;
-  const double sequences = std::min(full_tokens / per_user, window_tokens / held);
+  double sequences = 0;
+  std::string note;
+  if (full_bytes > 0 && sglang_pools_windows(in.arch, release)) {
+    const double full_tokens =
+        std::floor(pool / (static_cast<double>(full_bytes) +
+                           kSglangSwaFullTokensRatio * static_cast<double>(window_bytes)));
+    const double window_tokens = std::floor(full_tokens * kSglangSwaFullTokensRatio);
+    const double held = std::min(per_user, 2.0 * static_cast<double>(window));
+    sequences = std::min(full_tokens / per_user, window_tokens / held);
+    note = " (" + std::to_string(static_cast<std::uint64_t>(full_tokens)) + " full-layer + " +
+           std::to_string(static_cast<std::uint64_t>(window_tokens)) +
+           " window-layer tokens, --swa-full-tokens-ratio 0.8)";
+  } else {
+    // One pool: the window layers hold every token too.
+    sequences = pool / (static_cast<double>(full_bytes + window_bytes) * per_user);
+    note = " (window layers hold every token: no hybrid sliding-window pool)";
+  }
   r.max_sequences = static_cast<std::uint32_t>(std::min(std::floor(sequences), 4294967295.0));
   if (r.max_sequences == 0 && r.startup_failure.empty())
-    r.startup_failure = "the sliding-window pool holds no sequence at these lengths";
-  r.memory.items.back().note +=
-      " (" + std::to_string(static_cast<std::uint64_t>(full_tokens)) + " full-layer + " +
-      std::to_string(static_cast<std::uint64_t>(window_tokens)) +
-      " window-layer tokens, --swa-full-tokens-ratio 0.8" +
-      (keeps_decoded ? "; prompt and decoded tokens held in the window pool" : "") + ")";
+    r.startup_failure = "the KV pool holds no sequence at these lengths";
+  r.memory.items.back().note += note;
 }
 
 RuntimeMemory sglang(const MemoryInputs& in) {
@@ -279,8 +276,7 @@ RuntimeMemory sglang(const MemoryInputs& in) {
   add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes,
            "mem_fraction_static x free memory before loading - weights");
   if (in.kv.state_bytes_per_sequence > 0) split_mamba_pool(in, r);
-  if (in.kv.state_bytes_per_sequence == 0 && sglang_hybrid_swa(in.arch))
-    split_swa_pool(in, defaults.chunked_prefill, r);
+  if (in.kv.state_bytes_per_sequence == 0) size_window_layers(in, r);
   finish(r);
   return r;
 }
