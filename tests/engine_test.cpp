@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "headroom/sizing.h"
@@ -153,6 +154,89 @@ TEST_CASE("engines: a build string selects the engine release (vLLM V0 before 0.
   // SGLang admits on new_token_ratio (0.7) of the output; the others hold it all.
   CHECK(speed::kv_output_share(RuntimeId::sglang) == 0.7);
   CHECK(speed::kv_output_share(RuntimeId::trtllm) == 1.0);
+}
+
+TEST_CASE("engines: a release's patch number orders SGLang builds", "[speed][engine]") {
+  // SGLang numbers its releases 0.5.N: the patch is what tells them apart.
+  CHECK(speed::parse_release("0.5.3rc0").patch == 3);
+  CHECK(speed::parse_release("0.5.5.post1").patch == 5);
+  CHECK(speed::parse_release("0.5.19 (lmsysorg/sglang:v0.5.19-rocm700-mi30x)").patch == 19);
+  CHECK(speed::parse_release("vLLM 0.21").patch == 0);
+  CHECK(speed::parse_release("0.5.3rc0").before(0, 5, 8));
+  CHECK_FALSE(speed::parse_release("0.5.19").before(0, 5, 8));
+  // (major, minor) comparisons are what they were: 0.8.3 is not before 0.8.
+  CHECK_FALSE(speed::parse_release("0.8.3").before(0, 8));
+  CHECK(speed::parse_release("0.7.9").before(0, 8));
+}
+
+TEST_CASE("engines: SGLang captures CUDA graphs up to its cuda_graph_max_bs default",
+          "[speed][engine]") {
+  // server_args.py _handle_gpu_memory_settings: 256 at TP1-2 and 512 at TP4+ on 60-160 GiB cards,
+  // 32 / 160 on 35-60 GiB cards; the other engines keep their entry's range.
+  const Card& h100 = *test::catalog().find_card("h100-sxm-80gb").value();
+  const Card& l40s = *test::catalog().find_card("l40s").value();
+  const speed::EngineParams& sglang = *speed::engine_params(RuntimeId::sglang);
+  const speed::EngineParams& vllm = *speed::engine_params(RuntimeId::vllm);
+  CHECK(speed::default_graph_batch(sglang, h100, 1) == 256);
+  CHECK(speed::default_graph_batch(sglang, h100, 8) == 512);
+  CHECK(speed::default_graph_batch(sglang, l40s, 1) == 32);
+  CHECK(speed::default_graph_batch(vllm, h100, 8) == vllm.max_graph_batch);
+  // A 400-sequence step at TP8 replays a graph: no eager launches, so it is faster than the same
+  // step with the graphs capped at 256 (the row key cuda_graph_max_batch).
+  SizingRequest r = closed_loop(RuntimeId::sglang, 400, "h100-sxm-80gb", 8, "qwen3-32b");
+  const double graphed = traffic_of(r).itl_s.mean;
+  r.knobs.cuda_graph_max_batch = 256;
+  CHECK(traffic_of(r).itl_s.mean > graphed);
+}
+
+TEST_CASE("engines: SGLang pools gpt-oss's window layers apart only from 0.5.9",
+          "[speed][engine][memory]") {
+  // Through the 0.5.x releases server_args set disable_hybrid_swa_memory for gpt-oss, so its 18
+  // window (128-token) layers cache every token like its 18 full layers: one pool. The hybrid
+  // pool (model_runner set_num_token_hybrid) has full-layer tokens F = pool / (full + 0.8 x
+  // window bytes per token) and 0.8 F window-layer tokens, a request holding at most 2 windows
+  // there; gpt-oss's layers have one width, so F = pool / (32.4 x layer bytes).
+  SizingRequest r = request("gpt-oss-120b", "mxfp4", RuntimeId::sglang, "h100-sxm-80gb");
+  r.workload.prompt_tokens = 215;
+  r.workload.output_tokens = 196;
+  r.workload.users = 1000;
+  r.with_advice = false;
+  r.knobs.engine_version = "0.5.3rc0";
+  auto old = size(r);
+  REQUIRE(old);
+  const double pool = static_cast<double>(old->memory.kv_cache_capacity_bytes);
+  const double all_layers = static_cast<double>(old->memory.kv_bytes_per_token);
+  const double layer = all_layers / 36;
+  CHECK(static_cast<double>(old->max_users) == std::floor(pool / (all_layers * 411)));
+  // The window savings a shared pool would give (18 layers x 128 tokens) are not there.
+  CHECK(static_cast<double>(old->max_users) < std::floor(pool / (layer * 18 * (411 + 128))));
+  r.knobs.engine_version = "0.5.19";
+  auto pooled = size(r);
+  REQUIRE(pooled);
+  const double full = std::floor(pool / (32.4 * layer));
+  const double window = std::floor(0.8 * full);
+  CHECK(static_cast<double>(pooled->max_users) == std::floor(std::min(full / 411, window / 256)));
+  CHECK(pooled->max_users > old->max_users);
+  // Long replies: the window pool holds two windows a request, the full-layer pool binds.
+  r.workload.output_tokens = 2000;
+  auto long_replies = size(r);
+  REQUIRE(long_replies);
+  CHECK(static_cast<double>(long_replies->max_users) == std::floor(full / 2215));
+  // Gemma 2 is no hybrid model to SGLang: its window (4096-token) layers hold every token.
+  SizingRequest gemma = request("gemma-2-9b-it", "bf16", RuntimeId::sglang, "h100-sxm-80gb");
+  gemma.workload.prompt_tokens = 6000;
+  gemma.workload.output_tokens = 2000;
+  gemma.workload.users = 100;
+  gemma.with_advice = false;
+  auto g = size(gemma);
+  REQUIRE(g);
+  CHECK(g->max_users == g->memory.kv_cache_capacity_bytes / (g->memory.kv_bytes_per_token * 8000));
+  // A model without window layers keeps the one shared pool.
+  SizingRequest dense = closed_loop(RuntimeId::sglang, 1000, "h100-sxm-80gb", 1, "qwen3-32b");
+  auto one_pool = size(dense);
+  REQUIRE(one_pool);
+  CHECK(one_pool->max_users ==
+        one_pool->memory.kv_cache_capacity_bytes / (one_pool->memory.kv_bytes_per_token * 454));
 }
 
 TEST_CASE("engines: all-reduce latency and bandwidth follow the card's interconnect",

@@ -19,7 +19,13 @@ Release parse_release(std::string_view build) {
     ++j;
     while (j < build.size() && digit(build[j]) && minor < 1000)
       minor = minor * 10 + (build[j++] - '0');
-    return {major, minor};
+    int patch = 0;
+    if (j + 1 < build.size() && build[j] == '.' && digit(build[j + 1])) {
+      ++j;
+      while (j < build.size() && digit(build[j]) && patch < 1000)
+        patch = patch * 10 + (build[j++] - '0');
+    }
+    return {major, minor, patch};
   }
   return {};
 }

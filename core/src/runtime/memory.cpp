@@ -5,6 +5,7 @@
 
 #include "base/release.h"
 #include "headroom/units.h"
+#include "runtime/sglang_defaults.h"
 #include "runtime/vllm_sampler.h"
 
 namespace headroom {
@@ -156,23 +157,6 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   return r;
 }
 
-// SGLang's defaults by GPU memory (server_args.py _handle_gpu_memory_settings, the rule since
-// sgl-project/sglang PR #10975, v0.5.4): chunked_prefill_size 2048 below 35 GiB, 4096 below
-// 60 GiB, 8192 below 160 GiB, 16384 above; cuda_graph_max_bs 8 below 20 GiB, 24 (TP<4) / 80
-// below 35 GiB, 32 / 160 below 60 GiB, 256 / 512 below 160 GiB, 512 above.
-struct SglangDefaults {
-  std::uint64_t chunked_prefill = 8192;
-  std::uint64_t cuda_graph_max_bs = 256;
-};
-
-SglangDefaults sglang_defaults(double gpu_mem_mib, std::uint32_t tp) {
-  if (gpu_mem_mib < 20 * 1024) return {2048, 8};
-  if (gpu_mem_mib < 35 * 1024) return {2048, tp < 4 ? 24u : 80u};
-  if (gpu_mem_mib < 60 * 1024) return {4096, tp < 4 ? 32u : 160u};
-  if (gpu_mem_mib < 160 * 1024) return {8192, tp < 4 ? 256u : 512u};
-  return {16384, 512};
-}
-
 // Default mem_fraction_static (same function): reserved MiB = 512 (attention-backend metadata)
 // + 1.5 x max(chunked_prefill_size, 2048) (prefill activations) + 2 x cuda_graph_max_bs
 // + 1024 x TP / 8, at least 10 GiB on cards above 60 GiB; fraction = round((gpu_mem -
@@ -223,6 +207,65 @@ void split_mamba_pool(const MemoryInputs& in, RuntimeMemory& r) {
                          std::to_string(kSglangSlotsPerRequest) + " per request)";
 }
 
+// SGLang's hybrid sliding-window pool (model_config.py is_hybrid_swa_model, unless
+// server_args sets disable_hybrid_swa_memory): model_runner.py set_num_token_hybrid splits the
+// pool into full-layer and window-layer token pools of full_max = bytes / (full + r x window
+// bytes per token) and r x full_max tokens (--swa-full-tokens-ratio r = 0.8), so neither pool
+// borrows from the other; releases since sglang PR #17220 (merged 2026-01-16) free out-of-window
+// tokens every window of decode steps, so a running request holds up to 2 windows there (sglang
+// PR #22645: "each request holds up to 2 * sliding_window_size SWA tokens"). Models with window
+// layers that SGLang does not pool apart (Gemma 2/3 are not in is_hybrid_swa_model; gpt-oss,
+// though listed, had disable_hybrid_swa_memory = True set unconditionally in
+// _handle_model_specific_adjustments through the 0.5.x releases read here, and sglang PR #17630
+// of 2026-01-23 still enables it by editing server_args; sgl-project's 0.5.9 takes the hybrid
+// path, ovg-project/kvcached PR #263) cache every token in every layer.
+constexpr double kSglangSwaFullTokensRatio = 0.8;
+
+bool sglang_pools_windows(const ModelArch& arch, const Release& release) {
+  if (arch.family == "llama4" || arch.family == "llama4_text") return true;
+  if (arch.family == "gpt_oss") return !release.known() || !release.before(0, 5, 9);
+  return false;
+}
+
+void size_window_layers(const MemoryInputs& in, RuntimeMemory& r) {
+  std::uint64_t full_bytes = 0, window_bytes = 0, window = 0;
+  for (const auto& g : in.kv.groups) {
+    if (g.window_tokens == 0) {
+      full_bytes += g.bytes_per_token;
+    } else {
+      window_bytes += g.bytes_per_token;
+      window = std::max(window, g.window_tokens);
+    }
+  }
+  if (window_bytes == 0) return;
+  const double pool = static_cast<double>(r.memory.kv_cache_capacity_bytes);
+  const Workload& w = in.request.workload;
+  const double per_user = static_cast<double>(w.prompt_tokens + w.output_tokens);
+  if (per_user <= 0) return;
+  const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
+  double sequences = 0;
+  std::string note;
+  if (full_bytes > 0 && sglang_pools_windows(in.arch, release)) {
+    const double full_tokens =
+        std::floor(pool / (static_cast<double>(full_bytes) +
+                           kSglangSwaFullTokensRatio * static_cast<double>(window_bytes)));
+    const double window_tokens = std::floor(full_tokens * kSglangSwaFullTokensRatio);
+    const double held = std::min(per_user, 2.0 * static_cast<double>(window));
+    sequences = std::min(full_tokens / per_user, window_tokens / held);
+    note = " (" + std::to_string(static_cast<std::uint64_t>(full_tokens)) + " full-layer + " +
+           std::to_string(static_cast<std::uint64_t>(window_tokens)) +
+           " window-layer tokens, --swa-full-tokens-ratio 0.8)";
+  } else {
+    // One pool: the window layers hold every token too.
+    sequences = pool / (static_cast<double>(full_bytes + window_bytes) * per_user);
+    note = " (window layers hold every token: no hybrid sliding-window pool)";
+  }
+  r.max_sequences = static_cast<std::uint32_t>(std::min(std::floor(sequences), 4294967295.0));
+  if (r.max_sequences == 0 && r.startup_failure.empty())
+    r.startup_failure = "the KV pool holds no sequence at these lengths";
+  r.memory.items.back().note += note;
+}
+
 RuntimeMemory sglang(const MemoryInputs& in) {
   RuntimeMemory r;
   MemoryBreakdown& m = r.memory;
@@ -255,6 +298,7 @@ RuntimeMemory sglang(const MemoryInputs& in) {
   add_item(m, "KV pool (reserved)", m.kv_cache_capacity_bytes,
            "mem_fraction_static x free memory before loading - weights");
   if (in.kv.state_bytes_per_sequence > 0) split_mamba_pool(in, r);
+  if (in.kv.state_bytes_per_sequence == 0) size_window_layers(in, r);
   finish(r);
   return r;
 }

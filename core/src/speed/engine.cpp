@@ -7,6 +7,8 @@
 #include <limits>
 #include <string_view>
 
+#include "runtime/sglang_defaults.h"
+
 namespace headroom::speed {
 
 namespace {
@@ -101,8 +103,9 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
        "fused_moe_triton, Marlin-MoE; FlashInfer CuTe-DSL on Blackwell",
        "custom all-reduce (sgl-kernel), NCCL otherwise",
-       "cuda_graph_max_bs 256 and chunked_prefill_size 8192 on 60-160 GB GPUs "
-       "(python/sglang/srt/server_args.py); prefill-first scheduling, a new prefill batch runs "
+       "cuda_graph_max_bs 256 (TP1-2) / 512 (TP4+) and chunked_prefill_size 8192 on 60-160 GB "
+       "GPUs, by GPU memory elsewhere (runtime/sglang_defaults.h, "
+       "python/sglang/srt/server_args.py); prefill-first scheduling, a new prefill batch runs "
        "before the decode batch, enable_mixed_chunk off (get_next_batch_to_run, "
        "managers/scheduler.py); "
        "overlap scheduler (lmsys.org/blog/2024-12-04-sglang-v0-4)",
@@ -241,6 +244,14 @@ std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
     default:
       return 0;  // SGLang, TGI: bounded by their token pools
   }
+}
+
+std::uint32_t default_graph_batch(const EngineParams& engine, const Card& card,
+                                  std::uint32_t gpus) {
+  if (engine.runtime != RuntimeId::sglang) return engine.max_graph_batch;
+  constexpr double kMiB = 1024.0 * 1024;
+  return sglang_defaults(static_cast<double>(card.usable_memory_bytes) / kMiB, gpus)
+      .cuda_graph_max_bs;
 }
 
 double kv_output_share(RuntimeId runtime) {

@@ -74,6 +74,11 @@ double engine_prefill_scale(CardClass card_class, bool moe);
 std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
                                     std::string_view version = {});
 
+// The largest batch the engine captures in CUDA graphs by default on `gpus` of this card: SGLang
+// sets cuda_graph_max_bs by GPU memory and TP size (runtime/sglang_defaults.h: 256 at TP1-2 and
+// 512 at TP4+ on 60-160 GiB cards), the others keep their entry's max_graph_batch.
+std::uint32_t default_graph_batch(const EngineParams& engine, const Card& card, std::uint32_t gpus);
+
 // The share of a request's output tokens the engine holds KV room for while it runs:
 // vLLM allocates blocks as tokens arrive (a running sequence holds half its output on
 // average), SGLang reserves new_token_ratio of the rest, TensorRT-LLM (GUARANTEED_NO_EVICT) and

@@ -193,8 +193,9 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   double moe_layer_s = s.moe.per_moe_layer_s;
   if (s.engine) {
     // Past the engine's largest CUDA graph every kernel is launched from the host.
-    const double graphs =
-        in.cuda_graph_max_batch > 0 ? in.cuda_graph_max_batch : s.engine->max_graph_batch;
+    const double graphs = in.cuda_graph_max_batch > 0
+                              ? in.cuda_graph_max_batch
+                              : speed::default_graph_batch(*s.engine, in.card, in.gpus);
     if (sequences > graphs) t += in.num_layers * s.engine->eager_per_layer_s;
     moe_layer_s = std::max(moe_layer_s, s.engine->per_moe_layer_s);
   }
