@@ -4,6 +4,7 @@
 // names its group), never one row at a time.
 #include "speed/engine.h"
 
+#include <algorithm>
 #include <limits>
 #include <string_view>
 
@@ -19,6 +20,13 @@ namespace {
 // step (generate_token: stopping criteria, detokenize, Generation messages, flash_causal_lm.py)
 // and the router awaits that gRPC reply before the next step, so nothing overlaps.
 constexpr double kTgiSequence = 0.6e-3, kTgiAllreduceExtra = 40e-6;
+
+// vLLM V1's larger default tier: GPUs with 70 GiB or more that are not A100s (the catalog's only
+// Ampere parts that large).
+bool vllm_large_tier(const Card& card) {
+  constexpr double kGiB = 1024.0 * 1024 * 1024;
+  return static_cast<double>(card.memory_bytes) >= 70 * kGiB && card.architecture != "Ampere";
+}
 
 }  // namespace
 
@@ -89,8 +97,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
        "graph sizes: [1,2,4]+8..512, capped at min(2 max_num_seqs, 512, budget) "
        "(vllm/config/vllm.py); budget: max_num_batched_tokens 8192 for the API server on >=70 GiB "
-       "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
-       "attention backends (serving-anchors.md sections 2, 4.1)",
+       "GPUs, 2048 on A100s and smaller (vllm/engine/arg_utils.py@99d7eb5d); kernels: "
+       "vllm/model_executor/kernels/linear and attention backends (serving-anchors.md sections 2, 4.1)",
        0.0},
       // MoE prefill: fused_moe_triton, the Triton kernel family of vLLM's fused_moe, at the
       // 0.15 vLLM's was fit at then (kSglangMoePrefill): SGLang 19.5% -> 17.1% median over its
@@ -225,7 +233,6 @@ double engine_prefill_scale(CardClass card_class, bool moe) {
 
 std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
                                     std::string_view version) {
-  constexpr double kGiB = 1024.0 * 1024 * 1024;
   const Release release = parse_release(version);
   switch (runtime) {
     case RuntimeId::vllm:
@@ -233,14 +240,23 @@ std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
       if (release.known() && release.major == 0 && release.minor < 8) return 256;
       // max_num_seqs: 1024 on GPUs with 70 GiB or more that are not A100s, else 256
       // (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args).
-      return static_cast<double>(card.memory_bytes) >= 70 * kGiB && card.architecture != "Ampere"
-                 ? 1024
-                 : 256;
+      return vllm_large_tier(card) ? 1024 : 256;
     case RuntimeId::trtllm:
       return 2048;  // max_batch_size (tuning-max-batch-size-and-max-num-tokens.md@16d2467e)
     default:
       return 0;  // SGLang, TGI: bounded by their token pools
   }
+}
+
+double default_prefill_budget_tokens(const EngineParams& engine, const Card& card) {
+  // vLLM V1's API server: max_num_batched_tokens 8192 on the tier that runs 1024 sequences,
+  // else 2048 (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args; vLLM's
+  // tests/engine/test_arg_utils.py test_defaults_with_usage_context asserts both pairs); the
+  // memory model's profile run takes the same tiers (runtime/memory.cpp default_batched_tokens).
+  // V0's 512 (kVllmV0) is below either.
+  if (engine.runtime == RuntimeId::vllm && !vllm_large_tier(card))
+    return std::min(engine.prefill_chunk_tokens, 2048.0);
+  return engine.prefill_chunk_tokens;
 }
 
 double kv_output_share(RuntimeId runtime) {

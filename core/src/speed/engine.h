@@ -74,6 +74,10 @@ double engine_prefill_scale(CardClass card_class, bool moe);
 std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
                                     std::string_view version = {});
 
+// The engine's chunked-prefill token budget per step by default on this card: the entry's
+// prefill_chunk_tokens, less where the engine tiers it by GPU memory (vLLM V1's API server).
+double default_prefill_budget_tokens(const EngineParams& engine, const Card& card);
+
 // The share of a request's output tokens the engine holds KV room for while it runs:
 // vLLM allocates blocks as tokens arrive (a running sequence holds half its output on
 // average), SGLang reserves new_token_ratio of the rest, TensorRT-LLM (GUARANTEED_NO_EVICT) and

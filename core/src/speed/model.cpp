@@ -117,7 +117,7 @@ Setup make_setup(const SpeedInput& in) {
     s.step.per_step_s = s.engine->per_step_s;
     s.step.per_layer_s = s.engine->per_layer_s;
     s.step.per_sequence_s = s.engine->per_sequence_s;
-    s.step.prefill_chunk_tokens = s.engine->prefill_chunk_tokens;
+    s.step.prefill_chunk_tokens = speed::default_prefill_budget_tokens(*s.engine, in.card);
     if (in.prefill_budget_tokens > 0) s.step.prefill_chunk_tokens = in.prefill_budget_tokens;
     s.prefill_scale = speed::engine_prefill_scale(s.cls.card_class, in.num_experts > 0);
   }
