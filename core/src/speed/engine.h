@@ -39,6 +39,9 @@ struct EngineParams {
   // sequence each stream interval; a step lasts at least the batch's responses. 0: not modelled
   // (inside per_sequence_s).
   double streamed_response_s;
+  // MoE prefill of MXFP4 experts, whose kernels are not the Triton fused_moe family (vLLM: Marlin
+  // on Ampere, triton_kernels matmul_ogs / FlashInfer on Hopper); 0: moe_prefill_efficiency.
+  double mxfp4_moe_prefill_efficiency = 0;
 };
 
 // One release reader for the whole core (base/release.h).
@@ -64,6 +67,9 @@ PrefillBatching prefill_batching(RuntimeId runtime);
 // What each tensor-parallel all-reduce costs this engine over the link's graph-captured custom
 // all-reduce (interconnect_params): 0 for the engines that ship one.
 double engine_allreduce_extra_s(RuntimeId runtime);
+
+// The engine's MoE prefill rate against the dense one for experts stored as `weight_dtype`.
+double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype);
 
 // The serving engines' prefill GEMM and attention rate on this card class, against the card
 // class's prefill_compute_fraction (1: as fitted on the NVIDIA rows).

@@ -293,7 +293,8 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   double moe_efficiency = 1.0;
   if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
     moe_efficiency = speed::kLlamaMoePrefillEfficiency;
-  if (s.expert_bytes > 0 && s.engine) moe_efficiency = s.engine->moe_prefill_efficiency;
+  if (s.expert_bytes > 0 && s.engine)
+    moe_efficiency = speed::engine_moe_prefill_efficiency(*s.engine, in.weight_dtype);
   const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction *
                                     moe_efficiency * s.prefill_scale);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
