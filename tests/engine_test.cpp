@@ -184,8 +184,7 @@ TEST_CASE("engines: vLLM prefills MXFP4 experts at their own rate, not fused_moe
   auto slower = size(on_sglang);
   REQUIRE(slower);
   REQUIRE(slower->speed);
-  const double speedup =
-      report->speed->prefill_tokens_per_s / slower->speed->prefill_tokens_per_s;
+  const double speedup = report->speed->prefill_tokens_per_s / slower->speed->prefill_tokens_per_s;
   const speed::EngineParams& sglang = *speed::engine_params(RuntimeId::sglang);
   CHECK(speedup > 1.2);
   CHECK(speedup < mxfp4 / sglang.moe_prefill_efficiency);

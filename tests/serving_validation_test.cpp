@@ -67,8 +67,8 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   // before its A100 rows took vLLM's 2048-token chunked-prefill budget there (its default below
   // 70 GiB and on A100s; Qwen3-14B TPOT +14 -> +18%, gpt-oss-20b TPOT +95 -> +101%) and its
   // MoE prefill was split by kernel family (Triton fused_moe 0.27, MXFP4 0.5: 14.4% and 10 rows
-  // past 50% before). What
-  // is left past 50%: gpt-oss on vLLM (gpt-oss-120b TPOT +63/+123/+197% at TP1/2/4, A100
+  // past 50% before).
+  // What is left past 50%: gpt-oss on vLLM (gpt-oss-120b TPOT +63/+123/+197% at TP1/2/4, A100
   // gpt-oss-20b TPOT and TTFT), vLLM's DeepSeek-R1 burst of 1000 (TTFT -71%, throughput +118%),
   // TensorRT-LLM's GPUStack bursts (gpt-oss-120b / DeepSeek-R1 / Qwen3-32B: throughput
   // +83..+280%, TTFT -78..-86%) and its InferenceX DeepSeek-R1 closed loops at 4-16 users (TTFT

@@ -93,8 +93,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   // closed-loop and single-request rows of serving_validation.json with prompts up to 1024
   // tokens on dense models (the API server, tokenizer and admission around the first step).
   static const EngineParams kTable[] = {
-      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch,
-       0.043, 512, kEager, 8192, true, 0.0, kVllmMoePrefill,
+      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch, 0.043,
+       512, kEager, 8192, true, 0.0, kVllmMoePrefill,
        "vllm_flash_attn (FA2 Ampere/Ada, FA3 Hopper), FlashInfer on Blackwell; ROCm: AITER/Triton",
        "Triton fused_moe; Marlin-MoE for int4; FlashInfer-TRTLLM fp4 on Blackwell",
        "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
