@@ -125,6 +125,74 @@ TEST_CASE("engines: vLLM runs at most max_num_seqs sequences (256 on an A100)", 
   CHECK(a100.decode_batch <= 256.0);
 }
 
+TEST_CASE("engines: vLLM's chunked-prefill budget is 2048 on an A100 and 8192 on an H100",
+          "[speed][engine]") {
+  // vllm/engine/arg_utils.py: the API server's max_num_batched_tokens is 8192 on >= 70 GiB GPUs
+  // that are not A100s, else 2048 (the tiers of max_num_seqs).
+  const Card& h100 = *test::catalog().find_card("h100-sxm-80gb").value();
+  const Card& a100 = *test::catalog().find_card("a100-sxm-80gb").value();
+  const Card& l40s = *test::catalog().find_card("l40s").value();
+  const speed::EngineParams& v1 = *speed::engine_params(RuntimeId::vllm, "0.11.0");
+  const speed::EngineParams& v0 = *speed::engine_params(RuntimeId::vllm, "0.6.3");
+  CHECK(speed::default_prefill_budget_tokens(v1, h100) == 8192);
+  CHECK(speed::default_prefill_budget_tokens(v1, a100) == 2048);
+  CHECK(speed::default_prefill_budget_tokens(v1, l40s) == 2048);
+  CHECK(speed::default_prefill_budget_tokens(v0, a100) == 512);  // V0's budget is smaller still
+  // SGLang's chunked_prefill_size is its own rule (not tiered here).
+  const speed::EngineParams& sglang = *speed::engine_params(RuntimeId::sglang);
+  CHECK(speed::default_prefill_budget_tokens(sglang, a100) == sglang.prefill_chunk_tokens);
+  // On a whole request: the budget a burst is stepped with, and a stated budget still wins.
+  for (const char* card : {"a100-sxm-80gb", "h100-sxm-80gb"}) {
+    SizingRequest r = closed_loop(RuntimeId::vllm, 300, card);
+    ServiceTimes times;
+    REQUIRE(evaluate(r, &times));
+    CHECK(times.prefill_budget_tokens == (std::string(card) == "a100-sxm-80gb" ? 2048 : 8192));
+    r.knobs.max_num_batched_tokens = 4096;
+    ServiceTimes stated;
+    REQUIRE(evaluate(r, &stated));
+    CHECK(stated.prefill_budget_tokens == 4096);
+  }
+}
+
+TEST_CASE("engines: vLLM prefills MXFP4 experts at their own rate, not fused_moe's",
+          "[speed][engine]") {
+  // Two kernel families, each rate fit on its own rows (engine.cpp): Triton fused_moe for
+  // bf16 / fp8 experts, Marlin / matmul_ogs for gpt-oss's MXFP4 ones.
+  const speed::EngineParams& vllm = *speed::engine_params(RuntimeId::vllm, "0.11.0");
+  const double fused = speed::engine_moe_prefill_efficiency(vllm, DType::fp8_e4m3_block128);
+  const double mxfp4 = speed::engine_moe_prefill_efficiency(vllm, DType::mxfp4);
+  CHECK(fused == vllm.moe_prefill_efficiency);
+  CHECK(speed::engine_moe_prefill_efficiency(vllm, DType::bf16) == fused);
+  CHECK(mxfp4 == vllm.mxfp4_moe_prefill_efficiency);
+  CHECK(mxfp4 > fused);
+  CHECK(mxfp4 < 1.0);
+  // The other engines have no MXFP4 figure of their own: their one MoE rate for every format.
+  for (RuntimeId other : {RuntimeId::sglang, RuntimeId::trtllm, RuntimeId::tgi}) {
+    const speed::EngineParams& e = *speed::engine_params(other);
+    CHECK(e.mxfp4_moe_prefill_efficiency == 0);
+    CHECK(speed::engine_moe_prefill_efficiency(e, DType::mxfp4) == e.moe_prefill_efficiency);
+  }
+  // On a whole request: a lone gpt-oss prompt is prefilled faster on vLLM than on SGLang, whose
+  // one MoE rate (0.15) covers MXFP4 too, by less than the rates' ratio (weight reads,
+  // dequantization and fixed costs do not scale with it).
+  SizingRequest r = request("gpt-oss-20b", "mxfp4", RuntimeId::vllm, "h100-sxm-80gb");
+  r.workload.prompt_tokens = 4000;
+  r.workload.output_tokens = 16;
+  r.with_advice = false;
+  auto report = size(r);
+  REQUIRE(report);
+  REQUIRE(report->speed);
+  SizingRequest on_sglang = r;
+  on_sglang.runtime = RuntimeId::sglang;  // 0.15 for every format
+  auto slower = size(on_sglang);
+  REQUIRE(slower);
+  REQUIRE(slower->speed);
+  const double speedup = report->speed->prefill_tokens_per_s / slower->speed->prefill_tokens_per_s;
+  const speed::EngineParams& sglang = *speed::engine_params(RuntimeId::sglang);
+  CHECK(speedup > 1.2);
+  CHECK(speedup < mxfp4 / sglang.moe_prefill_efficiency);
+}
+
 TEST_CASE("engines: a build string selects the engine release (vLLM V0 before 0.8)",
           "[speed][engine]") {
   CHECK(speed::parse_release("0.6.3.dev116+g151ef4ef").major == 0);

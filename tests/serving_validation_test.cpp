@@ -55,16 +55,21 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   // NOT MET YET. What the model reaches (all metrics of a runtime together) is asserted instead,
   // so a change that makes it worse fails; the gap to the issue's thresholds, per runtime:
   //   runtime  rows  median  rows past 50%   (issue: median <= 15%, 0 rows past 50%)
-  //   vllm      73   14.2%   10
+  //   vllm      73   13.6%    9
   //   sglang    32   16.7%    2
   //   trtllm    41   16.1%   11
   //   tgi       27    7.9%    0              (met)
-  // By metric: TPOT vllm 14.2%, sglang 16.7%, trtllm 13.5%, tgi 7.7%; TTFT vllm 16.5%, sglang
+  // By metric: TPOT vllm 15.1%, sglang 16.7%, trtllm 13.5%, tgi 7.7%; TTFT vllm 20.2%, sglang
   // 16.2%, trtllm 46.7%, tgi 9.3%. The InferenceX rows carry their random dataset's mean
   // lengths (range ratio 0.8) and the AMD MoE prefill scale was refit on the MI325X rows: SGLang
   // 17.4% -> 16.7%, TensorRT-LLM TTFT 44.9% -> 46.7% (its median unchanged). vLLM's MoE prefill was refit on its 27 MoE rows (0.15 ->
-  // 0.33 of the dense rate, core/src/speed/engine.cpp): 15.1% and 14 rows past 50% before. What
-  // is left past 50%: gpt-oss on vLLM (TP2/TP4 gpt-oss-120b TPOT +132/+204%, A100 gpt-oss-20b),
+  // 0.33 of the dense rate, core/src/speed/engine.cpp): 15.1% and 14 rows past 50% before; 14.2%
+  // before its A100 rows took vLLM's 2048-token chunked-prefill budget there (its default below
+  // 70 GiB and on A100s; Qwen3-14B TPOT +14 -> +18%, gpt-oss-20b TPOT +95 -> +101%) and its
+  // MoE prefill was split by kernel family (Triton fused_moe 0.27, MXFP4 0.5: 14.4% and 10 rows
+  // past 50% before).
+  // What is left past 50%: gpt-oss on vLLM (gpt-oss-120b TPOT +63/+123/+197% at TP1/2/4, A100
+  // gpt-oss-20b TPOT and TTFT), vLLM's DeepSeek-R1 burst of 1000 (TTFT -71%, throughput +118%),
   // TensorRT-LLM's GPUStack bursts (gpt-oss-120b / DeepSeek-R1 / Qwen3-32B: throughput
   // +83..+280%, TTFT -58..-78%; gpt-oss-120b TPOT -53%, 11 rows with it: since TensorRT-LLM's
   // KV cache holds gpt-oss's sliding-window layers at full length (runtime/kv_layout.cpp) that
@@ -82,7 +87,7 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
     std::size_t over_50;
   };
   const Limit kThresholds[] = {
-      {"vllm", 14.3, 10}, {"sglang", 16.8, 2}, {"trtllm", 16.5, 11}, {"tgi", 8.0, 0}};
+      {"vllm", 13.7, 9}, {"sglang", 16.8, 2}, {"trtllm", 16.5, 11}, {"tgi", 8.0, 0}};
   const auto by_runtime = summarize_serving_by_runtime(*rows);
   for (const Limit& limit : kThresholds) {
     INFO(limit.runtime);

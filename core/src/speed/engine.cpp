@@ -4,6 +4,7 @@
 // names its group), never one row at a time.
 #include "speed/engine.h"
 
+#include <algorithm>
 #include <limits>
 #include <string_view>
 
@@ -21,6 +22,13 @@ namespace {
 // step (generate_token: stopping criteria, detokenize, Generation messages, flash_causal_lm.py)
 // and the router awaits that gRPC reply before the next step, so nothing overlaps.
 constexpr double kTgiSequence = 0.6e-3, kTgiAllreduceExtra = 40e-6;
+
+// vLLM V1's larger default tier: GPUs with 70 GiB or more that are not A100s (the catalog's only
+// Ampere parts that large).
+bool vllm_large_tier(const Card& card) {
+  constexpr double kGiB = 1024.0 * 1024 * 1024;
+  return static_cast<double>(card.memory_bytes) >= 70 * kGiB && card.architecture != "Ampere";
+}
 
 }  // namespace
 
@@ -68,16 +76,19 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   // gives 0.28; not applied: it trades the Qwen3-235B perf-overview throughput (-12.8 / -32.7% ->
   // -15.6 / -35.4%) for that 8k TTFT (-46.7 -> -41.2%), TensorRT-LLM's median 16.1% either way.
   constexpr double kMoePrefill = 0.33;
-  // vLLM's MoE prefill (Triton fused_moe, Marlin-MoE for mxfp4 on Hopper): 0.33 of the dense
-  // rate, the value with the least median |error| over its 27 MoE rows of
-  // serving_validation.json (gs bursts of 500-1000: DeepSeek-R1 8x H200, Qwen3-235B 4-8x H100,
-  // gpt-oss-20b/120b on A100/H100; all metrics) among 0.33/0.25/0.22/0.18/0.15/0.12, refit at
-  // 84cfbce: 28.5/31.2/31.0/34.9/51.2/63.5% (it was 0.15 when first fit, before the gpt-oss-120b
-  // H100 rows came back and later memory and engine terms). The objective is flat from 0.25 to
-  // 0.4 (0.4: 25.2%) and trades two groups: gpt-oss (mxfp4) wants 0.33 or more, DeepSeek-R1 and
-  // Qwen3-235B (fp8/bf16 Triton fused_moe) about 0.15 (their burst TTFT -56 -> -74% and -0 /
-  // -13 -> -43 / -51% at 0.33), so the kernel families likely differ; not split yet.
-  constexpr double kVllmMoePrefill = 0.33;
+  // vLLM's MoE prefill against the dense rate, per kernel family (0.33 stood for both before),
+  // each the least median |error| over its own group of serving_validation.json rows (all
+  // metrics; the GPUStack bursts of 500-1000). Triton fused_moe (bf16, fp8 block-scaled): 0.27
+  // over the 12 DeepSeek-R1 (8x H200) and Qwen3-235B (8x H100 bf16, 4x H100 fp8) rows, among
+  // 0.15/0.18/0.22/0.25/0.27/0.30/0.33/0.40: 18.1/18.4/14.5/11.2/10.2/12.7/15.6/19.5%.
+  constexpr double kVllmMoePrefill = 0.27;
+  // MXFP4 (gpt-oss: Marlin MXFP4 MoE on Ampere, triton_kernels matmul_ogs on Hopper,
+  // vllm/model_executor/layers/quantization/mxfp4.py): 0.5 over the 15 gpt-oss rows (gpt-oss-120b
+  // 1-4x H100, gpt-oss-20b A100), among 0.25/0.33/0.40/0.50/0.60: 52.8/47.5/44.0/40.3/42.6%
+  // (7 rows past 50% at each, 8 at 0.25). What keeps that group far off is the decode step, not
+  // prefill: see the README's serving section (the per-sequence host cost against the runs'
+  // peak output throughputs).
+  constexpr double kVllmMxfp4MoePrefill = 0.5;
   // SGLang's MoE prefill keeps the 0.15 it was fit at (see its entry).
   constexpr double kSglangMoePrefill = 0.15;
   // per_request_s (each entry): the median TTFT left over after prefill on the runtime's
@@ -91,9 +102,10 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        "custom all-reduce (graph-captured, <8 MiB, 2-8 GPUs), NCCL otherwise",
        "graph sizes: [1,2,4]+8..512, capped at min(2 max_num_seqs, 512, budget) "
        "(vllm/config/vllm.py); budget: max_num_batched_tokens 8192 for the API server on >=70 GiB "
-       "GPUs (vllm/engine/arg_utils.py@99d7eb5d); kernels: vllm/model_executor/kernels/linear and "
-       "attention backends (serving-anchors.md sections 2, 4.1)",
-       0.0},
+       "GPUs, 2048 on A100s and smaller (vllm/engine/arg_utils.py@99d7eb5d); kernels: "
+       "vllm/model_executor/kernels/linear and attention backends (serving-anchors.md sections "
+       "2, 4.1)",
+       0.0, kVllmMxfp4MoePrefill},
       // MoE prefill: fused_moe_triton, the Triton kernel family of vLLM's fused_moe, at the
       // 0.15 vLLM's was fit at then (kSglangMoePrefill): SGLang 19.5% -> 17.1% median over its
       // 32 rows with the prefill batches below; the burst TTFT of DeepSeek-R1 8x H200 and Qwen3-235B 8x H100 go from
@@ -198,6 +210,12 @@ PrefillBatching prefill_batching(RuntimeId runtime) {
 }
 
 
+double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype) {
+  if (weight_dtype == DType::mxfp4 && engine.mxfp4_moe_prefill_efficiency > 0)
+    return engine.mxfp4_moe_prefill_efficiency;
+  return engine.moe_prefill_efficiency;
+}
+
 double engine_allreduce_extra_s(RuntimeId runtime) {
   // TGI calls torch.distributed.all_reduce (NCCL / RCCL, layers/tensor_parallel.py@11d7af73),
   // not a one-shot custom kernel; NCCL's TP8 floor on H100 is 15.7 us against 4.5 us custom
@@ -228,7 +246,6 @@ double engine_prefill_scale(CardClass card_class, bool moe) {
 
 std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
                                     std::string_view version) {
-  constexpr double kGiB = 1024.0 * 1024 * 1024;
   const Release release = parse_release(version);
   switch (runtime) {
     case RuntimeId::vllm:
@@ -236,9 +253,7 @@ std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
       if (release.known() && release.major == 0 && release.minor < 8) return 256;
       // max_num_seqs: 1024 on GPUs with 70 GiB or more that are not A100s, else 256
       // (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args).
-      return static_cast<double>(card.memory_bytes) >= 70 * kGiB && card.architecture != "Ampere"
-                 ? 1024
-                 : 256;
+      return vllm_large_tier(card) ? 1024 : 256;
     case RuntimeId::trtllm:
       return 2048;  // max_batch_size (tuning-max-batch-size-and-max-num-tokens.md@16d2467e)
     default:
@@ -252,6 +267,17 @@ std::uint32_t default_graph_batch(const EngineParams& engine, const Card& card,
   constexpr double kMiB = 1024.0 * 1024;
   return sglang_defaults(static_cast<double>(card.usable_memory_bytes) / kMiB, gpus)
       .cuda_graph_max_bs;
+}
+
+double default_prefill_budget_tokens(const EngineParams& engine, const Card& card) {
+  // vLLM V1's API server: max_num_batched_tokens 8192 on the tier that runs 1024 sequences,
+  // else 2048 (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args; vLLM's
+  // tests/engine/test_arg_utils.py test_defaults_with_usage_context asserts both pairs); the
+  // memory model's profile run takes the same tiers (runtime/memory.cpp default_batched_tokens).
+  // V0's 512 (kVllmV0) is below either.
+  if (engine.runtime == RuntimeId::vllm && !vllm_large_tier(card))
+    return std::min(engine.prefill_chunk_tokens, 2048.0);
+  return engine.prefill_chunk_tokens;
 }
 
 double kv_output_share(RuntimeId runtime) {

@@ -39,6 +39,9 @@ struct EngineParams {
   // sequence each stream interval; a step lasts at least the batch's responses. 0: not modelled
   // (inside per_sequence_s).
   double streamed_response_s;
+  // MoE prefill of MXFP4 experts, whose kernels are not the Triton fused_moe family (vLLM: Marlin
+  // on Ampere, triton_kernels matmul_ogs / FlashInfer on Hopper); 0: moe_prefill_efficiency.
+  double mxfp4_moe_prefill_efficiency = 0;
 };
 
 // One release reader for the whole core (base/release.h).
@@ -65,6 +68,9 @@ PrefillBatching prefill_batching(RuntimeId runtime);
 // all-reduce (interconnect_params): 0 for the engines that ship one.
 double engine_allreduce_extra_s(RuntimeId runtime);
 
+// The engine's MoE prefill rate against the dense one for experts stored as `weight_dtype`.
+double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype);
+
 // The serving engines' prefill GEMM and attention rate on this card class, against the card
 // class's prefill_compute_fraction (1: as fitted on the NVIDIA rows).
 double engine_prefill_scale(CardClass card_class, bool moe);
@@ -78,6 +84,9 @@ std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
 // sets cuda_graph_max_bs by GPU memory and TP size (runtime/sglang_defaults.h: 256 at TP1-2 and
 // 512 at TP4+ on 60-160 GiB cards), the others keep their entry's max_graph_batch.
 std::uint32_t default_graph_batch(const EngineParams& engine, const Card& card, std::uint32_t gpus);
+// The engine's chunked-prefill token budget per step by default on this card: the entry's
+// prefill_chunk_tokens, less where the engine tiers it by GPU memory (vLLM V1's API server).
+double default_prefill_budget_tokens(const EngineParams& engine, const Card& card);
 
 // The share of a request's output tokens the engine holds KV room for while it runs:
 // vLLM allocates blocks as tokens arrive (a running sequence holds half its output on

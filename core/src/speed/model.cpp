@@ -117,7 +117,7 @@ Setup make_setup(const SpeedInput& in) {
     s.step.per_step_s = s.engine->per_step_s;
     s.step.per_layer_s = s.engine->per_layer_s;
     s.step.per_sequence_s = s.engine->per_sequence_s;
-    s.step.prefill_chunk_tokens = s.engine->prefill_chunk_tokens;
+    s.step.prefill_chunk_tokens = speed::default_prefill_budget_tokens(*s.engine, in.card);
     if (in.prefill_budget_tokens > 0) s.step.prefill_chunk_tokens = in.prefill_budget_tokens;
     s.prefill_scale = speed::engine_prefill_scale(s.cls.card_class, in.num_experts > 0);
   }
@@ -294,7 +294,8 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   double moe_efficiency = 1.0;
   if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
     moe_efficiency = speed::kLlamaMoePrefillEfficiency;
-  if (s.expert_bytes > 0 && s.engine) moe_efficiency = s.engine->moe_prefill_efficiency;
+  if (s.expert_bytes > 0 && s.engine)
+    moe_efficiency = speed::engine_moe_prefill_efficiency(*s.engine, in.weight_dtype);
   const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction *
                                     moe_efficiency * s.prefill_scale);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
