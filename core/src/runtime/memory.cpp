@@ -6,6 +6,7 @@
 #include "base/release.h"
 #include "headroom/units.h"
 #include "runtime/sglang_defaults.h"
+#include "runtime/vllm_defaults.h"
 #include "runtime/vllm_sampler.h"
 
 namespace headroom {
@@ -27,12 +28,6 @@ std::uint64_t nccl_bytes(std::uint32_t tp) {
 
 void add_item(MemoryBreakdown& m, const char* name, std::uint64_t bytes, std::string note) {
   m.items.push_back(MemoryItem{name, bytes, std::move(note)});
-}
-
-// vLLM's larger defaults (max_num_seqs 1024, max_num_batched_tokens 8192) apply on cards with
-// >= 70 GiB except A100 (vllm/engine/arg_utils.py _set_default_args).
-bool vllm_large_card(const Card& card) {
-  return card.usable_memory_bytes >= 70 * kGiB && card.name.find("A100") == std::string::npos;
 }
 
 // vLLM V1 profile-run peak. Fitted on the five H100 profiles published by llm-d (Llama-3.1-8B
@@ -59,9 +54,6 @@ std::uint64_t vllm_activation_bytes(const ModelArch& arch, std::uint64_t request
   return bytes_from_double(bytes);
 }
 
-std::uint64_t default_batched_tokens(const Card& card) {
-  return vllm_large_card(card) ? 8192 : 2048;
-}
 
 // aiconfigurator's activation estimate for TRT-LLM/SGLang-style engines:
 // 2 x tokens x (heads x head_dim) x coefficient(family, TP), floored at 70 MiB
@@ -111,8 +103,8 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   in.inputs.gpu_memory_utilization = util;
   const RuntimeKnobs& knobs = in.request.knobs;
   const std::uint64_t max_num_seqs =
-      knobs.max_num_seqs.value_or(vllm_large_card(card) ? 1024 : 256);
-  std::uint64_t batched = knobs.max_num_batched_tokens.value_or(default_batched_tokens(card));
+      knobs.max_num_seqs.value_or(vllm_default_max_num_seqs(card));
+  std::uint64_t batched = knobs.max_num_batched_tokens.value_or(vllm_default_batched_tokens(card));
   // A default budget is cut to what max_num_seqs sequences of max_model_len can take
   // (config/scheduler.py: min(max_num_seqs x max_model_len, default)); vLLM issue #33155 logs
   // "compile range (1, 5120)" at --max-num-seqs 1 --max-model-len 5120. max_model_len defaults

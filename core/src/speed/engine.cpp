@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "runtime/sglang_defaults.h"
+#include "runtime/vllm_defaults.h"
 
 namespace headroom::speed {
 
@@ -22,13 +23,6 @@ namespace {
 // step (generate_token: stopping criteria, detokenize, Generation messages, flash_causal_lm.py)
 // and the router awaits that gRPC reply before the next step, so nothing overlaps.
 constexpr double kTgiSequence = 0.6e-3, kTgiAllreduceExtra = 40e-6;
-
-// vLLM V1's larger default tier: GPUs with 70 GiB or more that are not A100s (the catalog's only
-// Ampere parts that large).
-bool vllm_large_tier(const Card& card) {
-  constexpr double kGiB = 1024.0 * 1024 * 1024;
-  return static_cast<double>(card.memory_bytes) >= 70 * kGiB && card.architecture != "Ampere";
-}
 
 }  // namespace
 
@@ -253,7 +247,7 @@ std::uint64_t default_max_sequences(RuntimeId runtime, const Card& card,
       if (release.known() && release.major == 0 && release.minor < 8) return 256;
       // max_num_seqs: 1024 on GPUs with 70 GiB or more that are not A100s, else 256
       // (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args).
-      return vllm_large_tier(card) ? 1024 : 256;
+      return vllm_default_max_num_seqs(card);
     case RuntimeId::trtllm:
       return 2048;  // max_batch_size (tuning-max-batch-size-and-max-num-tokens.md@16d2467e)
     default:
@@ -273,10 +267,11 @@ double default_prefill_budget_tokens(const EngineParams& engine, const Card& car
   // vLLM V1's API server: max_num_batched_tokens 8192 on the tier that runs 1024 sequences,
   // else 2048 (vllm/engine/arg_utils.py@99d7eb5d, _set_default_args; vLLM's
   // tests/engine/test_arg_utils.py test_defaults_with_usage_context asserts both pairs); the
-  // memory model's profile run takes the same tiers (runtime/memory.cpp default_batched_tokens).
+  // memory model's profile run takes the same tiers (runtime/vllm_defaults.h).
   // V0's 512 (kVllmV0) is below either.
   if (engine.runtime == RuntimeId::vllm && !vllm_large_tier(card))
-    return std::min(engine.prefill_chunk_tokens, 2048.0);
+    return std::min(engine.prefill_chunk_tokens,
+                    static_cast<double>(vllm_default_batched_tokens(card)));
   return engine.prefill_chunk_tokens;
 }
 
