@@ -348,3 +348,31 @@ TEST_CASE("speed: FP8 weights use the FP8 tensor rate in compute-bound prefill",
   in.active_weight_bytes /= 2;
   CHECK(run(in).prefill_tokens_per_s > 1.5 * bf16);
 }
+
+TEST_CASE("speed: window layers read at most their window, recurrent layers no attention",
+          "[speed]") {
+  // Half of the 8B's KV on 16 sliding layers of window 128 (gpt-oss's layout).
+  SpeedInput windowed = dense_8b();
+  windowed.windowed_kv = {SpeedInput::WindowedKv{65536, 128, 16}};
+  windowed.attention_layers = 32;
+  SpeedInput full = dense_8b();
+  // Inside the window every layer reads the whole sequence: the same step.
+  windowed.prompt_tokens = full.prompt_tokens = 64;
+  windowed.output_tokens = full.output_tokens = 32;
+  CHECK(run(windowed).inter_token_latency_s == run(full).inter_token_latency_s);
+  // At 32k tokens the window layers read 128 of them: the step reads about half the KV.
+  windowed.prompt_tokens = full.prompt_tokens = 32768;
+  const double w_itl = run(windowed).inter_token_latency_s;
+  const double f_itl = run(full).inter_token_latency_s;
+  CHECK(w_itl < f_itl);
+  SpeedInput half = dense_8b();
+  half.prompt_tokens = 32768;
+  half.kv_bytes_per_token = 65536 + 256;  // the full half, plus 65536 x 128 / ~32.9k depth
+  CHECK(w_itl == Approx(run(half).inter_token_latency_s).epsilon(0.01));
+  // A hybrid whose attention sits on 8 of 32 layers spends a quarter of the attention FLOPs: a
+  // long prompt prefills faster than with attention on every layer.
+  SpeedInput hybrid = dense_8b();
+  hybrid.prompt_tokens = 32768;
+  hybrid.attention_layers = 8;
+  CHECK(run(hybrid).prefill_tokens_per_s > 1.2 * run(full).prefill_tokens_per_s);
+}

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "headroom/backend.h"
 #include "headroom/card.h"
@@ -46,6 +47,16 @@ struct SpeedInput {
   // step reads for at most sparse_topk_tokens selected tokens; the indexer keys are read whole.
   std::uint64_t sparse_kv_bytes_per_token = 0;
   std::uint64_t sparse_topk_tokens = 0;
+  // Sliding-window and chunked layers (whole model): the part of kv_bytes_per_token that a step
+  // reads for at most window_tokens per sequence, and how many layers attend that way.
+  struct WindowedKv {
+    std::uint64_t bytes_per_token = 0;
+    std::uint64_t window_tokens = 0;
+    std::uint32_t layers = 0;
+  };
+  std::vector<WindowedKv> windowed_kv;
+  // Layers with attention (hybrids: a few of num_layers); 0: every layer.
+  std::uint32_t attention_layers = 0;
   std::uint32_t num_layers = 0;
   std::uint32_t hidden_size = 0;
   std::uint32_t num_heads = 0;

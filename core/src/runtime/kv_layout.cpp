@@ -136,6 +136,19 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
     const bool windowed = (kind == AttentionKind::sliding || kind == AttentionKind::chunked) &&
                           runtime != RuntimeId::trtllm;
     add(windowed ? arch.sliding_window_tokens : 0, per_layer);
+    ++layout.attention_layers;
+    if ((kind == AttentionKind::sliding || kind == AttentionKind::chunked) &&
+        arch.sliding_window_tokens > 0) {
+      auto read = std::find_if(layout.window_reads.begin(), layout.window_reads.end(),
+                               [&](const KvWindowRead& w) {
+                                 return w.window_tokens == arch.sliding_window_tokens;
+                               });
+      if (read == layout.window_reads.end())
+        read = layout.window_reads.insert(layout.window_reads.end(),
+                                          KvWindowRead{0, arch.sliding_window_tokens, 0});
+      read->bytes_per_token = add_bytes(read->bytes_per_token, per_layer);
+      ++read->layers;
+    }
     if (indexer > 0) {
       // The indexer scores every earlier token, so its keys grow with the sequence.
       add(0, indexer);

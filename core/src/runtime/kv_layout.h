@@ -16,8 +16,19 @@ struct KvLayerGroup {
   std::uint64_t window_tokens = 0;    // 0: full attention (grows with the sequence)
 };
 
+// Sliding-window and chunked layers by window, as attention reads them: a decode step reads at
+// most `window_tokens` of their KV per sequence whatever the cache holds (TensorRT-LLM allocates
+// them at full length and still attends within the window).
+struct KvWindowRead {
+  std::uint64_t bytes_per_token = 0;  // K + V of these layers, one GPU
+  std::uint64_t window_tokens = 0;
+  std::uint32_t layers = 0;
+};
+
 struct KvLayout {
   std::vector<KvLayerGroup> groups;       // one for full layers, one per distinct window
+  std::vector<KvWindowRead> window_reads;  // the windowed part of bytes_per_token(), by window
+  std::uint32_t attention_layers = 0;      // layers with any attention (hybrids: a few)
   // Recurrent state (Mamba, Gated DeltaNet, short conv) one sequence keeps, whatever its length,
   // on one GPU; 0 for attention-only models.
   std::uint64_t state_bytes_per_sequence = 0;

@@ -177,10 +177,37 @@ double weights_read_bytes(const Setup& s, double batch) {
   return s.dense_bytes + s.expert_bytes * touched;
 }
 
-// Attention FLOPs for `tokens` queries against `depth` keys: QK^T and PV, 2 FLOPs per MAC.
+// Attention FLOPs for `tokens` queries against `depth` keys: QK^T and PV, 2 FLOPs per MAC, on
+// the layers that attend (hybrids' recurrent layers do not), window layers within their window.
 double attention_flops(const SpeedInput& in, double tokens, double depth) {
   const double width = static_cast<double>(in.num_heads) * in.head_dim;
-  return 4.0 * in.num_layers * width * tokens * depth;
+  double layer_depth = 0;  // sum over attention layers of the keys each reads
+  std::uint32_t windowed_layers = 0;
+  for (const auto& w : in.windowed_kv) {
+    layer_depth += w.layers * std::min(depth, static_cast<double>(w.window_tokens));
+    windowed_layers += w.layers;
+  }
+  const std::uint32_t attending = in.attention_layers > 0 ? in.attention_layers : in.num_layers;
+  layer_depth += static_cast<double>(attending - std::min(attending, windowed_layers)) * depth;
+  return 4.0 * width * tokens * layer_depth;
+}
+
+// KV bytes one sequence's decode step reads at `depth` tokens: window layers at most their window,
+// sparse-attention latents for the selected tokens only, every other attention layer all of it.
+double kv_read_bytes(const SpeedInput& in, double depth) {
+  const double sparse = static_cast<double>(in.sparse_kv_bytes_per_token);
+  const double sparse_depth = in.sparse_topk_tokens > 0
+                                  ? std::min(depth, static_cast<double>(in.sparse_topk_tokens))
+                                  : depth;
+  double windowed = 0, windowed_bytes = 0;
+  for (const auto& w : in.windowed_kv) {
+    windowed += static_cast<double>(w.bytes_per_token) *
+                std::min(depth, static_cast<double>(w.window_tokens));
+    windowed_bytes += static_cast<double>(w.bytes_per_token);
+  }
+  const double full = std::max(0.0, static_cast<double>(in.kv_bytes_per_token) - sparse -
+                                        windowed_bytes);
+  return full * depth + windowed + sparse * sparse_depth;
 }
 
 // Fixed and communication cost of one step of `sequences` sequences carrying `tokens` tokens.
@@ -232,14 +259,8 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const SpeedInput& in = *s.in;
   const double weights = weights_read_bytes(s, batch + mixed_prefill);
   // Recurrent layers read their per-sequence state and write the updated state back each step.
-  // Sparse attention (DeepSeek-V3.2) reads the latent of index_topk tokens only.
-  const double sparse = static_cast<double>(in.sparse_kv_bytes_per_token);
-  const double sparse_depth = in.sparse_topk_tokens > 0
-                                  ? std::min(depth, static_cast<double>(in.sparse_topk_tokens))
-                                  : depth;
-  const double kv =
-      batch * ((static_cast<double>(in.kv_bytes_per_token) - sparse) * depth +
-               sparse * sparse_depth + 2.0 * static_cast<double>(in.state_bytes_per_sequence));
+  const double kv = batch * (kv_read_bytes(in, depth) +
+                             2.0 * static_cast<double>(in.state_bytes_per_sequence));
   StepTime st;
   // Layers offloaded to the CPU (llama.cpp -ngl) stream their weights and KV from system memory,
   // one after the GPU's layers; their arithmetic hides behind that stream at decode batch sizes.
