@@ -262,6 +262,32 @@ TEST_CASE("Hugging Face repo names of derivatives read as base model and format"
   }
 }
 
+TEST_CASE("a pretrained checkpoint reads as its post-trained release, saying so", "[names]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"meta-llama/Llama-3.1-8B", "llama-3.1-8b-instruct"},
+      {"llama-3.1-8b", "llama-3.1-8b-instruct"},
+      {"Qwen/Qwen3-8B-Base", "qwen3-8b"},
+      {"google/gemma-3-27b-pt", "gemma-3-27b-it"},
+      {"gemma-3-27b", "gemma-3-27b-it"},
+  };
+  for (const auto& [typed, id] : cases) {
+    INFO(typed);
+    auto name = catalog().read_model_name(typed);
+    REQUIRE(name);
+    CHECK(name->model->arch.id == id);
+    CHECK(name->note.find("pretrained checkpoint sized as its post-trained release") !=
+          std::string::npos);
+  }
+  // With a format suffix, both are read.
+  auto fp8 = catalog().read_model_name("meta-llama/Llama-3.1-8B-FP8");
+  REQUIRE(fp8);
+  CHECK(fp8->model->arch.id == "llama-3.1-8b-instruct");
+  CHECK(fp8->formats.front() == "fp8");
+  // A name with no tuned sibling stays unknown: no nearest guess is taken as the model.
+  CHECK_FALSE(catalog().read_model_name("mistral-7b"));
+  CHECK_FALSE(catalog().read_model_name("unknown-model-7b-base"));
+}
+
 TEST_CASE("a repo name sets the format with an assumption line", "[names]") {
   auto b = built({{"model", "Qwen/Qwen3-8B-AWQ"}, {"runtime", "vllm"}, {"card", "rtx-4090"}});
   REQUIRE(b);

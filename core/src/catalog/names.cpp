@@ -269,6 +269,29 @@ const CatalogModel* base_model(const std::vector<CatalogModel>& models, std::str
       return model;
     }
   }
+  // A pretrained checkpoint ("Llama-3.1-8B", "Qwen3-8B-Base", "gemma-3-27b-pt") where the catalog
+  // holds its tuned sibling: base and tuned releases share the architecture and the weights'
+  // shapes, though a base config may declare a longer context (Qwen2.5-7B: 131072, its Instruct
+  // 32768), so the line says so.
+  std::string pretrained = name;
+  for (std::string_view marker : {"base", "pt"}) {
+    if (const std::size_t cut = suffix_cut(pretrained, marker)) {
+      pretrained.resize(pretrained.size() - cut);
+      if (const CatalogModel* model = exact_model(models, pretrained)) {
+        how = "a pretrained checkpoint sized as its post-trained release: same architecture, "
+              "that release's context window";
+        return model;
+      }
+      break;
+    }
+  }
+  for (std::string_view tuned : {"-instruct", "-it", "-chat"}) {
+    if (const CatalogModel* model = exact_model(models, pretrained + std::string(tuned))) {
+      how = "a pretrained checkpoint sized as its post-trained release: same architecture, "
+            "that release's context window";
+      return model;
+    }
+  }
   return nullptr;
 }
 
