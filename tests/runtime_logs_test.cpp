@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <optional>
 
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
@@ -608,4 +609,69 @@ TEST_CASE("vLLM's profile-run sampler by release: FlashInfer again from v0.21.0"
   // FlashInfer's gate needs SM75 or later: a V100 sorts under 0.21 as well. ROCm never uses it.
   CHECK(activation("0.21.0", "v100-sxm2-32gb") == activation("0.20.2", "v100-sxm2-32gb"));
   CHECK(activation("0.21.0", "mi300x") == activation("0.20.2", "mi300x"));
+}
+
+TEST_CASE("TensorRT-LLM acceptance: gpt-oss-120b start-up, 1.1.0rc3, max_batch_size 64",
+          "[sizing][acceptance][trtllm]") {
+  // jeansblog/trt_llm README.md (start-up log) and setup_and_run.sh (settings): trtllm-serve
+  // openai/gpt-oss-120b, TensorRT-LLM 1.1.0rc3 (nvcr.io/nvidia/tensorrt-llm/release:
+  // spark-single-gpu-dev), PyTorch backend, --max_batch_size 64, max_num_tokens 8192 (default),
+  // max_seq_len 131072 (inferred), kv_cache_config dtype auto / free_gpu_memory_fraction 0.9,
+  // CUDA graphs with padding to batch 64, overlap scheduler off, TorchSampler, MoE CUTLASS.
+  // Logged by KvCacheCreator after the autotuner and CUDA graph warm-up: "Memory used after
+  // loading model weights (inside torch) 63.52 GiB", "Memory dynamically allocated during
+  // inference (inside torch) 0.85 GiB", "kv size is 73728", "tokens per block: 32", and
+  // available KV = 0.9 x (device total 119.70 - peak 113.65 + dry-run KV 0.56) = 5.95 GiB.
+  // The card is a DGX Spark (GB10): its memory is shared with the host, so the 49.28 GiB it logs
+  // outside torch is the host's share and no discrete-card term; Headroom has no GB10 entry.
+  // What transfers are the torch-side terms, which do not depend on the card: the checks run
+  // on an H100 and bound Headroom's terms against the log's.
+  auto r = request("gpt-oss-120b", "native", RuntimeId::trtllm, "h100-sxm-80gb");
+  auto report = size(r);
+  REQUIRE(report);
+  const MemoryBreakdown& m = report->memory;
+  // Every layer at full length (TensorRT-LLM does not cap the 128-token window layers):
+  // 36 layers x 8 KV heads x 64 x (K + V) x 2 bytes.
+  CHECK(m.kv_bytes_per_token == 73728u);
+  // The dry run's torch peak: aiconfigurator's estimate for 8192 tokens (1.375 GiB) is above
+  // the logged 0.85 GiB; the gap is bounded at 0.6 GiB.
+  CHECK(gib(m.activation_bytes) >= 0.85);
+  CHECK(gib(m.activation_bytes) <= 0.85 + 0.6);
+  // Torch-side memory the KV budget loses (weights and the warm-up's persistent buffers, plus
+  // the dry run's peak): 63.52 + 0.85 = 64.37 GiB logged. Headroom's weights in the 256-padded
+  // MXFP4 layout plus its activation estimate hold more, by at most 2 GiB: this log gives no
+  // support to holding more before the KV cache at max_batch_size 64.
+  const double torch_side = gib(m.weights_bytes) + gib(m.activation_bytes);
+  CHECK(torch_side >= 64.37);
+  CHECK(torch_side <= 64.37 + 2.0);
+}
+
+TEST_CASE("TensorRT-LLM sizes KV as a fraction of device total minus the profiled peak",
+          "[sizing][trtllm]") {
+  // KvCacheCreator._cal_max_memory (tensorrt_llm/_torch/pyexecutor/_util.py, 1.0-1.2):
+  // available = free_gpu_memory_fraction x (total - peak + dry-run KV); the peak is the weights,
+  // the dry run's torch peak over dummy requests totalling max_num_tokens, and what sits outside
+  // torch. Hand-computed from Headroom's own terms on an H100, Qwen3-32B bf16.
+  auto kv_and_terms = [](std::optional<double> fraction, std::optional<std::uint64_t> tokens) {
+    auto r = request("qwen3-32b", "bf16", RuntimeId::trtllm, "h100-sxm-80gb");
+    r.knobs.gpu_memory_utilization = fraction;
+    r.knobs.max_num_batched_tokens = tokens;
+    auto report = size(r);
+    REQUIRE(report);
+    return report->memory;
+  };
+  const MemoryBreakdown d = kv_and_terms(std::nullopt, std::nullopt);
+  const double peak = static_cast<double>(d.weights_bytes + d.activation_bytes +
+                                          d.runtime_overhead_bytes);
+  CHECK(static_cast<double>(d.kv_cache_capacity_bytes) ==
+        Approx(0.9 * (static_cast<double>(d.capacity_bytes) - peak)).epsilon(1e-9));
+  // A user's free_gpu_memory_fraction (--gpu-memory-utilization) scales the same free memory.
+  const MemoryBreakdown half = kv_and_terms(0.5, std::nullopt);
+  CHECK(static_cast<double>(half.kv_cache_capacity_bytes) ==
+        Approx(0.5 * (static_cast<double>(d.capacity_bytes) - peak)).epsilon(1e-9));
+  // max_num_tokens sizes the dry run: half the tokens, half the activation estimate.
+  const MemoryBreakdown small = kv_and_terms(std::nullopt, 4096);
+  CHECK(static_cast<double>(small.activation_bytes) ==
+        Approx(static_cast<double>(d.activation_bytes) / 2).epsilon(1e-9));
+  CHECK(small.kv_cache_capacity_bytes > d.kv_cache_capacity_bytes);
 }

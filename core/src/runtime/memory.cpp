@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "base/release.h"
 #include "headroom/units.h"
@@ -359,9 +360,22 @@ RuntimeMemory runtime_memory(const MemoryInputs& in) {
       return vllm_like(in);
     case RuntimeId::sglang:
       return sglang(in);
-    case RuntimeId::trtllm:
-      // max_num_tokens 8192 (TRT-LLM BuildConfig default); tokens_per_block 32.
-      return free_fraction_runtime(in, 0.9, 8192, 32, "free_gpu_memory_fraction 0.9 x free memory");
+    case RuntimeId::trtllm: {
+      // The PyTorch backend (1.0-1.2) sizes its KV cache in KvCacheCreator
+      // (tensorrt_llm/_torch/pyexecutor/_util.py configure_kv_cache_capacity, _cal_max_memory):
+      // after the warm-up (autotuner, CUDA graphs) it runs dummy context requests totalling
+      // max_num_tokens (8192, the trtllm-serve default) and takes
+      // KV = free_gpu_memory_fraction x (device total - peak + the dry run's own KV), the peak
+      // holding the weights, the dry run's torch peak and all memory outside torch (context,
+      // NCCL, graph pools). A user's fraction and max_num_tokens enter the same terms;
+      // tokens_per_block 32.
+      const RuntimeKnobs& knobs = in.request.knobs;
+      const double fraction = knobs.gpu_memory_utilization.value_or(0.9);
+      char rule[96];
+      std::snprintf(rule, sizeof rule, "free_gpu_memory_fraction %g x free memory", fraction);
+      return free_fraction_runtime(in, fraction, knobs.max_num_batched_tokens.value_or(8192), 32,
+                                   rule);
+    }
     case RuntimeId::tgi:
       // max_batch_prefill_tokens 4096 (TGI launcher default); BLOCK_SIZE 16 for flashinfer paged
       // attention.
