@@ -37,7 +37,8 @@ constexpr FlagSpec kFlags[] = {
      "vLLM sequences run at once and sampled by its profile run (default 1024 on cards with "
      "70 GiB or more, else 256)"},
     {"gpu_memory_utilization", "--gpu-memory-utilization",
-     "vLLM budget fraction (default 0.9); SGLang mem_fraction_static"},
+     "vLLM budget fraction (default 0.9); SGLang mem_fraction_static; TensorRT-LLM "
+     "free_gpu_memory_fraction"},
     {"ctx_size", "--ctx-size", "llama.cpp/Ollama n_ctx over all slots"},
     {"parallel", "--parallel", "llama.cpp/Ollama parallel slots (default: users)"},
     {"ubatch_size", "--ubatch-size", "llama.cpp n_ubatch (default 512)"},

@@ -108,6 +108,9 @@ expect_ok "abs(json.load(open('$tmp/seqs1024.json'))['memory']['activation_bytes
 # The engine refuses prompts past its max_model_len: the longest context is capped there even
 # where the KV cache would hold more (an 8B model on an H100 holds 131072 tokens).
 expect_ok "doc['max_context_tokens'] == 8192" "${base[@]}" --max-model-len 8192 --json
+# A budget fraction where the runtime has none to take it is refused, not ignored.
+expect_error "--gpu-memory-utilization is a vLLM / SGLang / TensorRT-LLM budget fraction" size \
+  --model llama-3.1-8b-instruct --runtime tgi --card h100-sxm-80gb --gpu-memory-utilization 0.5
 expect_error "--users must be a whole number (got '-3')" "${base[@]}" --users -3
 expect_error "--prompt-tokens must be a whole number (got 'lots')" "${base[@]}" --prompt-tokens lots
 expect_error "users must be 1..100000 (got 0)" "${base[@]}" --users 0

@@ -115,6 +115,16 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                                        (is_llama_cpp(r.runtime) ? " takes parallel"
                                                                 : " keeps its own batch limit"));
   }
+  // TGI sizes its KV from its launcher's --cuda-memory-fraction and transformers has no budget:
+  // a vLLM-style fraction would change nothing there.
+  if (k.gpu_memory_utilization &&
+      (r.runtime == RuntimeId::tgi || r.runtime == RuntimeId::transformers))
+    return invalid("gpu_memory_utilization",
+                   std::string("is a vLLM / SGLang / TensorRT-LLM budget fraction; ") +
+                       runtime_profile(r.runtime).name +
+                       (r.runtime == RuntimeId::tgi
+                            ? " takes --cuda-memory-fraction, which Headroom does not model"
+                            : " has no memory budget (the KV cache grows)"));
   if (k.prefix_caching && r.runtime != RuntimeId::vllm) {
     return invalid("prefix_caching", std::string("is a vLLM setting (--enable-prefix-caching); ") +
                                          runtime_profile(r.runtime).name +
