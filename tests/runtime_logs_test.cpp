@@ -12,6 +12,7 @@
 #include "headroom/units.h"
 #include "runtime/kv_layout.h"
 #include "runtime/memory.h"
+#include "runtime/vllm_defaults.h"
 #include "sizing_fixtures.h"
 
 using namespace headroom;
@@ -673,4 +674,19 @@ TEST_CASE("vLLM acceptance: Llama-3.1-8B on an A40 under v0.26.0 runs Model Runn
   for (const auto& item : moe_report->memory.items)
     if (item.name == "CUDA graphs") in_budget = item.note.find("inside the budget") != std::string::npos;
   CHECK(in_budget);
+}
+
+TEST_CASE("vLLM's model runner by release and architecture", "[runtime][vllm]") {
+  // Model Runner V2 runs dense models from v0.25.0 (vllm PR #44443); MoE and hybrid models fall
+  // back to the V1 runner, and a request that names no release stays on V1 as the fits ran.
+  const auto& dense = catalog().find_model("llama-3.1-8b-instruct").value()->arch;
+  const auto& moe = catalog().find_model("qwen3-30b-a3b").value()->arch;
+  const auto& hybrid = catalog().find_model("qwen3.5-27b").value()->arch;
+  REQUIRE(hybrid.has_recurrent_state());
+  CHECK_FALSE(vllm_model_runner_v2(dense, parse_release("0.24.1")));
+  CHECK(vllm_model_runner_v2(dense, parse_release("0.25.0")));
+  CHECK(vllm_model_runner_v2(dense, parse_release("v0.30.1")));
+  CHECK_FALSE(vllm_model_runner_v2(dense, parse_release("")));
+  CHECK_FALSE(vllm_model_runner_v2(moe, parse_release("0.26.0")));
+  CHECK_FALSE(vllm_model_runner_v2(hybrid, parse_release("0.26.0")));
 }
