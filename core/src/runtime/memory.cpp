@@ -119,8 +119,11 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   // Model Runner V2 samples its dummy rows without top-k/top-p (_dummy_sampler_run: "the
   // sampler may skip top_k, top_p"), yet its v0.26.0 A40 peak is higher than this rule, not
   // lower: 1.01 GiB for Llama-3.1-8B at 256 requests / 2048 tokens against 0.47 (bf16, int8
-  // w8a8 and AWQ alike). What holds the rest is not identified from one shape, so the V1 rule
-  // stays and tests/runtime_logs_test.cpp bounds the miss.
+  // w8a8 and AWQ alike). The runner's per-request tensors over the vocabulary that its source
+  // shows (penalties' int32 output_bin_counts, sample/penalties.py; the sampler's fp32 copy of
+  // the bf16 logits, sample/sampler.py) come to ~10 B per entry, 0.31 GiB here: what holds the
+  // rest is not identified from one shape, so the V1 rule stays and
+  // tests/runtime_logs_test.cpp bounds the miss.
   const VllmSampler sampler = vllm_profile_sampler(card, release);
   m.activation_bytes = vllm_activation_bytes(in.arch, requests, batched, sampler);
   const std::uint64_t non_torch = tp > 1 ? kVllmNonTorchTpNBytes : kVllmNonTorchTp1Bytes;
