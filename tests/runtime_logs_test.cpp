@@ -13,6 +13,7 @@
 #include "headroom/units.h"
 #include "runtime/kv_layout.h"
 #include "runtime/memory.h"
+#include "runtime/vllm_defaults.h"
 #include "sizing_fixtures.h"
 
 using namespace headroom;
@@ -555,8 +556,9 @@ TEST_CASE("vLLM 0.21 and later take the CUDA graph estimate out of the KV budget
           "[runtime][vllm]") {
   // "CUDA graph memory profiling is enabled (default since v0.21.0). The current
   // --gpu-memory-utilization=0.8200 is equivalent to --gpu-memory-utilization=0.8048 without CUDA
-  // graph memory profiling" (vLLM v0.27.1 start-up log, gpustack/runner PR #251): the budget is
-  // the same, the graphs now sit inside it.
+  // graph memory profiling" (vLLM v0.27.1 start-up log of a hybrid, gpustack/runner PR #251): the
+  // budget is the same, the graphs now sit inside it. That is the V1 runner's rule: Llama-3.1-8B
+  // is on it through v0.24 (Model Runner V2 takes dense models from v0.25, see the A40 case).
   auto graphs_of = [](const SizingReport& report) {
     for (const auto& item : report.memory.items)
       if (item.name == "CUDA graphs") return item.bytes;
@@ -565,14 +567,14 @@ TEST_CASE("vLLM 0.21 and later take the CUDA graph estimate out of the KV budget
   auto r = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
   r.knobs.engine_version = "0.20.2";
   auto before = size(r);
-  r.knobs.engine_version = "0.27.1";
+  r.knobs.engine_version = "0.24.0";
   auto after = size(r);
   REQUIRE(before);
   REQUIRE(after);
   const std::uint64_t graphs = graphs_of(*after);
   REQUIRE(graphs > 0);
   CHECK(graphs_of(*before) == graphs);
-  // 0.27.1 also samples its profile run with FlashInfer (vllm PR #40376, from v0.21.0), so its
+  // 0.24.0 also samples its profile run with FlashInfer (vllm PR #40376, from v0.21.0), so its
   // peak activation is lower; the graphs take their share out of the budget on top of that.
   REQUIRE(before->memory.activation_bytes > after->memory.activation_bytes);
   const std::uint64_t sampler_saving =
@@ -674,4 +676,83 @@ TEST_CASE("TensorRT-LLM sizes KV as a fraction of device total minus the profile
   CHECK(static_cast<double>(small.activation_bytes) ==
         Approx(static_cast<double>(d.activation_bytes) / 2).epsilon(1e-9));
   CHECK(small.kv_cache_capacity_bytes > d.kv_cache_capacity_bytes);
+}
+
+TEST_CASE("vLLM acceptance: Llama-3.1-8B on an A40 under v0.26.0 runs Model Runner V2",
+          "[sizing][acceptance][vllm]") {
+  // vireshkoli/LLM-Inference-Optimization results/logs/vllm-{bf16,int8-w8a8,awq-int4}.startup.log
+  // (vllm/vllm-openai v0.26.0, "the target A40" of tests/test_engine_adapters.py, TP1,
+  // max_model_len 4096, gpu_memory_utilization 0.9, max_num_seqs 256, max_num_batched_tokens 2048
+  // by default, "compile range (1, 2048)"). Each prints "Using V2 Model Runner", "Using FlashInfer
+  // for top-p & top-k sampling", no CUDA graph estimate, and
+  //   "Free memory on device (44.17/44.43 GiB) ... (0.9, 39.99 GiB). Actual usage is W GiB for
+  //    weight, 1.01 GiB for peak activation, 0.08 GiB for non-torch memory, and G GiB for
+  //    CUDAGraph memory ... Current kv cache memory in use is K GiB":
+  //   bf16 W 15.0, K 23.9, G 0.56; int8 w8a8 W 8.52, K 30.38, G 0.60; AWQ W 5.39, K 33.51, G 0.57.
+  // W + 1.01 + 0.08 + K = 39.99 in all three: the graphs are captured after the KV cache, outside
+  // the budget (Model Runner V2's profile_cudagraph_memory returns 0). The weights and KV rows
+  // are in tests/data/memory_validation.json; this case holds the runner's rules and the peak.
+  struct Row {
+    const char* quant;
+    double kv_gib;
+  };
+  for (const Row& row : {Row{"bf16", 23.9}, Row{"int8", 30.38}, Row{"awq", 33.51}}) {
+    INFO(row.quant);
+    auto r = request("llama-3.1-8b-instruct", row.quant, RuntimeId::vllm, "a40");
+    r.knobs.engine_version = "0.26.0";
+    r.knobs.max_model_len_tokens = 4096;
+    r.knobs.max_num_seqs = 256;
+    auto v2 = size(r);
+    r.knobs.engine_version = "0.24.0";
+    auto v1 = size(r);
+    REQUIRE(v2);
+    REQUIRE(v1);
+    std::uint64_t graphs = 0;
+    std::string note;
+    for (const auto& item : v2->memory.items)
+      if (item.name == "CUDA graphs") {
+        graphs = item.bytes;
+        note = item.note;
+      }
+    REQUIRE(graphs > 0);
+    CHECK(note.find("Model Runner V2") != std::string::npos);
+    // Budget = weights + peak + non-torch + KV, as the log adds up; 0.24 takes the graphs out too.
+    const double budget = 0.9 * gib(v2->memory.capacity_bytes);
+    CHECK(gib(v2->memory.kv_cache_capacity_bytes) ==
+          Approx(budget - gib(v2->memory.weights_bytes) - gib(v2->memory.activation_bytes) - 0.13)
+              .margin(0.005));
+    CHECK(v2->memory.kv_cache_capacity_bytes - v1->memory.kv_cache_capacity_bytes == graphs);
+    CHECK(gib(v2->memory.kv_cache_capacity_bytes) == Approx(row.kv_gib).margin(0.35));
+    // The known miss: the logged peak (1.01 GiB) is above the FlashInfer rule's 22 MiB + 14 B x
+    // 256 x 128,256 + 2.56 B x 2048 x 4096 = 0.47 GiB, the same for the three formats, although
+    // the runner's profile skips top-k/top-p. The catalog's A40 (43.98 GiB usable against the
+    // 44.43 GiB vLLM reads) offsets most of it in the KV figure. Flip these once it is explained.
+    const double rule = (22.0 * kMiB + 14.0 * 256 * 128256 + 2.56 * 2048 * 4096) / kGiB;
+    CHECK(gib(v2->memory.activation_bytes) == Approx(rule).epsilon(1e-6));
+    CHECK(1.01 - gib(v2->memory.activation_bytes) == Approx(0.54).margin(0.01));
+  }
+  // MoE and hybrid models stay on the V1 runner in v0.26: their graph estimate is in the budget.
+  auto moe = request("qwen3-30b-a3b", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  moe.knobs.engine_version = "0.26.0";
+  auto moe_report = size(moe);
+  REQUIRE(moe_report);
+  bool in_budget = false;
+  for (const auto& item : moe_report->memory.items)
+    if (item.name == "CUDA graphs") in_budget = item.note.find("inside the budget") != std::string::npos;
+  CHECK(in_budget);
+}
+
+TEST_CASE("vLLM's model runner by release and architecture", "[runtime][vllm]") {
+  // Model Runner V2 runs dense models from v0.25.0 (vllm PR #44443); MoE and hybrid models fall
+  // back to the V1 runner, and a request that names no release stays on V1 as the fits ran.
+  const auto& dense = catalog().find_model("llama-3.1-8b-instruct").value()->arch;
+  const auto& moe = catalog().find_model("qwen3-30b-a3b").value()->arch;
+  const auto& hybrid = catalog().find_model("qwen3.5-27b").value()->arch;
+  REQUIRE(hybrid.has_recurrent_state());
+  CHECK_FALSE(vllm_model_runner_v2(dense, parse_release("0.24.1")));
+  CHECK(vllm_model_runner_v2(dense, parse_release("0.25.0")));
+  CHECK(vllm_model_runner_v2(dense, parse_release("v0.30.1")));
+  CHECK_FALSE(vllm_model_runner_v2(dense, parse_release("")));
+  CHECK_FALSE(vllm_model_runner_v2(moe, parse_release("0.26.0")));
+  CHECK_FALSE(vllm_model_runner_v2(hybrid, parse_release("0.26.0")));
 }

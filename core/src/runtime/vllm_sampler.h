@@ -17,9 +17,9 @@ enum class VllmSampler {
 // The sampler a vLLM build runs on this card. `release` is the engine build's (parse_release of
 // "0.10.2", "v0.11.0", "rocm/vllm:..._vllm_0.10.2_..."): FlashInfer for 0.8 to 0.10 and from
 // 0.21 on NVIDIA, the sort path otherwise and for an unknown release (as the acceptance cases
-// behind the fit ran). Model Runner V2 (the default for dense models from v0.25, vllm PR #44443)
-// profiles its dummy requests without sampling parameters (vllm PR #57926), which this does not
-// model: its peak there is lower still.
+// behind the fit ran). Model Runner V2 (the default for dense models from v0.25, vllm PR #44443;
+// runtime/vllm_defaults.h) profiles its dummy requests without top-k/top-p, which this does not
+// model: its v0.26.0 peak measured above this rule, not below it (runtime/memory.cpp).
 VllmSampler vllm_profile_sampler(const Card& card, const Release& release);
 
 // Bytes the sampler holds per dummy sequence per vocabulary entry at its peak.
