@@ -116,11 +116,14 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
                     "); the server's own default is the model's " +
                     std::to_string(a.max_context_tokens) + " tokens");
     }
-    if (!k.gpu_memory_utilization &&
-        (r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang)) {
+    if (!k.gpu_memory_utilization && (r.runtime == RuntimeId::vllm ||
+                                      r.runtime == RuntimeId::sglang ||
+                                      r.runtime == RuntimeId::trtllm)) {
+      const char* name = r.runtime == RuntimeId::vllm     ? "gpu_memory_utilization"
+                         : r.runtime == RuntimeId::sglang ? "mem_fraction_static"
+                                                          : "free_gpu_memory_fraction";
       char text[160];
-      std::snprintf(text, sizeof text, "%s %.3f (the runtime's default)",
-                    r.runtime == RuntimeId::vllm ? "gpu_memory_utilization" : "mem_fraction_static",
+      std::snprintf(text, sizeof text, "%s %.3f (the runtime's default)", name,
                     in.gpu_memory_utilization);
       out.push_back(text);
     }
