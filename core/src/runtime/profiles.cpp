@@ -20,8 +20,10 @@ const std::vector<RuntimeProfile>& runtime_profiles() {
        "sglang python/sglang/srt/server_args.py _handle_gpu_memory_settings (PR #10975, v0.5.4+); "
        "model_runner.py profile_max_num_token"},
       {RuntimeId::trtllm, "trtllm", "TensorRT-LLM", Scheduling::continuous_batching,
-       "KV = free_gpu_memory_fraction (0.9) x memory free after weights and activation buffers",
-       "TensorRT-LLM docs reference/memory.html and KvCacheConfig.free_gpu_memory_fraction"},
+       "KV = free_gpu_memory_fraction (0.9) x (device total - the peak of a max_num_tokens dry "
+       "run after weights and warm-up)",
+       "TensorRT-LLM tensorrt_llm/_torch/pyexecutor/_util.py KvCacheCreator (PyTorch backend, "
+       "1.x); docs reference/memory.html, KvCacheConfig.free_gpu_memory_fraction"},
       {RuntimeId::tgi, "tgi", "Text Generation Inference", Scheduling::continuous_batching,
        "KV blocks = 0.95 (TGI_WIGGLE_ROOM) x memory free after weights and a "
        "max_batch_prefill_tokens warmup",
