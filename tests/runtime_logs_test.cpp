@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <optional>
+#include <string_view>
 
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
@@ -21,6 +22,17 @@ using test::catalog;
 using test::gib;
 using test::mib;
 using test::request;
+
+namespace {
+
+// The report's memory line of that name; an empty item (0 bytes, no note) when it has none.
+MemoryItem item_named(const SizingReport& report, std::string_view name) {
+  for (const auto& item : report.memory.items)
+    if (item.name == name) return item;
+  return {};
+}
+
+}  // namespace
 
 TEST_CASE("SGLang acceptance: a desktop card that also drives a display",
           "[sizing][acceptance][sglang]") {
@@ -69,9 +81,7 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b start-ups on one H100 80GB that fail",
     return size(r);
   };
   auto non_torch = [](const SizingReport& report) {
-    for (const auto& item : report.memory.items)
-      if (item.name == "non-torch memory") return gib(item.bytes);
-    return 0.0;
+    return gib(item_named(report, "non-torch memory").bytes);
   };
   // vLLM's budget rule with the weights of a given MXFP4 backend, on the H100's 79.18 GiB.
   auto kv_with = [&](const SizingReport& report, double util, double weights_gib) {
@@ -232,13 +242,9 @@ TEST_CASE("vLLM acceptance: gpt-oss-120b on one H100 under v0.14.1 at utilizatio
         Approx(0.97 * gib(report->memory.capacity_bytes) - gib(report->memory.weights_bytes) -
                gib(report->memory.activation_bytes) - 0.13)
             .margin(0.005));
-  std::uint64_t graphs = 0;
-  std::string graphs_note;
-  for (const auto& item : report->memory.items)
-    if (item.name == "CUDA graphs") {
-      graphs = item.bytes;
-      graphs_note = item.note;
-    }
+  const MemoryItem graph_item = item_named(*report, "CUDA graphs");
+  const std::uint64_t graphs = graph_item.bytes;
+  const std::string& graphs_note = graph_item.note;
   CHECK(graphs_note.find("outside the budget") != std::string::npos);
   const double capacity = gib(report->memory.capacity_bytes);
   const double outside = (1 - 0.97) * capacity;  // what the budget leaves of the card
@@ -560,9 +566,7 @@ TEST_CASE("vLLM 0.21 and later take the CUDA graph estimate out of the KV budget
   // budget is the same, the graphs now sit inside it. That is the V1 runner's rule: Llama-3.1-8B
   // is on it through v0.24 (Model Runner V2 takes dense models from v0.25, see the A40 case).
   auto graphs_of = [](const SizingReport& report) {
-    for (const auto& item : report.memory.items)
-      if (item.name == "CUDA graphs") return item.bytes;
-    return std::uint64_t{0};
+    return item_named(report, "CUDA graphs").bytes;
   };
   auto r = request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
   r.knobs.engine_version = "0.20.2";
@@ -707,13 +711,9 @@ TEST_CASE("vLLM acceptance: Llama-3.1-8B on an A40 under v0.26.0 runs Model Runn
     auto v1 = size(r);
     REQUIRE(v2);
     REQUIRE(v1);
-    std::uint64_t graphs = 0;
-    std::string note;
-    for (const auto& item : v2->memory.items)
-      if (item.name == "CUDA graphs") {
-        graphs = item.bytes;
-        note = item.note;
-      }
+    const MemoryItem graph_item = item_named(*v2, "CUDA graphs");
+    const std::uint64_t graphs = graph_item.bytes;
+    const std::string& note = graph_item.note;
     REQUIRE(graphs > 0);
     CHECK(note.find("Model Runner V2") != std::string::npos);
     // Budget = weights + peak + non-torch + KV, as the log adds up; 0.24 takes the graphs out too.
@@ -736,10 +736,8 @@ TEST_CASE("vLLM acceptance: Llama-3.1-8B on an A40 under v0.26.0 runs Model Runn
   moe.knobs.engine_version = "0.26.0";
   auto moe_report = size(moe);
   REQUIRE(moe_report);
-  bool in_budget = false;
-  for (const auto& item : moe_report->memory.items)
-    if (item.name == "CUDA graphs") in_budget = item.note.find("inside the budget") != std::string::npos;
-  CHECK(in_budget);
+  CHECK(item_named(*moe_report, "CUDA graphs").note.find("inside the budget") !=
+        std::string::npos);
 }
 
 TEST_CASE("vLLM's model runner by release and architecture", "[runtime][vllm]") {
