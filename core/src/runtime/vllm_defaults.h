@@ -9,6 +9,7 @@
 
 #include "base/release.h"
 #include "headroom/card.h"
+#include "headroom/units.h"
 #include "headroom/model.h"
 
 namespace headroom {
@@ -17,7 +18,6 @@ namespace headroom {
 // on devices of 70 GiB or more (the total the device reports) whose name does not contain
 // "a100", 256 and 2048 elsewhere.
 inline bool vllm_large_tier(const Card& card) {
-  constexpr std::uint64_t kGiB = 1ull << 30;
   std::string name = card.name;
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
