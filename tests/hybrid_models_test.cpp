@@ -147,17 +147,86 @@ TEST_CASE("Nemotron-H: Python's bare Infinity in config.json is read as absent",
   CHECK(odd);
 }
 
+TEST_CASE("Nemotron 3 Super / Ultra: LatentMoE experts run at the latent width", "[hybrid]") {
+  // NemotronHMoE (vLLM's and SGLang's nemotron_h.py): the router reads the hidden state,
+  // fc1_latent_proj (hidden -> moe_latent_size) and fc2_latent_proj (back) are ReplicatedLinear,
+  // the 512 routed relu2 experts are latent -> moe_intermediate_size -> latent, and the shared
+  // expert stays at the hidden width.
+  const ModelArch a = parse("nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8");
+  CHECK(a.moe_latent_size == 1024);
+  std::size_t moe = 0, mamba = 0;
+  for (std::uint32_t i = 0; i < a.num_layers; ++i) {
+    if (a.ffn_of(i) == FfnKind::moe) ++moe;
+    if (a.state_of(i) == StateKind::mamba2) ++mamba;
+  }
+  CHECK(moe == 40);  // 'E' in hybrid_override_pattern
+  CHECK(mamba == 40);
+  CHECK(count_attention(a, AttentionKind::full) == 8);
+  // By hand from config.json: h 4096, E 512 (top 22), f 2688, latent 1024, shared 5376.
+  // MoE layer: router 4096 x 512 + 512 (e_score_correction_bias) + latent projections
+  // 2 x 4096 x 1024 + experts 512 x 2 x 1024 x 2688 + shared 2 x 4096 x 5376.
+  const double h = 4096, lat = 1024, f = 2688;
+  const double router = h * 512 + 512, proj = 2 * h * lat, shared = 2 * h * 5376;
+  const double experts = 512 * 2 * lat * f;
+  // Mamba-2 layer: 128 heads x 64 = 8192 inner, G 8, N 128, conv 4: in_proj h x (2 x 8192 +
+  // 2 x 8 x 128 + 128), conv (8192 + 2048) x 5, A / D / dt_bias 3 x 128, gated norm 8192,
+  // out_proj 8192 x h.
+  const double conv = 8192 + 2 * 8 * 128;
+  const double mamba_layer = h * (2 * 8192 + 2 * 8 * 128 + 128) + conv * 5 + 3 * 128 + 8192 +
+                             8192 * h;
+  // Attention layer: 32 query heads, 2 KV heads of 128.
+  const double attention = h * 32 * 128 * 2 + 2 * h * 2 * 128;
+  const double norms = 88 * h + h, embeddings = 2 * 131072 * h;  // untied embedding and head
+  const double total = 40 * (router + proj + experts + shared) + 40 * mamba_layer +
+                       8 * attention + norms + embeddings;
+  CHECK(params(a) == Approx(total).epsilon(1e-3));
+  // "120B total, 12B active" (the model card, as published summaries quote it); Headroom's
+  // active count leaves out the embedding row lookup.
+  CHECK(params(a) == Approx(120e9).epsilon(0.01));
+  const double active_by_hand =
+      total - 40 * experts * (1 - 22.0 / 512) - 131072 * h;  // 22 of 512 experts, no lookup
+  CHECK(active(a) == Approx(active_by_hand).epsilon(1e-3));
+  CHECK(active(a) + 131072 * h == Approx(12e9).epsilon(0.07));
+  // The Ultra config (layers_block_type, no num_hidden_layers): "550B (55B active)".
+  const ModelArch u = parse("nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16");
+  CHECK(u.moe_latent_size == 2048);
+  CHECK(params(u) == Approx(550e9).epsilon(0.01));
+  CHECK(active(u) + 131072.0 * 8192 == Approx(55e9).epsilon(0.03));
+  // A latent width that is not a width is refused with the field named.
+  std::string bad = read_config("nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8");
+  const std::string key = "\"moe_latent_size\": 1024";
+  REQUIRE(bad.find(key) != std::string::npos);
+  for (const char* value : {"0", "8192", "-4", "\"1024\""}) {
+    std::string text = bad;
+    text.replace(text.find(key), key.size(), std::string("\"moe_latent_size\": ") + value);
+    auto refused = parse_hf_config(text, "bad");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "config.moe_latent_size");
+  }
+}
+
+TEST_CASE("LatentMoE projections are replicated under tensor parallelism", "[hybrid][tp]") {
+  const auto& arch = test::catalog().find_model("nemotron-3-super-120b-a12b-fp8").value()->arch;
+  auto run = [&](std::uint32_t gpus) {
+    auto r = test::request("nemotron-3-super-120b-a12b-fp8", "native", RuntimeId::vllm,
+                           "h200-sxm-141gb");
+    r.gpus = gpus;
+    return size(r);
+  };
+  auto one = run(1);
+  auto two = run(2);
+  REQUIRE(one);
+  REQUIRE(two);
+  // Each GPU of two holds half of what is split plus all of the 40 layers' two FP8 latent
+  // projections (2 x 4096 x 1024 elements, 1 B each): 335.5 MB more than an even half.
+  const double latent_bytes = 40.0 * 2 * 4096 * 1024;
+  CHECK(arch.moe_latent_size == 1024);
+  CHECK(static_cast<double>(two->memory.weights_bytes) -
+            static_cast<double>(one->memory.weights_bytes) / 2 >=
+        latent_bytes / 2);
+}
+
 TEST_CASE("Hybrid refusals name the family and the reason", "[hybrid][errors]") {
-  // Nemotron 3 Super's latent MoE projections are not modelled.
-  auto super = parse_hf_config(read_config("nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8"), "s");
-  REQUIRE_FALSE(super);
-  CHECK(super.error().field == "config.moe_latent_size");
-  CHECK(super.error().message.find("nemotron_h") != std::string::npos);
-  // Nemotron 3 Ultra's config has no num_hidden_layers (NemotronHConfig derives it from
-  // layers_block_type): it reaches the same named refusal, not a missing-field error.
-  auto ultra = parse_hf_config(read_config("nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16"), "u");
-  REQUIRE_FALSE(ultra);
-  CHECK(ultra.error().field == "config.moe_latent_size");
   for (const char* family : {"hunyuan_v1_moe", "falcon", "lfm2_moe"}) {
     const std::string json = std::string(R"({"model_type": ")") + family +
                              R"(", "hidden_size": 64, "num_hidden_layers": 2,

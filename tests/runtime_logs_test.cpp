@@ -266,7 +266,7 @@ TEST_CASE("llama.cpp acceptance: Mamba-2 recurrent state of a 52-layer Nemotron-
   // model "nemotron3.5-lightning:30b":
   //   "llama_memory_recurrent: size = 47.62 MiB (1 cells, 52 layers, 1 seqs 0 rs_seq),
   //    R (f32): 1.62 MiB, S (f32): 46.00 MiB".
-  // That model (a LatentMoE variant, refused by Headroom for its moe_latent_size) is not
+  // That model is not
   // Nemotron 3 Nano, but the two figures pin its 23 Mamba-2 layers to Nano's shapes: R = 23 x
   // (K - 1) x (d_inner + 2 G N) x 4 B with K 4, d_inner 4096, G 8, N 128 is 1.617 MiB and S = 23
   // x d_inner x N x 4 B is 46.00 MiB. Headroom's llama.cpp state for Nemotron 3 Nano (same

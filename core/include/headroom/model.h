@@ -92,6 +92,7 @@ enum class TensorRole {
   ffn_gate_shexp,
   ffn_up_shexp,
   ffn_down_shexp,
+  ffn_latent,  // LatentMoE fc1/fc2_latent_proj: run for every token, replicated under TP
   ffn_bias,
   ssm,     // a recurrent mixer's linear projections (Mamba, Gated DeltaNet, short conv)
   vision,  // a multimodal checkpoint's image encoder + projector, lumped into one tensor
@@ -155,6 +156,10 @@ struct ModelArch {
   std::uint32_t num_shared_experts = 0;
   std::uint32_t shared_expert_intermediate_size = 0;
   std::uint32_t first_dense_layers = 0;  // deepseek first_k_dense_replace
+  // LatentMoE (Nemotron 3 Super / Ultra): the router reads the hidden state, fc1_latent_proj takes
+  // it down to this width, the routed experts run there, fc2_latent_proj takes it back; the
+  // shared expert stays at the hidden width. 0: experts at hidden_size.
+  std::uint32_t moe_latent_size = 0;
 
   // Multi-head latent attention (DeepSeek V2/V3).
   std::uint32_t kv_lora_rank = 0;

@@ -51,7 +51,15 @@ Result<std::vector<CatalogModel>> parse_models_catalog(std::string_view json_tex
     auto id = json_util::get_string(entry, "id");
     const Json* config = json_util::find(entry, "config");
     if (!id || config == nullptr) return parse_failure(where, "needs an id and a config");
-    auto arch = parse_hf_config(config->dump(), *id);
+    // A ModelOpt checkpoint keeps its quantization in hf_quant_config.json beside config.json;
+    // an entry may carry that file too, merged as a user's pair of files is.
+    std::string config_text = config->dump();
+    if (const Json* quant = json_util::find(entry, "hf_quant_config")) {
+      auto merged = with_hf_quant_config(config_text, quant->dump());
+      if (!merged) return parse_failure(where + " (" + *id + ")", merged.error().message);
+      config_text = std::move(merged).value();
+    }
+    auto arch = parse_hf_config(config_text, *id);
     if (!arch) return parse_failure(where + " (" + *id + ")", arch.error().message);
     CatalogModel model;
     model.arch = std::move(arch).value();

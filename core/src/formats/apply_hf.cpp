@@ -38,6 +38,7 @@ bool is_ffn_linear(TensorRole role) {
     case TensorRole::ffn_gate_shexp:
     case TensorRole::ffn_up_shexp:
     case TensorRole::ffn_down_shexp:
+    case TensorRole::ffn_latent:
       return true;
     default:
       return is_routed_expert(role);

@@ -103,9 +103,18 @@ std::optional<Error> read_nemotron_h(const Json& c, ModelArch& a) {
                                   : std::string(1, ch));
     }
   }
-  if (json_util::find(c, "moe_latent_size") != nullptr)
-    return refused(ErrorCode::unsupported, "config.moe_latent_size",
-                   "nemotron_h with moe_latent_size (latent MoE projections) is not supported");
+  // LatentMoE (NemotronHMoE: gate on the hidden state, fc1_latent_proj, experts, fc2_latent_proj).
+  if (const Json* latent = json_util::find(c, "moe_latent_size"); latent && !latent->is_null()) {
+    if (!latent->is_number_unsigned() || latent->get<std::uint64_t>() == 0 ||
+        latent->get<std::uint64_t>() > a.hidden_size)
+      return refused(ErrorCode::invalid_argument, "config.moe_latent_size",
+                     "config.moe_latent_size must be a whole number from 1 to hidden_size (" +
+                         std::to_string(a.hidden_size) + ")");
+    if (!a.is_moe())
+      return refused(ErrorCode::invalid_argument, "config.moe_latent_size",
+                     "config.moe_latent_size is set but the model has no routed experts");
+    a.moe_latent_size = static_cast<std::uint32_t>(latent->get<std::uint64_t>());
+  }
   for (std::uint32_t i = 0; i < n; ++i) {
     const std::string& t = types[i];
     if (t == "mamba") {

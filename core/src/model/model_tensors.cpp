@@ -113,11 +113,17 @@ void add_ffn(const ModelArch& a, int layer, TensorListBuilder& out) {
   const std::uint64_t experts = a.num_experts;
   const std::uint64_t width = a.moe_intermediate_size;
   out.add_layer(layer, "ffn_gate_inp.weight", TensorRole::ffn_router, experts, hidden);
+  // LatentMoE: the routed experts read and write the latent width; the two projections run for
+  // every token, like a dense layer.
+  const std::uint64_t io = a.moe_latent_size > 0 ? a.moe_latent_size : hidden;
+  if (a.moe_latent_size > 0) {
+    out.add_layer(layer, "ffn_latent_in.weight", TensorRole::ffn_latent, io, hidden);
+    out.add_layer(layer, "ffn_latent_out.weight", TensorRole::ffn_latent, hidden, io);
+  }
   if (a.gated_ffn)
-    out.add_layer(layer, "ffn_gate_exps.weight", TensorRole::ffn_gate_exps, experts * width,
-                  hidden);
-  out.add_layer(layer, "ffn_up_exps.weight", TensorRole::ffn_up_exps, experts * width, hidden);
-  out.add_layer(layer, "ffn_down_exps.weight", TensorRole::ffn_down_exps, experts * hidden, width);
+    out.add_layer(layer, "ffn_gate_exps.weight", TensorRole::ffn_gate_exps, experts * width, io);
+  out.add_layer(layer, "ffn_up_exps.weight", TensorRole::ffn_up_exps, experts * width, io);
+  out.add_layer(layer, "ffn_down_exps.weight", TensorRole::ffn_down_exps, experts * io, width);
   if (a.family == "gpt_oss") {
     out.add_layer(layer, "ffn_gate_inp.bias", TensorRole::ffn_bias, 1, experts);
     out.add_layer(layer, "ffn_gate_exps.bias", TensorRole::ffn_bias, 1, experts * width);
@@ -200,6 +206,8 @@ const char* to_string(TensorRole role) {
       return "ffn_up_shexp";
     case TensorRole::ffn_down_shexp:
       return "ffn_down_shexp";
+    case TensorRole::ffn_latent:
+      return "ffn_latent";
     case TensorRole::ffn_bias:
       return "ffn_bias";
     case TensorRole::ssm:

@@ -15,6 +15,8 @@ bool replicated_under_tp(const TensorSpec& tensor, const ModelArch& arch, std::u
     case TensorRole::vision:  // vLLM keeps most encoders unsharded
     case TensorRole::attn_q_a:
     case TensorRole::attn_kv_a:  // MLA down-projections are ReplicatedLinear in vLLM
+    // LatentMoE projections: ReplicatedLinear in vLLM's and SGLang's nemotron_h.py.
+    case TensorRole::ffn_latent:
       return true;
     case TensorRole::attn_k:
     case TensorRole::attn_v:

@@ -47,10 +47,10 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const No
   s.sparse_kv_bytes_per_token =
       mul_bytes(kv.sparse_bytes_per_token, is_llama_cpp(r.runtime) ? 1 : r.gpus);
   s.sparse_topk_tokens = a.index_topk;
-  for (const KvWindowRead& w : kv.window_reads)
+  for (const KvWindowRead& window : kv.window_reads)
     s.windowed_kv.push_back(SpeedInput::WindowedKv{
-        mul_bytes(w.bytes_per_token, is_llama_cpp(r.runtime) ? 1 : r.gpus), w.window_tokens,
-        w.layers});
+        mul_bytes(window.bytes_per_token, is_llama_cpp(r.runtime) ? 1 : r.gpus),
+        window.window_tokens, window.layers});
   s.attention_layers = kv.attention_layers;
   s.num_layers = a.num_layers;
   s.hidden_size = a.hidden_size;
