@@ -89,6 +89,47 @@ TEST_CASE("GLM-5 (glm_moe_dsa): MLA with 64 heads of 256 and an indexer of 32 he
   CHECK(make_kv_layout(a, 2.0, RuntimeId::vllm, 1, false).bytes_per_token() == 78ull * 1284);
 }
 
+TEST_CASE("GLM-5.2 (IndexShare): 21 of 78 layers own an indexer, the rest reuse its top-k",
+          "[sparse]") {
+  const ModelArch a = parse("zai-org--GLM-5.2");
+  // indexer_types: "full" at layers 0, 1, 2 and every fourth from 6 to 74.
+  std::vector<std::uint32_t> owners;
+  for (std::uint32_t i = 0; i < a.num_layers; ++i)
+    if (a.owns_indexer(i)) owners.push_back(i);
+  REQUIRE(owners.size() == 21);
+  CHECK(owners[3] == 6);
+  CHECK(owners.back() == 74);
+  CHECK_FALSE(a.owns_indexer(3));
+  // GLM-5's shapes: 57 fewer indexers of wq_b 2048 x (32 x 128), wk 6144 x 128, k_norm 2 x 128
+  // and weights_proj 6144 x 32.
+  const ModelArch glm5 = parse("zai-org--GLM-5");
+  const double indexer = 2048.0 * 32 * 128 + 6144.0 * 128 + 2 * 128 + 6144.0 * 32;
+  CHECK(params(glm5) - params(a) == Approx(57 * indexer).epsilon(1e-9));
+  // "744B total parameters, 40B active" (the GLM-5 line's backbone, unchanged in 5.2).
+  CHECK(params(a) == Approx(744e9).epsilon(0.02));
+  // KV per token: 78 MLA latents (576 x 2 B) and 21 indexer keys of 132 B; a shared layer
+  // still attends sparsely, so every layer's latent is read for index_topk tokens only.
+  const KvLayout kv = make_kv_layout(a, 2.0, RuntimeId::vllm, 1, false);
+  CHECK(kv.bytes_per_token() == 78ull * 1152 + 21ull * 132);
+  CHECK(kv.indexer_bytes_per_token == 21ull * 132);
+  CHECK(kv.sparse_bytes_per_token == 78ull * 1152);
+  // ModelOpt's NVFP4 export of the same model lists its layers as deepseek_sparse_attention.
+  const ModelArch nvfp4 = parse("nvidia--GLM-5.2-NVFP4");
+  CHECK(nvfp4.attention_of(5) == AttentionKind::mla);
+  CHECK(make_kv_layout(nvfp4, 2.0, RuntimeId::vllm, 1, false).bytes_per_token() ==
+        kv.bytes_per_token());
+  // A list that starts with a shared layer, or is not "full" / "shared", is refused.
+  const std::string text = read_config("zai-org--GLM-5.2");
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"\"indexer_types\": [\n    \"full\"", "\"indexer_types\": [\n    \"shared\""},
+           {"\"indexer_types\": [\n    \"full\"", "\"indexer_types\": [\n    \"dense\""}}) {
+    REQUIRE(text.find(from) != std::string::npos);
+    auto bad = parse_hf_config(replace_all(text, from, to), "bad");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().field == "config.indexer_types");
+  }
+}
+
 TEST_CASE("Sparse attention: runtimes without a modelled indexer cache are refused by name",
           "[sparse][errors]") {
   SizingRequest r =

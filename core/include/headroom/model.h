@@ -172,6 +172,9 @@ struct ModelArch {
   std::uint32_t index_n_heads = 0;
   std::uint32_t index_head_dim = 0;
   std::uint32_t index_topk = 0;  // tokens each query attends to after the indexer's selection
+  // IndexShare (GLM-5.2 indexer_types): which layers own an indexer; the others reuse the top-k
+  // of the last layer that does, and hold no indexer weights or keys. Empty: every MLA layer.
+  std::vector<bool> layer_owns_indexer;
 
   std::uint64_t vision_params = 0;  // image encoder of a multimodal checkpoint (vLLM loads it)
   std::uint32_t vision_hidden_size = 0;
@@ -188,6 +191,9 @@ struct ModelArch {
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return kv_lora_rank > 0; }
   bool has_indexer() const { return index_n_heads > 0 && index_head_dim > 0; }
+  bool owns_indexer(std::uint32_t layer) const {
+    return has_indexer() && (layer >= layer_owns_indexer.size() || layer_owns_indexer[layer]);
+  }
   // Layer `layer`'s widths with the model-wide values filled in.
   LayerShape shape_of(std::uint32_t layer) const {
     LayerShape s = layer < layer_shapes.size() ? layer_shapes[layer] : LayerShape{};

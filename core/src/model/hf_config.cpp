@@ -80,6 +80,10 @@ std::optional<Error> read_layer_attention(const Json& config, ModelArch& arch) {
         arch.layer_attention.push_back(AttentionKind::sliding);
       } else if (kind == "full_attention") {
         arch.layer_attention.push_back(AttentionKind::full);
+      } else if (kind == "deepseek_sparse_attention" &&
+                 (arch.family == "deepseek_v32" || arch.family == "glm_moe_dsa")) {
+        // ModelOpt's GLM-5.2 export lists its DSA layers so: MLA with the indexer.
+        arch.layer_attention.push_back(AttentionKind::mla);
       } else {
         return refused(ErrorCode::unsupported, "config.layer_types",
                        "config.layer_types has an unsupported entry '" + kind + "'");

@@ -158,10 +158,30 @@ std::optional<Error> read_layer_shapes(const Json& c, ModelArch& a) {
   if (f == "gemma4_text") return read_gemma4(c, a);
   if (f == "mimo_v2_flash") return read_mimo_v2(c, a);
   if (f == "deepseek_v32" || f == "glm_moe_dsa") {
-    // Every layer owns an indexer unless the config shares them (GLM-5.2's index_topk_freq,
-    // indexer_types), which is not modelled.
-    if (read_optional(c, "index_topk_freq", 1) > 1 || json_util::find(c, "indexer_types"))
-      return not_modelled(f, "indexers shared across layers (index_topk_freq, indexer_types)");
+    // Every layer owns an indexer unless indexer_types shares them (GLM-5.2's IndexShare:
+    // "full" layers run theirs, "shared" layers reuse the last full layer's top-k and have no
+    // indexer module, so no indexer weights or key cache). index_topk_freq without the list
+    // does not say which layers own one.
+    if (const Json* types = json_util::find(c, "indexer_types")) {
+      if (!types->is_array() || types->size() != a.num_layers)
+        return parse_failure("config.indexer_types",
+                             "must list one entry per layer (" + std::to_string(a.num_layers) +
+                                 ")");
+      for (const auto& entry : *types) {
+        const std::string kind = entry.is_string() ? entry.get<std::string>() : "";
+        if (kind != "full" && kind != "shared")
+          return parse_failure("config.indexer_types",
+                               "entries must be \"full\" or \"shared\", not '" + kind + "'");
+        a.layer_owns_indexer.push_back(kind == "full");
+      }
+      if (a.layer_owns_indexer.empty() || !a.layer_owns_indexer.front())
+        return parse_failure("config.indexer_types",
+                             "the first layer must own its indexer (\"full\"): a shared layer "
+                             "reuses an earlier one");
+    } else if (read_optional(c, "index_topk_freq", 1) > 1) {
+      return not_modelled(f, "indexers shared across layers by index_topk_freq without the "
+                             "indexer_types list that names them");
+    }
     a.index_n_heads = read_optional(c, "index_n_heads", 0);
     a.index_head_dim = read_optional(c, "index_head_dim", 0);
     a.index_topk = read_optional(c, "index_topk", 2048);

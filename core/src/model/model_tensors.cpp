@@ -54,7 +54,7 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
                   std::uint64_t{a.num_heads} * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank);
     out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden,
                   std::uint64_t{a.num_heads} * a.v_head_dim);
-    if (a.has_indexer()) add_indexer(a, layer, out);
+    if (a.owns_indexer(static_cast<std::uint32_t>(layer))) add_indexer(a, layer, out);
     return;
   }
   // Per-layer widths (Gemma 4 global layers, MiMo-V2 sliding layers, Nemotron-NAS blocks).

@@ -150,9 +150,12 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
       ++read->layers;
     }
     if (indexer > 0) {
-      // The indexer scores every earlier token, so its keys grow with the sequence.
-      add(0, indexer);
-      layout.indexer_bytes_per_token = add_bytes(layout.indexer_bytes_per_token, indexer);
+      // The indexer scores every earlier token, so its keys grow with the sequence; a layer that
+      // shares another's top-k (IndexShare) keeps none, but still attends sparsely.
+      if (arch.owns_indexer(layer)) {
+        add(0, indexer);
+        layout.indexer_bytes_per_token = add_bytes(layout.indexer_bytes_per_token, indexer);
+      }
       layout.sparse_bytes_per_token = add_bytes(layout.sparse_bytes_per_token, per_layer);
     }
   }
