@@ -231,7 +231,7 @@ TEST_CASE("Hugging Face repo names of derivatives read as base model and format"
       {"Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", "qwen2.5-7b-instruct", "gptq"},
       {"Qwen/Qwen2.5-7B-Instruct-AWQ", "qwen2.5-7b-instruct", "awq"},
       {"Qwen/Qwen3-4B-Instruct-2507", "qwen3-4b", ""},
-      {"Qwen/Qwen3-30B-A3B-Instruct-2507-FP8", "qwen3-30b-a3b", "fp8-block"},
+      {"Qwen/Qwen3-30B-A3B-Instruct-2507-FP8", "qwen3-30b-a3b-instruct-2507", "fp8-block"},
       {"bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "llama-3.1-8b-instruct", ""},
       {"hf.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF:Q4_K_M", "llama-3.1-8b-instruct", "q4_k_m"},
       {"someone/Qwen3-8B-Q4_K_M-GGUF", "qwen3-8b", "q4_k_m"},
