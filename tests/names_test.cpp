@@ -269,6 +269,10 @@ TEST_CASE("a pretrained checkpoint reads as its post-trained release, saying so"
       {"Qwen/Qwen3-8B-Base", "qwen3-8b"},
       {"google/gemma-3-27b-pt", "gemma-3-27b-it"},
       {"gemma-3-27b", "gemma-3-27b-it"},
+      // Meta's older repo spelling, and Mistral's versioned pretrained releases.
+      {"meta-llama/Meta-Llama-3.1-70B", "llama-3.1-70b-instruct"},
+      {"mistralai/Mixtral-8x7B-v0.1", "mixtral-8x7b-instruct-v0.1"},
+      {"mistralai/Mistral-7B-v0.3", "mistral-7b-instruct-v0.3"},
   };
   for (const auto& [typed, id] : cases) {
     INFO(typed);
@@ -286,6 +290,9 @@ TEST_CASE("a pretrained checkpoint reads as its post-trained release, saying so"
   // A name with no tuned sibling stays unknown: no nearest guess is taken as the model.
   CHECK_FALSE(catalog().read_model_name("mistral-7b"));
   CHECK_FALSE(catalog().read_model_name("unknown-model-7b-base"));
+  // Llama 3 (8K context) is not Llama 3.1, and a version the catalog lacks is not another one.
+  CHECK_FALSE(catalog().read_model_name("meta-llama/Meta-Llama-3-8B"));
+  CHECK_FALSE(catalog().read_model_name("mistralai/Mistral-7B-v0.1"));
 }
 
 TEST_CASE("a repo name sets the format with an assumption line", "[names]") {

@@ -249,8 +249,9 @@ bool ends_with_date(std::string_view name) {  // "-2507": Qwen's dated re-releas
 const CatalogModel* base_model(const std::vector<CatalogModel>& models, std::string name,
                                std::string& how) {
   if (const CatalogModel* model = exact_model(models, name)) return model;
+  // "Meta-Llama-3.1-70B": the rest of the rules apply to the name without it.
   if (name.size() > 5 && iequals(name.substr(0, 5), "meta-")) {
-    if (const CatalogModel* model = exact_model(models, name.substr(5))) return model;
+    if (const CatalogModel* model = base_model(models, name.substr(5), how)) return model;
   }
   if (ends_with_date(name)) {
     std::string undated = name.substr(0, name.size() - 5);
@@ -287,6 +288,17 @@ const CatalogModel* base_model(const std::vector<CatalogModel>& models, std::str
   }
   for (std::string_view tuned : {"-instruct", "-it", "-chat"}) {
     if (const CatalogModel* model = exact_model(models, pretrained + std::string(tuned))) {
+      how = "a pretrained checkpoint sized as its post-trained release: same architecture, "
+            "that release's context window";
+      return model;
+    }
+  }
+  // Mistral's pretrained releases end in their version ("Mixtral-8x7B-v0.1"), the tuned ones
+  // put "-Instruct" before it ("Mixtral-8x7B-Instruct-v0.1").
+  if (const std::size_t v = name.rfind("-v"); v != std::string::npos && v + 2 < name.size() &&
+                                              is_digit(name[v + 2])) {
+    const std::string tuned = name.substr(0, v) + "-instruct" + name.substr(v);
+    if (const CatalogModel* model = exact_model(models, tuned)) {
       how = "a pretrained checkpoint sized as its post-trained release: same architecture, "
             "that release's context window";
       return model;
