@@ -175,6 +175,12 @@ struct ModelArch {
   // IndexShare (GLM-5.2 indexer_types): which layers own an indexer; the others reuse the top-k
   // of the last layer that does, and hold no indexer weights or keys. Empty: every MLA layer.
   std::vector<bool> layer_owns_indexer;
+  // MiniMax sparse attention (MiniMax-M3 sparse_attention_config): block-sparse GQA over the
+  // ordinary K/V cache, no MLA. Its indexer (index_n_heads query heads, one shared key of
+  // index_head_dim per token, kept in 16 bits whatever the KV dtype) scores blocks of this many
+  // tokens; a query attends index_topk tokens (sparse_topk_blocks blocks, the local one among
+  // them) on the layers that own an indexer, and every token on the others. 0: not MiniMax's.
+  std::uint32_t index_block_tokens = 0;
 
   std::uint64_t vision_params = 0;  // image encoder of a multimodal checkpoint (vLLM loads it)
   std::uint32_t vision_hidden_size = 0;
@@ -191,6 +197,7 @@ struct ModelArch {
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return kv_lora_rank > 0; }
   bool has_indexer() const { return index_n_heads > 0 && index_head_dim > 0; }
+  bool is_block_sparse() const { return has_indexer() && index_block_tokens > 0; }
   bool owns_indexer(std::uint32_t layer) const {
     return has_indexer() && (layer >= layer_owns_indexer.size() || layer_owns_indexer[layer]);
   }

@@ -25,11 +25,14 @@ constexpr const char* kSupportedFamilies[] = {
     "cohere2", "olmo3", "smollm3", "seed_oss", "ernie4_5", "ernie4_5_moe", "exaone4", "granitemoe",
     "phi", "gpt_neox", "llama4_text",
     // Per-layer widths and the sparse-attention indexer (hf_shapes.cpp).
-    "deepseek_v32", "glm_moe_dsa", "gemma4_text", "mimo_v2_flash", "nemotron-nas"};
+    "deepseek_v32", "glm_moe_dsa", "gemma4_text", "mimo_v2_flash", "nemotron-nas",
+    // MiniMax sparse attention (hf_minimax_m3.cpp).
+    "minimax_m3"};
 
 // Families refused by name with the reason (hf_families.cpp normalize_family_keys).
 constexpr const char* kRefusedFamilies[] = {"hunyuan_v1_moe", "falcon",       "lfm2_moe",
-                                            "gemma3n",        "gemma3n_text", "deepseek_v4"};
+                                            "gemma3n",        "gemma3n_text", "deepseek_v4",
+                                            "minimax_m3_vl",  "step3p5",      "step3p7"};
 
 bool is_supported(const std::string& family) {
   return std::find(std::begin(kSupportedFamilies), std::end(kSupportedFamilies), family) !=

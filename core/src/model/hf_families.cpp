@@ -57,6 +57,25 @@ std::optional<Error> normalize_family_keys(Json& config, const std::string& fami
                         "its multi-query / new_decoder_architecture layouts are not modelled");
   } else if (family == "lfm2_moe") {
     return not_modelled(family, "LFM2-MoE's expert layers are not modelled (LFM2 dense is)");
+  } else if (family == "minimax_m3_vl") {
+    // nvidia/MiniMax-M3-NVFP4's wrapper: vision_config is a 32-layer ViT with RoPE positions,
+    // a patch-merge MLP and a projector that read_vision does not describe.
+    return not_modelled(family,
+                        "MiniMax-M3's vision tower (RoPE positions, patch_merge_mlp, projector) is "
+                        "not modelled; its text model is supported as model_type minimax_m3");
+  } else if (family == "step3p5" || family == "step3p7") {
+    // Step-3.5/3.7-Flash (vLLM and SGLang step3p5.py): sliding layers take their own head count
+    // from attention_other_setting (Step-3.7-Flash: 96 query heads there, 64 on full layers,
+    // 8 KV heads on both), a head-wise sigmoid gate g_proj, per-layer rope, and layer_types
+    // that also list the MTP layers (48 entries for 45 layers). The only config at hand
+    // (ai-dynamo/aiconfigurator model_configs/stepfun-ai--Step-3.7-Flash_config.json
+    // @095f58a51c4ca8e61b66ec108d86f223f8d559ce) is a trimmed copy without
+    // attention_other_setting, which would count 64 heads on every layer.
+    return not_modelled(family,
+                        "Step-3.x-Flash's per-layer-kind attention (attention_other_setting: 96 "
+                        "query heads on sliding layers against 64 on full ones, head-wise "
+                        "g_proj gates) is not verified against a verbatim config.json, and "
+                        "trimmed copies without attention_other_setting would be miscounted");
   }
   return std::nullopt;
 }
@@ -67,6 +86,8 @@ std::optional<Error> read_family_layers(const Json& c, ModelArch& a) {
   if (f == "gemma4_text" || f == "mimo_v2_flash" || f == "nemotron-nas" || f == "deepseek_v32" ||
       f == "glm_moe_dsa") {
     return read_layer_shapes(c, a);
+  } else if (f == "minimax_m3") {
+    return read_minimax_m3(c, a);
   } else if (f == "phi" || f == "starcoder2" || f == "gpt_neox") {
     // fc1/fc2 (c_fc/c_proj, dense_h_to_4h/dense_4h_to_h), no gate; biases on every projection
     // (StarCoder2: when use_bias, its default).

@@ -45,4 +45,8 @@ std::optional<Error> normalize_nemotron_nas(Json& config);
 // (DeepSeek-V3.2, GLM-5), after the common read (hf_shapes.cpp).
 std::optional<Error> read_layer_shapes(const Json& config, ModelArch& arch);
 
+// MiniMax-M3: dense / MoE layers, per-head q/k norms and MiniMax sparse attention
+// (hf_minimax_m3.cpp).
+std::optional<Error> read_minimax_m3(const Json& config, ModelArch& arch);
+
 }  // namespace headroom::hf

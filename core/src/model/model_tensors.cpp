@@ -19,7 +19,8 @@ bool has_qk_norm(const std::string& family) {
          family == "gemma3_text" || family == "olmo2" || family == "qwen3_next" ||
          family == "qwen3_5_moe_text" || family == "qwen3_5_text" || family == "qwen3_vl_text" ||
          family == "qwen3_vl_moe_text" || family == "lfm2" || family == "olmo3" ||
-         family == "exaone4" || family == "minimax_m2" || family == "gemma4_text";
+         family == "exaone4" || family == "minimax_m2" || family == "gemma4_text" ||
+         family == "minimax_m3";
 }
 
 // DeepSeek sparse attention's lightning indexer (DeepSeek-V3.2-Exp inference/model.py Indexer,
@@ -33,6 +34,18 @@ void add_indexer(const ModelArch& a, int layer, TensorListBuilder& out) {
   out.add_layer(layer, "indexer.k_norm.weight", TensorRole::attn_norm, 1, dim);
   out.add_layer(layer, "indexer.k_norm.bias", TensorRole::attn_norm, 1, dim);
   out.add_layer(layer, "indexer.proj.weight", TensorRole::other, heads, a.hidden_size);
+}
+
+// MiniMax sparse attention's indexer (sgl-project/sglang models/minimax_m3.py
+// @01b5f572b7b678e2fa5a727881f1ff3ab4dd3c6d, index_qkv_proj with the value head disabled):
+// index_q_proj hidden -> index heads x dim, sharded like the KV heads; index_k_proj hidden -> one
+// shared head of dim, replicated on every rank; per-head index_q_norm / index_k_norm.
+void add_block_sparse_indexer(const ModelArch& a, int layer, TensorListBuilder& out) {
+  const std::uint64_t heads = a.index_n_heads, dim = a.index_head_dim;
+  out.add_layer(layer, "indexer.attn_q.weight", TensorRole::attn_k, heads * dim, a.hidden_size);
+  out.add_layer(layer, "indexer.attn_k.weight", TensorRole::attn_kv_a, dim, a.hidden_size);
+  out.add_layer(layer, "indexer.q_norm.weight", TensorRole::attn_norm, 1, dim);
+  out.add_layer(layer, "indexer.k_norm.weight", TensorRole::attn_norm, 1, dim);
 }
 
 void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
@@ -81,6 +94,8 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
     out.add_layer(layer, "attn_q_norm.weight", TensorRole::attn_norm, 1, shape.head_dim);
     out.add_layer(layer, "attn_k_norm.weight", TensorRole::attn_norm, 1, shape.head_dim);
   }
+  if (a.is_block_sparse() && a.owns_indexer(static_cast<std::uint32_t>(layer)))
+    add_block_sparse_indexer(a, layer, out);
   // MiMo-V2-Flash: a learned sink logit per head on its sliding layers
   // (add_swa_attention_sink_bias).
   if (a.family == "mimo_v2_flash" &&

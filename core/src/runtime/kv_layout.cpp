@@ -62,10 +62,19 @@ std::uint64_t state_bytes(const ModelArch& arch, RuntimeId runtime, std::uint32_
 // SGLang (NSA index_k_with_scale buffer, the same formula) keep fp8 keys plus one fp32 scale per
 // 128 values whatever the KV dtype: 132 B for index_head_dim 128. llama.cpp (llama_kv_cache_dsa)
 // keeps one head of index_head_dim in the K cache type, without scale.
+// MiniMax sparse attention (MiniMax-M3) keeps one index key of index_head_dim per token in 16 bits
+// whatever the KV dtype, on every tensor-parallel rank: vLLM's MiniMaxM3IndexerCache (an
+// MLAAttentionSpec of one head; vllm-project/vllm vllm/models/minimax_m3/common/indexer.py
+// @0484480bc73081c4a5133b3cb53018323fce632d, indexer_kv_dtype "bf16" by default, "an fp8 indexer
+// cache is a non-default opt-in": vllm/config/attention.py:55 @ v0.24.0 as ai-dynamo/aiconfigurator
+// commit dbb322e6f records) and SGLang's MiniMaxSparseKVPool (an index-K pool of head_num 1 built
+// with index_dtype = the model dtype in model_runner_kv_cache_mixin.py
+// _build_minimax_sparse_kv_pool; read in SGLang trees, commit not pinned): 256 B for dim 128.
 std::uint64_t indexer_bytes_per_layer(const ModelArch& arch, double kv_bytes_per_element,
                                       bool llama_cpp) {
   if (!arch.has_indexer()) return 0;
   const std::uint64_t dim = arch.index_head_dim;
+  if (arch.is_block_sparse()) return dim * 2;
   if (llama_cpp)
     return bytes_from_double(std::ceil(static_cast<double>(dim) * kv_bytes_per_element));
   return dim + dim / 128 * 4;
@@ -151,12 +160,15 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
     }
     if (indexer > 0) {
       // The indexer scores every earlier token, so its keys grow with the sequence; a layer that
-      // shares another's top-k (IndexShare) keeps none, but still attends sparsely.
+      // shares another's top-k (IndexShare) keeps none, but still attends sparsely. MiniMax's
+      // block-sparse layers read index_topk tokens of their K/V too (sparse_topk_blocks blocks).
       if (arch.owns_indexer(layer)) {
         add(0, indexer);
         layout.indexer_bytes_per_token = add_bytes(layout.indexer_bytes_per_token, indexer);
       }
-      layout.sparse_bytes_per_token = add_bytes(layout.sparse_bytes_per_token, per_layer);
+      // MiniMax-M3's layers without an indexer (its first three) attend to every token.
+      if (!arch.is_block_sparse() || arch.owns_indexer(layer))
+        layout.sparse_bytes_per_token = add_bytes(layout.sparse_bytes_per_token, per_layer);
     }
   }
   layout.state_bytes_per_sequence = state_bytes(arch, runtime, tp);

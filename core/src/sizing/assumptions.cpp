@@ -61,6 +61,14 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   } else if (r.kv_dtype == "auto") {
     out.push_back("KV cache in the model's 16-bit type (--kv-cache-dtype auto)");
   }
+  if (a.is_block_sparse()) {
+    out.push_back("MiniMax sparse attention: one index key of " +
+                  std::to_string(a.index_head_dim) +
+                  " bf16 values per token on each sparse layer beside K/V, on every GPU, "
+                  "whatever the KV dtype (vLLM indexer_kv_dtype and SGLang defaults); decode "
+                  "reads those layers' K/V for " + std::to_string(a.index_topk) +
+                  " tokens (top-k blocks)");
+  }
   if (a.has_recurrent_state()) {
     const char* rule =
         is_llama_cpp(r.runtime) ? "conv and SSM state in f32, one cell per slot (llama.cpp)"

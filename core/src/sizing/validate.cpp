@@ -207,6 +207,16 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
                        " attention heads to divide evenly; use a divisor of " +
                        count_text(a.num_heads));
   }
+  // MiniMax sparse attention (MiniMax-M3) keeps a 16-bit index key per token beside K/V; Headroom
+  // knows that cache in vLLM and SGLang only (runtime/kv_layout.cpp); neither a llama.cpp layout
+  // nor TensorRT-LLM's (modeling_minimaxm3.py) has been read.
+  if (a.is_block_sparse() && r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang) {
+    return refused(ErrorCode::unsupported, "runtime",
+                   a.id +
+                       " uses MiniMax sparse attention, whose index-key cache Headroom models "
+                       "for vLLM and SGLang only, not " +
+                       runtime_profile(r.runtime).name);
+  }
   // DeepSeek sparse attention keeps an indexer key cache beside the MLA latent; Headroom knows its
   // layout in vLLM, SGLang and llama.cpp only (runtime/kv_layout.cpp).
   if (a.has_indexer() && r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang &&
