@@ -18,8 +18,10 @@ namespace headroom {
 enum class AttentionKind { full, sliding, mla, none, chunked };
 
 // What a layer keeps per sequence besides (or instead of) KV: a fixed-size recurrent state
-// (conv window + SSM/delta-rule matrix) that does not grow with the context.
-enum class StateKind { none, mamba2, mamba1, gated_deltanet, short_conv };
+// (conv window + SSM/delta-rule matrix) that does not grow with the context. `kda`: Kimi Delta
+// Attention (kimi_linear), whose state has Gated DeltaNet's shape with key_heads = value_heads
+// and key_head_dim = value_head_dim (vLLM MambaStateShapeCalculator.kda_state_shape).
+enum class StateKind { none, mamba2, mamba1, gated_deltanet, short_conv, kda };
 
 // What a layer's feed-forward block is (Nemotron-H layers have a mixer and no FFN).
 enum class FfnKind { dense, moe, none };
@@ -39,6 +41,7 @@ struct RecurrentDims {
   bool conv_bias = false;
   bool proj_bias = false;
   bool gated_norm = true;  // Mamba-2 RMSNorm over d_inner before out_proj
+  bool full_rank_gate = false;  // KDA output gate: g_proj h -> H d instead of g_a / g_b (rank d)
 };
 
 // One layer's attention and FFN widths where layers differ (Gemma 4's global layers,
@@ -144,7 +147,11 @@ struct ModelArch {
   bool ssm_state_f32 = false;
   bool gated_ffn = true;          // false: up/down only (Phi, StarCoder2, Nemotron-H relu2)
   bool ffn_bias = false;          // biases on the MLP projections (Phi, StarCoder2)
-  bool attn_output_gate = false;  // q_proj twice as wide, the half gates the output (Qwen3-Next)
+  bool attn_output_gate = false;  // q_proj twice as wide, the half gates the output (Qwen3-Next);
+                                  // on MLA layers a g_proj h -> heads x v_head_dim (Kimi K3)
+  // Block attention residuals (Kimi K3 attn_res_block_size): a 1 x h query and an RMSNorm before
+  // each layer's attention and MLP, and one pair before the final norm. 0: plain residuals.
+  std::uint32_t attn_res_block_size = 0;
 
   // Per-layer widths; empty: every layer uses the fields above.
   std::vector<LayerShape> layer_shapes;
@@ -160,6 +167,7 @@ struct ModelArch {
   // it down to this width, the routed experts run there, fc2_latent_proj takes it back; the
   // shared expert stays at the hidden width. 0: experts at hidden_size.
   std::uint32_t moe_latent_size = 0;
+  bool moe_latent_norm = false;  // RMSNorm over the latent before the up projection (Kimi K3)
 
   // Multi-head latent attention (DeepSeek V2/V3).
   std::uint32_t kv_lora_rank = 0;

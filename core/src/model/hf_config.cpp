@@ -19,7 +19,7 @@ constexpr const char* kSupportedFamilies[] = {
     "olmo2", "starcoder2", "cohere", "internlm2",
     // Hybrid and linear-attention families (hf_hybrid.cpp).
     "qwen3_next", "qwen3_5_moe_text", "qwen3_5_text", "nemotron_h", "granitemoehybrid", "falcon_h1",
-    "jamba", "lfm2",
+    "jamba", "lfm2", "kimi_linear",
     // Attention families whose fields the common reader covers (hf_families.cpp for the rest).
     "glm4_moe", "glm4_moe_lite", "kimi_k2", "minimax_m2", "qwen3_vl_text", "qwen3_vl_moe_text",
     "cohere2", "olmo3", "smollm3", "seed_oss", "ernie4_5", "ernie4_5_moe", "exaone4", "granitemoe",
@@ -467,7 +467,9 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
 
   if (vision != nullptr) {
     if (!vision->is_object()) return parse_failure("config.vision_config", "must be an object");
-    if (auto vision_error = read_vision(*vision, arch)) return *vision_error;
+    if (auto vision_error = arch.family == "kimi_linear" ? hf::read_kimi_vision(*vision, arch)
+                                                         : read_vision(*vision, arch))
+      return *vision_error;
   }
   if (auto invalid = validate_arch(arch)) return *invalid;
   return arch;

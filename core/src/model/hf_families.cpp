@@ -33,6 +33,8 @@ std::optional<Error> normalize_family_keys(Json& config, const std::string& fami
       config["num_hidden_layers"] = types->size();
     else if (const auto pattern = json_util::get_string(config, "hybrid_override_pattern"))
       config["num_hidden_layers"] = pattern->size();
+  } else if (family == "kimi_linear") {
+    return normalize_kimi_linear(config);  // hf_kimi_linear.cpp
   } else if (family == "nemotron-nas") {
     return normalize_nemotron_nas(config);
   } else if (family == "gemma4_text") {

@@ -273,7 +273,7 @@ std::optional<Error> read_lfm2(const Json& c, ModelArch& a) {
 bool is_hybrid_family(const std::string& family) {
   return family == "qwen3_next" || family == "qwen3_5_moe_text" || family == "qwen3_5_text" ||
          family == "nemotron_h" || family == "granitemoehybrid" || family == "falcon_h1" ||
-         family == "jamba" || family == "lfm2";
+         family == "jamba" || family == "lfm2" || family == "kimi_linear";
 }
 
 std::optional<Error> read_hybrid(const Json& config, ModelArch& a) {
@@ -290,6 +290,7 @@ std::optional<Error> read_hybrid(const Json& config, ModelArch& a) {
   if (f == "falcon_h1") return read_falcon_h1(config, a);
   if (f == "jamba") return read_jamba(config, a);
   if (f == "lfm2") return read_lfm2(config, a);
+  if (f == "kimi_linear") return read_kimi_linear(config, a);  // hf_kimi_linear.cpp
   return std::nullopt;
 }
 

@@ -37,6 +37,12 @@ std::optional<Error> normalize_family_keys(Json& config, const std::string& fami
 // MoE interval, Phi's non-gated MLP, Llama 4 interleaving ...).
 std::optional<Error> read_family_layers(const Json& config, ModelArch& arch);
 
+// Kimi Linear / Kimi-K3 text (hf_kimi_linear.cpp): key renames before the common read, the
+// per-layer KDA / MLA / MoE kinds after it (called from read_hybrid), and K3's MoonViT3d tower.
+std::optional<Error> normalize_kimi_linear(Json& config);
+std::optional<Error> read_kimi_linear(const Json& config, ModelArch& arch);
+std::optional<Error> read_kimi_vision(const Json& vision, ModelArch& arch);
+
 // Nemotron-NAS: derives intermediate_size and num_key_value_heads from block_configs so the
 // common reader can run (hf_shapes.cpp).
 std::optional<Error> normalize_nemotron_nas(Json& config);

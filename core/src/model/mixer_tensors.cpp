@@ -65,6 +65,9 @@ void add_recurrent_mixer(const ModelArch& a, int layer, TensorListBuilder& out) 
       out.add_layer(layer, "ssm_out.weight", TensorRole::ssm, h, value);
       return;
     }
+    case StateKind::kda:
+      add_kda_mixer(a, layer, out);  // hf_kimi_linear.cpp
+      return;
     case StateKind::short_conv:
       out.add_layer(layer, "shortconv.in_proj.weight", TensorRole::ssm, 3 * h, h);
       out.add_layer(layer, "shortconv.conv.weight", TensorRole::other, h, k);
@@ -92,6 +95,7 @@ StateElements recurrent_state_elements(const ModelArch& a) {
         total.ssm += std::uint64_t{r.d_inner} * r.d_state;
         break;
       case StateKind::gated_deltanet:
+      case StateKind::kda:  // q, k, v convs and a d x d state per head (nk = nv, dk = dv)
         total.conv += window * (std::uint64_t{2} * r.key_heads * r.key_head_dim +
                                 std::uint64_t{r.value_heads} * r.value_head_dim);
         total.ssm += std::uint64_t{r.value_heads} * r.key_head_dim * r.value_head_dim;

@@ -67,6 +67,10 @@ void add_attention(const ModelArch& a, int layer, TensorListBuilder& out) {
                   std::uint64_t{a.num_heads} * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank);
     out.add_layer(layer, "attn_output.weight", TensorRole::attn_o, hidden,
                   std::uint64_t{a.num_heads} * a.v_head_dim);
+    // Gated MLA output (Kimi K3 mla_use_output_gate): sigmoid(g_proj(x)) scales each head.
+    if (a.attn_output_gate)
+      out.add_layer(layer, "attn_gate.weight", TensorRole::attn_q,
+                    std::uint64_t{a.num_heads} * a.v_head_dim, hidden);
     if (a.owns_indexer(static_cast<std::uint32_t>(layer))) add_indexer(a, layer, out);
     return;
   }
@@ -255,7 +259,9 @@ std::vector<TensorSpec> model_tensors(const ModelArch& a) {
       out.add_layer(layer, "attn_linear.weight", TensorRole::attn_o, a.hidden_size, a.hidden_size);
     add_recurrent_mixer(a, layer, out);
     add_ffn(a, layer, out);
+    if (a.family == "kimi_linear") add_kimi_linear_layer_extras(a, layer, out);
   }
+  if (a.family == "kimi_linear") add_kimi_linear_model_extras(a, out);
   out.add("output_norm.weight", TensorRole::output_norm, -1, 1, a.hidden_size);
   if (!a.tie_embeddings)
     out.add("output.weight", TensorRole::output, -1, a.vocab_size, a.hidden_size);

@@ -44,4 +44,10 @@ class TensorListBuilder {
 // The weights of layer `layer`'s recurrent mixer (arch.state_of(layer) != none).
 void add_recurrent_mixer(const ModelArch& arch, int layer, TensorListBuilder& out);
 
+// Kimi Linear (hf_kimi_linear.cpp): a KDA layer's weights, the per-layer extras (attention-
+// residual queries and norms, router bias, latent norm) and the model-level ones.
+void add_kda_mixer(const ModelArch& arch, int layer, TensorListBuilder& out);
+void add_kimi_linear_layer_extras(const ModelArch& arch, int layer, TensorListBuilder& out);
+void add_kimi_linear_model_extras(const ModelArch& arch, TensorListBuilder& out);
+
 }  // namespace headroom

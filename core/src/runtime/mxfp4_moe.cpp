@@ -60,7 +60,9 @@ std::uint64_t mxfp4_moe_bytes(const TensorSpec& tensor, const ModelArch& arch, s
     return bytes;
   const std::uint64_t n = std::max<std::uint32_t>(tp, 1);
   const std::uint64_t experts = arch.num_experts;
-  const std::uint64_t hidden = arch.hidden_size;
+  // The experts' outer width: the latent under LatentMoE (Kimi-K3's routed_expert_hidden_size
+  // 3584: experts are latent -> moe_intermediate_size -> latent), else the hidden size.
+  const std::uint64_t hidden = arch.moe_latent_size > 0 ? arch.moe_latent_size : arch.hidden_size;
   const std::uint64_t width = (arch.moe_intermediate_size + n - 1) / n;  // per GPU
   const bool weight = is_routed_expert(tensor.role) && tensor.dtype == DType::mxfp4;
   const bool bias = tensor.role == TensorRole::ffn_bias && ends_with(tensor.name, "_exps.bias");

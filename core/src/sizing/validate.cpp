@@ -227,6 +227,16 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
                        "models for vLLM, SGLang and llama.cpp only, not " +
                        runtime_profile(r.runtime).name);
   }
+  // Kimi Delta Attention's state layout is read from vLLM (kda_state_shape / kda_state_dtype) and
+  // SGLang (KimiLinearStateShape) only (runtime/kv_layout.cpp); elsewhere it is not verified.
+  const bool kda = std::find(a.layer_state.begin(), a.layer_state.end(), StateKind::kda) !=
+                   a.layer_state.end();
+  if (kda && r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang) {
+    return refused(ErrorCode::unsupported, "runtime",
+                   a.id + " uses Kimi Delta Attention (kimi_linear), whose recurrent state "
+                          "Headroom models for vLLM and SGLang only, not " +
+                       runtime_profile(r.runtime).name);
+  }
   if (auto refusal = runtime_refuses_card(r.runtime, r.card)) {
     return refused(ErrorCode::unsupported, "card", *refusal);
   }
