@@ -154,6 +154,23 @@ TEST_CASE("Kimi-K3 sizes on vLLM and SGLang, refused elsewhere by name", "[hybri
     CHECK(report->memory.kv_bytes_per_token == 27648);
     CHECK(report->memory.state_bytes_per_sequence > 0);
   }
+  // The compressed-tensors MXFP4 checkpoint keeps its stored expert layout on both runtimes (the
+  // gpt-oss padding belongs to the mxfp4 quant method), so vLLM and SGLang place the same bytes.
+  r.runtime = RuntimeId::vllm;
+  auto vllm = size(r);
+  r.runtime = RuntimeId::sglang;
+  auto sglang = size(r);
+  REQUIRE(vllm);
+  REQUIRE(sglang);
+  CHECK(vllm->memory.weights_bytes == sglang->memory.weights_bytes);
+  // gpt-oss (quant_method "mxfp4") keeps its runtime layouts: they differ.
+  SizingRequest oss = test::request("gpt-oss-120b", "native", RuntimeId::vllm, "h200-sxm-141gb");
+  auto oss_vllm = size(oss);
+  oss.runtime = RuntimeId::sglang;
+  auto oss_sglang = size(oss);
+  REQUIRE(oss_vllm);
+  REQUIRE(oss_sglang);
+  CHECK(oss_vllm->memory.weights_bytes != oss_sglang->memory.weights_bytes);
   for (const RuntimeId runtime : {RuntimeId::trtllm, RuntimeId::tgi, RuntimeId::llamacpp}) {
     r.runtime = runtime;
     auto refused = size(r);

@@ -195,6 +195,7 @@ struct ModelArch {
 
   DType native_dtype = DType::bf16;  // torch_dtype of the published checkpoint
   std::string native_quant;          // e.g. "mxfp4" (gpt-oss), "fp8" (DeepSeek-V3); empty if none
+  std::string native_quant_method;   // quantization_config.quant_method ("mxfp4", "compressed-tensors")
 
   // Assumptions the parser made where the source was silent ("no torch_dtype: assumed bfloat16").
   std::vector<std::string> notes;

@@ -328,6 +328,7 @@ void read_native_quant(const Json& config, ModelArch& arch) {
   const Json* quant = json_util::find(config, "quantization_config");
   if (quant == nullptr) return;
   const std::string method = json_util::get_string(*quant, "quant_method").value_or("");
+  arch.native_quant_method = method;
   if (method == "fp8") {
     arch.native_quant = json_util::find(*quant, "weight_block_size") ? "fp8-block" : "fp8";
   } else if (method == "mxfp4") {

@@ -141,9 +141,9 @@ std::optional<Error> read_kimi_linear(const Json& c, ModelArch& a) {
   if (json_util::find(c, "quantization_config") != nullptr && a.moe_latent_size > 0) {
     a.notes.push_back(
         "kimi_linear: routed_expert_down/up_proj (the LatentMoE projections) are counted 16-bit "
-        "beside the quantized routed experts, and the MXFP4 expert padding and scale copies "
-        "are vLLM's and SGLang's gpt-oss rules, not verified for this compressed-tensors "
-        "checkpoint");
+        "beside the quantized routed experts; the MXFP4 experts are counted as stored (vLLM's and "
+        "SGLang's gpt-oss padding belongs to their mxfp4 quant method, not to this "
+        "compressed-tensors checkpoint's, whose layout is not read)");
   }
   return std::nullopt;
 }

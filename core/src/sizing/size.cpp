@@ -126,7 +126,15 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   in.context_tokens_per_user = r.workload.prompt_tokens + r.workload.output_tokens;
   in.flash_attention = fa;
 
-  const Mxfp4MoeBackend mxfp4 = mxfp4_moe_backend(r.runtime, r.card);
+  // vLLM's and SGLang's MXFP4 expert layouts (padding, swizzled scale copies) belong to their
+  // mxfp4 quant method (quant_method "mxfp4": gpt-oss); a compressed-tensors MXFP4 checkpoint
+  // (Kimi-K3) loads through the compressed-tensors MoE method, whose layout is not read here, so
+  // its experts stay as stored.
+  const bool compressed_tensors_native = a.native_quant_method == "compressed-tensors" &&
+                                         (r.weight_format == "native" ||
+                                          format->id == a.native_quant);
+  const Mxfp4MoeBackend mxfp4 = compressed_tensors_native ? Mxfp4MoeBackend::checkpoint
+                                                          : mxfp4_moe_backend(r.runtime, r.card);
   auto placed = std::find_if(prepared.placements.begin(), prepared.placements.end(),
                              [&](const PreparedWeights::Placed& p) {
                                return p.runtime == r.runtime && p.gpus == r.gpus &&
