@@ -104,17 +104,7 @@ std::optional<Error> read_nemotron_h(const Json& c, ModelArch& a) {
     }
   }
   // LatentMoE (NemotronHMoE: gate on the hidden state, fc1_latent_proj, experts, fc2_latent_proj).
-  if (const Json* latent = json_util::find(c, "moe_latent_size"); latent && !latent->is_null()) {
-    if (!latent->is_number_unsigned() || latent->get<std::uint64_t>() == 0 ||
-        latent->get<std::uint64_t>() > a.hidden_size)
-      return refused(ErrorCode::invalid_argument, "config.moe_latent_size",
-                     "config.moe_latent_size must be a whole number from 1 to hidden_size (" +
-                         std::to_string(a.hidden_size) + ")");
-    if (!a.is_moe())
-      return refused(ErrorCode::invalid_argument, "config.moe_latent_size",
-                     "config.moe_latent_size is set but the model has no routed experts");
-    a.moe_latent_size = static_cast<std::uint32_t>(latent->get<std::uint64_t>());
-  }
+  if (auto error = read_moe_latent(c, "moe_latent_size", a)) return error;
   for (std::uint32_t i = 0; i < n; ++i) {
     const std::string& t = types[i];
     if (t == "mamba") {
@@ -269,6 +259,22 @@ std::optional<Error> read_lfm2(const Json& c, ModelArch& a) {
 }
 
 }  // namespace
+
+std::optional<Error> read_moe_latent(const Json& c, const char* key, ModelArch& a) {
+  const Json* latent = json_util::find(c, key);
+  if (latent == nullptr || latent->is_null()) return std::nullopt;
+  const std::string field = std::string("config.") + key;
+  if (!latent->is_number_unsigned() || latent->get<std::uint64_t>() == 0 ||
+      latent->get<std::uint64_t>() > a.hidden_size)
+    return refused(ErrorCode::invalid_argument, field,
+                   field + " must be a whole number from 1 to hidden_size (" +
+                       std::to_string(a.hidden_size) + ")");
+  if (!a.is_moe())
+    return refused(ErrorCode::invalid_argument, field,
+                   field + " is set but the model has no routed experts");
+  a.moe_latent_size = static_cast<std::uint32_t>(latent->get<std::uint64_t>());
+  return std::nullopt;
+}
 
 bool is_hybrid_family(const std::string& family) {
   return family == "qwen3_next" || family == "qwen3_5_moe_text" || family == "qwen3_5_text" ||

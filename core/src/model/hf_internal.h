@@ -41,6 +41,10 @@ std::optional<Error> read_family_layers(const Json& config, ModelArch& arch);
 // per-layer KDA / MLA / MoE kinds after it (called from read_hybrid), and K3's MoonViT3d tower.
 std::optional<Error> normalize_kimi_linear(Json& config);
 std::optional<Error> read_kimi_linear(const Json& config, ModelArch& arch);
+// A LatentMoE width under `key` (nemotron_h moe_latent_size, kimi_linear
+// routed_expert_hidden_size): 1 to hidden_size, on a model with routed experts; absent or null
+// leaves arch.moe_latent_size 0.
+std::optional<Error> read_moe_latent(const Json& config, const char* key, ModelArch& arch);
 std::optional<Error> read_kimi_vision(const Json& vision, ModelArch& arch);
 
 // Nemotron-NAS: derives intermediate_size and num_key_value_heads from block_configs so the

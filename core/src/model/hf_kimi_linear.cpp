@@ -124,20 +124,9 @@ std::optional<Error> read_kimi_linear(const Json& c, ModelArch& a) {
   // LatentMoE: the gate reads the hidden state, routed_expert_down_proj h -> L, the experts run
   // at L, routed_expert_norm (latent_moe_use_norm), routed_expert_up_proj L -> h; the shared
   // experts stay at h (mlx-lm KimiK3SparseMoE).
-  if (const Json* latent = json_util::find(c, "routed_expert_hidden_size");
-      latent != nullptr && !latent->is_null()) {
-    if (!latent->is_number_unsigned() || latent->get<std::uint64_t>() == 0 ||
-        latent->get<std::uint64_t>() > a.hidden_size)
-      return refused(ErrorCode::invalid_argument, "config.routed_expert_hidden_size",
-                     "config.routed_expert_hidden_size must be a whole number from 1 to "
-                     "hidden_size (" +
-                         std::to_string(a.hidden_size) + ")");
-    if (!a.is_moe())
-      return refused(ErrorCode::invalid_argument, "config.routed_expert_hidden_size",
-                     "config.routed_expert_hidden_size is set but the model has no experts");
-    a.moe_latent_size = static_cast<std::uint32_t>(latent->get<std::uint64_t>());
+  if (auto error = read_moe_latent(c, "routed_expert_hidden_size", a)) return error;
+  if (a.moe_latent_size > 0)
     a.moe_latent_norm = json_util::get_bool(c, "latent_moe_use_norm").value_or(false);
-  }
   if (json_util::find(c, "quantization_config") != nullptr && a.moe_latent_size > 0) {
     a.notes.push_back(
         "kimi_linear: routed_expert_down/up_proj (the LatentMoE projections) are counted 16-bit "
