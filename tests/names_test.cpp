@@ -2,6 +2,8 @@
 // Hugging Face ecosystems, models by the repo names of quantized derivatives.
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include <string>
 
 #include "base/text_match.h"
@@ -293,6 +295,29 @@ TEST_CASE("a pretrained checkpoint reads as its post-trained release, saying so"
   // Llama 3 (8K context) is not Llama 3.1, and a version the catalog lacks is not another one.
   CHECK_FALSE(catalog().read_model_name("meta-llama/Meta-Llama-3-8B"));
   CHECK_FALSE(catalog().read_model_name("mistralai/Mistral-7B-v0.1"));
+}
+
+TEST_CASE("NVIDIA's precision-suffixed repos find the catalog's release in another precision",
+          "[names]") {
+  const std::tuple<const char*, const char*, const char*> cases[] = {
+      {"nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16", "nemotron-3-super-120b-a12b-fp8", "bf16"},
+      {"nvidia/NVIDIA-Nemotron-3-Ultra-550B-A55B-FP8", "nemotron-3-ultra-550b-a55b", "fp8"},
+      {"nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-NVFP4", "nemotron-3-nano-30b-a3b", "nvfp4"},
+  };
+  for (const auto& [typed, id, format] : cases) {
+    INFO(typed);
+    auto name = catalog().read_model_name(typed);
+    REQUIRE(name);
+    CHECK(name->model->arch.id == id);
+    REQUIRE_FALSE(name->formats.empty());
+    CHECK(name->formats.front() == format);
+    CHECK(name->note.find("the same architecture as the catalog's") != std::string::npos);
+  }
+  // A release the catalog holds by its own name is still read as itself.
+  auto own = catalog().read_model_name("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8");
+  REQUIRE(own);
+  CHECK(own->model->arch.id == "nemotron-3-super-120b-a12b-fp8");
+  CHECK(own->note.empty());
 }
 
 TEST_CASE("a repo name sets the format with an assumption line", "[names]") {

@@ -249,6 +249,15 @@ bool ends_with_date(std::string_view name) {  // "-2507": Qwen's dated re-releas
 const CatalogModel* base_model(const std::vector<CatalogModel>& models, std::string name,
                                std::string& how) {
   if (const CatalogModel* model = exact_model(models, name)) return model;
+  // NVIDIA names each checkpoint by its precision (nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16,
+  // -FP8, -NVFP4): with that suffix cut, the catalog's release in another precision has the
+  // same architecture.
+  for (const char* precision : {"-bf16", "-fp8", "-nvfp4"}) {
+    if (const CatalogModel* model = exact_model(models, name + precision)) {
+      how = "the same architecture as the catalog's " + model->hf_repo + " checkpoint";
+      return model;
+    }
+  }
   // "Meta-Llama-3.1-70B": the rest of the rules apply to the name without it.
   if (name.size() > 5 && iequals(name.substr(0, 5), "meta-")) {
     if (const CatalogModel* model = base_model(models, name.substr(5), how)) return model;
