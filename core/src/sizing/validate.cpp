@@ -207,36 +207,29 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
                        " attention heads to divide evenly; use a divisor of " +
                        count_text(a.num_heads));
   }
-  // MiniMax sparse attention (MiniMax-M3) keeps a 16-bit index key per token beside K/V; Headroom
-  // knows that cache in vLLM and SGLang only (runtime/kv_layout.cpp); neither a llama.cpp layout
-  // nor TensorRT-LLM's (modeling_minimaxm3.py) has been read.
-  if (a.is_block_sparse() && r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang) {
+  // Layers whose cache or state Headroom has read for some runtimes only (runtime/kv_layout.cpp)
+  // are refused elsewhere, naming what is missing.
+  const auto only_on = [&](bool llama_cpp_too, const char* what) -> std::optional<Error> {
+    if (r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang ||
+        (llama_cpp_too && r.runtime == RuntimeId::llamacpp))
+      return std::nullopt;
     return refused(ErrorCode::unsupported, "runtime",
-                   a.id +
-                       " uses MiniMax sparse attention, whose index-key cache Headroom models "
-                       "for vLLM and SGLang only, not " +
-                       runtime_profile(r.runtime).name);
-  }
-  // DeepSeek sparse attention keeps an indexer key cache beside the MLA latent; Headroom knows its
-  // layout in vLLM, SGLang and llama.cpp only (runtime/kv_layout.cpp).
-  if (a.has_indexer() && r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang &&
-      r.runtime != RuntimeId::llamacpp) {
-    return refused(ErrorCode::unsupported, "runtime",
-                   a.id +
-                       " uses DeepSeek sparse attention, whose indexer key cache Headroom "
-                       "models for vLLM, SGLang and llama.cpp only, not " +
-                       runtime_profile(r.runtime).name);
-  }
+                   a.id + " uses " + what + " Headroom models for " +
+                       (llama_cpp_too ? "vLLM, SGLang and llama.cpp" : "vLLM and SGLang") +
+                       " only, not " + runtime_profile(r.runtime).name);
+  };
+  // MiniMax sparse attention (MiniMax-M3) keeps a 16-bit index key per token beside K/V; neither
+  // a llama.cpp layout nor TensorRT-LLM's (modeling_minimaxm3.py) has been read.
+  if (a.is_block_sparse())
+    if (auto e = only_on(false, "MiniMax sparse attention, whose index-key cache")) return e;
+  // DeepSeek sparse attention keeps an indexer key cache beside the MLA latent.
+  if (a.has_indexer())
+    if (auto e = only_on(true, "DeepSeek sparse attention, whose indexer key cache")) return e;
   // Kimi Delta Attention's state layout is read from vLLM (kda_state_shape / kda_state_dtype) and
-  // SGLang (KimiLinearStateShape) only (runtime/kv_layout.cpp); elsewhere it is not verified.
-  const bool kda = std::find(a.layer_state.begin(), a.layer_state.end(), StateKind::kda) !=
-                   a.layer_state.end();
-  if (kda && r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang) {
-    return refused(ErrorCode::unsupported, "runtime",
-                   a.id + " uses Kimi Delta Attention (kimi_linear), whose recurrent state "
-                          "Headroom models for vLLM and SGLang only, not " +
-                       runtime_profile(r.runtime).name);
-  }
+  // SGLang (KimiLinearStateShape) only; elsewhere it is not verified.
+  if (std::find(a.layer_state.begin(), a.layer_state.end(), StateKind::kda) != a.layer_state.end())
+    if (auto e = only_on(false, "Kimi Delta Attention (kimi_linear), whose recurrent state"))
+      return e;
   if (auto refusal = runtime_refuses_card(r.runtime, r.card)) {
     return refused(ErrorCode::unsupported, "card", *refusal);
   }
