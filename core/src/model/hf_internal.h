@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/json_util.h"
 #include "headroom/model.h"
@@ -54,6 +55,11 @@ std::optional<Error> normalize_nemotron_nas(Json& config);
 // Per-layer widths (Gemma 4, MiMo-V2-Flash, Nemotron-NAS) and the sparse-attention indexer
 // (DeepSeek-V3.2, GLM-5), after the common read (hf_shapes.cpp).
 std::optional<Error> read_layer_shapes(const Json& config, ModelArch& arch);
+
+// A per-layer list of 0/1 flags under `key` (MiMo-V2's hybrid_layer_pattern and moe_layer_freq,
+// MiniMax-M3's sparse_attention_freq ...), one entry per layer; errors name `field`.
+std::optional<Error> read_flags(const Json& parent, const char* key, const std::string& field,
+                                std::uint32_t layers, std::vector<bool>& out);
 
 // MiniMax-M3: dense / MoE layers, per-head q/k norms and MiniMax sparse attention
 // (hf_minimax_m3.cpp).

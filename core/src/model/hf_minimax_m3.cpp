@@ -22,23 +22,6 @@ Error not_modelled(const std::string& field, const std::string& why) {
   return refused(ErrorCode::unsupported, field, "MiniMax-M3 " + why + " is not modelled");
 }
 
-// A per-layer list of 0/1 flags (sparse_attention_freq, moe_layer_freq ...).
-std::optional<Error> read_flags(const Json& parent, const char* key, const std::string& field,
-                                std::uint32_t layers, std::vector<bool>& out) {
-  const Json* list = json_util::find(parent, key);
-  if (list == nullptr || !list->is_array() || list->size() != layers)
-    return parse_failure(field,
-                         "must list one 0/1 entry per layer (" + std::to_string(layers) + ")");
-  out.clear();
-  for (const auto& entry : *list) {
-    if (!entry.is_number_integer() || entry.get<std::int64_t>() < 0 ||
-        entry.get<std::int64_t>() > 1)
-      return parse_failure(field, "entries must be 0 or 1");
-    out.push_back(entry.get<std::int64_t>() == 1);
-  }
-  return std::nullopt;
-}
-
 // A positive width under sparse_attention_config, at most `high`.
 std::optional<Error> read_width(const Json& sparse, const char* key, std::uint32_t high,
                                 std::uint32_t& out) {

@@ -58,19 +58,12 @@ std::optional<Error> read_gemma4(const Json& c, ModelArch& a) {
 // MiMo-V2-Flash: hybrid_layer_pattern 1 = sliding (swa_* widths), 0 = global; moe_layer_freq
 // 1 = MoE, 0 = dense.
 std::optional<Error> read_mimo_v2(const Json& c, ModelArch& a) {
-  const Json* pattern = json_util::find(c, "hybrid_layer_pattern");
-  const Json* moe = json_util::find(c, "moe_layer_freq");
-  const std::pair<const char*, const Json*> lists[] = {{"hybrid_layer_pattern", pattern},
-                                                       {"moe_layer_freq", moe}};
-  for (const auto& [key, list] : lists) {
-    if (list == nullptr || !list->is_array() || list->size() != a.num_layers)
-      return parse_failure(std::string("config.") + key, "must list one 0/1 entry per layer (" +
-                                                             std::to_string(a.num_layers) + ")");
-    for (const auto& entry : *list)
-      if (!entry.is_number_integer() || entry.get<std::int64_t>() < 0 ||
-          entry.get<std::int64_t>() > 1)
-        return parse_failure(std::string("config.") + key, "entries must be 0 or 1");
-  }
+  std::vector<bool> sliding, moe;
+  if (auto error = read_flags(c, "hybrid_layer_pattern", "config.hybrid_layer_pattern",
+                              a.num_layers, sliding))
+    return error;
+  if (auto error = read_flags(c, "moe_layer_freq", "config.moe_layer_freq", a.num_layers, moe))
+    return error;
   if (a.sliding_window_tokens == 0) return missing("sliding_window");
   a.v_head_dim = read_optional(c, "v_head_dim", a.head_dim);
   LayerShape swa;
@@ -82,11 +75,11 @@ std::optional<Error> read_mimo_v2(const Json& c, ModelArch& a) {
   a.layer_shapes.assign(a.num_layers, LayerShape{});
   a.layer_ffn.assign(a.num_layers, FfnKind::dense);
   for (std::uint32_t i = 0; i < a.num_layers; ++i) {
-    if ((*pattern)[i].get<std::int64_t>() == 1) {
+    if (sliding[i]) {
       a.layer_attention[i] = AttentionKind::sliding;
       a.layer_shapes[i] = swa;
     }
-    if ((*moe)[i].get<std::int64_t>() == 1 && a.is_moe()) a.layer_ffn[i] = FfnKind::moe;
+    if (moe[i] && a.is_moe()) a.layer_ffn[i] = FfnKind::moe;
   }
   return std::nullopt;
 }
@@ -99,6 +92,22 @@ std::uint32_t ffn_mult_width(double mult, std::uint32_t hidden) {
 }
 
 }  // namespace
+
+std::optional<Error> read_flags(const Json& parent, const char* key, const std::string& field,
+                                std::uint32_t layers, std::vector<bool>& out) {
+  const Json* list = json_util::find(parent, key);
+  if (list == nullptr || !list->is_array() || list->size() != layers)
+    return parse_failure(field,
+                         "must list one 0/1 entry per layer (" + std::to_string(layers) + ")");
+  out.clear();
+  for (const auto& entry : *list) {
+    if (!entry.is_number_integer() || entry.get<std::int64_t>() < 0 ||
+        entry.get<std::int64_t>() > 1)
+      return parse_failure(field, "entries must be 0 or 1");
+    out.push_back(entry.get<std::int64_t>() == 1);
+  }
+  return std::nullopt;
+}
 
 // Nemotron-NAS block_configs: each block's attention (no_op: none; replace_with_linear: one
 // hidden x hidden linear; else num_heads / n_heads_in_group KV heads) and FFN (no_op,
