@@ -21,6 +21,10 @@ skipped = []
 # with FlashInfer (runtime/vllm_sampler.cpp), which leaves about 4 GiB of KV cache there.
 no_kv_room = set()
 for r in src:
+    # A candidate Headroom refuses (or whose page cannot be stated) stays on record with its reason
+    # in left_out, so every collected run is accounted for; it is skipped before any other check.
+    if r.get('left_out'):
+        skipped.append((r['id'], r['left_out'])); continue
     why = None
     if r['card'] not in cards: why = 'card not in catalog'
     elif r['model'] not in models: why = 'model not in catalog'
