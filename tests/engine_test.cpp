@@ -159,10 +159,12 @@ TEST_CASE("engines: vLLM prefills MXFP4 experts at their own rate, not fused_moe
   // Two kernel families, each rate fit on its own rows (engine.cpp): Triton fused_moe for
   // bf16 / fp8 experts, Marlin / matmul_ogs for gpt-oss's MXFP4 ones.
   const speed::EngineParams& vllm = *speed::engine_params(RuntimeId::vllm, "0.11.0");
-  const double fused = speed::engine_moe_prefill_efficiency(vllm, DType::fp8_e4m3_block128);
-  const double mxfp4 = speed::engine_moe_prefill_efficiency(vllm, DType::mxfp4);
+  const Card& h100 = *test::catalog().find_card("h100-sxm-80gb").value();
+  const double fused =
+      speed::engine_moe_prefill_efficiency(vllm, DType::fp8_e4m3_block128, h100);
+  const double mxfp4 = speed::engine_moe_prefill_efficiency(vllm, DType::mxfp4, h100);
   CHECK(fused == vllm.moe_prefill_efficiency);
-  CHECK(speed::engine_moe_prefill_efficiency(vllm, DType::bf16) == fused);
+  CHECK(speed::engine_moe_prefill_efficiency(vllm, DType::bf16, h100) == fused);
   CHECK(mxfp4 == vllm.mxfp4_moe_prefill_efficiency);
   CHECK(mxfp4 > fused);
   CHECK(mxfp4 < 1.0);
@@ -170,7 +172,7 @@ TEST_CASE("engines: vLLM prefills MXFP4 experts at their own rate, not fused_moe
   for (RuntimeId other : {RuntimeId::sglang, RuntimeId::trtllm, RuntimeId::tgi}) {
     const speed::EngineParams& e = *speed::engine_params(other);
     CHECK(e.mxfp4_moe_prefill_efficiency == 0);
-    CHECK(speed::engine_moe_prefill_efficiency(e, DType::mxfp4) == e.moe_prefill_efficiency);
+    CHECK(speed::engine_moe_prefill_efficiency(e, DType::mxfp4, h100) == e.moe_prefill_efficiency);
   }
   // On a whole request: a lone gpt-oss prompt is prefilled faster on vLLM than on SGLang, whose
   // one MoE rate (0.15) covers MXFP4 too, by less than the rates' ratio (weight reads,
@@ -191,6 +193,37 @@ TEST_CASE("engines: vLLM prefills MXFP4 experts at their own rate, not fused_moe
   const speed::EngineParams& sglang = *speed::engine_params(RuntimeId::sglang);
   CHECK(speedup > 1.2);
   CHECK(speedup < mxfp4 / sglang.moe_prefill_efficiency);
+}
+
+TEST_CASE("engines: vLLM's gpt-oss on Ampere prefills at its Triton-attention and Marlin rates",
+          "[speed][engine]") {
+  // vLLM serves attention sinks on Ampere with TRITON_ATTN and MXFP4 experts with Marlin
+  // (vllm-project/recipes OpenAI/GPT-OSS.md); Hopper has FA3 with sinks and matmul_ogs.
+  const Card& h100 = *test::catalog().find_card("h100-sxm-80gb").value();
+  const Card& a100 = *test::catalog().find_card("a100-sxm-80gb").value();
+  CHECK(speed::engine_prefill_attention_efficiency(RuntimeId::vllm, a100, true) < 1.0);
+  CHECK(speed::engine_prefill_attention_efficiency(RuntimeId::vllm, h100, true) == 1.0);
+  CHECK(speed::engine_prefill_attention_efficiency(RuntimeId::vllm, a100, false) == 1.0);
+  CHECK(speed::engine_prefill_attention_efficiency(RuntimeId::sglang, a100, true) == 1.0);
+  const speed::EngineParams& vllm = *speed::engine_params(RuntimeId::vllm, "0.11.0");
+  CHECK(speed::engine_moe_prefill_efficiency(vllm, DType::mxfp4, a100) !=
+        speed::engine_moe_prefill_efficiency(vllm, DType::mxfp4, h100));
+  // On whole requests: attention grows with the prompt, so a 32K gpt-oss prompt loses more of its
+  // 2K rate on the A100 (slower attention kernel) than on the H100.
+  auto rate = [](const char* card, std::uint64_t prompt) {
+    SizingRequest r = request("gpt-oss-20b", "mxfp4", RuntimeId::vllm, card);
+    r.workload.prompt_tokens = prompt;
+    r.workload.output_tokens = 16;
+    r.with_advice = false;
+    auto report = size(r);
+    REQUIRE(report);
+    REQUIRE(report->speed);
+    return report->speed->prefill_tokens_per_s;
+  };
+  const double a100_falloff = rate("a100-sxm-80gb", 32000) / rate("a100-sxm-80gb", 2000);
+  const double h100_falloff = rate("h100-sxm-80gb", 32000) / rate("h100-sxm-80gb", 2000);
+  INFO("A100 " << a100_falloff << ", H100 " << h100_falloff);
+  CHECK(a100_falloff < 0.8 * h100_falloff);
 }
 
 TEST_CASE("engines: a build string selects the engine release (vLLM V0 before 0.8)",

@@ -58,6 +58,7 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const No
   s.head_dim = a.head_dim;
   s.num_experts = a.num_experts;
   s.experts_per_token = a.experts_per_token;
+  s.attention_sinks = a.family == "gpt_oss" || a.family == "mimo_v2_flash";
   s.weight_dtype = w.dominant_dtype;
   s.bits_per_weight = w.bits_per_weight;
   // fp8 and W8A8 run the matmul in the low-precision type; the rest dequantize to 16-bit first.

@@ -8,6 +8,7 @@
 #include <limits>
 #include <string_view>
 
+#include "runtime/mxfp4_moe.h"
 #include "runtime/sglang_defaults.h"
 #include "runtime/vllm_defaults.h"
 
@@ -23,6 +24,16 @@ namespace {
 // step (generate_token: stopping criteria, detokenize, Generation messages, flash_causal_lm.py)
 // and the router awaits that gRPC reply before the next step, so nothing overlaps.
 constexpr double kTgiSequence = 0.6e-3, kTgiAllreduceExtra = 40e-6;
+
+// vLLM on the A100s serves gpt-oss with Marlin MXFP4 MoE and Triton attention (sinks): their
+// prefill rates against the dense one, fit together over the 75 vLLM gpt-oss rows of
+// serving_validation.json on A100s (every metric), on a grid of 0.1-0.5 (attention) x 0.3-1.0
+// (MoE). Least median |error| at attention 0.2: MoE 0.6/0.7/0.8/0.9/1.0 ->
+// 20.0/16.5/15.6/16.3/15.6% (13/14/13/12/12 rows past 50%), the tie going to the fewer rows past
+// 50%; the best at attention 0.15 / 0.25 / 0.3 is 17.7 / 18.2 / 20.7%. At 2048-token chunks (vLLM's
+// A100 budget) Marlin's experts see ~256 tokens each and keep up with the dense GEMMs.
+constexpr double kVllmMarlinMxfp4MoePrefill = 1.0;
+constexpr double kVllmTritonSinkAttention = 0.2;
 
 }  // namespace
 
@@ -63,33 +74,46 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   constexpr double kTrtStreamedResponse = 200e-6;
   // Eager launches past the largest graph: ~4 kernels per layer at ~15 us each (estimate).
   constexpr double kEager = 60e-6;
-  // MoE prefill (DeepSeek-R1, MLA + 256 experts): 0.33 of the dense rate, from the TTFT the
-  // InferenceX TRT-LLM 8x B200 rows add from 1k to 8k prompts at concurrency 4 (190 -> 323 ms,
-  // issue #3317), the one pair in the set that separates prefill from fixed costs. With the
-  // rows' mean lengths (922 -> 7372 prompt tokens, InferenceX's range ratio 0.8) the same pair
-  // gives 0.28; not applied: it trades the Qwen3-235B perf-overview throughput (-12.8 / -32.7% ->
-  // -15.6 / -35.4%) for that 8k TTFT (-46.7 -> -41.2%), TensorRT-LLM's median 16.1% either way.
-  constexpr double kMoePrefill = 0.33;
-  // vLLM's MoE prefill against the dense rate, per kernel family (0.33 stood for both before),
-  // each the least median |error| over its own group of serving_validation.json rows (all
-  // metrics; the GPUStack bursts of 500-1000). Triton fused_moe (bf16, fp8 block-scaled): 0.27
-  // over the 12 DeepSeek-R1 (8x H200) and Qwen3-235B (8x H100 bf16, 4x H100 fp8) rows, among
-  // 0.15/0.18/0.22/0.25/0.27/0.30/0.33/0.40: 18.1/18.4/14.5/11.2/10.2/12.7/15.6/19.5%.
-  constexpr double kVllmMoePrefill = 0.27;
-  // MXFP4 (gpt-oss: Marlin MXFP4 MoE on Ampere, triton_kernels matmul_ogs on Hopper,
-  // vllm/model_executor/layers/quantization/mxfp4.py): 0.5 over the 15 gpt-oss rows (gpt-oss-120b
-  // 1-4x H100, gpt-oss-20b A100), among 0.25/0.33/0.40/0.50/0.60: 52.8/47.5/44.0/40.3/42.6%
-  // (7 rows past 50% at each, 8 at 0.25). What keeps that group far off is the decode step, not
-  // prefill: see the README's serving section (the per-sequence host cost against the runs'
-  // peak output throughputs).
-  constexpr double kVllmMxfp4MoePrefill = 0.5;
-  // SGLang's MoE prefill keeps the 0.15 it was fit at (see its entry).
-  constexpr double kSglangMoePrefill = 0.15;
+  // TensorRT-LLM's MoE prefill (CUTLASS MoE), experts only: 0.45, the least median |error|
+  // over its 25 MoE rows of serving_validation.json (InferenceX DeepSeek-R1 8x B200 closed loops,
+  // perf-overview Qwen3-235B, GPUStack DeepSeek-R1 / gpt-oss bursts; every metric) among
+  // 0.15/0.20/0.25/0.30/0.33/0.40/0.45/0.50/0.60/0.80/1.0:
+  // 39.5/34.9/31.9/29.6/28.6/26.7/25.8/26.5/27.5/28.9/29.7%. It was 0.33 of all a MoE prompt's
+  // arithmetic, from the TTFT the InferenceX 8x B200 rows add from 1k to 8k prompts at
+  // concurrency 4 (190 -> 323 ms, issue #3317); with attention at the dense rate that 8k row's
+  // TTFT goes -46.7% -> -62.0%. TGI (no MoE rows) takes the same figure.
+  constexpr double kMoePrefill = 0.45;
+  // vLLM's MoE prefill against the dense rate, per kernel family: the rate of the routed
+  // experts' GEMMs only (attention, dense layers and shared experts run at the dense rate,
+  // speed/model.cpp prefill_seconds), each the least median |error| over its own group of
+  // serving_validation.json rows (all metrics; mostly GPUStack bursts of 100-1000). Triton
+  // fused_moe (bf16, fp8 block-scaled): 0.23 over the 131 vLLM MoE rows on NVIDIA cards that are
+  // not MXFP4 (DeepSeek-R1 / V3.2 8x H200, Qwen3-235B 4-8x H100 / A100, GLM-4.5-Air, GLM-5.2),
+  // among 0.10/0.15/0.18/0.20/0.21/0.23/0.25/0.27/0.29/0.35/0.45:
+  // 33.2/31.4/26.0/23.6/21.8/21.2/22.3/23.3/25.1/27.6/33.0%. (Before the split, when the rate
+  // applied to all of a MoE prompt's arithmetic: 0.27 over 12 rows.)
+  constexpr double kVllmMoePrefill = 0.23;
+  // MXFP4 (gpt-oss), per backend (vllm_mxfp4_moe_backend): triton_kernels matmul_ogs on Hopper
+  // (and FlashInfer on SM100, no rows): 0.25 over the 69 gpt-oss rows on H100 / H200, among
+  // 0.15/0.20/0.22/0.25/0.27/0.30/0.35/0.40/0.50: 30.5/19.6/16.2/15.0/15.5/18.3/18.3/20.9/26.2%.
+  // Marlin (weight-only FP4: Ampere, Ada, SM120) has its own rate, kVllmMarlinMxfp4MoePrefill.
+  constexpr double kVllmMxfp4MoePrefill = 0.25;
+  // SGLang's MoE prefill (fused_moe_triton), experts only: 0.17, the least median |error| over
+  // its 74 MoE rows on NVIDIA cards (every metric) among 0.06/0.08/0.10/0.12/0.14/0.15/0.17/
+  // 0.20/0.25/0.30: 45.2/35.4/36.8/31.5/30.0/30.7/29.3/31.4/30.8/31.6%.
+  constexpr double kSglangMoePrefill = 0.17;
   // per_request_s (each entry): the median TTFT left over after prefill on the runtime's
   // closed-loop and single-request rows of serving_validation.json with prompts up to 1024
   // tokens on dense models (the API server, tokenizer and admission around the first step).
+  // vLLM V1's per-sequence cost: 0.25 ms, the least median |error| over every vLLM row of
+  // serving_validation.json and speed_validation.json together (0.10/0.15/0.20/0.22/0.25/0.27/
+  // 0.30/0.40 ms: 19.8/19.1/18.0/17.5/17.6/17.9/18.3/19.8% on the serving rows at overlap batch
+  // 384) that keeps every speed_validation.json row within its 35% bound (0.22 ms puts the OCI
+  // MI300X 405B batch-256 and the RTX 4090 Mistral-7B concurrency-48 rows past it; 256 and 512
+  // for the overlap batch were no better). The shared 0.3 ms stays for the other engines.
+  constexpr double kVllmSequence = 0.25e-3;
   static const EngineParams kTable[] = {
-      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kSequence, kOverlapBatch, 0.043,
+      {RuntimeId::vllm, "0.10-0.11 (V1 engine)", kStep, kLayer, kVllmSequence, kOverlapBatch, 0.043,
        512, kEager, 8192, true, 0.0, kVllmMoePrefill,
        "vllm_flash_attn (FA2 Ampere/Ada, FA3 Hopper), FlashInfer on Blackwell; ROCm: AITER/Triton",
        "Triton fused_moe; Marlin-MoE for int4; FlashInfer-TRTLLM fp4 on Blackwell",
@@ -204,10 +228,29 @@ PrefillBatching prefill_batching(RuntimeId runtime) {
 }
 
 
-double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype) {
-  if (weight_dtype == DType::mxfp4 && engine.mxfp4_moe_prefill_efficiency > 0)
+double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype,
+                                     const Card& card) {
+  if (weight_dtype == DType::mxfp4 && engine.mxfp4_moe_prefill_efficiency > 0) {
+    if (engine.runtime == RuntimeId::vllm &&
+        vllm_mxfp4_moe_backend(card) == Mxfp4MoeBackend::marlin)
+      return kVllmMarlinMxfp4MoePrefill;
     return engine.mxfp4_moe_prefill_efficiency;
+  }
   return engine.moe_prefill_efficiency;
+}
+
+double engine_prefill_attention_efficiency(RuntimeId runtime, const Card& card,
+                                           bool attention_sinks) {
+  // vLLM serves attention sinks on Ampere with its Triton attention backend ("GPT-OSS works on
+  // Ampere devices by default, using the TRITON_ATTN attention backend and Marlin MXFP4 MoE",
+  // vllm-project/recipes OpenAI/GPT-OSS.md, docs.vllm.ai/projects/recipes); Hopper's FA3 takes
+  // sinks. Its prefill attention runs at 0.2 of the dense rate, fit with Marlin's MoE rate on the
+  // A100 gpt-oss rows (kVllmMarlinMxfp4MoePrefill); the 32K-prompt bursts, which are mostly
+  // attention, go from TTFT -26..-34% at the dense rate to -10..+1%.
+  if (runtime == RuntimeId::vllm && attention_sinks && card.vendor == "nvidia" &&
+      card.architecture == "Ampere")
+    return kVllmTritonSinkAttention;
+  return 1.0;
 }
 
 double engine_allreduce_extra_s(RuntimeId runtime) {
@@ -233,7 +276,10 @@ double engine_prefill_scale(CardClass card_class, bool moe) {
   // the nominal 8192/1024; tests/data/measurements/serving.json length_note): median |error| over
   // the 10 rows among 0.75/0.72/0.69/0.66/0.63/0.60/0.57: 19.0/16.7/16.3/16.7/17.2/15.8/19.6%,
   // worst 40/43/46/49/53/57/61%; 0.60 puts a row past 50% (c64 TPOT), so 0.69 (0.77: 20.4%).
-  constexpr double kAmdDense = 0.62, kAmdMoe = 0.69;
+  // Refit at 0.32 once the MoE rate covered the routed experts only (SGLang's 0.17, the rest at
+  // the dense rate): 0.20/0.25/0.28/0.30/0.31/0.32/0.33/0.35/0.40/0.50/0.69:
+  // 49.4/24.7/16.5/16.8/16.5/16.2/16.9/20.2/27.1/38.8/48.8%, none past 50% at 0.30-0.35.
+  constexpr double kAmdDense = 0.62, kAmdMoe = 0.32;
   if (card_class != CardClass::amd_hbm) return 1.0;
   return moe ? kAmdMoe : kAmdDense;
 }

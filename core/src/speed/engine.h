@@ -68,8 +68,15 @@ PrefillBatching prefill_batching(RuntimeId runtime);
 // all-reduce (interconnect_params): 0 for the engines that ship one.
 double engine_allreduce_extra_s(RuntimeId runtime);
 
-// The engine's MoE prefill rate against the dense one for experts stored as `weight_dtype`.
-double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype);
+// The engine's prefill rate of the routed experts' GEMMs against the dense one, for experts
+// stored as `weight_dtype` on this card (vLLM's MXFP4 backend depends on the card).
+double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype,
+                                     const Card& card);
+
+// The engine's prefill attention rate against the dense GEMM rate on this card: below 1 where
+// it falls back to a slower kernel (vLLM's Triton attention for sinks on Ampere).
+double engine_prefill_attention_efficiency(RuntimeId runtime, const Card& card,
+                                           bool attention_sinks);
 
 // The serving engines' prefill GEMM and attention rate on this card class, against the card
 // class's prefill_compute_fraction (1: as fitted on the NVIDIA rows).

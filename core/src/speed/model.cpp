@@ -310,15 +310,26 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   if (in.host_layer_share > 0) memory_s += chunks * in.host_layer_share * weights / kPcieBytesPerS;
   if (in.host_expert_share > 0)
     memory_s += chunks * in.host_expert_share * s.expert_bytes / kPcieBytesPerS;
-  const double flops = 2.0 * static_cast<double>(in.active_params) * tokens +
-                       attention_flops(in, tokens, 0.5 * prompt);
+  // Only the routed experts' GEMMs run at the MoE kernels' rate (tokens sorted and gathered per
+  // expert); attention, the dense layers and shared experts at the dense rate, attention at the
+  // engine's kernel rate where it falls back to a slower one. The split follows the active bytes.
+  const double active_bytes = weights_read_bytes(s, 1);
+  const double expert_share =
+      active_bytes > 0 ? std::max(0.0, active_bytes - s.dense_bytes) / active_bytes : 0.0;
+  const double gemm_flops = 2.0 * static_cast<double>(in.active_params) * tokens;
   double moe_efficiency = 1.0;
   if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
     moe_efficiency = speed::kLlamaMoePrefillEfficiency;
   if (s.expert_bytes > 0 && s.engine)
-    moe_efficiency = speed::engine_moe_prefill_efficiency(*s.engine, in.weight_dtype);
-  const double compute_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction *
-                                    moe_efficiency * s.prefill_scale);
+    moe_efficiency = speed::engine_moe_prefill_efficiency(*s.engine, in.weight_dtype, in.card);
+  const double attention_efficiency =
+      s.engine ? speed::engine_prefill_attention_efficiency(in.runtime, in.card,
+                                                            in.attention_sinks)
+               : 1.0;
+  const double flops = gemm_flops * (1 - expert_share) + gemm_flops * expert_share / moe_efficiency +
+                       attention_flops(in, tokens, 0.5 * prompt) / attention_efficiency;
+  const double compute_s =
+      flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * s.prefill_scale);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);

@@ -83,10 +83,12 @@ struct BackendParams {
 };
 
 // llama.cpp's MoE prefill (mul_mat_id: tokens sorted per expert, one small matmul each) against
-// its dense prefill rate: the median measured / predicted pp512 of the set's 7 llama.cpp MoE rows
+// its dense prefill rate, for the routed experts' matmuls only (attention and the dense layers at
+// the dense rate): 0.25, the least median |error| of pp512 over the set's 7 llama.cpp MoE rows
 // that give one (gpt-oss-20b/120b, Qwen3-30B-A3B, Qwen3-235B-A22B on RTX 3090 Vulkan, Radeon
-// 8060S ROCm/Vulkan, 2x Arc A770), fitted on them, not per row.
-constexpr double kLlamaMoePrefillEfficiency = 0.40;
+// 8060S ROCm/Vulkan, 2x Arc A770) among 0.20/0.25/0.30/0.35/0.40/0.50: 28.3/13.0/14.2/28.7/29.3/
+// 54.2% (worst 46% at 0.25). It was 0.40 of all of a MoE prompt's arithmetic (18.0%).
+constexpr double kLlamaMoePrefillEfficiency = 0.25;
 
 CardClass classify_card(const Card& card);
 // `build_month` ("YYYY-MM", empty for a current build) selects an older build era's entry where
