@@ -226,6 +226,30 @@ TEST_CASE("engines: vLLM's gpt-oss on Ampere prefills at its Triton-attention an
   CHECK(a100_falloff < 0.8 * h100_falloff);
 }
 
+TEST_CASE("engines: vLLM's fp8 block-scaled experts pay a per-MoE-layer floor, bf16 ones do not",
+          "[speed][engine]") {
+  // speed/params.cpp: fit on vLLM's fp8-block rows; SGLang's fp8 DeepSeek-R1 rows need none.
+  CHECK(speed::moe_kernel_params(RuntimeId::vllm, DType::fp8_e4m3_block128).per_moe_layer_s > 0);
+  CHECK(speed::moe_kernel_params(RuntimeId::vllm, DType::bf16).per_moe_layer_s == 0);
+  CHECK(speed::moe_kernel_params(RuntimeId::sglang, DType::fp8_e4m3_block128).per_moe_layer_s ==
+        0);
+  // On a whole request: DeepSeek-R1 fp8 on 8x H200 at 4 closed-loop users decodes slower under
+  // vLLM than under SGLang by at least that floor over its 58 MoE layers.
+  auto itl = [](RuntimeId runtime) {
+    SizingRequest r = closed_loop(RuntimeId::vllm, 4, "h200-sxm-141gb", 8, "deepseek-r1");
+    r.runtime = runtime;
+    r.weight_format = "fp8-block";
+    auto report = size(r);
+    REQUIRE(report);
+    REQUIRE(report->speed);
+    return report->speed->inter_token_latency_s;
+  };
+  const double floor_s =
+      58 * speed::moe_kernel_params(RuntimeId::vllm, DType::fp8_e4m3_block128).per_moe_layer_s;
+  INFO("vLLM " << itl(RuntimeId::vllm) << " s, SGLang " << itl(RuntimeId::sglang) << " s");
+  CHECK(itl(RuntimeId::vllm) - itl(RuntimeId::sglang) > 0.8 * floor_s);
+}
+
 TEST_CASE("engines: a build string selects the engine release (vLLM V0 before 0.8)",
           "[speed][engine]") {
   CHECK(speed::parse_release("0.6.3.dev116+g151ef4ef").major == 0);

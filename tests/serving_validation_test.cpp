@@ -57,7 +57,7 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   // NOT MET YET. What the model reaches (all metrics of a runtime together) is asserted instead,
   // so a change that makes it worse fails; the gap to the issue's thresholds, per runtime:
   //   runtime  rows  median  rows past 50%   (issue: median <= 15%, 0 rows past 50%)
-  //   vllm     374   17.8%   60
+  //   vllm     374   17.0%   55
   //   sglang   132   27.2%   33
   //   trtllm   141   16.2%   24
   //   tgi       27    7.9%    0              (met)
@@ -66,7 +66,8 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   // Marlin rates; every MoE rate and vLLM V1's per-sequence cost refit, each on its own group
   // (core/src/speed/engine.cpp). Before: vllm 24.6% / 73, sglang 30.7% / 45, trtllm 16.1% / 23,
   // the one row newly past 50% being TensorRT-LLM's InferenceX DeepSeek-R1 8k/1k at 4 users,
-  // TTFT -46.7% -> -62.0%.)
+  // TTFT -46.7% -> -62.0%. Then vLLM's fp8 block-scaled experts took a 190 us floor per MoE
+  // layer (speed/params.cpp): vllm 17.8% / 60 -> 17.0% / 55.)
   // (Before the TPOT of bursts with 4 or fewer output tokens left the set, a class rule from
   // GPUStack's repeated runs, see the test below: vllm 392 rows 25.0% / 81, sglang 134 32.3% / 45,
   // trtllm 144 16.2% / 24.)
@@ -107,7 +108,7 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
     std::size_t over_50;
   };
   const Limit kThresholds[] = {
-      {"vllm", 17.9, 60}, {"sglang", 27.2, 33}, {"trtllm", 16.2, 24}, {"tgi", 8.0, 0}};
+      {"vllm", 17.1, 55}, {"sglang", 27.2, 33}, {"trtllm", 16.2, 24}, {"tgi", 8.0, 0}};
   const auto by_runtime = summarize_serving_by_runtime(*rows);
   for (const Limit& limit : kThresholds) {
     INFO(limit.runtime);

@@ -299,6 +299,20 @@ const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) 
       "AWQ/GPTQ int4 experts in vLLM/SGLang (Marlin-MoE / moe_wna16): "
       "fit on DeepSeek-V3/R1 AWQ TP8 rows (vLLM PR #14138, tt-inference-server #356)"};
   static const MoeKernelParams kDense{1.0, 0.0, "fused-MoE kernels at the dense GEMV rate"};
+  // fp8 block-scaled experts (128x128 weight scales, per-token-group activation quantization
+  // before each expert GEMM) in vLLM: a per-MoE-layer floor like the int4 one. 190 us, the least
+  // median |error| over the 103 vLLM fp8-block rows of serving_validation.json (DeepSeek-R1 and
+  // V3.2 on 8x H200, Qwen3-235B-FP8 on 4x H100 / A100, GLM-5.2; every metric) among
+  // 0/20/50/100/150/175/190/200/225/250/300 us: 28.3/27.6/25.2/24.2/24.1/23.2/23.1/23.5/24.4/
+  // 24.9/25.8% (rows past 50% 30 -> 25). The bandwidth share stays 1 (0.4-0.8 tried: no better
+  // at the best floor), and bf16 experts want none (Triton fused_moe bf16, Qwen3-235B / GLM-4.5-Air:
+  // 21.5% at 0, 24.2% at 50 us). It is what brings vLLM's DeepSeek-R1 at 4 users (TPOT 19.1 ms,
+  // GPUStack) toward its measurement; which kernel of the path costs it (activation
+  // quantization, moe_align, the block-scaled GEMM at small M) is not measured here. SGLang's
+  // fp8 DeepSeek-R1 rows at 8-64 users (InferenceX #870, speed_validation.json) need none.
+  static const MoeKernelParams kFp8BlockVllm{
+      1.0, 190e-6,
+      "fp8 block-scaled experts in vLLM: a 190 us floor per MoE layer, fit on its fp8-block rows"};
   const bool serving = runtime == RuntimeId::vllm || runtime == RuntimeId::sglang ||
                        runtime == RuntimeId::trtllm || runtime == RuntimeId::tgi;
   switch (weight_dtype) {
@@ -307,6 +321,8 @@ const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) 
     case DType::int4_gptq_g128:
     case DType::int4_gptq_g32:
       return serving ? kInt4Serving : kDense;
+    case DType::fp8_e4m3_block128:
+      return runtime == RuntimeId::vllm ? kFp8BlockVllm : kDense;
     default:
       return kDense;
   }
