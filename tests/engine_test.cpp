@@ -166,7 +166,7 @@ TEST_CASE("engines: vLLM prefills MXFP4 experts at their own rate, not fused_moe
   CHECK(fused == vllm.moe_prefill_efficiency);
   CHECK(speed::engine_moe_prefill_efficiency(vllm, DType::bf16, h100) == fused);
   CHECK(mxfp4 == vllm.mxfp4_moe_prefill_efficiency);
-  CHECK(mxfp4 > fused);
+  CHECK(mxfp4 != fused);
   CHECK(mxfp4 < 1.0);
   // The other engines have no MXFP4 figure of their own: their one MoE rate for every format.
   for (RuntimeId other : {RuntimeId::sglang, RuntimeId::trtllm, RuntimeId::tgi}) {

@@ -91,8 +91,12 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   // not MXFP4 (DeepSeek-R1 / V3.2 8x H200, Qwen3-235B 4-8x H100 / A100, GLM-4.5-Air, GLM-5.2),
   // among 0.10/0.15/0.18/0.20/0.21/0.23/0.25/0.27/0.29/0.35/0.45:
   // 33.2/31.4/26.0/23.6/21.8/21.2/22.3/23.3/25.1/27.6/33.0%. (Before the split, when the rate
-  // applied to all of a MoE prompt's arithmetic: 0.27 over 12 rows.)
-  constexpr double kVllmMoePrefill = 0.23;
+  // applied to all of a MoE prompt's arithmetic: 0.27 over 12 rows.) Refit at 0.4 once attention
+  // ran at the 16-bit peak and block-scaled fp8 GEMMs at their own rate (speed/model.cpp): with
+  // the fp8-block floor at 100/150/190/250 us, 0.27/0.30/0.35/0.40 give 20.9/20.3/21.6/22.4,
+  // 20.6/19.4/19.2/20.7, 20.7/19.6/19.2/18.5 and 21.9/19.6/19.2/19.1% (0.45/0.50/0.60 at 190 us:
+  // 19.9/21.3/23.1%). Rows past 50% in the group go 23 -> 31 from 0.27 to 0.40 (at 190 us).
+  constexpr double kVllmMoePrefill = 0.4;
   // MXFP4 (gpt-oss), per backend (vllm_mxfp4_moe_backend): triton_kernels matmul_ogs on Hopper
   // (and FlashInfer on SM100, no rows): 0.25 over the 69 gpt-oss rows on H100 / H200, among
   // 0.15/0.20/0.22/0.25/0.27/0.30/0.35/0.40/0.50: 30.5/19.6/16.2/15.0/15.5/18.3/18.3/20.9/26.2%.
@@ -239,6 +243,24 @@ double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dt
   return engine.moe_prefill_efficiency;
 }
 
+double engine_dense_gemm_scale(DType weight_dtype, const Card& card) {
+  // Block-scaled fp8 (a scale per 128x128 weight block, DeepSeek's and Qwen's FP8 releases): the
+  // engines quantize each activation per 128-wide token group before every GEMM and run
+  // block-scaled kernels (DeepGEMM, CUTLASS or Triton w8a8_block_fp8_matmul), which on Hopper reach
+  // about 0.4 of the fp8 peak, near the bf16 rate or below it. 0.4 is the least median |error|
+  // over the 196 fp8-block rows of serving_validation.json on NVIDIA cards (vLLM, SGLang and
+  // TensorRT-LLM; Qwen3-8B/14B/32B-FP8, Qwen3-235B-FP8, DeepSeek-R1 / V3.2, GLM-5.2; every metric)
+  // among 1.0/0.6/0.5/0.45/0.40/0.35/0.30: 28.5/.../20.1/17.9/18.5% on NVIDIA (on all 206 rows
+  // 26.9/23.1/22.7/21.1/19.7/20.3/25.9%); the expert GEMMs of MoE models keep their fused-MoE
+  // rates. Reported alike, not fitted on: SGLang offline Qwen3-32B-FP8 at 12.9k against bf16's
+  // 22.0k total tok/s (sgl-project/sglang#7352), vLLM Qwen3-8B-FP8 at bf16's throughput on an H100
+  // (vllm-project/vllm#25915), Qwen3-235B-FP8 below bf16 (vllm-project/vllm#25540). AMD's AITER
+  // block-scaled kernels keep their own fit (engine_prefill_scale).
+  constexpr double kFp8BlockGemm = 0.4;
+  if (weight_dtype == DType::fp8_e4m3_block128 && card.vendor == "nvidia") return kFp8BlockGemm;
+  return 1.0;
+}
+
 double engine_prefill_attention_efficiency(RuntimeId runtime, const Card& card,
                                            bool attention_sinks) {
   // vLLM serves attention sinks on Ampere with its Triton attention backend ("GPT-OSS works on
@@ -279,7 +301,10 @@ double engine_prefill_scale(CardClass card_class, bool moe) {
   // Refit at 0.32 once the MoE rate covered the routed experts only (SGLang's 0.17, the rest at
   // the dense rate): 0.20/0.25/0.28/0.30/0.31/0.32/0.33/0.35/0.40/0.50/0.69:
   // 49.4/24.7/16.5/16.8/16.5/16.2/16.9/20.2/27.1/38.8/48.8%, none past 50% at 0.30-0.35.
-  constexpr double kAmdDense = 0.62, kAmdMoe = 0.32;
+  // Then 0.35 once attention ran at the 16-bit peak and block-scaled fp8 GEMMs at their own
+  // rate (speed/model.cpp): 0.25/0.28/0.30/0.32/0.35/0.38/0.42: 32.1/19.5/16.2/16.9/16.1/20.6/
+  // 26.8%, none past 50% from 0.35.
+  constexpr double kAmdDense = 0.62, kAmdMoe = 0.35;
   if (card_class != CardClass::amd_hbm) return 1.0;
   return moe ? kAmdMoe : kAmdDense;
 }

@@ -70,6 +70,10 @@ struct Setup {
   double tp = 1;                      // GPUs sharing each layer (tensor parallel)
   double bandwidth_bytes_per_s = 0;   // effective, per GPU
   double tensor_flops_per_s = 0;      // peak for the matmul dtype, per GPU
+  double attention_flops_per_s = 0;   // 16-bit tensor peak, per GPU: attention runs in 16 bits
+  double dense_gemm_scale = 1;        // the non-expert GEMMs' rate against tensor_flops_per_s
+                                      // (engine_dense_gemm_scale: block-scaled fp8)
+  double expert_flop_share = 0;       // share of a token's GEMM FLOPs in routed experts
   double vector_flops_per_s = 0;      // per GPU, for dequantization (packed int8 dots counted)
   double dequant_ops_per_weight = 0;  // 0 when weights are used as stored or bench measured it
   double dense_bytes = 0;             // weights every token reads (attention, shared, embeddings)
@@ -89,6 +93,8 @@ double peak_for_matmul(const SpeedInput& in) {
     return t.int8_ops_per_s;
   return fp16;
 }
+
+double weights_read_bytes(const Setup& s, double batch);
 
 Setup make_setup(const SpeedInput& in) {
   Setup s;
@@ -126,6 +132,9 @@ Setup make_setup(const SpeedInput& in) {
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
                                                               : in.card.throughput.bf16_flops_per_s;
   s.tensor_flops_per_s = peak_for_matmul(in);
+  // Attention runs in 16 bits whatever the weights are (QK^T and PV on bf16 / fp16 activations).
+  s.attention_flops_per_s = fp16;
+  if (s.engine) s.dense_gemm_scale = speed::engine_dense_gemm_scale(in.weight_dtype, in.card);
   // llama.cpp MMQ (CUDA): quantized GGUF weights meet q8_1 activations in int8 mma.
   if (prefill_on_int8 && in.weight_only_quant && in.bits_per_weight <= 8.5 &&
       in.card.throughput.int8_ops_per_s > 0)
@@ -164,6 +173,10 @@ Setup make_setup(const SpeedInput& in) {
   if (s.expert_bytes > 0) {
     s.moe = speed::moe_kernel_params(in.runtime, in.weight_dtype);
     s.moe.per_moe_layer_s += llama_moe_layer_s;
+    // The routed experts' share of a token's GEMM work, from the bytes it reads at batch 1.
+    const double active_bytes = weights_read_bytes(s, 1);
+    s.expert_flop_share =
+        active_bytes > 0 ? std::max(0.0, active_bytes - s.dense_bytes) / active_bytes : 0.0;
   }
   return s;
 }
@@ -280,10 +293,13 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   if (host > 0) st.memory_s += host * (on_gpus + kv) / in.host_bandwidth_bytes_per_s;
   if (host_experts > 0) st.memory_s += host_experts / in.host_bandwidth_bytes_per_s;
   const double tokens = batch + mixed_prefill;
-  const double flops =
-      2.0 * static_cast<double>(in.active_params) * tokens + attention_flops(in, batch, depth) +
-      attention_flops(in, mixed_prefill, 0.5 * static_cast<double>(in.prompt_tokens));
-  const double matmul_s = flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
+  const double attention = attention_flops(in, batch, depth) +
+                           attention_flops(in, mixed_prefill, 0.5 * static_cast<double>(in.prompt_tokens));
+  const double gemm = 2.0 * static_cast<double>(in.active_params) * tokens;
+  const double matmul_s =
+      (gemm * (1 - s.expert_flop_share) / s.dense_gemm_scale + gemm * s.expert_flop_share) /
+          (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction) +
+      attention / (s.attention_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
   const double elements = weights * 8.0 / in.bits_per_weight;
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   st.compute_s = matmul_s + dequant_s;
@@ -313,9 +329,7 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   // Only the routed experts' GEMMs run at the MoE kernels' rate (tokens sorted and gathered per
   // expert); attention, the dense layers and shared experts at the dense rate, attention at the
   // engine's kernel rate where it falls back to a slower one. The split follows the active bytes.
-  const double active_bytes = weights_read_bytes(s, 1);
-  const double expert_share =
-      active_bytes > 0 ? std::max(0.0, active_bytes - s.dense_bytes) / active_bytes : 0.0;
+  const double expert_share = s.expert_flop_share;
   const double gemm_flops = 2.0 * static_cast<double>(in.active_params) * tokens;
   double moe_efficiency = 1.0;
   if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
@@ -326,10 +340,12 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
       s.engine ? speed::engine_prefill_attention_efficiency(in.runtime, in.card,
                                                             in.attention_sinks)
                : 1.0;
-  const double flops = gemm_flops * (1 - expert_share) + gemm_flops * expert_share / moe_efficiency +
-                       attention_flops(in, tokens, 0.5 * prompt) / attention_efficiency;
+  const double rate = s.tp * s.cls.prefill_compute_fraction * s.prefill_scale;
   const double compute_s =
-      flops / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction * s.prefill_scale);
+      (gemm_flops * (1 - expert_share) / s.dense_gemm_scale + gemm_flops * expert_share / moe_efficiency) /
+          (s.tensor_flops_per_s * rate) +
+      attention_flops(in, tokens, 0.5 * prompt) /
+          (attention_efficiency * s.attention_flops_per_s * rate);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
