@@ -250,9 +250,8 @@ double engine_dense_gemm_scale(DType weight_dtype, const Card& card) {
   // about 0.4 of the fp8 peak, near the bf16 rate or below it. 0.4 is the least median |error|
   // over the 196 fp8-block rows of serving_validation.json on NVIDIA cards (vLLM, SGLang and
   // TensorRT-LLM; Qwen3-8B/14B/32B-FP8, Qwen3-235B-FP8, DeepSeek-R1 / V3.2, GLM-5.2; every metric)
-  // among 1.0/0.6/0.5/0.45/0.40/0.35/0.30: 28.5/.../20.1/17.9/18.5% on NVIDIA (on all 206 rows
-  // 26.9/23.1/22.7/21.1/19.7/20.3/25.9%); the expert GEMMs of MoE models keep their fused-MoE
-  // rates. Reported alike, not fitted on: SGLang offline Qwen3-32B-FP8 at 12.9k against bf16's
+  // among 1.0/0.6/0.5/0.45/0.40/0.35/0.30: 28.5/23.3/22.3/20.1/17.9/18.5/23.0% (rows past 50%
+  // 66 -> 49); the expert GEMMs of MoE models keep their fused-MoE rates. Reported alike, not fitted on: SGLang offline Qwen3-32B-FP8 at 12.9k against bf16's
   // 22.0k total tok/s (sgl-project/sglang#7352), vLLM Qwen3-8B-FP8 at bf16's throughput on an H100
   // (vllm-project/vllm#25915), Qwen3-235B-FP8 below bf16 (vllm-project/vllm#25540). AMD's AITER
   // block-scaled kernels keep their own fit (engine_prefill_scale).
