@@ -73,8 +73,8 @@ double engine_allreduce_extra_s(RuntimeId runtime);
 double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype,
                                      const Card& card);
 
-// The rate of the serving engines' non-expert GEMMs for weights stored as `weight_dtype` on this
-// card, against the card's peak for that type: below 1 for block-scaled fp8.
+// The rate of the serving engines' non-expert prefill GEMMs for weights stored as `weight_dtype`
+// on this card, against the card's peak for that type: below 1 for block-scaled fp8.
 double engine_dense_gemm_scale(DType weight_dtype, const Card& card);
 
 // The engine's prefill attention rate against the dense GEMM rate on this card: below 1 where

@@ -71,7 +71,7 @@ struct Setup {
   double bandwidth_bytes_per_s = 0;   // effective, per GPU
   double tensor_flops_per_s = 0;      // peak for the matmul dtype, per GPU
   double attention_flops_per_s = 0;   // 16-bit tensor peak, per GPU: attention runs in 16 bits
-  double dense_gemm_scale = 1;        // the non-expert GEMMs' rate against tensor_flops_per_s
+  double dense_gemm_scale = 1;        // prefill's non-expert GEMM rate against tensor_flops_per_s
                                       // (engine_dense_gemm_scale: block-scaled fp8)
   double expert_flop_share = 0;       // share of a token's GEMM FLOPs in routed experts
   double vector_flops_per_s = 0;      // per GPU, for dequantization (packed int8 dots counted)
@@ -297,8 +297,7 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
                            attention_flops(in, mixed_prefill, 0.5 * static_cast<double>(in.prompt_tokens));
   const double gemm = 2.0 * static_cast<double>(in.active_params) * tokens;
   const double matmul_s =
-      (gemm * (1 - s.expert_flop_share) / s.dense_gemm_scale + gemm * s.expert_flop_share) /
-          (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction) +
+      gemm / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction) +
       attention / (s.attention_flops_per_s * s.tp * s.cls.prefill_compute_fraction);
   const double elements = weights * 8.0 / in.bits_per_weight;
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
