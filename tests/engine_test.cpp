@@ -160,8 +160,7 @@ TEST_CASE("engines: vLLM prefills MXFP4 experts at their own rate, not fused_moe
   // bf16 / fp8 experts, Marlin / matmul_ogs for gpt-oss's MXFP4 ones.
   const speed::EngineParams& vllm = *speed::engine_params(RuntimeId::vllm, "0.11.0");
   const Card& h100 = *test::catalog().find_card("h100-sxm-80gb").value();
-  const double fused =
-      speed::engine_moe_prefill_efficiency(vllm, DType::fp8_e4m3_block128, h100);
+  const double fused = speed::engine_moe_prefill_efficiency(vllm, DType::fp8_e4m3_block128, h100);
   const double mxfp4 = speed::engine_moe_prefill_efficiency(vllm, DType::mxfp4, h100);
   CHECK(fused == vllm.moe_prefill_efficiency);
   CHECK(speed::engine_moe_prefill_efficiency(vllm, DType::bf16, h100) == fused);
@@ -231,8 +230,7 @@ TEST_CASE("engines: vLLM's fp8 block-scaled experts pay a per-MoE-layer floor, b
   // speed/params.cpp: fit on vLLM's fp8-block rows; SGLang's fp8 DeepSeek-R1 rows need none.
   CHECK(speed::moe_kernel_params(RuntimeId::vllm, DType::fp8_e4m3_block128).per_moe_layer_s > 0);
   CHECK(speed::moe_kernel_params(RuntimeId::vllm, DType::bf16).per_moe_layer_s == 0);
-  CHECK(speed::moe_kernel_params(RuntimeId::sglang, DType::fp8_e4m3_block128).per_moe_layer_s ==
-        0);
+  CHECK(speed::moe_kernel_params(RuntimeId::sglang, DType::fp8_e4m3_block128).per_moe_layer_s == 0);
   // On a whole request: DeepSeek-R1 fp8 on 8x H200 at 4 closed-loop users decodes slower under
   // vLLM than under SGLang by at least that floor over its 58 MoE layers.
   auto itl = [](RuntimeId runtime) {

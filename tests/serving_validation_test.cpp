@@ -87,27 +87,27 @@ TEST_CASE("serving validation: rows per runtime, errors per runtime and metric",
   // rows alone: vLLM 26.7% (72 past 50%), SGLang 37.8% (43), TensorRT-LLM 16.3% (13; its 52
   // perf-overview throughput rows 10.2%, none past 50%). Worst: GPUStack random 128-in / 4-out
   // bursts of 1000 (TPOT over 3 tokens, up to +1328%), SGLang's 32K-prompt bursts, SGLang
-  // gpt-oss-20b on one A100 (throughput +815%). The InferenceX rows carry their random dataset's mean
-  // lengths (range ratio 0.8) and the AMD MoE prefill scale was refit on the MI325X rows: SGLang
-  // 17.4% -> 16.7%, TensorRT-LLM TTFT 44.9% -> 46.7% (its median unchanged). vLLM's MoE prefill was refit on its 27 MoE rows (0.15 ->
-  // 0.33 of the dense rate, core/src/speed/engine.cpp): 15.1% and 14 rows past 50% before; 14.2%
-  // before its A100 rows took vLLM's 2048-token chunked-prefill budget there (its default below
-  // 70 GiB and on A100s; Qwen3-14B TPOT +14 -> +18%, gpt-oss-20b TPOT +95 -> +101%) and its
-  // MoE prefill was split by kernel family (Triton fused_moe 0.27, MXFP4 0.5: 14.4% and 10 rows
-  // past 50% before).
-  // What is left past 50%: gpt-oss on vLLM (gpt-oss-120b TPOT +63/+123/+197% at TP1/2/4, A100
-  // gpt-oss-20b TPOT and TTFT), vLLM's DeepSeek-R1 burst of 1000 (TTFT -71%, throughput +118%),
-  // TensorRT-LLM's GPUStack bursts (gpt-oss-120b / DeepSeek-R1 / Qwen3-32B: throughput
-  // +83..+280%, TTFT -58..-78%; gpt-oss-120b TPOT -53%, 11 rows with it: since TensorRT-LLM's
-  // KV cache holds gpt-oss's sliding-window layers at full length (runtime/kv_layout.cpp) that
-  // burst runs 398 sequences at once, not 609, its TTFT went -86% -> -58% and its TPOT -30% ->
-  // -53%; the runs kept ~236 decoding, Little's law on their throughput and mean TPOT) and its
-  // InferenceX DeepSeek-R1 closed loops at 4-16 users (TTFT -62..-69%), SGLang's GPUStack
-  // ShareGPT bursts (DeepSeek-R1 8x H200 throughput +64/+52%; gpt-oss-120b on one H100 came to
-  // TTFT -43% / throughput +33% from -54% / +58% once its window layers hold every token, as
-  // SGLang 0.5.x sizes them, runtime/memory.cpp). ShareGPT's output lengths vary per request; the
-  // rows keep fixed lengths because a spread (output_length_cv, traffic_test) did not lower the
-  // median of those bursts at any cv tried (README). README, "How accurate is the speed model?".
+  // gpt-oss-20b on one A100 (throughput +815%). The InferenceX rows carry their random dataset's
+  // mean lengths (range ratio 0.8) and the AMD MoE prefill scale was refit on the MI325X rows:
+  // SGLang 17.4% -> 16.7%, TensorRT-LLM TTFT 44.9% -> 46.7% (its median unchanged). vLLM's MoE
+  // prefill was refit on its 27 MoE rows (0.15 -> 0.33 of the dense rate,
+  // core/src/speed/engine.cpp): 15.1% and 14 rows past 50% before; 14.2% before its A100 rows took
+  // vLLM's 2048-token chunked-prefill budget there (its default below 70 GiB and on A100s;
+  // Qwen3-14B TPOT +14 -> +18%, gpt-oss-20b TPOT +95 -> +101%) and its MoE prefill was split by
+  // kernel family (Triton fused_moe 0.27, MXFP4 0.5: 14.4% and 10 rows past 50% before). What is
+  // left past 50%: gpt-oss on vLLM (gpt-oss-120b TPOT +63/+123/+197% at TP1/2/4, A100 gpt-oss-20b
+  // TPOT and TTFT), vLLM's DeepSeek-R1 burst of 1000 (TTFT -71%, throughput +118%), TensorRT-LLM's
+  // GPUStack bursts (gpt-oss-120b / DeepSeek-R1 / Qwen3-32B: throughput +83..+280%, TTFT -58..-78%;
+  // gpt-oss-120b TPOT -53%, 11 rows with it: since TensorRT-LLM's KV cache holds gpt-oss's
+  // sliding-window layers at full length (runtime/kv_layout.cpp) that burst runs 398 sequences at
+  // once, not 609, its TTFT went -86% -> -58% and its TPOT -30% -> -53%; the runs kept ~236
+  // decoding, Little's law on their throughput and mean TPOT) and its InferenceX DeepSeek-R1 closed
+  // loops at 4-16 users (TTFT -62..-69%), SGLang's GPUStack ShareGPT bursts (DeepSeek-R1 8x H200
+  // throughput +64/+52%; gpt-oss-120b on one H100 came to TTFT -43% / throughput +33% from -54% /
+  // +58% once its window layers hold every token, as SGLang 0.5.x sizes them, runtime/memory.cpp).
+  // ShareGPT's output lengths vary per request; the rows keep fixed lengths because a spread
+  // (output_length_cv, traffic_test) did not lower the median of those bursts at any cv tried
+  // (README). README, "How accurate is the speed model?".
   struct Limit {
     const char* runtime;
     double median_pct;

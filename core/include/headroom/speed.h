@@ -63,7 +63,7 @@ struct SpeedInput {
   std::uint32_t head_dim = 0;
   std::uint32_t num_experts = 0;  // 0 for dense
   std::uint32_t experts_per_token = 0;
-  bool attention_sinks = false;  // a learned sink logit per head (gpt-oss, MiMo-V2-Flash)
+  bool attention_sinks = false;      // a learned sink logit per head (gpt-oss, MiMo-V2-Flash)
   DType weight_dtype = DType::bf16;  // dominant storage type of the big matrices
   double bits_per_weight = 16;       // average over all weights as stored
   bool weight_only_quant = false;    // weights dequantized to 16-bit for the matmul

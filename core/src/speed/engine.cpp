@@ -130,8 +130,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
        0.0, kVllmMxfp4MoePrefill},
       // MoE prefill: fused_moe_triton, the Triton kernel family of vLLM's fused_moe, at the
       // 0.15 vLLM's was fit at then (kSglangMoePrefill): SGLang 19.5% -> 17.1% median over its
-      // 32 rows with the prefill batches below; the burst TTFT of DeepSeek-R1 8x H200 and Qwen3-235B 8x H100 go from
-      // -45/-35% at 0.33 to +2/+25%.
+      // 32 rows with the prefill batches below; the burst TTFT of DeepSeek-R1 8x H200 and
+      // Qwen3-235B 8x H100 go from -45/-35% at 0.33 to +2/+25%.
       {RuntimeId::sglang, "0.4-0.5", kStep, kLayer, kSequence, kOverlapBatch, 0.015, 256, kEager,
        8192, false, 0.0, kSglangMoePrefill,
        "FlashAttention-3 on Hopper, FlashInfer, trtllm_mha/trtllm_mla on sm100; ROCm: AITER",
@@ -162,8 +162,8 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
       {RuntimeId::tgi, "2.x-3.x", kStep, kLayer, kTgiSequence, kNoOverlap, 0.046, 32, kEager, 4145,
        false, 0.0, kMoePrefill, "flash-attention / paged attention (ROCm: CK flash-attention)",
        "vLLM-derived fused MoE", "NCCL/RCCL (torch.distributed.all_reduce, no custom all-reduce)",
-       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens max_input_tokens "
-       "+ 50 (2.x launcher); prefill batches run on their own and pause decoding "
+       "CUDA graphs 1,2,4,8,16,32 (launcher/src/main.rs); max_batch_prefill_tokens "
+       "max_input_tokens + 50 (2.x launcher); prefill batches run on their own and pause decoding "
        "(waiting_served_ratio 0.3, max_waiting_tokens 20, backends/v3/src/backend.rs@11d7af73); "
        "all-reduce torch.distributed (layers/tensor_parallel.py); TGI is in maintenance mode",
        0.0},
@@ -230,7 +230,6 @@ PrefillBatching prefill_batching(RuntimeId runtime) {
       return {};
   }
 }
-
 
 double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dtype,
                                      const Card& card) {

@@ -293,8 +293,9 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   if (host > 0) st.memory_s += host * (on_gpus + kv) / in.host_bandwidth_bytes_per_s;
   if (host_experts > 0) st.memory_s += host_experts / in.host_bandwidth_bytes_per_s;
   const double tokens = batch + mixed_prefill;
-  const double attention = attention_flops(in, batch, depth) +
-                           attention_flops(in, mixed_prefill, 0.5 * static_cast<double>(in.prompt_tokens));
+  const double attention =
+      attention_flops(in, batch, depth) +
+      attention_flops(in, mixed_prefill, 0.5 * static_cast<double>(in.prompt_tokens));
   const double gemm = 2.0 * static_cast<double>(in.active_params) * tokens;
   const double matmul_s =
       gemm / (s.tensor_flops_per_s * s.tp * s.cls.prefill_compute_fraction) +
@@ -336,15 +337,14 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   if (s.expert_bytes > 0 && s.engine)
     moe_efficiency = speed::engine_moe_prefill_efficiency(*s.engine, in.weight_dtype, in.card);
   const double attention_efficiency =
-      s.engine ? speed::engine_prefill_attention_efficiency(in.runtime, in.card,
-                                                            in.attention_sinks)
+      s.engine ? speed::engine_prefill_attention_efficiency(in.runtime, in.card, in.attention_sinks)
                : 1.0;
   const double rate = s.tp * s.cls.prefill_compute_fraction * s.prefill_scale;
-  const double compute_s =
-      (gemm_flops * (1 - expert_share) / s.dense_gemm_scale + gemm_flops * expert_share / moe_efficiency) /
-          (s.tensor_flops_per_s * rate) +
-      attention_flops(in, tokens, 0.5 * prompt) /
-          (attention_efficiency * s.attention_flops_per_s * rate);
+  const double compute_s = (gemm_flops * (1 - expert_share) / s.dense_gemm_scale +
+                            gemm_flops * expert_share / moe_efficiency) /
+                               (s.tensor_flops_per_s * rate) +
+                           attention_flops(in, tokens, 0.5 * prompt) /
+                               (attention_efficiency * s.attention_flops_per_s * rate);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);

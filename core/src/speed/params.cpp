@@ -305,9 +305,9 @@ const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) 
   // V3.2 on 8x H200, Qwen3-235B-FP8 on 4x H100 / A100, GLM-5.2; every metric) among
   // 0/20/50/100/150/175/190/200/225/250/300 us: 28.3/27.6/25.2/24.2/24.1/23.2/23.1/23.5/24.4/
   // 24.9/25.8% (rows past 50% 30 -> 25). The bandwidth share stays 1 (0.4-0.8 tried: no better
-  // at the best floor), and bf16 experts want none (Triton fused_moe bf16, Qwen3-235B / GLM-4.5-Air:
-  // 21.5% at 0, 24.2% at 50 us). It is what brings vLLM's DeepSeek-R1 at 4 users (TPOT 19.1 ms,
-  // GPUStack) toward its measurement; which kernel of the path costs it (activation
+  // at the best floor), and bf16 experts want none (Triton fused_moe bf16, Qwen3-235B /
+  // GLM-4.5-Air: 21.5% at 0, 24.2% at 50 us). It is what brings vLLM's DeepSeek-R1 at 4 users
+  // (TPOT 19.1 ms, GPUStack) toward its measurement; which kernel of the path costs it (activation
   // quantization, moe_align, the block-scaled GEMM at small M) is not measured here. SGLang's
   // fp8 DeepSeek-R1 rows at 8-64 users (InferenceX #870, speed_validation.json) need none.
   static const MoeKernelParams kFp8BlockVllm{
