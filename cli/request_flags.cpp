@@ -43,6 +43,9 @@ constexpr FlagSpec kFlags[] = {
     {"parallel", "--parallel", "llama.cpp/Ollama parallel slots (default: users)"},
     {"ubatch_size", "--ubatch-size", "llama.cpp n_ubatch (default 512)"},
     {"flash_attention", "--flash-attention", "llama.cpp/Ollama: on | off"},
+    {"endpoint", "--endpoint",
+     "serving engines: completions (default) | chat: the clients' API (vLLM renders each chat "
+     "request's template in its API server, one at a time)"},
     {"prefix_caching", "--prefix-caching",
      "vLLM: on | off (hybrid models then hold 2 state blocks per request; default off)"},
     {"n_gpu_layers", "--n-gpu-layers",

@@ -88,6 +88,15 @@ expect_ok "doc['speed']['decode_tokens_per_s_total'] > 1.2 * json.load(open('$tm
   "${trt[@]}" --stream-interval 10
 expect_error "--stream-interval is modelled for TensorRT-LLM only" "${base[@]}" --stream-interval 4
 expect_error "--stream-interval must be 0..1000" "${trt[@]}" --stream-interval 1001
+# Chat requests: vLLM renders each one's template in its API server, one at a time, so a burst
+# of 1000 waits seconds longer for its first tokens; other values and llama.cpp are refused.
+chat=(size --model qwen3-8b --runtime vllm --card h100-sxm-80gb --users 1000 --prompt-tokens 128 --output-tokens 4 --json)
+"$headroom" "${chat[@]}" >"$tmp/completions.json" 2>/dev/null
+expect_ok "doc['speed']['ttft_s'] > json.load(open('$tmp/completions.json'))['speed']['ttft_s'] + 5" \
+  "${chat[@]}" --endpoint chat
+expect_error "--endpoint must be chat or completions" "${chat[@]}" --endpoint responses
+expect_error "--endpoint is a serving-engine setting" \
+  size --model qwen3-8b --runtime llama.cpp --card h100-sxm-80gb --endpoint chat
 # Steps past the largest CUDA graph launch every layer from the host: 64 users decode slower
 # with graphs captured up to batch 8.
 graphs=(size --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --users 64 --json)

@@ -588,3 +588,84 @@ TEST_CASE("traffic: an output-length spread keeps its mean and widens with its c
   CHECK(spread_output_lengths(200, -1, 16).error().field == "output_length_cv");
   CHECK(spread_output_lengths(0, 1, 16).error().field == "output_tokens");
 }
+
+TEST_CASE("traffic: an API server's serial front end queues requests before the engine",
+          "[traffic]") {
+  // Poisson: engine M/D/1 with S = 0.1 s (no decode), front end c = 0.2 s. At 4 requests/s the
+  // front end is at rho 0.8: wait 0.8 x 0.2 / (2 x 0.2) = 0.4 s; the engine at rho 0.4 adds
+  // 0.4 x 0.1 / (2 x 0.6). Capacity is the slower server's: 1 / 0.2 = 5 requests/s.
+  ServiceTimes t = flat(0.1, 0.01, 1, 8);
+  t.frontend_request_s = 0.2;
+  auto e = poisson_traffic(t, 4);
+  REQUIRE(e);
+  CHECK_FALSE(e->saturated);
+  CHECK(e->ttft_s.mean == Approx(0.1 + 0.4 + 0.4 * 0.1 / 1.2).epsilon(1e-9));
+  CHECK(e->capacity_requests_per_s == Approx(5).epsilon(1e-9));
+  auto over = poisson_traffic(t, 5);
+  REQUIRE(over);
+  CHECK(over->saturated);
+  // Stepped burst (the budget case above: 10-token budget, 4-token prompts, 11 output tokens)
+  // with a front end of 1 s: requests reach the idle engine at 0, 1, 2, 3 s, each prefilled in
+  // 0.02 s and done 0.1 s later, before the next arrives. TTFT = arrival + 0.02 + the 0.08 s
+  // offset; TPOT 0.01 s; the last ends at 3.12 s + 0.08 s.
+  ServiceTimes b = flat(0.1, 0.01, 11, 8);
+  b.batched_prefill_s = 0.02;
+  b.prefill_budget_tokens = 10;
+  b.prompt_tokens = 4;
+  b.frontend_request_s = 1.0;
+  auto s = burst_traffic(b, 4);
+  REQUIRE(s);
+  CHECK(s->ttft_s.mean == Approx(1.6).epsilon(1e-9));
+  CHECK(s->ttft_s.median == Approx(1.1).epsilon(1e-9));
+  CHECK(s->itl_s.mean == Approx(0.01).epsilon(1e-9));
+  CHECK(s->request_rate_per_s == Approx(4 / 3.2).epsilon(1e-9));
+  // Without a token budget (closed form), the first wave's k-th prompt waits (k - 1) front-end
+  // times when those exceed its stall: 0.1, 0.6, 1.1 s for c = 0.5.
+  ServiceTimes c = flat(0.1, 0.01, 1, 8);
+  c.frontend_request_s = 0.5;
+  auto w = burst_traffic(c, 3);
+  REQUIRE(w);
+  CHECK(w->ttft_s.mean == Approx(0.6).epsilon(1e-9));
+  c.frontend_request_s = -1;
+  auto bad = burst_traffic(c, 3);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().field == "frontend_request_s");
+}
+
+TEST_CASE("traffic: chat requests pay vLLM's template rendering, not gpt-oss's or SGLang's",
+          "[traffic][request]") {
+  auto chat = built({{"endpoint", "chat"}});
+  REQUIRE(chat);
+  CHECK(chat->request.knobs.chat_endpoint == true);
+  auto plain = built({{"endpoint", "completions"}});
+  REQUIRE(plain);
+  CHECK(plain->request.knobs.chat_endpoint == false);
+  CHECK(error_field(built({{"endpoint", "responses"}})) == "endpoint");
+  // A burst of 1000 chat requests on vLLM reaches the engine one template at a time.
+  const auto burst_ttft = [](const char* model, const char* quant, const char* runtime,
+                             const char* endpoint) {
+    RequestText text;
+    text.set("model", model);
+    text.set("quant", quant);
+    text.set("runtime", runtime);
+    text.set("card", "h100-sxm-80gb");
+    text.set("users", "1000");
+    text.set("prompt_tokens", "128");
+    text.set("output_tokens", "4");
+    text.set("endpoint", endpoint);
+    auto req = build_request(text, catalog(), RequestKind::size);
+    REQUIRE(req);
+    auto report = size(req->request);
+    REQUIRE(report);
+    REQUIRE(report->speed);
+    return report->speed->ttft_s;
+  };
+  const double vllm_chat = burst_ttft("qwen3-8b", "bf16", "vllm", "chat");
+  const double vllm_plain = burst_ttft("qwen3-8b", "bf16", "vllm", "completions");
+  // The mean request waits behind ~500 renderings of 20 ms (speed/engine.cpp).
+  CHECK(vllm_chat - vllm_plain > 5.0);
+  CHECK(burst_ttft("gpt-oss-20b", "mxfp4", "vllm", "chat") ==
+        burst_ttft("gpt-oss-20b", "mxfp4", "vllm", "completions"));
+  CHECK(burst_ttft("qwen3-8b", "bf16", "sglang", "chat") ==
+        burst_ttft("qwen3-8b", "bf16", "sglang", "completions"));
+}

@@ -70,6 +70,9 @@ struct RuntimeKnobs {
   // Serving engine: the largest CUDA-graph batch the server captures (TensorRT-LLM
   // cuda_graph_config batch_sizes / max_batch_size); unset: the engine's default.
   std::optional<std::uint32_t> cuda_graph_max_batch;
+  // Serving engine: the clients' API, true for the chat endpoint (/v1/chat/completions: the API
+  // server renders each request's chat template), false or unset for /v1/completions.
+  std::optional<bool> chat_endpoint;
 };
 
 }  // namespace headroom

@@ -32,6 +32,9 @@ struct SpeedInput {
   std::string llama_build_month;    // "YYYY-MM" of the llama.cpp build; empty: a current build
   std::string engine_version;  // serving engine build ("0.6.3"); empty: the current releases
   std::uint32_t stream_interval = 1;  // streamed responses every N steps; 0: not streamed
+  // Requests come to the chat endpoint and the engine renders a Jinja chat template for each
+  // (not gpt-oss's harmony renderer): speed/engine.cpp engine_chat_template_s.
+  bool chat_template = false;
   std::uint32_t cuda_graph_max_batch = 0;  // largest captured batch; 0: the engine's default
   // The serving engine's prompt-token budget per step as the run set it (vLLM
   // max_num_batched_tokens, TGI max_batch_prefill_tokens); 0: the engine's default.

@@ -73,6 +73,10 @@ struct ServiceTimes {
     double share = 1;
   };
   std::vector<OutputClass> output_classes;
+  // The API server's serial work per request before the engine sees it (vLLM's chat template
+  // rendering): a burst reaches the engine one request per frontend_request_s, and offered load
+  // queues in front of it (one server, deterministic service). 0: none.
+  double frontend_request_s = 0;
 };
 
 // Output lengths of coefficient of variation `cv` around `mean_tokens` as `classes` classes

@@ -64,6 +64,12 @@ class Builder {
     if (key == "bench") return bench(text);
     if (key == "flash_attention") return on_off(key, text, r.knobs.flash_attention);
     if (key == "prefix_caching") return on_off(key, text, r.knobs.prefix_caching);
+    if (key == "endpoint") {
+      if (text != "chat" && text != "completions")
+        return invalid(key, "must be chat or completions (got '" + text + "')");
+      r.knobs.chat_endpoint = text == "chat";
+      return std::nullopt;
+    }
     if (key == "engine_version") return assign(k.engine_version.emplace(), key, text);
     if (key == "llama_build_month") return assign(k.llama_build_month.emplace(), key, text);
     if (key == "backend") {
@@ -355,6 +361,7 @@ const std::vector<std::string_view>& request_keys() {
                                                       "ubatch_size",
                                                       "flash_attention",
                                                       "prefix_caching",
+                                                      "endpoint",
                                                       "n_gpu_layers",
                                                       "n_cpu_moe",
                                                       "host_bandwidth_gb_per_s",

@@ -230,6 +230,8 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   speed_input.llama_build_month = r.knobs.llama_build_month.value_or("");
   speed_input.engine_version = r.knobs.engine_version.value_or("");
   speed_input.stream_interval = r.knobs.stream_interval.value_or(1);
+  // gpt-oss's chat requests are rendered by openai_harmony (Rust), not a Jinja template.
+  speed_input.chat_template = r.knobs.chat_endpoint.value_or(false) && a.family != "gpt_oss";
   speed_input.cuda_graph_max_batch = r.knobs.cuda_graph_max_batch.value_or(0);
   if (r.knobs.max_num_batched_tokens)
     speed_input.prefill_budget_tokens = static_cast<double>(*r.knobs.max_num_batched_tokens);

@@ -105,6 +105,12 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                    std::string("is modelled for TensorRT-LLM only (its host cost per streamed "
                                "response); ") +
                        runtime_profile(r.runtime).name + " is sized as streaming every step");
+  // The clients' API is a serving-engine option: its cost (vLLM's chat templates) is modelled
+  // for the OpenAI-compatible servers only.
+  if (k.chat_endpoint && (is_llama_cpp(r.runtime) || r.runtime == RuntimeId::transformers))
+    return invalid("endpoint",
+                   std::string("is a serving-engine setting (vLLM, SGLang, TensorRT-LLM, TGI); ") +
+                       runtime_profile(r.runtime).name + " is sized without an API server's cost");
   if (k.cuda_graph_max_batch && (is_llama_cpp(r.runtime) || r.runtime == RuntimeId::transformers))
     return invalid("cuda_graph_max_batch",
                    std::string("is a serving-engine setting (vLLM, SGLang, TensorRT-LLM, TGI); ") +

@@ -267,6 +267,13 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
         return parse_failure(where + ".stream_interval", "is set but streaming is false");
       if (!*streaming) request.knobs.stream_interval = 0;
     }
+    // The clients' API ("endpoint": "chat" | "completions"; unset: completions).
+    if (json_util::find(row, "endpoint") != nullptr) {
+      const auto endpoint = json_util::get_string(row, "endpoint");
+      if (!endpoint || (*endpoint != "chat" && *endpoint != "completions"))
+        return parse_failure(where + ".endpoint", "must be chat or completions");
+      request.knobs.chat_endpoint = *endpoint == "chat";
+    }
     std::optional<std::uint64_t> graphs;
     if (auto e = read_count(row, "cuda_graph_max_batch", 1, 65536, where, graphs)) return *e;
     if (graphs) request.knobs.cuda_graph_max_batch = static_cast<std::uint32_t>(*graphs);

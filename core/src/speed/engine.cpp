@@ -34,6 +34,8 @@ constexpr double kTgiSequence = 0.6e-3, kTgiAllreduceExtra = 40e-6;
 // A100 budget) Marlin's experts see ~256 tokens each and keep up with the dense GEMMs.
 constexpr double kVllmMarlinMxfp4MoePrefill = 1.0;
 constexpr double kVllmTritonSinkAttention = 0.2;
+// vLLM's chat-template rendering per request: see engine_chat_template_s.
+constexpr double kVllmChatTemplate = 20e-3;
 
 }  // namespace
 
@@ -240,6 +242,23 @@ double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dt
     return engine.mxfp4_moe_prefill_efficiency;
   }
   return engine.moe_prefill_efficiency;
+}
+
+double engine_chat_template_s(const EngineParams& engine) {
+  // vLLM's API server renders every chat request's template (Jinja, in Python) before the engine
+  // core sees it, one at a time on its event loop. Every GPUStack run sends chat requests
+  // (`vllm bench serve --backend openai-chat --endpoint /v1/chat/completions`,
+  // gpustack/gpustack@47277d79 docs/performance-lab), and their bursts of 1000 show it: vLLM's
+  // TTFT of Qwen3 and DeepSeek-R1 128-token bursts ran 45-87% past the model where TensorRT-LLM and
+  // SGLang on the same cards and models do not, and gpt-oss, rendered by openai_harmony, does not
+  // either. 20 ms a request, serial (a burst reaches the engine one request per 20 ms; offered
+  // load queues for it, traffic/model.cpp): the least median |error| over the 336 vLLM rows of
+  // serving_validation.json sent to the chat endpoint (every metric) among 0/5/10/15/17.5/20/
+  // 22.5/25/30 ms: 16.0/16.0/15.7/15.4/15.0/14.8/14.9/15.1/15.0% (rows past 50% 55 -> 39).
+  // vLLM's per-request latency (per_request_s) was fit on chat rows and holds this work already;
+  // completions clients and gpt-oss may pay less of it (not separated: none of their rows pins
+  // it; taking 20 ms off it for them moves vLLM 14.5% -> 14.7%, 41 -> 38 rows past 50%).
+  return engine.runtime == RuntimeId::vllm ? kVllmChatTemplate : 0.0;
 }
 
 double engine_dense_gemm_scale(DType weight_dtype, const Card& card) {

@@ -77,6 +77,9 @@ double engine_moe_prefill_efficiency(const EngineParams& engine, DType weight_dt
 // on this card, against the card's peak for that type: below 1 for block-scaled fp8.
 double engine_dense_gemm_scale(DType weight_dtype, const Card& card);
 
+// The API server's serial time per chat request whose Jinja template it renders (0: none).
+double engine_chat_template_s(const EngineParams& engine);
+
 // The engine's prefill attention rate against the dense GEMM rate on this card: below 1 where
 // it falls back to a slower kernel (vLLM's Triton attention for sinks on Ampere).
 double engine_prefill_attention_efficiency(RuntimeId runtime, const Card& card,

@@ -418,7 +418,12 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   // for half the queue plus its own prompt, then one decode step for its first token.
   const double all_prefill = prefill_seconds(s, users * prompt, prompt);
   const double first_step = decode_step(s, users, prompt, 0).seconds;
-  e.ttft_s = all_prefill * (users + 1) / (2 * users) + first_step + per_request_seconds(s);
+  // Chat requests reach a vLLM engine one template rendering apart (engine_chat_template_s):
+  // the mean user's prompt arrives (users - 1) / 2 renderings in, if that is later.
+  const double front_s =
+      s.engine && input.chat_template ? speed::engine_chat_template_s(*s.engine) : 0.0;
+  e.ttft_s = std::max(all_prefill * (users + 1) / (2 * users), 0.5 * (users - 1) * front_s) +
+             first_step + per_request_seconds(s);
 
   const double request_s = prefill_seconds(s, prompt, prompt) + out * decode_steady(s).seconds;
   e.requests_per_minute = 60.0 * users / request_s;
@@ -503,6 +508,8 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
     const double per_step = std::max(1.0, std::floor(s.step.prefill_chunk_tokens / prompt));
     t.batched_prefill_s = prefill_seconds(s, per_step * prompt, prompt) / per_step;
   }
+  if (s.engine && input.chat_template)
+    t.frontend_request_s = speed::engine_chat_template_s(*s.engine);
   // With the budget a burst is stepped as the engine schedules it (burst_traffic).
   if (s.engine && prompt > 0) {
     t.prefill_budget_tokens = s.step.prefill_chunk_tokens;

@@ -84,6 +84,8 @@ std::optional<Error> check_times(const ServiceTimes& t) {
   }
   if (!t.output_classes.empty() && std::abs(shares - 1) > 1e-9)
     return invalid("output_classes", "shares must sum to 1");
+  if (!(t.frontend_request_s >= 0) || !std::isfinite(t.frontend_request_s))
+    return invalid("frontend_request_s", "must be zero or above");
   return std::nullopt;
 }
 
@@ -125,6 +127,10 @@ Point evaluate(const ServiceTimes& t, double rate, double seen, double cap) {
     return rate * gaps * step_at(t, b) / (1 - rho) - b;
   };
   if (gaps == 0 && rho_at(0) >= 1) return pt;
+  // The API server's serial work (frontend_request_s) is a one-server queue of its own in front
+  // of the engine; past its rate nothing is steady.
+  const double rho_front = seen * rate * t.frontend_request_s;
+  if (rho_front >= 1) return pt;
   if (gaps > 0) {
     const auto whole = static_cast<std::uint64_t>(cap);
     std::uint64_t k = 1;
@@ -155,11 +161,13 @@ Point evaluate(const ServiceTimes& t, double rate, double seen, double cap) {
   // Prompts queue behind the prompts ahead of them, each holding the server for its stall.
   const double wait = pt.rho * stall / (2 * (1 - pt.rho));
   const double busy = std::min(1.0, seen * pt.batch);
-  pt.ttft.mean = prefill + wait + 0.5 * pt.step_s * busy;
-  pt.ttft.median =
-      prefill + wait_quantile(wait, pt.rho, 0.5) + residual_quantile(pt.step_s, busy, 0.5);
-  pt.ttft.p90 =
-      prefill + wait_quantile(wait, pt.rho, 0.9) + residual_quantile(pt.step_s, busy, 0.9);
+  // Waiting for the front end (M/D/1; its own work is inside prefill_s, the per-request cost).
+  const double front = rho_front * t.frontend_request_s / (2 * (1 - rho_front));
+  pt.ttft.mean = prefill + front + wait + 0.5 * pt.step_s * busy;
+  pt.ttft.median = prefill + wait_quantile(front, rho_front, 0.5) +
+                   wait_quantile(wait, pt.rho, 0.5) + residual_quantile(pt.step_s, busy, 0.5);
+  pt.ttft.p90 = prefill + wait_quantile(front, rho_front, 0.9) +
+                wait_quantile(wait, pt.rho, 0.9) + residual_quantile(pt.step_s, busy, 0.9);
   return pt;
 }
 
@@ -172,6 +180,7 @@ double batch_cap(const ServiceTimes& t) { return static_cast<double>(t.decode_st
 // The highest rate with a bounded queue, by bisection on feasibility (monotone in the rate).
 double capacity(const ServiceTimes& t, double seen, double cap) {
   double lo = 0, hi = 1 / (seen * least_stall(t));
+  if (t.frontend_request_s > 0) hi = std::min(hi, 1 / (seen * t.frontend_request_s));
   if (decode_gaps(t) == 0) return hi;
   for (int i = 0; i < kBisections; ++i) {
     const double mid = 0.5 * (lo + hi);
@@ -313,14 +322,24 @@ std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
   bool last_prefill = false, last_from_empty = false;
   double decodes_since_prefill = 0;
   const bool batches_prompts = !t.mixes_prefill && !t.prefill_batch_s.empty();
+  // Requests reach the engine one per frontend_request_s (the API server's serial work), the
+  // first at once: `ready` of the waiting ones have arrived by the step's start.
+  const double front = t.frontend_request_s;
   while (waiting > 0 || running > 0) {
     if (++steps > kMaxSteps) return std::nullopt;
     double admitted = 0, step_s = 0;
     const double slots = cap - running;
-    double take = waiting > 0 && slots >= 1 ? 1 : 0;  // prompts the prefill step would hold
+    const double arrived = front > 0 ? std::min(n, 1 + std::floor(clock / front + 1e-9)) : n;
+    const double ready = std::max(0.0, waiting - (n - arrived));
+    if (ready <= 0 && running == 0) {  // idle until the next request arrives
+      clock = arrived * front;
+      steps -= 1;
+      continue;
+    }
+    double take = ready > 0 && slots >= 1 ? 1 : 0;  // prompts the prefill step would hold
     if (batches_prompts && take > 0) {
       const double most = static_cast<double>(t.prefill_batch_s.size());
-      take = std::min({waiting, std::floor(slots), most});
+      take = std::min({ready, std::floor(slots), most});
       if (t.first_prefill_alone && clock == 0) take = 1;
       // TGI: a decode step follows each prefill batch (two prefills in a row only when the
       // first started an empty batch), and a new batch forms once it holds the served ratio of
@@ -341,9 +360,9 @@ std::optional<SteppedWave> stepped_burst(const ServiceTimes& t, double n) {
       last_prefill = false;
       decodes_since_prefill += 1;
       double tokens = 0;
-      if (t.mixes_prefill && waiting > 0 && slots >= 1) {
+      if (t.mixes_prefill && ready > 0 && slots >= 1) {
         const double room = std::max(0.0, t.prefill_budget_tokens - running);
-        tokens = std::min(room, std::min(waiting, std::floor(slots)) * prompt - partial_tokens);
+        tokens = std::min(room, std::min(ready, std::floor(slots)) * prompt - partial_tokens);
         // At least one prompt's first chunk gets in when nothing runs.
         if (running == 0) tokens = std::max(tokens, std::min(prompt, t.prefill_budget_tokens));
         tokens = std::max(tokens, 0.0);
@@ -448,13 +467,15 @@ Result<TrafficEstimate> burst_traffic(const ServiceTimes& times, std::uint64_t r
   const double step = step_at(times, served);
   // First wave, prompt k = 1..served: its first token after its own prefill and the k - 1
   // prompts ahead of it; during its decode the served - k prompts behind it stall its steps.
-  const double first_ttft_mean = times.prefill_s + 0.5 * (served - 1) * stall;
+  const double first_ttft_mean =
+      times.prefill_s + 0.5 * (served - 1) * std::max(stall, times.frontend_request_s);
   const double first_itl = gaps > 0 ? step + 0.5 * (served - 1) * stall / gaps : 0;
   // Later request k = served + 1..n: it waits for k - served completions at the steady rate.
   const double later = n - served;
   const double later_ttft_mean = steady->ttft_s.mean + 0.5 * (later + 1) / rate;
   const auto ttft_of = [&](double k) {  // k-th request sent, 1-based, fractional between
-    if (k <= served) return times.prefill_s + (k - 1) * stall;
+    // The first wave's prompts come through the front end one per frontend_request_s.
+    if (k <= served) return times.prefill_s + (k - 1) * std::max(stall, times.frontend_request_s);
     return steady->ttft_s.mean + (k - served) / rate;
   };
   TrafficEstimate e = burst_estimate();
