@@ -166,8 +166,8 @@ Point evaluate(const ServiceTimes& t, double rate, double seen, double cap) {
   pt.ttft.mean = prefill + front + wait + 0.5 * pt.step_s * busy;
   pt.ttft.median = prefill + wait_quantile(front, rho_front, 0.5) +
                    wait_quantile(wait, pt.rho, 0.5) + residual_quantile(pt.step_s, busy, 0.5);
-  pt.ttft.p90 = prefill + wait_quantile(front, rho_front, 0.9) +
-                wait_quantile(wait, pt.rho, 0.9) + residual_quantile(pt.step_s, busy, 0.9);
+  pt.ttft.p90 = prefill + wait_quantile(front, rho_front, 0.9) + wait_quantile(wait, pt.rho, 0.9) +
+                residual_quantile(pt.step_s, busy, 0.9);
   return pt;
 }
 
