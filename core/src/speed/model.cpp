@@ -2,6 +2,7 @@
 // cost, batching of concurrent users, MoE expert spread and tensor / layer splits over GPUs.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -460,6 +461,13 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   if (s.engine)
     e.model_note += std::string("; engine figures of ") + runtime_profile(input.runtime).key +
                     " " + s.engine->version;
+  if (front_s > 0) {
+    char front[96];
+    std::snprintf(front, sizeof front,
+                  "; chat requests wait for the API server's template rendering, %.0f ms each",
+                  front_s * 1000);
+    e.model_note += front;
+  }
   e.model_note += ".";
   // Inputs at the edge of their ranges can still divide by a step time of 0 or overflow to inf;
   // an estimate with inf or NaN in it is no estimate (JSON would print null, text "inf").
