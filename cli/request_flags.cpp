@@ -46,6 +46,8 @@ constexpr FlagSpec kFlags[] = {
     {"endpoint", "--endpoint",
      "serving engines: completions (default) | chat: the clients' API (vLLM renders each chat "
      "request's template in its API server, one at a time)"},
+    {"async_scheduling", "--async-scheduling",
+     "vLLM: on | off (default off): host scheduling overlaps the GPU step"},
     {"prefix_caching", "--prefix-caching",
      "vLLM: on | off (hybrid models then hold 2 state blocks per request; default off)"},
     {"n_gpu_layers", "--n-gpu-layers",

@@ -95,6 +95,8 @@ chat=(size --model qwen3-8b --runtime vllm --card h100-sxm-80gb --users 1000 --p
 expect_ok "doc['speed']['ttft_s'] > json.load(open('$tmp/completions.json'))['speed']['ttft_s'] + 5" \
   "${chat[@]}" --endpoint chat
 expect_error "--endpoint must be chat or completions" "${chat[@]}" --endpoint responses
+expect_error "--async-scheduling is a vLLM option" \
+  size --model qwen3-8b --runtime sglang --card h100-sxm-80gb --async-scheduling on
 expect_error "--endpoint is a serving-engine setting" \
   size --model qwen3-8b --runtime llama.cpp --card h100-sxm-80gb --endpoint chat
 # Steps past the largest CUDA graph launch every layer from the host: 64 users decode slower

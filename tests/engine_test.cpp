@@ -514,3 +514,29 @@ TEST_CASE("engines: TensorRT-LLM holds sliding-window layers at full length", "[
   CHECK(vllm->memory.kv_bytes_per_token == trt->memory.kv_bytes_per_token);
   CHECK(vllm->max_users > vllm->memory.kv_cache_capacity_bytes / per_sequence * 3 / 2);
 }
+
+TEST_CASE("engines: vLLM's async scheduling overlaps the host's step with the GPU's",
+          "[speed][engine]") {
+  // At a large batch the host's per-sequence work is most of a small model's step: with
+  // --async-scheduling the step is the larger of host and GPU, never more than without it,
+  // and at least the host's share.
+  auto itl = [](bool async, std::uint64_t users) {
+    SizingRequest r = closed_loop(RuntimeId::vllm, users, "h100-sxm-80gb", 1, "gpt-oss-20b");
+    r.weight_format = "mxfp4";
+    r.traffic.arrival = Arrival::burst;
+    if (async) r.knobs.async_scheduling = true;
+    auto report = size(r);
+    REQUIRE(report);
+    REQUIRE(report->speed);
+    return report->speed->inter_token_latency_s;
+  };
+  CHECK(itl(true, 512) < 0.95 * itl(false, 512));
+  CHECK(itl(true, 1) <= itl(false, 1));
+  // SGLang and TensorRT-LLM overlap their own schedulers: the option is vLLM's.
+  SizingRequest sglang = closed_loop(RuntimeId::sglang, 4);
+  sglang.knobs.async_scheduling = true;
+  auto refused = size(sglang);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().field == "async_scheduling");
+}
+

@@ -25,6 +25,7 @@ export interface SizeRequest {
   ubatch_size?: number;
   flash_attention?: boolean | 'on' | 'off';
   prefix_caching?: boolean | 'on' | 'off';  // vLLM only
+  async_scheduling?: boolean | 'on' | 'off';  // vLLM --async-scheduling
   endpoint?: 'chat' | 'completions';  // serving engines: the clients' API (vLLM: chat templates cost time)
   n_gpu_layers?: number;
   n_cpu_moe?: number;

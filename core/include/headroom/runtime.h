@@ -73,6 +73,9 @@ struct RuntimeKnobs {
   // Serving engine: the clients' API, true for the chat endpoint (/v1/chat/completions: the API
   // server renders each request's chat template), false or unset for /v1/completions.
   std::optional<bool> chat_endpoint;
+  // vLLM --async-scheduling: the scheduler and output processing of one step run while the GPU
+  // runs the previous one, so a step costs the larger of the two, not their sum.
+  std::optional<bool> async_scheduling;
 };
 
 }  // namespace headroom

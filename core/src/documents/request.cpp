@@ -64,6 +64,7 @@ class Builder {
     if (key == "bench") return bench(text);
     if (key == "flash_attention") return on_off(key, text, r.knobs.flash_attention);
     if (key == "prefix_caching") return on_off(key, text, r.knobs.prefix_caching);
+    if (key == "async_scheduling") return on_off(key, text, r.knobs.async_scheduling);
     if (key == "endpoint") {
       if (text != "chat" && text != "completions")
         return invalid(key, "must be chat or completions (got '" + text + "')");
@@ -362,6 +363,7 @@ const std::vector<std::string_view>& request_keys() {
                                                       "flash_attention",
                                                       "prefix_caching",
                                                       "endpoint",
+                                                      "async_scheduling",
                                                       "n_gpu_layers",
                                                       "n_cpu_moe",
                                                       "host_bandwidth_gb_per_s",

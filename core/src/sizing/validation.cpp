@@ -267,6 +267,12 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
         return parse_failure(where + ".stream_interval", "is set but streaming is false");
       if (!*streaming) request.knobs.stream_interval = 0;
     }
+    // vLLM --async-scheduling as the run's serving command set it.
+    if (json_util::find(row, "async_scheduling") != nullptr) {
+      const auto async = json_util::get_bool(row, "async_scheduling");
+      if (!async) return parse_failure(where + ".async_scheduling", "must be true or false");
+      request.knobs.async_scheduling = *async;
+    }
     // The clients' API ("endpoint": "chat" | "completions"; unset: completions).
     if (json_util::find(row, "endpoint") != nullptr) {
       const auto endpoint = json_util::get_string(row, "endpoint");
