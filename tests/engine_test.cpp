@@ -539,4 +539,3 @@ TEST_CASE("engines: vLLM's async scheduling overlaps the host's step with the GP
   REQUIRE_FALSE(refused);
   CHECK(refused.error().field == "async_scheduling");
 }
-

@@ -106,9 +106,9 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                                "response); ") +
                        runtime_profile(r.runtime).name + " is sized as streaming every step");
   if (k.async_scheduling && *k.async_scheduling && r.runtime != RuntimeId::vllm)
-    return invalid("async_scheduling",
-                   std::string("is a vLLM option; ") + runtime_profile(r.runtime).name +
-                       " is sized with its own scheduler overlap");
+    return invalid("async_scheduling", std::string("is a vLLM option; ") +
+                                           runtime_profile(r.runtime).name +
+                                           " is sized with its own scheduler overlap");
   // The clients' API is a serving-engine option: its cost (vLLM's chat templates) is modelled
   // for the OpenAI-compatible servers only.
   if (k.chat_endpoint && (is_llama_cpp(r.runtime) || r.runtime == RuntimeId::transformers))
