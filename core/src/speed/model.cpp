@@ -83,6 +83,8 @@ struct Setup {
   const speed::EngineParams* engine = nullptr;   // serving engines only (vLLM, SGLang, ...)
   speed::InterconnectParams link{"", 0, 1, ""};  // tensor-parallel all-reduce
   double prefill_scale = 1;  // the serving engine's prefill rate on this card class
+  double moe_prefill_efficiency = 1;        // routed experts' prefill GEMMs against the dense rate
+  double attention_prefill_efficiency = 1;  // prefill attention against the 16-bit rate
 };
 
 double peak_for_matmul(const SpeedInput& in) {
@@ -135,7 +137,11 @@ Setup make_setup(const SpeedInput& in) {
   s.tensor_flops_per_s = peak_for_matmul(in);
   // Attention runs in 16 bits whatever the weights are (QK^T and PV on bf16 / fp16 activations).
   s.attention_flops_per_s = fp16;
-  if (s.engine) s.dense_gemm_scale = speed::engine_dense_gemm_scale(in.weight_dtype, in.card);
+  if (s.engine) {
+    s.dense_gemm_scale = speed::engine_dense_gemm_scale(in.weight_dtype, in.card);
+    s.attention_prefill_efficiency =
+        speed::engine_prefill_attention_efficiency(in.runtime, in.card, in.attention_sinks);
+  }
   // llama.cpp MMQ (CUDA): quantized GGUF weights meet q8_1 activations in int8 mma.
   if (prefill_on_int8 && in.weight_only_quant && in.bits_per_weight <= 8.5 &&
       in.card.throughput.int8_ops_per_s > 0)
@@ -174,6 +180,10 @@ Setup make_setup(const SpeedInput& in) {
   if (s.expert_bytes > 0) {
     s.moe = speed::moe_kernel_params(in.runtime, in.weight_dtype);
     s.moe.per_moe_layer_s += llama_moe_layer_s;
+    if (is_llama_cpp(in.runtime)) s.moe_prefill_efficiency = speed::kLlamaMoePrefillEfficiency;
+    if (s.engine)
+      s.moe_prefill_efficiency =
+          speed::engine_moe_prefill_efficiency(*s.engine, in.weight_dtype, in.card);
     // The routed experts' share of a token's GEMM work, from the bytes it reads at batch 1.
     const double active_bytes = weights_read_bytes(s, 1);
     s.expert_flop_share =
@@ -224,13 +234,17 @@ double kv_read_bytes(const SpeedInput& in, double depth) {
   return full * depth + windowed + sparse * sparse_depth;
 }
 
+// The host's share of fixed_step_seconds: the scheduler's step and per-sequence work.
+double host_step_seconds(const Setup& s, double sequences) {
+  const double per_sequence =
+      s.engine ? sequences / (1 + sequences / s.engine->sequence_overlap_batch) : sequences;
+  return s.step.per_step_s + per_sequence * s.step.per_sequence_s;
+}
+
 // Fixed and communication cost of one step of `sequences` sequences carrying `tokens` tokens.
 double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   const SpeedInput& in = *s.in;
-  const double per_sequence =
-      s.engine ? sequences / (1 + sequences / s.engine->sequence_overlap_batch) : sequences;
-  double t =
-      s.step.per_step_s + in.num_layers * s.step.per_layer_s + per_sequence * s.step.per_sequence_s;
+  double t = host_step_seconds(s, sequences) + in.num_layers * s.step.per_layer_s;
   double moe_layer_s = s.moe.per_moe_layer_s;
   if (s.engine) {
     // Past the engine's largest CUDA graph every kernel is launched from the host.
@@ -258,15 +272,13 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   return t;
 }
 
-// The host's share of fixed_step_seconds: the scheduler's step and per-sequence work.
-double host_step_seconds(const Setup& s, double sequences) {
-  const double per_sequence =
-      s.engine ? sequences / (1 + sequences / s.engine->sequence_overlap_batch) : sequences;
-  return s.step.per_step_s + per_sequence * s.step.per_sequence_s;
-}
-
 // What the engine spends on a request outside the GPU steps (API server, tokenizer): TTFT only.
 double per_request_seconds(const Setup& s) { return s.engine ? s.engine->per_request_s : 0.0; }
+
+// The API server's serial work per chat request before the engine sees it (0: none).
+double frontend_request_seconds(const Setup& s) {
+  return s.engine && s.in->chat_template ? speed::engine_chat_template_s(*s.engine) : 0.0;
+}
 
 struct StepTime {
   double seconds = 0;
@@ -349,20 +361,12 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   // engine's kernel rate where it falls back to a slower one. The split follows the active bytes.
   const double expert_share = s.expert_flop_share;
   const double gemm_flops = 2.0 * static_cast<double>(in.active_params) * tokens;
-  double moe_efficiency = 1.0;
-  if (s.expert_bytes > 0 && is_llama_cpp(in.runtime))
-    moe_efficiency = speed::kLlamaMoePrefillEfficiency;
-  if (s.expert_bytes > 0 && s.engine)
-    moe_efficiency = speed::engine_moe_prefill_efficiency(*s.engine, in.weight_dtype, in.card);
-  const double attention_efficiency =
-      s.engine ? speed::engine_prefill_attention_efficiency(in.runtime, in.card, in.attention_sinks)
-               : 1.0;
   const double rate = s.tp * s.cls.prefill_compute_fraction * s.prefill_scale;
   const double compute_s = (gemm_flops * (1 - expert_share) / s.dense_gemm_scale +
-                            gemm_flops * expert_share / moe_efficiency) /
+                            gemm_flops * expert_share / s.moe_prefill_efficiency) /
                                (s.tensor_flops_per_s * rate) +
                            attention_flops(in, tokens, 0.5 * prompt) /
-                               (attention_efficiency * s.attention_flops_per_s * rate);
+                               (s.attention_prefill_efficiency * s.attention_flops_per_s * rate);
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
@@ -438,8 +442,7 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   const double first_step = decode_step(s, users, prompt, 0).seconds;
   // Chat requests reach a vLLM engine one template rendering apart (engine_chat_template_s):
   // the mean user's prompt arrives (users - 1) / 2 renderings in, if that is later.
-  const double front_s =
-      s.engine && input.chat_template ? speed::engine_chat_template_s(*s.engine) : 0.0;
+  const double front_s = frontend_request_seconds(s);
   e.ttft_s = std::max(all_prefill * (users + 1) / (2 * users), 0.5 * (users - 1) * front_s) +
              first_step + per_request_seconds(s);
 
@@ -533,8 +536,7 @@ Result<ServiceTimes> service_times(const SpeedInput& input, std::uint64_t max_ba
     const double per_step = std::max(1.0, std::floor(s.step.prefill_chunk_tokens / prompt));
     t.batched_prefill_s = prefill_seconds(s, per_step * prompt, prompt) / per_step;
   }
-  if (s.engine && input.chat_template)
-    t.frontend_request_s = speed::engine_chat_template_s(*s.engine);
+  t.frontend_request_s = frontend_request_seconds(s);
   // With the budget a burst is stepped as the engine schedules it (burst_traffic).
   if (s.engine && prompt > 0) {
     t.prefill_budget_tokens = s.step.prefill_chunk_tokens;
