@@ -46,8 +46,8 @@ for r in src:
     }
     # Server options the source's runs set: those that hold first tokens back (TensorRT-LLM),
     # how the clients got their tokens (streaming, stream_interval, the chat or completions
-    # endpoint), vLLM's --async-scheduling (from the serving command in the source), TGI's prompt-token budget per prefill batch, CUDA graph range, and the KV cache
-    # dtype of the run.
+    # endpoint), vLLM's --async-scheduling (from the serving command in the source), TGI's
+    # prompt-token budget per prefill batch, CUDA graph range, and the KV cache dtype of the run.
     for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio',
                 'streaming', 'max_batch_prefill_tokens', 'kv_dtype', 'cuda_graph_max_batch',
                 'output_length_cv', 'endpoint', 'async_scheduling'):
