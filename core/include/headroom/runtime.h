@@ -37,6 +37,9 @@ inline bool is_llama_cpp(RuntimeId id) {
   return id == RuntimeId::llamacpp || id == RuntimeId::ollama;
 }
 Result<RuntimeId> parse_runtime(std::string_view key);
+// The clients' API as a request or a validation row names it: "chat" (true) or "completions"
+// (false); nullopt for anything else.
+std::optional<bool> parse_chat_endpoint(std::string_view text);
 
 // Runtime knobs a user can set; unset ones take the runtime's defaults.
 struct RuntimeKnobs {

@@ -66,9 +66,9 @@ class Builder {
     if (key == "prefix_caching") return on_off(key, text, r.knobs.prefix_caching);
     if (key == "async_scheduling") return on_off(key, text, r.knobs.async_scheduling);
     if (key == "endpoint") {
-      if (text != "chat" && text != "completions")
-        return invalid(key, "must be chat or completions (got '" + text + "')");
-      r.knobs.chat_endpoint = text == "chat";
+      const auto chat = parse_chat_endpoint(text);
+      if (!chat) return invalid(key, "must be chat or completions (got '" + text + "')");
+      r.knobs.chat_endpoint = *chat;
       return std::nullopt;
     }
     if (key == "engine_version") return assign(k.engine_version.emplace(), key, text);

@@ -108,4 +108,10 @@ Result<RuntimeId> parse_runtime(std::string_view key) {
                      "' (known: vllm, sglang, trtllm, tgi, llama.cpp, ollama, transformers)");
 }
 
+std::optional<bool> parse_chat_endpoint(std::string_view text) {
+  if (text == "chat") return true;
+  if (text == "completions") return false;
+  return std::nullopt;
+}
+
 }  // namespace headroom

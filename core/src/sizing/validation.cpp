@@ -276,9 +276,9 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
     // The clients' API ("endpoint": "chat" | "completions"; unset: completions).
     if (json_util::find(row, "endpoint") != nullptr) {
       const auto endpoint = json_util::get_string(row, "endpoint");
-      if (!endpoint || (*endpoint != "chat" && *endpoint != "completions"))
-        return parse_failure(where + ".endpoint", "must be chat or completions");
-      request.knobs.chat_endpoint = *endpoint == "chat";
+      const auto chat = endpoint ? parse_chat_endpoint(*endpoint) : std::nullopt;
+      if (!chat) return parse_failure(where + ".endpoint", "must be chat or completions");
+      request.knobs.chat_endpoint = *chat;
     }
     std::optional<std::uint64_t> graphs;
     if (auto e = read_count(row, "cuda_graph_max_batch", 1, 65536, where, graphs)) return *e;
