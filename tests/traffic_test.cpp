@@ -26,6 +26,16 @@ ServiceTimes flat(double prefill_s, double step_s, std::uint64_t output_tokens, 
   return t;
 }
 
+// The stepped-burst case: a 10-token budget per step, 4-token prompts, each prompt's share of a
+// full step 0.02 s, decode steps 0.01 s, 11 output tokens, at most 8 running.
+ServiceTimes budgeted() {
+  ServiceTimes t = flat(0.1, 0.01, 11, 8);
+  t.batched_prefill_s = 0.02;
+  t.prefill_budget_tokens = 10;
+  t.prompt_tokens = 4;
+  return t;
+}
+
 Result<BuiltRequest> built(std::vector<std::pair<std::string, std::string>> fields) {
   RequestText text;
   text.set("model", "llama-3.1-8b-instruct");
@@ -391,11 +401,7 @@ TEST_CASE("traffic: a burst stepped through a token budget shared with the decod
   // (0.19). A lone prompt's step is 4/4 x 0.02 s, so first tokens are offset by prefill_s - 0.02
   // = 0.08 s: TTFT 0.13, 0.13, 0.17, 0.17; TPOT (0.18 - 0.05) / 10 = 0.013 and (0.19 - 0.09) /
   // 10 = 0.010; makespan 0.19 + 0.08 = 0.27 s.
-  ServiceTimes t = flat(0.1, 0.01, 11, 8);
-  t.batched_prefill_s = 0.02;
-  t.prefill_budget_tokens = 10;
-  t.prompt_tokens = 4;
-  auto e = burst_traffic(t, 4);
+  auto e = burst_traffic(budgeted(), 4);
   REQUIRE(e);
   CHECK(e->ttft_s.mean == Approx(0.15).epsilon(1e-9));
   CHECK(e->ttft_s.median == Approx(0.13).epsilon(1e-9));
@@ -608,10 +614,7 @@ TEST_CASE("traffic: an API server's serial front end queues requests before the 
   // with a front end of 1 s: requests reach the idle engine at 0, 1, 2, 3 s, each prefilled in
   // 0.02 s and done 0.1 s later, before the next arrives. TTFT = arrival + 0.02 + the 0.08 s
   // offset; TPOT 0.01 s; the last ends at 3.12 s + 0.08 s.
-  ServiceTimes b = flat(0.1, 0.01, 11, 8);
-  b.batched_prefill_s = 0.02;
-  b.prefill_budget_tokens = 10;
-  b.prompt_tokens = 4;
+  ServiceTimes b = budgeted();
   b.frontend_request_s = 1.0;
   auto s = burst_traffic(b, 4);
   REQUIRE(s);
