@@ -457,6 +457,40 @@ TEST_CASE("llama.cpp acceptance: Qwen3-Next-80B-A3B keeps KV on its 12 attention
   CHECK(mib(report->memory.kv_cache_capacity_bytes) - state_mib == Approx(7032.00));
 }
 
+TEST_CASE("llama.cpp acceptance: GLM-4.7 q8_0 KV over two GPUs (layer split)",
+          "[sizing][acceptance][llamacpp]") {
+  // ggml-org/llama.cpp issue #18585 (llama-server, Vulkan, 2x RTX PRO 6000 Blackwell;
+  // `-hf unsloth/GLM-4.7-GGUF:Q5_K_XL -c 200000 --flash-attn on -ub 2048 --parallel 1
+  // --kv-unified -ctk q8_0 -ctv q8_0 --device Vulkan0,Vulkan1`): "llama_kv_cache: layer  92: does
+  // not have KV cache", "Vulkan0 KV buffer size = 12878.56 MiB", "Vulkan1 KV buffer size =
+  // 25341.69 MiB", "llama_kv_cache: size = 38220.25 MiB (200192 cells,  92 layers,  1/1 seqs),
+  // K (q8_0): 19110.12 MiB, V (q8_0): 19110.12 MiB". glm4_moe, 92 layers with 8 KV heads x 128
+  // (the MTP layer holds none): 2 x 1088 B of q8_0 per layer and cell. The two devices hold the
+  // layers they run (its -fit placed them unevenly); Headroom splits them evenly, so the sum is
+  // what is checked: every GPU holds whole layers, each with all its KV heads (before, llama.cpp's
+  // heads were also divided by the GPU count, which put a quarter of the cache on each).
+  // Catalog GLM-4.7-FP8 has GLM-4.7's shapes; the GGUF's weight type does not enter the KV cache.
+  // Tolerance: exact (one byte of rounding per GPU).
+  auto r = request("glm-4.7-fp8", "q5_k_m", RuntimeId::llamacpp, "rtx-pro-6000-blackwell");
+  r.gpus = 2;
+  r.workload = {1024, 1024, 1};
+  r.kv_dtype = "q8_0";
+  r.knobs.ctx_size_tokens = 200000;
+  r.knobs.parallel_slots = 1;
+  r.knobs.ubatch_size_tokens = 2048;
+  r.knobs.flash_attention = true;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(report->inputs.ctx_size_tokens == 200192u);
+  CHECK(report->memory.kv_bytes_per_token * 2 == 92u * 2 * 1088);
+  CHECK(2 * mib(report->memory.kv_cache_capacity_bytes) == Approx(38220.25).margin(0.001));
+  // One GPU holds it all.
+  r.gpus = 1;
+  auto one = size(r);
+  REQUIRE(one);
+  CHECK(mib(one->memory.kv_cache_capacity_bytes) == Approx(38220.25).margin(0.001));
+}
+
 TEST_CASE("vLLM acceptance: Nemotron-Nano-9B-v2 attention block of 672 tokens",
           "[sizing][acceptance][vllm]") {
   // vllm-project/vllm issue #24280 (2025-09-04, by tomeras91, vLLM main of that month): "in

@@ -93,10 +93,11 @@ double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp
   // before the key's norm and RoPE, so the two differ).
   const LayerShape shape = arch.shape_of(layer);
   // Under tensor parallelism KV heads are split; with fewer KV heads than GPUs each GPU
-  // keeps one replicated head (vLLM QKVParallelLinear).
-  const double heads = llama_cpp
-                           ? std::ceil(static_cast<double>(shape.num_kv_heads) / tp)
-                           : std::max(1.0, std::ceil(static_cast<double>(shape.num_kv_heads) / tp));
+  // keeps one replicated head (vLLM QKVParallelLinear). llama.cpp splits layers, not heads:
+  // every layer keeps all its heads and the caller divides the layers over the GPUs.
+  const double heads =
+      llama_cpp ? static_cast<double>(shape.num_kv_heads)
+                : std::max(1.0, std::ceil(static_cast<double>(shape.num_kv_heads) / tp));
   return heads * (shape.head_dim + shape.v_head_dim);
 }
 
