@@ -95,9 +95,9 @@ double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp
   // Under tensor parallelism KV heads are split; with fewer KV heads than GPUs each GPU
   // keeps one replicated head (vLLM QKVParallelLinear). llama.cpp splits layers, not heads:
   // every layer keeps all its heads and the caller divides the layers over the GPUs.
-  const double heads =
-      llama_cpp ? static_cast<double>(shape.num_kv_heads)
-                : std::max(1.0, std::ceil(static_cast<double>(shape.num_kv_heads) / tp));
+  const double heads = llama_cpp
+                           ? static_cast<double>(shape.num_kv_heads)
+                           : std::max(1.0, std::ceil(static_cast<double>(shape.num_kv_heads) / tp));
   return heads * (shape.head_dim + shape.v_head_dim);
 }
 
