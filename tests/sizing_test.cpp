@@ -362,3 +362,22 @@ TEST_CASE("vLLM max_num_seqs caps the users that run at once", "[sizing][vllm]")
   CHECK(unset->verdict != Verdict::does_not_fit);
   CHECK(unset->max_users > 16);
 }
+
+TEST_CASE("llama.cpp layer split: each GPU holds its layers' KV and one layer's compute buffer",
+          "[sizing][llamacpp]") {
+  // Layers, not heads, are divided (--split-mode layer): two GPUs hold half of the KV cache each
+  // (all 8 KV heads of their 16 layers), and each still builds a whole layer's graph, the
+  // fp32 KQ matrix of all 32 heads included when flash attention is off.
+  auto r = request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+  r.knobs.ctx_size_tokens = 8192;
+  r.knobs.parallel_slots = 1;
+  r.knobs.flash_attention = false;
+  auto one = size(r);
+  r.gpus = 2;
+  auto two = size(r);
+  REQUIRE(one);
+  REQUIRE(two);
+  CHECK(one->memory.kv_cache_capacity_bytes == 8192ull * 32 * 8 * 128 * 2 * 2);
+  CHECK(two->memory.kv_cache_capacity_bytes * 2 == one->memory.kv_cache_capacity_bytes);
+  CHECK(two->memory.activation_bytes == one->memory.activation_bytes);
+}

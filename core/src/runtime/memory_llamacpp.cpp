@@ -25,11 +25,13 @@ std::uint64_t pad_to(std::uint64_t value, std::uint64_t step) {
 //    (fedora-copr/logdetective PR #106): 164.00 MiB at n_ctx 2048, 2144.00 MiB at 32768 =
 //    n_ctx x 512 x (32 heads + 1) x 4 + 4 x 512 x 4096 x 4, both to the MiB,
 //  - the FFN: gate and up activations in fp32.
+// Per GPU under the layer split: each GPU runs whole layers, so its peak is one layer's, with
+// all the heads (the KQ matrix of a layer is built on the layer's device).
 std::uint64_t compute_buffer_bytes(const ModelArch& a, std::uint64_t n_ctx, std::uint64_t ubatch,
-                                   bool flash_attention, std::uint32_t gpus) {
+                                   bool flash_attention) {
   const double ub = static_cast<double>(ubatch);
   const double output = ub * a.vocab_size * 4.0 + ub * a.hidden_size * 4.0;
-  const double heads = static_cast<double>(a.num_heads) / gpus;
+  const double heads = static_cast<double>(a.num_heads);
   double attention = 4.0 * ub * a.hidden_size * 4.0;
   if (!flash_attention) attention += static_cast<double>(n_ctx) * ub * (heads + 1.0) * 4.0;
   const double width = a.is_moe()
@@ -140,7 +142,7 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
       std::min(kv_total, bytes_from_double(static_cast<double>(kv_total) * r.kv_gpu_share));
   m.kv_cache_capacity_bytes = (kv_on_gpus + gpus - 1) / gpus;
   m.host_bytes += kv_total - kv_on_gpus;
-  m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa, gpus);
+  m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa);
   m.runtime_overhead_bytes = kCudaContextBytes;
   const std::string layers_note =
       std::to_string(gpu_layer_count) + "/" + std::to_string(n_layer) + " layers" +
