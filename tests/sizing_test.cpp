@@ -381,3 +381,59 @@ TEST_CASE("llama.cpp layer split: each GPU holds its layers' KV and one layer's 
   CHECK(two->memory.kv_cache_capacity_bytes * 2 == one->memory.kv_cache_capacity_bytes);
   CHECK(two->memory.activation_bytes == one->memory.activation_bytes);
 }
+
+TEST_CASE("llama.cpp / Ollama / transformers: max users and max context are workloads that fit",
+          "[sizing][llamacpp]") {
+  // Their buffers grow with the workload (llama.cpp's n_ctx padded per slot and, without flash
+  // attention, its compute buffer; transformers' activations with the batch), so each limit must
+  // be a workload whose own sizing fits while one more user or token does not.
+  struct Case {
+    RuntimeId runtime;
+    const char* card;
+    std::uint64_t prompt, output;
+  };
+  const Case cases[] = {{RuntimeId::llamacpp, "rtx-4090", 128, 64},
+                        {RuntimeId::ollama, "h100-sxm-80gb", 1024, 256},
+                        {RuntimeId::transformers, "h100-sxm-80gb", 1024, 256}};
+  for (const Case& c : cases) {
+    INFO(runtime_profile(c.runtime).key);
+    auto r = request("llama-3.1-8b-instruct", c.runtime == RuntimeId::transformers ? "bf16" : "q4_k_m",
+                     c.runtime, c.card);
+    r.workload = {c.prompt, c.output, 1};
+    r.with_advice = false;
+    auto base = size(r);
+    REQUIRE(base);
+    const std::uint64_t users = base->max_users;
+    REQUIRE(users > 1);
+    r.workload.users = users;
+    auto at = size(r);
+    REQUIRE(at);
+    CHECK(at->verdict != Verdict::does_not_fit);
+    CHECK(at->max_users == users);
+    r.workload.users = users + 1;
+    auto past = size(r);
+    REQUIRE(past);
+    CHECK(past->verdict == Verdict::does_not_fit);
+    // The longest request one user can send.
+    const std::uint64_t context = base->max_context_tokens;
+    r.workload = {context - c.output, c.output, 1};
+    auto longest = size(r);
+    REQUIRE(longest);
+    CHECK(longest->verdict != Verdict::does_not_fit);
+    if (context < catalog().find_model("llama-3.1-8b-instruct").value()->arch.max_context_tokens) {
+      r.workload.prompt_tokens += 1;
+      auto longer = size(r);
+      REQUIRE(longer);
+      CHECK(longer->verdict == Verdict::does_not_fit);
+    }
+  }
+  // llama-server -c 8192 -np 4 runs 4 requests at once, 2048 tokens each, whatever the card holds.
+  auto pinned = request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "h100-sxm-80gb");
+  pinned.workload = {1024, 256, 8};
+  pinned.knobs.ctx_size_tokens = 8192;
+  pinned.knobs.parallel_slots = 4;
+  auto slots = size(pinned);
+  REQUIRE(slots);
+  CHECK(slots->max_users == 4);
+  CHECK(slots->max_context_tokens == 2048);
+}

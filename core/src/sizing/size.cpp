@@ -30,6 +30,29 @@ std::uint64_t longest_context(const KvLayout& kv, std::uint64_t capacity, std::u
   return low;
 }
 
+// The largest n in [1, limit] with ok(n), for ok true up to some n and false after (0 when
+// ok(1) is false): doubling, then bisection, so about 2 log2(n) calls.
+constexpr std::uint64_t kMaxFittingUsers = std::uint64_t{1} << 24;
+template <typename Ok>
+std::uint64_t largest_fitting(const Ok& ok, std::uint64_t limit) {
+  if (limit == 0 || !ok(1)) return 0;
+  std::uint64_t good = 1, bad = 0;  // bad == 0: no failing n found yet
+  while (bad == 0) {
+    const std::uint64_t next = good > limit / 2 ? limit : good * 2;
+    if (next == good) return good;
+    if (ok(next)) {
+      good = next;
+    } else {
+      bad = next;
+    }
+  }
+  while (bad - good > 1) {
+    const std::uint64_t mid = good + (bad - good) / 2;
+    (ok(mid) ? good : bad) = mid;
+  }
+  return good;
+}
+
 SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const NormalizedInputs& in,
                             const WeightPlacement& w, const KvLayout& kv) {
   SpeedInput s;
@@ -216,6 +239,32 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     context_cap = std::min(context_cap, *r.knobs.max_model_len_tokens);
   report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens,
                                               kv_split, context_cap);
+  if (llama || !rm.reserves_kv) {
+    // llama.cpp sizes n_ctx, its per-slot padding and its compute buffer from the workload, and
+    // transformers its activations from the batch, so the room left by today's fixed terms is
+    // not the room at another user count or length: both limits are the largest workload whose
+    // own sizing fits (a user count llama.cpp's pinned -np caps; a length its pinned -c caps).
+    const std::uint32_t pinned_slots =
+        llama ? (rm.max_sequences > 0 ? rm.max_sequences : r.knobs.parallel_slots.value_or(0)) : 0;
+    auto fits = [&](std::uint64_t users, std::uint64_t context) {
+      SizingRequest trial = r;
+      trial.workload.users = users;
+      trial.workload.output_tokens = std::min(w.output_tokens, context);
+      trial.workload.prompt_tokens = context - trial.workload.output_tokens;
+      NormalizedInputs trial_inputs = in;
+      const RuntimeMemory t = runtime_memory({a, trial, weights, kv, trial_inputs});
+      if (!t.startup_failure.empty()) return false;
+      std::uint64_t need = t.memory.total_bytes;
+      if (!t.reserves_kv) need = add_bytes(need, seq_bytes(context, users));
+      return need <= t.memory.capacity_bytes;
+    };
+    report.max_users = largest_fitting(
+        [&](std::uint64_t n) { return fits(n, per_user); },
+        pinned_slots > 0 ? pinned_slots : kMaxFittingUsers);
+    report.max_context_tokens = largest_fitting(
+        [&](std::uint64_t tokens) { return fits(std::max<std::uint64_t>(w.users, 1), tokens); },
+        context_cap);
+  }
 
   VerdictInputs verdict{rm,
                         m,
