@@ -392,7 +392,7 @@ TEST_CASE("llama.cpp / Ollama / transformers: max users and max context are work
     const char* card;
     std::uint64_t prompt, output;
   };
-  const Case cases[] = {{RuntimeId::llamacpp, "rtx-4090", 128, 64},
+  const Case cases[] = {{RuntimeId::llamacpp, "rtx-4090", 1024, 256},
                         {RuntimeId::ollama, "h100-sxm-80gb", 1024, 256},
                         {RuntimeId::transformers, "h100-sxm-80gb", 1024, 256}};
   for (const Case& c : cases) {
@@ -427,6 +427,16 @@ TEST_CASE("llama.cpp / Ollama / transformers: max users and max context are work
       CHECK(longer->verdict == Verdict::does_not_fit);
     }
   }
+  // Short requests: the card would hold 282 (a 256-cell slot each), llama.cpp runs 256 at most.
+  auto short_requests = request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090");
+  short_requests.workload = {128, 64, 1};
+  auto capped = size(short_requests);
+  REQUIRE(capped);
+  CHECK(capped->max_users == 256);
+  short_requests.knobs.parallel_slots = 257;
+  auto refused = size(short_requests);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().field == "parallel");
   // llama-server -c 8192 -np 4 runs 4 requests at once, 2048 tokens each, whatever the card holds.
   auto pinned = request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "h100-sxm-80gb");
   pinned.workload = {1024, 256, 8};

@@ -18,6 +18,10 @@ namespace headroom {
 // config_explorer/empirical-vllm-memory-results.md, "Free memory on device").
 inline constexpr std::uint64_t kCudaContextBytes = static_cast<std::uint64_t>(0.61 * kGiB);
 
+// llama.cpp runs at most 256 sequences at once: `#define LLAMA_MAX_SEQ 256` (src/llama-cparams.h);
+// a context with more refuses to start ("n_seq_max must be <= 256", llama-context.cpp).
+inline constexpr std::uint32_t kLlamaMaxSequences = 256;
+
 struct RuntimeMemory {
   MemoryBreakdown memory;
   std::uint64_t block_tokens = 1;         // KV allocation granularity per sequence

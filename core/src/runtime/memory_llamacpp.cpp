@@ -60,10 +60,11 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
       (in.arch.family.rfind("qwen3", 0) == 0 || in.arch.family.rfind("lfm2", 0) == 0 ||
        in.arch.family.rfind("nemotron_h", 0) == 0);
   if (one_sequence) r.max_sequences = 1;
+  // One slot per user by default, at most llama.cpp's sequence limit (the rest queue).
   const std::uint32_t slots =
       one_sequence ? 1u
-                   : knobs.parallel_slots.value_or(
-                         static_cast<std::uint32_t>(std::max<std::uint64_t>(w.users, 1)));
+                   : knobs.parallel_slots.value_or(static_cast<std::uint32_t>(
+                         std::clamp<std::uint64_t>(w.users, 1, kLlamaMaxSequences)));
   const std::uint64_t per_user = w.prompt_tokens + w.output_tokens;
   const std::uint64_t requested_ctx = knobs.ctx_size_tokens.value_or(per_user * slots);
   // n_ctx is padded (256 with flash attention, 32 without: llama-context.cpp / gguf-parser).

@@ -32,7 +32,7 @@ std::uint64_t longest_context(const KvLayout& kv, std::uint64_t capacity, std::u
 
 // The largest n in [1, limit] with ok(n), for ok true up to some n and false after (0 when
 // ok(1) is false): doubling, then bisection, so about 2 log2(n) calls.
-constexpr std::uint64_t kMaxFittingUsers = std::uint64_t{1} << 24;
+constexpr std::uint64_t kMaxFittingUsers = 100000;  // the most users a request may ask for
 template <typename Ok>
 std::uint64_t largest_fitting(const Ok& ok, std::uint64_t limit) {
   if (limit == 0 || !ok(1)) return 0;
@@ -258,9 +258,10 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
       if (!t.reserves_kv) need = add_bytes(need, seq_bytes(context, users));
       return need <= t.memory.capacity_bytes;
     };
-    report.max_users = largest_fitting(
-        [&](std::uint64_t n) { return fits(n, per_user); },
-        pinned_slots > 0 ? pinned_slots : kMaxFittingUsers);
+    report.max_users = largest_fitting([&](std::uint64_t n) { return fits(n, per_user); },
+                                       pinned_slots > 0 ? pinned_slots
+                                       : llama          ? kLlamaMaxSequences
+                                                        : kMaxFittingUsers);
     report.max_context_tokens = largest_fitting(
         [&](std::uint64_t tokens) { return fits(std::max<std::uint64_t>(w.users, 1), tokens); },
         context_cap);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/release.h"
+#include "runtime/memory.h"
 #include "sizing/internal.h"
 #include "speed/params.h"
 
@@ -58,6 +59,9 @@ std::optional<Error> check_numbers(const SizingRequest& r) {
   if (outside<std::uint64_t>(k.ctx_size_tokens, 1, kMaxTokens)) return invalid("ctx_size", tokens);
   if (outside<std::uint32_t>(k.parallel_slots, 1, 4096))
     return invalid("parallel", "must be 1..4096");
+  if (is_llama_cpp(r.runtime) && outside<std::uint32_t>(k.parallel_slots, 1, kLlamaMaxSequences))
+    return invalid("parallel", "must be 1.." + std::to_string(kLlamaMaxSequences) +
+                                   ": llama.cpp runs at most that many sequences (LLAMA_MAX_SEQ)");
   if (outside<std::uint32_t>(k.ubatch_size_tokens, 1, 65536))
     return invalid("ubatch_size", "must be 1..65536");
   if (outside<std::uint64_t>(k.max_num_batched_tokens, 1, kMaxTokens)) {
