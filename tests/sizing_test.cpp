@@ -447,3 +447,40 @@ TEST_CASE("llama.cpp / Ollama / transformers: max users and max context are work
   CHECK(slots->max_users == 4);
   CHECK(slots->max_context_tokens == 2048);
 }
+
+TEST_CASE("SGLang without a hybrid window pool: window layers count every token everywhere",
+          "[sizing][sglang]") {
+  // Gemma 3 is not one of SGLang's hybrid sliding-window models, so its one pool holds every
+  // token in all 48 layers (8 KV heads x 256, K and V in bf16: 384 KiB a token). The workload's
+  // KV need, max users and max context all count it that way (the need and the longest context
+  // used to take the 1024-token window on 40 of the layers).
+  auto r = request("gemma-3-12b-it", "native", RuntimeId::sglang, "h100-sxm-80gb");
+  r.workload = {30000, 192, 1};
+  r.with_advice = false;
+  auto one = size(r);
+  REQUIRE(one);
+  CHECK(one->memory.kv_bytes_per_token == 48u * 2 * 8 * 256 * 2);
+  CHECK(one->memory.kv_cache_bytes == 30192ull * 48 * 2 * 8 * 256 * 2);
+  const std::uint64_t longest = one->max_context_tokens;
+  CHECK(longest == one->memory.kv_cache_capacity_bytes / one->memory.kv_bytes_per_token);
+  r.workload = {longest - 192, 192, 1};
+  auto at = size(r);
+  REQUIRE(at);
+  CHECK(at->verdict != Verdict::does_not_fit);
+  r.workload.prompt_tokens += 1;
+  auto past = size(r);
+  REQUIRE(past);
+  CHECK(past->verdict == Verdict::does_not_fit);
+  // gpt-oss from SGLang 0.5.9 takes the hybrid pool: the full layers' tokens bound the context.
+  auto oss = request("gpt-oss-20b", "native", RuntimeId::sglang, "l40s");
+  oss.workload = {30000, 256, 8};
+  auto pooled = size(oss);
+  REQUIRE(pooled);
+  oss.knobs.engine_version = "0.5.4";
+  auto whole = size(oss);
+  REQUIRE(whole);
+  CHECK(whole->memory.kv_cache_bytes == 8ull * 30256 * 24 * 2 * 8 * 64 * 2);
+  CHECK(pooled->memory.kv_cache_bytes < whole->memory.kv_cache_bytes);
+  CHECK(pooled->max_context_tokens * 8 <= pooled->memory.kv_cache_capacity_bytes /
+                                              (pooled->memory.kv_bytes_per_token / 2));
+}

@@ -103,9 +103,37 @@ double layer_elements(const ModelArch& arch, std::uint32_t layer, bool llama_cpp
 
 }  // namespace
 
+// SGLang's hybrid sliding-window pool (model_config.py is_hybrid_swa_model, unless
+// server_args sets disable_hybrid_swa_memory): model_runner.py set_num_token_hybrid splits the
+// pool into full-layer and window-layer token pools of full_max = bytes / (full + r x window
+// bytes per token) and r x full_max tokens (--swa-full-tokens-ratio r = 0.8), so neither pool
+// borrows from the other; releases since sglang PR #17220 (merged 2026-01-16) free out-of-window
+// tokens every window of decode steps, so a running request holds up to 2 windows there (sglang
+// PR #22645: "each request holds up to 2 * sliding_window_size SWA tokens"). Models with window
+// layers that SGLang does not pool apart (Gemma 2/3 are not in is_hybrid_swa_model; gpt-oss,
+// though listed, had disable_hybrid_swa_memory = True set unconditionally in
+// _handle_model_specific_adjustments through the 0.5.x releases read here, and sglang PR #17630
+// of 2026-01-23 still enables it by editing server_args; sgl-project's 0.5.9 takes the hybrid
+// path, ovg-project/kvcached PR #263) cache every token in every layer.
+
+bool sglang_pools_windows(const ModelArch& arch, const Release& release) {
+  if (arch.family == "llama4" || arch.family == "llama4_text") return true;
+  if (arch.family == "gpt_oss") return !release.known() || !release.before(0, 5, 9);
+  return false;
+}
+
+bool sglang_holds_whole_windows(const ModelArch& arch, const Release& release) {
+  bool full_layer = false;
+  for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer) {
+    const AttentionKind kind = arch.attention_of(layer);
+    full_layer |= kind == AttentionKind::full || kind == AttentionKind::mla;
+  }
+  return !(full_layer && sglang_pools_windows(arch, release));
+}
+
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
                         std::uint32_t tensor_parallel, bool llama_mla_keeps_v,
-                        bool prefix_caching) {
+                        bool prefix_caching, bool whole_window_layers) {
   const bool llama_cpp = is_llama_cpp(runtime);
   const std::uint32_t tp = std::max<std::uint32_t>(tensor_parallel, 1);
   const bool budgeted_dsa = arch.has_indexer() && arch.is_mla() &&
@@ -144,7 +172,7 @@ KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, Runt
     // allows KV cache manager to possibly improve memory efficiency",
     // examples/models/core/exaone/README.md); no run in the validation set sets it.
     const bool windowed = (kind == AttentionKind::sliding || kind == AttentionKind::chunked) &&
-                          runtime != RuntimeId::trtllm;
+                          runtime != RuntimeId::trtllm && !whole_window_layers;
     add(windowed ? arch.sliding_window_tokens : 0, per_layer);
     ++layout.attention_layers;
     if ((kind == AttentionKind::sliding || kind == AttentionKind::chunked) &&

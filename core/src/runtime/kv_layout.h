@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/release.h"
 #include "headroom/card.h"
 #include "headroom/model.h"
 #include "headroom/runtime.h"
@@ -67,8 +68,17 @@ double auto_kv_bytes_per_element(const ModelArch& arch, RuntimeId runtime, const
 // auto), f32 for Nemotron-H's SSM state; SGLang keeps conv in bf16 and the SSM state in f32
 // (--mamba-ssm-dtype default). Tensor parallelism splits heads and conv channels.
 // `prefix_caching`: vLLM's --enable-prefix-caching (hybrids hold two state copies).
+// `whole_window_layers`: sliding-window layers cache every token (SGLang without its hybrid
+// sliding-window pool, sglang_holds_whole_windows); TensorRT-LLM always does.
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
                         std::uint32_t tensor_parallel, bool llama_mla_keeps_v,
-                        bool prefix_caching = false);
+                        bool prefix_caching = false, bool whole_window_layers = false);
+
+// SGLang splits its pool into full-layer and window-layer tokens for these models in this
+// release (kv_layout.cpp); the others' window layers hold every token in its one pool.
+bool sglang_pools_windows(const ModelArch& arch, const Release& release);
+// SGLang caches every token of this model's window layers: no hybrid pool for it, or no
+// full-attention layer to split the pool against.
+bool sglang_holds_whole_windows(const ModelArch& arch, const Release& release);
 
 }  // namespace headroom

@@ -215,26 +215,10 @@ void split_mamba_pool(const MemoryInputs& in, RuntimeMemory& r) {
                          std::to_string(kSglangSlotsPerRequest) + " per request)";
 }
 
-// SGLang's hybrid sliding-window pool (model_config.py is_hybrid_swa_model, unless
-// server_args sets disable_hybrid_swa_memory): model_runner.py set_num_token_hybrid splits the
-// pool into full-layer and window-layer token pools of full_max = bytes / (full + r x window
-// bytes per token) and r x full_max tokens (--swa-full-tokens-ratio r = 0.8), so neither pool
-// borrows from the other; releases since sglang PR #17220 (merged 2026-01-16) free out-of-window
-// tokens every window of decode steps, so a running request holds up to 2 windows there (sglang
-// PR #22645: "each request holds up to 2 * sliding_window_size SWA tokens"). Models with window
-// layers that SGLang does not pool apart (Gemma 2/3 are not in is_hybrid_swa_model; gpt-oss,
-// though listed, had disable_hybrid_swa_memory = True set unconditionally in
-// _handle_model_specific_adjustments through the 0.5.x releases read here, and sglang PR #17630
-// of 2026-01-23 still enables it by editing server_args; sgl-project's 0.5.9 takes the hybrid
-// path, ovg-project/kvcached PR #263) cache every token in every layer.
-constexpr double kSglangSwaFullTokensRatio = 0.8;
+constexpr double kSglangSwaFullTokensRatio = 0.8;  // --swa-full-tokens-ratio (kv_layout.cpp)
 
-bool sglang_pools_windows(const ModelArch& arch, const Release& release) {
-  if (arch.family == "llama4" || arch.family == "llama4_text") return true;
-  if (arch.family == "gpt_oss") return !release.known() || !release.before(0, 5, 9);
-  return false;
-}
-
+// SGLang's hybrid sliding-window pool (kv_layout.cpp sglang_pools_windows): full-layer tokens
+// and window-layer tokens in pools of their own, which bound the sequences run at once.
 void size_window_layers(const MemoryInputs& in, RuntimeMemory& r) {
   std::uint64_t full_bytes = 0, window_bytes = 0, window = 0;
   for (const auto& g : in.kv.groups) {
@@ -245,33 +229,30 @@ void size_window_layers(const MemoryInputs& in, RuntimeMemory& r) {
       window = std::max(window, g.window_tokens);
     }
   }
-  if (window_bytes == 0) return;
+  if (window_bytes == 0) {
+    // The layout already holds every token in the window layers (sglang_holds_whole_windows).
+    if (in.kv.window_reads.empty()) return;
+    r.memory.items.back().note += " (window layers hold every token: no hybrid sliding-window pool)";
+    return;
+  }
   const double pool = static_cast<double>(r.memory.kv_cache_capacity_bytes);
   const Workload& w = in.request.workload;
   const double per_user = static_cast<double>(w.prompt_tokens + w.output_tokens);
-  if (per_user <= 0) return;
-  const Release release = parse_release(in.request.knobs.engine_version.value_or(""));
-  double sequences = 0;
-  std::string note;
-  if (full_bytes > 0 && sglang_pools_windows(in.arch, release)) {
-    const double full_tokens =
-        std::floor(pool / (static_cast<double>(full_bytes) +
-                           kSglangSwaFullTokensRatio * static_cast<double>(window_bytes)));
-    const double window_tokens = std::floor(full_tokens * kSglangSwaFullTokensRatio);
-    const double held = std::min(per_user, 2.0 * static_cast<double>(window));
-    sequences = std::min(full_tokens / per_user, window_tokens / held);
-    note = " (" + std::to_string(static_cast<std::uint64_t>(full_tokens)) + " full-layer + " +
-           std::to_string(static_cast<std::uint64_t>(window_tokens)) +
-           " window-layer tokens, --swa-full-tokens-ratio 0.8)";
-  } else {
-    // One pool: the window layers hold every token too.
-    sequences = pool / (static_cast<double>(full_bytes + window_bytes) * per_user);
-    note = " (window layers hold every token: no hybrid sliding-window pool)";
-  }
+  if (per_user <= 0 || full_bytes == 0) return;
+  const double full_tokens =
+      std::floor(pool / (static_cast<double>(full_bytes) +
+                         kSglangSwaFullTokensRatio * static_cast<double>(window_bytes)));
+  const double window_tokens = std::floor(full_tokens * kSglangSwaFullTokensRatio);
+  const double held = std::min(per_user, 2.0 * static_cast<double>(window));
+  const double sequences = std::min(full_tokens / per_user, window_tokens / held);
   r.max_sequences = static_cast<std::uint32_t>(std::min(std::floor(sequences), 4294967295.0));
+  r.full_layer_tokens = static_cast<std::uint64_t>(full_tokens);
   if (r.max_sequences == 0 && r.startup_failure.empty())
     r.startup_failure = "the KV pool holds no sequence at these lengths";
-  r.memory.items.back().note += note;
+  r.memory.items.back().note += " (" + std::to_string(static_cast<std::uint64_t>(full_tokens)) +
+                                " full-layer + " +
+                                std::to_string(static_cast<std::uint64_t>(window_tokens)) +
+                                " window-layer tokens, --swa-full-tokens-ratio 0.8)";
 }
 
 RuntimeMemory sglang(const MemoryInputs& in) {

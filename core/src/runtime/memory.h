@@ -33,6 +33,8 @@ struct RuntimeMemory {
   double host_expert_share = 0.0;  // share of routed-expert bytes kept on the CPU (--n-cpu-moe)
   std::string startup_failure;     // set when the runtime cannot start at all
   std::uint32_t max_sequences = 0;  // sequences the runtime runs at once; 0: memory decides
+  // SGLang's hybrid sliding-window pool: the tokens its full-attention layers hold (0: none).
+  std::uint64_t full_layer_tokens = 0;
 };
 
 struct MemoryInputs {

@@ -181,8 +181,11 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   // the build, so January 2026 counts as before) kept the latent twice.
   const bool llama_mla_keeps_v = llama && r.knobs.llama_build_month &&
                                  *r.knobs.llama_build_month < std::string("2026-02");
+  const bool whole_windows =
+      r.runtime == RuntimeId::sglang &&
+      sglang_holds_whole_windows(a, parse_release(r.knobs.engine_version.value_or("")));
   const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, llama_mla_keeps_v,
-                                     r.knobs.prefix_caching.value_or(false));
+                                     r.knobs.prefix_caching.value_or(false), whole_windows);
   // The KV arithmetic saturates at kByteCeiling; a workload that reaches it is no sizing question
   // (every figure after it would be the ceiling), so it is refused with the workload named.
   if (kv.bytes_for(in.context_tokens_per_user, r.workload.users, 1) >= kByteCeiling) {
@@ -237,6 +240,9 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   std::uint64_t context_cap = std::min(model_max, kMaxTokens);
   if (!llama && r.knobs.max_model_len_tokens)
     context_cap = std::min(context_cap, *r.knobs.max_model_len_tokens);
+  // SGLang's hybrid window pool: every token of every request sits in the full layers' pool.
+  if (rm.full_layer_tokens > 0)
+    context_cap = std::min(context_cap, rm.full_layer_tokens / std::max<std::uint64_t>(w.users, 1));
   report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens,
                                               kv_split, context_cap);
   if (llama || !rm.reserves_kv) {
