@@ -380,6 +380,18 @@ TEST_CASE("llama.cpp layer split: each GPU holds its layers' KV and one layer's 
   CHECK(one->memory.kv_cache_capacity_bytes == 8192ull * 32 * 8 * 128 * 2 * 2);
   CHECK(two->memory.kv_cache_capacity_bytes * 2 == one->memory.kv_cache_capacity_bytes);
   CHECK(two->memory.activation_bytes == one->memory.activation_bytes);
+  // Whole layers: over 3 GPUs llama.cpp runs layers 0-10, 11-21 and 22-31 (the output head on
+  // the last), so the busiest holds 11 layers of KV (4096 B a token each), not 32 / 3.
+  r.gpus = 3;
+  auto three = size(r);
+  REQUIRE(three);
+  CHECK(three->memory.kv_bytes_per_token == 11u * 4096);
+  CHECK(three->memory.kv_cache_capacity_bytes == 8192ull * 11 * 4096);
+  // More GPUs than layers leave some empty: one layer is the least a GPU holds.
+  r.gpus = 64;
+  auto many = size(r);
+  REQUIRE(many);
+  CHECK(many->memory.kv_bytes_per_token == 4096u);
 }
 
 TEST_CASE("llama.cpp / Ollama / transformers: max users and max context are workloads that fit",

@@ -28,7 +28,9 @@ struct RuntimeMemory {
   std::uint64_t extra_window_tokens = 0;  // kept beyond a sliding window
   bool reserves_kv = true;                // KV capacity is fixed at start-up
   std::uint64_t fixed_bytes = 0;          // everything but KV on the busiest GPU
-  double kv_gpu_share = 1.0;              // share of the KV cache held on the GPUs (llama.cpp -ngl)
+  // Share of the model's KV cache on the busiest GPU: 1 for tensor-parallel layouts (split by
+  // heads already), its layers' share under llama.cpp's layer split (with -ngl, of all layers).
+  double kv_gpu_share = 1.0;
   double host_layer_share = 0.0;          // share of the repeating layers run from system memory
   double host_expert_share = 0.0;  // share of routed-expert bytes kept on the CPU (--n-cpu-moe)
   std::string startup_failure;     // set when the runtime cannot start at all

@@ -3,6 +3,8 @@
 // src/llama-kv-cache.cpp, src/llama-model.cpp) as re-derived by gpustack/gguf-parser-go
 // (file_estimate__llamacpp.go); checked against a logged gemma-7b Q4_0 load (tests).
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "headroom/units.h"
 #include "runtime/memory.h"
@@ -92,27 +94,41 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   // --n-cpu-moe N keeps the routed experts of the first N layers in system memory (llama.cpp
   // common/arg.cpp: an -ot override "blk.i.ffn_(up|down|gate)_exps=CPU" for i < N).
   const std::uint32_t cpu_moe = std::min(knobs.cpu_moe_layers.value_or(0), n_layer);
+  // The layer split (-sm layer, equal -ts): offloaded layer i of [first, n_layer) runs on GPU
+  // (i - first) x gpus / offloaded, rounded down (llama-model.cpp load_tensors: upper_bound over
+  // the cumulative split), the output head on the last GPU. Each GPU holds whole layers.
+  const std::uint32_t first_gpu_layer = n_layer - gpu_layer_count;
+  std::vector<std::uint64_t> device_bytes(gpus, 0);
+  std::vector<std::uint32_t> device_layers(gpus, 0);
   std::uint64_t gpu_layer_bytes = 0, host_layer_bytes = 0, host_expert_bytes = 0, expert_bytes = 0;
   for (std::uint32_t i = 0; i < n_layer && i < in.weights.layer_bytes.size(); ++i) {
-    const bool on_gpu = i + gpu_layer_count >= n_layer;
+    const bool on_gpu = i >= first_gpu_layer;
     const std::uint64_t experts = in.weights.layer_expert_bytes[i];
     expert_bytes += experts;
     const std::uint64_t moved = on_gpu && i < cpu_moe ? experts : 0;
     host_expert_bytes += moved;
-    (on_gpu ? gpu_layer_bytes : host_layer_bytes) += in.weights.layer_bytes[i] - moved;
+    const std::uint64_t bytes = in.weights.layer_bytes[i] - moved;
+    (on_gpu ? gpu_layer_bytes : host_layer_bytes) += bytes;
+    if (on_gpu) {
+      const std::uint64_t device =
+          static_cast<std::uint64_t>(i - first_gpu_layer) * gpus / gpu_layer_count;
+      device_bytes[device] += bytes;
+      ++device_layers[device];
+    }
   }
+  if (output_on_gpu) device_bytes[gpus - 1] += in.weights.output_head_bytes;
   in.inputs.cpu_moe_layers = cpu_moe;
   r.host_expert_share =
       expert_bytes > 0 ? static_cast<double>(host_expert_bytes) / static_cast<double>(expert_bytes)
                        : 0.0;
   in.inputs.gpu_layers = ngl;
-  r.kv_gpu_share = static_cast<double>(gpu_layer_count) / n_layer;
+  const std::uint32_t busiest_layers = *std::max_element(device_layers.begin(), device_layers.end());
+  r.kv_gpu_share = static_cast<double>(busiest_layers) / n_layer;
   r.host_layer_share = gpu_layer_bytes + host_layer_bytes > 0
                            ? static_cast<double>(host_layer_bytes) /
                                  static_cast<double>(gpu_layer_bytes + host_layer_bytes)
                            : 0.0;
-  m.weights_bytes = (gpu_layer_bytes + gpus - 1) / gpus +
-                    (output_on_gpu ? in.weights.output_head_bytes : 0) +
+  m.weights_bytes = *std::max_element(device_bytes.begin(), device_bytes.end()) +
                     (gpu_layer_count > 0 ? in.weights.other_gpu_bytes : 0);
   // token_embd always stays on the host; the output head too when it is not offloaded (a tied
   // head then needs no separate copy).
@@ -139,9 +155,10 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
     kv_total = add_bytes(kv_total, mul_bytes(cells, group.bytes_per_token));
   }
   // min(): above 2^53 the double product can round past kv_total, and the host share would wrap.
-  const std::uint64_t kv_on_gpus =
-      std::min(kv_total, bytes_from_double(static_cast<double>(kv_total) * r.kv_gpu_share));
-  m.kv_cache_capacity_bytes = (kv_on_gpus + gpus - 1) / gpus;
+  const std::uint64_t kv_on_gpus = std::min(
+      kv_total, bytes_from_double(static_cast<double>(kv_total) * gpu_layer_count / n_layer));
+  m.kv_cache_capacity_bytes =
+      bytes_from_double(std::ceil(static_cast<double>(kv_total) * r.kv_gpu_share));
   m.host_bytes += kv_total - kv_on_gpus;
   m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa);
   m.runtime_overhead_bytes = kCudaContextBytes;

@@ -14,14 +14,17 @@
 namespace headroom {
 namespace {
 
-// The longest per-user context (in tokens) such that `users` sequences fit in `capacity`.
+// The longest per-user context (in tokens) such that `users` sequences fit in `capacity`, of
+// which one GPU holds `share` (llama.cpp's busiest GPU under the layer split; 1: tensor
+// parallel layouts are already per GPU).
 std::uint64_t longest_context(const KvLayout& kv, std::uint64_t capacity, std::uint64_t users,
-                              std::uint64_t block, std::uint64_t extra_window, std::uint32_t gpus,
+                              std::uint64_t block, std::uint64_t extra_window, double share,
                               std::uint64_t limit) {
   std::uint64_t low = 0, high = limit;
   while (low < high) {
     const std::uint64_t mid = low + (high - low + 1) / 2;
-    const std::uint64_t need = (kv.bytes_for(mid, users, block, extra_window) + gpus - 1) / gpus;
+    const std::uint64_t need = bytes_from_double(
+        std::ceil(static_cast<double>(kv.bytes_for(mid, users, block, extra_window)) * share));
     if (need <= capacity)
       low = mid;
     else
@@ -197,13 +200,17 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   MemoryInputs memory_inputs{a, r, weights, kv, in};
   RuntimeMemory rm = runtime_memory(memory_inputs);
   MemoryBreakdown& m = rm.memory;
-  const std::uint32_t kv_split =
-      llama ? r.gpus : 1;  // llama.cpp splits layers; TP already split heads
-  m.kv_bytes_per_token = (kv.bytes_per_token() + kv_split - 1) / kv_split;
+  // What the busiest GPU holds of the model's KV: all of a tensor-parallel layout (already split
+  // by heads), its layers' share under llama.cpp's layer split (runtime memory).
+  const double kv_share = rm.kv_gpu_share;
+  auto on_one_gpu = [&](std::uint64_t bytes) {
+    return bytes_from_double(std::ceil(static_cast<double>(bytes) * kv_share));
+  };
+  m.kv_bytes_per_token = on_one_gpu(kv.bytes_per_token());
   // Every copy the runtime holds per sequence (vLLM prefix caching keeps 2 state blocks); the
   // speed model reads one per step.
   m.state_bytes_per_sequence =
-      mul_bytes((kv.state_bytes_per_sequence + kv_split - 1) / kv_split, kv.state_copies);
+      mul_bytes(on_one_gpu(kv.state_bytes_per_sequence), kv.state_copies);
 
   const Workload& w = r.workload;
   const std::uint64_t per_user = in.context_tokens_per_user;
@@ -211,10 +218,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   in.max_model_len_tokens = r.knobs.max_model_len_tokens.value_or(per_user);
   const std::uint64_t block = rm.block_tokens;
   auto seq_bytes = [&](std::uint64_t tokens, std::uint64_t seqs) {
-    const std::uint64_t on_gpus = bytes_from_double(
-        static_cast<double>(kv.bytes_for(tokens, seqs, block, rm.extra_window_tokens)) *
-        rm.kv_gpu_share);
-    return (on_gpus + kv_split - 1) / kv_split;
+    return on_one_gpu(kv.bytes_for(tokens, seqs, block, rm.extra_window_tokens));
   };
   m.kv_cache_bytes = seq_bytes(per_user, w.users);
   if (!rm.reserves_kv) {
@@ -244,7 +248,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   if (rm.full_layer_tokens > 0)
     context_cap = std::min(context_cap, rm.full_layer_tokens / std::max<std::uint64_t>(w.users, 1));
   report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens,
-                                              kv_split, context_cap);
+                                              kv_share, context_cap);
   if (llama || !rm.reserves_kv) {
     // llama.cpp sizes n_ctx, its per-slot padding and its compute buffer from the workload, and
     // transformers its activations from the batch, so the room left by today's fixed terms is
