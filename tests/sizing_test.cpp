@@ -496,3 +496,21 @@ TEST_CASE("SGLang without a hybrid window pool: window layers count every token 
   CHECK(pooled->max_context_tokens * 8 <= pooled->memory.kv_cache_capacity_bytes /
                                               (pooled->memory.kv_bytes_per_token / 2));
 }
+
+TEST_CASE("FP8 weights are refused on cards their kernels do not run on", "[sizing][errors]") {
+  // vLLM, SGLang and TGI need compute capability 8.0 (FP8 Marlin on Ampere); TensorRT-LLM needs
+  // FP8 tensor cores (Ada and newer).
+  for (RuntimeId runtime : {RuntimeId::vllm, RuntimeId::sglang, RuntimeId::tgi, RuntimeId::trtllm}) {
+    INFO(runtime_profile(runtime).key);
+    for (const char* card : {"t4", "v100-sxm2-32gb"}) {
+      auto refused = size(request("llama-3.1-8b-instruct", "fp8", runtime, card));
+      REQUIRE_FALSE(refused);
+      CHECK(refused.error().field == "card");
+    }
+    CHECK(size(request("llama-3.1-8b-instruct", "fp8", runtime, "l4")));
+  }
+  CHECK(size(request("llama-3.1-8b-instruct", "fp8", RuntimeId::vllm, "a100-sxm-80gb")));
+  auto trt_ampere = size(request("llama-3.1-8b-instruct", "fp8", RuntimeId::trtllm, "a100-sxm-80gb"));
+  REQUIRE_FALSE(trt_ampere);
+  CHECK(trt_ampere.error().message.find("Ampere") != std::string::npos);
+}

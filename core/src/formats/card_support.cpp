@@ -13,6 +13,11 @@
 //   above".
 // - TensorRT-LLM: ModelOpt support matrix (nvidia.github.io/Model-Optimizer/guides/
 //   0_support_matrix.html) "FP4 ... GPUs: Blackwell and Later", deployment TensorRT-LLM.
+//
+// FP8 weights: vLLM's Fp8Config.get_min_capability() is 80 (quantization/fp8.py; Ampere runs
+// them weight-only through FP8 Marlin, Ada and newer on FP8 tensor cores), and SGLang's Fp8Config
+// the same; TensorRT-LLM's FP8 needs FP8 tensor cores (its support matrix lists FP8 for Ada
+// Lovelace, Hopper and Blackwell); TGI's FP8 path on pre-Ada cards is FP8 Marlin, Ampere+.
 #include <string>
 
 #include "headroom/weight_format.h"
@@ -57,11 +62,32 @@ std::optional<std::string> nvfp4_refuses(std::string_view runtime, const Card& c
          on(card);
 }
 
+bool before_ampere(const Card& card) {
+  return card.vendor == "nvidia" &&
+         (starts_with(card.architecture, "Turing") || starts_with(card.architecture, "Volta") ||
+          starts_with(card.architecture, "Pascal"));
+}
+
+std::optional<std::string> fp8_refuses(std::string_view runtime, const Card& card) {
+  if (runtime == "trtllm" && card.vendor == "nvidia" &&
+      (before_ampere(card) || starts_with(card.architecture, "Ampere"))) {
+    return "TensorRT-LLM runs FP8 on FP8 tensor cores (Ada Lovelace, Hopper, Blackwell), not on " +
+           on(card) + "; vLLM serves FP8 on Ampere weight-only through FP8 Marlin";
+  }
+  if ((runtime == "vllm" || runtime == "sglang" || runtime == "tgi") && before_ampere(card)) {
+    return "FP8 weights need compute capability 8.0 or newer (FP8 Marlin on Ampere, FP8 tensor "
+           "cores from Ada), not " +
+           on(card) + "; int8, AWQ or GPTQ run there";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> format_refuses_card(const WeightFormat& format, std::string_view runtime,
                                                const Card& card, bool moe) {
   if (format.main_dtype == DType::nvfp4) return nvfp4_refuses(runtime, card, moe);
+  if (is_fp8(format.main_dtype)) return fp8_refuses(runtime, card);
   return std::nullopt;
 }
 
