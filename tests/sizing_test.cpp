@@ -514,3 +514,17 @@ TEST_CASE("FP8 weights are refused on cards their kernels do not run on", "[sizi
   REQUIRE_FALSE(trt_ampere);
   CHECK(trt_ampere.error().message.find("Ampere") != std::string::npos);
 }
+
+TEST_CASE("An over-capacity verdict names the term that is largest as held", "[sizing][verdict]") {
+  // llama.cpp allocates its whole n_ctx buffer: 16M cells of Llama-3.1-8B are 2 TiB of KV, far
+  // more than its 4.3 GiB of weights, whatever the workload's own tokens need.
+  auto r = request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::llamacpp, "h100-sxm-80gb");
+  r.knobs.ctx_size_tokens = 16777216;
+  auto huge = size(r);
+  REQUIRE(huge);
+  REQUIRE(huge->verdict == Verdict::does_not_fit);
+  CHECK(huge->verdict_reason.find("the KV cache is the largest term") != std::string::npos);
+  auto big = size(request("llama-3.1-70b-instruct", "q4_k_m", RuntimeId::llamacpp, "rtx-4090"));
+  REQUIRE(big);
+  CHECK(big->verdict_reason.find("the weights are the largest term") != std::string::npos);
+}

@@ -23,6 +23,21 @@ int percent(std::uint64_t part, std::uint64_t whole) {
 
 }  // namespace
 
+// Which held term is the largest when the total is over the card: the weights, the KV cache as
+// held (the reserved buffer or pool, or the workload's cache where nothing is reserved), or the
+// activations / compute buffer.
+std::string largest_term(const MemoryBreakdown& m, bool budgeted) {
+  const std::uint64_t kv = std::max(m.kv_cache_bytes, m.kv_cache_capacity_bytes);
+  if (m.weights_bytes >= kv && m.weights_bytes >= m.activation_bytes)
+    return "; the weights are the largest term";
+  if (kv >= m.activation_bytes) {
+    return budgeted ? "; the KV cache reservation is the largest term: the memory fraction leaves "
+                      "too little outside it for the CUDA context and graphs"
+                    : "; the KV cache is the largest term";
+  }
+  return "; the activations are the largest term";
+}
+
 void decide_verdict(const VerdictInputs& in, SizingReport& report) {
   const MemoryBreakdown& m = in.memory;
   const RuntimeMemory& rm = in.runtime;
@@ -41,9 +56,7 @@ void decide_verdict(const VerdictInputs& in, SizingReport& report) {
     set(Verdict::does_not_fit,
         "needs " + bytes_text(m.total_bytes) + " per GPU but the card has " +
             format_bytes(capacity) + ": over by " +
-            bytes_text(static_cast<std::uint64_t>(-m.free_bytes)) +
-            (m.weights_bytes > m.kv_cache_bytes ? "; the weights are the largest term"
-                                                : "; the KV cache is the largest term"));
+            bytes_text(static_cast<std::uint64_t>(-m.free_bytes)) + largest_term(m, budgeted));
   } else if (budgeted && in.one_max_model_len_sequence_bytes > m.kv_cache_capacity_bytes) {
     set(Verdict::does_not_fit,
         "one sequence of max_model_len " + std::to_string(in.max_model_len_tokens) + " needs " +
