@@ -97,6 +97,14 @@ expect_ok "doc['speed']['ttft_s'] > json.load(open('$tmp/completions.json'))['sp
 expect_error "--endpoint must be chat or completions" "${chat[@]}" --endpoint responses
 expect_error "--async-scheduling is a vLLM option" \
   size --model qwen3-8b --runtime sglang --card h100-sxm-80gb --async-scheduling on
+expect_error "--flash-attention is a llama.cpp/Ollama setting" \
+  size --model qwen3-8b --runtime vllm --card h100-sxm-80gb --flash-attention off
+expect_error "--max-model-len is a serving-engine setting" \
+  size --model qwen3-8b --runtime transformers --card h100-sxm-80gb --max-model-len 131072
+expect_error "--parallel must be 1..256" \
+  size --model qwen3-8b --runtime llama.cpp --card h100-sxm-80gb --parallel 300
+expect_error "FP8 weights need compute capability 8.0" \
+  size --model qwen3-8b --runtime vllm --card t4 --quant fp8
 expect_error "--endpoint is a serving-engine setting" \
   size --model qwen3-8b --runtime llama.cpp --card h100-sxm-80gb --endpoint chat
 # Steps past the largest CUDA graph launch every layer from the host: 64 users decode slower

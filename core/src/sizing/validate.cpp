@@ -97,6 +97,10 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                                 runtime_profile(r.runtime).key);
       }
     }
+    if (k.flash_attention)
+      return invalid("flash_attention", std::string("is a llama.cpp/Ollama setting; ") +
+                                            runtime_profile(r.runtime).key +
+                                            " picks its attention backend itself");
   }
   if (k.max_num_batched_tokens && (is_llama_cpp(r.runtime) || r.runtime == RuntimeId::transformers))
     return invalid("max_num_batched_tokens",
@@ -187,6 +191,9 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                    "max_model_len and gpu_memory_utilization do not apply to llama.cpp/Ollama; "
                    "use ctx_size");
   }
+  if (k.max_model_len_tokens && r.runtime == RuntimeId::transformers)
+    return invalid("max_model_len", "is a serving-engine setting; transformers allocates its cache "
+                                    "as the batch grows");
   if (k.max_model_len_tokens && *k.max_model_len_tokens < w.prompt_tokens + w.output_tokens) {
     std::string why = "(";  // appended, not prepended: GCC 12 warns on "(" + string (PR 105329)
     why += count_text(*k.max_model_len_tokens) + ") is shorter than prompt + output tokens (" +
