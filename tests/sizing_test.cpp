@@ -528,3 +528,22 @@ TEST_CASE("An over-capacity verdict names the term that is largest as held", "[s
   REQUIRE(big);
   CHECK(big->verdict_reason.find("the weights are the largest term") != std::string::npos);
 }
+
+TEST_CASE("llama.cpp without flash attention: the KQ matrix spans one slot's cells", "[sizing][llamacpp]") {
+  // Each -np slot is its own KV stream (not unified): a ubatch's KQ matrix covers n_ctx_seq keys
+  // per stream, so 4 slots of 4096 cells build the same compute buffer as 1 slot of 4096
+  // (n_ctx_seq x 512 x (32 heads + 1) x 4 B, plus four fp32 hidden rows per ubatch token, for
+  // Llama-3.1-8B).
+  auto r = request("llama-3.1-8b-instruct", "q4_k_m", RuntimeId::ollama, "h100-sxm-80gb");
+  r.workload = {3840, 256, 1};
+  r.knobs.flash_attention = false;
+  auto one = size(r);
+  r.workload.users = 4;
+  auto four = size(r);
+  REQUIRE(one);
+  REQUIRE(four);
+  CHECK(four->inputs.parallel_slots == 4u);
+  CHECK(four->memory.activation_bytes == one->memory.activation_bytes);
+  CHECK(static_cast<double>(one->memory.activation_bytes) ==
+        Approx(4096.0 * 512 * 33 * 4 + 4.0 * 512 * 4096 * 4));
+}

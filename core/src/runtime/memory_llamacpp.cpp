@@ -160,7 +160,10 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   m.kv_cache_capacity_bytes =
       bytes_from_double(std::ceil(static_cast<double>(kv_total) * r.kv_gpu_share));
   m.host_bytes += kv_total - kv_on_gpus;
-  m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx, ubatch, fa);
+  // Each stream attends over its own cells: the KQ matrix of a ubatch spans n_ctx_seq keys per
+  // stream (llama-graph.cpp build_attn_inp_kv: the mask is [n_kv, n_tokens / n_stream, 1,
+  // n_stream] with n_kv one stream's cells), not the whole n_ctx.
+  m.activation_bytes = compute_buffer_bytes(in.arch, n_ctx_seq, ubatch, fa);
   m.runtime_overhead_bytes = kCudaContextBytes;
   const std::string layers_note =
       std::to_string(gpu_layer_count) + "/" + std::to_string(n_layer) + " layers" +
