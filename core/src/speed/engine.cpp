@@ -295,12 +295,16 @@ double engine_prefill_attention_efficiency(RuntimeId runtime, const Card& card,
   return 1.0;
 }
 
-double engine_allreduce_extra_s(RuntimeId runtime) {
+double engine_allreduce_extra_s(RuntimeId runtime, const Card& card) {
   // TGI calls torch.distributed.all_reduce (NCCL / RCCL, layers/tensor_parallel.py@11d7af73),
-  // not a one-shot custom kernel; NCCL's TP8 floor on H100 is 15.7 us against 4.5 us custom
-  // (serving-anchors.md section 5). 40 us more per call: fit with TGI's per-sequence cost (see
-  // its entry) on the 27 dstack 8x MI300X TGI rows.
-  return runtime == RuntimeId::tgi ? kTgiAllreduceExtra : 0.0;
+  // not a one-shot custom kernel. On AMD, 40 us more per call: fit with TGI's per-sequence cost
+  // (see its entry) on the 27 dstack 8x MI300X TGI rows (RCCL). No TGI row is on NVIDIA; there
+  // the extra is NCCL's small-message floor over the custom kernel's, 15.7 - 4.5 us at TP8 on
+  // H100 (nccl-tests 1K elements vs vLLM's graph-captured custom all-reduce, aiconfigurator
+  // nccl_perf and serving-anchors.md section 5), instead of the RCCL fit.
+  constexpr double kTgiNcclExtraNvidia = 11.2e-6;
+  if (runtime != RuntimeId::tgi) return 0.0;
+  return card.vendor == "nvidia" ? kTgiNcclExtraNvidia : kTgiAllreduceExtra;
 }
 
 double engine_prefill_scale(CardClass card_class, bool moe) {

@@ -66,7 +66,7 @@ PrefillBatching prefill_batching(RuntimeId runtime);
 
 // What each tensor-parallel all-reduce costs this engine over the link's graph-captured custom
 // all-reduce (interconnect_params): 0 for the engines that ship one.
-double engine_allreduce_extra_s(RuntimeId runtime);
+double engine_allreduce_extra_s(RuntimeId runtime, const Card& card);
 
 // The engine's prefill rate of the routed experts' GEMMs against the dense one, for experts
 // stored as `weight_dtype` on this card (vLLM's MXFP4 backend depends on the card).

@@ -264,7 +264,7 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
       const double bytes = tokens * static_cast<double>(in.hidden_size) * 2.0;
       t += 2.0 * in.num_layers *
            (speed::allreduce_seconds(s.link, bytes, s.tp) +
-            speed::engine_allreduce_extra_s(in.runtime));
+            speed::engine_allreduce_extra_s(in.runtime, in.card));
     } else {
       t += 2.0 * in.num_layers * s.cls.allreduce_latency_s;  // after attention and after the MLP
     }
