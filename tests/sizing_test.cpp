@@ -547,3 +547,26 @@ TEST_CASE("llama.cpp without flash attention: the KQ matrix spans one slot's cel
   CHECK(static_cast<double>(one->memory.activation_bytes) ==
         Approx(4096.0 * 512 * 33 * 4 + 4.0 * 512 * 4096 * 4));
 }
+
+TEST_CASE("Advice combines more GPUs and a smaller format when neither alone fits", "[sizing][advice]") {
+  // Llama-3.1-70B bf16 (141 GB) does not fit 8 T4s, nor AWQ on one; AWQ on 4 does.
+  auto r = request("llama-3.1-70b-instruct", "bf16", RuntimeId::vllm, "t4");
+  auto t4 = size(r);
+  REQUIRE(t4);
+  REQUIRE(t4->verdict == Verdict::does_not_fit);
+  bool combined = false;
+  for (const auto& line : t4->advice) combined |= line.find("weights on 4 GPUs do") != std::string::npos;
+  CHECK(combined);
+  // The line's claim holds when run.
+  r.weight_format = "awq";
+  r.gpus = 4;
+  auto awq = size(r);
+  REQUIRE(awq);
+  CHECK(awq->verdict != Verdict::does_not_fit);
+  // Nothing fits 8 RTX 4090s for the 405B model: the advice says so instead of staying silent.
+  auto huge = size(request("llama-3.1-405b-instruct", "bf16", RuntimeId::vllm, "rtx-4090"));
+  REQUIRE(huge);
+  bool says = false;
+  for (const auto& line : huge->advice) says |= line.find("no weight format") != std::string::npos;
+  CHECK(says);
+}

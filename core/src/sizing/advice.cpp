@@ -64,6 +64,7 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
   }
 
   // 2. More GPUs when the weights do not fit one.
+  bool more_gpus_fit = false, smaller_format_fits = false;
   if (fails) {
     for (std::uint32_t gpus = request.gpus * 2; gpus <= 8; gpus *= 2) {
       SizingRequest variant = request;
@@ -77,6 +78,7 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
                                     std::to_string(gpus) + ")") +
                          ": " + gib(other->memory.weights_bytes) + " of weights per GPU, up to " +
                          users(other->max_users));
+        more_gpus_fit = true;
         break;
       }
     }
@@ -152,8 +154,36 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
             id + " weights fit on " + std::to_string(request.gpus) + " GPU(s) (" +
             gib(other->memory.weights_bytes) + " instead of " + gib(m.weights_bytes) + ")" +
             (format ? "; quality: " + quality_summary(*format.value()) : std::string()));
+        smaller_format_fits = true;
         break;
       }
+    }
+    // 3a. Neither alone is enough: the smallest GPU count at which a smaller format fits.
+    if (fails && !more_gpus_fit && !smaller_format_fits) {
+      bool found = false;
+      for (std::uint32_t gpus = request.gpus * 2; gpus <= 8 && !found; gpus *= 2) {
+        for (const auto& id : smaller_formats(request.runtime)) {
+          if (id == request.weight_format) continue;
+          SizingRequest variant = request;
+          variant.gpus = gpus;
+          variant.weight_format = id;
+          auto other = evaluate(variant);
+          if (!other || !workable(other)) continue;
+          auto format = find_weight_format(id);
+          advice.push_back("neither more GPUs (up to 8) nor a smaller format alone fits; " + id +
+                           " weights on " + std::to_string(gpus) + " GPUs do (" +
+                           gib(other->memory.weights_bytes) + " per GPU, up to " +
+                           users(other->max_users) + ")" +
+                           (format ? "; quality: " + quality_summary(*format.value())
+                                   : std::string()));
+          found = true;
+          break;
+        }
+      }
+      if (!found)
+        advice.push_back("no weight format " + std::string(runtime_profile(request.runtime).name) +
+                         " serves fits on up to 8 of these cards; a card with more memory is "
+                         "needed (headroom compare lists them)");
     }
   } else if (report.verdict != Verdict::fits && m.kv_cache_bytes > m.weights_bytes / 2) {
     advice.push_back(
