@@ -512,6 +512,7 @@ TEST_CASE("engines: TensorRT-LLM holds sliding-window layers at full length", "[
   // vLLM's start-up leaves room for the KV cache.
   r.runtime = RuntimeId::vllm;
   r.card = *headroom::test::catalog().find_card("h200-sxm-141gb").value();
+  r.knobs.max_num_seqs = 8192;  // past its default 1024, so the KV cache sets max users
   auto vllm = size(r);
   REQUIRE(vllm);
   REQUIRE(vllm->max_users > 0);

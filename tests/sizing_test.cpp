@@ -570,3 +570,25 @@ TEST_CASE("Advice combines more GPUs and a smaller format when neither alone fit
   for (const auto& line : huge->advice) says |= line.find("no weight format") != std::string::npos;
   CHECK(says);
 }
+
+TEST_CASE("vLLM's default max_num_seqs caps the users that run at once", "[sizing][vllm]") {
+  // 1024 on cards of 70 GiB or more (256 below): a small model's KV cache would hold 22K
+  // sequences of 256 tokens on an H100, the scheduler runs 1024; the speed is that batch's.
+  auto r = request("qwen2.5-0.5b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  r.workload = {128, 128, 4096};
+  r.with_advice = false;
+  auto many = size(r);
+  REQUIRE(many);
+  CHECK(many->max_users == 1024);
+  CHECK(many->verdict == Verdict::does_not_fit);
+  r.workload.users = 1024;
+  auto running = size(r);
+  REQUIRE(running);
+  REQUIRE(many->speed);
+  REQUIRE(running->speed);
+  CHECK(many->speed->decode_tokens_per_s_total ==
+        Approx(running->speed->decode_tokens_per_s_total));
+  auto l40s = size(request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "l40s"));
+  REQUIRE(l40s);
+  CHECK(l40s->max_users <= 256);
+}

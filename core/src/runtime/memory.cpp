@@ -115,8 +115,11 @@ RuntimeMemory vllm_like(const MemoryInputs& in) {
   if (!knobs.max_num_batched_tokens && knobs.max_num_seqs && max_model_len > 0)
     batched = std::min(batched, max_num_seqs * max_model_len);
   const std::uint64_t requests = vllm_profile_requests(max_num_seqs, batched);
-  if (knobs.max_num_seqs) r.max_sequences = *knobs.max_num_seqs;  // the scheduler's cap
   const Release release = parse_release(knobs.engine_version.value_or(""));
+  // The scheduler's cap on running sequences, its default too (V0, before 0.8: 256 everywhere).
+  const bool v0 = release.known() && release.major == 0 && release.minor < 8;
+  r.max_sequences = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(knobs.max_num_seqs.value_or(v0 ? 256 : max_num_seqs), 0xFFFFFFFFull));
   // Model Runner V2 samples its dummy rows without top-k/top-p (_dummy_sampler_run: "the
   // sampler may skip top_k, top_p"), yet its v0.26.0 A40 peak is higher than this rule, not
   // lower: 1.01 GiB for Llama-3.1-8B at 256 requests / 2048 tokens against 0.47 (bf16, int8

@@ -309,7 +309,17 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     report.assumptions =
         assumptions_of(r, in, rm.host_layer_share > 0 || rm.host_expert_share > 0,
                        speed_input.bench ? &*speed_input.bench : nullptr, weights.dominant_dtype);
+  // Users past what runs at once (the KV cache, the scheduler's or llama.cpp's slot cap) queue:
+  // the decode batch is the running ones.
+  const bool queued = report.max_users > 0 && speed_input.users > report.max_users;
+  if (queued) speed_input.users = report.max_users;
   auto speed = estimate_speed(speed_input);
+  if (speed && queued) {
+    speed->model_note += " " + std::to_string(report.max_users) + " of the " +
+                         std::to_string(w.users) +
+                         " users decode at once; the rest queue, and their first tokens wait "
+                         "for those slots.";
+  }
   if (speed) {
     report.speed = speed.value();
   } else {
