@@ -510,6 +510,14 @@ TEST_CASE("FP8 weights are refused on cards their kernels do not run on", "[sizi
     CHECK(size(request("llama-3.1-8b-instruct", "fp8", runtime, "l4")));
   }
   CHECK(size(request("llama-3.1-8b-instruct", "fp8", RuntimeId::vllm, "a100-sxm-80gb")));
+  // AMD: FP8 matrix cores from CDNA 3 and RDNA 4 only.
+  for (const char* card : {"mi250x", "mi210", "rx-7900-xtx"}) {
+    auto refused = size(request("llama-3.1-8b-instruct", "fp8", RuntimeId::vllm, card));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "card");
+  }
+  CHECK(size(request("llama-3.1-8b-instruct", "fp8", RuntimeId::vllm, "mi300x")));
+  CHECK(size(request("llama-3.1-8b-instruct", "fp8", RuntimeId::vllm, "rx-9070-xt")));
   auto trt_ampere = size(request("llama-3.1-8b-instruct", "fp8", RuntimeId::trtllm, "a100-sxm-80gb"));
   REQUIRE_FALSE(trt_ampere);
   CHECK(trt_ampere.error().message.find("Ampere") != std::string::npos);

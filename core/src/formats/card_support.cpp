@@ -74,6 +74,17 @@ std::optional<std::string> fp8_refuses(std::string_view runtime, const Card& car
     return "TensorRT-LLM runs FP8 on FP8 tensor cores (Ada Lovelace, Hopper, Blackwell), not on " +
            on(card) + "; vLLM serves FP8 on Ampere weight-only through FP8 Marlin";
   }
+  // ROCm runs FP8 GEMMs on CDNA 3/4 (MI300/MI350) and RDNA 4 only (vLLM's
+  // current_platform.supports_fp8() is false on gfx90a and gfx11), and FP8 Marlin is CUDA-only.
+  const bool amd_without_fp8 =
+      card.vendor == "amd" && (starts_with(card.architecture, "CDNA 2") ||
+                               starts_with(card.architecture, "CDNA 1") ||
+                               starts_with(card.architecture, "RDNA 2") ||
+                               starts_with(card.architecture, "RDNA 3"));
+  if ((runtime == "vllm" || runtime == "sglang" || runtime == "tgi") && amd_without_fp8) {
+    return "FP8 weights need FP8 matrix cores on AMD (CDNA 3/4, RDNA 4), not " + on(card) +
+           "; int8, AWQ or GPTQ run there";
+  }
   if ((runtime == "vllm" || runtime == "sglang" || runtime == "tgi") && before_ampere(card)) {
     return "FP8 weights need compute capability 8.0 or newer (FP8 Marlin on Ampere, FP8 tensor "
            "cores from Ada), not " +
