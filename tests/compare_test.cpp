@@ -81,7 +81,20 @@ TEST_CASE("reality check: every format the runtime loads, speedup below the byte
   auto vllm = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
   const auto vllm_formats = compare_formats(vllm);
   REQUIRE(vllm_formats);
-  for (const auto& fit : vllm_formats.value()) CHECK(fit.format.find("q4_k") == std::string::npos);
+  for (const auto& fit : vllm_formats.value()) {
+    CHECK(fit.format.find("q4_k") == std::string::npos);
+    CHECK(fit.format != "mxfp4");  // MXFP4 experts: listed for the models released in them
+  }
+  // gpt-oss's own release format is a row, on vLLM and as llama.cpp's MXFP4_MOE GGUF.
+  for (const auto& [runtime, id] : {std::pair{RuntimeId::vllm, "mxfp4"},
+                                    std::pair{RuntimeId::llamacpp, "mxfp4-gguf"}}) {
+    auto oss = test::request("gpt-oss-20b", "native", runtime, "h100-sxm-80gb");
+    const auto oss_formats = compare_formats(oss);
+    REQUIRE(oss_formats);
+    bool listed = false;
+    for (const auto& fit : oss_formats.value()) listed |= fit.format == id && fit.sized();
+    CHECK(listed);
+  }
   CHECK(reality_json_text(fits).find("\"schema\": \"headroom.reality.v1\"") != std::string::npos);
 }
 

@@ -100,8 +100,11 @@ Result<std::vector<FormatFit>> compare_formats(const SizingRequest& request) {
   for (const auto& format : weight_formats()) {
     // Skip formats the runtime cannot load, the fp32 reference and checkpoint-only "native".
     // The NVFP4 MLP/experts-only recipes are published checkpoints; nvfp4 stands for the format.
-    if (format.id == "native" || format.id == "fp32" || format.id == "mxfp4" ||
-        format.id == "mxfp4-gguf" || format.id == "nvfp4-mlp" || format.id == "nvfp4-experts")
+    // MXFP4 experts are a release format (gpt-oss): listed for the models released in it.
+    const bool mxfp4 = format.id == "mxfp4" || format.id == "mxfp4-gguf";
+    if (format.id == "native" || format.id == "fp32" ||
+        (mxfp4 && request.model.native_quant != "mxfp4") || format.id == "nvfp4-mlp" ||
+        format.id == "nvfp4-experts")
       continue;
     if (std::find(format.runtimes.begin(), format.runtimes.end(), runtime) == format.runtimes.end())
       continue;
