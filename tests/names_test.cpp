@@ -354,12 +354,16 @@ TEST_CASE("a repo name sets the format with an assumption line", "[names]") {
   CHECK(qwen->request.name_notes.at(0) ==
         "'Qwen/Qwen3-8B-FP8' read as model qwen3-8b with format fp8-block");
 
-  // A GGUF repo without a quant: the model, and a hint that the repo holds many.
+  // A GGUF repo without a quant: the model at Q4_K_M, the usual pick, saying so; the repo has no
+  // 16-bit original to size. A runtime that does not load GGUF is refused, naming the model.
   auto many = built({{"model", "Qwen/Qwen3-8B-GGUF"}, {"runtime", "llama.cpp"}, {"card", "l4"}});
   REQUIRE(many);
-  CHECK(many->request.weight_format == "native");
+  CHECK(many->request.weight_format == "q4_k_m");
   CHECK(contains(many->request.name_notes.at(0),
-                 "read as model qwen3-8b; the repo holds several GGUF quants, none picked"));
+                 "read as model qwen3-8b; the repo holds several GGUF quants: Q4_K_M assumed"));
+  auto served = built({{"model", "Qwen/Qwen3-8B-GGUF"}, {"runtime", "vllm"}, {"card", "l4"}});
+  REQUIRE_FALSE(served);
+  CHECK(served.error().field == "model");
 
   // fp16 asked of a GGUF repo on llama.cpp is GGUF f16: no contradiction.
   auto f16 = built({{"model", "unsloth/Qwen3-8B-GGUF"},

@@ -256,13 +256,23 @@ class Builder {
       }
     } else if (!have_quant_ && !model_name_.formats.empty() && kind_ != RequestKind::reality) {
       r.weight_format = model_name_.formats.front();
+    } else if (!have_quant_ && model_name_.any_gguf && kind_ != RequestKind::reality) {
+      // A GGUF repo holds llama.cpp's files only; the 16-bit original is not in it.
+      if (!is_llama_cpp(r.runtime)) {
+        return invalid("model", "'" + model_text_ + "' holds GGUF files, which " +
+                                    runtime_profile(r.runtime).name +
+                                    " is not sized with; name the base repo (with a format " +
+                                    runtime + " loads) or use runtime llama.cpp");
+      }
+      r.weight_format = "q4_k_m";
     }
     if (!model_name_.note.empty()) {
       std::string note = model_name_.note;
       if (kind_ == RequestKind::reality) {
         if (!model_name_.formats.empty()) note += " (the reality check tries every format)";
       } else if (model_name_.any_gguf && !have_quant_) {
-        note += "; the repo holds several GGUF quants, none picked (pass quant, e.g. q4_k_m)";
+        note += "; the repo holds several GGUF quants: Q4_K_M assumed, the usual pick (pass quant "
+                "to choose another)";
       }
       r.name_notes.insert(r.name_notes.begin(), note);
     }
