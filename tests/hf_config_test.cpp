@@ -109,6 +109,10 @@ TEST_CASE("config.json: bad input is refused naming the field", "[hf_config][err
        "model.num_layers", "trillion parameters"},
       {R"({"model_type": "mixtral", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32, "intermediate_size": 14336, "vocab_size": 32000, "num_local_experts": 8, "num_experts_per_tok": 9})",
        "model.experts_per_token", "1..num_experts"},
+      {R"({"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 0, "vocab_size": 10, "intermediate_size": 10})",
+       "config.num_attention_heads", "must be a positive integer (got 0)"},
+      {R"({"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32, "vocab_size": 10, "intermediate_size": 10, "max_position_embeddings": 0})",
+       "config.max_position_embeddings", "at least 1"},
   };
   for (const auto& c : cases) {
     INFO(c.json);
@@ -146,4 +150,19 @@ TEST_CASE("config.json: checkpoint quantization maps to a weight format", "[hf_c
     REQUIRE(arch);
     CHECK(arch->native_quant == c.native);
   }
+}
+
+TEST_CASE("config.json: the trained context under other names, or none stated", "[hf_config]") {
+  const std::string shape = R"("model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32,
+    "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336,
+    "vocab_size": 128256, "torch_dtype": "bfloat16")";
+  auto gpt2_style = parse_hf_config("{" + shape + R"(, "n_positions": 2048})", "x");
+  REQUIRE(gpt2_style);
+  CHECK(gpt2_style->max_context_tokens == 2048u);
+  auto unstated = parse_hf_config("{" + shape + "}", "x");
+  REQUIRE(unstated);
+  CHECK(unstated->max_context_tokens == 0u);
+  bool noted = false;
+  for (const auto& note : unstated->notes) noted |= note.find("no context length") != std::string::npos;
+  CHECK(noted);
 }

@@ -61,7 +61,11 @@ bool read_required(const Json& config, const char* key, std::uint32_t& out,
                    std::optional<Error>& error) {
   auto value = json_util::get_uint(config, key);
   if (!value || *value == 0 || *value > 0xFFFFFFFFull) {
-    if (!error) error = missing(key);
+    if (!error) {
+      error = value && *value == 0
+                  ? parse_failure(std::string("config.") + key, "must be a positive integer (got 0)")
+                  : missing(key);
+    }
     return false;
   }
   out = static_cast<std::uint32_t>(*value);
@@ -418,6 +422,18 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
   arch.v_head_dim = arch.head_dim;
   arch.intermediate_size = read_optional(config, "intermediate_size", 0);
   arch.max_context_tokens = json_util::get_uint(config, "max_position_embeddings").value_or(0);
+  if (json_util::find(config, "max_position_embeddings") && arch.max_context_tokens == 0)
+    return parse_failure("config.max_position_embeddings", "must be at least 1 (got 0)");
+  // Older families name the trained context otherwise (GPT-2 n_positions, ChatGLM seq_length).
+  for (const char* key : {"n_positions", "seq_length", "max_sequence_length"}) {
+    if (arch.max_context_tokens > 0) break;
+    if (json_util::has_bad_uint(config, key)) return missing(key);
+    arch.max_context_tokens = json_util::get_uint(config, key).value_or(0);
+  }
+  if (arch.max_context_tokens == 0)
+    arch.notes.push_back(
+        "config states no context length (max_position_embeddings): contexts are not capped by "
+        "the model");
   // transformers' PretrainedConfig default for tie_word_embeddings is true; families that set
   // it false in their class (llama, mistral, qwen2...) also write it into their configs.
   // Cohere2 ties its embeddings (research/model-families-2026.md §5) and LFM2 by default, under

@@ -122,7 +122,10 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
     if (!k.max_model_len_tokens) {
       out.push_back("max_model_len = prompt + output (" + std::to_string(in.max_model_len_tokens) +
                     "); the server's own default is the model's " +
-                    std::to_string(a.max_context_tokens) + " tokens");
+                    (a.max_context_tokens > 0
+                         ? std::to_string(a.max_context_tokens) + " tokens"
+                         : std::string("context, which its config does not state (vLLM "
+                                       "then assumes 2048 tokens)")));
     }
     if (!k.gpu_memory_utilization && (r.runtime == RuntimeId::vllm ||
                                       r.runtime == RuntimeId::sglang ||
