@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "headroom/speed.h"
+#include "sizing_fixtures.h"
+#include "speed/params.h"
 
 using namespace headroom;
 
@@ -375,4 +377,13 @@ TEST_CASE("speed: window layers read at most their window, recurrent layers no a
   hybrid.prompt_tokens = 32768;
   hybrid.attention_layers = 8;
   CHECK(run(hybrid).prefill_tokens_per_s > 1.2 * run(full).prefill_tokens_per_s);
+}
+
+TEST_CASE("Gaudi takes the unmeasured class, not Ponte Vecchio's llama.cpp fit", "[speed]") {
+  // Gaudi 3 is no Xe GPU; with no row measuring it, its decode reads the defaults' share of its
+  // 3.7 TB/s (an 8B bf16 model near an H100's 3.35 TB/s figure, not a tenth of it).
+  const Card gaudi = *headroom::test::catalog().find_card("gaudi-3").value();
+  CHECK(speed::classify_card(gaudi) == speed::CardClass::other);
+  const Card max1550 = *headroom::test::catalog().find_card("max-1550").value();
+  CHECK(speed::classify_card(max1550) == speed::CardClass::intel_hbm);
 }

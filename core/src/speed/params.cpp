@@ -27,6 +27,9 @@ CardClass classify_card(const Card& card) {
     return m3_or_later ? CardClass::apple_soc_m3 : CardClass::apple_soc;
   }
   if (card.vendor == "intel") {
+    // Gaudi is not an Xe GPU (its own matrix engines and graph compiler): no row measures it, so
+    // it takes the unmeasured class's defaults rather than Ponte Vecchio's llama.cpp SYCL fit.
+    if (starts_with(card.architecture, "Gaudi")) return CardClass::other;
     if (starts_with(card.architecture, "Xe-HPG")) return CardClass::intel_alchemist;
     if (hbm) return CardClass::intel_hbm;
     return card.unified_memory ? CardClass::intel_igpu : CardClass::intel_gpu;
