@@ -75,6 +75,10 @@ TEST_CASE("card spellings and driver names find the catalog card", "[names]") {
       {"NVIDIA RTX PRO 6000 Blackwell Workstation Edition", "rtx-pro-6000-blackwell"},
       {"NVIDIA GeForce RTX 5090", "rtx-5090"},
       {"rtx a6000", "rtx-a6000"},
+      // A bare number is the card that names nothing more: the base model, not its Ti / SUPER.
+      {"3090", "rtx-3090"},
+      {"4080", "rtx-4080"},
+      {"4070", "rtx-4070"},
   };
   for (const auto& [typed, id] : cases) {
     INFO(typed);
@@ -86,7 +90,7 @@ TEST_CASE("a name several cards fit is refused with every candidate", "[names]")
   const std::pair<const char*, std::vector<const char*>> cases[] = {
       {"h100", {"h100-sxm-80gb", "h100-pcie-80gb", "h100-nvl-94gb"}},
       {"h200", {"h200-sxm-141gb", "h200-nvl-141gb"}},
-      {"4080", {"rtx-4080-super", "rtx-4080"}},
+      {"3080", {"rtx-3080-ti", "rtx-3080-10gb", "rtx-3080-12gb"}},  // 10 and 12 GB
       {"NVIDIA GeForce RTX 4060 Ti", {"rtx-4060-ti-16gb", "rtx-4060-ti-8gb"}},
       {"M3", {"apple-m3-max-128gb", "apple-m3-ultra-512gb"}},
   };

@@ -2,6 +2,7 @@
 // them ("4090", "NVIDIA GeForce RTX 4090"). Models: by Hugging Face repo names, quantized
 // derivatives included ("Qwen/Qwen3-8B-AWQ"). The exact catalog id is always tried first.
 #include <algorithm>
+#include <limits>
 #include <cctype>
 #include <iterator>
 
@@ -371,6 +372,28 @@ Result<const Card*> Catalog::find_card(std::string_view text) const {
         every_word.push_back(&cards[i]);
       }
     }
+  }
+  // Of several, the one naming nothing more than the words typed, but its brand: "3090" is the
+  // RTX 3090, not the 3090 Ti ("3080" stays ambiguous: 10 and 12 GB).
+  if (whole.empty() && every_word.size() > 1) {
+    auto extra = [&](const Card* card) {  // words of the catalog id beyond those typed
+      const Words& id = spellings[static_cast<std::size_t>(card - cards.data())].word_lists.front();
+      return contains_all(id, words) ? id.size() - words.size()
+                                     : std::numeric_limits<std::size_t>::max();
+    };
+    std::size_t fewest = std::numeric_limits<std::size_t>::max(), at_fewest = 0;
+    const Card* pick = nullptr;
+    for (const Card* card : every_word) {
+      const std::size_t e = extra(card);
+      if (e < fewest) {
+        fewest = e;
+        at_fewest = 1;
+        pick = card;
+      } else if (e == fewest) {
+        ++at_fewest;
+      }
+    }
+    if (at_fewest == 1 && fewest <= 1) return pick;
   }
   const std::vector<const Card*>& found = whole.empty() ? every_word : whole;
   if (found.size() == 1) return found.front();
