@@ -135,6 +135,29 @@ TEST_CASE("traffic: prompts mixed into decode steps cost their stall, not their 
   CHECK_FALSE(poisson_traffic(t, 2));  // one stall per batch, or none
 }
 
+TEST_CASE("traffic: a chunked-prefill step carries at most its budget of prompt work",
+          "[traffic]") {
+  // 100-token prompts fill the 100-token budget: a prompt mixed into a step adds 0.05 s, decode
+  // steps take 0.01 s, 101 output tokens, at most 64 running. With x = 0.05 R, the batch is
+  // b = R (O - 1) 0.01 / (1 - x) = 20 x / (1 - x), and each step must carry 0.01 x / (1 - x) of
+  // prompt work, at most (100 - b) / 100 x 0.05: equal at 0.07 x = 0.05, R = 100 / 7 (the
+  // batch limit alone would allow 64 / 4.2 = 15.24).
+  ServiceTimes t = flat(0.1, 0.01, 101, 64);
+  t.prefill_stall_s.assign(64, 0.05);
+  t.mixes_prefill = true;
+  t.prefill_budget_tokens = 100;
+  t.prompt_tokens = 100;
+  auto below = poisson_traffic(t, 14);
+  REQUIRE(below);
+  CHECK_FALSE(below->saturated);
+  CHECK(below->capacity_requests_per_s == Approx(100.0 / 7).epsilon(1e-6));
+  // No gap is longer than a step with a full chunk in it.
+  CHECK(below->itl_s.mean <= 0.01 + 0.05 + 1e-12);
+  auto above = poisson_traffic(t, 14.5);
+  REQUIRE(above);
+  CHECK(above->saturated);
+}
+
 TEST_CASE("traffic: saturation is reported, never a number", "[traffic]") {
   const ServiceTimes t = flat(0.1, 0.01, 101, 8);
   auto over = poisson_traffic(t, 8.0 / 1.8 * 1.01);

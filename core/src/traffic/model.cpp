@@ -147,6 +147,16 @@ Point evaluate(const ServiceTimes& t, double rate, double seen, double cap) {
   pt.step_s = step_at(t, pt.batch);
   pt.rho = rho_at(pt.batch);
   const double stall = stall_at(t, pt.batch);
+  // A chunked-prefill step carries at most its token budget less the running decodes of prompt
+  // work; a queue that needs more per step than that only grows (so no gap exceeds one step
+  // with a full chunk in it).
+  if (t.mixes_prefill && t.prefill_budget_tokens > 0 && t.prompt_tokens > 0 && gaps > 0) {
+    const double room = std::max(0.0, t.prefill_budget_tokens - pt.batch) / t.prompt_tokens * stall;
+    if (pt.step_s * pt.rho / (1 - pt.rho) > room) {
+      pt.feasible = false;
+      return pt;
+    }
+  }
   // Gaps: a step carrying another's prompt is step + stall, the others step.
   const double steps_per_s = (1 - pt.rho) / pt.step_s;
   const double stalled = steps_per_s > 0 ? seen * rate / steps_per_s : 0;
