@@ -1,6 +1,8 @@
 #include "model_source.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 #include "file_byte_source.h"
 #include "headroom/gguf.h"
@@ -43,7 +45,7 @@ std::string folder_of(const std::string& path) {
   return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
 }
 
-Result<ModelChoice> from_config(const std::string& path) {
+Result<ModelChoice> from_config(const std::string& path, const std::string& name) {
   auto text = read_text_file(path, "model", kMaxConfigBytes);
   if (!text) return text.error();
   // A ModelOpt checkpoint's quantization may sit beside config.json, as vLLM reads it.
@@ -56,7 +58,7 @@ Result<ModelChoice> from_config(const std::string& path) {
     if (!merged) return in_file(quant_path, merged.error());
     text = std::move(merged);
   }
-  auto arch = parse_hf_config(text.value(), base_name(path));
+  auto arch = parse_hf_config(text.value(), name);
   if (!arch) return in_file(path, arch.error());
   return ModelChoice{std::move(arch).value(), false};
 }
@@ -65,7 +67,19 @@ Result<ModelChoice> from_config(const std::string& path) {
 
 std::optional<Result<ModelChoice>> read_model_file(const std::string& spec) {
   if (ends_with(spec, ".gguf")) return from_gguf(spec);
-  if (ends_with(spec, ".json")) return from_config(spec);
+  if (ends_with(spec, ".json")) return from_config(spec, base_name(spec));
+  // A checkpoint folder, as vllm serve and from_pretrained take it: its config.json.
+  std::error_code error;
+  if (!spec.empty() && std::filesystem::is_directory(spec, error)) {
+    const std::string config = spec + (spec.back() == '/' ? "" : "/") + "config.json";
+    if (!std::filesystem::is_regular_file(config, error)) {
+      return Result<ModelChoice>(refused(ErrorCode::invalid_argument, "model",
+                                         "folder " + spec + " holds no config.json"));
+    }
+    std::string folder = spec;
+    while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+    return from_config(config, base_name(folder));
+  }
   return std::nullopt;
 }
 

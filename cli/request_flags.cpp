@@ -69,7 +69,7 @@ constexpr FlagSpec kFlags[] = {
     {"itl_target_s", "--itl-target", "inter-token latency target, seconds (mean)"},
 };
 constexpr FlagSpec kModel{"model", "--model",
-                          "catalog id, HF repo, path/to/config.json or path/to/model.gguf"};
+                          "catalog id, HF repo, path/to/config.json (or its folder) or path/to/model.gguf"};
 constexpr FlagSpec kCard{"card", "--card", "card id (see `headroom cards`)"};
 constexpr FlagSpec kBench{"bench", "--bench",
                           "a headroom-bench result (headroom.bench.v1) measured on this card"};

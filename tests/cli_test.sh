@@ -35,6 +35,16 @@ sys.exit(0 if ($condition) else 1)"; then
 }
 
 base=(size --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb)
+# A checkpoint folder is read through its config.json; a folder without one is refused.
+mkdir -p "$tmp/ckpt" "$tmp/empty"
+cat >"$tmp/ckpt/config.json" <<'JSON'
+{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32,
+ "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 128256,
+ "max_position_embeddings": 131072, "torch_dtype": "bfloat16"}
+JSON
+expect_ok "doc['memory']['kv_bytes_per_token'] == 131072" \
+  size --model "$tmp/ckpt" --runtime vllm --card h100-sxm-80gb --json
+expect_error "holds no config.json" size --model "$tmp/empty" --runtime vllm --card h100-sxm-80gb
 expect_error "unknown model 'nope'" size --model nope --runtime vllm --card h100-sxm-80gb
 expect_error "unknown card 'h9000'" size --model llama-3.1-8b-instruct --runtime vllm --card h9000
 expect_error "unknown runtime 'vllmm'" size --model llama-3.1-8b-instruct --runtime vllmm --card h100-sxm-80gb
