@@ -113,6 +113,8 @@ TEST_CASE("config.json: bad input is refused naming the field", "[hf_config][err
        "config.num_attention_heads", "must be a positive integer (got 0)"},
       {R"({"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32, "vocab_size": 10, "intermediate_size": 10, "max_position_embeddings": 0})",
        "config.max_position_embeddings", "at least 1"},
+      {R"({"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32, "vocab_size": 10, "intermediate_size": 10, "torch_dtype": "bfloat17"})",
+       "config.torch_dtype", "'bfloat17' is not a dtype"},
   };
   for (const auto& c : cases) {
     INFO(c.json);

@@ -478,8 +478,19 @@ Result<ModelArch> parse_hf_config(std::string_view json_text, std::string_view i
       json_util::get_string(config, "torch_dtype")
           .value_or(json_util::get_string(config, "dtype").value_or("bfloat16"));
   auto parsed_dtype = parse_dtype(dtype);
+  const bool dtype_given = json_util::find(config, "torch_dtype") || json_util::find(config, "dtype");
+  if (!parsed_dtype && dtype_given) {
+    return parse_failure(json_util::find(config, "torch_dtype") ? "config.torch_dtype" : "config.dtype",
+                         "'" + dtype + "' is not a dtype (bfloat16, float16, float32, ...)");
+  }
   arch.native_dtype = parsed_dtype ? parsed_dtype.value() : DType::bf16;
-  if (arch.native_dtype == DType::f32) arch.native_dtype = DType::bf16;  // served in 16-bit
+  if (arch.native_dtype == DType::f32) {
+    // Served in 16-bit: vLLM's dtype "auto" casts float32 checkpoints to bfloat16 / float16.
+    arch.native_dtype = DType::bf16;
+    arch.notes.push_back(
+        "float32 checkpoint: sized as served in 16-bit (vLLM's dtype auto casts it; transformers "
+        "without torch_dtype would load float32, twice the weights)");
+  }
   read_native_quant(config, arch);
 
   if (vision != nullptr) {
