@@ -75,6 +75,8 @@ SubmissionCheck t4_variant(double factor, std::uint32_t driver_patch) {
     }
   }
   doc["measured_read_bytes_per_s"] = best * 1e9;
+  // Slower samples, slower projections (tokens/s follow the GEMV bandwidth).
+  for (auto& p : doc["projections"]) p["tokens_per_s"] = p["tokens_per_s"].get<double>() / factor;
   doc["device"]["driver_version"] = (535u << 22) | (104u << 14) | (driver_patch << 6);
   return check_submission(doc.dump(), catalog());
 }
@@ -416,4 +418,49 @@ TEST_CASE("size reads the card's aggregate from a results folder") {
   CHECK_FALSE(cli::measured_card(catalog(), t4, (dir / "nope").string(), false));
   CHECK(cli::measured_card(catalog(), t4, (dir / "nope").string(), true));
   fs::remove_all(dir);
+}
+
+TEST_CASE("a submission holds the schema's fields only, in the values the bench writes",
+          "[results]") {
+  // Each mutation of the good T4 file is refused naming the field: keys the schema lacks at any
+  // depth (they are neither checked nor published), text the site would print raw, names the
+  // bench never writes, and derived figures its own data do not give.
+  using Mutation = void (*)(nlohmann::json&);
+  const std::pair<const char*, Mutation> cases[] = {
+      {"device.home", [](nlohmann::json& d) { d["device"]["home"] = "somewhere"; }},
+      {"results[0].user", [](nlohmann::json& d) { d["results"][0]["user"] = "alice"; }},
+      {"settings.cwd", [](nlohmann::json& d) { d["settings"]["cwd"] = "x"; }},
+      {"device.name", [](nlohmann::json& d) { d["device"]["name"] = std::string("T4\x1b[31m"); }},
+      {"device.name", [](nlohmann::json& d) { d["device"]["name"] = std::string(2000, 'x'); }},
+      {"card.source", [](nlohmann::json& d) { d["card"]["source"] = "~/notes.txt"; }},
+      {"results[0].kernel", [](nlohmann::json& d) { d["results"][0]["kernel"] = "teleport"; }},
+      {"settings.timer", [](nlohmann::json& d) { d["settings"]["timer"] = "sundial"; }},
+      {"device.timestamp_period_ns",
+       [](nlohmann::json& d) { d["device"]["timestamp_period_ns"] = 0; }},
+      {"results[0].pct_of_read_bandwidth",
+       [](nlohmann::json& d) { d["results"][0]["pct_of_read_bandwidth"] = 900.0; }},
+      {"projections[0].tokens_per_s",
+       [](nlohmann::json& d) { d["projections"][0]["tokens_per_s"] = 1e6; }},
+  };
+  for (const auto& [field, mutate] : cases) {
+    INFO(field);
+    auto doc = nlohmann::json::parse(read_file(kCorpus + "/good/t4-crafted.json"));
+    REQUIRE(doc["results"][0]["pct_of_read_bandwidth"].is_number());
+    REQUIRE_FALSE(doc["projections"].empty());
+    mutate(doc);
+    const SubmissionCheck check = check_submission(doc.dump(2), catalog());
+    REQUIRE(check.status == SubmissionStatus::rejected);
+    bool named = false;
+    for (const auto& e : check.rejections) named |= e.field == field;
+    CHECK(named);
+  }
+  // A format that is no dtype, on a GEMV row.
+  auto doc = nlohmann::json::parse(read_file(kCorpus + "/good/t4-crafted.json"));
+  for (auto& row : doc["results"]) {
+    if (row["kernel"] == "gemv") {
+      row["format"] = "q9_z";
+      break;
+    }
+  }
+  CHECK(check_submission(doc.dump(2), catalog()).status == SubmissionStatus::rejected);
 }

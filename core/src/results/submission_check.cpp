@@ -24,6 +24,25 @@ namespace {
 using nlohmann::json;
 using namespace results_text;
 
+// The first key of `doc`, at any depth, that the writer's own document of the same report lacks
+// (empty: none): bench_json_text is the schema, so a key it does not write is not a field.
+std::string unknown_key(const json& doc, const json& written, const std::string& path) {
+  if (doc.is_object() && written.is_object()) {
+    for (const auto& item : doc.items()) {
+      const std::string at = path.empty() ? item.key() : path + "." + item.key();
+      const auto it = written.find(item.key());
+      if (it == written.end()) return at;
+      if (std::string inner = unknown_key(item.value(), *it, at); !inner.empty()) return inner;
+    }
+  } else if (doc.is_array() && written.is_array()) {
+    for (std::size_t i = 0; i < doc.size() && i < written.size(); ++i) {
+      const std::string at = path + "[" + std::to_string(i) + "]";
+      if (std::string inner = unknown_key(doc[i], written[i], at); !inner.empty()) return inner;
+    }
+  }
+  return {};
+}
+
 // The top-level keys bench_json_text writes; anything else is not a bench file of this schema.
 const std::set<std::string> kTopLevelKeys = {"schema",     "device",
                                              "build",      "settings",
@@ -210,6 +229,73 @@ class Checker {
     }
   }
 
+  // Names and derived figures the file states must be the ones the bench writes for its data.
+  void derived(const BenchReport& r) {
+    // The kernels and timers headroom-bench runs (vulkan-bench/src/kernels/kernel_ids.cpp,
+    // main.cpp); a format is a dtype id (parse_dtype) or empty.
+    static const std::set<std::string> kKernels = {"read",        "write",           "copy",
+                                                   "copy_buffer", "fill_buffer",     "dequant",
+                                                   "gemv",        "size_sweep_read"};
+    if (r.settings.timer != "gpu_timestamp" && r.settings.timer != "wall_clock") {
+      reject("settings.timer", "settings.timer must be gpu_timestamp or wall_clock (got \"" +
+                                   r.settings.timer + "\")");
+    }
+    if (r.settings.timer == "gpu_timestamp" && !(r.device.timestamp_period_ns > 0)) {
+      reject("device.timestamp_period_ns",
+             "device.timestamp_period_ns must be above 0 for gpu_timestamp timing");
+    }
+    const BenchReport recomputed = derive_bench_metrics(r);
+    // A figure the file leaves null is not stated; one it states must be the recomputed one.
+    auto same = [](const std::optional<double>& stated, const std::optional<double>& want) {
+      return !stated || (want && close(*stated, *want));
+    };
+    for (std::size_t i = 0; i < r.results.size(); ++i) {
+      const BenchResult& row = r.results[i];
+      const std::string field = "results[" + std::to_string(i) + "]";
+      if (kKernels.count(row.kernel) == 0) {
+        reject(field + ".kernel", field + ".kernel \"" + row.kernel + "\" is not a headroom-bench kernel");
+        continue;
+      }
+      if (!row.format.empty() && !parse_dtype(row.format)) {
+        reject(field + ".format", field + ".format \"" + row.format + "\" is not a weight format");
+        continue;
+      }
+      const BenchResult& want = recomputed.results[i];
+      const std::pair<const char*, bool> checks[] = {
+          {"pct_of_read_bandwidth", same(row.pct_of_read_bandwidth, want.pct_of_read_bandwidth)},
+          {"pct_of_spec", same(row.pct_of_spec, want.pct_of_spec)},
+          {"speedup_vs_fp16", same(row.speedup_vs_fp16, want.speedup_vs_fp16)},
+          {"ideal_speedup", same(row.ideal_speedup, want.ideal_speedup)},
+          {"dequant_tax", same(row.dequant_tax, want.dequant_tax)}};
+      for (const auto& [name, ok] : checks) {
+        if (!ok) {
+          reject(field + "." + name, result_label(row, i) + " " + name +
+                                         " is not what its timings and the file's read give");
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < r.projections.size(); ++i) {
+      const BenchProjection& p = r.projections[i];
+      const std::string field = "projections[" + std::to_string(i) + "]";
+      const auto dtype = parse_dtype(p.format);
+      const BenchResult* gemv = nullptr;
+      for (const auto& row : r.results) {
+        const auto row_dtype = parse_dtype(row.format);
+        if (row.kernel == "gemv" && row.n == 1 && row.verified && row.skipped.empty() && dtype &&
+            row_dtype && row_dtype.value() == dtype.value() &&
+            (gemv == nullptr || row.gb_per_s > gemv->gb_per_s))
+          gemv = &row;
+      }
+      if (gemv == nullptr || !(p.weight_bytes_per_token > 0) ||
+          !close(p.tokens_per_s, gemv->gb_per_s * 1e9 / p.weight_bytes_per_token)) {
+        reject(field + ".tokens_per_s",
+               field + ".tokens_per_s is not the file's " + p.format +
+                   " GEMV bandwidth over weight_bytes_per_token");
+      }
+    }
+  }
+
   void top_level_measured(const json& doc, const BenchReport& r) {
     const auto it = doc.find("measured_read_bytes_per_s");
     if (it == doc.end()) {
@@ -225,7 +311,20 @@ class Checker {
   }
 
   void privacy(const BenchReport& r) {
+    // Published text: no control characters (they reach the site's pages) and no essays.
+    constexpr std::size_t kMaxTextChars = 1000;
     const auto check = [&](const std::string& field, const std::string& value, bool identity) {
+      if (std::any_of(value.begin(), value.end(), [](char ch) {
+            const auto c = static_cast<unsigned char>(ch);
+            return c < 0x20 || c == 0x7f;
+          })) {
+        reject(field, field + " contains control characters");
+        return;
+      }
+      if (value.size() > kMaxTextChars) {
+        reject(field, field + " is longer than " + std::to_string(kMaxTextChars) + " characters");
+        return;
+      }
       if (auto what = private_text(value, identity)) {
         reject(field, field + " contains " + *what + ": results are public, remove it");
       }
@@ -313,10 +412,18 @@ SubmissionCheck check_submission(std::string_view bytes, const Catalog& catalog,
     finish(out);
     return out;
   }
+  // Keys below the top level too: what the schema does not hold is neither checked nor
+  // published, so a file carrying more is refused.
+  if (out.rejections.empty()) {
+    const json written = json::parse(bench_json_text(report.value()), nullptr, false);
+    if (const std::string key = unknown_key(doc, written, ""); !key.empty())
+      c.reject(key, "unknown key \"" + key + "\" (not in " + std::string(kBenchSchema) + ")");
+  }
   c.top_level_measured(doc, report.value());
   c.provenance(report.value());
   c.identity(report.value());
   c.consistency(report.value());
+  c.derived(report.value());
   c.privacy(report.value());
   out.report = std::move(report).value();
   finish(out);

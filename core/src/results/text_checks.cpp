@@ -251,6 +251,8 @@ std::optional<std::string> private_text(std::string_view value, bool identity_fi
   for (const char* path : {"/home/", "/root/", "/users/", "c:\\users", "\\users\\", "/var/home/"}) {
     if (v.find(path) != std::string::npos) return std::string("a user path (\"") + path + "\")";
   }
+  if (v.rfind("~/", 0) == 0 || v.find(" ~/") != std::string::npos)
+    return std::string("a home-relative path (\"~/\")");
   if (!identity_field) return std::nullopt;
   if (v.find('@') != std::string::npos) return std::string("an '@' (a user or e-mail address)");
   for (const auto& token : tokens_of(value)) {
