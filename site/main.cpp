@@ -111,16 +111,20 @@ void read_results(const fs::path& dir, site::SiteInputs& in, cli::CheckedFiles& 
   std::vector<Checked> slots(files.size());
   site::for_each_index(files.size(), [&](std::size_t i) {
     try {
-      // CI has validated results/ on the way in; what must hold here is that each file reads
-      // as a bench report (the pages escape whatever strings it carries).
+      // The pages escape whatever strings a file carries; what it must be is a submission the
+      // check accepts (ok or flagged).
       SubmissionCheckOptions options;
       options.canonical_hash = listed.count(files[i].stem().string()) != 0;
       slots[i].check = check_submission(read_file(files[i]), *in.catalog, options);
       // The canonical text (as long as the file), where made, served its sha256; 10,000 of
       // them would be held to the end of the build for nothing.
       std::string().swap(slots[i].check.canonical_json);
-      if (!slots[i].check.report) {
-        slots[i].error = files[i].string() + ": " + slots[i].check.rejections.front().message;
+      // A file the check refuses is not a published measurement: the build stops naming it,
+      // as `results validate` would (CI runs it on results/; a local --results folder may not
+      // have been).
+      if (!slots[i].check.report || slots[i].check.status == SubmissionStatus::rejected) {
+        slots[i].error = files[i].string() + ": rejected: " +
+                         slots[i].check.rejections.front().message;
       } else {
         // The pages and the aggregates read the derived figures (gb_per_s, speedups), never the
         // per-dispatch samples the check has just recomputed them from: dropped, so 10,000

@@ -15,15 +15,15 @@ check() {  # check "what" command...
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what"; fi
 }
 
-# A result file whose device name and driver info carry markup, claimed for a catalog card.
+# A result file the submission check accepts (the crafted T4 run) whose device name and driver
+# info carry markup: the pages must escape it.
 mkdir -p "$tmp/results"
 lavapipe=$(find "$here/results" -name '*.json' ! -name 'index.json' ! -name 'maintainers.json' | sort | head -n1)
-python3 - "$lavapipe" "$tmp/results/hostile.json" <<'PY'
+python3 - "$here/tests/data/submissions/good/t4-crafted.json" "$tmp/results/hostile.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 doc["device"]["name"] = "<script>alert(1)</script> & \"quoted\""
 doc["device"]["driver_info"] = "\"><img src=x onerror=alert(1)> javascript:alert(1) </script>"
-doc["card"] = {"id": "rtx-4090", "name": "NVIDIA GeForce RTX 4090", "source": "test"}
 json.dump(doc, open(sys.argv[2], "w"))
 PY
 
@@ -55,7 +55,7 @@ print("\n".join(bad[:10]))
 sys.exit(1 if bad else 0)
 PY
 
-card="$tmp/a/cards/rtx-4090.html"
+card="$tmp/a/cards/t4.html"
 check "the hostile device is shown on its card page" grep -q "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;" "$card"
 check "no markup from data reaches any page" bash -c "! grep -rq -e '<script>alert' -e '<img src=x' '$tmp/a'"
 check "the only scripts are the site's own modules" bash -c "! grep -rhoE --include='*.html' '<script[^>]*>' '$tmp/a' | grep -vqE '^<script type=\"module\" src=\"(\.\./)?(app|headroom-fit|fit|submit)\.js\">$'"
@@ -66,6 +66,14 @@ check "pre-rendered badges are SVG with their verdict" grep -q 'aria-label="Llam
 rc=$?
 check "a missing results folder is one line naming it, exit 2" \
   bash -c "[[ $rc -eq 2 && \$(wc -l <'$tmp/err') -eq 1 ]] && grep -q missing '$tmp/err'"
+
+# A file the submission check refuses is never shown as a measurement: the build stops naming it.
+mkdir -p "$tmp/refused/nvidia/t4"
+cp "$here/tests/data/submissions/bad/inflated_bandwidth.json" "$tmp/refused/nvidia/t4/"
+"$site" build --out "$tmp/r" --results "$tmp/refused" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a rejected result file stops the build, one line naming it, exit 2" \
+  bash -c "[[ $rc -eq 2 && \$(wc -l <'$tmp/err') -eq 1 ]] && grep -q 'inflated_bandwidth.json: rejected' '$tmp/err'"
 
 # The card page of the hostile result draws its GEMV chart: one bar a format, with a title.
 check "a card page with a result has its GEMV chart (role img, title, one bar a format)" python3 - "$card" <<'PY'
