@@ -334,13 +334,22 @@ int results_add(const Catalog& catalog, const std::vector<std::string>& paths,
   const fs::path root(into);
   auto reproduced = read_maintainers(root);
   if (!reproduced) return fail(reproduced.error().message);
+  // Every file is checked before any is stored: one refused file adds none of them, whatever
+  // their order.
+  std::vector<SubmissionCheck> checks;
+  checks.reserve(paths.size());
   for (const auto& path : paths) {
     auto text = read_capped(path);
     if (!text) return fail(text.error().message);
-    const SubmissionCheck check = check_submission(text.value(), catalog);
-    if (check.status == SubmissionStatus::rejected) {
-      return fail(path + ": rejected: " + check.rejections.front().message);
+    checks.push_back(check_submission(text.value(), catalog));
+    if (checks.back().status == SubmissionStatus::rejected) {
+      return fail(path + ": rejected: " + checks.back().rejections.front().message +
+                  (paths.size() > 1 ? " (no file added)" : ""));
     }
+  }
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
+    const SubmissionCheck& check = checks[i];
     const fs::path dir = root / check.folder;
     std::error_code ec;
     fs::create_directories(dir, ec);

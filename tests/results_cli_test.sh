@@ -80,6 +80,9 @@ before="$(snapshot)"
 expect 2 "rejected: " results add "$corpus/bad/path_in_driver_info.json" --into "$store"
 if [ "$(snapshot)" = "$before" ]; then ok; else bad "a rejected add changed the folder"; fi
 expect 2 "cannot read" results add "$tmp/missing.json" --into "$store"
+# A good file after a refused one is not added either: every file is checked first.
+expect 2 "(no file added)" results add "$lavapipe" "$corpus/bad/nan.json" --into "$store"
+if [ "$(snapshot)" = "$before" ]; then ok; else bad "a refused file in the list still added another"; fi
 
 # A kill in the middle of an add (each write sleeps before its fsync) leaves the folder as it
 # was; the next add cleans up the temporary file and succeeds.
