@@ -228,27 +228,11 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     m.items.push_back({"KV cache", m.kv_cache_bytes, "grows with the batch; not reserved"});
   }
 
-  // Capacity limits.
-  const std::uint64_t one_seq = seq_bytes(per_user, 1);
-  std::uint64_t kv_room = m.kv_cache_capacity_bytes;
-  if (!rm.reserves_kv || llama) {
-    const std::int64_t room =
-        static_cast<std::int64_t>(m.capacity_bytes) - static_cast<std::int64_t>(rm.fixed_bytes);
-    kv_room = room > 0 ? static_cast<std::uint64_t>(room) : 0;
-  }
-  report.max_users = one_seq ? kv_room / one_seq : 0;
-  if (rm.max_sequences > 0)
-    report.max_users = std::min<std::uint64_t>(report.max_users, rm.max_sequences);
-  // A serving engine refuses prompts past the max_model_len it was started with, however much
-  // KV room is left.
+  // Capacity limits. A serving engine refuses prompts past the max_model_len it was started
+  // with, however much KV room is left.
   std::uint64_t context_cap = std::min(model_max, kMaxTokens);
   if (!llama && r.knobs.max_model_len_tokens)
     context_cap = std::min(context_cap, *r.knobs.max_model_len_tokens);
-  // SGLang's hybrid window pool: every token of every request sits in the full layers' pool.
-  if (rm.full_layer_tokens > 0)
-    context_cap = std::min(context_cap, rm.full_layer_tokens / std::max<std::uint64_t>(w.users, 1));
-  report.max_context_tokens = longest_context(kv, kv_room, w.users, block, rm.extra_window_tokens,
-                                              kv_share, context_cap);
   if (llama || !rm.reserves_kv) {
     // llama.cpp sizes n_ctx, its per-slot padding and its compute buffer from the workload, and
     // transformers its activations from the batch, so the room left by today's fixed terms is
@@ -275,6 +259,20 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     report.max_context_tokens = largest_fitting(
         [&](std::uint64_t tokens) { return fits(std::max<std::uint64_t>(w.users, 1), tokens); },
         context_cap);
+  } else {
+    // A budgeted engine's KV reservation is fixed at start-up: what it holds, within the
+    // scheduler's cap.
+    const std::uint64_t one_seq = seq_bytes(per_user, 1);
+    const std::uint64_t kv_room = m.kv_cache_capacity_bytes;
+    report.max_users = one_seq ? kv_room / one_seq : 0;
+    if (rm.max_sequences > 0)
+      report.max_users = std::min<std::uint64_t>(report.max_users, rm.max_sequences);
+    // SGLang's hybrid window pool: every token of every request sits in the full layers' pool.
+    if (rm.full_layer_tokens > 0)
+      context_cap =
+          std::min(context_cap, rm.full_layer_tokens / std::max<std::uint64_t>(w.users, 1));
+    report.max_context_tokens = longest_context(kv, kv_room, w.users, block,
+                                                rm.extra_window_tokens, kv_share, context_cap);
   }
 
   VerdictInputs verdict{rm,
