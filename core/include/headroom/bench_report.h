@@ -134,6 +134,10 @@ BenchReport derive_bench_metrics(BenchReport report);
 // catalog; its first rejection as the error, the report when the file is ok or only flagged.
 Result<BenchReport> check_bench_submission(std::string_view json_text);
 
+// The effective weight bytes/s of the fastest verified n = 1 GEMV of `format` (none: no such row
+// or no such format).
+std::optional<double> best_gemv_bytes_per_s(const BenchReport& report, std::string_view format);
+
 // Decode tokens/s at batch 1 when every weight is read once per token through the best n = 1
 // GEMV of `format`: effective bytes/s / (active_params * bits_per_weight / 8).
 std::optional<double> projected_decode_tokens_per_s(const BenchReport& report,

@@ -278,17 +278,9 @@ class Checker {
     for (std::size_t i = 0; i < r.projections.size(); ++i) {
       const BenchProjection& p = r.projections[i];
       const std::string field = "projections[" + std::to_string(i) + "]";
-      const auto dtype = parse_dtype(p.format);
-      const BenchResult* gemv = nullptr;
-      for (const auto& row : r.results) {
-        const auto row_dtype = parse_dtype(row.format);
-        if (row.kernel == "gemv" && row.n == 1 && row.verified && row.skipped.empty() && dtype &&
-            row_dtype && row_dtype.value() == dtype.value() &&
-            (gemv == nullptr || row.gb_per_s > gemv->gb_per_s))
-          gemv = &row;
-      }
-      if (gemv == nullptr || !(p.weight_bytes_per_token > 0) ||
-          !close(p.tokens_per_s, gemv->gb_per_s * 1e9 / p.weight_bytes_per_token)) {
+      const auto gemv = best_gemv_bytes_per_s(r, p.format);  // the bench's own derivation
+      if (!gemv || !(p.weight_bytes_per_token > 0) ||
+          !close(p.tokens_per_s, *gemv / p.weight_bytes_per_token)) {
         reject(field + ".tokens_per_s",
                field + ".tokens_per_s is not the file's " + p.format +
                    " GEMV bandwidth over weight_bytes_per_token");

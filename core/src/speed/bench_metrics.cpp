@@ -106,14 +106,20 @@ BenchReport derive_bench_metrics(BenchReport report) {
   return report;
 }
 
-std::optional<double> projected_decode_tokens_per_s(const BenchReport& report,
-                                                    std::string_view format, double active_params,
-                                                    double bits_per_weight) {
+std::optional<double> best_gemv_bytes_per_s(const BenchReport& report, std::string_view format) {
   auto dtype = parse_dtype(format);
   if (!dtype) return std::nullopt;
   const BenchResult* gemv = best_result(report, "gemv", *dtype, 1);
-  if (gemv == nullptr || active_params <= 0 || bits_per_weight <= 0) return std::nullopt;
-  return gemv->gb_per_s * 1e9 / (active_params * bits_per_weight / 8.0);
+  if (gemv == nullptr) return std::nullopt;
+  return gemv->gb_per_s * 1e9;
+}
+
+std::optional<double> projected_decode_tokens_per_s(const BenchReport& report,
+                                                    std::string_view format, double active_params,
+                                                    double bits_per_weight) {
+  const auto bytes_per_s = best_gemv_bytes_per_s(report, format);
+  if (!bytes_per_s || active_params <= 0 || bits_per_weight <= 0) return std::nullopt;
+  return *bytes_per_s / (active_params * bits_per_weight / 8.0);
 }
 
 // check_bench_submission() is the submission check's (results/submission_check.cpp).
