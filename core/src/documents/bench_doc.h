@@ -12,4 +12,7 @@ namespace headroom {
 // parse_bench_report() after the parse: schema, types and fields, naming the first problem.
 Result<BenchReport> bench_report_from_doc(const nlohmann::json& doc);
 
+// The document bench_json_text() prints: the schema, as the writer spells it.
+nlohmann::json bench_document(const BenchReport& report);
+
 }  // namespace headroom

@@ -181,7 +181,9 @@ BenchResult read_result(const json& j, const std::string& path, std::optional<Er
 
 }  // namespace
 
-std::string bench_json_text(const BenchReport& report) {
+std::string bench_json_text(const BenchReport& report) { return bench_document(report).dump(2) + "\n"; }
+
+json bench_document(const BenchReport& report) {
   const auto& d = report.device;
   json device{{"name", d.name},
               {"vendor_id", d.vendor_id},
@@ -234,7 +236,7 @@ std::string bench_json_text(const BenchReport& report) {
            {"measured_read_bytes_per_s", optional_number(measured_read_bytes_per_s(report))},
            {"results", results},
            {"projections", projections}};
-  return doc.dump(2) + "\n";
+  return doc;
 }
 
 Result<BenchReport> parse_bench_report(std::string_view json_text) {
