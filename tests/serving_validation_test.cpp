@@ -5,6 +5,7 @@
 // summaries, and checks issue 12's thresholds as far as they are met (see kThresholds).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "headroom/catalog.h"
 #include "headroom/documents.h"
 #include "headroom/validation.h"
+#include "speed/engine.h"
 
 using namespace headroom;
 
@@ -272,4 +274,64 @@ TEST_CASE("serving validation: no TPOT row for bursts of replies of 4 tokens or 
     }
   }
   CHECK(chat >= 300);
+}
+
+TEST_CASE("measured release range: the oldest and newest release of each runtime's rows",
+          "[speed][validation][serving]") {
+  auto catalog = load_builtin_catalog();
+  REQUIRE(catalog.has_value());
+  struct Seen {
+    Release oldest, newest;
+    std::string oldest_month, newest_month;
+  };
+  std::map<RuntimeId, Seen> seen;
+  for (const char* file : {"serving_validation.json", "speed_validation.json"}) {
+    auto rows = run_validation(*catalog, read_file(file));
+    REQUIRE(rows.has_value());
+    for (const auto& r : *rows) {
+      auto runtime = parse_runtime(r.runtime);
+      REQUIRE(runtime.has_value());
+      Seen& s = seen[*runtime];
+      if (is_llama_cpp(*runtime)) {
+        if (r.date.size() < 7) continue;
+        const std::string month = r.date.substr(0, 7);
+        if (s.oldest_month.empty() || month < s.oldest_month) s.oldest_month = month;
+        if (month > s.newest_month) s.newest_month = month;
+        continue;
+      }
+      // A NIM container's release numbers the container, not its engine (sizing/validation.cpp).
+      if (r.build.rfind("NIM ", 0) == 0) continue;
+      const Release release = parse_release(r.build);
+      if (!release.known()) continue;
+      if (!s.oldest.known() || release.before(s.oldest.major, s.oldest.minor, s.oldest.patch))
+        s.oldest = release;
+      if (!s.newest.known() || s.newest.before(release.major, release.minor, release.patch))
+        s.newest = release;
+    }
+  }
+  // llama.cpp and Ollama share one range (Ollama runs llama.cpp's kernels).
+  Seen llama = seen[RuntimeId::llamacpp];
+  const Seen& ollama = seen[RuntimeId::ollama];
+  if (!ollama.oldest_month.empty()) {
+    llama.oldest_month = std::min(llama.oldest_month, ollama.oldest_month);
+    llama.newest_month = std::max(llama.newest_month, ollama.newest_month);
+  }
+  for (RuntimeId runtime : {RuntimeId::llamacpp, RuntimeId::ollama}) {
+    const speed::MeasuredRange range = speed::measured_range(runtime);
+    CHECK(range.oldest_month == llama.oldest_month);
+    CHECK(range.newest_month == llama.newest_month);
+  }
+  for (RuntimeId runtime :
+       {RuntimeId::vllm, RuntimeId::sglang, RuntimeId::trtllm, RuntimeId::tgi}) {
+    INFO(runtime_profile(runtime).name);
+    const speed::MeasuredRange range = speed::measured_range(runtime);
+    const Seen& s = seen[runtime];
+    REQUIRE(s.newest.known());
+    CHECK(range.oldest.major == s.oldest.major);
+    CHECK(range.oldest.minor == s.oldest.minor);
+    CHECK(range.oldest.patch == s.oldest.patch);
+    CHECK(range.newest.major == s.newest.major);
+    CHECK(range.newest.minor == s.newest.minor);
+    CHECK(range.newest.patch == s.newest.patch);
+  }
 }

@@ -14,6 +14,8 @@
 #include "headroom/request.h"
 #include "headroom/sizing.h"
 #include "headroom/validation.h"
+#include "sizing_fixtures.h"
+#include "speed/engine.h"
 #include "test_data.h"
 
 using namespace headroom;
@@ -346,6 +348,50 @@ TEST_CASE("speed: a llama.cpp build month selects its era's parameters", "[speed
   auto bad_month = size(request);
   REQUIRE_FALSE(bad_month.has_value());
   CHECK(bad_month.error().field == "llama_build_month");
+  // A month before llama.cpp existed names no build.
+  request.knobs.llama_build_month = "2022-11";
+  auto before_llama = size(request);
+  REQUIRE_FALSE(before_llama.has_value());
+  CHECK(before_llama.error().field == "llama_build_month");
+  CHECK(before_llama.error().message.find("2023-03") != std::string::npos);
+}
+
+namespace {
+
+bool notes_contain(const Result<SizingReport>& report, const std::string& text) {
+  if (!report) return false;
+  for (const auto& line : report->assumptions)
+    if (line.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("speed: a build outside the measured ones says whose figures it gets",
+          "[speed][backend]") {
+  auto catalog = load_builtin_catalog();
+  REQUIRE(catalog.has_value());
+  SizingRequest llama = llama_decode_request(*catalog, "rtx-4090", "q4_k_m");
+  const speed::MeasuredRange llama_range = speed::measured_range(RuntimeId::llamacpp);
+  llama.knobs.llama_build_month = llama_range.newest_month;
+  CHECK_FALSE(notes_contain(size(llama), "measured build"));
+  llama.knobs.llama_build_month = "2031-01";
+  auto future = size(llama);
+  REQUIRE(future.has_value());
+  CHECK(notes_contain(future, "2031-01 is newer than any measured build"));
+  // Its figures are the newest build's.
+  llama.knobs.llama_build_month.reset();
+  CHECK(decode_of(future) == Approx(decode_of(size(llama))));
+
+  SizingRequest vllm =
+      test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "h100-sxm-80gb");
+  vllm.knobs.engine_version = "0.24.0";
+  CHECK_FALSE(notes_contain(size(vllm), "measured release"));
+  vllm.knobs.engine_version = "3.1.0";
+  CHECK(notes_contain(size(vllm), "3.1.0 is newer than any measured release (0.24.0)"));
+  SizingRequest amd = test::request("llama-3.1-8b-instruct", "bf16", RuntimeId::vllm, "mi300x");
+  amd.knobs.engine_version = "0.5.4";
+  CHECK(notes_contain(size(amd), "0.5.4 is older than any measured release (0.6.3)"));
 }
 
 TEST_CASE("speed: Arc A770 Vulkan builds before 2025 are dequant-bound", "[speed][backend]") {

@@ -1,10 +1,13 @@
 // The assumptions list of a report: every default Headroom applied where the request was silent,
 // each with the value used, so a reader can check it against their own setup.
 #include <cstdio>
+#include <optional>
+#include <string>
 
 #include "headroom/units.h"
 #include "runtime/kv_layout.h"
 #include "sizing/internal.h"
+#include "speed/engine.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -46,6 +49,38 @@ std::string bench_line(const SizingRequest& r, const BenchCalibration& bench, DT
   return text;
 }
 
+std::string release_text(const Release& release) {
+  return std::to_string(release.major) + "." + std::to_string(release.minor) + "." +
+         std::to_string(release.patch);
+}
+
+// A stated release or build month outside the measured ones: its figures are the nearest
+// measured release's, which the reader should know.
+std::optional<std::string> unmeasured_release_note(const SizingRequest& r) {
+  const speed::MeasuredRange range = speed::measured_range(r.runtime);
+  const std::string name = runtime_profile(r.runtime).name;
+  if (r.knobs.llama_build_month) {
+    const std::string& month = *r.knobs.llama_build_month;
+    if (month < std::string(range.oldest_month))
+      return name + " build " + month + " is older than any measured build (" + range.oldest_month +
+             "): sized with the oldest measured build's figures";
+    if (month > std::string(range.newest_month))
+      return name + " build " + month + " is newer than any measured build (" + range.newest_month +
+             "): sized with the newest measured build's figures";
+  }
+  if (r.knobs.engine_version && range.newest.known()) {
+    const Release release = parse_release(*r.knobs.engine_version);
+    if (release.known() &&
+        release.before(range.oldest.major, range.oldest.minor, range.oldest.patch))
+      return name + " " + *r.knobs.engine_version + " is older than any measured release (" +
+             release_text(range.oldest) + "): sized with the oldest measured release's figures";
+    if (release.known() && range.newest.before(release.major, release.minor, release.patch))
+      return name + " " + *r.knobs.engine_version + " is newer than any measured release (" +
+             release_text(range.newest) + "): sized with the newest measured release's figures";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<std::string> assumptions_of(const SizingRequest& r, const NormalizedInputs& in,
@@ -55,6 +90,7 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   std::vector<std::string> out = r.name_notes;
   out.insert(out.end(), a.notes.begin(), a.notes.end());
   const RuntimeKnobs& k = r.knobs;
+  if (auto note = unmeasured_release_note(r)) out.push_back(*note);
   if (r.kv_dtype == "auto" && auto_kv_bytes_per_element(a, r.runtime, r.card) < 2.0) {
     out.push_back("KV cache in fp8_e4m3: SGLang's default for DeepSeek sparse attention on "
                   "compute capability 10+ (--kv-cache-dtype auto)");

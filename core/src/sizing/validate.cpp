@@ -7,6 +7,7 @@
 #include "base/release.h"
 #include "runtime/memory.h"
 #include "sizing/internal.h"
+#include "speed/engine.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -176,6 +177,10 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
     if (!speed::is_build_month(*k.llama_build_month))
       return invalid("llama_build_month",
                      "must be a month YYYY-MM (got '" + *k.llama_build_month + "')");
+    if (*k.llama_build_month < std::string(speed::kLlamaFirstBuildMonth))
+      return invalid("llama_build_month", *k.llama_build_month +
+                                              " is before llama.cpp's first build (" +
+                                              speed::kLlamaFirstBuildMonth + ")");
   }
   if (r.backend && !is_llama_cpp(r.runtime)) {
     return invalid("backend", std::string("is a llama.cpp/Ollama setting; ") +

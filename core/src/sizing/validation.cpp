@@ -250,9 +250,10 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
   if (is_llama_cpp(*runtime) && out.date.size() >= 7)
     request.knobs.llama_build_month = out.date.substr(0, 7);
   // A serving row's build names the engine release its figures describe.
-  // Builds that name no release ("nightly", a commit) describe the current engines.
+  // Builds that name no release ("nightly", a commit) describe the current engines, and so does
+  // an NVIDIA NIM container's release ("NIM 1.8.0"), which numbers the container, not the engine.
   if (!is_llama_cpp(*runtime) && *runtime != RuntimeId::transformers &&
-      parse_release(out.build).known())
+      parse_release(out.build).known() && out.build.rfind("NIM ", 0) != 0)
     request.knobs.engine_version = out.build;
   // How the source's clients got their tokens: streamed every stream_interval steps (default 1),
   // or not streamed ("streaming": false, trtllm-bench throughput's default).

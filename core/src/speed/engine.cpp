@@ -209,6 +209,25 @@ const EngineParams* engine_params(RuntimeId runtime, std::string_view version) {
   return nullptr;
 }
 
+MeasuredRange measured_range(RuntimeId runtime) {
+  switch (runtime) {
+    case RuntimeId::vllm:
+      return {{0, 6, 3}, {0, 24, 0}};
+    case RuntimeId::sglang:
+      return {{0, 5, 3}, {0, 5, 19}};
+    case RuntimeId::trtllm:
+      return {{1, 0, 0}, {1, 3, 0}};
+    case RuntimeId::tgi:
+      return {{2, 3, 0}, {2, 3, 0}};
+    case RuntimeId::llamacpp:
+    case RuntimeId::ollama:
+      return {{}, {}, "2023-12", "2026-09"};
+    case RuntimeId::transformers:
+      break;
+  }
+  return {};
+}
+
 PrefillBatching prefill_batching(RuntimeId runtime) {
   switch (runtime) {
     case RuntimeId::sglang:

@@ -52,6 +52,20 @@ using headroom::Release;
 // engine build the figures are for ("" or unparsed: the current releases in the table).
 const EngineParams* engine_params(RuntimeId runtime, std::string_view version = {});
 
+// The oldest and newest release (or llama.cpp build month, "YYYY-MM") among the runtime's
+// measured rows in tests/data/serving_validation.json and speed_validation.json: outside them
+// every figure is the nearest release's, extrapolated. engine_test checks both files against it.
+struct MeasuredRange {
+  Release oldest, newest;         // the serving engines
+  const char* oldest_month = "";  // llama.cpp / Ollama
+  const char* newest_month = "";
+};
+MeasuredRange measured_range(RuntimeId runtime);
+
+// llama.cpp's first build month (its first commit, ggml-org/llama.cpp, 2023-03-10): an earlier
+// build month names no llama.cpp build.
+inline constexpr const char* kLlamaFirstBuildMonth = "2023-03";
+
 // How a prefill-first engine (mixes_prefill false) forms its prefill batches; what
 // ServiceTimes' fields of the same names hold.
 struct PrefillBatching {
