@@ -99,6 +99,11 @@ class Checker {
         reject("card.id", "card.id \"" + r.card_id + "\" does not match the device ids " + ids +
                               ", which are the catalog's " + card_->id);
       }
+      // The card pages print card.name: it must be the catalog's, not a claim of the file's.
+      if (!r.card_name.empty() && r.card_name != card_->name) {
+        reject("card.name", "card.name \"" + r.card_name + "\" is not the catalog's name for " +
+                                ids + " (\"" + card_->name + "\")");
+      }
       if (r.spec_bandwidth_bytes_per_s && card_->bandwidth_bytes_per_s > 0 &&
           std::fabs(*r.spec_bandwidth_bytes_per_s - card_->bandwidth_bytes_per_s) >
               0.01 * card_->bandwidth_bytes_per_s) {
@@ -112,6 +117,10 @@ class Checker {
       if (!r.card_id.empty()) {
         reject("card.id", "card.id \"" + r.card_id + "\" names a card, but the device ids " + ids +
                               " are not in the card catalog");
+      }
+      if (!r.card_name.empty()) {
+        reject("card.name", "card.name \"" + r.card_name + "\" names a card, but the device ids " +
+                                ids + " are not in the card catalog");
       }
       flag("device", "device " + ids + " ('" + d.name +
                          "') is not in the card catalog: no spec to check its bandwidth against");

@@ -144,6 +144,11 @@ def main():
     bad("broken_timer.json", "the timer is not reliable", noisy_timer)
     bad("mismatched_device_ids.json", "does not match the device ids",
         lambda d: d["device"].__setitem__("device_id", 9008))
+    bad("card_name_mismatch.json", "is not the catalog's name for",
+        lambda d: d["card"].__setitem__("name", "NVIDIA H100 80GB"))
+    bad("card_name_unknown_device.json", "names a card, but the device ids",
+        lambda d: (d["device"].update({"device_id": 1}), d["card"].update({"id": ""}),
+                   d.__setitem__("spec_bandwidth_bytes_per_s", None)))
     bad("spec_mismatch.json", "differs from the catalog's",
         lambda d: d.__setitem__("spec_bandwidth_bytes_per_s", 900e9))
     bad("path_in_driver_info.json", "a user path",
@@ -169,7 +174,7 @@ def main():
         g.replace("NVIDIA T4 (crafted", "NVIDIA T4 \udcff(crafted", 1), "rejected",
         "is not valid UTF-8")
     bad("unknown_device_flagged.json", "is not in the card catalog",
-        lambda d: (d["device"].update({"device_id": 1}), d["card"].update({"id": ""}),
+        lambda d: (d["device"].update({"device_id": 1}), d["card"].update({"id": "", "name": ""}),
                    d.__setitem__("spec_bandwidth_bytes_per_s", None)), status="flagged")
 
     def noisy(d):
