@@ -143,7 +143,7 @@ SubmissionCheck check_index(const fs::path& file, const fs::path& results_root) 
   if (!index) return rejected_file(index.error().message);
   SubmissionCheck c;
   std::error_code ec;
-  const fs::path dir = file.parent_path();
+  const fs::path dir = fs::absolute(file, ec).parent_path();
   const std::string folder = fs::relative(dir, results_root, ec).generic_string();
   if (!ec && index->folder != folder) {
     c.rejections.push_back(
@@ -231,7 +231,15 @@ int results_validate(const Catalog& catalog, const std::vector<std::string>& pat
   for (const auto& path : paths) {
     std::error_code ec;
     if (!fs::is_directory(path, ec)) {
-      files.push_back({path, check_file(catalog, path, std::nullopt)});
+      const fs::path file(path);
+      if (file.filename() == kIndexName) {
+        // A card folder's index, named on its own: checked as the folder scan checks it, against
+        // the results root two folders up (<root>/<vendor>/<card>/index.json).
+        const fs::path dir = fs::absolute(file, ec).parent_path();
+        files.push_back({path, check_index(file, dir.parent_path().parent_path())});
+      } else {
+        files.push_back({path, check_file(catalog, path, std::nullopt)});
+      }
       continue;
     }
     // A directory is a results root: every file under it is checked, sorted for stable output.

@@ -106,6 +106,12 @@ echo "notes" >"$store/README.txt"
 expect 2 "not a result file" results validate "$store"
 rm "$store/README.txt"
 
+# A card folder's index.json named on its own is checked as an index, as a folder scan does.
+expect 0 "index.json: ok" results validate "$store/nvidia/t4/index.json"
+mkdir -p "$tmp/moved/x/y"
+cp "$store/nvidia/t4/index.json" "$tmp/moved/x/y/index.json"
+expect 2 "index.json names folder nvidia/t4, but lies in x/y" results validate "$tmp/moved/x/y/index.json"
+
 # The flagged file has the same machine key as the good one: it superseded it.
 if grep -q '"history": \[$' "$store/nvidia/t4/index.json" &&
    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (len(d["current"]) == 1 and len(d["history"]) == 1))' \
