@@ -181,7 +181,8 @@ int run(int argc, char** argv) {
   report.settings.assumed_llc_bytes = plan.llc_bytes;
   report.settings.gemv_error_bound = plan.gemv_error_bound;
   const bool timestamps = dev.timestamp_valid_bits > 0 && dev.props.limits.timestampPeriod > 0;
-  report.settings.timer = timestamps ? "gpu_timestamp" : "wall_clock";
+  report.settings.timer =
+      bench_timer_id(timestamps ? BenchTimer::gpu_timestamp : BenchTimer::wall_clock);
 
   int failures = 0;
   if (!plan.verify_only) report.settings.empty_dispatch_seconds = measure_empty_dispatch(ctx, plan);

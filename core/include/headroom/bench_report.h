@@ -16,6 +16,28 @@ namespace headroom {
 
 inline constexpr const char* kBenchSchema = "headroom.bench.v1";
 
+// The kernels, variants and timers a headroom.bench.v1 document names: the schema's one list, which
+// the bench writes its rows from and the submission check reads them against.
+enum class BenchKernel {
+  read,
+  write,
+  copy,
+  copy_buffer,
+  fill_buffer,
+  size_sweep_read,
+  dequant,
+  gemv
+};
+// `driver` marks the vkCmdCopyBuffer / vkCmdFillBuffer baselines; the others are shader builds.
+enum class BenchVariant { portable, fast, fp16, int8dot, driver };
+enum class BenchTimer { gpu_timestamp, wall_clock };
+const char* bench_kernel_id(BenchKernel kernel);
+const char* bench_variant_id(BenchVariant variant);
+const char* bench_timer_id(BenchTimer timer);
+std::optional<BenchKernel> parse_bench_kernel(std::string_view id);
+std::optional<BenchVariant> parse_bench_variant(std::string_view id);
+std::optional<BenchTimer> parse_bench_timer(std::string_view id);
+
 struct BenchDevice {
   std::string name;
   std::uint32_t vendor_id = 0;
@@ -51,16 +73,15 @@ struct BenchSettings {
   std::uint32_t samples = 0;
   double target_batch_seconds = 0;
   std::uint64_t assumed_llc_bytes = 0;  // working sets rotate through >= 4x this
-  std::string timer;                    // gpu_timestamp | wall_clock
+  std::string timer;                    // bench_timer_id
   double empty_dispatch_seconds = 0;    // one empty dispatch inside a batch
   double gemv_error_bound = 0;          // max |y - y_ref| / sum |w x| accepted
 };
 
 struct BenchResult {
-  std::string kernel;   // read | write | copy | copy_buffer | fill_buffer | size_sweep_read
-                        // | dequant | gemv
+  std::string kernel;   // bench_kernel_id
   std::string format;   // "" for bandwidth kernels, else a quant format id ("q4_k")
-  std::string variant;  // portable | fast | driver
+  std::string variant;  // bench_variant_id
   std::uint64_t m = 0, k = 0, n = 0;  // GEMV shape (rows, inputs, columns); 0 otherwise
   std::uint32_t workgroup_size = 0;
   std::uint32_t elements_per_thread = 0;  // bandwidth kernels: 16-byte elements per thread

@@ -70,7 +70,9 @@ CardAggregate aggregate_group(const std::vector<AggregateInput>& group, std::str
     // The best verified n = 1 GEMV of each format, as gemv_efficiency() reads it.
     std::map<std::string, double> best;
     for (const auto& row : r.results) {
-      if (row.kernel != "gemv" || row.n != 1 || !row.verified || !row.skipped.empty()) continue;
+      if (row.kernel != bench_kernel_id(BenchKernel::gemv) || row.n != 1 || !row.verified ||
+          !row.skipped.empty())
+        continue;
       const auto dtype = parse_dtype(row.format);
       if (!dtype) continue;
       const std::string id = dtype_info(*dtype).id;
@@ -209,7 +211,7 @@ BenchReport bench_from_aggregate(const CardAggregate& a, const Card& card) {
     BenchResult x;
     x.kernel = std::move(kernel);
     x.format = std::move(format);
-    x.n = x.kernel == "gemv" ? 1 : 0;
+    x.n = x.kernel == bench_kernel_id(BenchKernel::gemv) ? 1 : 0;
     x.verified = true;
     x.best_of_sweep = true;
     x.gb_per_s = bytes_per_s / 1e9;
@@ -218,9 +220,10 @@ BenchReport bench_from_aggregate(const CardAggregate& a, const Card& card) {
     return x;
   };
   const double read = a.read_bytes_per_s.median;
-  r.results.push_back(row("read", "", read));
+  r.results.push_back(row(bench_kernel_id(BenchKernel::read), "", read));
   for (const auto& f : a.formats) {
-    r.results.push_back(row("gemv", f.format, f.gemv_efficiency.median * read));
+    r.results.push_back(
+        row(bench_kernel_id(BenchKernel::gemv), f.format, f.gemv_efficiency.median * read));
   }
   return r;
 }

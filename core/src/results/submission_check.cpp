@@ -208,7 +208,8 @@ class Checker {
         }
       }
       const bool read_by_model =
-          (row.kernel == "read" && row.best_of_sweep) || (row.kernel == "gemv" && row.n == 1);
+          (row.kernel == bench_kernel_id(BenchKernel::read) && row.best_of_sweep) ||
+          (row.kernel == bench_kernel_id(BenchKernel::gemv) && row.n == 1);
       if (read_by_model && s.spread > kNoisySpread) {
         ++noisy;
         worst_noise = std::max(worst_noise, s.spread);
@@ -216,13 +217,14 @@ class Checker {
       const double bytes_per_s = gb * 1e9;
       // size_sweep_read walks 1 MiB up to the binding limit on purpose: its small sizes are
       // cache-resident by design and are never read as DRAM.
-      const bool cache_resident = row.kernel == "size_sweep_read";
+      const bool cache_resident = row.kernel == bench_kernel_id(BenchKernel::size_sweep_read);
       if (!cache_resident && spec > 0 && bytes_per_s > kSpecTolerance * spec) {
         reject(field + ".gb_per_s", label + " " + format_bandwidth(bytes_per_s) + " exceeds " +
                                         card_->name + "'s spec " + format_bandwidth(spec) +
                                         " by more than 10% (cache-resident, not DRAM)");
       }
-      if (row.kernel == "gemv" && read && row.verified && bytes_per_s > kSpecTolerance * *read) {
+      if (row.kernel == bench_kernel_id(BenchKernel::gemv) && read && row.verified &&
+          bytes_per_s > kSpecTolerance * *read) {
         reject(field + ".gb_per_s", label + " " + format_bandwidth(bytes_per_s) +
                                         " is faster than the file's read bandwidth " +
                                         format_bandwidth(*read) + " allows");
@@ -240,16 +242,12 @@ class Checker {
 
   // Names and derived figures the file states must be the ones the bench writes for its data.
   void derived(const BenchReport& r) {
-    // The kernels and timers headroom-bench runs (vulkan-bench/src/kernels/kernel_ids.cpp,
-    // main.cpp); a format is a dtype id (parse_dtype) or empty.
-    static const std::set<std::string> kKernels = {"read",        "write",           "copy",
-                                                   "copy_buffer", "fill_buffer",     "dequant",
-                                                   "gemv",        "size_sweep_read"};
-    if (r.settings.timer != "gpu_timestamp" && r.settings.timer != "wall_clock") {
+    const auto timer = parse_bench_timer(r.settings.timer);
+    if (!timer) {
       reject("settings.timer", "settings.timer must be gpu_timestamp or wall_clock (got \"" +
                                    r.settings.timer + "\")");
     }
-    if (r.settings.timer == "gpu_timestamp" && !(r.device.timestamp_period_ns > 0)) {
+    if (timer == BenchTimer::gpu_timestamp && !(r.device.timestamp_period_ns > 0)) {
       reject("device.timestamp_period_ns",
              "device.timestamp_period_ns must be above 0 for gpu_timestamp timing");
     }
@@ -261,8 +259,13 @@ class Checker {
     for (std::size_t i = 0; i < r.results.size(); ++i) {
       const BenchResult& row = r.results[i];
       const std::string field = "results[" + std::to_string(i) + "]";
-      if (kKernels.count(row.kernel) == 0) {
+      if (!parse_bench_kernel(row.kernel)) {
         reject(field + ".kernel", field + ".kernel \"" + row.kernel + "\" is not a headroom-bench kernel");
+        continue;
+      }
+      if (!parse_bench_variant(row.variant)) {
+        reject(field + ".variant",
+               field + ".variant \"" + row.variant + "\" is not a headroom-bench variant");
         continue;
       }
       if (!row.format.empty() && !parse_dtype(row.format)) {

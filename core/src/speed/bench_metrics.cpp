@@ -27,7 +27,7 @@ const BenchResult* best_result(const BenchReport& report, std::string_view kerne
   const BenchResult* best = nullptr;
   for (const auto& r : report.results) {
     if (r.kernel != kernel || !r.verified || !r.skipped.empty() || r.gb_per_s <= 0) continue;
-    if (kernel == "gemv" && r.n != n) continue;
+    if (kernel == bench_kernel_id(BenchKernel::gemv) && r.n != n) continue;
     if (result_dtype(r) != dtype) continue;  // last: it parses the format name
     if (best == nullptr || r.gb_per_s > best->gb_per_s) best = &r;
   }
@@ -39,8 +39,8 @@ const BenchResult* fp16_baseline(const BenchReport& report, const BenchResult& r
   const BenchResult* base = nullptr;
   for (const auto& b : report.results) {
     // The format name is parsed last: this runs for every pair of GEMV rows.
-    if (b.kernel != "gemv" || b.m != r.m || b.k != r.k || b.n != r.n || !usable(b) ||
-        result_dtype(b) != DType::f16) {
+    if (b.kernel != bench_kernel_id(BenchKernel::gemv) || b.m != r.m || b.k != r.k || b.n != r.n ||
+        !usable(b) || result_dtype(b) != DType::f16) {
       continue;
     }
     const bool same = b.variant == r.variant;
@@ -69,14 +69,15 @@ SampleStats sample_stats(std::vector<double> v) {
 }
 
 std::optional<double> measured_read_bytes_per_s(const BenchReport& report) {
-  const BenchResult* best = best_result(report, "read", std::nullopt, 0);
+  const BenchResult* best =
+      best_result(report, bench_kernel_id(BenchKernel::read), std::nullopt, 0);
   if (best == nullptr) return std::nullopt;
   return best->gb_per_s * 1e9;
 }
 
 std::optional<double> gemv_efficiency(const BenchReport& report, DType dtype) {
   const auto read = measured_read_bytes_per_s(report);
-  const BenchResult* gemv = best_result(report, "gemv", dtype, 1);
+  const BenchResult* gemv = best_result(report, bench_kernel_id(BenchKernel::gemv), dtype, 1);
   if (!read || gemv == nullptr) return std::nullopt;
   return gemv->gb_per_s * 1e9 / *read;
 }
@@ -96,7 +97,7 @@ BenchReport derive_bench_metrics(BenchReport report) {
       r.pct_of_spec = 100.0 * bytes_per_s / *report.spec_bandwidth_bytes_per_s;
     }
     const auto dtype = result_dtype(r);
-    if (r.kernel != "gemv" || !dtype) continue;
+    if (r.kernel != bench_kernel_id(BenchKernel::gemv) || !dtype) continue;
     r.ideal_speedup = 16.0 / bits_per_element(*dtype);  // weight bytes relative to fp16
     const BenchResult* base = fp16_baseline(report, r);
     if (base == nullptr) continue;
@@ -109,7 +110,7 @@ BenchReport derive_bench_metrics(BenchReport report) {
 std::optional<double> best_gemv_bytes_per_s(const BenchReport& report, std::string_view format) {
   auto dtype = parse_dtype(format);
   if (!dtype) return std::nullopt;
-  const BenchResult* gemv = best_result(report, "gemv", *dtype, 1);
+  const BenchResult* gemv = best_result(report, bench_kernel_id(BenchKernel::gemv), *dtype, 1);
   if (gemv == nullptr) return std::nullopt;
   return gemv->gb_per_s * 1e9;
 }

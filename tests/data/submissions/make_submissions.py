@@ -144,6 +144,8 @@ def main():
     bad("broken_timer.json", "the timer is not reliable", noisy_timer)
     bad("mismatched_device_ids.json", "does not match the device ids",
         lambda d: d["device"].__setitem__("device_id", 9008))
+    bad("unknown_variant.json", "is not a headroom-bench variant",
+        lambda d: d["results"][0].__setitem__("variant", "turbo"))
     bad("card_name_mismatch.json", "is not the catalog's name for",
         lambda d: d["card"].__setitem__("name", "NVIDIA H100 80GB"))
     bad("card_name_unknown_device.json", "names a card, but the device ids",

@@ -1,23 +1,23 @@
-// The kernels and variants the bench runs. Inside the bench they are enums; their ids are the
-// strings of the headroom.bench.v1 document (`kernel`, `variant`) and of the shader names.
+// The kernels and variants the bench runs: the core's headroom.bench.v1 enums (bench_report.h),
+// whose ids are the document's `kernel` / `variant` strings and the shader names.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
+#include "headroom/bench_report.h"
+
 namespace headroom::bench {
 
-enum class Kernel { read, write, copy, copy_buffer, fill_buffer, size_sweep_read, dequant, gemv };
-
-// `driver` marks the vkCmdCopyBuffer / vkCmdFillBuffer baselines; the others are shader builds.
-enum class Variant { portable, fast, fp16, int8dot, driver };
+using Kernel = BenchKernel;
+using Variant = BenchVariant;
 
 // The quant variants in run order (what --variants accepts).
 inline constexpr Variant kQuantVariants[] = {Variant::portable, Variant::fast, Variant::fp16,
                                              Variant::int8dot};
 
-const char* kernel_id(Kernel kernel);
-const char* variant_id(Variant variant);
+inline const char* kernel_id(Kernel kernel) { return bench_kernel_id(kernel); }
+inline const char* variant_id(Variant variant) { return bench_variant_id(variant); }
 // One of kQuantVariants by id.
 std::optional<Variant> parse_quant_variant(std::string_view id);
 
