@@ -387,3 +387,81 @@ TEST_CASE("Gaudi takes the unmeasured class, not Ponte Vecchio's llama.cpp fit",
   const Card max1550 = *headroom::test::catalog().find_card("max-1550").value();
   CHECK(speed::classify_card(max1550) == speed::CardClass::intel_hbm);
 }
+
+TEST_CASE(
+    "speed: transformers eager decode takes the longer of host and GPU, bitsandbytes adds "
+    "its per-linear host ops",
+    "[speed][transformers]") {
+  // A server-hosted copy of the 8B model on an H100-like card: host-bound in eager mode.
+  SpeedInput in = dense_8b(RuntimeId::transformers);
+  in.card.segment = "datacenter";
+  in.card.bandwidth_bytes_per_s = 3.35e12;
+  in.prompt_tokens = 64;
+  in.output_tokens = 100;
+  const speed::StepCostParams& eager =
+      speed::step_cost_params(RuntimeId::transformers, speed::CardClass::nvidia_hbm);
+  // Host: 32 layers' ops plus one sequence; the GPU's ~5 ms of weight reads hide under it.
+  const double host_s = 32 * eager.per_layer_s + eager.per_step_s + eager.per_sequence_s;
+  SpeedEstimate bf16 = run(in);
+  CHECK(bf16.bound == "host");
+  CHECK(bf16.inter_token_latency_s == Approx(host_s).epsilon(1e-9));
+
+  // LLM.int8(): seven linear layers a block (q, k, v, o, gate, up, down), each with its host ops.
+  SpeedInput int8 = in;
+  int8.weight_dtype = DType::int8_rowwise;
+  int8.bits_per_weight = 8;
+  int8.weight_bytes /= 2;
+  int8.active_weight_bytes /= 2;
+  int8.linear_kernels = LinearKernels::bitsandbytes;
+  const double per_linear_s =
+      speed::linear_kernel_params(LinearKernels::bitsandbytes, DType::int8_rowwise)
+          .host_per_linear_s;
+  REQUIRE(per_linear_s > 0);
+  const SpeedEstimate e = run(int8);
+  CHECK(e.inter_token_latency_s == Approx(host_s + 32 * 7 * per_linear_s).epsilon(1e-9));
+  CHECK(e.speedup_vs_fp16 < 1.0);  // slower than the 16-bit copy despite half the bytes
+
+  // The same bytes through the runtime's own int8 kernels pay no per-linear host ops.
+  SpeedInput w8a8 = int8;
+  w8a8.linear_kernels = LinearKernels::runtime;
+  CHECK(run(w8a8).inter_token_latency_s == Approx(host_s).epsilon(1e-9));
+
+  // A desktop host (consumer card) issues the same ops in less time.
+  SpeedInput desktop = int8;
+  desktop.card.segment = "consumer";
+  CHECK(run(desktop).inter_token_latency_s ==
+        Approx(speed::eager_host_scale(desktop.card) * (host_s + 32 * 7 * per_linear_s))
+            .epsilon(1e-9));
+}
+
+TEST_CASE(
+    "speed: LLM.int8() keeps vLLM out of CUDA graphs; bitsandbytes 4-bit copies weights "
+    "to 16 bits past one token",
+    "[speed][transformers]") {
+  SpeedInput in = dense_8b(RuntimeId::vllm);
+  in.weight_dtype = DType::int8_rowwise;
+  in.bits_per_weight = 8;
+  in.weight_bytes /= 2;
+  in.active_weight_bytes /= 2;
+  SpeedInput bnb = in;
+  bnb.linear_kernels = LinearKernels::bitsandbytes;
+  const double per_linear_s =
+      speed::linear_kernel_params(LinearKernels::bitsandbytes, DType::int8_rowwise)
+          .host_per_linear_s;
+  // At least its own host ops per linear on top of the graph-captured W8A8 step.
+  CHECK(run(bnb).inter_token_latency_s >= run(in).inter_token_latency_s + 32 * 7 * per_linear_s);
+
+  // NF4 in vLLM: one graph-captured op per layer at batch 1 (no host term), and past one token
+  // a 16-bit copy of every weight written and read (4 bytes a weight more per step).
+  SpeedInput nf4 = dense_8b(RuntimeId::vllm);
+  nf4.weight_dtype = DType::nf4;
+  nf4.bits_per_weight = 4.5;
+  nf4.weight_bytes = nf4.weight_bytes / 16 * 4 + nf4.weight_bytes / 32;  // 4.5 bits a weight
+  nf4.active_weight_bytes = nf4.active_weight_bytes / 16 * 4 + nf4.active_weight_bytes / 32;
+  nf4.weight_only_quant = true;
+  SpeedInput nf4_bnb = nf4;
+  nf4_bnb.linear_kernels = LinearKernels::bitsandbytes;
+  CHECK(run(nf4_bnb).inter_token_latency_s == Approx(run(nf4).inter_token_latency_s));
+  nf4.users = nf4_bnb.users = 8;
+  CHECK(run(nf4_bnb).inter_token_latency_s > 1.5 * run(nf4).inter_token_latency_s);
+}

@@ -13,6 +13,7 @@
 #include "headroom/dtype.h"
 #include "headroom/result.h"
 #include "headroom/runtime.h"
+#include "headroom/weight_format.h"
 
 namespace headroom {
 
@@ -71,6 +72,7 @@ struct SpeedInput {
   DType weight_dtype = DType::bf16;  // dominant storage type of the big matrices
   double bits_per_weight = 16;       // average over all weights as stored
   bool weight_only_quant = false;    // weights dequantized to 16-bit for the matmul
+  LinearKernels linear_kernels = LinearKernels::runtime;  // whose layers run the quantized matmuls
   // Workload.
   std::uint64_t prompt_tokens = 0;
   std::uint64_t output_tokens = 0;
@@ -95,7 +97,7 @@ struct SpeedEstimate {
   double decode_tokens_per_s_per_user = 0;
   double decode_tokens_per_s_total = 0;
   double requests_per_minute = 0;
-  std::string bound;                 // "memory" | "compute"
+  std::string bound;  // "memory" | "compute" | "host" (eager steps waiting on the CPU)
   SpeedRange range;                  // for decode_tokens_per_s_per_user
   double speedup_vs_fp16 = 1;        // decode, batch as given, vs 16-bit weights
   double ideal_speedup_vs_fp16 = 1;  // 16 / bits_per_weight

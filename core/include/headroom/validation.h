@@ -30,7 +30,7 @@ struct ValidationRow {
   double error_pct = 0;                     // (predicted - measured) / measured * 100
   double measured_prompt_tokens_per_s = 0;  // 0 when the source gives none
   double predicted_prompt_tokens_per_s = 0;
-  std::string bound;     // "memory" | "compute"
+  std::string bound;     // "memory" | "compute" | "host" (eager steps waiting on the CPU)
   bool offload = false;  // llama.cpp partial offload: n_gpu_layers or n_cpu_moe set
   // What is compared. Speed rows: "decode_tokens_per_s" on `basis`. Serving rows (a
   // measured.metric): "tpot_ms", "ttft_ms" or "output_tokens_per_s" (all users together) under

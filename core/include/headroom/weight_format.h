@@ -15,6 +15,11 @@
 
 namespace headroom {
 
+// Whose layer code runs a format's quantized matmuls: the runtime's own kernels, or a library's
+// layers that the runtime calls per linear layer (bitsandbytes Linear8bitLt / Linear4bit), whose
+// host ops and kernels the speed model prices on their own (speed/params.cpp).
+enum class LinearKernels { runtime, bitsandbytes };
+
 // One published quality measurement of a format against an unquantized baseline.
 struct QualityCost {
   // "ppl_delta"      absolute perplexity increase (PPL units)
@@ -42,6 +47,7 @@ struct WeightFormat {
   std::vector<QualityCost> quality;
   std::vector<std::string> runtimes;  // of: vllm sglang trtllm tgi llama.cpp ollama transformers
   std::string source;                 // where the storage layout / recipe is defined
+  LinearKernels kernels = LinearKernels::runtime;
 };
 
 // Every known format, in a stable display order (HF formats, native, then GGUF).

@@ -205,6 +205,7 @@ std::vector<WeightFormat> hf_formats() {
                  {"transformers", "vllm", "tgi"},
                  "bitsandbytes functional.quantize_4bit(compress_statistics=True); transformers "
                  "BitsAndBytesConfig, get_keys_to_not_convert skips lm_head"});
+  out.back().kernels = LinearKernels::bitsandbytes;
   out.push_back({"bnb-nf4-nodq",
                  "bitsandbytes NF4, no double quant",
                  "hf",
@@ -215,6 +216,7 @@ std::vector<WeightFormat> hf_formats() {
                  {nf4_mmlu},
                  {"transformers", "vllm", "tgi"},
                  "bitsandbytes functional.quantize_4bit(blocksize=64, compress_statistics=False)"});
+  out.back().kernels = LinearKernels::bitsandbytes;
   out.push_back({"bnb-int8",
                  "bitsandbytes LLM.int8()",
                  "hf",
@@ -226,6 +228,7 @@ std::vector<WeightFormat> hf_formats() {
                    "LLM.int8() paper arXiv 2208.07339 Table 1 (12.45 -> 12.45)"}},
                  {"transformers", "vllm", "tgi"},
                  "bitsandbytes Linear8bitLt / Int8Params (CB int8 + SCB fp32 per row)"});
+  out.back().kernels = LinearKernels::bitsandbytes;
   out.push_back({"mxfp4",
                  "MXFP4 (MoE experts)",
                  "hf",

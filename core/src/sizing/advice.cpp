@@ -275,11 +275,23 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
 
   // 6. Speed reality of quantization.
   if (report.speed && report.speed->ideal_speedup_vs_fp16 > 1.2) {
-    char line[256];
-    std::snprintf(line, sizeof line,
-                  "decode speedup over 16-bit weights: about %.2fx here, not the %.2fx the byte "
-                  "ratio promises (dequantization and fixed costs)",
-                  report.speed->speedup_vs_fp16, report.speed->ideal_speedup_vs_fp16);
+    auto format = find_weight_format(report.inputs.weight_format);
+    const bool bnb = format && (*format)->kernels == LinearKernels::bitsandbytes;
+    const char* why = bnb ? "bitsandbytes runs every linear layer through host-side ops of its "
+                            "own, which a fast GPU waits on"
+                          : "dequantization and fixed costs";
+    char line[320];
+    if (report.speed->speedup_vs_fp16 < 1.0) {
+      std::snprintf(line, sizeof line,
+                    "decode is slower than with 16-bit weights here: about %.2fx their speed, "
+                    "where the byte ratio promises %.2fx (%s)",
+                    report.speed->speedup_vs_fp16, report.speed->ideal_speedup_vs_fp16, why);
+    } else {
+      std::snprintf(line, sizeof line,
+                    "decode speedup over 16-bit weights: about %.2fx here, not the %.2fx the "
+                    "byte ratio promises (%s)",
+                    report.speed->speedup_vs_fp16, report.speed->ideal_speedup_vs_fp16, why);
+    }
     advice.push_back(line);
   }
   return advice;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "headroom/units.h"
+#include "headroom/weight_format.h"
 #include "runtime/kv_layout.h"
 #include "sizing/internal.h"
 #include "speed/engine.h"
@@ -91,6 +92,16 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   out.insert(out.end(), a.notes.begin(), a.notes.end());
   const RuntimeKnobs& k = r.knobs;
   if (auto note = unmeasured_release_note(r)) out.push_back(*note);
+  if (auto format = find_weight_format(in.weight_format);
+      format && (*format)->kernels == LinearKernels::bitsandbytes)
+    out.push_back(
+        "bitsandbytes speed as measured on 0.45 (2024-12); 0.50 (2026-05) replaced its "
+        "4-bit kernels and has no published end-to-end figures yet");
+  if (r.runtime == RuntimeId::transformers)
+    out.push_back(std::string("eager decode waits on the host's CPU: sized for ") +
+                  (r.card.segment == "consumer" ? "a desktop's (as measured with an RTX 4090)"
+                                                : "a server's (as measured with an H100)") +
+                  "; the speed range covers faster and slower hosts");
   if (r.kv_dtype == "auto" && auto_kv_bytes_per_element(a, r.runtime, r.card) < 2.0) {
     out.push_back("KV cache in fp8_e4m3: SGLang's default for DeepSeek sparse attention on "
                   "compute capability 10+ (--kv-cache-dtype auto)");

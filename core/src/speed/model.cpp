@@ -85,6 +85,10 @@ struct Setup {
   double prefill_scale = 1;  // the serving engine's prefill rate on this card class
   double moe_prefill_efficiency = 1;        // routed experts' prefill GEMMs against the dense rate
   double attention_prefill_efficiency = 1;  // prefill attention against the 16-bit rate
+  bool eager = false;     // transformers: the host issues every op, the GPU runs behind it
+  double host_scale = 1;  // eager host time on this card's machine against a server's
+  speed::LinearKernelParams linear{0.0, false, false,
+                                   ""};  // a library's linear layers (bitsandbytes)
 };
 
 double peak_for_matmul(const SpeedInput& in) {
@@ -131,6 +135,9 @@ Setup make_setup(const SpeedInput& in) {
     s.prefill_scale = speed::engine_prefill_scale(s.cls.card_class, in.num_experts > 0);
   }
   s.link = speed::interconnect_params(in.card, s.cls.allreduce_latency_s);
+  s.eager = in.runtime == RuntimeId::transformers;
+  if (s.eager) s.host_scale = speed::eager_host_scale(in.card);
+  s.linear = speed::linear_kernel_params(in.linear_kernels, in.weight_dtype);
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
                                                               : in.card.throughput.bf16_flops_per_s;
@@ -234,6 +241,13 @@ double kv_read_bytes(const SpeedInput& in, double depth) {
   return full * depth + windowed + sparse * sparse_depth;
 }
 
+// Linear layers per transformer block that a library's layer code runs: q, k, v, o and the MLP's
+// three, or three per expert a token is routed to.
+double linears_per_layer(const SpeedInput& in) {
+  const double mlp = in.num_experts > 0 ? std::max<std::uint32_t>(in.experts_per_token, 1) : 1;
+  return 4.0 + 3.0 * mlp;
+}
+
 // The host's share of fixed_step_seconds: the scheduler's step and per-sequence work.
 double host_step_seconds(const Setup& s, double sequences) {
   const double per_sequence =
@@ -244,14 +258,19 @@ double host_step_seconds(const Setup& s, double sequences) {
 // Fixed and communication cost of one step of `sequences` sequences carrying `tokens` tokens.
 double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   const SpeedInput& in = *s.in;
-  double t = host_step_seconds(s, sequences) + in.num_layers * s.step.per_layer_s;
+  // Eager steps price their host work apart (eager_host_seconds): it overlaps the GPU's.
+  double t = s.eager ? 0.0 : host_step_seconds(s, sequences) + in.num_layers * s.step.per_layer_s;
   double moe_layer_s = s.moe.per_moe_layer_s;
   if (s.engine) {
     // Past the engine's largest CUDA graph every kernel is launched from the host.
     const double graphs = in.cuda_graph_max_batch > 0
                               ? in.cuda_graph_max_batch
                               : speed::default_graph_batch(*s.engine, in.card, in.gpus);
-    if (sequences > graphs) t += in.num_layers * s.engine->eager_per_layer_s;
+    // Layers that wait on the GPU (LLM.int8()) keep the whole step out of CUDA graphs, and their
+    // own host ops add up per linear layer.
+    const bool host_synced = s.linear.syncs_host;
+    if (sequences > graphs || host_synced) t += in.num_layers * s.engine->eager_per_layer_s;
+    if (host_synced) t += in.num_layers * linears_per_layer(in) * s.linear.host_per_linear_s;
     moe_layer_s = std::max(moe_layer_s, s.engine->per_moe_layer_s);
   }
   if (s.expert_bytes > 0) t += in.num_layers * moe_layer_s;  // routing, sort, dispatch
@@ -272,6 +291,26 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   return t;
 }
 
+// The host's time to issue one eager step (transformers): its ops per step, layer and sequence,
+// and the library's per-linear ops, on this card's kind of machine.
+double eager_host_seconds(const Setup& s, double sequences) {
+  const SpeedInput& in = *s.in;
+  const double layers = static_cast<double>(in.num_layers);
+  return s.host_scale *
+         (s.step.per_step_s + sequences * s.step.per_sequence_s + layers * s.step.per_layer_s +
+          layers * linears_per_layer(in) * s.linear.host_per_linear_s);
+}
+
+// bitsandbytes 4-bit past one token per step: each layer dequantizes its weights to a 16-bit
+// copy and runs a 16-bit GEMM on it, writing and reading 2 bytes a weight on top of the packed
+// read (functional.dequantize_4bit + torch.nn.functional.linear in bitsandbytes 0.45's
+// matmul_4bit). The copy is written after the host has issued it, so the time adds to the step.
+double dequant_copy_seconds(const Setup& s, double weights_bytes, double tokens) {
+  if (!s.linear.dequantizes_at_batch || tokens <= 1) return 0.0;
+  const double elements = weights_bytes * 8.0 / s.in->bits_per_weight;
+  return 4.0 * elements / (s.bandwidth_bytes_per_s * s.tp);
+}
+
 // What the engine spends on a request outside the GPU steps (API server, tokenizer): TTFT only.
 double per_request_seconds(const Setup& s) { return s.engine ? s.engine->per_request_s : 0.0; }
 
@@ -284,6 +323,7 @@ struct StepTime {
   double seconds = 0;
   double memory_s = 0;
   double compute_s = 0;
+  bool host_bound = false;  // an eager step waiting on the host to issue its ops
 };
 
 // One decode step: `batch` sequences at mean KV depth `depth`, plus `mixed_prefill` prompt
@@ -324,6 +364,13 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   st.compute_s = matmul_s + dequant_s;
   st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch, tokens);
+  if (s.eager) {
+    const double gpu_s = st.seconds + in.num_layers * speed::kEagerKernelFloorPerLayerS;
+    const double host_s = eager_host_seconds(s, batch);
+    st.host_bound = host_s > gpu_s;
+    st.seconds = std::max(gpu_s, host_s);
+  }
+  st.seconds += dequant_copy_seconds(s, weights, tokens);
   // vLLM's async scheduling prepares the next step on the host while the GPU runs this one:
   // the step costs the larger of the two ("overlapping CPU operations with GPU operations",
   // vllm-project/recipes OpenAI/GPT-OSS.md). No new figure: the host share is the fitted one.
@@ -331,8 +378,8 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   // 13.0% -> 12.3%, rows past 50% 13 -> 7; charging the host its unsaturated B x per-sequence
   // cost instead gives 17.9%.
   if (s.engine && in.async_scheduling) {
-    const double host = host_step_seconds(s, batch);
-    st.seconds = std::max(st.seconds - host, host);
+    const double scheduler_s = host_step_seconds(s, batch);
+    st.seconds = std::max(st.seconds - scheduler_s, scheduler_s);
   }
   // Streamed responses are built on the host while the GPU runs the next step (overlap
   // scheduler): past the GPU's time they set the step (speed/engine.cpp).
@@ -370,7 +417,10 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
   // Weight-only formats dequantize each weight once per chunk into a 16-bit tile.
   const double dequant_s = chunks * (weights * 8.0 / in.bits_per_weight) *
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
-  return std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1, per_chunk);
+  double t =
+      std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1, per_chunk);
+  if (s.eager) t = std::max(t, chunks * eager_host_seconds(s, 1));
+  return t + chunks * dequant_copy_seconds(s, weights, per_chunk);
 }
 
 double output_tokens(const SpeedInput& in) {
@@ -434,7 +484,7 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   e.inter_token_latency_s = d.seconds;
   e.decode_tokens_per_s_per_user = 1.0 / d.seconds;
   e.decode_tokens_per_s_total = users / d.seconds;
-  e.bound = d.memory_s >= d.compute_s ? "memory" : "compute";
+  e.bound = d.host_bound ? "host" : d.memory_s >= d.compute_s ? "memory" : "compute";
 
   // Users arriving together: prompts are prefilled first-come first-served; the mean user waits
   // for half the queue plus its own prompt, then one decode step for its first token.
@@ -453,6 +503,10 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   if (input.bench) u *= 0.5;             // measured bandwidth removes the largest unknown
   if (input.num_experts > 0) u += 0.10;  // routing skew and expert caching
   if (input.gpus > 1) u += 0.10;         // interconnect and split overheads
+  // Eager steps are host-bound on fast GPUs, and the host's CPU is not an input: the measured
+  // machines issue the same ops in 0.45x (a desktop) to 1.5-1.9x (a T4 server) the time of the
+  // fit's server.
+  if (input.runtime == RuntimeId::transformers) u += 0.20;
   if (input.host_layer_share > 0 || input.host_expert_share > 0)
     u += 0.20;  // system memory speed assumed
   e.range.low = e.decode_tokens_per_s_per_user * (1 - u);
@@ -468,6 +522,7 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
       bytes_from_double(static_cast<double>(input.active_weight_bytes) * scale);
   fp16.bits_per_weight = 16;
   fp16.weight_dtype = DType::f16;
+  fp16.linear_kernels = LinearKernels::runtime;
   fp16.weight_only_quant = false;
   // On the Vulkan backend a measured f16 GEMV is the baseline: the speedup is then the bench's
   // own measured dequantization tax.

@@ -197,9 +197,22 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
   static const StepCostParams kServing{
       0.8e-3, 15e-6, 0.3e-3,
       0.0,    8192,  "vLLM/SGLang/TRT-LLM/TGI with CUDA graphs: fit on vLLM rows"};
+  // Eager PyTorch as transformers' generate() runs it: host work per step, the GPU runs behind it
+  // (speed/model.cpp takes the longer). 0.75 ms a decoder layer and 0.05 ms a sequence, fit
+  // with the rest of the eager figures on the 44 batch-1 and batch-8 rows of
+  // tests/data/transformers_validation.json (bitsandbytes' own v0.45 benchmark: T4, RTX 4090,
+  // H100), where the H100 runs are host-bound: Llama-3.1-8B bf16 24.4 ms a token (32 layers),
+  // Qwen2.5-32B 50.8 ms (64 layers), both flat from batch 1 to 32. Median |error| over those rows
+  // for 0.65/0.70/0.75/0.80/0.85 ms a layer: 15.4/11.1/7.3/8.1/10.5%; per sequence 0/0.05/0.1 ms:
+  // 7.7/7.3/7.2%; nothing per step beyond the layers' (one figure fewer).
   static const StepCostParams kEager{
-      2.0e-3, 150e-6, 0.3e-3,
-      0.0,    4096,   "transformers eager mode: one launch per op, no graphs (estimate)"};
+      0.0,
+      0.75e-3,
+      0.05e-3,
+      0.0,
+      4096,
+      "transformers eager generate(): host-bound per-layer work, fit on "
+      "bitsandbytes v0.45 benchmark rows (transformers_validation.json)"};
   switch (runtime) {
     case RuntimeId::llamacpp:
     case RuntimeId::ollama:
@@ -285,6 +298,55 @@ const FormatParams& format_params(DType weight_dtype) {
     default:
       return kNone;
   }
+}
+
+const LinearKernelParams& linear_kernel_params(LinearKernels kernels, DType weight_dtype) {
+  // bitsandbytes layers per linear per step, host side, on the eager host of kEager, fit on
+  // tests/data/transformers_validation.json (bitsandbytes 0.45.0; batch 1 and 8) with it:
+  // - LLM.int8() at threshold 6.0 (transformers' load_in_8bit default): int8 row quantization of
+  //   the activations, outlier columns found with torch.argwhere (a device-to-host sync every
+  //   layer), the int8 GEMM, its dequantization, and a 16-bit GEMM of the outlier columns. 275 us
+  //   (200/225/250/275/300/325 us: median |error| 11.9/9.9/7.8/7.3/7.8/7.8%, worst 133/115/100/
+  //   87/76/66%, the worst a T4 row); H100 Llama-3.1-8B 81.7 ms a token against 24.4 in bf16.
+  // - NF4 at batch 1 (the 4-bit GEMV, bitsandbytes >= 0.40): 45 us
+  // (25/35/45/55: 11.1/8.4/7.3/8.7%).
+  // - NF4 with double quant, which dequantizes the absmax first: 70 us (60/70/80: 9.0/7.3/7.5%).
+  // Past one token a step, 0.45's matmul_4bit dequantizes each 4-bit weight to 16 bits and runs
+  // a 16-bit GEMM (speed/model.cpp dequant_copy_seconds). bitsandbytes 0.50 (2026-05, PR #1949
+  // "New 4bit GEMM kernels for inference", #1953 "Reduce Python CPU overhead") replaced both
+  // 4-bit paths; no end-to-end figures of it are published, so these describe 0.45.
+  // LLM.int8()'s argwhere waits on the GPU, so no runtime can capture it in a CUDA graph: vLLM
+  // turns CUDA graphs off for it ("CUDA graph is not supported on BitsAndBytes 8bit yet, fallback
+  // to the eager mode", vllm/config/model.py _verify_bnb_config) and pays these host ops too. The
+  // 4-bit layers are one custom op in vLLM (apply_bnb_4bit) that its graphs replay.
+  static const LinearKernelParams kInt8{
+      275e-6, false, true,
+      "bitsandbytes LLM.int8() (threshold 6.0): fit on bitsandbytes 0.45 rows"};
+  static const LinearKernelParams kNf4{
+      45e-6, true, false,
+      "bitsandbytes NF4 (4-bit GEMV at batch 1): fit on bitsandbytes 0.45 rows"};
+  static const LinearKernelParams kNf4Dq{
+      70e-6, true, false, "bitsandbytes NF4 + double quant: fit on bitsandbytes 0.45 rows"};
+  static const LinearKernelParams kNone{0.0, false, false, "the runtime's own kernels"};
+  if (kernels != LinearKernels::bitsandbytes) return kNone;
+  switch (weight_dtype) {
+    case DType::int8_rowwise:
+      return kInt8;
+    case DType::nf4:
+      return kNf4;
+    case DType::nf4_dq:
+      return kNf4Dq;
+    default:
+      return kNone;
+  }
+}
+
+double eager_host_scale(const Card& card) {
+  // The RTX 4090 rows of the same benchmark issue the same ops in 0.45 of the H100 server's time
+  // (Llama-3.1-8B LLM.int8() 44.9 ms a token against 81.7; NF4 14.8 against 33.1): fit with the
+  // figures above (0.40/0.45/0.50/0.55/0.60: median |error| 8.4/7.3/9.0/8.4/12.0%). One desktop
+  // machine measured; workstation, laptop and SoC hosts keep the server's figure.
+  return card.segment == "consumer" ? 0.45 : 1.0;
 }
 
 const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) {

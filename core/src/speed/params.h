@@ -8,6 +8,7 @@
 #include "headroom/card.h"
 #include "headroom/dtype.h"
 #include "headroom/runtime.h"
+#include "headroom/weight_format.h"
 
 namespace headroom::speed {
 
@@ -118,6 +119,28 @@ inline bool bench_gemv_is_the_kernel(RuntimeId runtime, Backend backend) {
 const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class);
 const FormatParams& format_params(DType weight_dtype);
 const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype);
+
+// Linear layers run by a library's own layer code, called once per layer per step (bitsandbytes
+// under transformers, vLLM and TGI): what that code adds to a step.
+struct LinearKernelParams {
+  double host_per_linear_s;   // eager host ops (and the waits they force) per linear per step
+  bool dequantizes_at_batch;  // past one token: dequantize to 16-bit, then a 16-bit GEMM
+  bool syncs_host;            // waits on the GPU inside the layer: no CUDA graph can hold it
+  const char* source;
+};
+const LinearKernelParams& linear_kernel_params(LinearKernels kernels, DType weight_dtype);
+
+// Eager PyTorch (transformers generate) is host-bound on fast GPUs: the CPU issues every op of a
+// step while the GPU runs behind it. A desktop's CPU (a consumer card's host) issues them this
+// much faster than a server's.
+double eager_host_scale(const Card& card);
+
+// Eager steps on the GPU side: the unfused small kernels of each layer (norms, rotary, residual
+// adds, cache appends) take their minimum durations on top of the weight reads. 150 us a layer,
+// fit on the GPU-bound rows of transformers_validation.json (RTX 4090 Llama-3.1-8B bf16 21.1 ms
+// a token at batch 1, 16.6 ms of weight reads; 0/50/100/150/200/250 us: median 7.8/7.8/7.3/7.3/
+// 7.3/7.3%, that row +27/+16/+7/-1/-8/-14%).
+constexpr double kEagerKernelFloorPerLayerS = 150e-6;
 
 // System memory that CPU-resident layers and experts stream from (llama.cpp --n-gpu-layers /
 // --n-cpu-moe): the share of the DIMMs' peak (channels x bus bytes x MT/s) that a decode step's

@@ -1,0 +1,85 @@
+// transformers' eager decode, 16-bit and bitsandbytes, against public measurements
+// (tests/data/transformers_validation.json: bitsandbytes' own v0.45 benchmark on a T4, an RTX 4090
+// and an H100). Prints every row's error. Eager steps on a fast GPU wait on the host's CPU, which
+// is not an input, so the thresholds are the set's own: median |error| 10% over all rows and 12%
+// on each of the RTX 4090 and H100 machines; the T4 machine, whose host issues the same ops about
+// 1.5-1.9x slower than the H100's, is reported, and no row may pass 120%.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "headroom/catalog.h"
+#include "headroom/validation.h"
+#include "test_data.h"
+
+using namespace headroom;
+
+namespace {
+
+std::vector<ValidationRow> load_rows() {
+  auto catalog = load_builtin_catalog();
+  REQUIRE(catalog.has_value());
+  const std::string text = test::read_test_data("transformers_validation.json");
+  REQUIRE_FALSE(text.empty());
+  auto rows = run_validation(*catalog, text);
+  if (!rows) FAIL(rows.error().message);
+  return *rows;
+}
+
+// "bnb045-h100-sxm-80gb-llama-3.1-8b-bnb-int8-b1" -> "h100-sxm-80gb llama-3.1-8b-instruct b1"
+std::string setting(const ValidationRow& r) {
+  return r.card + " " + r.model + " " + r.id.substr(r.id.rfind("-b") + 1);
+}
+
+}  // namespace
+
+TEST_CASE("transformers validation: eager decode within 10% median, 16-bit and bitsandbytes",
+          "[speed][validation][transformers]") {
+  const std::vector<ValidationRow> rows = load_rows();
+  std::cout << format_validation_table(rows);
+  CHECK(rows.size() >= 60);
+  std::map<std::string, std::vector<ValidationRow>> by_card;
+  for (const auto& r : rows) {
+    CHECK(r.runtime == "transformers");
+    CHECK_FALSE(r.source.empty());
+    by_card[r.card].push_back(r);
+  }
+  CHECK(summarize_validation(rows).median_abs_error_pct <= 10.0);
+  for (const char* card : {"rtx-4090", "h100-sxm-80gb"}) {
+    INFO(card);
+    REQUIRE(by_card.count(card) == 1);
+    CHECK(by_card[card].size() >= 15);
+    CHECK(summarize_validation(by_card[card]).median_abs_error_pct <= 12.0);
+  }
+  for (const auto& r : rows) {
+    INFO(r.id);
+    CHECK(std::fabs(r.error_pct) <= 120.0);
+  }
+}
+
+TEST_CASE("transformers validation: bitsandbytes decodes slower than 16-bit where it measures so",
+          "[speed][validation][transformers]") {
+  // What the byte ratio hides: LLM.int8() runs 2-4x slower than 16-bit weights at every batch,
+  // and NF4 slower on the T4 and H100 machines. Each quantized row against the 16-bit row of the
+  // same card, model and batch, predicted as measured.
+  const std::vector<ValidationRow> rows = load_rows();
+  std::map<std::string, const ValidationRow*> sixteen_bit;
+  for (const auto& r : rows)
+    if (r.quant == "bf16" || r.quant == "fp16") sixteen_bit[setting(r)] = &r;
+  std::size_t compared = 0;
+  for (const auto& r : rows) {
+    if (r.quant.rfind("bnb-", 0) != 0) continue;
+    auto base = sixteen_bit.find(setting(r));
+    if (base == sixteen_bit.end()) continue;
+    INFO(r.id);
+    const bool measured_slower = r.measured_value < base->second->measured_value;
+    if (r.quant == "bnb-int8") CHECK(measured_slower);
+    if (measured_slower) CHECK(r.predicted_value < base->second->predicted_value);
+    ++compared;
+  }
+  CHECK(compared >= 30);
+}
