@@ -465,3 +465,18 @@ TEST_CASE(
   nf4.users = nf4_bnb.users = 8;
   CHECK(run(nf4_bnb).inter_token_latency_s > 1.5 * run(nf4).inter_token_latency_s);
 }
+
+TEST_CASE("speed: transformers' device_map runs GPUs one after another, not tensor parallel",
+          "[speed][transformers]") {
+  // GPU-bound on a desktop card: two cards hold half the layers each and take turns, so a token
+  // still reads every weight at one card's bandwidth (vLLM's tensor parallel splits each read).
+  SpeedInput one = dense_8b(RuntimeId::transformers);
+  SpeedInput two = one;
+  two.gpus = 2;
+  CHECK(run(one).bound == "memory");
+  CHECK(run(two).inter_token_latency_s == Approx(run(one).inter_token_latency_s));
+  SpeedInput vllm_one = dense_8b(RuntimeId::vllm);
+  SpeedInput vllm_two = vllm_one;
+  vllm_two.gpus = 2;
+  CHECK(run(vllm_two).inter_token_latency_s < 0.8 * run(vllm_one).inter_token_latency_s);
+}

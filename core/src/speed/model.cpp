@@ -60,8 +60,12 @@ std::optional<Error> check_input(const SpeedInput& in) {
   return std::nullopt;
 }
 
-// llama.cpp hands the token from GPU to GPU (layer split); the others split every layer.
-bool splits_by_layer(RuntimeId runtime) { return is_llama_cpp(runtime); }
+// llama.cpp hands the token from GPU to GPU (layer split), and so does transformers under
+// device_map="auto", which "dispatches the weights for each layer across all available devices"
+// (Accelerate, Big Model Inference guide) and runs them in order; the others split every layer.
+bool splits_by_layer(RuntimeId runtime) {
+  return is_llama_cpp(runtime) || runtime == RuntimeId::transformers;
+}
 
 // Everything the step formulas need, resolved once from the input and the parameter tables.
 struct Setup {
@@ -454,7 +458,8 @@ const char* scheduling_note(const SpeedInput& in) {
              "hold "
              "consecutive layers and run one after another (layer split)";
     case RuntimeId::transformers:
-      return "static batch: users decode together in one batch per step; GPUs split each layer";
+      return "static batch: users decode together in one batch per step; GPUs hold consecutive "
+             "layers (device_map) and run one after another";
     case RuntimeId::vllm:
     case RuntimeId::sglang:
     case RuntimeId::trtllm:
