@@ -1,9 +1,10 @@
 // transformers' eager decode, 16-bit and bitsandbytes, against public measurements
 // (tests/data/transformers_validation.json: bitsandbytes' own v0.45 benchmark on a T4, an RTX 4090
 // and an H100). Prints every row's error. Eager steps on a fast GPU wait on the host's CPU, which
-// is not an input, so the thresholds are the set's own: median |error| 10% over all rows and 12%
-// on each of the RTX 4090 and H100 machines; the T4 machine, whose host issues the same ops about
-// 1.5-1.9x slower than the H100's, is reported, and no row may pass 120%.
+// is not an input (the model takes a desktop's for consumer cards, an older server's for Turing /
+// Volta, a current server's else), so the thresholds are the set's own: median |error| 10% over
+// all rows and 12% on each machine, no row past 45% (batch 32 on a 16-bit model, whose small-M
+// eager GEMMs are not modelled, comes closest).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -49,15 +50,15 @@ TEST_CASE("transformers validation: eager decode within 10% median, 16-bit and b
     by_card[r.card].push_back(r);
   }
   CHECK(summarize_validation(rows).median_abs_error_pct <= 10.0);
-  for (const char* card : {"rtx-4090", "h100-sxm-80gb"}) {
+  for (const char* card : {"t4", "rtx-4090", "h100-sxm-80gb"}) {
     INFO(card);
     REQUIRE(by_card.count(card) == 1);
-    CHECK(by_card[card].size() >= 15);
+    CHECK(by_card[card].size() >= 12);
     CHECK(summarize_validation(by_card[card]).median_abs_error_pct <= 12.0);
   }
   for (const auto& r : rows) {
     INFO(r.id);
-    CHECK(std::fabs(r.error_pct) <= 120.0);
+    CHECK(std::fabs(r.error_pct) <= 45.0);
   }
 }
 

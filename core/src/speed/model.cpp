@@ -508,9 +508,8 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   if (input.bench) u *= 0.5;             // measured bandwidth removes the largest unknown
   if (input.num_experts > 0) u += 0.10;  // routing skew and expert caching
   if (input.gpus > 1) u += 0.10;         // interconnect and split overheads
-  // Eager steps are host-bound on fast GPUs, and the host's CPU is not an input: the measured
-  // machines issue the same ops in 0.45x (a desktop) to 1.5-1.9x (a T4 server) the time of the
-  // fit's server.
+  // Eager steps are host-bound on fast GPUs, and the host's CPU is not an input (eager_host_scale
+  // guesses it from the card: a desktop, an older or a current server).
   if (input.runtime == RuntimeId::transformers) u += 0.20;
   if (input.host_layer_share > 0 || input.host_expert_share > 0)
     u += 0.20;  // system memory speed assumed

@@ -203,8 +203,8 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
   // tests/data/transformers_validation.json (bitsandbytes' own v0.45 benchmark: T4, RTX 4090,
   // H100), where the H100 runs are host-bound: Llama-3.1-8B bf16 24.4 ms a token (32 layers),
   // Qwen2.5-32B 50.8 ms (64 layers), both flat from batch 1 to 32. Median |error| over those rows
-  // for 0.65/0.70/0.75/0.80/0.85 ms a layer: 15.4/11.1/7.3/8.1/10.5%; per sequence 0/0.05/0.1 ms:
-  // 7.7/7.3/7.2%; nothing per step beyond the layers' (one figure fewer).
+  // for 0.65/0.70/0.75/0.80/0.85 ms a layer: 11.9/9.3/5.7/6.8/9.3%; per sequence 0/0.05/0.1 ms:
+  // 5.9/5.7/5.9%; nothing per step beyond the layers' (one figure fewer).
   static const StepCostParams kEager{
       0.0,
       0.75e-3,
@@ -306,11 +306,11 @@ const LinearKernelParams& linear_kernel_params(LinearKernels kernels, DType weig
   // - LLM.int8() at threshold 6.0 (transformers' load_in_8bit default): int8 row quantization of
   //   the activations, outlier columns found with torch.argwhere (a device-to-host sync every
   //   layer), the int8 GEMM, its dequantization, and a 16-bit GEMM of the outlier columns. 275 us
-  //   (200/225/250/275/300/325 us: median |error| 11.9/9.9/7.8/7.3/7.8/7.8%, worst 133/115/100/
-  //   87/76/66%, the worst a T4 row); H100 Llama-3.1-8B 81.7 ms a token against 24.4 in bf16.
+  //   (200/225/250/275/300/325 us: median |error| 7.2/6.9/5.7/5.7/5.9/5.6%, worst 55/44/34/26/
+  //   26/26%); H100 Llama-3.1-8B 81.7 ms a token against 24.4 in bf16.
   // - NF4 at batch 1 (the 4-bit GEMV, bitsandbytes >= 0.40): 45 us
-  // (25/35/45/55: 11.1/8.4/7.3/8.7%).
-  // - NF4 with double quant, which dequantizes the absmax first: 70 us (60/70/80: 9.0/7.3/7.5%).
+  // (25/35/45/55: 8.2/5.9/5.7/7.2%).
+  // - NF4 with double quant, which dequantizes the absmax first: 70 us (60/70/80: 6.0/5.7/6.3%).
   // Past one token a step, 0.45's matmul_4bit dequantizes each 4-bit weight to 16 bits and runs
   // a 16-bit GEMM (speed/model.cpp dequant_copy_seconds). bitsandbytes 0.50 (2026-05, PR #1949
   // "New 4bit GEMM kernels for inference", #1953 "Reduce Python CPU overhead") replaced both
@@ -344,9 +344,17 @@ const LinearKernelParams& linear_kernel_params(LinearKernels kernels, DType weig
 double eager_host_scale(const Card& card) {
   // The RTX 4090 rows of the same benchmark issue the same ops in 0.45 of the H100 server's time
   // (Llama-3.1-8B LLM.int8() 44.9 ms a token against 81.7; NF4 14.8 against 33.1): fit with the
-  // figures above (0.40/0.45/0.50/0.55/0.60: median |error| 8.4/7.3/9.0/8.4/12.0%). One desktop
+  // figures above (0.40/0.45/0.50/0.55/0.60: median |error| 6.1/5.7/6.8/6.1/7.3%). One desktop
   // machine measured; workstation, laptop and SoC hosts keep the server's figure.
-  return card.segment == "consumer" ? 0.45 : 1.0;
+  if (card.segment == "consumer") return 0.45;
+  // Turing and Volta datacenter cards sit in older, slower-clocked servers (the T4 of Colab and
+  // the g4dn / n1 cloud instances): the T4 rows take 1.5x the H100 server's time for every op,
+  // 16-bit and bitsandbytes alike (1.0/1.4/1.5/1.6/1.7/1.8: median |error| 7.3/6.1/5.7/6.1/6.6/
+  // 6.7%, the T4 rows' own 56.2/11.6/5.6/8.4/9.8/13.2%). One such machine measured.
+  const bool older = card.architecture == "Turing" || card.architecture == "Volta" ||
+                     card.architecture == "Pascal";
+  if (card.segment == "datacenter" && older) return 1.5;
+  return 1.0;
 }
 
 const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) {

@@ -131,15 +131,15 @@ struct LinearKernelParams {
 const LinearKernelParams& linear_kernel_params(LinearKernels kernels, DType weight_dtype);
 
 // Eager PyTorch (transformers generate) is host-bound on fast GPUs: the CPU issues every op of a
-// step while the GPU runs behind it. A desktop's CPU (a consumer card's host) issues them this
-// much faster than a server's.
+// step while the GPU runs behind it. A desktop's CPU (a consumer card's host) issues them faster
+// than a current server's, an older server's (Turing / Volta datacenter cards') slower.
 double eager_host_scale(const Card& card);
 
 // Eager steps on the GPU side: the unfused small kernels of each layer (norms, rotary, residual
 // adds, cache appends) take their minimum durations on top of the weight reads. 150 us a layer,
 // fit on the GPU-bound rows of transformers_validation.json (RTX 4090 Llama-3.1-8B bf16 21.1 ms
-// a token at batch 1, 16.6 ms of weight reads; 0/50/100/150/200/250 us: median 7.8/7.8/7.3/7.3/
-// 7.3/7.3%, that row +27/+16/+7/-1/-8/-14%).
+// a token at batch 1, 16.6 ms of weight reads; 0/50/100/150/200/250 us: median 5.9/5.9/5.9/5.7/
+// 5.7/5.7%, that row +27/+16/+7/-1/-8/-14%).
 constexpr double kEagerKernelFloorPerLayerS = 150e-6;
 
 // System memory that CPU-resident layers and experts stream from (llama.cpp --n-gpu-layers /
