@@ -600,3 +600,57 @@ TEST_CASE("vLLM's default max_num_seqs caps the users that run at once", "[sizin
   REQUIRE(l40s);
   CHECK(l40s->max_users <= 256);
 }
+
+TEST_CASE("transformers: static batches, device_map GPUs and bitsandbytes as users meet them",
+          "[sizing][transformers]") {
+  // Static batch: every prompt is prefilled before any first token, so more users never bring
+  // the first token sooner, and a request lasts the batch's prefill plus its decode.
+  auto one = request("llama-3.1-8b-instruct", "bnb-int8", RuntimeId::transformers, "h100-sxm-80gb");
+  auto four = one;
+  four.workload.users = 4;
+  auto r1 = size(one);
+  auto r4 = size(four);
+  REQUIRE(r1);
+  REQUIRE(r4);
+  REQUIRE(r1->speed);
+  REQUIRE(r4->speed);
+  CHECK(r4->speed->ttft_s >= r1->speed->ttft_s);
+  const double out = static_cast<double>(four.workload.output_tokens);
+  CHECK(r4->speed->requests_per_minute ==
+        Approx(60.0 * 4 /
+               (r4->speed->ttft_s - r4->speed->inter_token_latency_s +
+                out * r4->speed->inter_token_latency_s))
+            .epsilon(1e-6));
+
+  // device_map splits layers, not tensors: each GPU runs the whole batch through its layers and
+  // holds the batch's activations; weights and KV divide.
+  auto a = request("llama-3.1-8b-instruct", "bf16", RuntimeId::transformers, "h100-sxm-80gb");
+  a.workload.users = 64;
+  auto b = a;
+  b.gpus = 2;
+  auto ra = size(a);
+  auto rb = size(b);
+  REQUIRE(ra);
+  REQUIRE(rb);
+  CHECK(rb->memory.activation_bytes == ra->memory.activation_bytes);
+  CHECK(rb->memory.weights_bytes < ra->memory.weights_bytes);
+  CHECK(rb->max_users < 2 * ra->max_users);
+
+  // The advice for a model that needs more GPUs names transformers' own way to use them.
+  auto big = request("llama-3.1-70b-instruct", "bf16", RuntimeId::transformers, "h100-sxm-80gb");
+  auto rbig = size(big);
+  REQUIRE(rbig);
+  bool names_device_map = false;
+  for (const auto& line : rbig->advice) {
+    CHECK(line.find("--tensor-parallel-size") == std::string::npos);
+    if (line.find("device_map") != std::string::npos) names_device_map = true;
+  }
+  CHECK(names_device_map);
+
+  // LLM.int8() in vLLM: graphs off, the step waits on its host ops.
+  auto vllm = request("llama-3.1-8b-instruct", "bnb-int8", RuntimeId::vllm, "h100-sxm-80gb");
+  auto rv = size(vllm);
+  REQUIRE(rv);
+  REQUIRE(rv->speed);
+  CHECK(rv->speed->bound == "host");
+}

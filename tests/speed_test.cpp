@@ -2,6 +2,8 @@
 // quantization, MoE, batching, multi-GPU splits and bench calibration.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "headroom/speed.h"
 #include "sizing_fixtures.h"
 #include "speed/params.h"
@@ -479,4 +481,26 @@ TEST_CASE("speed: transformers' device_map runs GPUs one after another, not tens
   SpeedInput vllm_two = vllm_one;
   vllm_two.gpus = 2;
   CHECK(run(vllm_two).inter_token_latency_s < 0.8 * run(vllm_one).inter_token_latency_s);
+}
+
+TEST_CASE("speed: an eager MoE step pays bitsandbytes' host ops for every expert its batch touches",
+          "[speed][transformers]") {
+  // 128 experts, 8 per token: one token touches 8, 64 tokens nearly all of them.
+  SpeedInput in = dense_8b(RuntimeId::transformers);
+  in.card.segment = "datacenter";
+  in.num_experts = 128;
+  in.experts_per_token = 8;
+  in.active_weight_bytes = in.weight_bytes / 8;
+  in.weight_dtype = DType::int8_rowwise;
+  in.bits_per_weight = 8;
+  in.linear_kernels = LinearKernels::bitsandbytes;
+  const double per_linear_s =
+      speed::linear_kernel_params(LinearKernels::bitsandbytes, DType::int8_rowwise)
+          .host_per_linear_s;
+  const double one = run(in).inter_token_latency_s;
+  in.users = 64;
+  const double many = run(in).inter_token_latency_s;
+  const double touched_1 = 8.0;
+  const double touched_64 = 128.0 * (1 - std::pow(1 - 8.0 / 128.0, 64.0));
+  CHECK(many - one >= 32 * 3 * (touched_64 - touched_1) * per_linear_s);
 }

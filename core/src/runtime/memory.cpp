@@ -340,7 +340,9 @@ RuntimeMemory transformers(const MemoryInputs& in) {
   // bitsandbytes dequantizes one layer at a time into a 16-bit temporary.
   if (in.weights.bits_per_weight < 12)
     act += static_cast<double>(in.weights.largest_linear_elements) * 2.0;
-  m.activation_bytes = bytes_from_double(act / std::max<std::uint32_t>(in.request.gpus, 1));
+  // device_map splits the layers, not the tensors: each GPU runs its layers over the whole batch,
+  // so each holds the full batch's intermediates (and the last one the logits too).
+  m.activation_bytes = bytes_from_double(act);
   m.runtime_overhead_bytes = kCudaContextBytes;
   add_item(m, "weights", m.weights_bytes, "per GPU (device_map), as stored");
   add_item(m, "activations", m.activation_bytes, "prefill of the whole batch");

@@ -94,9 +94,12 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
   if (auto note = unmeasured_release_note(r)) out.push_back(*note);
   if (auto format = find_weight_format(in.weight_format);
       format && (*format)->kernels == LinearKernels::bitsandbytes)
-    out.push_back(
-        "bitsandbytes speed as measured on 0.45 (2024-12); 0.50 (2026-05) replaced its "
-        "4-bit kernels and has no published end-to-end figures yet");
+    out.push_back(std::string("bitsandbytes speed as measured on 0.45 (2024-12") +
+                  (r.card.vendor == "nvidia" ? ")"
+                                             : ", NVIDIA GPUs only; this card's backend is "
+                                               "unmeasured)") +
+                  "; 0.50 (2026-05) replaced its 4-bit kernels and has no published "
+                  "end-to-end figures yet");
   if (r.runtime == RuntimeId::transformers)
     out.push_back(std::string("eager decode waits on the host's CPU: sized for ") +
                   (r.card.segment == "consumer" ? "a desktop's (as measured with an RTX 4090)"

@@ -313,7 +313,13 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   const bool queued = report.max_users > 0 && speed_input.users > report.max_users;
   if (queued) speed_input.users = report.max_users;
   auto speed = estimate_speed(speed_input);
-  if (speed && queued) {
+  if (speed && queued && r.runtime == RuntimeId::transformers) {
+    // generate() has no queue: a batch past what fits runs out of memory; the speed shown is the
+    // largest batch that fits.
+    speed->model_note += " Speed of a batch of " + std::to_string(report.max_users) +
+                         " (the most that fit); generate() has no queue, so " +
+                         std::to_string(w.users) + " at once run out of memory.";
+  } else if (speed && queued) {
     speed->model_note += " " + std::to_string(report.max_users) + " of the " +
                          std::to_string(w.users) +
                          " users decode at once; the rest queue, and their first tokens wait "

@@ -245,11 +245,21 @@ double kv_read_bytes(const SpeedInput& in, double depth) {
   return full * depth + windowed + sparse * sparse_depth;
 }
 
-// Linear layers per transformer block that a library's layer code runs: q, k, v, o and the MLP's
-// three, or three per expert a token is routed to.
-double linears_per_layer(const SpeedInput& in) {
-  const double mlp = in.num_experts > 0 ? std::max<std::uint32_t>(in.experts_per_token, 1) : 1;
-  return 4.0 + 3.0 * mlp;
+// Linear layers per transformer block that a library's layer code runs in a step of `tokens`
+// tokens: q, k, v, o and the MLP's three, or three per expert the step's tokens are routed to
+// (E * (1 - (1 - k/E)^tokens) distinct experts, uniform routing, as weights_read_bytes).
+double linears_per_layer(const SpeedInput& in, double tokens) {
+  if (in.num_experts == 0) return 7.0;
+  const double experts = static_cast<double>(in.num_experts);
+  const double share = std::max<std::uint32_t>(in.experts_per_token, 1) / experts;
+  return 4.0 + 3.0 * experts * (1 - std::pow(1 - std::min(share, 1.0), std::max(tokens, 1.0)));
+}
+
+// Host ops of a library's linear layers that wait on the GPU (LLM.int8()): no CUDA graph holds
+// them, so the serving engines pay them every step, one linear after another.
+double synced_linear_seconds(const Setup& s, double tokens) {
+  if (!s.linear.syncs_host) return 0.0;
+  return s.in->num_layers * linears_per_layer(*s.in, tokens) * s.linear.host_per_linear_s;
 }
 
 // The host's share of fixed_step_seconds: the scheduler's step and per-sequence work.
@@ -274,7 +284,7 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
     // own host ops add up per linear layer.
     const bool host_synced = s.linear.syncs_host;
     if (sequences > graphs || host_synced) t += in.num_layers * s.engine->eager_per_layer_s;
-    if (host_synced) t += in.num_layers * linears_per_layer(in) * s.linear.host_per_linear_s;
+    t += synced_linear_seconds(s, tokens);
     moe_layer_s = std::max(moe_layer_s, s.engine->per_moe_layer_s);
   }
   if (s.expert_bytes > 0) t += in.num_layers * moe_layer_s;  // routing, sort, dispatch
@@ -295,14 +305,15 @@ double fixed_step_seconds(const Setup& s, double sequences, double tokens) {
   return t;
 }
 
-// The host's time to issue one eager step (transformers): its ops per step, layer and sequence,
-// and the library's per-linear ops, on this card's kind of machine.
-double eager_host_seconds(const Setup& s, double sequences) {
+// The host's time to issue one eager step (transformers) of `sequences` sequences carrying
+// `tokens` tokens: its ops per step, layer and sequence, and the library's per-linear ops, on this
+// card's kind of machine.
+double eager_host_seconds(const Setup& s, double sequences, double tokens) {
   const SpeedInput& in = *s.in;
   const double layers = static_cast<double>(in.num_layers);
   return s.host_scale *
          (s.step.per_step_s + sequences * s.step.per_sequence_s + layers * s.step.per_layer_s +
-          layers * linears_per_layer(in) * s.linear.host_per_linear_s);
+          layers * linears_per_layer(in, tokens) * s.linear.host_per_linear_s);
 }
 
 // bitsandbytes 4-bit past one token per step: each layer dequantizes its weights to a 16-bit
@@ -368,9 +379,11 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   const double dequant_s = elements * s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   st.compute_s = matmul_s + dequant_s;
   st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch, tokens);
+  if (s.engine)
+    st.host_bound = synced_linear_seconds(s, tokens) > std::max(st.memory_s, st.compute_s);
   if (s.eager) {
     const double gpu_s = st.seconds + in.num_layers * speed::kEagerKernelFloorPerLayerS;
-    const double host_s = eager_host_seconds(s, batch);
+    const double host_s = eager_host_seconds(s, batch, tokens);
     st.host_bound = host_s > gpu_s;
     st.seconds = std::max(gpu_s, host_s);
   }
@@ -423,7 +436,7 @@ double prefill_seconds(const Setup& s, double tokens, double prompt) {
                            s.dequant_ops_per_weight / (s.vector_flops_per_s * s.tp);
   double t =
       std::max(memory_s, compute_s + dequant_s) + chunks * fixed_step_seconds(s, 1, per_chunk);
-  if (s.eager) t = std::max(t, chunks * eager_host_seconds(s, 1));
+  if (s.eager) t = std::max(t, chunks * eager_host_seconds(s, 1, per_chunk));
   return t + chunks * dequant_copy_seconds(s, weights, per_chunk);
 }
 
@@ -500,8 +513,13 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   const double front_s = frontend_request_seconds(s);
   e.ttft_s = std::max(all_prefill * (users + 1) / (2 * users), 0.5 * (users - 1) * front_s) +
              first_step + per_request_seconds(s);
-
-  const double request_s = prefill_seconds(s, prompt, prompt) + out * decode_steady(s).seconds;
+  double request_s = prefill_seconds(s, prompt, prompt) + out * decode_steady(s).seconds;
+  if (s.eager) {
+    // generate() takes the users as one static batch: every prompt is prefilled before any first
+    // token, and the next batch starts when this one has finished.
+    e.ttft_s = all_prefill + first_step;
+    request_s = all_prefill + out * d.seconds;
+  }
   e.requests_per_minute = 60.0 * users / request_s;
 
   double u = s.cls.relative_uncertainty;
