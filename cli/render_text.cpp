@@ -201,6 +201,15 @@ std::string render_compare(const std::vector<CardFit>& fits) {
                   free_text.c_str());
     out += text;
   }
+  for (const auto& fit : fits) {
+    if (fit.sized() && fit.report.inputs.runtime == "transformers") {
+      out +=
+          "\ntransformers decodes eagerly: on most cards the host's CPU, not the card, sets "
+          "tok/s; a desktop-class CPU is assumed\nfor consumer, workstation, laptop and SoC "
+          "cards, a server's for datacenter cards (README, transformers).\n";
+      break;
+    }
+  }
   return out;
 }
 

@@ -134,6 +134,8 @@ const LinearKernelParams& linear_kernel_params(LinearKernels kernels, DType weig
 // step while the GPU runs behind it. A desktop's CPU (a consumer card's host) issues them faster
 // than a current server's, an older server's (Turing / Volta datacenter cards') slower.
 double eager_host_scale(const Card& card);
+// Cards whose host is a desktop-class CPU (consumer, workstation, laptop, SoC), not a server.
+bool desktop_class_host(const Card& card);
 
 // Eager steps on the GPU side: the unfused small kernels of each layer (norms, rotary, residual
 // adds, cache appends) take their minimum durations on top of the weight reads. 150 us a layer,
