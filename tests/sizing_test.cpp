@@ -654,3 +654,21 @@ TEST_CASE("transformers: static batches, device_map GPUs and bitsandbytes as use
   REQUIRE(rv->speed);
   CHECK(rv->speed->bound == "host");
 }
+
+TEST_CASE(
+    "speedup vs 16-bit is the 16-bit run's own speed: the format's 16-bit embedding is not "
+    "scaled as if quantized",
+    "[sizing]") {
+  for (RuntimeId runtime : {RuntimeId::vllm, RuntimeId::transformers}) {
+    auto awq = size(request("llama-3.1-8b-instruct", "awq", runtime, "rtx-4090"));
+    auto bf16 = size(request("llama-3.1-8b-instruct", "bf16", runtime, "rtx-4090"));
+    REQUIRE(awq);
+    REQUIRE(bf16);
+    REQUIRE(awq->speed);
+    REQUIRE(bf16->speed);
+    INFO(runtime_profile(runtime).key);
+    CHECK(awq->speed->speedup_vs_fp16 == Approx(awq->speed->decode_tokens_per_s_per_user /
+                                                bf16->speed->decode_tokens_per_s_per_user)
+                                             .epsilon(0.01));
+  }
+}

@@ -46,6 +46,10 @@ struct SpeedInput {
   std::uint64_t active_params = 0;        // per token (MoE: routed experts in use + shared)
   std::uint64_t weight_bytes = 0;         // all weights as stored
   std::uint64_t active_weight_bytes = 0;  // weights read per decode step at batch 1
+  // The same model in 16 bits (speedup_vs_fp16's baseline); 0: the stored bytes scaled by
+  // 16 / bits_per_weight, which counts a format's 16-bit embedding as if it were quantized.
+  std::uint64_t reference_weight_bytes = 0;
+  std::uint64_t reference_active_weight_bytes = 0;
   std::uint64_t kv_bytes_per_token = 0;   // whole model, all layers
   std::uint64_t state_bytes_per_sequence = 0;  // recurrent state, whole model (hybrids)
   // DeepSeek sparse attention: the part of kv_bytes_per_token (the MLA latent) that a decode

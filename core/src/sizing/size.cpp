@@ -67,6 +67,8 @@ SpeedInput make_speed_input(const SizingRequest& r, const ModelArch& a, const No
   s.active_params = in.active_params;
   s.weight_bytes = w.total_bytes;
   s.active_weight_bytes = w.active_bytes;
+  s.reference_weight_bytes = mul_bytes(in.total_params, 2);
+  s.reference_active_weight_bytes = mul_bytes(in.active_params, 2);
   s.kv_bytes_per_token = mul_bytes(kv.bytes_per_token(), is_llama_cpp(r.runtime) ? 1 : r.gpus);
   s.state_bytes_per_sequence =
       mul_bytes(kv.state_bytes_per_sequence, is_llama_cpp(r.runtime) ? 1 : r.gpus);

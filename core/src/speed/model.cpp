@@ -542,6 +542,11 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   fp16.weight_bytes = bytes_from_double(static_cast<double>(input.weight_bytes) * scale);
   fp16.active_weight_bytes =
       bytes_from_double(static_cast<double>(input.active_weight_bytes) * scale);
+  if (input.reference_weight_bytes > 0 && input.reference_active_weight_bytes > 0 &&
+      input.reference_active_weight_bytes <= input.reference_weight_bytes) {
+    fp16.weight_bytes = input.reference_weight_bytes;
+    fp16.active_weight_bytes = input.reference_active_weight_bytes;
+  }
   fp16.bits_per_weight = 16;
   fp16.weight_dtype = DType::f16;
   fp16.linear_kernels = LinearKernels::runtime;
