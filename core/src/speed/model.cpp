@@ -504,14 +504,17 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   e.decode_tokens_per_s_total = users / d.seconds;
   e.bound = d.host_bound ? "host" : d.memory_s >= d.compute_s ? "memory" : "compute";
 
-  // Users arriving together: prompts are prefilled first-come first-served; the mean user waits
-  // for half the queue plus its own prompt, then one decode step for its first token.
+  // Users arriving together: prompts are prefilled first-come first-served, a prefill chunk at a
+  // time; the mean user waits for half the chunks plus its own, then one decode step for its
+  // first token. Prompts that share one chunk all finish with it.
   const double all_prefill = prefill_seconds(s, users * prompt, prompt);
+  const double chunks = std::max(1.0, std::ceil(users * prompt / s.step.prefill_chunk_tokens));
+  const double waves = std::min(users, chunks);
   const double first_step = decode_step(s, users, prompt, 0).seconds;
   // Chat requests reach a vLLM engine one template rendering apart (engine_chat_template_s):
   // the mean user's prompt arrives (users - 1) / 2 renderings in, if that is later.
   const double front_s = frontend_request_seconds(s);
-  e.ttft_s = std::max(all_prefill * (users + 1) / (2 * users), 0.5 * (users - 1) * front_s) +
+  e.ttft_s = std::max(all_prefill * (waves + 1) / (2 * waves), 0.5 * (users - 1) * front_s) +
              first_step + per_request_seconds(s);
   double request_s = prefill_seconds(s, prompt, prompt) + out * decode_steady(s).seconds;
   if (s.eager) {
