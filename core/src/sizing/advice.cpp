@@ -299,7 +299,9 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
               "4-bit GEMM"
         : bnb && eager_or_int8 ? "bitsandbytes runs every linear layer through host-side ops of "
                                  "its own, which a fast GPU waits on"
-                               : "dequantization and fixed costs";
+        : report.speed->bound == "host"
+            ? "the step waits on the host's CPU issuing its ops, which fewer bytes do not shorten"
+            : "dequantization and fixed costs";
     char line[400];
     if (report.speed->speedup_vs_fp16 < 1.0) {
       std::snprintf(line, sizeof line,
