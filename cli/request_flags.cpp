@@ -49,6 +49,9 @@ constexpr FlagSpec kFlags[] = {
      "request's template in its API server, one at a time)"},
     {"async_scheduling", "--async-scheduling",
      "vLLM: on | off (default off): host scheduling overlaps the GPU step"},
+    {"host_cpu", "--host-cpu",
+     "transformers: desktop | server | older-server, the CPU its eager steps wait on (default: "
+     "guessed from the card)"},
     {"prefix_caching", "--prefix-caching",
      "vLLM: on | off (hybrid models then hold 2 state blocks per request; default off)"},
     {"n_gpu_layers", "--n-gpu-layers",

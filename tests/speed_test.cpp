@@ -432,7 +432,8 @@ TEST_CASE(
   SpeedInput desktop = int8;
   desktop.card.segment = "consumer";
   CHECK(run(desktop).inter_token_latency_s ==
-        Approx(speed::eager_host_scale(desktop.card) * (host_s + 32 * 7 * per_linear_s))
+        Approx(speed::eager_host_scale(speed::guess_host_cpu(desktop.card)) *
+               (host_s + 32 * 7 * per_linear_s))
             .epsilon(1e-9));
 }
 
@@ -503,4 +504,20 @@ TEST_CASE("speed: an eager MoE step pays bitsandbytes' host ops for every expert
   const double touched_1 = 8.0;
   const double touched_64 = 128.0 * (1 - std::pow(1 - 8.0 / 128.0, 64.0));
   CHECK(many - one >= 32 * 3 * (touched_64 - touched_1) * per_linear_s);
+}
+
+TEST_CASE("speed: --host-cpu sets the eager host the card would otherwise imply",
+          "[speed][transformers]") {
+  SpeedInput in = dense_8b(RuntimeId::transformers);
+  in.card.segment = "datacenter";
+  in.card.bandwidth_bytes_per_s = 3.35e12;  // host-bound on any host
+  const double guessed = run(in).inter_token_latency_s;
+  in.host_cpu = HostCpu::server;
+  CHECK(run(in).inter_token_latency_s == Approx(guessed));
+  in.host_cpu = HostCpu::desktop;
+  CHECK(run(in).inter_token_latency_s ==
+        Approx(guessed * speed::eager_host_scale(HostCpu::desktop)));
+  in.host_cpu = HostCpu::older_server;
+  CHECK(run(in).inter_token_latency_s ==
+        Approx(guessed * speed::eager_host_scale(HostCpu::older_server)));
 }

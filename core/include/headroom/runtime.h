@@ -41,6 +41,14 @@ Result<RuntimeId> parse_runtime(std::string_view key);
 // (false); nullopt for anything else.
 std::optional<bool> parse_chat_endpoint(std::string_view text);
 
+// The CPU that drives the GPU, for eager runtimes (transformers), whose steps wait on it: a
+// desktop-class one (consumer, workstation, laptop, SoC hosts), a current server's, or an older
+// server's (the slow-clocked hosts of T4 / V100 cloud instances). Unset: guessed from the card.
+enum class HostCpu { desktop, server, older_server };
+std::optional<HostCpu> parse_host_cpu(
+    std::string_view text);  // "desktop" | "server" | "older-server"
+const char* host_cpu_key(HostCpu cpu);
+
 // Runtime knobs a user can set; unset ones take the runtime's defaults.
 struct RuntimeKnobs {
   std::optional<std::uint64_t> max_model_len_tokens;    // vLLM/SGLang/TGI/TRT-LLM
@@ -79,6 +87,8 @@ struct RuntimeKnobs {
   // vLLM --async-scheduling: the scheduler and output processing of one step run while the GPU
   // runs the previous one, so a step costs the larger of the two, not their sum.
   std::optional<bool> async_scheduling;
+  // transformers: the host CPU (--host-cpu); unset: guessed from the card (speed/params.cpp).
+  std::optional<HostCpu> host_cpu;
 };
 
 }  // namespace headroom

@@ -77,6 +77,7 @@ struct SpeedInput {
   double bits_per_weight = 16;       // average over all weights as stored
   bool weight_only_quant = false;    // weights dequantized to 16-bit for the matmul
   LinearKernels linear_kernels = LinearKernels::runtime;  // whose layers run the quantized matmuls
+  std::optional<HostCpu> host_cpu;  // eager runtimes' host CPU; unset: guessed from the card
   // Workload.
   std::uint64_t prompt_tokens = 0;
   std::uint64_t output_tokens = 0;

@@ -65,6 +65,12 @@ class Builder {
     if (key == "flash_attention") return on_off(key, text, r.knobs.flash_attention);
     if (key == "prefix_caching") return on_off(key, text, r.knobs.prefix_caching);
     if (key == "async_scheduling") return on_off(key, text, r.knobs.async_scheduling);
+    if (key == "host_cpu") {
+      const auto cpu = parse_host_cpu(text);
+      if (!cpu) return invalid(key, "must be desktop, server or older-server (got '" + text + "')");
+      r.knobs.host_cpu = *cpu;
+      return std::nullopt;
+    }
     if (key == "endpoint") {
       const auto chat = parse_chat_endpoint(text);
       if (!chat) return invalid(key, "must be chat or completions (got '" + text + "')");
@@ -374,6 +380,7 @@ const std::vector<std::string_view>& request_keys() {
                                                       "prefix_caching",
                                                       "endpoint",
                                                       "async_scheduling",
+                                                      "host_cpu",
                                                       "n_gpu_layers",
                                                       "n_cpu_moe",
                                                       "host_bandwidth_gb_per_s",

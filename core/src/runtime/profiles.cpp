@@ -108,6 +108,25 @@ Result<RuntimeId> parse_runtime(std::string_view key) {
                      "' (known: vllm, sglang, trtllm, tgi, llama.cpp, ollama, transformers)");
 }
 
+std::optional<HostCpu> parse_host_cpu(std::string_view text) {
+  if (text == "desktop") return HostCpu::desktop;
+  if (text == "server") return HostCpu::server;
+  if (text == "older-server" || text == "older_server") return HostCpu::older_server;
+  return std::nullopt;
+}
+
+const char* host_cpu_key(HostCpu cpu) {
+  switch (cpu) {
+    case HostCpu::desktop:
+      return "desktop";
+    case HostCpu::server:
+      return "server";
+    case HostCpu::older_server:
+      return "older-server";
+  }
+  return "server";
+}
+
 std::optional<bool> parse_chat_endpoint(std::string_view text) {
   if (text == "chat") return true;
   if (text == "completions") return false;

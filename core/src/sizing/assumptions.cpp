@@ -100,13 +100,15 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
                                                "unmeasured)") +
                   "; 0.50 (2026-05) replaced its 4-bit kernels and has no published "
                   "end-to-end figures yet");
-  if (r.runtime == RuntimeId::transformers)
-    out.push_back(
-        std::string("eager decode waits on the host's CPU: sized for ") +
-        (speed::desktop_class_host(r.card) ? "a desktop-class CPU's (as measured with an RTX 4090)"
-         : speed::eager_host_scale(r.card) > 1 ? "an older server's (as measured with a T4)"
-                                               : "a current server's (as measured with an H100)") +
-        "; the speed range covers faster and slower hosts");
+  if (r.runtime == RuntimeId::transformers && !k.host_cpu) {
+    const HostCpu cpu = speed::guess_host_cpu(r.card);
+    out.push_back(std::string("eager decode waits on the host's CPU: sized for ") +
+                  (cpu == HostCpu::desktop ? "a desktop-class CPU (as measured with an RTX 4090)"
+                   : cpu == HostCpu::older_server
+                       ? "an older server's (as measured with a T4)"
+                       : "a current server's (as measured with an H100)") +
+                  "; --host-cpu desktop|server|older-server says otherwise");
+  }
   if (r.kv_dtype == "auto" && auto_kv_bytes_per_element(a, r.runtime, r.card) < 2.0) {
     out.push_back("KV cache in fp8_e4m3: SGLang's default for DeepSeek sparse attention on "
                   "compute capability 10+ (--kv-cache-dtype auto)");

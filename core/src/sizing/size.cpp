@@ -288,6 +288,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
 
   SpeedInput speed_input = make_speed_input(r, a, in, weights, kv);
   speed_input.linear_kernels = format->kernels;
+  speed_input.host_cpu = r.knobs.host_cpu;
   speed_input.llama_build_month = r.knobs.llama_build_month.value_or("");
   speed_input.engine_version = r.knobs.engine_version.value_or("");
   speed_input.stream_interval = r.knobs.stream_interval.value_or(1);

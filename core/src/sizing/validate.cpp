@@ -114,6 +114,11 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                    std::string("is modelled for TensorRT-LLM only (its host cost per streamed "
                                "response); ") +
                        runtime_profile(r.runtime).name + " is sized as streaming every step");
+  // Only transformers' eager steps wait on the host; the engines' host costs are fit per engine.
+  if (k.host_cpu && r.runtime != RuntimeId::transformers)
+    return invalid("host_cpu", std::string("is modelled for transformers' eager steps only; ") +
+                                   runtime_profile(r.runtime).name +
+                                   "'s host costs are part of its engine figures");
   if (k.async_scheduling && *k.async_scheduling && r.runtime != RuntimeId::vllm)
     return invalid("async_scheduling", std::string("is a vLLM option; ") +
                                            runtime_profile(r.runtime).name +

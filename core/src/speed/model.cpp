@@ -140,7 +140,8 @@ Setup make_setup(const SpeedInput& in) {
   }
   s.link = speed::interconnect_params(in.card, s.cls.allreduce_latency_s);
   s.eager = in.runtime == RuntimeId::transformers;
-  if (s.eager) s.host_scale = speed::eager_host_scale(in.card);
+  if (s.eager)
+    s.host_scale = speed::eager_host_scale(in.host_cpu.value_or(speed::guess_host_cpu(in.card)));
   s.linear = speed::linear_kernel_params(in.linear_kernels, in.weight_dtype);
   s.tp = splits_by_layer(in.runtime) ? 1.0 : static_cast<double>(in.gpus);
   const double fp16 = in.card.throughput.fp16_flops_per_s > 0 ? in.card.throughput.fp16_flops_per_s
@@ -529,8 +530,8 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   if (input.bench) u *= 0.5;             // measured bandwidth removes the largest unknown
   if (input.num_experts > 0) u += 0.10;  // routing skew and expert caching
   if (input.gpus > 1) u += 0.10;         // interconnect and split overheads
-  // Eager steps are host-bound on fast GPUs, and the host's CPU is not an input (eager_host_scale
-  // guesses it from the card: a desktop, an older or a current server).
+  // Eager steps are host-bound on fast GPUs, and the host's CPU is not an input (guess_host_cpu
+  // takes it from the card: a desktop, an older or a current server, unless --host-cpu says).
   if (input.runtime == RuntimeId::transformers) u += 0.20;
   if (input.host_layer_share > 0 || input.host_expert_share > 0)
     u += 0.20;  // system memory speed assumed

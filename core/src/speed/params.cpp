@@ -341,26 +341,36 @@ const LinearKernelParams& linear_kernel_params(LinearKernels kernels, DType weig
   }
 }
 
-bool desktop_class_host(const Card& card) {
-  return card.segment == "consumer" || card.segment == "workstation" || card.segment == "laptop" ||
-         card.segment == "soc";
-}
-
-double eager_host_scale(const Card& card) {
-  // The RTX 4090 rows of the same benchmark issue the same ops in 0.45 of the H100 server's time
-  // (Llama-3.1-8B LLM.int8() 44.9 ms a token against 81.7; NF4 14.8 against 33.1): fit with the
-  // figures above (0.40/0.45/0.50/0.55/0.60: median |error| 6.1/5.7/6.8/6.1/7.3%). One desktop
-  // machine measured. Workstation cards sit in towers, laptops and SoCs (Apple M-series, Strix
-  // Halo) carry the same class of fast client cores: all take the desktop's figure.
-  if (desktop_class_host(card)) return 0.45;
+HostCpu guess_host_cpu(const Card& card) {
+  // Workstation cards sit in towers, laptops and SoCs (Apple M-series, Strix Halo) carry the
+  // same class of fast client cores as a desktop's.
+  if (card.segment == "consumer" || card.segment == "workstation" || card.segment == "laptop" ||
+      card.segment == "soc")
+    return HostCpu::desktop;
   // Turing and Volta datacenter cards sit in older, slower-clocked servers (the T4 of Colab and
-  // the g4dn / n1 cloud instances): the T4 rows take 1.5x the H100 server's time for every op,
-  // 16-bit and bitsandbytes alike (1.0/1.4/1.5/1.6/1.7/1.8: median |error| 7.3/6.1/5.7/6.1/6.6/
-  // 6.7%, the T4 rows' own 56.2/11.6/5.6/8.4/9.8/13.2%). One such machine measured.
+  // the g4dn / n1 cloud instances).
   const bool older = card.architecture == "Turing" || card.architecture == "Volta" ||
                      card.architecture == "Pascal";
-  if (card.segment == "datacenter" && older) return 1.5;
-  return 1.0;
+  return card.segment == "datacenter" && older ? HostCpu::older_server : HostCpu::server;
+}
+
+double eager_host_scale(HostCpu cpu) {
+  switch (cpu) {
+    case HostCpu::desktop:
+      // The RTX 4090 rows of the same benchmark issue the same ops in 0.45 of the H100 server's
+      // time (Llama-3.1-8B LLM.int8() 44.9 ms a token against 81.7; NF4 14.8 against 33.1): fit
+      // with the figures above (0.40/0.45/0.50/0.55/0.60: median |error| 6.1/5.7/6.8/6.1/7.3%).
+      // One desktop machine measured.
+      return 0.45;
+    case HostCpu::older_server:
+      // The T4 rows take 1.5x the H100 server's time for every op, 16-bit and bitsandbytes alike
+      // (1.0/1.4/1.5/1.6/1.7/1.8: median |error| 7.3/6.1/5.7/6.1/6.6/6.7%, the T4 rows' own
+      // 56.2/11.6/5.6/8.4/9.8/13.2%). One such machine measured.
+      return 1.5;
+    case HostCpu::server:
+      break;
+  }
+  return 1.0;  // the H100 server the per-layer and per-linear figures were fit on
 }
 
 const MoeKernelParams& moe_kernel_params(RuntimeId runtime, DType weight_dtype) {

@@ -133,9 +133,9 @@ const LinearKernelParams& linear_kernel_params(LinearKernels kernels, DType weig
 // Eager PyTorch (transformers generate) is host-bound on fast GPUs: the CPU issues every op of a
 // step while the GPU runs behind it. A desktop's CPU (a consumer card's host) issues them faster
 // than a current server's, an older server's (Turing / Volta datacenter cards') slower.
-double eager_host_scale(const Card& card);
-// Cards whose host is a desktop-class CPU (consumer, workstation, laptop, SoC), not a server.
-bool desktop_class_host(const Card& card);
+double eager_host_scale(HostCpu cpu);
+// The host a card usually sits in, when the request does not say (--host-cpu).
+HostCpu guess_host_cpu(const Card& card);
 
 // Eager steps on the GPU side: the unfused small kernels of each layer (norms, rotary, residual
 // adds, cache appends) take their minimum durations on top of the weight reads. 150 us a layer,
