@@ -215,6 +215,7 @@ expect_error "--users" reality --model llama-3.1-8b-instruct --runtime llama.cpp
 expect_error "--gpus" reality --model llama-3.1-8b-instruct --runtime llama.cpp --card rtx-4090 --gpus 0
 expect_error "--host-cpu" size --model llama-3.1-8b-instruct --runtime transformers --card t4 --host-cpu laptop
 expect_error "--host-cpu" size --model llama-3.1-8b-instruct --runtime vllm --card h100-sxm-80gb --host-cpu server
+expect_error "--gpus" size --model llama-3.1-8b-instruct --runtime llama.cpp --card apple-m2-max-96gb --gpus 4
 cfg() {  # cfg file extra-json: a small llama config.json with extra keys (the last key wins)
   printf '{"model_type": "llama", "hidden_size": 256, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 512, "vocab_size": 1000%s}' "$2" >"$1"
 }

@@ -49,6 +49,12 @@ std::optional<Error> check_numbers(const SizingRequest& r) {
   if (r.card.usable_memory_bytes == 0 || r.card.bandwidth_bytes_per_s <= 0) {
     return invalid("card", "has no usable memory or bandwidth");
   }
+  // A unified-memory device (an SoC or a CPU) is one machine; spreading a model over several
+  // (llama.cpp RPC, exo) is a network split, not modelled.
+  if (r.card.unified_memory && r.gpus > 1)
+    return invalid("gpus", "must be 1 for " + r.card.name +
+                               ": it is one device sharing memory with its CPU (several machines "
+                               "over a network are not modelled)");
   const RuntimeKnobs& k = r.knobs;
   if (k.gpu_memory_utilization &&
       !(*k.gpu_memory_utilization > 0 && *k.gpu_memory_utilization <= 1)) {
