@@ -464,24 +464,31 @@ StepTime decode_steady(const Setup& s) {
   return decode_step(s, users, depth, mixed);
 }
 
-const char* scheduling_note(const SpeedInput& in) {
+// How the runtime batches users, and with several GPUs how it splits the model.
+std::string scheduling_note(const SpeedInput& in) {
+  const bool several = in.gpus > 1;
   switch (in.runtime) {
     case RuntimeId::llamacpp:
     case RuntimeId::ollama:
-      return "parallel slots (llama.cpp): users share one batch per step, one model copy; GPUs "
-             "hold "
-             "consecutive layers and run one after another (layer split)";
+      return std::string(
+                 "parallel slots (llama.cpp): users share one batch per step, one model "
+                 "copy") +
+             (several ? "; GPUs hold consecutive layers and run one after another (layer split)"
+                      : "");
     case RuntimeId::transformers:
-      return "static batch: users decode together in one batch per step; GPUs hold consecutive "
-             "layers (device_map) and run one after another";
+      return std::string("static batch: users decode together in one batch per step") +
+             (several ? "; GPUs hold consecutive layers (device_map) and run one after another"
+                      : "");
     case RuntimeId::vllm:
     case RuntimeId::sglang:
     case RuntimeId::trtllm:
     case RuntimeId::tgi:
       break;
   }
-  return "continuous batching: all users decode in one batch per step, prompts prefilled in chunks "
-         "mixed into decode steps; GPUs split each layer (tensor parallel)";
+  return std::string(
+             "continuous batching: all users decode in one batch per step, prompts "
+             "prefilled in chunks") +
+         (several ? "; GPUs split each layer (tensor parallel)" : "");
 }
 
 }  // namespace
@@ -562,7 +569,7 @@ Result<SpeedEstimate> estimate_speed(const SpeedInput& input) {
   e.speedup_vs_fp16 = decode_together(s16).seconds / d.seconds;
   e.ideal_speedup_vs_fp16 = scale;
 
-  e.model_note = std::string(scheduling_note(input)) + "; card class " + s.cls.name;
+  e.model_note = scheduling_note(input) + "; card class " + s.cls.name;
   // Which release the serving engine's scheduler costs describe (speed/engine.cpp).
   if (s.engine)
     e.model_note += std::string("; engine figures of ") + runtime_profile(input.runtime).key +
