@@ -382,13 +382,15 @@ StepTime decode_step(const Setup& s, double batch, double depth, double mixed_pr
   st.seconds = std::max(st.memory_s, st.compute_s) + fixed_step_seconds(s, batch, tokens);
   if (s.engine)
     st.host_bound = synced_linear_seconds(s, tokens) > std::max(st.memory_s, st.compute_s);
+  const double copy_s = dequant_copy_seconds(s, weights, tokens);
   if (s.eager) {
     const double gpu_s = st.seconds + in.num_layers * speed::kEagerKernelFloorPerLayerS;
     const double host_s = eager_host_seconds(s, batch, tokens);
-    st.host_bound = host_s > gpu_s;
+    st.host_bound = host_s > gpu_s + copy_s;  // the copy is DRAM traffic the GPU waits on
     st.seconds = std::max(gpu_s, host_s);
   }
-  st.seconds += dequant_copy_seconds(s, weights, tokens);
+  if (copy_s > 0) st.memory_s += copy_s;
+  st.seconds += copy_s;
   // vLLM's async scheduling prepares the next step on the host while the GPU runs this one:
   // the step costs the larger of the two ("overlapping CPU operations with GPU operations",
   // vllm-project/recipes OpenAI/GPT-OSS.md). No new figure: the host share is the fitted one.
