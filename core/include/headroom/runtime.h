@@ -47,7 +47,6 @@ std::optional<bool> parse_chat_endpoint(std::string_view text);
 enum class HostCpu { desktop, server, older_server };
 std::optional<HostCpu> parse_host_cpu(
     std::string_view text);  // "desktop" | "server" | "older-server"
-const char* host_cpu_key(HostCpu cpu);
 
 // Runtime knobs a user can set; unset ones take the runtime's defaults.
 struct RuntimeKnobs {

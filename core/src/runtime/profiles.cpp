@@ -115,18 +115,6 @@ std::optional<HostCpu> parse_host_cpu(std::string_view text) {
   return std::nullopt;
 }
 
-const char* host_cpu_key(HostCpu cpu) {
-  switch (cpu) {
-    case HostCpu::desktop:
-      return "desktop";
-    case HostCpu::server:
-      return "server";
-    case HostCpu::older_server:
-      return "older-server";
-  }
-  return "server";
-}
-
 std::optional<bool> parse_chat_endpoint(std::string_view text) {
   if (text == "chat") return true;
   if (text == "completions") return false;

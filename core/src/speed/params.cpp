@@ -199,12 +199,13 @@ const StepCostParams& step_cost_params(RuntimeId runtime, CardClass card_class) 
       0.0,    8192,  "vLLM/SGLang/TRT-LLM/TGI with CUDA graphs: fit on vLLM rows"};
   // Eager PyTorch as transformers' generate() runs it: host work per step, the GPU runs behind it
   // (speed/model.cpp takes the longer). 0.75 ms a decoder layer and 0.05 ms a sequence, fit
-  // with the rest of the eager figures on the 44 batch-1 and batch-8 rows of
+  // with the rest of the eager figures on the 44 batch-1 and batch-8 bnb045-* rows of
   // tests/data/transformers_validation.json (bitsandbytes' own v0.45 benchmark: T4, RTX 4090,
-  // H100), where the H100 runs are host-bound: Llama-3.1-8B bf16 24.4 ms a token (32 layers),
-  // Qwen2.5-32B 50.8 ms (64 layers), both flat from batch 1 to 32. Median |error| over those rows
-  // for 0.65/0.70/0.75/0.80/0.85 ms a layer: 11.9/9.3/5.7/6.8/9.3%; per sequence 0/0.05/0.1 ms:
-  // 5.9/5.7/5.9%; nothing per step beyond the layers' (one figure fewer).
+  // H100; its optimum-* rows are a held-out check), where the H100 runs are host-bound:
+  // Llama-3.1-8B bf16 24.4 ms a token (32 layers), Qwen2.5-32B 50.8 ms (64 layers), both flat from
+  // batch 1 to 32. Median |error| over those rows for 0.65/0.70/0.75/0.80/0.85 ms a
+  // layer: 11.9/9.3/5.7/6.8/9.3%; per sequence 0/0.05/0.1 ms: 5.9/5.7/5.9%; nothing per step beyond
+  // the layers' (one figure fewer).
   static const StepCostParams kEager{
       0.0,
       0.75e-3,
