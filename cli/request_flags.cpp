@@ -49,6 +49,9 @@ constexpr FlagSpec kFlags[] = {
      "request's template in its API server, one at a time)"},
     {"async_scheduling", "--async-scheduling",
      "vLLM: on | off (default off): host scheduling overlaps the GPU step"},
+    {"expert_parallel", "--expert-parallel",
+     "vLLM / SGLang / TensorRT-LLM MoE: on | off (default off): whole experts split across the "
+     "GPUs (vLLM --enable-expert-parallel, SGLang --ep-size, TRT-LLM --ep_size = GPUs)"},
     {"host_cpu", "--host-cpu",
      "transformers: desktop | server | older-server, the CPU its eager steps wait on (default: "
      "guessed from the card)"},

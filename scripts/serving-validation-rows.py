@@ -46,11 +46,12 @@ for r in src:
     }
     # Server options the source's runs set: those that hold first tokens back (TensorRT-LLM),
     # how the clients got their tokens (streaming, stream_interval, the chat or completions
-    # endpoint), vLLM's --async-scheduling (from the serving command in the source), TGI's
+    # endpoint), vLLM's --async-scheduling and expert parallelism (vLLM --enable-expert-parallel,
+    # SGLang --ep-size, TensorRT-LLM --ep_size, from the serving command in the source), TGI's
     # prompt-token budget per prefill batch, CUDA graph range, and the KV cache dtype of the run.
     for key in ('stream_interval', 'batch_wait_timeout_iters', 'batch_wait_max_tokens_ratio',
                 'streaming', 'max_batch_prefill_tokens', 'kv_dtype', 'cuda_graph_max_batch',
-                'output_length_cv', 'endpoint', 'async_scheduling'):
+                'output_length_cv', 'endpoint', 'async_scheduling', 'expert_parallel'):
         if r.get(key) is not None: base[key] = r[key]
     # Burst rows without a concurrency figure sent num_prompts requests at once.
     users = r['users'] if r['users'] is not None else r.get('num_prompts')

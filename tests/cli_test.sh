@@ -107,6 +107,14 @@ expect_ok "doc['speed']['ttft_s'] > json.load(open('$tmp/completions.json'))['sp
 expect_error "--endpoint must be chat or completions" "${chat[@]}" --endpoint responses
 expect_error "--async-scheduling is a vLLM option" \
   size --model qwen3-8b --runtime sglang --card h100-sxm-80gb --async-scheduling on
+# Expert parallelism: on | off, MoE models on vLLM / SGLang / TensorRT-LLM only; a block-fp8
+# checkpoint whose experts a GPU count cannot split whole is refused, as vLLM refuses to load it.
+expect_error "--expert-parallel" size --model qwen3-30b-a3b --runtime vllm --card h100-sxm-80gb --gpus 2 --expert-parallel maybe
+expect_error "--expert-parallel applies to mixture-of-experts" size --model qwen3-8b --runtime vllm --card h100-sxm-80gb --gpus 2 --expert-parallel on
+expect_error "1536 / 8 is not a whole number of 128-wide blocks" \
+  size --model qwen3-235b-a22b --quant fp8-block --runtime vllm --card h100-sxm-80gb --gpus 8
+expect_ok "doc['memory']['weights_bytes'] > 0" \
+  size --model qwen3-235b-a22b --quant fp8-block --runtime vllm --card h100-sxm-80gb --gpus 8 --expert-parallel on --json
 expect_error "--flash-attention is a llama.cpp/Ollama setting" \
   size --model qwen3-8b --runtime vllm --card h100-sxm-80gb --flash-attention off
 expect_error "--max-model-len is a serving-engine setting" \

@@ -26,6 +26,7 @@ export interface SizeRequest {
   flash_attention?: boolean | 'on' | 'off';
   prefix_caching?: boolean | 'on' | 'off';  // vLLM only
   async_scheduling?: boolean | 'on' | 'off';  // vLLM --async-scheduling
+  expert_parallel?: boolean | 'on' | 'off';  // MoE on vLLM / SGLang / TRT-LLM: whole experts per GPU
   host_cpu?: 'desktop' | 'server' | 'older-server';  // transformers: the CPU eager steps wait on
   endpoint?: 'chat' | 'completions';  // serving engines: the clients' API (vLLM: chat templates cost time)
   n_gpu_layers?: number;

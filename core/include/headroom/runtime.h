@@ -86,6 +86,11 @@ struct RuntimeKnobs {
   // vLLM --async-scheduling: the scheduler and output processing of one step run while the GPU
   // runs the previous one, so a step costs the larger of the two, not their sum.
   std::optional<bool> async_scheduling;
+  // Serving engine: expert parallelism over the tensor-parallel GPUs (vLLM
+  // --enable-expert-parallel, SGLang --ep-size, TensorRT-LLM --ep_size, each equal to the GPU
+  // count): every GPU holds whole routed experts, E / GPUs of them, instead of a 1/GPUs slice of
+  // each. Attention, shared experts and dense layers stay tensor parallel.
+  std::optional<bool> expert_parallel;
   // transformers: the host CPU (--host-cpu); unset: guessed from the card (speed/params.cpp).
   std::optional<HostCpu> host_cpu;
 };

@@ -105,6 +105,7 @@ struct NormalizedInputs {
   std::uint32_t cpu_moe_layers = 0;   // llama.cpp --n-cpu-moe as applied
   double gpu_memory_utilization = 0;  // vLLM / SGLang budget fraction
   bool flash_attention = false;
+  bool expert_parallel = false;  // routed experts dealt out whole (knob applied to a MoE model)
   std::uint64_t total_params = 0;
   std::uint64_t active_params = 0;                 // matmul weights one token reads
   std::uint64_t active_params_with_embedding = 0;  // + the embedding table, as model cards count

@@ -65,6 +65,7 @@ class Builder {
     if (key == "flash_attention") return on_off(key, text, r.knobs.flash_attention);
     if (key == "prefix_caching") return on_off(key, text, r.knobs.prefix_caching);
     if (key == "async_scheduling") return on_off(key, text, r.knobs.async_scheduling);
+    if (key == "expert_parallel") return on_off(key, text, r.knobs.expert_parallel);
     if (key == "host_cpu") {
       const auto cpu = parse_host_cpu(text);
       if (!cpu) return invalid(key, "must be desktop, server or older-server (got '" + text + "')");
@@ -380,6 +381,7 @@ const std::vector<std::string_view>& request_keys() {
                                                       "prefix_caching",
                                                       "endpoint",
                                                       "async_scheduling",
+                                                      "expert_parallel",
                                                       "host_cpu",
                                                       "n_gpu_layers",
                                                       "n_cpu_moe",

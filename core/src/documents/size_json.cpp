@@ -50,6 +50,7 @@ std::string size_json_text(const SizingReport& r, int indent) {
         {"n_cpu_moe", in.cpu_moe_layers},
         {"gpu_memory_utilization", in.gpu_memory_utilization},
         {"flash_attention", in.flash_attention},
+        {"expert_parallel", in.expert_parallel},
         {"total_params", in.total_params},
         {"active_params", in.active_params},
         {"active_params_with_embedding", in.active_params_with_embedding},

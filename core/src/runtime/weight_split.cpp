@@ -26,12 +26,24 @@ bool replicated_under_tp(const TensorSpec& tensor, const ModelArch& arch, std::u
   }
 }
 
+// A routed expert's weights or its bias (gpt-oss "ffn_*_exps.bias").
+bool part_of_routed_expert(const TensorSpec& tensor) {
+  const std::string suffix = "_exps.bias";
+  const std::string& name = tensor.name;
+  return is_routed_expert(tensor.role) ||
+         (tensor.role == TensorRole::ffn_bias && name.size() >= suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0);
+}
+
 }  // namespace
 
 WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,
-                              RuntimeId runtime, std::uint32_t gpus, Mxfp4MoeBackend mxfp4) {
+                              RuntimeId runtime, std::uint32_t gpus, Mxfp4MoeBackend mxfp4,
+                              bool expert_parallel) {
   const bool llama_cpp = is_llama_cpp(runtime);
   const std::uint32_t n = std::max<std::uint32_t>(gpus, 1);
+  const bool ep = expert_parallel && !llama_cpp && n > 1 && arch.num_experts > 0;
+  std::uint64_t expert_bytes = 0;  // routed experts (and their biases) dealt out whole under EP
   WeightPlacement placement;
   std::map<DType, std::uint64_t> bytes_by_type;
   std::uint64_t elements = 0;
@@ -48,7 +60,8 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
     // llama.cpp loads an image encoder from a separate mmproj file, only when asked.
     if (llama_cpp && tensor.role == TensorRole::vision) continue;
     std::uint64_t bytes = tensor_bytes(tensor.dtype, tensor.rows, tensor.cols);
-    if (mxfp4_experts) bytes = mxfp4_moe_bytes(tensor, arch, n, mxfp4, bytes);
+    // Under EP each expert keeps its whole width, so MXFP4 padding is that of one GPU.
+    if (mxfp4_experts) bytes = mxfp4_moe_bytes(tensor, arch, ep ? 1 : n, mxfp4, bytes);
     placement.total_bytes += bytes;
     elements += tensor.elements();
     bytes_by_type[tensor.dtype] += bytes;
@@ -93,7 +106,9 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
       }
       continue;
     }
-    if (n > 1 && replicated_under_tp(tensor, arch, n)) {
+    if (ep && part_of_routed_expert(tensor)) {
+      expert_bytes += bytes;
+    } else if (n > 1 && replicated_under_tp(tensor, arch, n)) {
       replicated_bytes += bytes;
     } else {
       gpu_bytes += bytes;
@@ -104,7 +119,9 @@ WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpe
     placement.per_gpu_bytes = (gpu_bytes + n - 1) / n + output_bytes;
     placement.output_head_bytes = output_bytes;
   } else {
-    placement.per_gpu_bytes = (gpu_bytes + n - 1) / n + replicated_bytes;
+    const std::uint64_t experts_here = (arch.num_experts + n - 1) / n;  // 0 when not EP
+    placement.per_gpu_bytes = (gpu_bytes + n - 1) / n + replicated_bytes +
+                              (ep ? expert_bytes / arch.num_experts * experts_here : 0);
   }
   placement.bits_per_weight =
       elements ? static_cast<double>(placement.total_bytes) * 8.0 / static_cast<double>(elements)

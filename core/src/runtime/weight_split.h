@@ -28,7 +28,10 @@ struct WeightPlacement {
 };
 
 // `mxfp4` is the layout the runtime keeps MXFP4 MoE experts in (runtime/mxfp4_moe.h).
+// `expert_parallel`: routed experts are dealt out whole, ceil(E / gpus) to the busiest GPU
+// (vLLM determine_expert_map gives the first E mod gpus ranks one more), not sliced per GPU.
 WeightPlacement place_weights(const ModelArch& arch, const std::vector<TensorSpec>& tensors,
-                              RuntimeId runtime, std::uint32_t gpus, Mxfp4MoeBackend mxfp4);
+                              RuntimeId runtime, std::uint32_t gpus, Mxfp4MoeBackend mxfp4,
+                              bool expert_parallel = false);
 
 }  // namespace headroom

@@ -123,6 +123,20 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
                   "reads those layers' K/V for " + std::to_string(a.index_topk) +
                   " tokens (top-k blocks)");
   }
+  const bool shards_experts = r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang ||
+                              r.runtime == RuntimeId::trtllm;
+  if (a.is_moe() && shards_experts && r.gpus > 1) {
+    if (k.expert_parallel.value_or(false)) {
+      const std::uint32_t busiest = (a.num_experts + r.gpus - 1) / r.gpus;
+      out.push_back("expert parallel: each GPU holds whole routed experts (" +
+                    std::to_string(busiest) + " of " + std::to_string(a.num_experts) +
+                    " on the busiest); speed is sized as tensor parallel (the experts' "
+                    "all-to-all dispatch and uneven expert load are not modelled)");
+    } else {
+      out.push_back("routed experts sliced across the " + std::to_string(r.gpus) +
+                    " GPUs by tensor parallelism (--expert-parallel on deals them out whole)");
+    }
+  }
   if (a.has_recurrent_state()) {
     const char* rule =
         is_llama_cpp(r.runtime) ? "conv and SSM state in f32, one cell per slot (llama.cpp)"

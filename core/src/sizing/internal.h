@@ -58,12 +58,13 @@ struct PreparedWeights {
   std::uint64_t active_params = 0;
   std::uint64_t active_params_with_embedding = 0;
   std::vector<TensorSpec> tensors;
-  // Where those tensors land: the same for every card of one runtime, GPU count and MXFP4 MoE
-  // layout, and the next largest share of one card's sizing after the tensors themselves.
+  // Where those tensors land: the same for every card of one runtime, GPU count, MXFP4 MoE
+  // layout and expert split, and the next largest share of one card's sizing after the tensors.
   struct Placed {
     RuntimeId runtime;
     std::uint32_t gpus;
     Mxfp4MoeBackend mxfp4;
+    bool expert_parallel;
     WeightPlacement placement;
   };
   std::vector<Placed> placements;

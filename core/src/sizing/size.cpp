@@ -164,14 +164,17 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
                                           format->id == a.native_quant);
   const Mxfp4MoeBackend mxfp4 = compressed_tensors_native ? Mxfp4MoeBackend::checkpoint
                                                           : mxfp4_moe_backend(r.runtime, r.card);
+  const bool expert_parallel = r.knobs.expert_parallel.value_or(false);
+  in.expert_parallel = expert_parallel;
   auto placed = std::find_if(prepared.placements.begin(), prepared.placements.end(),
                              [&](const PreparedWeights::Placed& p) {
                                return p.runtime == r.runtime && p.gpus == r.gpus &&
-                                      p.mxfp4 == mxfp4;
+                                      p.mxfp4 == mxfp4 && p.expert_parallel == expert_parallel;
                              });
   if (placed == prepared.placements.end()) {
     prepared.placements.push_back(
-        {r.runtime, r.gpus, mxfp4, place_weights(a, tensors, r.runtime, r.gpus, mxfp4)});
+        {r.runtime, r.gpus, mxfp4, expert_parallel,
+         place_weights(a, tensors, r.runtime, r.gpus, mxfp4, expert_parallel)});
     placed = prepared.placements.end() - 1;
   }
   const WeightPlacement& weights = placed->placement;  // the cache is not touched again below

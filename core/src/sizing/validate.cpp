@@ -197,6 +197,20 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
     return invalid("backend", std::string("is a llama.cpp/Ollama setting; ") +
                                   runtime_profile(r.runtime).name + " has no backend choice");
   }
+  // Expert parallelism is an option of the engines that shard MoE layers (TGI has none).
+  if (k.expert_parallel && *k.expert_parallel) {
+    if (r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang &&
+        r.runtime != RuntimeId::trtllm)
+      return invalid("expert_parallel",
+                     std::string("is a vLLM / SGLang / TensorRT-LLM option; ") +
+                         runtime_profile(r.runtime).name +
+                         (is_llama_cpp(r.runtime) || r.runtime == RuntimeId::transformers
+                              ? " splits a model by layers"
+                              : " shards every layer by tensor parallelism"));
+    if (!r.model.is_moe())
+      return invalid("expert_parallel",
+                     "applies to mixture-of-experts models; " + r.model.id + " is dense");
+  }
   if (k.cpu_moe_layers && *k.cpu_moe_layers > 0 && !r.model.is_moe()) {
     return invalid("n_cpu_moe", "applies to mixture-of-experts models; " + r.model.id +
                                     " is dense (use n_gpu_layers)");
@@ -277,6 +291,58 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
   return std::nullopt;
 }
 
+// vLLM and SGLang load a 128x128 block-fp8 checkpoint only where each tensor-parallel shard of
+// an MLP holds whole blocks. Routed experts: Fp8MoEMethod.create_weights raises "The output_size
+// of gate's and up's weight = N is not divisible by weight quantization block_n = 128"
+// (vllm/model_executor/layers/quantization/fp8.py; sglang/srt/layers/quantization/fp8.py);
+// dense and shared-expert MLPs: validate_fp8_block_shape (vllm .../utils/fp8_utils.py), the
+// merged gate_up output and the down input per rank. Expert parallelism keeps experts whole
+// (the MoE layer's own tensor-parallel size is then 1), so only their other MLPs are split.
+// TensorRT-LLM's loader is not read here, so it is not checked.
+std::optional<Error> check_block_fp8_split(const SizingRequest& r, const WeightFormat& stored) {
+  constexpr std::uint32_t kBlock = 128;
+  const ModelArch& a = r.model;
+  if (stored.main_dtype != DType::fp8_e4m3_block128 || r.gpus < 2 ||
+      (r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang))
+    return std::nullopt;
+  const bool expert_parallel = r.knobs.expert_parallel.value_or(false);
+  const auto whole_blocks = [&](std::uint32_t width) {
+    return width % r.gpus == 0 && (width / r.gpus) % kBlock == 0;
+  };
+  // GPU counts up to 8 that do divide the width, for the message.
+  const auto divisors = [&](std::uint32_t width) {
+    std::string list;
+    for (std::uint32_t n = 2; n <= 8; n *= 2)
+      if (width % n == 0 && (width / n) % kBlock == 0 && a.num_heads % n == 0)
+        list += (list.empty() ? "" : ", ") + count_text(n);
+    return list;
+  };
+  const std::string runtime_name = runtime_profile(r.runtime).name;
+  const auto refuse = [&](const std::string& what, std::uint32_t width, bool suggest_ep) {
+    const std::string fits = divisors(width);
+    return refused(
+        ErrorCode::unsupported, "gpus",
+        runtime_name + " cannot load " + a.id + "'s 128x128 block-fp8 " + what + " over " +
+            count_text(r.gpus) + " GPUs: " + count_text(width) + " / " + count_text(r.gpus) +
+            " is not a whole number of 128-wide blocks" +
+            (suggest_ep ? " (set expert_parallel on, which keeps experts whole" +
+                              (fits.empty() ? std::string(")") : ", or use " + fits + " GPUs)")
+                        : (fits.empty() ? std::string() : " (use " + fits + " GPUs)")));
+  };
+  for (std::uint32_t layer = 0; layer < a.num_layers; ++layer) {
+    if (a.ffn_of(layer) != FfnKind::dense) continue;
+    const std::uint32_t width = a.shape_of(layer).ffn_width;
+    if (width > 0 && !whole_blocks(width)) return refuse("MLP", width, false);
+  }
+  if (a.is_moe()) {
+    if (!expert_parallel && a.moe_intermediate_size > 0 && !whole_blocks(a.moe_intermediate_size))
+      return refuse("experts", a.moe_intermediate_size, true);
+    if (a.shared_expert_intermediate_size > 0 && !whole_blocks(a.shared_expert_intermediate_size))
+      return refuse("shared expert", a.shared_expert_intermediate_size, false);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<CheckedRequest> check_request(const SizingRequest& r) {
@@ -320,6 +386,7 @@ Result<CheckedRequest> check_request(const SizingRequest& r) {
   if (stored != nullptr) {
     if (auto why = format_refuses_card(*stored, key, r.card, r.model.is_moe()))
       return refused(ErrorCode::unsupported, "card", *why);
+    if (auto error = check_block_fp8_split(r, *stored)) return *error;
   }
   auto kv_dtype = find_kv_dtype(r.kv_dtype);
   if (!kv_dtype) return kv_dtype.error();

@@ -274,6 +274,12 @@ Result<ValidationRow> run_row(const Catalog& catalog, const Json& row, const std
       if (!async) return parse_failure(where + ".async_scheduling", "must be true or false");
       request.knobs.async_scheduling = *async;
     }
+    // Expert parallelism as the serving command set it (--enable-expert-parallel, --ep-size).
+    if (json_util::find(row, "expert_parallel") != nullptr) {
+      const auto ep = json_util::get_bool(row, "expert_parallel");
+      if (!ep) return parse_failure(where + ".expert_parallel", "must be true or false");
+      request.knobs.expert_parallel = *ep;
+    }
     // The clients' API ("endpoint": "chat" | "completions"; unset: completions).
     if (json_util::find(row, "endpoint") != nullptr) {
       const auto endpoint = json_util::get_string(row, "endpoint");

@@ -1,0 +1,108 @@
+// Expert parallelism (--expert-parallel) and the block-fp8 shard rule vLLM and SGLang enforce
+// when they load a checkpoint over several GPUs (core/src/sizing/validate.cpp,
+// core/src/runtime/weight_split.cpp).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "headroom/sizing.h"
+#include "sizing_fixtures.h"
+
+using namespace headroom;
+using headroom::test::request;
+
+namespace {
+
+SizingRequest moe(const char* model, const char* quant, RuntimeId runtime, std::uint32_t gpus,
+                  bool expert_parallel, const char* card = "h100-sxm-80gb") {
+  SizingRequest r = request(model, quant, runtime, card);
+  r.gpus = gpus;
+  if (expert_parallel) r.knobs.expert_parallel = true;
+  r.with_advice = false;
+  return r;
+}
+
+bool mentions(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("block-fp8 experts that a GPU count cannot split whole are refused, as vLLM does",
+          "[expert_parallel][fp8]") {
+  // Qwen3-235B-A22B: moe_intermediate_size 1536. Over 8 GPUs each shard is 192 wide, not a
+  // multiple of the 128-wide blocks: vLLM raises "The output_size of gate's and up's weight =
+  // 192 is not divisible by weight quantization block_n = 128", and GPUStack's 8-GPU runs of
+  // Qwen3-235B-A22B-Instruct-2507-FP8 say "TP8 only is not compatible ... Use EP as well".
+  auto tp8 = size(moe("qwen3-235b-a22b", "fp8-block", RuntimeId::vllm, 8, false));
+  REQUIRE(!tp8);
+  CHECK(tp8.error().field == "gpus");
+  CHECK(mentions(tp8.error().message, "1536 / 8"));
+  CHECK(mentions(tp8.error().message, "expert_parallel"));
+  CHECK(mentions(tp8.error().message, "2, 4 GPUs"));
+  // TP4 (384 = 3 x 128) loads, as GPUStack's 4-GPU runs did; so does TP8 with experts whole.
+  CHECK(size(moe("qwen3-235b-a22b", "fp8-block", RuntimeId::vllm, 4, false)));
+  CHECK(size(moe("qwen3-235b-a22b", "fp8-block", RuntimeId::vllm, 8, true)));
+  // The same weights in bf16 or per-tensor fp8 have no blocks to keep whole.
+  CHECK(size(moe("qwen3-235b-a22b", "bf16", RuntimeId::vllm, 8, false)));
+  CHECK(size(moe("qwen3-235b-a22b", "fp8", RuntimeId::vllm, 8, false)));
+  // SGLang has the same check (sglang/srt/layers/quantization/fp8.py); Qwen3-30B-A3B's 768-wide
+  // experts split whole over 2 GPUs (384) but not 4 (192).
+  auto sglang = size(moe("qwen3-30b-a3b", "fp8-block", RuntimeId::sglang, 4, false));
+  REQUIRE(!sglang);
+  CHECK(mentions(sglang.error().message, "768 / 4"));
+  CHECK(size(moe("qwen3-30b-a3b", "fp8-block", RuntimeId::sglang, 2, false)));
+  // TensorRT-LLM's loader is not read, so it is not refused.
+  CHECK(size(moe("qwen3-235b-a22b", "fp8-block", RuntimeId::trtllm, 8, false)));
+}
+
+TEST_CASE("block-fp8 dense MLPs are held to the same rule, with no expert way out",
+          "[expert_parallel][fp8]") {
+  // Qwen3-4B: intermediate_size 9728 = 76 x 128. Over 8 GPUs, 1216 per shard (9.5 blocks);
+  // over 4, 2432 (19 blocks).
+  auto tp8 = size(moe("qwen3-4b", "fp8-block", RuntimeId::vllm, 8, false));
+  REQUIRE(!tp8);
+  CHECK(mentions(tp8.error().message, "MLP"));
+  CHECK(mentions(tp8.error().message, "9728 / 8"));
+  CHECK(!mentions(tp8.error().message, "expert_parallel"));
+  CHECK(size(moe("qwen3-4b", "fp8-block", RuntimeId::vllm, 4, false)));
+  // DeepSeek-R1's dense layers (18432 / 8 = 2304), shared expert (2048 / 8) and experts
+  // (2048 / 8 = 256) all split whole: it serves at TP8, as every 8-GPU row of the serving set.
+  CHECK(size(moe("deepseek-r1", "native", RuntimeId::vllm, 8, false, "h200-sxm-141gb")));
+}
+
+TEST_CASE("expert parallelism deals whole experts out, the busiest GPU holding ceil(E / GPUs)",
+          "[expert_parallel][memory]") {
+  // Mixtral 8x7B over 16 GPUs: tensor parallelism gives each GPU 1/16 of every expert; expert
+  // parallelism puts one whole expert of 8 on each of 8 GPUs, so the busiest holds 1/8 of the
+  // routed weights. Routed experts by hand: 32 layers x 8 experts x 3 x 4096 x 14336 x 2 B
+  // = 90,194,313,216 B, so the busiest GPU holds 90,194,313,216 x (1/8 - 1/16) B more.
+  auto tp = size(moe("mixtral-8x7b-instruct-v0.1", "bf16", RuntimeId::vllm, 16, false));
+  auto ep = size(moe("mixtral-8x7b-instruct-v0.1", "bf16", RuntimeId::vllm, 16, true));
+  REQUIRE(tp);
+  REQUIRE(ep);
+  CHECK(ep->memory.weights_bytes - tp->memory.weights_bytes == 90194313216ull / 16);
+  // Where the experts divide evenly (8 over 8 GPUs) each GPU holds the same bytes either way.
+  auto tp8 = size(moe("mixtral-8x7b-instruct-v0.1", "bf16", RuntimeId::vllm, 8, false));
+  auto ep8 = size(moe("mixtral-8x7b-instruct-v0.1", "bf16", RuntimeId::vllm, 8, true));
+  REQUIRE(tp8);
+  REQUIRE(ep8);
+  CHECK(ep8->memory.weights_bytes == tp8->memory.weights_bytes);
+  // The report says which split it sized.
+  bool said = false;
+  for (const auto& line : ep->assumptions) said |= mentions(line, "1 of 8 on the busiest");
+  CHECK(said);
+}
+
+TEST_CASE("expert_parallel is refused where it means nothing", "[expert_parallel][errors]") {
+  auto tgi = size(moe("mixtral-8x7b-instruct-v0.1", "bf16", RuntimeId::tgi, 8, true));
+  REQUIRE(!tgi);
+  CHECK(tgi.error().field == "expert_parallel");
+  auto llama = size(moe("mixtral-8x7b-instruct-v0.1", "q4_k_m", RuntimeId::llamacpp, 2, true));
+  REQUIRE(!llama);
+  CHECK(llama.error().field == "expert_parallel");
+  auto dense = size(moe("qwen3-8b", "bf16", RuntimeId::vllm, 2, true));
+  REQUIRE(!dense);
+  CHECK(dense.error().field == "expert_parallel");
+  CHECK(mentions(dense.error().message, "dense"));
+}
