@@ -106,3 +106,18 @@ TEST_CASE("expert_parallel is refused where it means nothing", "[expert_parallel
   CHECK(dense.error().field == "expert_parallel");
   CHECK(mentions(dense.error().message, "dense"));
 }
+
+TEST_CASE("advice for more GPUs names expert parallelism where block-fp8 experts need it",
+          "[expert_parallel][advice]") {
+  // Qwen3-235B-A22B-FP8 (about 220 GiB) on 2x L40S: 8 cards hold it, but vLLM loads its
+  // 1536-wide experts over 8 GPUs only when each GPU holds whole experts.
+  SizingRequest r = moe("qwen3-235b-a22b", "fp8-block", RuntimeId::vllm, 2, false, "l40s");
+  r.with_advice = true;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(report->verdict == Verdict::does_not_fit);
+  bool named = false;
+  for (const auto& line : report->advice)
+    named |= mentions(line, "needs 8 GPUs") && mentions(line, "--enable-expert-parallel");
+  CHECK(named);
+}

@@ -79,6 +79,26 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       SizingRequest variant = request;
       variant.gpus = gpus;
       auto other = evaluate(variant);
+      // A block-fp8 MoE the loader cannot slice over this many GPUs loads with whole experts.
+      const bool whole_experts =
+          !other && other.error().field == "gpus" && request.model.is_moe() &&
+          !request.knobs.expert_parallel.value_or(false) &&
+          (request.runtime == RuntimeId::vllm || request.runtime == RuntimeId::sglang);
+      if (whole_experts) {
+        variant.knobs.expert_parallel = true;
+        auto with_ep = evaluate(variant);
+        if (workable(with_ep)) {
+          advice.push_back(
+              "needs " + std::to_string(gpus) + " GPUs with whole experts per GPU (" +
+              (request.runtime == RuntimeId::vllm
+                   ? "--tensor-parallel-size " + std::to_string(gpus) + " --enable-expert-parallel"
+                   : "--tp-size " + std::to_string(gpus) + " --ep-size " + std::to_string(gpus)) +
+              "; --expert-parallel on here): " + gib(with_ep->memory.weights_bytes) +
+              " of weights per GPU, up to " + users(with_ep->max_users));
+          more_gpus_fit = true;
+          break;
+        }
+      }
       if (workable(other)) {
         advice.push_back("needs " + std::to_string(gpus) + " GPUs with " +
                          (is_llama_cpp(request.runtime)
