@@ -7,6 +7,7 @@
 
 #include "headroom/sizing.h"
 #include "sizing_fixtures.h"
+#include "speed/expert_split.h"
 
 using namespace headroom;
 using headroom::test::request;
@@ -120,4 +121,31 @@ TEST_CASE("advice for more GPUs names expert parallelism where block-fp8 experts
   for (const auto& line : report->advice)
     named |= mentions(line, "needs 8 GPUs") && mentions(line, "--enable-expert-parallel");
   CHECK(named);
+}
+
+TEST_CASE("expert parallelism: the busiest GPU's share of touched experts",
+          "[expert_parallel][speed]") {
+  // By hand: 4 experts over 2 GPUs, each touched with p = 0.5. A GPU's count of its 2 experts is
+  // 0, 1, 2 with 1/4, 1/2, 1/4; the busier of two expects (1 - 1/16) + (1 - 9/16) = 1.375,
+  // against E p / n = 1 on the mean GPU.
+  CHECK(speed::expert_parallel_imbalance(4, 2, 0.5) == Approx(1.375).epsilon(1e-12));
+  // One GPU, or every expert touched (large batches), has no imbalance.
+  CHECK(speed::expert_parallel_imbalance(128, 1, 0.3) == 1.0);
+  CHECK(speed::expert_parallel_imbalance(128, 8, 1.0) == 1.0);
+  // Qwen3-235B-A22B at batch 1 (8 of 128 experts, p = 1/16) over 8 GPUs: the mean GPU holds one
+  // of the 8 touched experts, the busiest about 2.5 (sum over j < 16 of 1 - F(j)^8).
+  CHECK(speed::expert_parallel_imbalance(128, 8, 8.0 / 128) == Approx(2.51).margin(0.01));
+
+  // So one user decodes slower with whole experts per GPU; a full batch touches every expert on
+  // every GPU and decodes as under tensor parallelism.
+  const auto itl = [](std::uint64_t users, bool ep) {
+    SizingRequest r = moe("qwen3-235b-a22b", "bf16", RuntimeId::vllm, 8, ep, "h200-sxm-141gb");
+    r.workload.users = users;
+    auto report = size(r);
+    REQUIRE(report);
+    REQUIRE(report->speed);
+    return report->speed->inter_token_latency_s;
+  };
+  CHECK(itl(1, true) > 1.1 * itl(1, false));
+  CHECK(itl(256, true) == Approx(itl(256, false)).epsilon(0.005));
 }

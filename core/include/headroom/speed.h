@@ -37,6 +37,9 @@ struct SpeedInput {
   // (not gpt-oss's harmony renderer): speed/engine.cpp engine_chat_template_s.
   bool chat_template = false;
   bool async_scheduling = false;           // vLLM --async-scheduling (RuntimeKnobs)
+  // Routed experts dealt out whole across the GPUs (RuntimeKnobs expert_parallel): a step waits
+  // on the GPU whose own experts the batch touches most.
+  bool expert_parallel = false;
   std::uint32_t cuda_graph_max_batch = 0;  // largest captured batch; 0: the engine's default
   // The serving engine's prompt-token budget per step as the run set it (vLLM
   // max_num_batched_tokens, TGI max_batch_prefill_tokens); 0: the engine's default.

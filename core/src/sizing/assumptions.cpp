@@ -130,8 +130,8 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
       const std::uint32_t busiest = (a.num_experts + r.gpus - 1) / r.gpus;
       out.push_back("expert parallel: each GPU holds whole routed experts (" +
                     std::to_string(busiest) + " of " + std::to_string(a.num_experts) +
-                    " on the busiest); speed is sized as tensor parallel (the experts' "
-                    "all-to-all dispatch and uneven expert load are not modelled)");
+                    " on the busiest); a step waits on the GPU whose experts the batch touches "
+                    "most (uniform routing); the experts' all-to-all dispatch is not modelled");
     } else {
       out.push_back("routed experts sliced across the " + std::to_string(r.gpus) +
                     " GPUs by tensor parallelism (--expert-parallel on deals them out whole)");

@@ -298,6 +298,7 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   // gpt-oss's chat requests are rendered by openai_harmony (Rust), not a Jinja template.
   speed_input.chat_template = r.knobs.chat_endpoint.value_or(false) && a.family != "gpt_oss";
   speed_input.async_scheduling = r.knobs.async_scheduling.value_or(false);
+  speed_input.expert_parallel = expert_parallel;
   speed_input.cuda_graph_max_batch = r.knobs.cuda_graph_max_batch.value_or(0);
   if (r.knobs.max_num_batched_tokens)
     speed_input.prefill_budget_tokens = static_cast<double>(*r.knobs.max_num_batched_tokens);

@@ -10,6 +10,7 @@
 #include "headroom/speed.h"
 #include "headroom/traffic.h"
 #include "speed/engine.h"
+#include "speed/expert_split.h"
 #include "speed/params.h"
 
 namespace headroom {
@@ -196,8 +197,10 @@ Setup make_setup(const SpeedInput& in) {
     if (s.engine)
       s.moe_prefill_efficiency =
           speed::engine_moe_prefill_efficiency(*s.engine, in.weight_dtype, in.card);
-    // The routed experts' share of a token's GEMM work, from the bytes it reads at batch 1.
-    const double active_bytes = weights_read_bytes(s, 1);
+    // The routed experts' share of a token's GEMM work, from the bytes it reads at batch 1 (its
+    // k experts, wherever they sit).
+    const double share = static_cast<double>(in.experts_per_token) / in.num_experts;
+    const double active_bytes = s.dense_bytes + s.expert_bytes * share;
     s.expert_flop_share =
         active_bytes > 0 ? std::max(0.0, active_bytes - s.dense_bytes) / active_bytes : 0.0;
   }
@@ -205,12 +208,17 @@ Setup make_setup(const SpeedInput& in) {
 }
 
 // Weight bytes one decode step reads with `batch` sequences: routed tokens spread over experts,
-// so a batch touches E * (1 - (1 - k/E)^B) distinct experts per layer (uniform routing).
+// so a batch touches E * (1 - (1 - k/E)^B) distinct experts per layer (uniform routing); under
+// expert parallelism the busiest GPU's share counts (times the GPU count, as the callers divide).
 double weights_read_bytes(const Setup& s, double batch) {
   if (s.expert_bytes <= 0) return s.dense_bytes;
   const double share = static_cast<double>(s.in->experts_per_token) / s.in->num_experts;
   const double touched = 1 - std::pow(1 - share, batch);
-  return s.dense_bytes + s.expert_bytes * touched;
+  const double imbalance =
+      s.in->expert_parallel && !splits_by_layer(s.in->runtime)
+          ? speed::expert_parallel_imbalance(s.in->num_experts, s.in->gpus, touched)
+          : 1.0;
+  return s.dense_bytes + s.expert_bytes * touched * imbalance;
 }
 
 // Attention FLOPs for `tokens` queries against `depth` keys: QK^T and PV, 2 FLOPs per MAC, on
