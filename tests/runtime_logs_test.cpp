@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "config_fixtures.h"
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
 #include "headroom/units.h"
@@ -787,4 +788,101 @@ TEST_CASE("vLLM's model runner by release and architecture", "[runtime][vllm]") 
   CHECK_FALSE(vllm_model_runner_v2(dense, parse_release("")));
   CHECK_FALSE(vllm_model_runner_v2(moe, parse_release("0.26.0")));
   CHECK_FALSE(vllm_model_runner_v2(hybrid, parse_release("0.26.0")));
+}
+
+namespace {
+
+// vLLM's hybrid pool from a logged "Available KV cache memory" (printed to 0.01 GiB): the block
+// counts that round to it, and for each the two figures vLLM 0.11-0.19 logs: "GPU KV cache
+// size" = blocks // groups x block tokens (kv_cache_utils.py before it became concurrency x
+// max_model_len) and "Maximum concurrency" = blocks / (attention blocks + one per state group).
+struct HybridPoolLog {
+  double available_gib;
+  std::uint64_t tokens;
+  double concurrency;
+  std::uint64_t max_model_len;
+};
+
+std::optional<std::uint64_t> blocks_matching(const KvLayout& layout, const HybridPoolLog& log) {
+  const std::uint64_t block_bytes = layout.min_block_tokens * layout.groups[0].bytes_per_token;
+  const std::uint64_t state_groups = layout.state_bytes_per_sequence / block_bytes;
+  const std::uint64_t groups = 1 + state_groups;
+  const std::uint64_t per_request =
+      (log.max_model_len + layout.min_block_tokens - 1) / layout.min_block_tokens + state_groups;
+  const auto low = static_cast<std::uint64_t>((log.available_gib - 0.005) * kGiB) / block_bytes;
+  const auto high = static_cast<std::uint64_t>((log.available_gib + 0.005) * kGiB) / block_bytes;
+  for (std::uint64_t blocks = low; blocks <= high; ++blocks) {
+    const double concurrency = static_cast<double>(blocks) / static_cast<double>(per_request);
+    if (blocks / groups * layout.min_block_tokens == log.tokens &&
+        std::fabs(concurrency - log.concurrency) < 0.005)
+      return blocks;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("vLLM acceptance: Granite 4.0-H attention blocks, hybrid pools and concurrency",
+          "[sizing][acceptance][vllm][hybrid]") {
+  // granite-4.0-h-350m (tests/data/configs, SOURCES.md): 32 layers, attention at 10, 13, 17, 27
+  // (4 KV heads x 64, 1,024 B per bf16 token and layer), 28 Mamba-2 layers of 48 heads x 32,
+  // state 128, 1 group, conv 4. A Mamba page: conv 3 x (1,536 + 2 x 128) x 2 B = 10,752 B, SSM
+  // 48 x 32 x 128 x 2 B = 393,216 B, 403,968 B in all, so the attention block is
+  // 16 x cdiv(403,968, 16 x 1,024) = 400 tokens and the Mamba page is padded by 1.39%.
+  // ROCm/ROCm issue #5724, comment of 2026-01-29 (vLLM 0.15.0rc3, `vllm serve
+  // ibm-granite/granite-4.0-h-350m`, defaults: max_model_len 32768, bf16, TP 1, no prefix
+  // caching): "Setting attention block size to 400 tokens", "Padding mamba page size by 1.39%",
+  // "Available KV cache memory: 107.5 GiB", "GPU KV cache size: 3,522,400 tokens", "Maximum
+  // concurrency for 32,768 tokens per request: 791.58x". vLLM groups the 32 layers 4 to a group
+  // (1 attention, 7 Mamba): floor(107.5 GiB / (400 x 4 x 1,024 B)) = 70,451 blocks,
+  // 70,451 // 8 x 400 = 3,522,400 tokens, 70,451 / (82 + 7) = 791.58. Tolerance: exact.
+  const ModelArch small = fixtures::parse("ibm-granite--granite-4.0-h-350m");
+  const KvLayout s = make_kv_layout(small, 2.0, RuntimeId::vllm, 1, false);
+  REQUIRE(s.groups.size() == 1);
+  CHECK(s.min_block_tokens == 400);
+  CHECK(s.groups[0].bytes_per_token == 4u * 1024);
+  CHECK(s.state_bytes_per_sequence == 7u * 400 * 4 * 1024);
+  CHECK(static_cast<double>(400 * 1024) / 403968 == Approx(1.0139).margin(0.00005));
+  const HybridPoolLog rocm{107.5, 3522400, 791.58, 32768};
+  const auto blocks = blocks_matching(s, rocm);
+  REQUIRE(blocks);
+  CHECK(*blocks == 70451);
+  // Headroom's own per-request cost gives the logged concurrency from that pool.
+  CHECK(static_cast<double>(*blocks * 400 * 4096) /
+            static_cast<double>(s.bytes_for(32768, 1, 400, 0)) ==
+        Approx(791.58).margin(0.005));
+
+  // granite-4.0-h-1b: 40 layers, attention at 5, 15, 25, 35 (12 heads, 4 KV heads x 128), 36
+  // Mamba-2 layers of 48 heads x 64, state 128, 1 group, conv 4; dense shared MLP 4096. Its
+  // config.json is not vendored here: the shapes are the published config's as a simulator's
+  // test copies them ("verbatim from the published config.json ... minus the fields the importer
+  // does not read"), which Ollama's granite4:1b-h GGUF metadata confirms (40 blocks, 1536 wide,
+  // 12 heads, ssm inner 3072, state 128, time-step rank 48). Mamba page: 3 x (3,072 + 256) x 2 +
+  // 48 x 64 x 128 x 2 = 806,400 B; 16 x cdiv(806,400, 16 x 2,048) = 400 tokens (+1.59%).
+  // A write-up of the "retriva" project (vLLM 0.19.0 image, RTX 3060 12 GB, --gpu-memory-
+  // utilization 0.6 --max-model-len 4096 --max-num-seqs 2 --enforce-eager): "Setting attention
+  // block size to 400 tokens", "Padding mamba page size by 1.59%", "Available KV cache memory:
+  // 4.09 GiB", "GPU KV cache size: 53,200 tokens", "Maximum concurrency for 4,096 tokens per
+  // request: 66.95x": 1,339 blocks of 400 x 4 x 2,048 B (4.086 GiB, printed 4.09), 10 groups,
+  // 1,339 // 10 x 400 = 53,200, 1,339 / (11 + 9) = 66.95. Tolerance: exact.
+  auto one_b = parse_hf_config(R"({"model_type": "granitemoehybrid", "hidden_size": 1536,
+    "num_hidden_layers": 40, "num_attention_heads": 12, "num_key_value_heads": 4,
+    "intermediate_size": 4096, "shared_intermediate_size": 4096, "num_local_experts": 0,
+    "num_experts_per_tok": 0, "vocab_size": 100352, "tie_word_embeddings": true,
+    "max_position_embeddings": 131072, "mamba_d_state": 128, "mamba_n_groups": 1,
+    "mamba_n_heads": 48, "mamba_d_head": 64, "mamba_expand": 2, "mamba_d_conv": 4,
+    "layer_types": ["mamba", "mamba", "mamba", "mamba", "mamba", "attention", "mamba", "mamba",
+      "mamba", "mamba", "mamba", "mamba", "mamba", "mamba", "mamba", "attention", "mamba",
+      "mamba", "mamba", "mamba", "mamba", "mamba", "mamba", "mamba", "mamba", "attention",
+      "mamba", "mamba", "mamba", "mamba", "mamba", "mamba", "mamba", "mamba", "mamba",
+      "attention", "mamba", "mamba", "mamba", "mamba"]})",
+                               "granite-4.0-h-1b");
+  REQUIRE(one_b);
+  const KvLayout b = make_kv_layout(one_b.value(), 2.0, RuntimeId::vllm, 1, false);
+  CHECK(b.min_block_tokens == 400);
+  CHECK(b.groups[0].bytes_per_token == 4u * 2048);
+  CHECK(b.state_bytes_per_sequence == 9u * 400 * 4 * 2048);
+  const auto blocks_1b = blocks_matching(b, {4.09, 53200, 66.95, 4096});
+  REQUIRE(blocks_1b);
+  CHECK(*blocks_1b == 1339);
 }
