@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "base/release.h"
 #include "config_fixtures.h"
 #include "headroom/catalog.h"
 #include "headroom/sizing.h"
@@ -885,4 +886,48 @@ TEST_CASE("vLLM acceptance: Granite 4.0-H attention blocks, hybrid pools and con
   const auto blocks_1b = blocks_matching(b, {4.09, 53200, 66.95, 4096});
   REQUIRE(blocks_1b);
   CHECK(*blocks_1b == 1339);
+}
+
+TEST_CASE("vLLM acceptance: Llama 4 Scout's chunked layers, whole before 0.13 and windowed after",
+          "[sizing][acceptance][vllm]") {
+  // fuhengwu2021/coderepo extra/HYBRID_KV_CACHE_ANALYSIS.md and extra/README.md at 07c4f0a5
+  // (vLLM v0.12.0 image, Llama-4-Scout-17B-16E-Instruct on 8x H200, TP8, util 0.9): the
+  // start-up warns "There is a latency regression when using chunked local attention with the
+  // hybrid KV cache manager. Disabling it, by default. To enable it, set the environment
+  // VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1", and the runs report "Available KV
+  // cache memory: 89.71 GiB", "GPU KV cache size: 3,919,664 tokens"; at max_model_len 5M a
+  // 0.75x concurrency with the manager off, 2.96x with it on, and 1.86x at 8M with it on.
+  // Per GPU (TP8: one of 8 KV heads x 128, bf16) a layer holds 512 B a token, 48 layers
+  // 24,576 B: 3,919,664 x 24,576 B = 89.714 GiB, the logged pool; with every layer whole,
+  // 3,919,664 / 5,242,880 = 0.748. With the manager on, 36 chunked layers hold 8,192 tokens:
+  // Headroom's per-request bytes give 2.976x at 5M (vLLM's report adds max_num_batched_tokens
+  // to the chunk, a worst case while a prompt is prefilled: 2.96x) and 1.864x at 8M.
+  // Tolerance: exact for the pool and the manager-off figure, 1% with the manager on.
+  const auto& arch = catalog().find_model("llama-4-scout-17b-16e-instruct").value()->arch;
+  CHECK(vllm_holds_whole_chunks(arch, parse_release("0.12.0")));
+  CHECK(!vllm_holds_whole_chunks(arch, parse_release("0.13.0")));
+  CHECK(!vllm_holds_whole_chunks(arch, parse_release("")));  // current releases
+  const KvLayout whole = make_kv_layout(arch, 2.0, RuntimeId::vllm, 8, false, false, true);
+  const KvLayout windowed = make_kv_layout(arch, 2.0, RuntimeId::vllm, 8, false);
+  CHECK(whole.bytes_per_token() == 48u * 512);
+  const std::uint64_t pool = 3919664ull * whole.bytes_per_token();
+  CHECK(std::round(static_cast<double>(pool) / kGiB * 100) / 100 == Approx(89.71));
+  const auto concurrency = [&](const KvLayout& layout, std::uint64_t max_model_len) {
+    return static_cast<double>(pool) / static_cast<double>(layout.bytes_for(max_model_len, 1, 16));
+  };
+  CHECK(std::round(concurrency(whole, 5242880) * 100) / 100 == Approx(0.75));
+  CHECK(concurrency(windowed, 5242880) == Approx(2.96).epsilon(0.01));
+  CHECK(concurrency(windowed, 8388608) == Approx(1.86).epsilon(0.01));
+  // The engine release reaches the sizing: v0.12 sizes every layer whole.
+  auto r = request("llama-4-scout-17b-16e-instruct", "native", RuntimeId::vllm, "h200-sxm-141gb");
+  r.gpus = 8;
+  r.workload = {1000000, 1000, 1};
+  r.with_advice = false;
+  auto now = size(r);
+  r.knobs.engine_version = "0.12.0";
+  auto then = size(r);
+  REQUIRE(now);
+  REQUIRE(then);
+  CHECK(then->memory.kv_bytes_per_token == 48u * 512);
+  CHECK(then->max_users * 3 < now->max_users);
 }

@@ -131,6 +131,22 @@ bool sglang_holds_whole_windows(const ModelArch& arch, const Release& release) {
   return !(full_layer && sglang_pools_windows(arch, release));
 }
 
+// vLLM PR #21761 (2025-07-28) turned the hybrid KV cache manager off for chunked local
+// attention unless VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1 ("There is a latency
+// regression when using chunked local attention with the hybrid KV cache manager. Disabling it,
+// by default", as a v0.12.0 Llama-4-Scout start-up on 8x H200 logs it:
+// fuhengwu2021/coderepo extra/HYBRID_KV_CACHE_ANALYSIS.md at 07c4f0a5), and without the manager
+// every layer caches every token; PR #29627 (opened 2025-11-27, after v0.12.0) made the default
+// on, which later releases keep (vllm PR #46553, June 2026, to turn it off again was closed).
+// Before #21761 the manager's chunked spec (PR #19351, June 2025) applied; Headroom counts
+// every release before 0.13 as whole-chunk, the first after the logged v0.12.0.
+bool vllm_holds_whole_chunks(const ModelArch& arch, const Release& release) {
+  if (!release.known() || !release.before(0, 13)) return false;
+  for (std::uint32_t layer = 0; layer < arch.num_layers; ++layer)
+    if (arch.attention_of(layer) == AttentionKind::chunked) return true;
+  return false;
+}
+
 KvLayout make_kv_layout(const ModelArch& arch, double kv_bytes_per_element, RuntimeId runtime,
                         std::uint32_t tensor_parallel, bool llama_mla_keeps_v,
                         bool prefix_caching, bool whole_window_layers) {

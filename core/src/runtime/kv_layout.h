@@ -80,5 +80,8 @@ bool sglang_pools_windows(const ModelArch& arch, const Release& release);
 // SGLang caches every token of this model's window layers: no hybrid pool for it, or no
 // full-attention layer to split the pool against.
 bool sglang_holds_whole_windows(const ModelArch& arch, const Release& release);
+// vLLM caches every token of this model's chunked local-attention layers (Llama 4) in this
+// release: its hybrid KV cache manager was off for them by default (kv_layout.cpp).
+bool vllm_holds_whole_chunks(const ModelArch& arch, const Release& release);
 
 }  // namespace headroom

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "base/release.h"
 #include "headroom/units.h"
 #include "headroom/weight_format.h"
 #include "runtime/kv_layout.h"
@@ -122,6 +123,22 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
                   "whatever the KV dtype (vLLM indexer_kv_dtype and SGLang defaults); decode "
                   "reads those layers' K/V for " + std::to_string(a.index_topk) +
                   " tokens (top-k blocks)");
+  }
+  if (r.runtime == RuntimeId::vllm && a.sliding_window_tokens > 0) {
+    bool chunked = false;
+    for (std::uint32_t layer = 0; layer < a.num_layers; ++layer)
+      chunked |= a.attention_of(layer) == AttentionKind::chunked;
+    if (chunked)
+      out.push_back(
+          vllm_holds_whole_chunks(a, parse_release(k.engine_version.value_or("")))
+              ? "chunked local-attention layers cache every token: vLLM before 0.13 turns its "
+                "hybrid KV cache manager off for them unless "
+                "VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1"
+              : "chunked local-attention layers hold their " +
+                    std::to_string(a.sliding_window_tokens) +
+                    "-token chunk (vLLM's hybrid KV cache manager, on for them by default since "
+                    "0.13; VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=0 makes them hold "
+                    "every token)");
   }
   const bool shards_experts = r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang ||
                               r.runtime == RuntimeId::trtllm;

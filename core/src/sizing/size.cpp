@@ -189,9 +189,10 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
   // the build, so January 2026 counts as before) kept the latent twice.
   const bool llama_mla_keeps_v = llama && r.knobs.llama_build_month &&
                                  *r.knobs.llama_build_month < std::string("2026-02");
+  const Release engine_release = parse_release(r.knobs.engine_version.value_or(""));
   const bool whole_windows =
-      r.runtime == RuntimeId::sglang &&
-      sglang_holds_whole_windows(a, parse_release(r.knobs.engine_version.value_or("")));
+      (r.runtime == RuntimeId::sglang && sglang_holds_whole_windows(a, engine_release)) ||
+      (r.runtime == RuntimeId::vllm && vllm_holds_whole_chunks(a, engine_release));
   const KvLayout kv = make_kv_layout(a, kv_element_bytes, r.runtime, r.gpus, llama_mla_keeps_v,
                                      r.knobs.prefix_caching.value_or(false), whole_windows);
   // The KV arithmetic saturates at kByteCeiling; a workload that reaches it is no sizing question
