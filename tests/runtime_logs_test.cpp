@@ -886,6 +886,25 @@ TEST_CASE("vLLM acceptance: Granite 4.0-H attention blocks, hybrid pools and con
   const auto blocks_1b = blocks_matching(b, {4.09, 53200, 66.95, 4096});
   REQUIRE(blocks_1b);
   CHECK(*blocks_1b == 1339);
+  // The same run's "Model loading took 2.72 GiB memory" is Headroom's weight count (1.46B
+  // parameters in bf16, the tied embedding once). Its pool, 4.09 GiB, is 0.6 x 11.63 GiB (the
+  // total that run's device reported) less weights, profile peak and non-torch memory; the
+  // catalog's RTX 3060 has 11.84 GiB, so Headroom reserves 4.22 GiB there.
+  SizingRequest r;
+  r.model = one_b.value();
+  r.weight_format = "native";
+  r.runtime = RuntimeId::vllm;
+  r.card = *catalog().find_card("rtx-3060-12gb").value();
+  r.knobs.gpu_memory_utilization = 0.6;
+  r.knobs.max_model_len_tokens = 4096;
+  r.knobs.max_num_seqs = 2;
+  r.knobs.max_num_batched_tokens = 2048;
+  r.workload = {2000, 2000, 1};
+  r.with_advice = false;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(gib(report->memory.weights_bytes) == Approx(2.72).margin(0.005));
+  CHECK(gib(report->memory.kv_cache_capacity_bytes) == Approx(4.09).margin(0.15));
 }
 
 TEST_CASE("vLLM acceptance: Llama 4 Scout's chunked layers, whole before 0.13 and windowed after",
