@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "headroom/compare.h"
 #include "headroom/sizing.h"
 #include "sizing_fixtures.h"
 #include "speed/expert_split.h"
@@ -37,7 +38,7 @@ TEST_CASE("block-fp8 experts that a GPU count cannot split whole are refused, as
   // Qwen3-235B-A22B-Instruct-2507-FP8 say "TP8 only is not compatible ... Use EP as well".
   auto tp8 = size(moe("qwen3-235b-a22b", "fp8-block", RuntimeId::vllm, 8, false));
   REQUIRE(!tp8);
-  CHECK(tp8.error().field == "gpus");
+  CHECK(tp8.error().field == "quant");  // the weights', so a table of formats keeps its rows
   CHECK(mentions(tp8.error().message, "1536 / 8"));
   CHECK(mentions(tp8.error().message, "expert_parallel"));
   CHECK(mentions(tp8.error().message, "2, 4 GPUs"));
@@ -55,6 +56,44 @@ TEST_CASE("block-fp8 experts that a GPU count cannot split whole are refused, as
   CHECK(size(moe("qwen3-30b-a3b", "fp8-block", RuntimeId::sglang, 2, false)));
   // TensorRT-LLM's loader is not read, so it is not refused.
   CHECK(size(moe("qwen3-235b-a22b", "fp8-block", RuntimeId::trtllm, 8, false)));
+  // DeepSeek-R1 (18432-wide dense layers, 2048-wide experts and shared expert, 128 heads):
+  // 16 GPUs split it whole, 32 do not (18432 / 32 = 576), and the message names 16.
+  auto r1 = size(moe("deepseek-r1", "native", RuntimeId::sglang, 32, false, "h200-sxm-141gb"));
+  REQUIRE(!r1);
+  CHECK(mentions(r1.error().message, "16 GPUs"));
+  // An expert width that is no whole number of blocks loads on no GPU count, and whole experts
+  // do not help (vLLM raises on the full width too): gpt-oss-20b's 2880.
+  auto oss = size(moe("gpt-oss-20b", "fp8-block", RuntimeId::vllm, 1, false));
+  REQUIRE(!oss);
+  CHECK(mentions(oss.error().message, "2880"));
+  CHECK(!size(moe("gpt-oss-20b", "fp8-block", RuntimeId::vllm, 2, true)));
+}
+
+TEST_CASE("block-fp8: a shared expert that cannot be split is named before the experts",
+          "[expert_parallel][fp8]") {
+  // Qwen3.6-35B-A3B: 512-wide shared expert and experts; over 8 GPUs both are 64 wide. Whole
+  // experts would not help, the shared expert stays split (vLLM PR #52915: Qwen3.6-35B-A3B-FP8
+  // at TP8 fails with "Weight input_size_per_partition = 64 is not divisible by weight
+  // quantization block_k = 128"), so expert parallelism is not offered.
+  auto tp8 = size(moe("qwen3.6-35b-a3b", "fp8-block", RuntimeId::vllm, 8, false));
+  REQUIRE(!tp8);
+  CHECK(mentions(tp8.error().message, "shared expert"));
+  CHECK(!mentions(tp8.error().message, "expert_parallel"));
+  CHECK(!size(moe("qwen3.6-35b-a3b", "fp8-block", RuntimeId::vllm, 8, true)));
+}
+
+TEST_CASE("reality keeps its other rows when block-fp8 cannot be split", "[expert_parallel][fp8]") {
+  // Qwen3-30B-A3B over 4 GPUs: the fp8-block row is refused (768 / 4), every other format sized.
+  SizingRequest r = moe("qwen3-30b-a3b", "bf16", RuntimeId::vllm, 4, false);
+  auto rows = compare_formats(r);
+  REQUIRE(rows);
+  bool refused_row = false, sized_rows = false;
+  for (const auto& row : *rows) {
+    if (row.format == "fp8-block") refused_row = !row.sized();
+    if (row.format == "awq") sized_rows = row.sized();
+  }
+  CHECK(refused_row);
+  CHECK(sized_rows);
 }
 
 TEST_CASE("block-fp8 dense MLPs are held to the same rule, with no expert way out",
@@ -106,6 +145,15 @@ TEST_CASE("expert_parallel is refused where it means nothing", "[expert_parallel
   REQUIRE(!dense);
   CHECK(dense.error().field == "expert_parallel");
   CHECK(mentions(dense.error().message, "dense"));
+  // SGLang and TensorRT-LLM assert num_experts % ep_size == 0; vLLM deals the remainder out.
+  // Qwen3-Coder-480B: 160 experts over 6 GPUs.
+  auto sglang =
+      size(moe("qwen3-coder-480b-a35b-instruct", "bf16", RuntimeId::sglang, 6, true, "b200-180gb"));
+  REQUIRE(!sglang);
+  CHECK(sglang.error().field == "expert_parallel");
+  CHECK(mentions(sglang.error().message, "160 experts"));
+  CHECK(
+      size(moe("qwen3-coder-480b-a35b-instruct", "bf16", RuntimeId::vllm, 6, true, "b200-180gb")));
 }
 
 TEST_CASE("advice for more GPUs names expert parallelism where block-fp8 experts need it",

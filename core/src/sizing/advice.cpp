@@ -81,7 +81,7 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
       auto other = evaluate(variant);
       // A block-fp8 MoE the loader cannot slice over this many GPUs loads with whole experts.
       const bool whole_experts =
-          !other && other.error().field == "gpus" && request.model.is_moe() &&
+          !other && other.error().field == "quant" && request.model.is_moe() &&
           !request.knobs.expert_parallel.value_or(false) &&
           (request.runtime == RuntimeId::vllm || request.runtime == RuntimeId::sglang);
       if (whole_experts) {
@@ -106,6 +106,10 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
                           : request.runtime == RuntimeId::transformers
                               ? std::string("device_map=\"auto\" (layers split across them, run "
                                             "in turn: more memory, not more speed)")
+                          : request.knobs.expert_parallel.value_or(false) && request.model.is_moe()
+                              ? std::string("tensor parallel and whole experts per GPU "
+                                            "(--tensor-parallel-size ") +
+                                    std::to_string(gpus) + " --enable-expert-parallel)"
                               : std::string("tensor parallel (--tensor-parallel-size ") +
                                     std::to_string(gpus) + ")") +
                          ": " + gib(other->memory.weights_bytes) + " of weights per GPU, up to " +

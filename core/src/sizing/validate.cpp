@@ -210,6 +210,15 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
     if (!r.model.is_moe())
       return invalid("expert_parallel",
                      "applies to mixture-of-experts models; " + r.model.id + " is dense");
+    // vLLM deals a remainder out to the first ranks (determine_expert_map); SGLang and
+    // TensorRT-LLM assert an even split ("assert num_experts % self.moe_ep_size == 0",
+    // sglang/srt/layers/moe/fused_moe_triton/layer.py; "assert self.num_experts %
+    // self.ep_size == 0", tensorrt_llm/_torch/modules/fused_moe/interface.py).
+    if (r.runtime != RuntimeId::vllm && r.gpus > 1 && r.model.num_experts % r.gpus != 0)
+      return invalid("expert_parallel",
+                     std::string("needs the ") + count_text(r.model.num_experts) + " experts of " +
+                         r.model.id + " to divide evenly over the GPUs on " +
+                         runtime_profile(r.runtime).name + " (got " + count_text(r.gpus) + ")");
   }
   if (k.cpu_moe_layers && *k.cpu_moe_layers > 0 && !r.model.is_moe()) {
     return invalid("n_cpu_moe", "applies to mixture-of-experts models; " + r.model.id +
@@ -293,52 +302,69 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
 
 // vLLM and SGLang load a 128x128 block-fp8 checkpoint only where each tensor-parallel shard of
 // an MLP holds whole blocks. Routed experts: Fp8MoEMethod.create_weights raises "The output_size
-// of gate's and up's weight = N is not divisible by weight quantization block_n = 128"
-// (vllm/model_executor/layers/quantization/fp8.py; sglang/srt/layers/quantization/fp8.py);
-// dense and shared-expert MLPs: validate_fp8_block_shape (vllm .../utils/fp8_utils.py), the
-// merged gate_up output and the down input per rank. Expert parallelism keeps experts whole
-// (the MoE layer's own tensor-parallel size is then 1), so only their other MLPs are split.
-// TensorRT-LLM's loader is not read here, so it is not checked.
+// of gate's and up's weight = N is not divisible by weight quantization block_n = 128" on any
+// GPU count (vllm/model_executor/layers/quantization/fp8.py; sglang/srt/layers/quantization/
+// fp8.py); dense and shared-expert MLPs: validate_fp8_block_shape (vllm .../utils/fp8_utils.py),
+// the merged gate_up output (its gate part even on one GPU) and the down input per rank. Expert
+// parallelism keeps experts whole (the MoE layer's own tensor-parallel size is then 1), so only
+// their full width must be whole blocks; dense and shared-expert MLPs are split as before, so
+// they are checked first and expert parallelism is offered only where it is the way out.
+// TensorRT-LLM's loader is not read here, so it is not checked. The field is quant: in a table
+// of formats (reality) the refusal is the block-fp8 row's.
 std::optional<Error> check_block_fp8_split(const SizingRequest& r, const WeightFormat& stored) {
   constexpr std::uint32_t kBlock = 128;
   const ModelArch& a = r.model;
-  if (stored.main_dtype != DType::fp8_e4m3_block128 || r.gpus < 2 ||
+  if (stored.main_dtype != DType::fp8_e4m3_block128 ||
       (r.runtime != RuntimeId::vllm && r.runtime != RuntimeId::sglang))
     return std::nullopt;
+  const std::uint32_t gpus = std::max<std::uint32_t>(r.gpus, 1);
   const bool expert_parallel = r.knobs.expert_parallel.value_or(false);
-  const auto whole_blocks = [&](std::uint32_t width) {
-    return width % r.gpus == 0 && (width / r.gpus) % kBlock == 0;
+  const auto whole_blocks = [&](std::uint32_t width, std::uint32_t split) {
+    return width % split == 0 && (width / split) % kBlock == 0;
   };
-  // GPU counts up to 8 that do divide the width, for the message.
+  // Powers of two up to 64 GPUs that do split the width (and the attention heads), for the
+  // message.
   const auto divisors = [&](std::uint32_t width) {
     std::string list;
-    for (std::uint32_t n = 2; n <= 8; n *= 2)
-      if (width % n == 0 && (width / n) % kBlock == 0 && a.num_heads % n == 0)
+    for (std::uint32_t n = 2; n <= 64; n *= 2)
+      if (n != gpus && whole_blocks(width, n) && a.num_heads % n == 0)
         list += (list.empty() ? "" : ", ") + count_text(n);
     return list;
   };
-  const std::string runtime_name = runtime_profile(r.runtime).name;
-  const auto refuse = [&](const std::string& what, std::uint32_t width, bool suggest_ep) {
+  const std::string head = std::string(runtime_profile(r.runtime).name) + " cannot load " + a.id +
+                           "'s 128x128 block-fp8 ";
+  const auto refuse = [&](const std::string& what, std::uint32_t width, const std::string& way) {
     const std::string fits = divisors(width);
-    return refused(
-        ErrorCode::unsupported, "gpus",
-        runtime_name + " cannot load " + a.id + "'s 128x128 block-fp8 " + what + " over " +
-            count_text(r.gpus) + " GPUs: " + count_text(width) + " / " + count_text(r.gpus) +
-            " is not a whole number of 128-wide blocks" +
-            (suggest_ep ? " (set expert_parallel on, which keeps experts whole" +
-                              (fits.empty() ? std::string(")") : ", or use " + fits + " GPUs)")
-                        : (fits.empty() ? std::string() : " (use " + fits + " GPUs)")));
+    std::string why = head + what + " over " + count_text(gpus) + " GPU" +
+                      (gpus > 1 ? "s: " : ": ") + count_text(width) +
+                      (gpus > 1 ? " / " + count_text(gpus) : std::string()) +
+                      " is not a whole number of 128-wide blocks";
+    std::string options = way;
+    if (!fits.empty()) options += (options.empty() ? "use " : ", or use ") + fits + " GPUs";
+    if (!options.empty()) why += " (" + options + ")";
+    return refused(ErrorCode::unsupported, "quant", why);
   };
   for (std::uint32_t layer = 0; layer < a.num_layers; ++layer) {
     if (a.ffn_of(layer) != FfnKind::dense) continue;
     const std::uint32_t width = a.shape_of(layer).ffn_width;
-    if (width > 0 && !whole_blocks(width)) return refuse("MLP", width, false);
+    if (width > 0 && !whole_blocks(width, gpus)) return refuse("MLP", width, "");
   }
-  if (a.is_moe()) {
-    if (!expert_parallel && a.moe_intermediate_size > 0 && !whole_blocks(a.moe_intermediate_size))
-      return refuse("experts", a.moe_intermediate_size, true);
-    if (a.shared_expert_intermediate_size > 0 && !whole_blocks(a.shared_expert_intermediate_size))
-      return refuse("shared expert", a.shared_expert_intermediate_size, false);
+  if (!a.is_moe()) return std::nullopt;
+  if (a.shared_expert_intermediate_size > 0 &&
+      !whole_blocks(a.shared_expert_intermediate_size, gpus))
+    return refuse("shared expert", a.shared_expert_intermediate_size, "");
+  const std::uint32_t experts_width = a.moe_intermediate_size;
+  if (experts_width == 0) return std::nullopt;
+  if (!whole_blocks(experts_width, 1)) {
+    return refused(ErrorCode::unsupported, "quant",
+                   head + "experts: their width " + count_text(experts_width) +
+                       " is not a whole number of 128-wide blocks on any GPU count");
+  }
+  if (!expert_parallel && !whole_blocks(experts_width, gpus)) {
+    // Whole experts are the way out where the engine can deal them out (SGLang: evenly).
+    const bool ep_works = r.runtime == RuntimeId::vllm || a.num_experts % gpus == 0;
+    return refuse("experts", experts_width,
+                  ep_works ? "set expert_parallel on, which keeps experts whole" : "");
   }
   return std::nullopt;
 }

@@ -498,7 +498,11 @@ std::string scheduling_note(const SpeedInput& in) {
   return std::string(
              "continuous batching: all users decode in one batch per step, prompts "
              "prefilled in chunks") +
-         (several ? "; GPUs split each layer (tensor parallel)" : "");
+         (several ? (in.expert_parallel && in.num_experts > 0
+                         ? "; GPUs split attention and dense layers (tensor parallel) and hold "
+                           "whole experts (expert parallel)"
+                         : "; GPUs split each layer (tensor parallel)")
+                  : "");
 }
 
 }  // namespace
