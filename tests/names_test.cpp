@@ -266,6 +266,22 @@ TEST_CASE("Hugging Face repo names of derivatives read as base model and format"
     CHECK(name->note.empty());
     CHECK(name->formats.empty());
   }
+  // A catalog entry whose vendored config.json has no quantization_config, though its repo
+  // name says the format (aiconfigurator's copy of zai-org/GLM-4.7-FP8), is read by its name.
+  for (const char* listed : {"glm-4.7-fp8", "zai-org/GLM-4.7-FP8"}) {
+    INFO(listed);
+    auto name = catalog().read_model_name(listed);
+    REQUIRE(name);
+    CHECK(name->model->arch.native_quant.empty());
+    REQUIRE_FALSE(name->formats.empty());
+    CHECK(name->formats.front() == "fp8");
+    CHECK(name->note.find("carries no quantization_config") != std::string::npos);
+  }
+  // An entry whose config carries its quantization keeps it, without a note.
+  auto qwen = catalog().read_model_name("qwen3-235b-a22b-fp8");
+  REQUIRE(qwen);
+  CHECK(qwen->model->arch.native_quant == "fp8-block");
+  CHECK(qwen->formats.empty());
 }
 
 TEST_CASE("a pretrained checkpoint reads as its post-trained release, saying so", "[names]") {

@@ -424,6 +424,21 @@ Result<ModelName> Catalog::read_model_name(std::string_view text) const {
   auto exact = find_model(text);
   if (exact) {
     out.model = exact.value();
+    // A catalog entry whose vendored config.json lost its quantization_config (aiconfigurator's
+    // copy of zai-org/GLM-4.7-FP8 has none) would size a quantized checkpoint as 16-bit: its
+    // repository's name says the format, as a derivative's does.
+    if (out.model->arch.native_quant.empty() && !out.model->hf_repo.empty()) {
+      const std::string repo = split_repo(out.model->hf_repo).repo;
+      for (const auto& marker : format_markers()) {
+        if (marker.any_gguf || marker.suffix == "bf16" || marker.suffix == "fp16") continue;
+        if (suffix_cut(repo, marker.suffix) == 0) continue;
+        out.formats = marker.formats;
+        out.note = "the catalog's config.json for " + out.model->hf_repo +
+                   " carries no quantization_config; its name says " + out.formats.front() +
+                   ", so its weights are sized as " + out.formats.front();
+        break;
+      }
+    }
     return out;
   }
   if (text.size() > kMaxNameChars) return exact.error();
