@@ -18,6 +18,7 @@ Json speed_or_null(const SizingReport& r, double SpeedEstimate::*field) {
 // The inputs both documents end with: GPUs and the workload.
 Json with_workload(Json inputs, const SizingReport& r) {
   inputs["gpus"] = r.inputs.gpus;
+  inputs["expert_parallel"] = r.inputs.expert_parallel;
   inputs["prompt_tokens"] = r.inputs.workload.prompt_tokens;
   inputs["output_tokens"] = r.inputs.workload.output_tokens;
   inputs["users"] = r.inputs.workload.users;
