@@ -177,6 +177,10 @@ TEST_CASE("expert parallelism: the busiest GPU's share of touched experts",
   // 0, 1, 2 with 1/4, 1/2, 1/4; the busier of two expects (1 - 1/16) + (1 - 9/16) = 1.375,
   // against E p / n = 1 on the mean GPU.
   CHECK(speed::expert_parallel_imbalance(4, 2, 0.5) == Approx(1.375).epsilon(1e-12));
+  // Uneven: 3 experts over 2 GPUs, one holding 2 (counts 0/1/2 with 1/4, 1/2, 1/4), one holding
+  // 1 (0/1 with 1/2 each): the busier expects (1 - 1/4 x 1/2) + (1 - 3/4 x 1) = 1.125, against
+  // 3 x 0.5 / 2 = 0.75 on the mean GPU.
+  CHECK(speed::expert_parallel_imbalance(3, 2, 0.5) == Approx(1.5).epsilon(1e-12));
   // One GPU, or every expert touched (large batches), has no imbalance.
   CHECK(speed::expert_parallel_imbalance(128, 1, 0.3) == 1.0);
   CHECK(speed::expert_parallel_imbalance(128, 8, 1.0) == 1.0);
