@@ -634,3 +634,41 @@ TEST_CASE("GLM-4.5-Air (glm4_moe): q/k/v biases, one dense layer, one shared exp
 }
 
 }  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("SGLang hybrids: max context and the KV share count the token pool, not the state pool",
+          "[hybrid][sglang]") {
+  // SGLang splits a recurrent hybrid's reservation into a KV pool and a mamba state pool
+  // (runtime/memory.cpp split_mamba_pool); only the KV pool holds tokens. Nemotron 3 Nano on
+  // 2x B200 for 256 users: the max context it reports must run, and 1% more must not.
+  namespace t = test;
+  SizingRequest r =
+      t::request("nemotron-3-nano-30b-a3b", "native", RuntimeId::sglang, "b200-180gb");
+  r.gpus = 2;
+  r.workload = {30000, 2768, 256};
+  r.with_advice = false;
+  auto report = size(r);
+  REQUIRE(report);
+  const std::uint64_t context = report->max_context_tokens;
+  REQUIRE(context > 2768);
+  r.workload.prompt_tokens = context - 2768;
+  auto at = size(r);
+  REQUIRE(at);
+  CHECK(at->verdict != Verdict::does_not_fit);
+  r.workload.prompt_tokens = context + context / 100 - 2768;
+  auto past = size(r);
+  REQUIRE(past);
+  CHECK(past->verdict == Verdict::does_not_fit);
+  // One long sequence on one card: the share of the KV pool its tokens fill decides tight (96%),
+  // not its share of KV + state pools together (51%).
+  SizingRequest one =
+      t::request("qwen3.5-27b", "native", RuntimeId::sglang, "rtx-pro-6000-blackwell");
+  one.workload = {250000, 1024, 1};
+  one.with_advice = false;
+  auto long_one = size(one);
+  REQUIRE(long_one);
+  CHECK(long_one->verdict == Verdict::tight);
+}
+
+}  // namespace headroom

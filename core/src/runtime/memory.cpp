@@ -203,6 +203,9 @@ void split_mamba_pool(const MemoryInputs& in, RuntimeMemory& r) {
   const std::uint64_t kv_pool =
       m.kv_cache_capacity_bytes - std::min(state_pool, m.kv_cache_capacity_bytes);
   const std::uint64_t slots = state_pool / in.kv.state_bytes_per_sequence;
+  r.token_pool_bytes = std::max<std::uint64_t>(kv_pool, 1);
+  r.state_slots = slots;
+  r.state_slots_per_request = static_cast<std::uint32_t>(kSglangSlotsPerRequest);
   const Workload& w = in.request.workload;
   const std::uint64_t kv_per_user =
       in.kv.bytes_for(w.prompt_tokens + w.output_tokens, 1, 1) - in.kv.state_bytes_per_sequence;

@@ -277,8 +277,16 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     if (rm.full_layer_tokens > 0)
       context_cap =
           std::min(context_cap, rm.full_layer_tokens / std::max<std::uint64_t>(w.users, 1));
-    report.max_context_tokens = longest_context(kv, kv_room, w.users, block,
-                                                rm.extra_window_tokens, kv_share, context_cap);
+    // SGLang's recurrent hybrids keep state in a pool of its own: tokens fill only the KV part.
+    if (rm.token_pool_bytes > 0) {
+      KvLayout tokens_only = kv;
+      tokens_only.state_bytes_per_sequence = 0;
+      report.max_context_tokens = longest_context(tokens_only, rm.token_pool_bytes, w.users, block,
+                                                  rm.extra_window_tokens, kv_share, context_cap);
+    } else {
+      report.max_context_tokens = longest_context(kv, kv_room, w.users, block,
+                                                  rm.extra_window_tokens, kv_share, context_cap);
+    }
   }
 
   VerdictInputs verdict{rm,
