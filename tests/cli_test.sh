@@ -107,6 +107,8 @@ expect_ok "doc['speed']['ttft_s'] > json.load(open('$tmp/completions.json'))['sp
 expect_error "--endpoint must be chat or completions" "${chat[@]}" --endpoint responses
 expect_error "--async-scheduling is a vLLM option" \
   size --model qwen3-8b --runtime sglang --card h100-sxm-80gb --async-scheduling on
+# Ollama runs recurrent families one sequence at a time: --parallel above 1 would do nothing.
+expect_error "--parallel has no effect" size --model qwen3.5-35b-a3b --quant q4_k_m --runtime ollama --card h100-sxm-80gb --users 4 --parallel 4
 # Expert parallelism: on | off, MoE models on vLLM / SGLang / TensorRT-LLM only; a block-fp8
 # checkpoint whose experts a GPU count cannot split whole is refused, as vLLM refuses to load it.
 expect_error "--expert-parallel" size --model qwen3-30b-a3b --runtime vllm --card h100-sxm-80gb --gpus 2 --expert-parallel maybe

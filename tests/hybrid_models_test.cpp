@@ -672,3 +672,34 @@ TEST_CASE("SGLang hybrids: max context and the KV share count the token pool, no
 }
 
 }  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("Ollama's one-sequence families: advice names the queue, not a bigger card",
+          "[hybrid][ollama]") {
+  // Ollama forces num_parallel 1 for qwen3next / qwen35 / lfm2 / nemotron_h (server/sched.go):
+  // 16 users on an H200 queue behind one whatever the card, so "a card with more memory is
+  // needed" would be wrong; the advice says why they queue, then what loads one user (the bf16
+  // weights need 2 GPUs or q8_0).
+  SizingRequest r =
+      test::request("qwen3-next-80b-a3b-thinking", "native", RuntimeId::ollama, "h200-sxm-141gb");
+  r.workload.users = 16;
+  auto report = size(r);
+  REQUIRE(report);
+  REQUIRE_FALSE(report->advice.empty());
+  CHECK(report->advice.front().find("one sequence at a time") != std::string::npos);
+  bool bigger_card = false, two_gpus = false;
+  for (const auto& line : report->advice) {
+    bigger_card |= line.find("a card with more memory is needed") != std::string::npos;
+    two_gpus |= line.find("needs 2 GPUs") != std::string::npos;
+  }
+  CHECK_FALSE(bigger_card);
+  CHECK(two_gpus);
+  // An explicit --parallel above 1 would be silently replaced: it is refused instead.
+  r.knobs.parallel_slots = 4;
+  auto refused_slots = size(r);
+  REQUIRE_FALSE(refused_slots);
+  CHECK(refused_slots.error().field == "parallel");
+}
+
+}  // namespace headroom

@@ -45,6 +45,10 @@ struct RuntimeMemory {
   std::uint32_t state_slots_per_request = 0;
 };
 
+// Ollama runs these recurrent families one sequence at a time: server/sched.go forces
+// num_parallel 1 for qwen3next, qwen35(moe), lfm2(moe) and nemotron_h*.
+bool ollama_runs_one_sequence(const ModelArch& arch);
+
 struct MemoryInputs {
   const ModelArch& arch;
   const SizingRequest& request;

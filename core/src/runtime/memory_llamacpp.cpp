@@ -10,6 +10,13 @@
 #include "runtime/memory.h"
 
 namespace headroom {
+
+bool ollama_runs_one_sequence(const ModelArch& arch) {
+  return arch.has_recurrent_state() &&
+         (arch.family.rfind("qwen3", 0) == 0 || arch.family.rfind("lfm2", 0) == 0 ||
+          arch.family.rfind("nemotron_h", 0) == 0);
+}
+
 namespace {
 
 constexpr std::uint64_t kDefaultUbatchTokens = 512;  // llama.cpp common_params n_ubatch
@@ -55,12 +62,7 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
   // llama-server turns flash attention on where the backend supports it (-fa auto);
   // Ollama keeps it off unless OLLAMA_FLASH_ATTENTION=1.
   const bool fa = knobs.flash_attention.value_or(!ollama);
-  // Ollama runs these recurrent families with one sequence at a time (server/sched.go forces
-  // num_parallel 1 for qwen3next, qwen35(moe), lfm2(moe) and nemotron_h*).
-  const bool one_sequence =
-      ollama && in.arch.has_recurrent_state() &&
-      (in.arch.family.rfind("qwen3", 0) == 0 || in.arch.family.rfind("lfm2", 0) == 0 ||
-       in.arch.family.rfind("nemotron_h", 0) == 0);
+  const bool one_sequence = ollama && ollama_runs_one_sequence(in.arch);
   if (one_sequence) r.max_sequences = 1;
   // One slot per user by default, at most llama.cpp's sequence limit (the rest queue).
   const std::uint32_t slots =

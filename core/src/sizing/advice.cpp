@@ -5,6 +5,7 @@
 
 #include "headroom/units.h"
 #include "headroom/weight_format.h"
+#include "runtime/memory.h"
 #include "sizing/internal.h"
 
 namespace headroom {
@@ -72,8 +73,25 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
     }
   }
 
-  // 2. More GPUs when the weights do not fit one.
+  // 2. More GPUs when the weights do not fit one. Not where Ollama's one-sequence rule is all
+  // that queues the users: no card or format changes it.
   bool more_gpus_fit = false, smaller_format_fits = false;
+  const bool one_at_a_time = request.runtime == RuntimeId::ollama &&
+                             ollama_runs_one_sequence(request.model) && request.workload.users > 1;
+  if (fails && one_at_a_time) {
+    // The advice for one user (what loads at all), after the line that no card changes.
+    advice.push_back("Ollama runs " + request.model.id + "'s family one sequence at a time, so " +
+                     std::to_string(request.workload.users - 1) +
+                     " of the users queue on any card; llama.cpp's llama-server (-np " +
+                     std::to_string(request.workload.users) +
+                     ") or a serving engine runs them together");
+    SizingRequest alone = request;
+    alone.workload.users = 1;
+    if (auto single = evaluate(alone)) {
+      for (auto& line : make_advice(alone, *single)) advice.push_back(std::move(line));
+    }
+    return advice;
+  }
   if (fails) {
     for (std::uint32_t gpus = request.gpus * 2; gpus <= 8; gpus *= 2) {
       SizingRequest variant = request;

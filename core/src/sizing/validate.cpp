@@ -220,6 +220,12 @@ std::optional<Error> check_knobs(const SizingRequest& r) {
                          r.model.id + " to divide evenly over the GPUs on " +
                          runtime_profile(r.runtime).name + " (got " + count_text(r.gpus) + ")");
   }
+  if (r.runtime == RuntimeId::ollama && k.parallel_slots && *k.parallel_slots > 1 &&
+      ollama_runs_one_sequence(r.model))
+    return invalid("parallel", "has no effect: Ollama runs " + r.model.id +
+                                   "'s family one sequence at a time (its scheduler forces "
+                                   "num_parallel 1 for recurrent models); llama.cpp's "
+                                   "llama-server runs several slots");
   if (k.cpu_moe_layers && *k.cpu_moe_layers > 0 && !r.model.is_moe()) {
     return invalid("n_cpu_moe", "applies to mixture-of-experts models; " + r.model.id +
                                     " is dense (use n_gpu_layers)");
