@@ -107,6 +107,9 @@ expect_ok "doc['speed']['ttft_s'] > json.load(open('$tmp/completions.json'))['sp
 expect_error "--endpoint must be chat or completions" "${chat[@]}" --endpoint responses
 expect_error "--async-scheduling is a vLLM option" \
   size --model qwen3-8b --runtime sglang --card h100-sxm-80gb --async-scheduling on
+# llama-server caps a slot at the model's training context; Ollama runs past it (with a note).
+expect_error "training context of 40960 tokens" size --model qwen3-8b --quant q4_k_m --runtime llama.cpp --card rtx-4090 --prompt-tokens 60000 --output-tokens 1000
+expect_ok "any('training context' in a for a in doc['assumptions'])" size --model qwen3-8b --quant q4_k_m --runtime ollama --card rtx-4090 --prompt-tokens 60000 --output-tokens 1000 --json
 # Ollama runs recurrent families one sequence at a time: --parallel above 1 would do nothing.
 expect_error "--parallel has no effect" size --model qwen3.5-35b-a3b --quant q4_k_m --runtime ollama --card h100-sxm-80gb --users 4 --parallel 4
 # Expert parallelism: on | off, MoE models on vLLM / SGLang / TensorRT-LLM only; a block-fp8

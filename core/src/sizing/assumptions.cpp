@@ -140,6 +140,14 @@ std::vector<std::string> assumptions_of(const SizingRequest& r, const Normalized
                     "0.13; VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=0 makes them hold "
                     "every token)");
   }
+  const std::uint64_t per_sequence = r.workload.prompt_tokens + r.workload.output_tokens;
+  if ((r.runtime == RuntimeId::ollama || r.runtime == RuntimeId::transformers) &&
+      a.max_context_tokens > 0 && per_sequence > a.max_context_tokens)
+    out.push_back("prompt + output (" + std::to_string(per_sequence) + " tokens) run past " + a.id +
+                  "'s training context of " + std::to_string(a.max_context_tokens) +
+                  " tokens: " + runtime_profile(r.runtime).name +
+                  " runs them (llama.cpp warns \"possible training context overflow\"), but "
+                  "the model's quality past it is not what it was trained for");
   const bool shards_experts = r.runtime == RuntimeId::vllm || r.runtime == RuntimeId::sglang ||
                               r.runtime == RuntimeId::trtllm;
   if (a.is_moe() && shards_experts && r.gpus > 1) {

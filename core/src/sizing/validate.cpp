@@ -264,6 +264,19 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
                        "'s context window of " + count_text(a.max_context_tokens) +
                        " tokens, which " + runtime_profile(r.runtime).name + " refuses");
   }
+  // llama-server caps each slot at the model's training context ("the slot context (49152)
+  // exceeds the training context of the model (40960) - capping", load_model in
+  // tools/server/server.cpp, after llama_context's "possible training context overflow"), so a
+  // longer request does not run there. (Ollama and transformers run it, past what the model was
+  // trained on: an assumption line says so.)
+  const std::uint64_t per_sequence = r.workload.prompt_tokens + r.workload.output_tokens;
+  if (r.runtime == RuntimeId::llamacpp && a.max_context_tokens > 0 &&
+      per_sequence > a.max_context_tokens) {
+    return invalid("prompt_tokens", "+ output_tokens (" + count_text(per_sequence) + ") exceed " +
+                                        a.id + "'s training context of " +
+                                        count_text(a.max_context_tokens) +
+                                        " tokens, at which llama-server caps each slot");
+  }
   // Tensor parallelism splits attention heads evenly (vLLM, SGLang, TRT-LLM and TGI all refuse
   // otherwise: "Total number of attention heads must be divisible by tensor parallel size").
   if (!llama && r.gpus > 1 && a.num_heads % r.gpus != 0) {
