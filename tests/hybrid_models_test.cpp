@@ -702,4 +702,17 @@ TEST_CASE("Ollama's one-sequence families: advice names the queue, not a bigger 
   CHECK(refused_slots.error().field == "parallel");
 }
 
+TEST_CASE("TGI refuses the recurrent hybrids it does not list", "[hybrid][tgi]") {
+  for (const char* id : {"qwen3-next-80b-a3b-thinking", "nemotron-3-nano-30b-a3b", "qwen3.5-27b"}) {
+    INFO(id);
+    SizingRequest r = test::request(id, "native", RuntimeId::tgi, "h200-sxm-141gb");
+    auto refused = size(r);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "runtime");
+    CHECK(refused.error().message.find("recurrent layers") != std::string::npos);
+  }
+  // Attention-only models stay served.
+  CHECK(size(test::request("qwen3-8b", "native", RuntimeId::tgi, "h200-sxm-141gb")));
+}
+
 }  // namespace headroom

@@ -309,6 +309,15 @@ std::optional<Error> check_model_on_runtime(const SizingRequest& r) {
   if (std::find(a.layer_state.begin(), a.layer_state.end(), StateKind::kda) != a.layer_state.end())
     if (auto e = only_on(false, "Kimi Delta Attention (kimi_linear), whose recurrent state"))
       return e;
+  // TGI's supported models (huggingface.co/docs/text-generation-inference/supported_models) list
+  // none of the recurrent hybrids (Qwen3-Next / Qwen3.5, Nemotron-H, Granite 4.0-H, Falcon-H1,
+  // Jamba, LFM2: only the pure Mamba); others fall back to transformers without paged KV, whose
+  // memory is not the engine's.
+  if (r.runtime == RuntimeId::tgi && a.has_recurrent_state())
+    return refused(ErrorCode::unsupported, "runtime",
+                   a.id + " has recurrent layers (" + a.family +
+                       "), which Text Generation Inference does not list among its supported "
+                       "models (it would fall back to transformers without its paged KV cache)");
   if (auto refusal = runtime_refuses_card(r.runtime, r.card)) {
     return refused(ErrorCode::unsupported, "card", *refusal);
   }
