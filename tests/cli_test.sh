@@ -110,6 +110,8 @@ expect_error "--async-scheduling is a vLLM option" \
 # llama-server caps a slot at the model's training context; Ollama runs past it (with a note).
 expect_error "training context of 40960 tokens" size --model qwen3-8b --quant q4_k_m --runtime llama.cpp --card rtx-4090 --prompt-tokens 60000 --output-tokens 1000
 expect_ok "any('training context' in a for a in doc['assumptions'])" size --model qwen3-8b --quant q4_k_m --runtime ollama --card rtx-4090 --prompt-tokens 60000 --output-tokens 1000 --json
+# Ollama's q8_0 KV advice names the flags that run (flash attention is off there by default).
+expect_ok "any('--kv-cache-dtype q8_0 --flash-attention on' in a for a in doc['advice'])" size --model llama-3.1-8b-instruct --quant q4_k_m --runtime ollama --card rtx-4090 --users 16 --prompt-tokens 8000 --json
 # Ollama runs recurrent families one sequence at a time: --parallel above 1 would do nothing.
 expect_error "--parallel has no effect" size --model qwen3.5-35b-a3b --quant q4_k_m --runtime ollama --card h100-sxm-80gb --users 4 --parallel 4
 # Expert parallelism: on | off, MoE models on vLLM / SGLang / TensorRT-LLM only; a block-fp8

@@ -61,13 +61,20 @@ std::vector<std::string> make_advice(const SizingRequest& request, const SizingR
     if (is_llama_cpp(request.runtime)) variant.knobs.flash_attention = true;
     auto other = evaluate(variant);
     if (other && other->max_users > report.max_users) {
+      // llama.cpp quantizes V only with flash attention, which Ollama leaves off by default:
+      // the flags are the ones that run.
+      const bool add_fa =
+          is_llama_cpp(request.runtime) &&
+          !request.knobs.flash_attention.value_or(request.runtime != RuntimeId::ollama);
       char line[256];
       std::snprintf(
           line, sizeof line,
-          "%s KV cache (--kv-cache-dtype %s) raises max users from %llu to %llu at these lengths%s",
-          kv, kv, static_cast<unsigned long long>(report.max_users),
+          "%s KV cache (--kv-cache-dtype %s%s) raises max users from %llu to %llu at these "
+          "lengths%s",
+          kv, kv, add_fa ? " --flash-attention on" : "",
+          static_cast<unsigned long long>(report.max_users),
           static_cast<unsigned long long>(other->max_users),
-          is_llama_cpp(request.runtime) ? " (needs flash attention)"
+          is_llama_cpp(request.runtime) ? " (a quantized V cache needs flash attention)"
                                         : "; small quality cost on most models");
       advice.push_back(line);
     }
