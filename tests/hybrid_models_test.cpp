@@ -702,6 +702,27 @@ TEST_CASE("Ollama's one-sequence families: advice names the queue, not a bigger 
   CHECK(refused_slots.error().field == "parallel");
 }
 
+TEST_CASE("SGLang's window pool bounds the max context it reports (Llama 4)", "[sglang]") {
+  // SGLang pools Llama 4's chunked layers apart (0.8 of the full-layer tokens); below two chunks
+  // a request holds every token there, so that pool caps the context of 256 users too.
+  SizingRequest r = test::request("llama-4-scout-17b-16e-instruct", "native", RuntimeId::sglang,
+                                  "rtx-pro-6000-blackwell");
+  r.gpus = 8;
+  r.workload.users = 256;
+  r.with_advice = false;
+  auto report = size(r);
+  REQUIRE(report);
+  const std::uint64_t context = report->max_context_tokens;
+  r.workload = {context - 1000, 1000, 256};
+  auto at = size(r);
+  REQUIRE(at);
+  CHECK(at->verdict != Verdict::does_not_fit);
+  r.workload = {context + context / 100 - 1000, 1000, 256};
+  auto past = size(r);
+  REQUIRE(past);
+  CHECK(past->verdict == Verdict::does_not_fit);
+}
+
 TEST_CASE("TGI refuses the recurrent hybrids it does not list", "[hybrid][tgi]") {
   for (const char* id : {"qwen3-next-80b-a3b-thinking", "nemotron-3-nano-30b-a3b", "qwen3.5-27b"}) {
     INFO(id);

@@ -253,6 +253,8 @@ void size_window_layers(const MemoryInputs& in, RuntimeMemory& r) {
   const double sequences = std::min(full_tokens / per_user, window_tokens / held);
   r.max_sequences = static_cast<std::uint32_t>(std::min(std::floor(sequences), 4294967295.0));
   r.full_layer_tokens = static_cast<std::uint64_t>(full_tokens);
+  r.window_layer_tokens = static_cast<std::uint64_t>(window_tokens);
+  r.window_hold_tokens = 2 * window;
   if (r.max_sequences == 0 && r.startup_failure.empty())
     r.startup_failure = "the KV pool holds no sequence at these lengths";
   r.memory.items.back().note += " (" + std::to_string(static_cast<std::uint64_t>(full_tokens)) +

@@ -37,6 +37,10 @@ struct RuntimeMemory {
   std::uint32_t max_sequences = 0;  // sequences the runtime runs at once; 0: memory decides
   // SGLang's hybrid sliding-window pool: the tokens its full-attention layers hold (0: none).
   std::uint64_t full_layer_tokens = 0;
+  // ... and its window layers' tokens, of which a running request holds up to
+  // window_hold_tokens (two windows).
+  std::uint64_t window_layer_tokens = 0;
+  std::uint64_t window_hold_tokens = 0;
   // SGLang's recurrent hybrids: the part of the KV reservation that holds tokens (the rest is its
   // mamba state pool of state_slots slots, kSglangSlotsPerRequest per running request); 0: the
   // whole reservation holds tokens and state alike.

@@ -274,9 +274,13 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     if (rm.max_sequences > 0)
       report.max_users = std::min<std::uint64_t>(report.max_users, rm.max_sequences);
     // SGLang's hybrid window pool: every token of every request sits in the full layers' pool.
-    if (rm.full_layer_tokens > 0)
-      context_cap =
-          std::min(context_cap, rm.full_layer_tokens / std::max<std::uint64_t>(w.users, 1));
+    if (rm.full_layer_tokens > 0) {
+      const std::uint64_t users = std::max<std::uint64_t>(w.users, 1);
+      context_cap = std::min(context_cap, rm.full_layer_tokens / users);
+      // Its window layers hold up to two windows of each request: below that, every token.
+      const std::uint64_t window_share = rm.window_layer_tokens / users;
+      if (window_share < rm.window_hold_tokens) context_cap = std::min(context_cap, window_share);
+    }
     // SGLang's recurrent hybrids keep state in a pool of its own: tokens fill only the KV part.
     if (rm.token_pool_bytes > 0) {
       KvLayout tokens_only = kv;
