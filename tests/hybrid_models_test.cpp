@@ -669,6 +669,15 @@ TEST_CASE("SGLang hybrids: max context and the KV share count the token pool, no
   auto long_one = size(one);
   REQUIRE(long_one);
   CHECK(long_one->verdict == Verdict::tight);
+  // A sequence longer than the KV pool holds: the reason names that pool (its 100 state slots
+  // are not the limit), and nobody runs.
+  one.workload = {261120, 1024, 1};
+  auto too_long = size(one);
+  REQUIRE(too_long);
+  CHECK(too_long->verdict == Verdict::does_not_fit);
+  CHECK(too_long->verdict_reason.find("KV pool beside the mamba state pool") != std::string::npos);
+  CHECK(too_long->max_users == 0);
+  CHECK(too_long->max_context_tokens < 262144);
 }
 
 }  // namespace headroom

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "base/release.h"
 #include "headroom/units.h"
@@ -209,12 +210,19 @@ void split_mamba_pool(const MemoryInputs& in, RuntimeMemory& r) {
   const Workload& w = in.request.workload;
   const std::uint64_t kv_per_user =
       in.kv.bytes_for(w.prompt_tokens + w.output_tokens, 1, 1) - in.kv.state_bytes_per_sequence;
-  std::uint64_t sequences = slots / kSglangSlotsPerRequest;
-  if (kv_per_user > 0) sequences = std::min(sequences, kv_pool / kv_per_user);
+  const std::uint64_t by_slots = slots / kSglangSlotsPerRequest;
+  const std::uint64_t by_tokens =
+      kv_per_user > 0 ? kv_pool / kv_per_user : std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t sequences = std::min(by_slots, by_tokens);
   r.max_sequences = static_cast<std::uint32_t>(std::min<std::uint64_t>(sequences, 0xFFFFFFFFull));
   if (r.max_sequences == 0 && r.startup_failure.empty())
-    r.startup_failure = "the mamba state pool holds fewer than " +
-                        std::to_string(kSglangSlotsPerRequest) + " state slots";
+    r.startup_failure = by_slots == 0
+                            ? "the mamba state pool holds fewer than " +
+                                  std::to_string(kSglangSlotsPerRequest) + " state slots"
+                            : "the KV pool beside the mamba state pool (" +
+                                  format_bytes(static_cast<double>(kv_pool)) +
+                                  ") holds no sequence of these lengths (" +
+                                  format_bytes(static_cast<double>(kv_per_user)) + " each)";
   m.items.back().note += " (" + format_bytes(static_cast<double>(kv_pool)) + " KV + " +
                          format_bytes(static_cast<double>(state_pool)) +
                          " mamba state pool: " + std::to_string(slots) + " slots, " +

@@ -293,6 +293,13 @@ Result<SizingReport> evaluate(const SizingRequest& r, ServiceTimes* times,
     }
   }
 
+  // A runtime that cannot start runs nobody, whatever its pool would hold; without the state
+  // slots for one request (SGLang's hybrids) no length runs either.
+  if (!rm.startup_failure.empty()) {
+    report.max_users = 0;
+    if (rm.token_pool_bytes > 0 && rm.state_slots < rm.state_slots_per_request)
+      report.max_context_tokens = 0;
+  }
   VerdictInputs verdict{rm,
                         m,
                         llama,
