@@ -746,3 +746,24 @@ TEST_CASE("TGI refuses the recurrent hybrids it does not list", "[hybrid][tgi]")
 }
 
 }  // namespace headroom
+
+namespace headroom {
+
+TEST_CASE("llama.cpp layer split: the busiest GPU's KV counts the layers it holds",
+          "[hybrid][llama]") {
+  // Qwen3-Next-80B-A3B Q4_K_M on 8 GPUs: 48 layers, 6 to a GPU (layer i on GPU floor(i x 8 /
+  // 48)), attention on every fourth (i + 1 divisible by 4): GPUs 1, 3, 5 and 7 hold 2 attention
+  // and 4 Gated DeltaNet layers. Their buffer at n_ctx 241,664 over 4 slots: 241,664 x 2 layers x
+  // 2,048 B (2 KV heads x 256 x K and V x 2 B) + 4 layers x 4 slots x 2,195,456 B of f32 state =
+  // 1,024,983,040 B. Prorated by the layer share (1/8 of every layer kind) it was 781,910,016 B.
+  SizingRequest r = test::request("qwen3-next-80b-a3b-thinking", "q4_k_m", RuntimeId::llamacpp,
+                                  "rtx-4060-ti-8gb");
+  r.gpus = 8;
+  r.workload = {60000, 256, 4};
+  r.with_advice = false;
+  auto report = size(r);
+  REQUIRE(report);
+  CHECK(report->memory.kv_cache_capacity_bytes == 1024983040ull);
+}
+
+}  // namespace headroom

@@ -4,6 +4,8 @@
 // (file_estimate__llamacpp.go); checked against a logged gemma-7b Q4_0 load (tests).
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <vector>
 
 #include "headroom/units.h"
@@ -155,6 +157,53 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
             ? n_ctx
             : mul_bytes(pad_to(std::min(n_ctx_seq, group.window_tokens + ubatch), 256), streams);
     kv_total = add_bytes(kv_total, mul_bytes(cells, group.bytes_per_token));
+  }
+  // The busiest GPU's share of that KV from the layers each GPU holds: a hybrid's attention and
+  // recurrent layers fall unevenly across the split (Qwen3-Next's 12 attention layers of 48
+  // over 8 GPUs: 2 on some, 1 on others), so the layer share alone under-counts it.
+  if (gpus > 1 && kv_total > 0 && gpu_layer_count > 0) {
+    std::map<std::uint64_t, std::uint32_t> window_layers;  // window (0: full) -> layers
+    std::uint32_t state_layers = 0;
+    const auto window_of = [&](std::uint32_t i) -> std::optional<std::uint64_t> {
+      const AttentionKind kind = in.arch.attention_of(i);
+      if (kind == AttentionKind::none) return std::nullopt;
+      const bool windowed = kind == AttentionKind::sliding || kind == AttentionKind::chunked;
+      return windowed ? in.arch.sliding_window_tokens : 0;
+    };
+    for (std::uint32_t i = 0; i < n_layer; ++i) {
+      if (auto window = window_of(i)) ++window_layers[*window];
+      if (in.arch.state_of(i) != StateKind::none) ++state_layers;
+    }
+    std::map<std::uint64_t, double> layer_bytes;  // one layer's cells x bytes, by window
+    bool matched = true;
+    for (const auto& [window, count] : window_layers) {
+      auto group = std::find_if(in.kv.groups.begin(), in.kv.groups.end(),
+                                [&](const KvLayerGroup& g) { return g.window_tokens == window; });
+      if (group == in.kv.groups.end()) {
+        matched = false;
+        break;
+      }
+      const std::uint64_t cells =
+          window == 0 ? n_ctx
+                      : mul_bytes(pad_to(std::min(n_ctx_seq, window + ubatch), 256), streams);
+      layer_bytes[window] =
+          static_cast<double>(cells) * static_cast<double>(group->bytes_per_token) / count;
+    }
+    if (matched) {
+      const double state_per_layer =
+          state_layers
+              ? static_cast<double>(in.kv.state_bytes_per_sequence) * streams / state_layers
+              : 0.0;
+      std::vector<double> device_kv(gpus, 0.0);
+      for (std::uint32_t i = first_gpu_layer; i < n_layer; ++i) {
+        const std::uint64_t device =
+            static_cast<std::uint64_t>(i - first_gpu_layer) * gpus / gpu_layer_count;
+        if (auto window = window_of(i)) device_kv[device] += layer_bytes[*window];
+        if (in.arch.state_of(i) != StateKind::none) device_kv[device] += state_per_layer;
+      }
+      r.kv_gpu_share =
+          *std::max_element(device_kv.begin(), device_kv.end()) / static_cast<double>(kv_total);
+    }
   }
   // min(): above 2^53 the double product can round past kv_total, and the host share would wrap.
   const std::uint64_t kv_on_gpus = std::min(
