@@ -176,7 +176,9 @@ RuntimeMemory runtime_memory_llamacpp(const MemoryInputs& in) {
     }
     std::map<std::uint64_t, double> layer_bytes;  // one layer's cells x bytes, by window
     bool matched = true;
-    for (const auto& [window, count] : window_layers) {
+    for (const auto& entry : window_layers) {
+      const std::uint64_t window = entry.first;  // a plain local: lambdas cannot capture bindings
+      const std::uint32_t count = entry.second;
       auto group = std::find_if(in.kv.groups.begin(), in.kv.groups.end(),
                                 [&](const KvLayerGroup& g) { return g.window_tokens == window; });
       if (group == in.kv.groups.end()) {
